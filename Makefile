@@ -1,0 +1,45 @@
+# The two commands: `make run` and `make test`. Everything else is for developers.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export OTOP_DEMO ?= true
+
+.PHONY: install run test check lint unit db api browser bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/otop-pos migrate
+	$(BIN)/otop-pos seed --demo --if-empty
+	$(BIN)/otop-pos serve
+
+test: install check
+	$(BIN)/pytest
+
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy kernel inventory payments pos web
+
+unit: install
+	$(BIN)/pytest tests/unit
+db: install
+	$(BIN)/pytest tests/db
+api: install
+	$(BIN)/pytest tests/api
+browser: install
+	$(BIN)/pytest tests/browser
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

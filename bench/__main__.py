@@ -1,0 +1,1 @@
+"""``make bench``: every benchmark, each printing a table."""

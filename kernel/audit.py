@@ -1,0 +1,48 @@
+"""The audit log: who changed what, when. Append-only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, insert
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kernel.access import Actor
+from kernel.db import Base
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    actor_name: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+def record(
+    conn: Connection,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: object | None,
+    at: datetime,
+    **detail: Any,
+) -> None:
+    """Append one entry in the caller's transaction, so it commits (or not) with the change."""
+    conn.execute(
+        insert(AuditEntry).values(
+            at=at,
+            actor_id=actor.user_id,
+            actor_name=actor.username,
+            action=action,
+            entity=entity,
+            entity_id=None if entity_id is None else str(entity_id),
+            detail=detail,
+        )
+    )

@@ -1,0 +1,284 @@
+"""Users, passwords, sign-in sessions and the login rate limit.
+
+Sessions and login attempts live in the database, so several workers agree on them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Boolean, ForeignKey, Integer, String, func, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kernel import audit
+from kernel.access import Actor, Role
+from kernel.db import Base
+from kernel.errors import ConflictError, DomainError, InvalidInputError, NotFoundError
+
+_hasher = PasswordHasher()
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
+MIN_PASSWORD = 8
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(32), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    entrepreneur_id: Mapped[int | None] = mapped_column(ForeignKey("entrepreneurs.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class UserSession(Base):
+    __tablename__ = "user_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Only a hash of the cookie's token is stored: a copy of the database signs no one in.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LoginAttempt(Base):
+    __tablename__ = "login_attempts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    client: Mapped[str] = mapped_column(String(64))
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(index=True)
+
+
+class TooManyAttemptsError(DomainError):
+    """Too many failed logins for this username recently (HTTP 429)."""
+
+
+class BadCredentialsError(DomainError):
+    """Wrong username or password (HTTP 401); which of the two is not said."""
+
+
+@dataclass(frozen=True, slots=True)
+class UserView:
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    entrepreneur_id: int | None
+    active: bool
+
+    def actor(self) -> Actor:
+        return Actor(self.id, self.username, self.role, self.entrepreneur_id)
+
+
+def _view(row: object) -> UserView:
+    return UserView(
+        id=row.id,  # type: ignore[attr-defined]
+        username=row.username,  # type: ignore[attr-defined]
+        display_name=row.display_name,  # type: ignore[attr-defined]
+        role=Role(row.role),  # type: ignore[attr-defined]
+        entrepreneur_id=row.entrepreneur_id,  # type: ignore[attr-defined]
+        active=row.active,  # type: ignore[attr-defined]
+    )
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def create_user(
+    conn: Connection,
+    actor: Actor,
+    *,
+    username: str,
+    password: str,
+    role: Role | str,
+    now: datetime,
+    display_name: str = "",
+    entrepreneur_id: int | None = None,
+) -> UserView:
+    """Create a user; an entrepreneur user must name the entrepreneur it belongs to."""
+    actor.require(frozenset({Role.ADMIN}), "create users")
+    username = username.strip().lower()
+    if not USERNAME.match(username):
+        raise InvalidInputError(
+            "username must be 3-32 characters: a-z, 0-9, dot, dash, underscore",
+            field="username",
+        )
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInputError(
+            f"password must be at least {MIN_PASSWORD} characters", field="password"
+        )
+    try:
+        role = Role(role)
+    except ValueError:
+        raise InvalidInputError(
+            f"role must be one of {', '.join(r.value for r in Role)}", field="role"
+        ) from None
+    if (role == Role.ENTREPRENEUR) != (entrepreneur_id is not None):
+        raise InvalidInputError(
+            "an entrepreneur user needs entrepreneur_id, and only an entrepreneur user has one",
+            field="entrepreneur_id",
+        )
+    if entrepreneur_id is not None:
+        exists = conn.execute(
+            select(func.count())
+            .select_from(Base.metadata.tables["entrepreneurs"])
+            .where(Base.metadata.tables["entrepreneurs"].c.id == entrepreneur_id)
+        ).scalar()
+        if not exists:
+            raise NotFoundError(
+                f"no entrepreneur with id {entrepreneur_id}", field="entrepreneur_id"
+            )
+    try:
+        with conn.begin_nested():
+            user_id = conn.execute(
+                insert(User)
+                .values(
+                    username=username,
+                    display_name=display_name or username,
+                    password_hash=hash_password(password),
+                    role=role.value,
+                    entrepreneur_id=entrepreneur_id,
+                    active=True,
+                    created_at=now,
+                )
+                .returning(User.id)
+            ).scalar_one()
+    except IntegrityError:
+        raise ConflictError(f"username {username!r} is taken", field="username") from None
+    audit.record(
+        conn,
+        actor,
+        "user_created",
+        "user",
+        user_id,
+        now,
+        username=username,
+        role=role.value,
+        entrepreneur_id=entrepreneur_id,
+    )
+    return get_user(conn, user_id)
+
+
+def get_user(conn: Connection, user_id: int) -> UserView:
+    row = conn.execute(select(User).where(User.id == user_id)).one_or_none()
+    if row is None:
+        raise NotFoundError(f"no user with id {user_id}")
+    return _view(row)
+
+
+def list_users(conn: Connection) -> list[UserView]:
+    return [_view(r) for r in conn.execute(select(User).order_by(User.username))]
+
+
+def _recent_failures(conn: Connection, username: str, since: datetime) -> int:
+    return int(
+        conn.execute(
+            select(func.count())
+            .select_from(LoginAttempt)
+            .where(
+                LoginAttempt.username == username,
+                LoginAttempt.succeeded.is_(False),
+                LoginAttempt.at >= since,
+            )
+        ).scalar_one()
+    )
+
+
+def authenticate(
+    conn: Connection,
+    *,
+    username: str,
+    password: str,
+    client: str,
+    now: datetime,
+    max_failures: int,
+    window: timedelta,
+) -> UserView | None:
+    """Check a password and record the attempt; None for bad credentials.
+
+    Refuses outright after too many recent failures. The caller commits before it refuses,
+    so that the failure counts.
+    """
+    username = username.strip().lower()[:64]
+    if _recent_failures(conn, username, now - window) >= max_failures:
+        raise TooManyAttemptsError(
+            f"too many failed logins for {username!r}; try again in "
+            f"{int(window.total_seconds() // 60)} minutes",
+            field="username",
+        )
+    row = conn.execute(select(User).where(User.username == username)).one_or_none()
+    ok = False
+    if row is not None and row.active:
+        try:
+            ok = _hasher.verify(row.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            ok = False
+    conn.execute(
+        insert(LoginAttempt).values(username=username, client=client[:64], succeeded=ok, at=now)
+    )
+    if not ok or row is None:
+        audit.record(
+            conn,
+            Actor(None, username, Role.CASHIER),
+            "login_failed",
+            "user",
+            None,
+            now,
+            client=client[:64],
+        )
+        return None
+    user = _view(row)
+    audit.record(conn, user.actor(), "login", "user", user.id, now, client=client[:64])
+    return user
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(conn: Connection, user: UserView, *, now: datetime, hours: int) -> str:
+    """A fresh random token for every sign-in (the session changes at login)."""
+    token = secrets.token_urlsafe(32)
+    conn.execute(
+        insert(UserSession).values(
+            token_hash=_hash_token(token),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + timedelta(hours=hours),
+            revoked=False,
+        )
+    )
+    return token
+
+
+def close_session(conn: Connection, token: str, actor: Actor, now: datetime) -> None:
+    conn.execute(
+        update(UserSession).where(UserSession.token_hash == _hash_token(token)).values(revoked=True)
+    )
+    audit.record(conn, actor, "logout", "user", actor.user_id, now)
+
+
+def user_for_token(conn: Connection, token: str, now: datetime) -> UserView | None:
+    row = conn.execute(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            UserSession.token_hash == _hash_token(token),
+            UserSession.revoked.is_(False),
+            UserSession.expires_at > now,
+            User.active.is_(True),
+        )
+    ).one_or_none()
+    return None if row is None else _view(row)

@@ -1,0 +1,74 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+
+from kernel.clock import Clock, SystemClock
+from kernel.db import Database
+from web.auth import SESSION_COOKIE, SessionMiddleware, provide_actor
+from web.controllers import ROUTE_HANDLERS
+from web.errors import EXCEPTION_HANDLERS
+from web.i18n import template_helpers
+from web.settings import Settings, get_settings
+
+HERE = Path(__file__).parent
+# Bank and gateway callbacks authenticate by signature, not by a browser's CSRF token.
+CSRF_EXEMPT = ["/api/v1/payments/webhook"]
+
+
+def create_app(
+    settings: Settings | None = None,
+    db: Database | None = None,
+    clock: Clock | None = None,
+) -> Litestar:
+    settings = settings or get_settings()
+    db = db or Database(settings.database_url)
+    clock = clock or SystemClock()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    templates = TemplateConfig(
+        directory=HERE / "templates",
+        engine=JinjaTemplateEngine,
+        engine_callback=template_helpers(settings),
+    )
+    app = Litestar(
+        route_handlers=[
+            *ROUTE_HANDLERS,
+            create_static_files_router(path="/static", directories=[HERE / "static"]),
+        ],
+        dependencies={
+            "db": Provide(lambda: db, sync_to_thread=False, use_cache=True),
+            "clock": Provide(lambda: clock, sync_to_thread=False, use_cache=True),
+            "settings": Provide(lambda: settings, sync_to_thread=False, use_cache=True),
+            "actor": Provide(provide_actor, sync_to_thread=False),
+        },
+        middleware=[SessionMiddleware()],
+        csrf_config=CSRFConfig(
+            secret=settings.secret,
+            cookie_name="csrftoken",
+            header_name="x-csrftoken",
+            cookie_samesite="strict",
+            exclude=CSRF_EXEMPT,
+        ),
+        template_config=templates,
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        openapi_config=OpenAPIConfig(title="OTOP POS", version="1", path="/schema"),
+        request_max_body_size=settings.max_upload_bytes,
+        on_shutdown=[db.dispose],
+        debug=False,
+    )
+    app.state.db = db
+    app.state.clock = clock
+    app.state.settings = settings
+    app.state.session_cookie = SESSION_COOKIE
+    return app

@@ -1,0 +1,100 @@
+"""The ``otop-pos`` command."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from web.settings import get_settings
+
+
+@click.group()
+def main() -> None:
+    """OTOP POS: the till, PromptPay and consignment accounts of the San Kamphaeng centre."""
+
+
+@main.command()
+def migrate() -> None:
+    """Bring the database schema to the newest version."""
+    from web.migrate import upgrade
+
+    settings = get_settings()
+    upgrade(settings.database_url)
+    click.echo(f"database migrated: {_safe_url(settings.database_url)}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the web application with uvicorn."""
+    import uvicorn
+
+    get_settings()  # refuse to start on bad settings before forking workers
+    uvicorn.run(
+        "web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_level="info",
+    )
+
+
+@main.command("create-user")
+@click.option("--username", required=True)
+@click.option(
+    "--role", required=True, type=click.Choice(["admin", "manager", "cashier", "entrepreneur"])
+)
+@click.option("--entrepreneur-code", default=None, help="for an entrepreneur user")
+@click.option("--display-name", default="")
+@click.password_option()
+def create_user_command(
+    username: str, role: str, entrepreneur_code: str | None, display_name: str, password: str
+) -> None:
+    """Create a user (prompts for the password)."""
+    from sqlalchemy import select
+
+    from inventory.models import Entrepreneur
+    from kernel.access import SYSTEM
+    from kernel.clock import SystemClock
+    from kernel.db import Database
+    from kernel.errors import DomainError
+    from web.accounts import create_user
+
+    db = Database(get_settings().database_url)
+    try:
+        with db.write() as conn:
+            entrepreneur_id = None
+            if entrepreneur_code:
+                entrepreneur_id = conn.execute(
+                    select(Entrepreneur.id).where(Entrepreneur.code == entrepreneur_code)
+                ).scalar()
+                if entrepreneur_id is None:
+                    raise click.ClickException(f"no entrepreneur with code {entrepreneur_code}")
+            user = create_user(
+                conn,
+                SYSTEM,
+                username=username,
+                password=password,
+                role=role,
+                now=SystemClock().now(),
+                display_name=display_name,
+                entrepreneur_id=entrepreneur_id,
+            )
+    except DomainError as error:
+        raise click.ClickException(f"{error.field or 'input'}: {error.message}") from None
+    click.echo(f"created {user.username} ({user.role})")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""Sign-in pages and the home redirect."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, URLEncodedBody
+from litestar.response import Redirect, Template
+from pydantic import BaseModel
+
+from kernel.clock import Clock
+from kernel.db import Database
+from kernel.errors import DomainError
+from web.accounts import close_session
+from web.auth import SESSION_COOKIE, current_user
+from web.controllers.auth import sign_in, with_session_cookie
+from web.pages import home_of, page, redirect, safe_next
+from web.settings import Settings
+
+
+class LoginForm(BaseModel):
+    username: str = ""
+    password: str = ""
+    next: str = "/"
+
+
+@get("/", sync_to_thread=False, include_in_schema=False)
+def home(request: Request[Any, Any, Any]) -> Redirect:
+    user = current_user(request)
+    return redirect("/login" if user is None else home_of(user.role.value))
+
+
+@get("/login", sync_to_thread=False, include_in_schema=False)
+def login_page(request: Request[Any, Any, Any], next: FromQuery[str | None] = None) -> Template:
+    return page(request, "login.html", next=safe_next(next, "/"), error=None)
+
+
+@post("/login", sync_to_thread=True, include_in_schema=False)
+def login_form(
+    request: Request[Any, Any, Any],
+    data: URLEncodedBody[LoginForm],
+    db: NamedDependency[Database],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
+) -> Response[Any]:
+    try:
+        me, token = sign_in(request, db, clock, settings, data.username, data.password)
+    except DomainError as error:
+        response = page(
+            request, "login.html", next=data.next, error=error.message, username=data.username
+        )
+        response.status_code = 401 if "wrong" in error.message else 429
+        return response
+    target = safe_next(data.next if data.next != "/" else None, home_of(me.role))
+    return with_session_cookie(redirect(target), token, settings)
+
+
+@post("/logout", sync_to_thread=False, include_in_schema=False)
+def logout_form(
+    request: Request[Any, Any, Any], db: NamedDependency[Database], clock: NamedDependency[Clock]
+) -> Redirect:
+    token = request.cookies.get(SESSION_COOKIE)
+    user = current_user(request)
+    if token and user:
+        with db.write() as conn:
+            close_session(conn, token, user.actor(), clock.now())
+    response = redirect("/login")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+HANDLERS = [home, login_page, login_form, logout_form]

@@ -1,0 +1,10 @@
+"""Imports every table so that the metadata (and Alembic) sees the whole schema."""
+
+import inventory.models
+import kernel.audit
+import kernel.db
+import web.accounts
+
+metadata = kernel.db.Base.metadata
+
+__all__ = ["inventory", "kernel", "metadata", "web"]

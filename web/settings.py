@@ -1,0 +1,55 @@
+"""Settings come from the environment (prefix OTOP_), read once through ``get_settings()``."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DB = Path("var") / "otop.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="OTOP_", extra="ignore")
+
+    database_url: str = Field(default=f"sqlite:///{DEFAULT_DB}")
+    # Demo mode: a built-in secret, demo logins printed, the demo payer page (never in production).
+    demo: bool = False
+    secret_key: str | None = None
+    session_hours: int = 12
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+    max_upload_bytes: int = 5 * 1024 * 1024
+    low_stock_threshold: int = 3
+    default_language: str = "th"
+    centre_name_th: str = "ศูนย์จำหน่ายสินค้า OTOP สันกำแพง"
+    centre_name_en: str = "OTOP Distribution Centre, San Kamphaeng"
+
+    @model_validator(mode="after")
+    def _secret_outside_demo(self) -> Settings:
+        if not self.demo and not self.secret_key:
+            raise ValueError(
+                "OTOP_SECRET_KEY must be set (at least 32 characters) unless OTOP_DEMO=true"
+            )
+        if self.secret_key is not None and len(self.secret_key) < 32:
+            raise ValueError("OTOP_SECRET_KEY must be at least 32 characters long")
+        if self.default_language not in ("th", "en"):
+            raise ValueError("OTOP_DEFAULT_LANGUAGE must be th or en")
+        return self
+
+    @property
+    def secret(self) -> str:
+        """The secret key; in demo mode a fixed one so that sessions survive a restart."""
+        return self.secret_key or hashlib.sha256(b"otop-pos demo secret").hexdigest()
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
