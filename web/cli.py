@@ -96,5 +96,19 @@ def _safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def _add_command_modules() -> None:
+    import importlib
+    import pkgutil
+
+    import web.commands
+
+    for info in sorted(pkgutil.iter_modules(web.commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"web.commands.{info.name}")
+        for command in getattr(module, "COMMANDS", []):
+            main.add_command(command)
+
+
+_add_command_modules()
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -135,7 +135,12 @@ def template_helpers(settings: Settings) -> Callable[[Any], None]:
         def when(ctx: Context, at: datetime | None) -> str:
             return thai_datetime(at, lang(ctx))
 
-        env.globals.update(t=t, lang=lang, when=when, settings=settings)
+        @pass_context
+        def tr(ctx: Context, thai: str, english: str) -> str:
+            """Inline pair for words used on one page only."""
+            return english if lang(ctx) == "en" else thai
+
+        env.globals.update(t=t, tr=tr, lang=lang, when=when, settings=settings)
         env.filters["baht"] = format_baht
 
     return setup

@@ -1,9 +1,18 @@
-"""Every controller of the service; each module exports the handlers it owns."""
+"""Every controller of the service: each module here exports ``HANDLERS``."""
 
-from web.controllers import auth, health, pages
+from __future__ import annotations
 
-ROUTE_HANDLERS = [
-    *auth.HANDLERS,
-    *health.HANDLERS,
-    *pages.HANDLERS,
-]
+import importlib
+import pkgutil
+from typing import Any
+
+
+def _collect() -> list[Any]:
+    handlers: list[Any] = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        handlers.extend(getattr(module, "HANDLERS", []))
+    return handlers
+
+
+ROUTE_HANDLERS = _collect()

@@ -1,0 +1,149 @@
+"""Rows for tests, written straight to the tables (the services under test are elsewhere)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from itertools import count
+
+from sqlalchemy import insert
+from sqlalchemy.engine import Connection
+
+from inventory.barcodes import in_store_code
+from inventory.models import (
+    Category,
+    District,
+    Entrepreneur,
+    Location,
+    Product,
+    StockLevel,
+    StockMovement,
+)
+from inventory.search import search_text
+
+NOW = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)
+_serial = count(1)
+
+
+def district(
+    conn: Connection, code: str = "SKP", name_th: str = "สันกำแพง", name_en: str = "San Kamphaeng"
+) -> int:
+    return conn.execute(
+        insert(District).values(code=code, name_th=name_th, name_en=name_en).returning(District.id)
+    ).scalar_one()
+
+
+def location(
+    conn: Connection,
+    code: str = "SKP",
+    name_th: str = "ศูนย์ OTOP สันกำแพง",
+    name_en: str = "San Kamphaeng centre",
+    is_default: bool = True,
+) -> int:
+    return conn.execute(
+        insert(Location)
+        .values(code=code, name_th=name_th, name_en=name_en, is_default=is_default, active=True)
+        .returning(Location.id)
+    ).scalar_one()
+
+
+def category(
+    conn: Connection,
+    code: str = "textile",
+    name_th: str = "ผ้าและเครื่องแต่งกาย",
+    name_en: str = "Textiles and clothing",
+) -> int:
+    return conn.execute(
+        insert(Category).values(code=code, name_th=name_th, name_en=name_en).returning(Category.id)
+    ).scalar_one()
+
+
+def entrepreneur(
+    conn: Connection,
+    district_id: int,
+    code: str | None = None,
+    name_th: str = "กลุ่มทอผ้าบ้านสันกำแพง",
+    name_en: str = "San Kamphaeng Weavers",
+    commission_bp: int = 2000,
+) -> int:
+    code = code or f"E{next(_serial):05d}"
+    return conn.execute(
+        insert(Entrepreneur)
+        .values(
+            code=code,
+            name_th=name_th,
+            name_en=name_en,
+            district_id=district_id,
+            tambon="",
+            phone="",
+            promptpay_id=None,
+            commission_bp=commission_bp,
+            star_rating=4,
+            active=True,
+            created_at=NOW,
+            updated_at=NOW,
+        )
+        .returning(Entrepreneur.id)
+    ).scalar_one()
+
+
+def product(
+    conn: Connection,
+    entrepreneur_id: int,
+    category_id: int,
+    *,
+    name_th: str = "ผ้าซิ่นตีนจก",
+    name_en: str = "Teen jok sarong",
+    price_satang: int = 45000,
+    sku: str | None = None,
+    barcode: str | None = None,
+    entrepreneur_code: str = "",
+) -> int:
+    serial = next(_serial)
+    sku = sku or f"SKU{serial:06d}"
+    barcode = barcode or in_store_code(serial)
+    return conn.execute(
+        insert(Product)
+        .values(
+            sku=sku,
+            barcode=barcode,
+            name_th=name_th,
+            name_en=name_en,
+            category_id=category_id,
+            entrepreneur_id=entrepreneur_id,
+            price_satang=price_satang,
+            vat_applicable=True,
+            active=True,
+            version=1,
+            created_at=NOW,
+            updated_at=NOW,
+            search_text=search_text(
+                name_th=name_th,
+                name_en=name_en,
+                sku=sku,
+                barcode=barcode,
+                entrepreneur_code=entrepreneur_code,
+            ),
+        )
+        .returning(Product.id)
+    ).scalar_one()
+
+
+def stock(conn: Connection, product_id: int, location_id: int, quantity: int) -> None:
+    """Opening stock, as one intake movement and its level."""
+    conn.execute(
+        insert(StockMovement).values(
+            product_id=product_id,
+            location_id=location_id,
+            quantity=quantity,
+            kind="intake",
+            reason="opening stock",
+            document=None,
+            actor_id=None,
+            created_at=NOW,
+        )
+    )
+    conn.execute(
+        insert(StockLevel).values(
+            product_id=product_id, location_id=location_id, on_hand=quantity, version=1
+        )
+    )

@@ -1,0 +1,1 @@
+"""Sub-commands of ``otop-pos`` beyond the core ones: each module exports ``COMMANDS``."""
