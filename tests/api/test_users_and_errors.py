@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from kernel.access import Role
+from tests.api.conftest import LoginAs
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_admin_creates_a_cashier_who_can_then_sign_in(
+    client: AsyncTestClient[Any], login_as: LoginAs
+) -> None:
+    await login_as(Role.ADMIN)
+    created = await client.post(
+        "/api/v1/users",
+        json={"username": "Nok", "password": "long enough pw", "role": "cashier"},
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["username"] == "nok"
+    await client.post("/api/v1/auth/logout")
+    signed_in = await client.post(
+        "/api/v1/auth/login", json={"username": "nok", "password": "long enough pw"}
+    )
+    assert signed_in.json()["role"] == "cashier"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"username": "x", "password": "long enough pw", "role": "cashier"}, "username"),
+        ({"username": "short", "password": "short", "role": "cashier"}, "password"),
+        (
+            {"username": "ent", "password": "long enough pw", "role": "entrepreneur"},
+            "entrepreneur_id",
+        ),
+        (
+            {
+                "username": "ghost",
+                "password": "long enough pw",
+                "role": "entrepreneur",
+                "entrepreneur_id": 999,
+            },
+            "entrepreneur_id",
+        ),
+    ],
+)
+async def test_bad_user_input_is_refused_naming_the_field(
+    client: AsyncTestClient[Any], login_as: LoginAs, body: dict[str, Any], field: str
+) -> None:
+    await login_as(Role.ADMIN)
+    response = await client.post("/api/v1/users", json=body)
+    assert response.status_code in (404, 422), response.text
+    assert response.json()["field"] == field
+
+
+async def test_duplicate_username_is_409(client: AsyncTestClient[Any], login_as: LoginAs) -> None:
+    await login_as(Role.ADMIN)
+    body = {"username": "nok", "password": "long enough pw", "role": "cashier"}
+    assert (await client.post("/api/v1/users", json=body)).status_code == 201
+    again = await client.post("/api/v1/users", json=body)
+    assert again.status_code == 409
+    assert again.json()["field"] == "username"
+
+
+async def test_unknown_role_is_400(client: AsyncTestClient[Any], login_as: LoginAs) -> None:
+    await login_as(Role.ADMIN)
+    response = await client.post(
+        "/api/v1/users", json={"username": "nok", "password": "long enough pw", "role": "boss"}
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == "role"
+
+
+@pytest.mark.parametrize("role", [Role.MANAGER, Role.CASHIER, Role.ENTREPRENEUR])
+async def test_only_an_admin_manages_users(
+    client: AsyncTestClient[Any], login_as: LoginAs, db: Any, clock: Any, role: Role
+) -> None:
+    entrepreneur_id = None
+    if role == Role.ENTREPRENEUR:
+        from tests import factories
+
+        with db.write() as conn:
+            entrepreneur_id = factories.entrepreneur(conn, factories.district(conn))
+    await login_as(role, entrepreneur_id=entrepreneur_id)
+    assert (await client.get("/api/v1/users")).status_code == 403
+    response = await client.post(
+        "/api/v1/users", json={"username": "nok", "password": "long enough pw", "role": "admin"}
+    )
+    assert response.status_code == 403
+
+
+async def test_logins_are_audited(client: AsyncTestClient[Any], login_as: LoginAs) -> None:
+    await login_as(Role.MANAGER)
+    await client.post("/api/v1/auth/login", json={"username": "manager1", "password": "wrong!"})
+    entries = (await client.get("/api/v1/audit")).json()
+    actions = [e["action"] for e in entries]
+    assert "login" in actions
+    assert "login_failed" in actions
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [b"{not json", b"[]", b'{"username": 5, "password": []}', b"\xff\xfe\x00", b"null"],
+)
+async def test_malformed_bodies_are_4xx_never_500(
+    client: AsyncTestClient[Any], payload: bytes
+) -> None:
+    response = await client.post(
+        "/api/v1/auth/login", content=payload, headers={"content-type": "application/json"}
+    )
+    assert 400 <= response.status_code < 500, response.text
+
+
+async def test_an_oversized_body_is_413(client: AsyncTestClient[Any]) -> None:
+    response = await client.post(
+        "/api/v1/auth/login",
+        content=b"x" * (6 * 1024 * 1024),
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 413
+
+
+async def test_a_signed_out_page_visit_goes_to_login(client: AsyncTestClient[Any]) -> None:
+    response = await client.get("/admin/audit", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/login?next=/admin/audit")
+
+
+async def test_pages_declare_utf8_and_speak_thai_by_default(client: AsyncTestClient[Any]) -> None:
+    response = await client.get("/login")
+    assert "charset=utf-8" in response.headers["content-type"]
+    assert '<meta charset="utf-8">' in response.text
+    assert "เข้าสู่ระบบ" in response.text
+    english = await client.get("/login?lang=en")
+    assert "Sign in" in english.text

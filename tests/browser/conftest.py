@@ -1,0 +1,143 @@
+"""Browser tests: the real `otop-pos` commands serve a small demo; Playwright drives Chromium.
+
+Chromium is Debian's (/usr/bin/chromium): Playwright's own browser download cannot reach the
+internet here. Screenshots land in test-artifacts/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = os.environ.get("OTOP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+LOGIN_LINE = re.compile(r"^\s*(\S+) / (\S+)\s+\((\w+)\)")
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    logins: dict[str, tuple[str, str]]  # role -> (username, password), first of each role
+    database_url: str
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _otop(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).with_name("otop-pos")
+    return subprocess.run([str(exe), *args], env=env, capture_output=True, text=True, check=True)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if not Path(CHROMIUM).exists():
+        reason = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if IN_CI:
+            pytest.fail(f"CI=true but {reason}")
+        pytest.skip(reason)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    tmp_path_factory: pytest.TempPathFactory, chromium_path: str
+) -> Iterator[LiveServer]:
+    folder = tmp_path_factory.mktemp("live")
+    database_url = f"sqlite:///{folder / 'otop.db'}"
+    env = {**os.environ, "OTOP_DATABASE_URL": database_url, "OTOP_DEMO": "true"}
+    _otop("migrate", env=env)
+    seeded = _otop("seed", "--demo", "--scale", "0.05", env=env)
+    logins: dict[str, tuple[str, str]] = {}
+    for line in seeded.stdout.splitlines():
+        match = LOGIN_LINE.match(line)
+        if match:
+            logins.setdefault(match[3], (match[1], match[2]))
+    port = _free_port()
+    exe = Path(sys.executable).with_name("otop-pos")
+    log = (folder / "server.log").open("w")
+    server = subprocess.Popen(
+        [str(exe), "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/health", timeout=1)
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError((folder / "server.log").read_text()) from None
+            time.sleep(0.1)
+    yield LiveServer(url=url, logins=logins, database_url=database_url)
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="th-TH")
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    yield tab
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = re.sub(r"[^\w.-]+", "_", request.node.name)
+    tab.screenshot(path=str(ARTIFACTS / f"{name}-final.png"), full_page=True)
+    context.close()
+
+
+def shot(page: Any, name: str) -> Path:
+    """Save a screenshot as a test artifact and return its path."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def sign_in(page: Any, server: LiveServer, role: str) -> None:
+    username, password = server.logins[role]
+    page.goto(f"{server.url}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+__all__ = ["LiveServer", "shot", "sign_in"]

@@ -1,0 +1,133 @@
+"""Users (admin) and the audit log (managers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, JSONBody
+from litestar.response import Template
+from pydantic import BaseModel, Field, StrictInt
+from sqlalchemy import select
+
+from kernel.access import Actor, Role
+from kernel.audit import AuditEntry
+from kernel.clock import Clock
+from kernel.db import Database
+from web.accounts import create_user, list_users
+from web.auth import admin_only, managers_only
+from web.pages import page
+
+
+class UserIn(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+    role: Role
+    display_name: str = Field(default="", max_length=200)
+    entrepreneur_id: StrictInt | None = None
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    role: str
+    entrepreneur_id: int | None
+    active: bool
+
+
+class AuditOut(BaseModel):
+    id: int
+    at: str
+    actor: str
+    action: str
+    entity: str
+    entity_id: str | None
+    detail: dict[str, Any]
+
+
+@get("/api/v1/users", sync_to_thread=False, guards=[admin_only])
+def users_index(db: NamedDependency[Database]) -> list[UserOut]:
+    with db.read() as conn:
+        return [
+            UserOut(
+                id=u.id,
+                username=u.username,
+                display_name=u.display_name,
+                role=u.role.value,
+                entrepreneur_id=u.entrepreneur_id,
+                active=u.active,
+            )
+            for u in list_users(conn)
+        ]
+
+
+@post("/api/v1/users", sync_to_thread=True, guards=[admin_only], status_code=201)
+def users_create(
+    data: JSONBody[UserIn],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+) -> UserOut:
+    """Create a user; an entrepreneur user names the entrepreneur whose data it may see."""
+    with db.write() as conn:
+        user = create_user(
+            conn,
+            actor,
+            username=data.username,
+            password=data.password,
+            role=data.role,
+            now=clock.now(),
+            display_name=data.display_name,
+            entrepreneur_id=data.entrepreneur_id,
+        )
+    return UserOut(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role.value,
+        entrepreneur_id=user.entrepreneur_id,
+        active=user.active,
+    )
+
+
+def _audit(db: Database, limit: int, action: str | None) -> list[AuditOut]:
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(min(max(limit, 1), 500))
+    if action:
+        query = query.where(AuditEntry.action == action)
+    with db.read() as conn:
+        return [
+            AuditOut(
+                id=r.id,
+                at=r.at.isoformat(),
+                actor=r.actor_name,
+                action=r.action,
+                entity=r.entity,
+                entity_id=r.entity_id,
+                detail=r.detail or {},
+            )
+            for r in conn.execute(query)
+        ]
+
+
+@get("/api/v1/audit", sync_to_thread=False, guards=[managers_only])
+def audit_index(
+    db: NamedDependency[Database],
+    limit: FromQuery[int] = 100,
+    action: FromQuery[str | None] = None,
+) -> list[AuditOut]:
+    """The newest audit entries first."""
+    return _audit(db, limit, action)
+
+
+@get("/admin/audit", sync_to_thread=False, guards=[managers_only], include_in_schema=False)
+def audit_page(
+    request: Request[Any, Any, Any],
+    db: NamedDependency[Database],
+    action: FromQuery[str | None] = None,
+) -> Template:
+    return page(request, "audit.html", entries=_audit(db, 200, action), action=action)
+
+
+HANDLERS = [users_index, users_create, audit_index, audit_page]
