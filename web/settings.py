@@ -27,6 +27,16 @@ class Settings(BaseSettings):
     default_language: str = "th"
     centre_name_th: str = "ศูนย์จำหน่ายสินค้า OTOP สันกำแพง"
     centre_name_en: str = "OTOP Distribution Centre, San Kamphaeng"
+    # The centre's PromptPay receiving account: a PromptPay ID (mobile, national/tax ID,
+    # e-wallet) or, when the bank gave one, a biller ID (tax ID + 2-digit suffix) for bill
+    # payment, whose ref1 carries each payment's reference.
+    promptpay_id: str | None = None
+    promptpay_biller_id: str | None = None
+    merchant_name: str = "OTOP SAN KAMPHAENG"
+    merchant_city: str = "CHIANG MAI"
+    payment_expiry_minutes: int = Field(default=10, ge=1, le=24 * 60)
+    # Shared secret of the bank/gateway callback (HMAC-SHA256); demo mode derives one.
+    webhook_secret: str | None = None
 
     @model_validator(mode="after")
     def _secret_outside_demo(self) -> Settings:
@@ -36,6 +46,12 @@ class Settings(BaseSettings):
             )
         if self.secret_key is not None and len(self.secret_key) < 32:
             raise ValueError("OTOP_SECRET_KEY must be at least 32 characters long")
+        if not self.demo and not (self.promptpay_id or self.promptpay_biller_id):
+            raise ValueError(
+                "set OTOP_PROMPTPAY_ID or OTOP_PROMPTPAY_BILLER_ID (the centre's account)"
+            )
+        if not self.demo and not self.webhook_secret:
+            raise ValueError("OTOP_WEBHOOK_SECRET must be set unless OTOP_DEMO=true")
         if self.default_language not in ("th", "en"):
             raise ValueError("OTOP_DEFAULT_LANGUAGE must be th or en")
         return self
@@ -44,6 +60,15 @@ class Settings(BaseSettings):
     def secret(self) -> str:
         """The secret key; in demo mode a fixed one so that sessions survive a restart."""
         return self.secret_key or hashlib.sha256(b"otop-pos demo secret").hexdigest()
+
+    @property
+    def receiving_promptpay_id(self) -> str:
+        """The demo centre receives on a made-up mobile number unless one is configured."""
+        return self.promptpay_id or ("0812345678" if self.demo else "")
+
+    @property
+    def hook_secret(self) -> str:
+        return self.webhook_secret or hashlib.sha256(b"otop-pos demo webhook").hexdigest()
 
     @property
     def is_sqlite(self) -> bool:
