@@ -28,6 +28,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
+from kernel.writer import SingleWriter
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -133,6 +135,8 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
         self.engine = make_engine(url, echo=echo)
+        # The hot write path (checkout) goes through one writer thread that group-commits.
+        self.writer = SingleWriter(self.engine)
 
     @property
     def dialect(self) -> str:
@@ -154,4 +158,5 @@ class Database:
             tx.rollback()
 
     def dispose(self) -> None:
+        self.writer.stop()
         self.engine.dispose()
