@@ -137,3 +137,20 @@ async def test_pages_declare_utf8_and_speak_thai_by_default(client: AsyncTestCli
     assert "เข้าสู่ระบบ" in response.text
     english = await client.get("/login?lang=en")
     assert "Sign in" in english.text
+
+
+async def test_an_id_given_as_text_is_refused(
+    client: AsyncTestClient[Any], login_as: LoginAs
+) -> None:
+    await login_as(Role.ADMIN)
+    response = await client.post(
+        "/api/v1/users",
+        json={
+            "username": "nok",
+            "password": "long enough pw",
+            "role": "entrepreneur",
+            "entrepreneur_id": "1",
+        },
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == "entrepreneur_id"

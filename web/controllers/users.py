@@ -8,7 +8,7 @@ from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody
 from litestar.response import Template
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from kernel.access import Actor, Role
@@ -18,6 +18,7 @@ from kernel.db import Database
 from web.accounts import create_user, list_users
 from web.auth import admin_only, managers_only
 from web.pages import page
+from web.schemas import WholeNumber
 
 
 class UserIn(BaseModel):
@@ -25,7 +26,7 @@ class UserIn(BaseModel):
     password: str = Field(min_length=1, max_length=256)
     role: Role
     display_name: str = Field(default="", max_length=200)
-    entrepreneur_id: StrictInt | None = None
+    entrepreneur_id: WholeNumber | None = None
 
 
 class UserOut(BaseModel):

@@ -1,0 +1,142 @@
+"""The one way stock changes: lock the levels, refuse any shortage, update, append movements.
+
+The till calls ``apply_movements`` inside its sale transaction, so it is written for the hot
+path: one locking read of the involved rows (product order, so that two transactions never
+wait on each other in a cycle), names looked up only when something is short, and one
+executemany each for the level updates and the movements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from inventory.models import Product, StockLevel, StockMovement
+from inventory.stock import MovementKind, find_shortages, require_available
+from kernel.access import Actor
+from kernel.errors import InvalidInputError
+
+MAX_REASON = 200
+MAX_DOCUMENT = 32
+
+
+def on_hand(
+    conn: Connection, product_ids: Iterable[int], location_id: int, *, for_update: bool = False
+) -> dict[int, int]:
+    """On-hand per product at a location (0 where stock was never kept).
+
+    ``for_update`` locks the existing rows until the transaction ends (PostgreSQL; SQLite's
+    write transaction already holds the database's write lock).
+    """
+    ids = sorted(set(product_ids))
+    levels = _read_levels(conn, location_id, ids, for_update=for_update)
+    return {product_id: levels.get(product_id, 0) for product_id in ids}
+
+
+def apply_movements(
+    conn: Connection,
+    actor: Actor,
+    now: datetime,
+    *,
+    location_id: int,
+    deltas: Mapping[int, int],
+    kind: MovementKind,
+    reason: str,
+    document: str | None,
+) -> dict[int, int]:
+    """Move stock at one location by ``deltas`` (product id -> signed units); new on-hand.
+
+    Every shortage is collected first and raised as one ``InsufficientStockError`` (naming the
+    products) before anything is written. Zero deltas are ignored. The caller has checked
+    that the products and the location exist and that the actor may do this.
+    """
+    if len(reason) > MAX_REASON:
+        raise InvalidInputError(f"reason must be at most {MAX_REASON} characters", field="reason")
+    if document is not None and len(document) > MAX_DOCUMENT:
+        raise InvalidInputError("document number too long", field="document")
+    changes = {pid: delta for pid, delta in sorted(deltas.items()) if delta != 0}
+    if not changes:
+        return {}
+    levels = _read_levels(conn, location_id, list(changes), for_update=True)
+    decrements = {pid: -delta for pid, delta in changes.items() if delta < 0}
+    shortages = find_shortages(location_id, decrements, levels)
+    if shortages:
+        labels = product_labels(conn, [s.product_id for s in shortages])
+        require_available(location_id, decrements, levels, labels)
+    missing = [pid for pid in changes if pid not in levels]
+    if missing:
+        levels.update(_create_levels(conn, location_id, missing))
+    conn.execute(
+        update(StockLevel)
+        .where(
+            StockLevel.product_id == bindparam("p_id"),
+            StockLevel.location_id == bindparam("l_id"),
+        )
+        .values(on_hand=StockLevel.on_hand + bindparam("delta"), version=StockLevel.version + 1),
+        [{"p_id": pid, "l_id": location_id, "delta": delta} for pid, delta in changes.items()],
+    )
+    conn.execute(
+        insert(StockMovement),
+        [
+            {
+                "product_id": pid,
+                "location_id": location_id,
+                "quantity": delta,
+                "kind": kind.value,
+                "reason": reason,
+                "document": document,
+                "actor_id": actor.user_id,
+                "created_at": now,
+            }
+            for pid, delta in changes.items()
+        ],
+    )
+    return {pid: levels[pid] + delta for pid, delta in changes.items()}
+
+
+def product_labels(conn: Connection, product_ids: Iterable[int]) -> dict[int, str]:
+    """How an error names a product: its Thai name and SKU."""
+    ids = sorted(set(product_ids))
+    if not ids:
+        return {}
+    rows = conn.execute(select(Product.id, Product.name_th, Product.sku).where(Product.id.in_(ids)))
+    return {pid: f"{name} ({sku})" for pid, name, sku in rows}
+
+
+def _read_levels(
+    conn: Connection, location_id: int, product_ids: list[int], *, for_update: bool
+) -> dict[int, int]:
+    if not product_ids:
+        return {}
+    query = (
+        select(StockLevel.product_id, StockLevel.on_hand)
+        .where(StockLevel.location_id == location_id, StockLevel.product_id.in_(product_ids))
+        .order_by(StockLevel.product_id)
+    )
+    if for_update:
+        query = query.with_for_update()
+    return {pid: qty for pid, qty in conn.execute(query)}
+
+
+def _create_levels(conn: Connection, location_id: int, product_ids: list[int]) -> dict[int, int]:
+    """Rows for products first stocked here; a row another transaction just made is kept.
+
+    On PostgreSQL a concurrent insert of the same row makes this wait for that transaction,
+    then do nothing; the locking read after it sees (and locks) the committed row.
+    """
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(
+        dialect.insert(StockLevel)
+        .values(
+            [
+                {"product_id": pid, "location_id": location_id, "on_hand": 0, "version": 0}
+                for pid in product_ids
+            ]
+        )
+        .on_conflict_do_nothing(index_elements=["product_id", "location_id"])
+    )
+    return _read_levels(conn, location_id, product_ids, for_update=True)

@@ -1,0 +1,308 @@
+"""Stock over JSON: levels, history, goods-received notes, adjustments, counts, transfers, returns.
+
+Reads are open to every signed-in user (an entrepreneur only ever sees their own products);
+intakes to staff (cashiers included); anything else that moves stock to managers.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+from pydantic import BaseModel, Field
+
+from inventory.stock_documents import (
+    CountView,
+    MovementDocument,
+    TransferView,
+    adjust_stock,
+    post_count,
+    return_to_entrepreneur,
+    transfer_stock,
+)
+from inventory.stock_intakes import (
+    IntakeSummary,
+    IntakeView,
+    get_intake,
+    list_intakes,
+    receive_intake,
+)
+from inventory.stock_lines import MAX_LINES, MAX_QUANTITY, LineIn
+from inventory.stock_queries import (
+    LookupResult,
+    MovementRow,
+    StockPage,
+    StockRow,
+    list_stock,
+    lookup_product,
+    low_stock,
+    movements,
+)
+from kernel.access import Actor
+from kernel.clock import Clock
+from kernel.db import Database
+from web.auth import managers_only, signed_in, staff_only
+from web.schemas import WholeNumber
+from web.settings import Settings
+
+StrictInt = WholeNumber
+Quantity = Annotated[StrictInt, Field(gt=0, le=MAX_QUANTITY)]
+SignedQuantity = Annotated[StrictInt, Field(ge=-MAX_QUANTITY, le=MAX_QUANTITY)]
+Counted = Annotated[StrictInt, Field(ge=0, le=MAX_QUANTITY)]
+Note = Annotated[str, Field(max_length=500)]
+
+
+class ScannedLine(BaseModel):
+    """A product by id or by barcode (what the scanner read), and how many."""
+
+    product_id: StrictInt | None = None
+    barcode: Annotated[str, Field(min_length=1, max_length=32)] | None = None
+    quantity: Quantity
+
+
+class ProductLine(BaseModel):
+    product_id: StrictInt
+    quantity: Quantity
+
+
+class SignedLine(BaseModel):
+    product_id: StrictInt
+    quantity: SignedQuantity  # non-zero: checked by the service, which names the line
+
+
+class CountedLine(BaseModel):
+    product_id: StrictInt
+    counted: Counted
+
+
+class IntakeIn(BaseModel):
+    entrepreneur_id: StrictInt
+    location_id: StrictInt | None = None  # the default location when omitted
+    lines: Annotated[list[ScannedLine], Field(min_length=1, max_length=MAX_LINES)]
+    note: Note = ""
+
+
+class AdjustmentIn(BaseModel):
+    location_id: StrictInt
+    lines: Annotated[list[SignedLine], Field(min_length=1, max_length=MAX_LINES)]
+    reason: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class TransferIn(BaseModel):
+    from_location_id: StrictInt
+    to_location_id: StrictInt
+    lines: Annotated[list[ScannedLine], Field(min_length=1, max_length=MAX_LINES)]
+    note: Note = ""
+
+
+class CountIn(BaseModel):
+    location_id: StrictInt
+    lines: Annotated[list[CountedLine], Field(min_length=1, max_length=MAX_LINES)]
+    note: Note = ""
+
+
+class ReturnIn(BaseModel):
+    entrepreneur_id: StrictInt
+    location_id: StrictInt | None = None
+    lines: Annotated[list[ScannedLine], Field(min_length=1, max_length=MAX_LINES)]
+    note: Note = ""
+
+
+def _scanned(lines: list[ScannedLine]) -> list[LineIn]:
+    return [LineIn(line.quantity, line.product_id, line.barcode) for line in lines]
+
+
+@get("/api/v1/stock", sync_to_thread=True, guards=[signed_in])
+def stock_index(
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    location_id: FromQuery[int | None] = None,
+    entrepreneur_id: FromQuery[int | None] = None,
+    product_id: FromQuery[int | None] = None,
+    low: FromQuery[bool] = False,
+    limit: FromQuery[int] = 100,
+    offset: FromQuery[int] = 0,
+) -> StockPage:
+    """On-hand per product and location; ``low=true`` keeps those at or below the threshold.
+
+    An entrepreneur always gets their own products, whatever ``entrepreneur_id`` says."""
+    with db.read() as conn:
+        return list_stock(
+            conn, actor, location_id=location_id, entrepreneur_id=entrepreneur_id,
+            product_id=product_id, low_threshold=settings.low_stock_threshold if low else None,
+            limit=limit, offset=offset,
+        )  # fmt: skip
+
+
+@get("/api/v1/stock/low", sync_to_thread=True, guards=[signed_in])
+def stock_low(
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    location_id: FromQuery[int | None] = None,
+    entrepreneur_id: FromQuery[int | None] = None,
+    threshold: FromQuery[int | None] = None,
+    limit: FromQuery[int] = 200,
+    offset: FromQuery[int] = 0,
+) -> list[StockRow]:
+    """Products at or below ``threshold`` units (default: the centre's setting), emptiest first."""
+    with db.read() as conn:
+        return low_stock(
+            conn, actor, location_id=location_id, entrepreneur_id=entrepreneur_id,
+            threshold=settings.low_stock_threshold if threshold is None else threshold,
+            limit=limit, offset=offset,
+        )  # fmt: skip
+
+
+@get("/api/v1/stock/movements", sync_to_thread=False, guards=[signed_in])
+def stock_movements(
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    product_id: FromQuery[int | None] = None,
+    location_id: FromQuery[int | None] = None,
+    document: FromQuery[str | None] = None,
+    limit: FromQuery[int] = 100,
+    offset: FromQuery[int] = 0,
+) -> list[MovementRow]:
+    """Movement history, newest first."""
+    with db.read() as conn:
+        return movements(
+            conn, actor, product_id=product_id, location_id=location_id, document=document,
+            limit=limit, offset=offset,
+        )  # fmt: skip
+
+
+@get("/api/v1/stock/lookup", sync_to_thread=False, guards=[staff_only])
+def stock_lookup(
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    barcode: FromQuery[str],
+    location_id: FromQuery[int | None] = None,
+) -> LookupResult:
+    """The product a scanner read (barcode or SKU) with its on-hand at the location; 404 if none."""
+    with db.read() as conn:
+        return lookup_product(conn, actor, barcode, location_id)
+
+
+@post("/api/v1/stock/intakes", sync_to_thread=True, guards=[staff_only], status_code=201)
+def stock_intake_create(
+    data: JSONBody[IntakeIn],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+) -> IntakeView:
+    """Receive goods from one entrepreneur: a numbered goods-received note (GRN-YYYY-NNNNNN).
+
+    Lines for the same product are merged; every product must be the entrepreneur's."""
+    with db.write() as conn:
+        return receive_intake(
+            conn, actor, clock.now(), entrepreneur_id=data.entrepreneur_id,
+            location_id=data.location_id, lines=_scanned(data.lines), note=data.note,
+        )  # fmt: skip
+
+
+@get("/api/v1/stock/intakes", sync_to_thread=False, guards=[signed_in])
+def stock_intake_index(
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    entrepreneur_id: FromQuery[int | None] = None,
+    location_id: FromQuery[int | None] = None,
+    limit: FromQuery[int] = 50,
+    offset: FromQuery[int] = 0,
+) -> list[IntakeSummary]:
+    """Goods-received notes, newest first (an entrepreneur sees only their own)."""
+    with db.read() as conn:
+        return list_intakes(
+            conn, actor, entrepreneur_id=entrepreneur_id, location_id=location_id,
+            limit=limit, offset=offset,
+        )  # fmt: skip
+
+
+@get("/api/v1/stock/intakes/{intake_id:int}", sync_to_thread=False, guards=[signed_in])
+def stock_intake_show(
+    intake_id: FromPath[int], db: NamedDependency[Database], actor: NamedDependency[Actor]
+) -> IntakeView:
+    """One goods-received note with its lines; another entrepreneur's is 404."""
+    with db.read() as conn:
+        return get_intake(conn, actor, intake_id)
+
+
+@post("/api/v1/stock/adjustments", sync_to_thread=True, guards=[managers_only], status_code=201)
+def stock_adjust(
+    data: JSONBody[AdjustmentIn],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+) -> MovementDocument:
+    """Signed, non-zero corrections at one location with a reason (damage, loss, found)."""
+    lines = [LineIn(line.quantity, line.product_id) for line in data.lines]
+    with db.write() as conn:
+        return adjust_stock(
+            conn, actor, clock.now(), location_id=data.location_id, lines=lines,
+            reason=data.reason,
+        )  # fmt: skip
+
+
+@post("/api/v1/stock/transfers", sync_to_thread=True, guards=[managers_only], status_code=201)
+def stock_transfer(
+    data: JSONBody[TransferIn],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+) -> TransferView:
+    """Move goods from one location to another (two movements per line)."""
+    with db.write() as conn:
+        return transfer_stock(
+            conn, actor, clock.now(), from_location_id=data.from_location_id,
+            to_location_id=data.to_location_id, lines=_scanned(data.lines), note=data.note,
+        )  # fmt: skip
+
+
+@post("/api/v1/stock/counts", sync_to_thread=True, guards=[managers_only], status_code=201)
+def stock_count(
+    data: JSONBody[CountIn],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+) -> CountView:
+    """Post a stock count: the differences from expected become ``count`` movements.
+
+    Each product may appear once (two figures for one product are refused)."""
+    lines = [LineIn(line.counted, line.product_id) for line in data.lines]
+    with db.write() as conn:
+        return post_count(
+            conn, actor, clock.now(), location_id=data.location_id, lines=lines, note=data.note
+        )
+
+
+@post("/api/v1/stock/returns", sync_to_thread=True, guards=[managers_only], status_code=201)
+def stock_return(
+    data: JSONBody[ReturnIn],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+) -> MovementDocument:
+    """Give goods back to their entrepreneur (kind ``return``)."""
+    with db.write() as conn:
+        return return_to_entrepreneur(
+            conn, actor, clock.now(), entrepreneur_id=data.entrepreneur_id,
+            location_id=data.location_id, lines=_scanned(data.lines), note=data.note,
+        )  # fmt: skip
+
+
+HANDLERS = [
+    stock_index,
+    stock_low,
+    stock_movements,
+    stock_lookup,
+    stock_intake_create,
+    stock_intake_index,
+    stock_intake_show,
+    stock_adjust,
+    stock_transfer,
+    stock_count,
+    stock_return,
+]
