@@ -159,3 +159,8 @@ def test_any_single_character_change_is_refused(pair: tuple[str, str]) -> None:
 def test_id_validity_agrees_with_stdnum(digits: str) -> None:
     expected = "national_id" if pin.is_valid(digits) else "tax_id" if moa.is_valid(digits) else None
     assert promptpay_fields._valid_id(digits) == expected
+
+
+@given(st.text(alphabet="0123456789", min_size=13, max_size=13))
+def test_our_thai_id_check_digit_agrees_with_stdnum(digits: str) -> None:
+    assert promptpay_fields.thai_id_check_digit(digits) == pin.calc_check_digit(digits)
