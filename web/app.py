@@ -17,6 +17,7 @@ from kernel.clock import Clock, SystemClock
 from kernel.db import Database
 from web.auth import SESSION_COOKIE, SessionMiddleware, provide_actor
 from web.controllers import ROUTE_HANDLERS
+from web.controllers.payments_api import receiving_account
 from web.errors import EXCEPTION_HANDLERS
 from web.i18n import template_helpers
 from web.settings import Settings, get_settings
@@ -32,6 +33,7 @@ def create_app(
     clock: Clock | None = None,
 ) -> Litestar:
     settings = settings or get_settings()
+    receiving_account(settings)  # refuse to start with an unusable PromptPay account
     db = db or Database(settings.database_url)
     clock = clock or SystemClock()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

@@ -3,8 +3,9 @@
 import inventory.models
 import kernel.audit
 import kernel.db
+import payments.models
 import web.accounts
 
 metadata = kernel.db.Base.metadata
 
-__all__ = ["inventory", "kernel", "metadata", "web"]
+__all__ = ["inventory", "kernel", "metadata", "payments", "web"]

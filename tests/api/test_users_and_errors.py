@@ -154,3 +154,11 @@ async def test_an_id_given_as_text_is_refused(
     )
     assert response.status_code == 400
     assert response.json()["field"] == "entrepreneur_id"
+
+
+def test_the_app_refuses_to_start_with_an_unusable_promptpay_account() -> None:
+    from web.app import create_app
+    from web.settings import Settings
+
+    with pytest.raises(ValueError, match="OTOP_PROMPTPAY_ID"):
+        create_app(Settings(demo=True, database_url="sqlite://", promptpay_id="12345"))

@@ -5,13 +5,16 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from inventory.search_index import include_name
 from kernel.db import Database
 from web.models import metadata
 
 
 def test_migrations_give_exactly_the_models_schema(db: Database) -> None:
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": include_name}
+        )
         differences = compare_metadata(context, metadata)
     assert differences == []
 

@@ -34,6 +34,6 @@ def test_money_refuses_floats() -> None:
         format_baht(1.5)  # type: ignore[arg-type]
 
 
-@given(st.integers(min_value=0, max_value=10**15))
+@given(st.integers(min_value=0, max_value=10**15 - 1))
 def test_format_then_parse_gives_the_same_satang(satang: int) -> None:
     assert parse_baht(format_baht(satang)) == satang

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from inventory.search_index import include_name
 from kernel.db import make_engine
 from web.models import metadata
 
@@ -27,6 +28,7 @@ def _migrate(connection, url: str) -> None:  # type: ignore[no-untyped-def]
         target_metadata=metadata,
         render_as_batch=url.startswith("sqlite"),
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

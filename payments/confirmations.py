@@ -1,0 +1,318 @@
+"""Confirming a PromptPay payment: by a signed bank callback, or by a cashier (with a slip).
+
+Exactly once under concurrency: the status moves by ``UPDATE ... WHERE status = 'pending'``
+and only the caller whose update touched the row has confirmed; the others read the winner.
+A bank transaction confirms one payment and a slip is accepted once, both under a unique
+constraint, so even a race between two workers cannot use either twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import or_, update
+from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.exc import IntegrityError
+
+from kernel import audit
+from kernel.access import STAFF, Actor
+from kernel.errors import ConflictError, InvalidInputError
+from payments import promptpay
+from payments.exception_queue import exception_for_transaction, open_exception
+from payments.models import Payment
+from payments.records import (
+    WEBHOOK_ACTOR,
+    PaymentView,
+    append_event,
+    expire_if_due,
+    payment_row,
+    row_by,
+    view_of,
+)
+from payments.status import (
+    Confirmation,
+    EventSource,
+    ExceptionKind,
+    PaymentEvent,
+    PaymentStatus,
+    check_move,
+)
+from payments.webhook import WebhookEvent
+
+MAX_SLIP = 512
+
+
+class OutcomeKind(StrEnum):
+    CONFIRMED = "confirmed"
+    DUPLICATE = "duplicate"  # this transaction was handled before; nothing changed
+    UNKNOWN_REFERENCE = "unknown_reference"
+    AMOUNT_MISMATCH = "amount_mismatch"
+    NOT_PENDING = "not_pending"  # paid after expiry or cancel, or a second payment
+    TRANSACTION_REUSED = "transaction_reused"  # the transaction already confirmed another
+
+
+_BY_EXCEPTION = {
+    ExceptionKind.AMOUNT_MISMATCH: OutcomeKind.AMOUNT_MISMATCH,
+    ExceptionKind.PAID_NOT_PENDING: OutcomeKind.NOT_PENDING,
+    ExceptionKind.TRANSACTION_REUSED: OutcomeKind.TRANSACTION_REUSED,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a callback did; recorded whatever it was, so the caller commits in every case."""
+
+    kind: OutcomeKind
+    message: str
+    payment: PaymentView | None = None
+    exception_id: int | None = None
+
+
+class SlipReusedError(ConflictError):
+    """The slip was already accepted for a payment (a reused slip is a known fraud)."""
+
+
+def confirm_by_webhook(conn: Connection, now: datetime, event: WebhookEvent) -> Outcome:
+    """Match a verified callback to its payment and confirm it, or record why not."""
+    row = row_by(conn, Payment.reference, event.reference, lock=True)
+    if row is None:
+        _note(conn, now, PaymentEvent.WEBHOOK_UNKNOWN_REFERENCE, None, event)
+        return Outcome(OutcomeKind.UNKNOWN_REFERENCE, f"no payment has reference {event.reference}")
+    repeat = _repeat(conn, now, row, event)
+    if repeat is not None:
+        return repeat
+    holder = row_by(conn, Payment.transaction_id, event.transaction_id)
+    if holder is not None:
+        reused = ExceptionKind.TRANSACTION_REUSED
+        return _exception(conn, now, row, event, reused, other_payment_id=holder["id"])
+    _note(conn, now, PaymentEvent.WEBHOOK_RECEIVED, row["id"], event)
+    if event.amount_satang != row["amount_satang"]:
+        mismatch = ExceptionKind.AMOUNT_MISMATCH
+        return _exception(conn, now, row, event, mismatch, expected_satang=row["amount_satang"])
+    return _confirm_paid(conn, now, row, event)
+
+
+def _note(
+    conn: Connection, now: datetime, what: PaymentEvent, payment_id: int | None, event: WebhookEvent
+) -> None:
+    append_event(conn, now, what, payment_id, source=EventSource.WEBHOOK, **event.as_json())
+
+
+def _confirm_paid(conn: Connection, now: datetime, row: RowMapping, event: WebhookEvent) -> Outcome:
+    """The right amount for this reference: confirm, unless someone else moved it first."""
+    payment_id, how, tx = row["id"], Confirmation.WEBHOOK, event.transaction_id
+    try:
+        won = _confirm(conn, now, payment_id, how, None, transaction_id=tx)
+    except IntegrityError:  # a twin callback for another payment took the transaction first
+        return _exception(conn, now, row, event, ExceptionKind.TRANSACTION_REUSED)
+    if won:
+        detail: dict[str, Any] = {"confirmation": how.value, "transaction_id": tx}
+        paid_at = event.paid_at.isoformat()
+        append_event(conn, now, PaymentEvent.PAYMENT_CONFIRMED, payment_id,
+                     source=EventSource.WEBHOOK, paid_at=paid_at, **detail)  # fmt: skip
+        audit.record(conn, WEBHOOK_ACTOR, "payment_confirmed", "payment", payment_id, now, **detail)
+        return Outcome(
+            OutcomeKind.CONFIRMED, "payment confirmed", view_of(payment_row(conn, payment_id))
+        )
+    current = payment_row(conn, payment_id)
+    not_pending = ExceptionKind.PAID_NOT_PENDING
+    return _repeat(conn, now, current, event) or _exception(
+        conn, now, current, event, not_pending, status=current["status"]
+    )
+
+
+def _repeat(
+    conn: Connection, now: datetime, row: RowMapping, event: WebhookEvent
+) -> Outcome | None:
+    """The same bank transaction again: the first answer, and nothing changes."""
+    earlier = exception_for_transaction(conn, event.transaction_id)
+    if row["transaction_id"] != event.transaction_id and earlier is None:
+        return None
+    append_event(
+        conn,
+        now,
+        PaymentEvent.WEBHOOK_DUPLICATE,
+        row["id"],
+        source=EventSource.WEBHOOK,
+        **event.as_json(),
+    )
+    if earlier is not None:
+        kind = _BY_EXCEPTION[ExceptionKind(earlier.kind)]
+        return Outcome(
+            kind, f"already recorded as exception {earlier.id}", view_of(row), earlier.id
+        )
+    return Outcome(OutcomeKind.DUPLICATE, "already confirmed by this transaction", view_of(row))
+
+
+def _exception(
+    conn: Connection,
+    now: datetime,
+    row: RowMapping,
+    event: WebhookEvent,
+    kind: ExceptionKind,
+    **detail: Any,
+) -> Outcome:
+    """Money arrived that confirms nothing: a manager must resolve it."""
+    found = open_exception(
+        conn,
+        now,
+        kind,
+        row["id"],
+        event.transaction_id,
+        event.amount_satang,
+        reference=event.reference,
+        paid_at=event.paid_at.isoformat(),
+        **detail,
+    )
+    names = {
+        ExceptionKind.AMOUNT_MISMATCH: PaymentEvent.WEBHOOK_AMOUNT_MISMATCH,
+        ExceptionKind.PAID_NOT_PENDING: PaymentEvent.WEBHOOK_NOT_PENDING,
+        ExceptionKind.TRANSACTION_REUSED: PaymentEvent.WEBHOOK_TRANSACTION_REUSED,
+    }
+    append_event(
+        conn,
+        now,
+        names[kind],
+        row["id"],
+        source=EventSource.WEBHOOK,
+        exception_id=found.id,
+        **event.as_json(),
+        **detail,
+    )
+    messages = {
+        ExceptionKind.AMOUNT_MISMATCH: (
+            f"paid {event.amount_satang} satang but the payment is {row['amount_satang']}; "
+            "not confirmed"
+        ),
+        ExceptionKind.PAID_NOT_PENDING: f"the payment is {row['status']}; not confirmed",
+        ExceptionKind.TRANSACTION_REUSED: "the transaction already confirmed another payment",
+    }
+    message = f"{messages[kind]} (exception {found.id} for a manager)"
+    return Outcome(_BY_EXCEPTION[kind], message, view_of(row), found.id)
+
+
+def _confirm(
+    conn: Connection,
+    now: datetime,
+    payment_id: int,
+    how: Confirmation,
+    actor: Actor | None,
+    *,
+    transaction_id: str | None = None,
+    slip_ref: str | None = None,
+) -> bool:
+    """Pending and not yet expired -> confirmed, atomically; False when someone else moved it."""
+    expire_if_due(conn, now, payment_id)
+    with conn.begin_nested():
+        changed = conn.execute(
+            update(Payment)
+            .where(
+                Payment.id == payment_id,
+                Payment.status == PaymentStatus.PENDING.value,
+                or_(Payment.expires_at.is_(None), Payment.expires_at > now),
+            )
+            .values(
+                status=PaymentStatus.CONFIRMED.value,
+                confirmed_at=now,
+                confirmed_by=actor.user_id if actor else None,
+                confirmation=how.value,
+                transaction_id=transaction_id,
+                slip_ref=slip_ref,
+                version=Payment.version + 1,
+            )
+        ).rowcount
+    return bool(changed)
+
+
+def slip_reference(slip_payload: str) -> str:
+    """The slip's identity: sending bank (or TrueMoney) and the bank's transaction reference."""
+    if not isinstance(slip_payload, str) or not slip_payload.strip():
+        raise InvalidInputError("scan or type the slip's QR", field="slip_payload")
+    if len(slip_payload) > MAX_SLIP:
+        raise InvalidInputError(f"a slip QR is at most {MAX_SLIP} characters", field="slip_payload")
+    try:
+        slip = promptpay.parse_slip(slip_payload.strip())
+    except promptpay.PromptPayError as error:
+        raise InvalidInputError(
+            f"not a transfer slip's QR: {error}", field="slip_payload"
+        ) from None
+    return f"{slip.bank_code or slip.kind}:{slip.transaction_ref}"
+
+
+def confirm_manually(
+    conn: Connection,
+    actor: Actor,
+    now: datetime,
+    payment_id: int,
+    slip_payload: str | None = None,
+) -> PaymentView:
+    """A cashier checked the transfer; with a slip QR, the slip is stored and never accepted again.
+
+    Raises :class:`SlipReusedError` for a slip used before (record it with
+    :func:`record_slip_refused` in a transaction of its own, as this one rolls back)."""
+    actor.require(STAFF, "confirm payments")
+    row = payment_row(conn, payment_id, lock=True)
+    slip_ref = None if slip_payload is None else slip_reference(slip_payload)
+    if slip_ref is not None:
+        _refuse_used_slip(conn, payment_id, slip_ref)
+    how = Confirmation.MANUAL if slip_ref is None else Confirmation.SLIP
+    try:
+        won = _confirm(conn, now, payment_id, how, actor, slip_ref=slip_ref)
+    except IntegrityError:  # the same slip confirmed another payment a moment ago
+        _refuse_used_slip(conn, payment_id, slip_ref or "")
+        raise
+    if not won:
+        check_move(payment_row(conn, payment_id)["status"], PaymentStatus.CONFIRMED)
+    append_event(
+        conn,
+        now,
+        PaymentEvent.PAYMENT_CONFIRMED,
+        payment_id,
+        source=EventSource.USER,
+        actor=actor,
+        confirmation=how.value,
+        slip_ref=slip_ref,
+    )
+    audit.record(
+        conn,
+        actor,
+        "payment_confirmed",
+        "payment",
+        payment_id,
+        now,
+        confirmation=how.value,
+        slip_ref=slip_ref,
+        amount_satang=row["amount_satang"],
+    )
+    return view_of(payment_row(conn, payment_id))
+
+
+def _refuse_used_slip(conn: Connection, payment_id: int, slip_ref: str) -> None:
+    used = row_by(conn, Payment.slip_ref, slip_ref)
+    if used is not None:
+        raise SlipReusedError(
+            f"this slip was already accepted for payment {used['reference']}; a slip counts once",
+            field="slip_payload",
+            slip_ref=slip_ref,
+            used_by_payment_id=used["id"],
+            payment_id=payment_id,
+        )
+
+
+def record_slip_refused(
+    conn: Connection, actor: Actor, now: datetime, error: SlipReusedError
+) -> None:
+    """Keep a refused slip on the payment's record (called after the refusal rolled back)."""
+    append_event(
+        conn,
+        now,
+        PaymentEvent.SLIP_REFUSED,
+        error.data.get("payment_id"),
+        source=EventSource.USER,
+        actor=actor,
+        slip_ref=error.data.get("slip_ref"),
+        used_by_payment_id=error.data.get("used_by_payment_id"),
+    )

@@ -1,0 +1,77 @@
+"""Tables of the payment lifecycle: payments, their append-only events, and the exceptions
+a manager must resolve (money that arrived but could not confirm a payment)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kernel.db import Base
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+    __table_args__ = (
+        CheckConstraint("amount_satang > 0", name="amount_positive"),
+        CheckConstraint("method IN ('cash', 'promptpay')", name="method_known"),
+        CheckConstraint(
+            "status IN ('pending', 'confirmed', 'expired', 'cancelled', 'failed')",
+            name="status_known",
+        ),
+        Index("ix_payments_status_expires_at", "status", "expires_at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    # The sale this pays for; the till issue adds the foreign key.
+    sale_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    method: Mapped[str] = mapped_column(String(16))
+    amount_satang: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[str | None] = mapped_column(String(512))  # the QR text; None for cash
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    confirmed_at: Mapped[datetime | None]
+    confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    confirmation: Mapped[str | None] = mapped_column(String(16))  # webhook|manual|slip|cash
+    # A bank transaction confirms one payment only; a slip is accepted only once, ever.
+    transaction_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    slip_ref: Mapped[str | None] = mapped_column(String(80), unique=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class PaymentEventRow(Base):
+    """Append-only: every change of a payment and every callback, with who or what caused it."""
+
+    __tablename__ = "payment_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # None for a callback whose reference matched no payment.
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), index=True)
+    event: Mapped[str] = mapped_column(String(40), index=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    source: Mapped[str] = mapped_column(String(16))  # webhook | user | system
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class PaymentException(Base):
+    """Money a callback reported that did not confirm a payment; open until a manager resolves."""
+
+    __tablename__ = "payment_exceptions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    # One exception per bank transaction: a retried callback does not open a second one.
+    transaction_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    amount_satang: Mapped[int | None] = mapped_column(Integer)  # what the bank says was paid
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolution: Mapped[str | None] = mapped_column(Text)
+
+
+__all__ = ["Payment", "PaymentEventRow", "PaymentException"]

@@ -1,0 +1,95 @@
+"""Payment statuses, the moves between them, and the vocabulary of payment events. Pure."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from kernel.errors import ConflictError
+
+
+class PaymentStatus(StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+class PaymentMethod(StrEnum):
+    CASH = "cash"
+    PROMPTPAY = "promptpay"
+
+
+class Confirmation(StrEnum):
+    """How a payment came to be confirmed."""
+
+    WEBHOOK = "webhook"  # a signed bank/gateway callback matched the reference
+    MANUAL = "manual"  # a cashier checked the transfer by eye
+    SLIP = "slip"  # a cashier scanned the customer's slip mini-QR
+    CASH = "cash"  # cash in the drawer
+
+
+class PaymentEvent(StrEnum):
+    """What happened to a payment (or to a callback about one); rows are never changed."""
+
+    PAYMENT_CREATED = "payment_created"
+    PAYMENT_CONFIRMED = "payment_confirmed"
+    PAYMENT_EXPIRED = "payment_expired"
+    PAYMENT_CANCELLED = "payment_cancelled"
+    PAYMENT_FAILED = "payment_failed"
+    WEBHOOK_RECEIVED = "webhook_received"  # a correctly signed callback named this payment
+    WEBHOOK_DUPLICATE = "webhook_duplicate"  # the same bank transaction again: nothing changed
+    WEBHOOK_UNKNOWN_REFERENCE = "webhook_unknown_reference"  # no payment has that reference
+    WEBHOOK_AMOUNT_MISMATCH = "webhook_amount_mismatch"  # paid amount differs: an exception
+    WEBHOOK_NOT_PENDING = "webhook_not_pending"  # paid after expiry/cancel/confirm: an exception
+    WEBHOOK_TRANSACTION_REUSED = "webhook_transaction_reused"  # the transaction paid another
+    SLIP_REFUSED = "slip_refused"  # a slip already accepted for some payment was shown again
+    EXCEPTION_RESOLVED = "exception_resolved"
+
+
+class EventSource(StrEnum):
+    WEBHOOK = "webhook"
+    USER = "user"
+    SYSTEM = "system"
+
+
+class ExceptionKind(StrEnum):
+    """Money that arrived but could not confirm a payment: a manager must look at it."""
+
+    AMOUNT_MISMATCH = "amount_mismatch"
+    PAID_NOT_PENDING = "paid_not_pending"
+    TRANSACTION_REUSED = "transaction_reused"
+
+
+FINAL = frozenset(
+    {
+        PaymentStatus.CONFIRMED,
+        PaymentStatus.EXPIRED,
+        PaymentStatus.CANCELLED,
+        PaymentStatus.FAILED,
+    }
+)
+
+# Only a pending payment moves; every other status is final.
+ALLOWED: dict[PaymentStatus, frozenset[PaymentStatus]] = {
+    PaymentStatus.PENDING: FINAL,
+    **{status: frozenset() for status in FINAL},
+}
+
+
+def can_move(current: PaymentStatus | str, target: PaymentStatus | str) -> bool:
+    return PaymentStatus(target) in ALLOWED[PaymentStatus(current)]
+
+
+def check_move(current: PaymentStatus | str, target: PaymentStatus | str) -> None:
+    """Raise :class:`ConflictError` unless a payment may go from ``current`` to ``target``."""
+    current, target = PaymentStatus(current), PaymentStatus(target)
+    if target in ALLOWED[current]:
+        return
+    if current == PaymentStatus.CONFIRMED:
+        message = "the payment is already confirmed"
+    elif current == target:
+        message = f"the payment is already {current}"
+    else:
+        message = f"the payment is {current}; it cannot become {target}"
+    raise ConflictError(message, field="status", payment_status=current.value)

@@ -1,0 +1,126 @@
+"""Staff pages to try a payment before the till exists: take an amount, show the QR with a
+countdown, and watch the status turn paid by itself (server-sent events). The till issue
+reuses the pieces: ``payments/_qr_panel.html`` and ``/static/payments.js``. Managers also get
+the list of payment exceptions to resolve."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, URLEncodedBody
+from litestar.response import Redirect, Template
+from pydantic import BaseModel
+
+from kernel.access import Actor
+from kernel.clock import Clock
+from kernel.db import Database
+from kernel.errors import DomainError
+from kernel.money import parse_baht
+from payments import promptpay
+from payments.lifecycle import create_payment, events_of, get_payment, list_exceptions
+from payments.qr import payload_svg
+from payments.references import reference_in
+from payments.status import PaymentStatus
+from web.auth import managers_only, staff_only
+from web.controllers.payments_api import receiving_account
+from web.pages import page, redirect
+from web.settings import Settings
+
+
+class NewPaymentForm(BaseModel):
+    amount: str = ""
+    method: str = "promptpay"
+
+
+@get("/admin/payments/new", sync_to_thread=False, guards=[staff_only], include_in_schema=False)
+def new_payment_page(request: Request[Any, Any, Any]) -> Template:
+    return page(request, "payments/new.html", error=None, amount="", method="promptpay")
+
+
+@post("/admin/payments/new", sync_to_thread=True, guards=[staff_only], include_in_schema=False)
+def new_payment_form(
+    request: Request[Any, Any, Any],
+    data: URLEncodedBody[NewPaymentForm],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
+) -> Template | Redirect:
+    """Amount in baht (e.g. 150 or 150.25) -> a payment -> its page."""
+    try:
+        amount_satang = parse_baht(data.amount)
+        with db.write() as conn:
+            payment = create_payment(
+                conn, actor, clock.now(), amount_satang=amount_satang, method=data.method,
+                account=receiving_account(settings),
+                expiry=timedelta(minutes=settings.payment_expiry_minutes),
+            )  # fmt: skip
+    except (ValueError, DomainError) as error:
+        message = error.message if isinstance(error, DomainError) else str(error)
+        response = page(
+            request, "payments/new.html", error=message, amount=data.amount, method=data.method
+        )
+        response.status_code = 422
+        return response
+    return redirect(f"/admin/payments/{payment.id}")
+
+
+@get(
+    "/admin/payments/{payment_id:int}",
+    sync_to_thread=True,
+    guards=[staff_only],
+    include_in_schema=False,
+)
+def payment_page(
+    request: Request[Any, Any, Any],
+    payment_id: FromPath[int],
+    db: NamedDependency[Database],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
+) -> Template:
+    """The payment with its big QR, countdown, live status and the cashier's buttons."""
+    with db.read() as conn:
+        payment = get_payment(conn, payment_id, clock.now())
+        events = events_of(conn, payment_id)
+    pending = payment.status == PaymentStatus.PENDING
+    left = (payment.expires_at - clock.now()).total_seconds() if payment.expires_at else 0
+    return page(
+        request, "payments/show.html", payment=payment, events=events, demo=settings.demo,
+        qr_svg=payload_svg(payment.payload) if pending and payment.payload else None,
+        merchant_name=settings.merchant_name, remaining=max(0, int(left)),
+    )  # fmt: skip
+
+
+@get(
+    "/admin/payments/exceptions",
+    sync_to_thread=False,
+    guards=[managers_only],
+    include_in_schema=False,
+)
+def exceptions_page(
+    request: Request[Any, Any, Any], db: NamedDependency[Database], actor: NamedDependency[Actor]
+) -> Template:
+    with db.read() as conn:
+        exceptions = list_exceptions(conn, actor, open_only=False, limit=200)
+    return page(request, "payments/exceptions.html", exceptions=exceptions)
+
+
+def decoded(payload: str) -> dict[str, Any]:
+    """What a banking app shows after scanning: amount, reference and the receiving account."""
+    qr = promptpay.parse(payload)
+    account = qr.biller_id if qr.kind == "bill_payment" else qr.proxy_value
+    return {
+        "kind": qr.kind,
+        "amount_satang": qr.amount_satang,
+        "reference": reference_in(qr),
+        "account": account or "",
+        "account_type": qr.proxy_type or ("biller_id" if qr.biller_id else ""),
+        "merchant_name": qr.merchant_name or "",
+        "merchant_city": qr.merchant_city or "",
+    }
+
+
+HANDLERS = [new_payment_page, new_payment_form, payment_page, exceptions_page]
