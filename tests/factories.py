@@ -147,3 +147,20 @@ def stock(conn: Connection, product_id: int, location_id: int, quantity: int) ->
             product_id=product_id, location_id=location_id, on_hand=quantity, version=1
         )
     )
+
+
+# --- catalogue (added by the catalogue area) -------------------------------------------
+
+
+def reference_places(conn: Connection) -> None:
+    """The 25 districts and the two outlets (San Kamphaeng the default), as set-up makes them."""
+    from inventory.places import ensure_reference_places
+    from kernel.access import SYSTEM
+
+    ensure_reference_places(conn, SYSTEM, NOW)
+
+
+def district_id_by_code(conn: Connection, code: str) -> int:
+    from sqlalchemy import select
+
+    return conn.execute(select(District.id).where(District.code == code)).scalar_one()

@@ -1,0 +1,27 @@
+"""CSV import and export of the catalogue: the public names, gathered from their modules.
+
+Import rule: a row whose key (entrepreneur ``code``, product ``sku``) already exists updates
+that record; the preview says how many rows are new and how many are updates. Nothing is
+written while any row is bad.
+"""
+
+from __future__ import annotations
+
+from inventory.csv_entrepreneurs import import_entrepreneurs, preview_entrepreneurs
+from inventory.csv_export import export_entrepreneurs_csv, export_products_csv, export_stock_csv
+from inventory.csv_parsing import ImportPreview, ImportResult, RowError, decode
+from inventory.csv_products import import_products, preview_products
+
+__all__ = [
+    "ImportPreview",
+    "ImportResult",
+    "RowError",
+    "decode",
+    "export_entrepreneurs_csv",
+    "export_products_csv",
+    "export_stock_csv",
+    "import_entrepreneurs",
+    "import_products",
+    "preview_entrepreneurs",
+    "preview_products",
+]

@@ -1,0 +1,241 @@
+"""CSV import of products. A row whose SKU exists updates that product (its version bumps).
+
+Columns: sku,barcode,name_th,name_en,category_code,entrepreneur_code,price_baht,
+vat_applicable,active. A blank barcode gets a generated in-store code for a new product and
+keeps the stored barcode for an existing one. Everything is checked in memory first (one
+query per lookup table), then written in batches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Connection
+
+from inventory.catalogue_rules import parse_bool
+from inventory.csv_parsing import (
+    CsvRow,
+    ImportPreview,
+    ImportResult,
+    RowChecker,
+    audit_row,
+    read_rows,
+    refuse_if_bad,
+)
+from inventory.models import Category, Entrepreneur, Product
+from inventory.products import clean_barcode, next_in_store_codes, product_cleaners
+from inventory.search import search_text
+from kernel import audit
+from kernel.access import MANAGERS, Actor
+from kernel.audit import AuditEntry
+from kernel.money import parse_baht
+
+REQUIRED = ("sku", "name_th", "name_en", "category_code", "entrepreneur_code", "price_baht")
+FIELDS = (
+    "sku",
+    "barcode",
+    "name_th",
+    "name_en",
+    "category_id",
+    "entrepreneur_id",
+    "price_satang",
+    "vat_applicable",
+    "active",
+)
+# SQLAlchemy reserves a column's own name for its bind parameter, hence the new_ prefix.
+SET_ON_UPDATE = tuple(name for name in (*FIELDS, "search_text") if name != "sku")
+BATCH = 1000
+
+
+@dataclass(slots=True)
+class _Lookups:
+    categories: dict[str, int]
+    entrepreneurs: dict[str, int]
+    entrepreneur_codes: dict[int, str]
+    by_sku: dict[str, dict[str, Any]]
+    sku_of_barcode: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    preview: ImportPreview
+    inserts: list[dict[str, Any]]
+    updates: list[dict[str, Any]]
+    lookups: _Lookups
+
+
+def _lookups(conn: Connection) -> _Lookups:
+    categories = {c.lower(): i for c, i in conn.execute(select(Category.code, Category.id))}
+    owners = [(code, i) for code, i in conn.execute(select(Entrepreneur.code, Entrepreneur.id))]
+    columns = [getattr(Product, name) for name in FIELDS]
+    by_sku = {row.sku: dict(row._mapping) for row in conn.execute(select(Product.id, *columns))}
+    return _Lookups(
+        categories=categories,
+        entrepreneurs={code.lower(): i for code, i in owners},
+        entrepreneur_codes={i: code for code, i in owners},
+        by_sku=by_sku,
+        sku_of_barcode={v["barcode"]: sku for sku, v in by_sku.items()},
+    )
+
+
+def _price(text: str) -> int:
+    satang = parse_baht(text)
+    return int(product_cleaners()["price_satang"](satang))
+
+
+def _vat(text: str) -> bool:
+    return parse_bool(text, "vat_applicable")
+
+
+def _active(text: str) -> bool:
+    return parse_bool(text, "active")
+
+
+def _row_values(row: CsvRow, checker: RowChecker, found: _Lookups) -> dict[str, Any]:
+    clean = product_cleaners()
+    values: dict[str, Any] = {
+        name: checker.check(name, clean[name]) for name in ("sku", "name_th", "name_en")
+    }
+    values["barcode"] = checker.check("barcode", clean_barcode)
+    for column, table, key in (
+        ("category_code", found.categories, "category_id"),
+        ("entrepreneur_code", found.entrepreneurs, "entrepreneur_id"),
+    ):
+        values[key] = table.get(row.get(column).lower())
+        if values[key] is None:
+            what = column.removesuffix("_code")
+            checker.fail(column, f"unknown {what} {row.get(column)!r}")
+    values["price_satang"] = checker.check("price_baht", _price)
+    values["vat_applicable"] = checker.check("vat_applicable", _vat)
+    values["active"] = checker.check("active", _active)
+    return values
+
+
+def _check_unique(
+    checker: RowChecker, values: dict[str, Any], found: _Lookups, seen: dict[str, dict[str, int]]
+) -> None:
+    """SKU and barcode once per file; a barcode may not be another stored product's."""
+    for name in ("sku", "barcode"):
+        value = values[name]
+        if value is None:
+            continue
+        if value in seen[name]:
+            checker.fail(name, f"{name} {value} is also on line {seen[name][value]}")
+        else:
+            seen[name][value] = checker.row.line
+    barcode, sku = values["barcode"], values["sku"]
+    holder = found.sku_of_barcode.get(barcode) if barcode else None
+    if holder is not None and holder != sku:
+        checker.fail("barcode", f"barcode {barcode} already belongs to product {holder}")
+
+
+def _plan(conn: Connection, raw: bytes) -> _Plan:
+    rows, errors = read_rows(raw, REQUIRED)
+    found = _lookups(conn)
+    seen: dict[str, dict[str, int]] = {"sku": {}, "barcode": {}}
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    for row in rows:
+        checker = RowChecker(row, errors)
+        values = _row_values(row, checker, found)
+        _check_unique(checker, values, found, seen)
+        if checker.failed:
+            continue
+        stored = found.by_sku.get(values["sku"])
+        if stored is None:
+            inserts.append(values)
+        else:
+            if values["barcode"] is None:
+                values["barcode"] = stored["barcode"]
+            updates.append({**values, "product_id": stored["id"]})
+    preview = ImportPreview("products", len(rows), len(inserts), len(updates), sorted(errors))
+    return _Plan(preview, inserts, updates, found)
+
+
+def preview_products(conn: Connection, raw: bytes) -> ImportPreview:
+    """What importing ``raw`` would do; every bad row with its line, field and reason."""
+    return _plan(conn, raw).preview
+
+
+def import_products(conn: Connection, actor: Actor, now: datetime, raw: bytes) -> ImportResult:
+    """Create or update every row, or nothing if any row is bad (``InvalidInputError``)."""
+    actor.require(MANAGERS, "import products")
+    plan = _plan(conn, raw)
+    refuse_if_bad(plan.preview)
+    codes = iter(next_in_store_codes(conn, sum(1 for v in plan.inserts if v["barcode"] is None)))
+    owners = plan.lookups.entrepreneur_codes
+    for values in plan.inserts:
+        values["barcode"] = values["barcode"] or next(codes)
+    for values in [*plan.inserts, *plan.updates]:
+        values["search_text"] = search_text(
+            name_th=values["name_th"],
+            name_en=values["name_en"],
+            sku=values["sku"],
+            barcode=values["barcode"],
+            entrepreneur_code=owners[values["entrepreneur_id"]],
+        )
+    fresh = {"version": 1, "created_at": now, "updated_at": now}
+    for start in range(0, len(plan.inserts), BATCH):
+        conn.execute(insert(Product), [{**v, **fresh} for v in plan.inserts[start : start + BATCH]])
+    statement = (
+        update(Product)
+        .where(Product.id == bindparam("product_id"))
+        .values(
+            {
+                **{name: bindparam(f"new_{name}") for name in SET_ON_UPDATE},
+                "version": Product.version + 1,
+                "updated_at": now,
+            }
+        )
+    )
+    params = [
+        {"product_id": v["product_id"], **{f"new_{k}": v[k] for k in SET_ON_UPDATE}}
+        for v in plan.updates
+    ]
+    for start in range(0, len(params), BATCH):
+        conn.execute(statement, params[start : start + BATCH])
+    _audit_rows(conn, actor, now, plan)
+    audit.record(
+        conn,
+        actor,
+        "products_imported",
+        "product",
+        None,
+        now,
+        created=len(plan.inserts),
+        updated=len(plan.updates),
+    )
+    return ImportResult("products", plan.preview.rows_total, len(plan.inserts), len(plan.updates))
+
+
+def _audit_rows(conn: Connection, actor: Actor, now: datetime, plan: _Plan) -> None:
+    ids = {sku: i for sku, i in conn.execute(select(Product.sku, Product.id))}
+    entries = [
+        audit_row(
+            actor,
+            now,
+            "product_created",
+            "product",
+            ids.get(v["sku"]),
+            {
+                "source": "csv",
+                "sku": v["sku"],
+                "barcode": v["barcode"],
+                "price_satang": v["price_satang"],
+            },
+        )
+        for v in plan.inserts
+    ]
+    for v in plan.updates:
+        old = plan.lookups.by_sku[v["sku"]]
+        diff = {k: [old[k], v[k]] for k in FIELDS if old[k] != v[k]}
+        if diff:
+            detail = {"source": "csv", "changes": diff}
+            entries.append(
+                audit_row(actor, now, "product_updated", "product", v["product_id"], detail)
+            )
+    for start in range(0, len(entries), BATCH):
+        conn.execute(insert(AuditEntry), entries[start : start + BATCH])

@@ -1,0 +1,356 @@
+"""JSON API of the catalogue: products, entrepreneurs, categories, locations, districts.
+
+Everyone signed in may read (an entrepreneur user only their own entrepreneur and products,
+which the services enforce); only admins and managers create and edit. Edits carry the
+``version`` that was read: a stale one is a 409.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from inventory import catalogue
+from inventory.catalogue import (
+    CategoryDraft,
+    CategoryView,
+    DistrictView,
+    EntrepreneurDraft,
+    EntrepreneurView,
+    LocationDraft,
+    LocationView,
+    ProductDraft,
+    ProductView,
+)
+from kernel.access import Actor
+from kernel.clock import Clock
+from kernel.db import Database
+from web.auth import managers_only, signed_in
+
+
+def _whole_number(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("must be a whole number, not text or a decimal")
+    return value
+
+
+def _true_or_false(value: object) -> object:
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
+# Litestar validates bodies with strict=False, under which pydantic's StrictInt takes "100";
+# these before-validators refuse text and decimals whatever the strictness.
+StrictInt = Annotated[int, BeforeValidator(_whole_number)]
+StrictBool = Annotated[bool, BeforeValidator(_true_or_false)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProductIn(_Strict):
+    sku: str = Field(max_length=32)
+    barcode: str | None = Field(default=None, max_length=32, description="blank: in-store code")
+    name_th: str = Field(max_length=400)
+    name_en: str = Field(max_length=400)
+    category_id: StrictInt
+    entrepreneur_id: StrictInt
+    price_satang: StrictInt = Field(ge=0)
+    vat_applicable: StrictBool = True
+    active: StrictBool = True
+
+
+class ProductPatch(_Strict):
+    version: StrictInt
+    sku: str | None = Field(default=None, max_length=32)
+    barcode: str | None = Field(default=None, max_length=32)
+    name_th: str | None = Field(default=None, max_length=400)
+    name_en: str | None = Field(default=None, max_length=400)
+    category_id: StrictInt | None = None
+    entrepreneur_id: StrictInt | None = None
+    price_satang: StrictInt | None = Field(default=None, ge=0)
+    vat_applicable: StrictBool | None = None
+    active: StrictBool | None = None
+
+
+class EntrepreneurIn(_Strict):
+    code: str = Field(max_length=16)
+    name_th: str = Field(max_length=400)
+    name_en: str = Field(max_length=400)
+    district_id: StrictInt
+    commission_bp: StrictInt
+    star_rating: StrictInt
+    tambon: str = Field(default="", max_length=200)
+    phone: str = Field(default="", max_length=40)
+    promptpay_id: str | None = Field(default=None, max_length=40)
+    active: StrictBool = True
+
+
+class EntrepreneurPatch(_Strict):
+    version: StrictInt
+    code: str | None = Field(default=None, max_length=16)
+    name_th: str | None = Field(default=None, max_length=400)
+    name_en: str | None = Field(default=None, max_length=400)
+    district_id: StrictInt | None = None
+    commission_bp: StrictInt | None = None
+    star_rating: StrictInt | None = None
+    tambon: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=40)
+    promptpay_id: str | None = Field(default=None, max_length=40)
+    active: StrictBool | None = None
+
+
+class CategoryIn(_Strict):
+    code: str = Field(max_length=32)
+    name_th: str = Field(max_length=400)
+    name_en: str = Field(max_length=400)
+    commission_bp: StrictInt | None = None
+
+
+class CategoryPatch(_Strict):
+    version: StrictInt
+    code: str | None = Field(default=None, max_length=32)
+    name_th: str | None = Field(default=None, max_length=400)
+    name_en: str | None = Field(default=None, max_length=400)
+    commission_bp: StrictInt | None = None
+
+
+class LocationIn(_Strict):
+    code: str = Field(max_length=16)
+    name_th: str = Field(max_length=400)
+    name_en: str = Field(max_length=400)
+    is_default: StrictBool = False
+    active: StrictBool = True
+
+
+class LocationPatch(_Strict):
+    version: StrictInt
+    code: str | None = Field(default=None, max_length=16)
+    name_th: str | None = Field(default=None, max_length=400)
+    name_en: str | None = Field(default=None, max_length=400)
+    is_default: StrictBool | None = None
+    active: StrictBool | None = None
+
+
+def changes_of(data: BaseModel) -> tuple[dict[str, Any], int]:
+    """The fields the client sent (``null`` included where it means "clear") and the version."""
+    sent = data.model_dump(exclude_unset=True)
+    version = sent.pop("version")
+    return sent, version
+
+
+# --- products --------------------------------------------------------------------------
+
+
+@get("/api/v1/products", sync_to_thread=False, guards=[signed_in])
+def products_index(
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    q: FromQuery[str | None] = None,
+    barcode: FromQuery[str | None] = None,
+    entrepreneur_id: FromQuery[int | None] = None,
+    category_id: FromQuery[int | None] = None,
+    location_id: FromQuery[int | None] = None,
+    limit: FromQuery[int] = 50,
+    offset: FromQuery[int] = 0,
+) -> list[ProductView]:
+    """Search products; ``on_hand`` is at ``location_id`` (default location if not given)."""
+    with db.read() as conn:
+        return catalogue.search_products(
+            conn,
+            actor,
+            q=q,
+            barcode=barcode,
+            entrepreneur_id=entrepreneur_id,
+            category_id=category_id,
+            location_id=location_id,
+            limit=limit,
+            offset=offset,
+        )
+
+
+@get("/api/v1/products/{product_id:int}", sync_to_thread=False, guards=[signed_in])
+def products_show(
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    product_id: FromPath[int],
+    location_id: FromQuery[int | None] = None,
+) -> ProductView:
+    with db.read() as conn:
+        return catalogue.get_product(conn, actor, product_id, location_id)
+
+
+@post("/api/v1/products", sync_to_thread=False, guards=[managers_only], status_code=201)
+def products_create(
+    data: JSONBody[ProductIn],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+) -> ProductView:
+    """Create a product; a blank barcode gets a generated in-store code (GS1 prefix 20)."""
+    with db.write() as conn:
+        return catalogue.create_product(conn, actor, clock.now(), ProductDraft(**data.model_dump()))
+
+
+@patch("/api/v1/products/{product_id:int}", sync_to_thread=False, guards=[managers_only])
+def products_update(
+    product_id: FromPath[int],
+    data: JSONBody[ProductPatch],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+) -> ProductView:
+    changes, version = changes_of(data)
+    with db.write() as conn:
+        return catalogue.update_product(conn, actor, clock.now(), product_id, changes, version)
+
+
+# --- entrepreneurs ---------------------------------------------------------------------
+
+
+@get("/api/v1/entrepreneurs", sync_to_thread=False, guards=[signed_in])
+def entrepreneurs_index(
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    q: FromQuery[str | None] = None,
+    district_id: FromQuery[int | None] = None,
+    limit: FromQuery[int] = 50,
+    offset: FromQuery[int] = 0,
+) -> list[EntrepreneurView]:
+    """Staff list all; an entrepreneur user gets only their own record."""
+    with db.read() as conn:
+        return catalogue.list_entrepreneurs(conn, actor, q, district_id, limit, offset)
+
+
+@get("/api/v1/entrepreneurs/{entrepreneur_id:int}", sync_to_thread=False, guards=[signed_in])
+def entrepreneurs_show(
+    db: NamedDependency[Database], actor: NamedDependency[Actor], entrepreneur_id: FromPath[int]
+) -> EntrepreneurView:
+    with db.read() as conn:
+        return catalogue.get_entrepreneur(conn, actor, entrepreneur_id)
+
+
+@post("/api/v1/entrepreneurs", sync_to_thread=False, guards=[managers_only], status_code=201)
+def entrepreneurs_create(
+    data: JSONBody[EntrepreneurIn],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+) -> EntrepreneurView:
+    with db.write() as conn:
+        draft = EntrepreneurDraft(**data.model_dump())
+        return catalogue.create_entrepreneur(conn, actor, clock.now(), draft)
+
+
+@patch("/api/v1/entrepreneurs/{entrepreneur_id:int}", sync_to_thread=False, guards=[managers_only])
+def entrepreneurs_update(
+    entrepreneur_id: FromPath[int],
+    data: JSONBody[EntrepreneurPatch],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+) -> EntrepreneurView:
+    changes, version = changes_of(data)
+    with db.write() as conn:
+        return catalogue.update_entrepreneur(
+            conn, actor, clock.now(), entrepreneur_id, changes, version
+        )
+
+
+# --- categories, locations, districts -------------------------------------------------
+
+
+@get("/api/v1/categories", sync_to_thread=False, guards=[signed_in])
+def categories_index(db: NamedDependency[Database]) -> list[CategoryView]:
+    with db.read() as conn:
+        return catalogue.list_categories(conn)
+
+
+@post("/api/v1/categories", sync_to_thread=False, guards=[managers_only], status_code=201)
+def categories_create(
+    data: JSONBody[CategoryIn],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+) -> CategoryView:
+    with db.write() as conn:
+        return catalogue.create_category(
+            conn, actor, clock.now(), CategoryDraft(**data.model_dump())
+        )
+
+
+@patch("/api/v1/categories/{category_id:int}", sync_to_thread=False, guards=[managers_only])
+def categories_update(
+    category_id: FromPath[int],
+    data: JSONBody[CategoryPatch],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+) -> CategoryView:
+    changes, version = changes_of(data)
+    with db.write() as conn:
+        return catalogue.update_category(conn, actor, clock.now(), category_id, changes, version)
+
+
+@get("/api/v1/locations", sync_to_thread=False, guards=[signed_in])
+def locations_index(db: NamedDependency[Database]) -> list[LocationView]:
+    with db.read() as conn:
+        return catalogue.list_locations(conn)
+
+
+@post("/api/v1/locations", sync_to_thread=False, guards=[managers_only], status_code=201)
+def locations_create(
+    data: JSONBody[LocationIn],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+) -> LocationView:
+    with db.write() as conn:
+        return catalogue.create_location(
+            conn, actor, clock.now(), LocationDraft(**data.model_dump())
+        )
+
+
+@patch("/api/v1/locations/{location_id:int}", sync_to_thread=False, guards=[managers_only])
+def locations_update(
+    location_id: FromPath[int],
+    data: JSONBody[LocationPatch],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+) -> LocationView:
+    changes, version = changes_of(data)
+    with db.write() as conn:
+        return catalogue.update_location(conn, actor, clock.now(), location_id, changes, version)
+
+
+@get("/api/v1/districts", sync_to_thread=False, guards=[signed_in])
+def districts_index(db: NamedDependency[Database]) -> list[DistrictView]:
+    """The 25 districts (amphoe) of Chiang Mai."""
+    with db.read() as conn:
+        return catalogue.list_districts(conn)
+
+
+HANDLERS = [
+    products_index,
+    products_show,
+    products_create,
+    products_update,
+    entrepreneurs_index,
+    entrepreneurs_show,
+    entrepreneurs_create,
+    entrepreneurs_update,
+    categories_index,
+    categories_create,
+    categories_update,
+    locations_index,
+    locations_create,
+    locations_update,
+    districts_index,
+]

@@ -1,0 +1,215 @@
+"""Staff pages of entrepreneurs: list with district filter, new, edit.
+
+A refused form is shown again with the message beside the field, status 422, nothing saved.
+Commission is typed in per cent and stored exactly in basis points.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.response import Redirect, Template
+from pydantic import BaseModel
+
+from inventory import catalogue
+from inventory.catalogue import EntrepreneurDraft
+from inventory.catalogue_rules import parse_percent_to_bp
+from kernel.access import Actor
+from kernel.clock import Clock
+from kernel.db import Database
+from kernel.errors import DomainError, InvalidInputError
+from web.auth import managers_only, staff_only
+from web.controllers.catalogue_pages import PAGE_SIZE, error_of, int_field
+from web.pages import page, redirect
+
+
+class EntrepreneurForm(BaseModel):
+    version: str = ""
+    code: str = ""
+    name_th: str = ""
+    name_en: str = ""
+    district_id: str = ""
+    tambon: str = ""
+    phone: str = ""
+    promptpay_id: str = ""
+    commission_percent: str = ""
+    star_rating: str = ""
+    active: str = ""
+
+
+# --- entrepreneurs ---------------------------------------------------------------------
+
+
+def _entrepreneur_values(form: EntrepreneurForm) -> dict[str, Any]:
+    stars = form.star_rating.strip()
+    if not stars.isdigit():
+        raise InvalidInputError("choose 1 to 5 stars", field="star_rating")
+    return {
+        "code": form.code,
+        "name_th": form.name_th,
+        "name_en": form.name_en,
+        "district_id": int_field(form.district_id, "district_id"),
+        "tambon": form.tambon,
+        "phone": form.phone,
+        "promptpay_id": form.promptpay_id or None,
+        "commission_bp": parse_percent_to_bp(form.commission_percent),
+        "star_rating": int(stars),
+        "active": bool(form.active),
+    }
+
+
+def _entrepreneur_form(
+    request: Request[Any, Any, Any],
+    db: Database,
+    form: dict[str, Any],
+    *,
+    entrepreneur_id: int | None = None,
+    errors: dict[str, str] | None = None,
+) -> Template:
+    with db.read() as conn:
+        districts = catalogue.list_districts(conn)
+    response = page(
+        request,
+        "catalogue/entrepreneur_form.html",
+        form=form,
+        entrepreneur_id=entrepreneur_id,
+        districts=districts,
+        errors=errors or {},
+    )
+    if errors:
+        response.status_code = 422
+    return response
+
+
+@get("/admin/entrepreneurs", sync_to_thread=False, guards=[staff_only], include_in_schema=False)
+def entrepreneurs_page(
+    request: Request[Any, Any, Any],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    q: FromQuery[str | None] = None,
+    district_id: FromQuery[int | None] = None,
+    page_number: FromQuery[int] = 1,
+) -> Template:
+    page_number = max(page_number, 1)
+    with db.read() as conn:
+        found = catalogue.list_entrepreneurs(
+            conn, actor, q, district_id, PAGE_SIZE + 1, (page_number - 1) * PAGE_SIZE
+        )
+        districts = catalogue.list_districts(conn)
+    return page(
+        request,
+        "catalogue/entrepreneurs.html",
+        entrepreneurs=found[:PAGE_SIZE],
+        has_next=len(found) > PAGE_SIZE,
+        page_number=page_number,
+        q=q or "",
+        district_id=district_id,
+        districts=districts,
+    )
+
+
+@get(
+    "/admin/entrepreneurs/new",
+    sync_to_thread=False,
+    guards=[managers_only],
+    include_in_schema=False,
+)
+def entrepreneur_new_page(
+    request: Request[Any, Any, Any], db: NamedDependency[Database]
+) -> Template:
+    return _entrepreneur_form(request, db, {"active": "on", "star_rating": "3"})
+
+
+@post(
+    "/admin/entrepreneurs/new",
+    sync_to_thread=False,
+    guards=[managers_only],
+    include_in_schema=False,
+)
+def entrepreneur_create_form(
+    request: Request[Any, Any, Any],
+    data: URLEncodedBody[EntrepreneurForm],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+) -> Template | Redirect:
+    try:
+        with db.write() as conn:
+            draft = EntrepreneurDraft(**_entrepreneur_values(data))
+            view = catalogue.create_entrepreneur(conn, actor, clock.now(), draft)
+    except DomainError as error:
+        errors = error_of(error, {"commission_bp": "commission_percent"})
+        return _entrepreneur_form(request, db, data.model_dump(), errors=errors)
+    return redirect(f"/admin/entrepreneurs/{view.id}?saved=1")
+
+
+@get(
+    "/admin/entrepreneurs/{entrepreneur_id:int}",
+    sync_to_thread=False,
+    guards=[staff_only],
+    include_in_schema=False,
+)
+def entrepreneur_edit_page(
+    request: Request[Any, Any, Any],
+    entrepreneur_id: FromPath[int],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+) -> Template:
+    with db.read() as conn:
+        view = catalogue.get_entrepreneur(conn, actor, entrepreneur_id)
+    percent, rest = divmod(view.commission_bp, 100)
+    form = {
+        "version": view.version,
+        "code": view.code,
+        "name_th": view.name_th,
+        "name_en": view.name_en,
+        "district_id": str(view.district_id),
+        "tambon": view.tambon,
+        "phone": view.phone,
+        "promptpay_id": view.promptpay_id or "",
+        "commission_percent": f"{percent}.{rest:02d}" if rest else str(percent),
+        "star_rating": str(view.star_rating),
+        "active": "on" if view.active else "",
+    }
+    return _entrepreneur_form(request, db, form, entrepreneur_id=entrepreneur_id)
+
+
+@post(
+    "/admin/entrepreneurs/{entrepreneur_id:int}",
+    sync_to_thread=False,
+    guards=[managers_only],
+    include_in_schema=False,
+)
+def entrepreneur_update_form(
+    request: Request[Any, Any, Any],
+    entrepreneur_id: FromPath[int],
+    data: URLEncodedBody[EntrepreneurForm],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+) -> Template | Redirect:
+    try:
+        with db.write() as conn:
+            values = _entrepreneur_values(data)
+            version = int_field(data.version, "version")
+            catalogue.update_entrepreneur(
+                conn, actor, clock.now(), entrepreneur_id, values, version
+            )
+    except DomainError as error:
+        errors = error_of(error, {"commission_bp": "commission_percent"})
+        return _entrepreneur_form(
+            request, db, data.model_dump(), entrepreneur_id=entrepreneur_id, errors=errors
+        )
+    return redirect(f"/admin/entrepreneurs/{entrepreneur_id}?saved=1")
+
+
+HANDLERS = [
+    entrepreneurs_page,
+    entrepreneur_new_page,
+    entrepreneur_create_form,
+    entrepreneur_edit_page,
+    entrepreneur_update_form,
+]

@@ -1,0 +1,190 @@
+"""Staff pages for categories and locations: a list with inline edit rows and an add form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, URLEncodedBody
+from litestar.response import Redirect, Template
+from pydantic import BaseModel
+
+from inventory import catalogue
+from inventory.catalogue import CategoryDraft, LocationDraft
+from inventory.catalogue_rules import parse_percent_to_bp
+from kernel.access import Actor
+from kernel.clock import Clock
+from kernel.db import Database
+from kernel.errors import DomainError, InvalidInputError
+from web.auth import managers_only, staff_only
+from web.pages import page, redirect
+
+
+class PlaceForm(BaseModel):
+    version: str = ""
+    code: str = ""
+    name_th: str = ""
+    name_en: str = ""
+    commission_percent: str = ""
+    is_default: str = ""
+    active: str = ""
+
+
+def _version(text: str) -> int:
+    if not text.strip().isdigit():
+        raise InvalidInputError("reload the page and try again", field="version")
+    return int(text)
+
+
+def _category_values(form: PlaceForm) -> dict[str, Any]:
+    percent = form.commission_percent.strip()
+    return {
+        "code": form.code,
+        "name_th": form.name_th,
+        "name_en": form.name_en,
+        "commission_bp": parse_percent_to_bp(percent, "commission_percent") if percent else None,
+    }
+
+
+def _location_values(form: PlaceForm) -> dict[str, Any]:
+    return {
+        "code": form.code,
+        "name_th": form.name_th,
+        "name_en": form.name_en,
+        "is_default": bool(form.is_default),
+        "active": bool(form.active),
+    }
+
+
+def _render(
+    request: Request[Any, Any, Any],
+    db: Database,
+    kind: str,
+    *,
+    error: DomainError | None = None,
+    form: dict[str, Any] | None = None,
+    row_id: int | None = None,
+) -> Template:
+    with db.read() as conn:
+        items: list[Any] = (
+            catalogue.list_categories(conn)
+            if kind == "categories"
+            else catalogue.list_locations(conn)
+        )
+    response = page(
+        request,
+        "catalogue/places.html",
+        kind=kind,
+        items=items,
+        error=error,
+        form=form or {"active": "on"},
+        row_id=row_id,
+    )
+    if error is not None:
+        response.status_code = 422
+    return response
+
+
+@get("/admin/categories", sync_to_thread=False, guards=[staff_only], include_in_schema=False)
+def categories_page(request: Request[Any, Any, Any], db: NamedDependency[Database]) -> Template:
+    return _render(request, db, "categories")
+
+
+@get("/admin/locations", sync_to_thread=False, guards=[staff_only], include_in_schema=False)
+def locations_page(request: Request[Any, Any, Any], db: NamedDependency[Database]) -> Template:
+    return _render(request, db, "locations")
+
+
+@post("/admin/categories", sync_to_thread=False, guards=[managers_only], include_in_schema=False)
+def category_create_form(
+    request: Request[Any, Any, Any],
+    data: URLEncodedBody[PlaceForm],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+) -> Template | Redirect:
+    try:
+        with db.write() as conn:
+            draft = CategoryDraft(**_category_values(data))
+            catalogue.create_category(conn, actor, clock.now(), draft)
+    except DomainError as error:
+        return _render(request, db, "categories", error=error, form=data.model_dump())
+    return redirect("/admin/categories")
+
+
+@post(
+    "/admin/categories/{category_id:int}",
+    sync_to_thread=False,
+    guards=[managers_only],
+    include_in_schema=False,
+)
+def category_update_form(
+    request: Request[Any, Any, Any],
+    category_id: FromPath[int],
+    data: URLEncodedBody[PlaceForm],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+) -> Template | Redirect:
+    try:
+        with db.write() as conn:
+            values = _category_values(data)
+            catalogue.update_category(
+                conn, actor, clock.now(), category_id, values, _version(data.version)
+            )
+    except DomainError as error:
+        return _render(request, db, "categories", error=error, row_id=category_id)
+    return redirect("/admin/categories")
+
+
+@post("/admin/locations", sync_to_thread=False, guards=[managers_only], include_in_schema=False)
+def location_create_form(
+    request: Request[Any, Any, Any],
+    data: URLEncodedBody[PlaceForm],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+) -> Template | Redirect:
+    try:
+        with db.write() as conn:
+            draft = LocationDraft(**_location_values(data))
+            catalogue.create_location(conn, actor, clock.now(), draft)
+    except DomainError as error:
+        return _render(request, db, "locations", error=error, form=data.model_dump())
+    return redirect("/admin/locations")
+
+
+@post(
+    "/admin/locations/{location_id:int}",
+    sync_to_thread=False,
+    guards=[managers_only],
+    include_in_schema=False,
+)
+def location_update_form(
+    request: Request[Any, Any, Any],
+    location_id: FromPath[int],
+    data: URLEncodedBody[PlaceForm],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+) -> Template | Redirect:
+    try:
+        with db.write() as conn:
+            values = _location_values(data)
+            catalogue.update_location(
+                conn, actor, clock.now(), location_id, values, _version(data.version)
+            )
+    except DomainError as error:
+        return _render(request, db, "locations", error=error, row_id=location_id)
+    return redirect("/admin/locations")
+
+
+HANDLERS = [
+    categories_page,
+    locations_page,
+    category_create_form,
+    category_update_form,
+    location_create_form,
+    location_update_form,
+]

@@ -1,0 +1,228 @@
+"""CSV import (preview, then import) and CSV export of the catalogue: JSON API and pages.
+
+The page keeps the uploaded file between preview and confirm in the confirm form itself
+(base64 in a hidden field), so no worker needs to remember it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Annotated, Any
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import HTTPException, NotFoundException
+from litestar.params import Body, FromPath
+from litestar.response import Template
+from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
+from sqlalchemy.engine import Connection
+
+from inventory import csv_io
+from inventory.csv_io import ImportPreview, ImportResult
+from kernel.access import Actor
+from kernel.clock import Clock
+from kernel.db import Database
+from kernel.errors import InvalidInputError
+from web.auth import managers_only, staff_only
+from web.pages import page
+from web.settings import Settings
+
+Previewer = Callable[[Connection, bytes], ImportPreview]
+Importer = Callable[[Connection, Actor, datetime, bytes], ImportResult]
+KINDS: dict[str, tuple[Previewer, Importer]] = {
+    "entrepreneurs": (csv_io.preview_entrepreneurs, csv_io.import_entrepreneurs),
+    "products": (csv_io.preview_products, csv_io.import_products),
+}
+EXPORTS: dict[str, Callable[[Connection], str]] = {
+    "products": csv_io.export_products_csv,
+    "entrepreneurs": csv_io.export_entrepreneurs_csv,
+    "stock": csv_io.export_stock_csv,
+}
+Multipart = Body(media_type=RequestEncodingType.MULTI_PART)
+
+
+@dataclass
+class UploadForm:
+    file: UploadFile
+
+
+@dataclass
+class ConfirmForm:
+    content_b64: str = ""
+
+
+def _kind(kind: str) -> tuple[Previewer, Importer]:
+    found = KINDS.get(kind)
+    if found is None:
+        raise NotFoundException(f"no CSV import of {kind!r}; use entrepreneurs or products")
+    return found
+
+
+def _read(upload: UploadFile, settings: Settings) -> bytes:
+    raw = upload.file.read(settings.max_upload_bytes + 1)
+    _check_size(len(raw), settings)
+    return raw
+
+
+def _check_size(size: int, settings: Settings) -> None:
+    if size > settings.max_upload_bytes:
+        limit_mb = settings.max_upload_bytes / (1024 * 1024)
+        raise HTTPException(
+            status_code=HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            detail=f"the file is larger than {limit_mb:g} MB; split it into smaller files",
+        )
+
+
+def preview_json(preview: ImportPreview) -> dict[str, Any]:
+    body = asdict(preview)
+    body["errors"] = [error._asdict() for error in preview.errors]
+    return body
+
+
+# --- JSON API --------------------------------------------------------------------------
+
+
+@post("/api/v1/imports/{kind:str}/preview", sync_to_thread=True, guards=[managers_only])
+def import_preview_api(
+    kind: FromPath[str],
+    data: Annotated[UploadForm, Multipart],
+    db: NamedDependency[Database],
+    settings: NamedDependency[Settings],
+) -> Response[dict[str, Any]]:
+    """What importing the file would do: new and updated counts, or every bad row."""
+    previewer, _ = _kind(kind)
+    raw = _read(data.file, settings)
+    with db.read() as conn:
+        preview = previewer(conn, raw)
+    return Response(preview_json(preview), status_code=200)
+
+
+@post("/api/v1/imports/{kind:str}", sync_to_thread=True, guards=[managers_only], status_code=201)
+def import_api(
+    kind: FromPath[str],
+    data: Annotated[UploadForm, Multipart],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
+) -> ImportResult:
+    """Import every row, or nothing (422 with ``errors``: line, field, reason) if any is bad."""
+    _, importer = _kind(kind)
+    raw = _read(data.file, settings)
+    with db.write() as conn:
+        return importer(conn, actor, clock.now(), raw)
+
+
+@get("/api/v1/exports/{kind:str}", sync_to_thread=True, guards=[staff_only])
+def export_csv(kind: FromPath[str], db: NamedDependency[Database]) -> Response[bytes]:
+    """``products.csv``, ``entrepreneurs.csv`` or ``stock.csv``: UTF-8 with a BOM for Excel."""
+    name = kind.removesuffix(".csv")
+    export = EXPORTS.get(name)
+    if export is None:
+        raise NotFoundException(f"no CSV export of {kind!r}")
+    with db.read() as conn:
+        text = export(conn)
+    return Response(
+        ("\ufeff" + text).encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="otop-{name}.csv"'},
+    )
+
+
+# --- pages -----------------------------------------------------------------------------
+
+
+@get("/admin/import", sync_to_thread=False, guards=[managers_only], include_in_schema=False)
+def import_page(request: Request[Any, Any, Any]) -> Template:
+    return page(request, "imports/index.html", kinds=list(KINDS))
+
+
+@post(
+    "/admin/import/{kind:str}/preview",
+    sync_to_thread=True,
+    guards=[managers_only],
+    include_in_schema=False,
+)
+def import_preview_page(
+    request: Request[Any, Any, Any],
+    kind: FromPath[str],
+    data: Annotated[UploadForm, Multipart],
+    db: NamedDependency[Database],
+    settings: NamedDependency[Settings],
+) -> Template:
+    previewer, _ = _kind(kind)
+    try:
+        raw = _read(data.file, settings)
+        with db.read() as conn:
+            preview = previewer(conn, raw)
+    except InvalidInputError as error:
+        return _failed(request, kind, error.message, [])
+    response = page(
+        request,
+        "imports/preview.html",
+        kind=kind,
+        preview=preview,
+        content_b64=base64.b64encode(raw).decode("ascii") if preview.ok else "",
+    )
+    response.status_code = 200 if preview.ok else 422
+    return response
+
+
+@post(
+    "/admin/import/{kind:str}/confirm",
+    sync_to_thread=True,
+    guards=[managers_only],
+    include_in_schema=False,
+)
+def import_confirm_page(
+    request: Request[Any, Any, Any],
+    kind: FromPath[str],
+    data: Annotated[ConfirmForm, Multipart],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
+) -> Template:
+    _, importer = _kind(kind)
+    try:
+        raw = base64.b64decode(data.content_b64, validate=True)
+        _check_size(len(raw), settings)
+        with db.write() as conn:
+            result = importer(conn, actor, clock.now(), raw)
+    except binascii.Error:
+        return _failed(request, kind, "the confirmed file was damaged; upload it again", [])
+    except InvalidInputError as error:
+        return _failed(request, kind, error.message, error.data.get("errors", []))
+    return page(request, "imports/index.html", kinds=list(KINDS), result=result)
+
+
+def _failed(
+    request: Request[Any, Any, Any], kind: str, message: str, errors: list[dict[str, Any]]
+) -> Template:
+    response = page(
+        request, "imports/index.html", kinds=list(KINDS), error=message, errors=errors, kind=kind
+    )
+    response.status_code = 422
+    return response
+
+
+@get("/admin/export", sync_to_thread=False, guards=[staff_only], include_in_schema=False)
+def export_page(request: Request[Any, Any, Any]) -> Template:
+    return page(request, "imports/export.html", exports=list(EXPORTS))
+
+
+HANDLERS = [
+    import_preview_api,
+    import_api,
+    export_csv,
+    import_page,
+    import_preview_page,
+    import_confirm_page,
+    export_page,
+]
