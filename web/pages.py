@@ -7,6 +7,7 @@ from typing import Any
 from litestar import Request
 from litestar.response import Redirect, Template
 
+from kernel.errors import InvalidInputError
 from web.auth import current_user
 from web.i18n import language_of
 
@@ -34,3 +35,12 @@ def safe_next(target: str | None, default: str) -> str:
 
 def redirect(path: str) -> Redirect:
     return Redirect(path=path, status_code=303)
+
+
+def form_id(value: str | None, field: str) -> int | None:
+    """An id from a plain form's filter, where an unset select sends an empty string."""
+    if value is None or value.strip() == "":
+        return None
+    if not value.strip().isdigit():
+        raise InvalidInputError(f"{field} must be a number", field=field)
+    return int(value)

@@ -162,3 +162,15 @@ async def test_categories_and_locations_pages_add_and_edit(
     listed = (await client.get("/api/v1/locations")).json()
     assert {loc["code"] for loc in listed} == {"SKP", "TPR", "FAIR"}
     assert (await client.get("/admin/export")).status_code == 200
+
+
+async def test_list_filters_left_at_all_send_empty_ids_and_still_work(
+    client: AsyncTestClient[Any], login_as: LoginAs
+) -> None:
+    await login_as(Role.MANAGER)
+    products = await client.get("/admin/products?q=x&category_id=&location_id=")
+    assert products.status_code == 200
+    entrepreneurs = await client.get("/admin/entrepreneurs?district_id=")
+    assert entrepreneurs.status_code == 200
+    bad = await client.get("/admin/products?category_id=abc")
+    assert bad.status_code == 422

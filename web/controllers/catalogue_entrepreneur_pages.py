@@ -23,7 +23,7 @@ from kernel.db import Database
 from kernel.errors import DomainError, InvalidInputError
 from web.auth import managers_only, staff_only
 from web.controllers.catalogue_pages import PAGE_SIZE, error_of, int_field
-from web.pages import page, redirect
+from web.pages import form_id, page, redirect
 
 
 class EntrepreneurForm(BaseModel):
@@ -90,13 +90,14 @@ def entrepreneurs_page(
     db: NamedDependency[Database],
     actor: NamedDependency[Actor],
     q: FromQuery[str | None] = None,
-    district_id: FromQuery[int | None] = None,
+    district_id: FromQuery[str | None] = None,
     page_number: FromQuery[int] = 1,
 ) -> Template:
     page_number = max(page_number, 1)
+    district = form_id(district_id, "district_id")
     with db.read() as conn:
         found = catalogue.list_entrepreneurs(
-            conn, actor, q, district_id, PAGE_SIZE + 1, (page_number - 1) * PAGE_SIZE
+            conn, actor, q, district, PAGE_SIZE + 1, (page_number - 1) * PAGE_SIZE
         )
         districts = catalogue.list_districts(conn)
     return page(
@@ -106,7 +107,7 @@ def entrepreneurs_page(
         has_next=len(found) > PAGE_SIZE,
         page_number=page_number,
         q=q or "",
-        district_id=district_id,
+        district_id=district,
         districts=districts,
     )
 

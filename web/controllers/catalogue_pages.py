@@ -25,7 +25,7 @@ from kernel.db import Database
 from kernel.errors import DomainError, InvalidInputError
 from kernel.money import parse_baht
 from web.auth import managers_only, staff_only
-from web.pages import page, redirect
+from web.pages import form_id, page, redirect
 
 PAGE_SIZE = 50
 
@@ -111,18 +111,20 @@ def products_page(
     db: NamedDependency[Database],
     actor: NamedDependency[Actor],
     q: FromQuery[str | None] = None,
-    category_id: FromQuery[int | None] = None,
-    location_id: FromQuery[int | None] = None,
+    category_id: FromQuery[str | None] = None,
+    location_id: FromQuery[str | None] = None,
     page_number: FromQuery[int] = 1,
 ) -> Template:
     page_number = max(page_number, 1)
+    category = form_id(category_id, "category_id")
+    location = form_id(location_id, "location_id")
     with db.read() as conn:
         found = catalogue.search_products(
             conn,
             actor,
             q=q,
-            category_id=category_id,
-            location_id=location_id,
+            category_id=category,
+            location_id=location,
             limit=PAGE_SIZE + 1,
             offset=(page_number - 1) * PAGE_SIZE,
         )
@@ -135,8 +137,8 @@ def products_page(
         has_next=len(found) > PAGE_SIZE,
         page_number=page_number,
         q=q or "",
-        category_id=category_id,
-        location_id=location_id,
+        category_id=category,
+        location_id=location,
         categories=categories,
         locations=locations,
     )

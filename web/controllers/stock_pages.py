@@ -23,22 +23,12 @@ from inventory.stock_queries import (
 from inventory.stock_refs import products_by_id
 from kernel.access import Actor
 from kernel.db import Database
-from kernel.errors import InvalidInputError
 from web.auth import managers_only, staff_only
-from web.pages import page
+from web.pages import form_id, page
 from web.settings import Settings
 
 PAGE_SIZE = 50
 MAX_LABEL_PRODUCTS = 200
-
-
-def _int(value: str | None, field: str) -> int | None:
-    """Filters come from plain forms, where an unset select sends an empty string."""
-    if value is None or value.strip() == "":
-        return None
-    if not value.strip().isdigit():
-        raise InvalidInputError(f"{field} must be a number", field=field)
-    return int(value)
 
 
 def _choices(db: Database, actor: Actor) -> dict[str, Any]:
@@ -60,8 +50,8 @@ def stock_page(
     low: FromQuery[str | None] = None,
     offset: FromQuery[int] = 0,
 ) -> Template:
-    where = _int(location_id, "location_id")
-    whose = _int(entrepreneur_id, "entrepreneur_id")
+    where = form_id(location_id, "location_id")
+    whose = form_id(entrepreneur_id, "entrepreneur_id")
     threshold = settings.low_stock_threshold
     with db.read() as conn:
         stock = list_stock(
@@ -84,9 +74,9 @@ def low_stock_page(
     entrepreneur_id: FromQuery[str | None] = None,
     threshold: FromQuery[str | None] = None,
 ) -> Template:
-    where = _int(location_id, "location_id")
-    whose = _int(entrepreneur_id, "entrepreneur_id")
-    limit = _int(threshold, "threshold")
+    where = form_id(location_id, "location_id")
+    whose = form_id(entrepreneur_id, "entrepreneur_id")
+    limit = form_id(threshold, "threshold")
     limit = settings.low_stock_threshold if limit is None else limit
     with db.read() as conn:
         rows = low_stock(conn, actor, threshold=limit, location_id=where, entrepreneur_id=whose)
@@ -107,8 +97,8 @@ def movements_page(
 ) -> Template:
     with db.read() as conn:
         rows = movements(
-            conn, actor, product_id=_int(product_id, "product_id"),
-            location_id=_int(location_id, "location_id"), document=document or None, limit=200,
+            conn, actor, product_id=form_id(product_id, "product_id"),
+            location_id=form_id(location_id, "location_id"), document=document or None, limit=200,
         )  # fmt: skip
     return page(request, "stock/movements.html", rows=rows, document=document or "")
 
@@ -121,7 +111,7 @@ def intakes_page(
     entrepreneur_id: FromQuery[str | None] = None,
     offset: FromQuery[int] = 0,
 ) -> Template:
-    whose = _int(entrepreneur_id, "entrepreneur_id")
+    whose = form_id(entrepreneur_id, "entrepreneur_id")
     with db.read() as conn:
         rows = list_intakes(conn, actor, entrepreneur_id=whose, limit=PAGE_SIZE, offset=offset)
     return page(
@@ -218,8 +208,8 @@ def count_new_page(
     entrepreneur_id: FromQuery[str | None] = None,
 ) -> Template:
     """Choose a location (and an entrepreneur), then enter what is counted."""
-    where = _int(location_id, "location_id")
-    whose = _int(entrepreneur_id, "entrepreneur_id")
+    where = form_id(location_id, "location_id")
+    whose = form_id(entrepreneur_id, "entrepreneur_id")
     rows = []
     if where is not None:
         with db.read() as conn:
