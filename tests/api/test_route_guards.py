@@ -37,9 +37,7 @@ def test_every_route_has_a_role_guard_unless_public() -> None:
     unguarded = [
         f"{sorted(handler.http_methods)} {path}"
         for path, handler in _routes()
-        if path not in PUBLIC
-        and not _is_framework(path, handler)
-        and not handler.resolve_guards()
+        if path not in PUBLIC and not _is_framework(path, handler) and not handler.resolve_guards()
     ]
     assert unguarded == []
 
