@@ -99,8 +99,10 @@ def live_server(
     server.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path: str) -> Iterator[Any]:
+    """Per module: Playwright's sync API keeps an event loop running until it stops, which
+    later asyncio tests in the same process must not find."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
