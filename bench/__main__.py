@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import catalogue
+from bench import catalogue, checkout
 from bench.report import Report, markdown
 
 
@@ -33,6 +33,7 @@ def promptpay(directory: Path, *, quick: bool) -> Report:
 BENCHMARKS: dict[str, Callable[..., Report]] = {
     "catalogue": catalogue.run,
     "promptpay": promptpay,
+    "checkout": checkout.run,
 }
 
 

@@ -3,9 +3,11 @@
 import inventory.models
 import kernel.audit
 import kernel.db
+import payments.ledger_models
 import payments.models
+import pos.models
 import web.accounts
 
 metadata = kernel.db.Base.metadata
 
-__all__ = ["inventory", "kernel", "metadata", "payments", "web"]
+__all__ = ["inventory", "kernel", "metadata", "payments", "pos", "web"]

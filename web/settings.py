@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     default_language: str = "th"
     centre_name_th: str = "ศูนย์จำหน่ายสินค้า OTOP สันกำแพง"
     centre_name_en: str = "OTOP Distribution Centre, San Kamphaeng"
+    # A VAT-registered centre prints Thai abbreviated tax invoices (ใบกำกับภาษีอย่างย่อ).
+    vat_registered: bool = True
+    seller_tax_id: str = ""
     # The centre's PromptPay receiving account: a PromptPay ID (mobile, national/tax ID,
     # e-wallet) or, when the bank gave one, a biller ID (tax ID + 2-digit suffix) for bill
     # payment, whose ref1 carries each payment's reference.

@@ -48,6 +48,7 @@ from payments.lifecycle import (
 from payments.qr import payload_png, payload_svg
 from payments.status import FINAL, PaymentStatus
 from payments.webhook import SignatureError, WebhookFormatError, parse_event, verify
+from pos.sales import complete_if_paid  # till issue: complete_sale_of
 from web.auth import managers_only, staff_only
 from web.errors import error_body
 from web.settings import Settings
@@ -229,11 +230,13 @@ def payment_confirm(
     slip = data.slip_payload if data and data.slip_payload and data.slip_payload.strip() else None
     try:
         with db.write() as conn:
-            return confirm_manually(conn, actor, now, payment_id, slip)
+            confirmed = confirm_manually(conn, actor, now, payment_id, slip)
     except SlipReusedError as error:
         with db.write() as conn:
             record_slip_refused(conn, actor, now, error)
         raise
+    complete_sale_of(db, now, confirmed)  # till issue: see complete_sale_of
+    return confirmed
 
 
 @post(
@@ -251,6 +254,28 @@ def payment_cancel(
     """Withdraw a pending payment; a final one answers 409."""
     with db.write() as conn:
         return cancel_payment(conn, actor, clock.now(), payment_id)
+
+
+# --- Added by the till issue: a confirmed payment completes its sale. -------------------
+# In a transaction of its own, after the confirmation committed: a failure here must never
+# undo a bank's confirmation. The sale stays pending and the till's POST
+# /api/v1/sales/{id}/complete (or the bank's retried callback) completes it later.
+
+
+def complete_sale_of(db: Database, now: datetime, payment: PaymentView | None) -> None:
+    if payment is None or payment.sale_id is None or payment.status != PaymentStatus.CONFIRMED:
+        return
+    try:
+        with db.write() as conn:
+            complete_if_paid(conn, now, payment.sale_id)
+    except NotFoundError:
+        return  # a payment made on its own with a made-up sale id: no sale to complete
+    except Exception:
+        log.exception("payment %s confirmed; completing sale %s failed", payment.id,
+                      payment.sale_id)  # fmt: skip
+
+
+# --- end of the till issue's addition ------------------------------------------------------
 
 
 _WEBHOOK_STATUS = {
@@ -287,6 +312,8 @@ def handle_webhook(
         return 400, error_body(400, error.message, error.field)
     with db.write() as conn:
         outcome = confirm_by_webhook(conn, now, event)
+    if outcome.kind in (OutcomeKind.CONFIRMED, OutcomeKind.DUPLICATE):
+        complete_sale_of(db, now, outcome.payment)  # till issue: see complete_sale_of
     status = _WEBHOOK_STATUS[outcome.kind]
     payment = outcome.payment
     return status, error_body(

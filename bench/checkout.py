@@ -1,0 +1,296 @@
+"""Checkout over HTTP: 8 tills ringing 3-line cash sales against a real ``otop-pos serve``.
+
+One server process (single worker) on a fresh database seeded with the full demo catalogue;
+each till is an asyncio task with its own httpx client, cashier login, till and open shift,
+and rings one sale after another (a new Idempotency-Key each) for the measured seconds.
+The bare ``/health`` rate of the same server is measured beside it (the server's ceiling).
+SQLite first, then PostgreSQL on 127.0.0.1:5432 (a database made for the run, dropped after;
+skipped with a note when unreachable).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, select, text
+
+from bench.report import Report, Row, latency
+from inventory.models import Location, Product
+from inventory.stock import MovementKind
+from inventory.stock_service import apply_movements
+from kernel.access import SYSTEM, Actor, Role
+from kernel.db import Database
+from pos.tills import create_till, open_shift
+from web.accounts import create_user
+from web.commands.seed import seed_demo_database
+from web.migrate import upgrade
+
+NOW = datetime.now(UTC)
+TILLS = 8
+PASSWORD = "bench-cashier-password"
+PG_ADMIN = os.environ.get(
+    "OTOP_BENCH_POSTGRES_URL", "postgresql+psycopg://root@127.0.0.1:5432/postgres"
+)
+TARGETS = {"sqlite": (600, 50.0), "postgresql": (300, None)}
+
+
+@dataclass
+class Run:
+    completed: int = 0
+    failed: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+    samples_ms: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def prepare(url: str, scale: float) -> tuple[list[int], list[tuple[str, int]], float]:
+    """Migrate, seed the demo catalogue, stock every product deep, make 8 cashiers, tills and
+    open shifts. Returns the product ids, (username, till id) pairs and the seed's seconds."""
+    upgrade(url)
+    db = Database(url)
+    try:
+        outcome = seed_demo_database(db, NOW, scale=scale)
+        with db.write() as conn:
+            location = conn.execute(select(Location.id).where(Location.is_default)).scalar_one()
+            products = list(conn.execute(select(Product.id).where(Product.active)).scalars())
+            # Deep stock so that the measured sales never run short (a short sale is a 409).
+            apply_movements(
+                conn,
+                SYSTEM,
+                NOW,
+                location_id=location,
+                deltas={p: 100_000 for p in products},
+                kind=MovementKind.INTAKE,
+                reason="bench stock",
+                document=None,
+            )
+            tills = []
+            for n in range(1, TILLS + 1):
+                name = f"bench-cashier{n}"
+                user = create_user(
+                    conn, SYSTEM, username=name, password=PASSWORD, role=Role.CASHIER, now=NOW
+                )
+                till = create_till(
+                    conn,
+                    SYSTEM,
+                    NOW,
+                    code=f"BENCH-{n:02d}",
+                    name=f"Bench {n}",
+                    location_id=location,
+                )
+                open_shift(conn, Actor(user.id, name, Role.CASHIER), NOW, till.id, 0)
+                tills.append((name, till.id))
+        with db.read() as conn:
+            prices = dict(conn.execute(select(Product.id, Product.price_satang)).all())
+        PRICES.clear()
+        PRICES.update(prices)
+    finally:
+        db.dispose()
+    return products, tills, outcome.seconds
+
+
+PRICES: dict[int, int] = {}
+
+
+def start_server(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "OTOP_DATABASE_URL": url, "OTOP_DEMO": "true"}
+    exe = Path(sys.executable).parent / "otop-pos"
+    command = [str(exe), "serve", "--port", str(port), "--workers", "1"]
+    with log.open("wb") as out:
+        server = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    server.terminate()
+    raise RuntimeError(f"the server did not start; see {log}")
+
+
+async def signed_in(base: str, username: str) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=base, timeout=30)
+    await client.get("/login")
+    client.headers["x-csrftoken"] = client.cookies.get("csrftoken", "")
+    response = await client.post(
+        "/api/v1/auth/login", json={"username": username, "password": PASSWORD}
+    )
+    response.raise_for_status()
+    return client
+
+
+async def till_loop(
+    client: httpx.AsyncClient,
+    till_id: int,
+    products: list[int],
+    stop_at: float,
+    run: Run,
+    seed: int,
+) -> None:
+    rng = random.Random(seed)
+    n = 0
+    while time.perf_counter() < stop_at:
+        chosen = rng.sample(products, 3)
+        total = sum(PRICES[p] for p in chosen)
+        body = {
+            "till_id": till_id,
+            "lines": [{"product_id": p, "quantity": 1} for p in chosen],
+            "payments": [{"method": "cash", "amount_satang": total}],
+        }
+        n += 1
+        key = f"bench-{till_id}-{seed}-{n}"
+        started = time.perf_counter()
+        response = await client.post("/api/v1/sales", json=body, headers={"Idempotency-Key": key})
+        run.samples_ms.append((time.perf_counter() - started) * 1000)
+        if response.status_code == 201 and response.json()["status"] == "completed":
+            run.completed += 1
+        else:
+            run.failed += 1
+            reason = f"{response.status_code} {response.text[:120]}"
+            run.errors[reason] = run.errors.get(reason, 0) + 1
+
+
+async def health_loop(client: httpx.AsyncClient, stop_at: float, counter: list[int]) -> None:
+    while time.perf_counter() < stop_at:
+        if (await client.get("/health")).status_code == 200:
+            counter[0] += 1
+
+
+async def measure(
+    base: str, products: list[int], tills: list[tuple[str, int]], seconds: float
+) -> tuple[Run, float]:
+    clients = [await signed_in(base, name) for name, _ in tills]
+    try:
+        # Warm-up: a second of sales (first statements, caches); not counted.
+        warm = Run()
+        stop = time.perf_counter() + 1.0
+        await asyncio.gather(
+            *(
+                till_loop(c, t, products, stop, warm, 1000 + i)
+                for i, (c, (_, t)) in enumerate(zip(clients, tills, strict=True))
+            )
+        )
+        run = Run()
+        started = time.perf_counter()
+        stop = started + seconds
+        await asyncio.gather(
+            *(
+                till_loop(c, t, products, stop, run, i)
+                for i, (c, (_, t)) in enumerate(zip(clients, tills, strict=True))
+            )
+        )
+        run.seconds = time.perf_counter() - started
+        health = [0]
+        h_start = time.perf_counter()
+        await asyncio.gather(
+            *(health_loop(c, h_start + min(3.0, seconds), health) for c in clients)
+        )
+        health_rate = health[0] / (time.perf_counter() - h_start)
+    finally:
+        for c in clients:
+            await c.aclose()
+    return run, health_rate
+
+
+def bench_backend(report: Report, name: str, url: str, directory: Path, *, quick: bool) -> None:
+    scale, seconds = (1.0, 3.0) if quick else (1.0, 10.0)
+    products, tills, seed_s = prepare(url, scale)
+    port = _free_port()
+    server = start_server(url, port, directory / f"server-{name}.log")
+    try:
+        run, health = asyncio.run(measure(f"http://127.0.0.1:{port}", products, tills, seconds))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    rate = run.completed / run.seconds
+    lat = latency(run.samples_ms)
+    min_rate, max_p99 = TARGETS[name]
+    report.rows.append(
+        Row(
+            f"{name}: completed checkouts/s ({TILLS} tills, 3-line cash sales, "
+            f"{len(products):,} products, {seconds:g} s)",
+            f">= {min_rate}/s",
+            f"{rate:,.0f}/s ({run.completed:,} sales, {run.failed} failed)",
+            rate >= min_rate and run.failed == 0,
+        )
+    )
+    report.rows.append(
+        Row(
+            f"{name}: checkout latency",
+            f"p99 <= {max_p99:g} ms" if max_p99 else "—",
+            lat.describe(),
+            lat.p99 <= max_p99 if max_p99 else None,
+        )
+    )
+    report.rows.append(
+        Row(f"{name}: bare /health rate, same server", "—", f"{health:,.0f}/s", None)
+    )
+    report.notes.append(
+        f"{name}: demo seed {seed_s:.1f} s; server log {directory.name}/server-{name}.log"
+    )
+    for reason, count in sorted(run.errors.items(), key=lambda kv: -kv[1])[:3]:
+        report.notes.append(f"{name}: {count} x {reason}")
+
+
+def postgres_database() -> tuple[str, str] | None:
+    try:
+        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            name = f"otop_bench_{uuid.uuid4().hex[:8]}"
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+    except Exception as error:
+        print(f"PostgreSQL not reachable at {PG_ADMIN}: {type(error).__name__}: skipped")
+        return None
+    return name, PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_postgres(name: str) -> None:
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def run(directory: Path, *, quick: bool) -> Report:
+    report = Report("checkout over HTTP (`otop-pos serve`, one worker)")
+    bench_backend(
+        report, "sqlite", f"sqlite:///{directory / 'checkout.db'}", directory, quick=quick
+    )
+    made = postgres_database()
+    if made is None:
+        report.notes.append("PostgreSQL unreachable at 127.0.0.1:5432: not measured")
+        return report
+    name, url = made
+    try:
+        bench_backend(report, "postgresql", url, directory, quick=quick)
+    finally:
+        drop_postgres(name)
+    return report
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    from bench.report import markdown
+
+    with tempfile.TemporaryDirectory(prefix="otop-bench-checkout-") as tmp:
+        print(markdown(run(Path(tmp), quick="--quick" in sys.argv)))

@@ -1,0 +1,137 @@
+"""Rules of the double-entry ledger. Pure: no database, no framework.
+
+Sign convention: a posting's ``amount_satang`` is signed, **debit positive, credit
+negative**. An asset account (the till's cash, PromptPay clearing) grows with debits; a
+liability or income account (what the centre owes an entrepreneur, its commission) grows with
+credits, so its balance reads negative: the centre owes entrepreneur 123 ``-balance``.
+
+Every journal entry sums to zero. Entries are never edited: a mistake or a refund is put
+right by a new entry, the mirror of the old one (:func:`reverse`) or a part of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+PROMPTPAY_CLEARING = "promptpay_clearing"
+COMMISSION_INCOME = "commission_income"
+
+
+class AccountKind(StrEnum):
+    ASSET = "asset"  # cash in a till, money on its way from the bank
+    LIABILITY = "liability"  # what the centre owes an entrepreneur
+    INCOME = "income"  # the centre's commission
+
+
+class EntryKind(StrEnum):
+    SALE = "sale"
+    REFUND = "refund"
+    PAYOUT = "payout"
+    REVERSAL = "reversal"
+    ADJUSTMENT = "adjustment"
+
+
+class UnbalancedEntryError(ValueError):
+    """An entry whose postings do not sum to zero (a bug, never a user's mistake)."""
+
+
+def cash_account(till_code: str) -> str:
+    return f"cash:{till_code}"
+
+
+def payable_account(entrepreneur_id: int) -> str:
+    return f"entrepreneur_payable:{entrepreneur_id}"
+
+
+def account_kind(code: str) -> AccountKind:
+    """The kind follows from the code's prefix."""
+    if code.startswith("cash:") or code == PROMPTPAY_CLEARING:
+        return AccountKind.ASSET
+    if code.startswith("entrepreneur_payable:"):
+        return AccountKind.LIABILITY
+    if code == COMMISSION_INCOME:
+        return AccountKind.INCOME
+    raise ValueError(f"unknown ledger account {code!r}")
+
+
+def account_entrepreneur(code: str) -> int | None:
+    prefix = "entrepreneur_payable:"
+    return int(code.removeprefix(prefix)) if code.startswith(prefix) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    account: str  # the account's code
+    amount_satang: int  # debit positive, credit negative
+
+    def __post_init__(self) -> None:
+        if isinstance(self.amount_satang, bool) or not isinstance(self.amount_satang, int):
+            raise UnbalancedEntryError(f"posting to {self.account}: amount must be whole satang")
+        if self.amount_satang == 0:
+            raise UnbalancedEntryError(f"posting to {self.account}: amount must not be zero")
+
+    @property
+    def entrepreneur_id(self) -> int | None:
+        return account_entrepreneur(self.account)
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """Postings that sum to zero; checked when built, so an unbalanced entry never exists."""
+
+    kind: EntryKind
+    document: str
+    postings: tuple[Posting, ...]
+    reverses_entry_id: int | None = None
+    detail: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if len(self.postings) < 2:
+            raise UnbalancedEntryError(f"entry {self.document}: needs at least two postings")
+        total = sum(p.amount_satang for p in self.postings)
+        if total != 0:
+            raise UnbalancedEntryError(f"entry {self.document}: postings sum to {total}, not 0")
+
+
+def entry(kind: EntryKind, document: str, amounts: Iterable[tuple[str, int]]) -> JournalEntry:
+    """An entry from (account, amount) pairs: same accounts merged, zero amounts dropped."""
+    merged: dict[str, int] = {}
+    for account, amount in amounts:
+        merged[account] = merged.get(account, 0) + amount
+    postings = tuple(Posting(a, amount) for a, amount in merged.items() if amount != 0)
+    return JournalEntry(kind, document, postings)
+
+
+def reverse(
+    original: JournalEntry, *, entry_id: int | None = None, document: str = ""
+) -> JournalEntry:
+    """The mirror of an entry: every posting with the opposite sign."""
+    return JournalEntry(
+        EntryKind.REVERSAL,
+        document or original.document,
+        tuple(Posting(p.account, -p.amount_satang) for p in original.postings),
+        reverses_entry_id=entry_id,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SaleLineShare:
+    entrepreneur_id: int
+    net_satang: int  # owed to the entrepreneur
+    commission_satang: int  # the centre's (may be below zero when it bore a discount)
+
+
+def sale_entry(
+    document: str,
+    lines: Iterable[SaleLineShare],
+    payments: Iterable[tuple[str, int]],
+) -> JournalEntry:
+    """A sale: debit where the money is (per payment account), credit each entrepreneur's
+    payable with the net and the centre's commission income with the commission."""
+    amounts: list[tuple[str, int]] = [(account, amount) for account, amount in payments]
+    for line in lines:
+        amounts.append((payable_account(line.entrepreneur_id), -line.net_satang))
+        amounts.append((COMMISSION_INCOME, -line.commission_satang))
+    return entry(EntryKind.SALE, document, amounts)

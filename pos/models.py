@@ -1,0 +1,152 @@
+"""Tables of the till: tills, shifts, sales, their lines and how they were paid.
+
+A sale's money is in integer satang. Receipt numbers are given only when a sale completes,
+from a per-till sequence in the same transaction, so they run without gaps or duplicates.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kernel.db import Base
+
+
+class SaleStatus(StrEnum):
+    PENDING_PAYMENT = "pending_payment"  # stock taken, a payment not yet confirmed, no receipt
+    COMPLETED = "completed"  # every payment confirmed: receipt number and ledger entry given
+    VOIDED = "voided"  # withdrawn while pending (stock returned; no receipt number)
+
+
+class ShiftStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Till(Base):
+    __tablename__ = "tills"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)  # "SKP-01", on every receipt
+    name: Mapped[str] = mapped_column(String(100))
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+OPEN_SHIFT = text("status = 'open'")
+
+
+class Shift(Base):
+    __tablename__ = "shifts"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'closed')", name="status_known"),
+        CheckConstraint("opening_float_satang >= 0", name="float_not_negative"),
+        # At most one open shift per till (a partial unique index: SQLite and PostgreSQL).
+        Index(
+            "uq_shifts_open_till",
+            "till_id",
+            unique=True,
+            sqlite_where=OPEN_SHIFT,
+            postgresql_where=OPEN_SHIFT,
+        ),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    till_id: Mapped[int] = mapped_column(ForeignKey("tills.id"), index=True)
+    cashier_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    opened_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    opening_float_satang: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+
+
+class Sale(Base):
+    __tablename__ = "sales"
+    __table_args__ = (
+        UniqueConstraint("till_id", "receipt_seq", name="uq_sales_till_receipt_seq"),
+        CheckConstraint(
+            "status IN ('pending_payment', 'completed', 'voided')", name="status_known"
+        ),
+        CheckConstraint("total_satang = subtotal_satang - discount_satang", name="total_adds_up"),
+        CheckConstraint("total_satang > 0", name="total_positive"),
+        Index("ix_sales_till_status", "till_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    till_id: Mapped[int] = mapped_column(ForeignKey("tills.id"))
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id"), index=True)
+    cashier_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    receipt_number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    receipt_seq: Mapped[int | None] = mapped_column(Integer)
+    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
+    request_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the canonical body
+    status: Mapped[str] = mapped_column(String(16))
+    subtotal_satang: Mapped[int] = mapped_column(Integer)
+    discount_satang: Mapped[int] = mapped_column(Integer)
+    cart_discount_satang: Mapped[int] = mapped_column(Integer, default=0)
+    total_satang: Mapped[int] = mapped_column(Integer)
+    vat_included_satang: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+    business_date: Mapped[date] = mapped_column(Date, index=True)  # Asia/Bangkok
+    journal_entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"))
+
+
+class SaleLine(Base):
+    """A line, with the product as it was at the moment of sale (name, SKU, price, maker)."""
+
+    __tablename__ = "sale_lines"
+    __table_args__ = (
+        UniqueConstraint("sale_id", "line_no", name="uq_sale_lines_sale_line_no"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("commission_satang + net_satang = line_total_satang", name="split_adds_up"),
+        Index("ix_sale_lines_entrepreneur_sale", "entrepreneur_id", "sale_id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"))
+    line_no: Mapped[int] = mapped_column(Integer)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    entrepreneur_id: Mapped[int] = mapped_column(ForeignKey("entrepreneurs.id"))
+    sku: Mapped[str] = mapped_column(String(32))
+    barcode: Mapped[str] = mapped_column(String(14))
+    name_th: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    unit_price_satang: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[int] = mapped_column(Integer)
+    discount_satang: Mapped[int] = mapped_column(Integer)  # the line's own discount
+    cart_discount_satang: Mapped[int] = mapped_column(Integer)  # its share of the cart's
+    line_total_satang: Mapped[int] = mapped_column(Integer)
+    commission_bp: Mapped[int] = mapped_column(Integer)
+    commission_satang: Mapped[int] = mapped_column(Integer)
+    net_satang: Mapped[int] = mapped_column(Integer)  # owed to the entrepreneur
+    vat_applicable: Mapped[bool] = mapped_column(Boolean)
+    vat_included_satang: Mapped[int] = mapped_column(Integer)
+    line_discount_bearer: Mapped[str] = mapped_column(String(16))  # centre | entrepreneur
+    cart_discount_bearer: Mapped[str] = mapped_column(String(16))
+
+
+class SalePayment(Base):
+    """How a sale was paid: one row per payment (split tender has several), with the cash
+    tendered and the change given, so that a shift's close can count the drawer."""
+
+    __tablename__ = "sale_payments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), index=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), unique=True)
+    method: Mapped[str] = mapped_column(String(16))  # cash | promptpay
+    amount_satang: Mapped[int] = mapped_column(Integer)
+    tendered_satang: Mapped[int | None] = mapped_column(Integer)  # cash only
+    change_satang: Mapped[int | None] = mapped_column(Integer)  # cash only
+
+
+__all__ = ["Sale", "SaleLine", "SalePayment", "SaleStatus", "Shift", "ShiftStatus", "Till"]

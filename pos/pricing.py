@@ -1,0 +1,234 @@
+"""Every money rule of a sale, as pure integer arithmetic (no database, no framework).
+
+Rounding, documented once:
+
+- Commission is ``base * commission_bp / 10000`` rounded half up to the satang.
+- The VAT-included part of a VAT-able line total is ``total * 7 / 107`` rounded half up to
+  the satang (Thai prices are VAT-inclusive; the receipt shows the part that is VAT).
+- A cart discount is spread over the lines in proportion to what each line costs after its
+  own discount, by the largest-remainder method, so that the parts add up exactly.
+
+Who bears a discount (the default; a caller may choose otherwise per sale):
+
+- A line discount is borne by the entrepreneur: the commission is taken on what the line
+  finally costs, so the entrepreneur's net falls with it (and the centre's commission too,
+  in proportion).
+- A cart discount is borne by the centre: the entrepreneur's net is computed on the line's
+  price before the cart discount, and the centre's commission is reduced by the line's share
+  of the cart discount (it may go below zero: the centre then pays the difference).
+
+Either way ``commission + net == line_total`` for every line, and the lines' totals add up to
+the sale's total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from kernel.errors import InvalidInputError
+
+VAT_RATE_PERCENT = 7
+BP_SCALE = 10_000
+MAX_QUANTITY = 100_000
+MAX_LINES = 200
+
+
+class DiscountBearer(StrEnum):
+    CENTRE = "centre"
+    ENTREPRENEUR = "entrepreneur"
+
+
+@dataclass(frozen=True, slots=True)
+class LineInput:
+    """What pricing needs of one line: the price from the database, never from the client."""
+
+    unit_price_satang: int
+    quantity: int
+    commission_bp: int
+    vat_applicable: bool = True
+    discount_satang: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PricedLine:
+    gross_satang: int  # unit price x quantity
+    discount_satang: int  # the line's own discount
+    cart_discount_satang: int  # this line's share of the cart discount
+    line_total_satang: int  # what the customer pays for the line
+    commission_satang: int  # the centre's part (below zero when its discount exceeds it)
+    net_satang: int  # the entrepreneur's part
+    vat_included_satang: int
+    line_discount_bearer: DiscountBearer
+    cart_discount_bearer: DiscountBearer
+
+
+@dataclass(frozen=True, slots=True)
+class PricedSale:
+    lines: tuple[PricedLine, ...]
+    subtotal_satang: int  # before any discount
+    discount_satang: int  # line discounts plus the cart discount
+    total_satang: int
+    vat_included_satang: int
+
+    @property
+    def commission_satang(self) -> int:
+        return sum(line.commission_satang for line in self.lines)
+
+
+def round_half_up_div(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` rounded half up, for a numerator >= 0 and denominator > 0."""
+    if numerator < 0 or denominator <= 0:
+        raise ValueError("round_half_up_div takes a non-negative numerator, positive denominator")
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def commission_of(base_satang: int, commission_bp: int) -> int:
+    """The commission on an amount: half up to the satang."""
+    if not 0 <= commission_bp <= BP_SCALE:
+        raise ValueError(f"commission_bp must be 0..{BP_SCALE}, got {commission_bp}")
+    return round_half_up_div(base_satang * commission_bp, BP_SCALE)
+
+
+def vat_included(total_satang: int) -> int:
+    """The VAT part of a VAT-inclusive amount at 7%: ``total * 7 / 107``, half up."""
+    return round_half_up_div(total_satang * VAT_RATE_PERCENT, 100 + VAT_RATE_PERCENT)
+
+
+def allocate(amount: int, weights: Sequence[int]) -> list[int]:
+    """Split ``amount`` in proportion to ``weights`` (largest remainder); parts sum exactly.
+
+    Ties in the remainder go to the earlier weight. All-zero weights take nothing (and then
+    ``amount`` must be 0).
+    """
+    if amount < 0 or any(w < 0 for w in weights):
+        raise ValueError("allocate takes a non-negative amount and weights")
+    total = sum(weights)
+    if total == 0:
+        if amount:
+            raise ValueError("cannot allocate an amount over zero weights")
+        return [0 for _ in weights]
+    shares = [amount * w // total for w in weights]
+    remainders = [amount * w % total for w in weights]
+    left = amount - sum(shares)
+    order = sorted(range(len(weights)), key=lambda i: (-remainders[i], i))
+    for i in order[:left]:
+        shares[i] += 1
+    return shares
+
+
+def price_sale(
+    lines: Sequence[LineInput],
+    cart_discount_satang: int = 0,
+    *,
+    line_discount_bearer: DiscountBearer = DiscountBearer.ENTREPRENEUR,
+    cart_discount_bearer: DiscountBearer = DiscountBearer.CENTRE,
+) -> PricedSale:
+    """Totals, discounts, the cart discount's allocation, commission and VAT of a sale."""
+    if not lines:
+        raise InvalidInputError("a sale needs at least one line", field="lines")
+    for index, line in enumerate(lines):
+        _check_line(index, line)
+    after_line = [ln.unit_price_satang * ln.quantity - ln.discount_satang for ln in lines]
+    if not 0 <= cart_discount_satang <= sum(after_line):
+        raise InvalidInputError(
+            "cart_discount_satang must be between 0 and the total after line discounts",
+            field="cart_discount_satang",
+        )
+    shares = allocate(cart_discount_satang, after_line)
+    priced = tuple(
+        _price_line(line, share, line_discount_bearer, cart_discount_bearer)
+        for line, share in zip(lines, shares, strict=True)
+    )
+    subtotal = sum(p.gross_satang for p in priced)
+    total = sum(p.line_total_satang for p in priced)
+    return PricedSale(
+        lines=priced,
+        subtotal_satang=subtotal,
+        discount_satang=subtotal - total,
+        total_satang=total,
+        vat_included_satang=sum(p.vat_included_satang for p in priced),
+    )
+
+
+def _check_line(index: int, line: LineInput) -> None:
+    where = f"lines[{index}]"
+    if not _whole(line.quantity) or not 0 < line.quantity <= MAX_QUANTITY:
+        raise InvalidInputError(
+            f"quantity must be a whole number from 1 to {MAX_QUANTITY}", field=f"{where}.quantity"
+        )
+    if not _whole(line.unit_price_satang) or line.unit_price_satang < 0:
+        raise InvalidInputError("the price must be whole satang >= 0", field=f"{where}.product_id")
+    gross = line.unit_price_satang * line.quantity
+    if not _whole(line.discount_satang) or not 0 <= line.discount_satang <= gross:
+        raise InvalidInputError(
+            f"discount_satang must be between 0 and the line's price ({gross})",
+            field=f"{where}.discount_satang",
+        )
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _price_line(
+    line: LineInput,
+    cart_share: int,
+    line_bearer: DiscountBearer,
+    cart_bearer: DiscountBearer,
+) -> PricedLine:
+    gross = line.unit_price_satang * line.quantity
+    total = gross - line.discount_satang - cart_share
+    # What the centre bears is added back before the commission split, then taken from it.
+    centre_borne = (line.discount_satang if line_bearer == DiscountBearer.CENTRE else 0) + (
+        cart_share if cart_bearer == DiscountBearer.CENTRE else 0
+    )
+    base = total + centre_borne
+    commission_on_base = commission_of(base, line.commission_bp)
+    net = base - commission_on_base
+    return PricedLine(
+        gross_satang=gross,
+        discount_satang=line.discount_satang,
+        cart_discount_satang=cart_share,
+        line_total_satang=total,
+        commission_satang=commission_on_base - centre_borne,
+        net_satang=net,
+        vat_included_satang=vat_included(total) if line.vat_applicable else 0,
+        line_discount_bearer=line_bearer,
+        cart_discount_bearer=cart_bearer,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CashTender:
+    amount_satang: int
+    tendered_satang: int
+    change_satang: int
+
+
+def cash_change(
+    amount_satang: int, tendered_satang: int | None, field: str = "payments"
+) -> CashTender:
+    """Change for a cash payment; no tendered amount means exact money."""
+    tendered = amount_satang if tendered_satang is None else tendered_satang
+    if not _whole(tendered) or tendered < amount_satang:
+        raise InvalidInputError(
+            f"tendered_satang ({tendered}) must be at least the amount ({amount_satang})",
+            field=f"{field}.tendered_satang",
+        )
+    return CashTender(amount_satang, tendered, tendered - amount_satang)
+
+
+def check_payments_cover(total_satang: int, amounts: Sequence[int]) -> None:
+    """Split tender: the payments must add up to the total exactly."""
+    if not amounts:
+        raise InvalidInputError("a sale needs at least one payment", field="payments")
+    paid = sum(amounts)
+    if paid != total_satang:
+        raise InvalidInputError(
+            f"the payments add up to {paid} satang but the sale's total is {total_satang}",
+            field="payments",
+            total_satang=total_satang,
+            paid_satang=paid,
+        )

@@ -1,0 +1,166 @@
+"""Reading sales: the view the till, the API and the receipt share."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
+
+from kernel.access import STAFF, Actor
+from kernel.errors import NotFoundError
+from payments.models import Payment
+from pos.models import Sale, SaleLine, SalePayment, Till
+
+
+@dataclass(frozen=True, slots=True)
+class SaleLineView:
+    line_no: int
+    product_id: int
+    entrepreneur_id: int
+    sku: str
+    barcode: str
+    name_th: str
+    name_en: str
+    unit_price_satang: int
+    quantity: int
+    discount_satang: int
+    cart_discount_satang: int
+    line_total_satang: int
+    commission_bp: int
+    commission_satang: int
+    net_satang: int
+    vat_applicable: bool
+    vat_included_satang: int
+    line_discount_bearer: str
+    cart_discount_bearer: str
+
+
+@dataclass(frozen=True, slots=True)
+class SalePaymentView:
+    payment_id: int
+    method: str
+    amount_satang: int
+    status: str
+    reference: str
+    tendered_satang: int | None
+    change_satang: int | None
+    qr_payload: str | None  # PromptPay only: the Thai QR text for the exact amount
+    qr_url: str | None  # PromptPay only: the QR as SVG
+    expires_at: datetime | None
+    confirmed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SaleView:
+    id: int
+    till_id: int
+    till_code: str
+    shift_id: int
+    cashier_id: int | None
+    status: str
+    receipt_number: str | None
+    subtotal_satang: int
+    discount_satang: int
+    cart_discount_satang: int
+    total_satang: int
+    vat_included_satang: int
+    change_satang: int
+    created_at: datetime
+    completed_at: datetime | None
+    business_date: date
+    lines: list[SaleLineView]
+    payments: list[SalePaymentView]
+
+
+LINE_FIELDS = tuple(SaleLineView.__slots__)  # type: ignore[attr-defined]
+
+
+def qr_url(payment_id: int) -> str:
+    return f"/api/v1/payments/{payment_id}/qr.svg"
+
+
+def payment_view(
+    payment: Mapping[Any, Any], tendered: int | None, change: int | None
+) -> SalePaymentView:
+    """``payment`` has the payments table's columns (a row, or a PaymentView's fields)."""
+    is_qr = payment["method"] == "promptpay"
+    return SalePaymentView(
+        payment_id=payment["id"],
+        method=payment["method"],
+        amount_satang=payment["amount_satang"],
+        status=payment["status"],
+        reference=payment["reference"],
+        tendered_satang=tendered,
+        change_satang=change,
+        qr_payload=payment["payload"] if is_qr else None,
+        qr_url=qr_url(payment["id"]) if is_qr else None,
+        expires_at=payment["expires_at"],
+        confirmed_at=payment["confirmed_at"],
+    )
+
+
+def sale_view(
+    sale: Mapping[Any, Any],
+    till_code: str,
+    lines: Sequence[Mapping[Any, Any]],
+    payments: list[SalePaymentView],
+) -> SaleView:
+    return SaleView(
+        id=sale["id"],
+        till_id=sale["till_id"],
+        till_code=till_code,
+        shift_id=sale["shift_id"],
+        cashier_id=sale["cashier_id"],
+        status=sale["status"],
+        receipt_number=sale["receipt_number"],
+        subtotal_satang=sale["subtotal_satang"],
+        discount_satang=sale["discount_satang"],
+        cart_discount_satang=sale["cart_discount_satang"],
+        total_satang=sale["total_satang"],
+        vat_included_satang=sale["vat_included_satang"],
+        change_satang=sum(p.change_satang or 0 for p in payments),
+        created_at=sale["created_at"],
+        completed_at=sale["completed_at"],
+        business_date=sale["business_date"],
+        lines=[SaleLineView(**{k: line[k] for k in LINE_FIELDS}) for line in lines],
+        payments=payments,
+    )
+
+
+def load_sale(conn: Connection, sale_id: int, *, lock: bool = False) -> SaleView:
+    """The sale as stored; ``lock`` takes its row lock first (PostgreSQL)."""
+    query = select(Sale, Till.code.label("till_code")).join(Till, Till.id == Sale.till_id)
+    query = query.where(Sale.id == sale_id)
+    sale = conn.execute(query.with_for_update(of=Sale) if lock else query).mappings().first()
+    if sale is None:
+        raise NotFoundError(f"sale {sale_id} not found", field="sale_id")
+    lines = conn.execute(
+        select(SaleLine).where(SaleLine.sale_id == sale_id).order_by(SaleLine.line_no)
+    ).mappings()
+    paid = conn.execute(
+        select(Payment, SalePayment.tendered_satang, SalePayment.change_satang)
+        .join(SalePayment, SalePayment.payment_id == Payment.id)
+        .where(SalePayment.sale_id == sale_id)
+        .order_by(SalePayment.id)
+    ).mappings()
+    payments = [payment_view(p, p["tendered_satang"], p["change_satang"]) for p in paid]
+    return sale_view(sale, sale["till_code"], list(lines), payments)
+
+
+def get_sale(conn: Connection, actor: Actor, sale_id: int) -> SaleView:
+    """A sale, for staff."""
+    actor.require(STAFF, "see sales")
+    return load_sale(conn, sale_id)
+
+
+_BY_KEY = select(Sale.id, Sale.request_hash).where(Sale.idempotency_key == bindparam("key"))
+
+
+def sale_id_for_key(conn: Connection, idempotency_key: str) -> tuple[int, str] | None:
+    """The sale made under an idempotency key, and the hash of the request that made it."""
+    row = conn.execute(_BY_KEY, {"key": idempotency_key}).first()
+    return None if row is None else (row[0], row[1])

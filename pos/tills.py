@@ -1,0 +1,146 @@
+"""Tills and shifts: register a till, open a shift on it, find the open shift.
+
+Closing a shift (counting the drawer, X/Z reports) builds on this: the expected cash of a
+shift is its opening float plus the cash ``sale_payments`` of its completed sales.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from inventory.models import Location
+from kernel import audit
+from kernel.access import MANAGERS, STAFF, Actor
+from kernel.errors import ConflictError, InvalidInputError, NotFoundError
+from pos.models import Shift, ShiftStatus, Till
+
+TILL_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,15}$")
+MAX_FLOAT_SATANG = 10_000_000  # a hundred thousand baht
+
+
+@dataclass(frozen=True, slots=True)
+class TillView:
+    id: int
+    code: str
+    name: str
+    location_id: int
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftView:
+    id: int
+    till_id: int
+    cashier_id: int
+    opened_at: datetime
+    closed_at: datetime | None
+    opening_float_satang: int
+    status: str
+
+
+def _till_view(row: object) -> TillView:
+    r = row._mapping  # type: ignore[attr-defined]
+    return TillView(r["id"], r["code"], r["name"], r["location_id"], r["active"])
+
+
+def _shift_view(row: object) -> ShiftView:
+    r = row._mapping  # type: ignore[attr-defined]
+    return ShiftView(
+        r["id"], r["till_id"], r["cashier_id"], r["opened_at"], r["closed_at"],
+        r["opening_float_satang"], r["status"],
+    )  # fmt: skip
+
+
+def create_till(
+    conn: Connection, actor: Actor, now: datetime, *, code: str, name: str, location_id: int
+) -> TillView:
+    """Register a till at a location (managers)."""
+    actor.require(MANAGERS, "register tills")
+    code = code.strip().upper()
+    if not TILL_CODE.match(code):
+        raise InvalidInputError(
+            "code must be 2-16 capital letters, digits or '-' (e.g. SKP-01)", field="code"
+        )
+    name = name.strip()
+    if not 0 < len(name) <= 100:
+        raise InvalidInputError("name must be 1-100 characters", field="name")
+    if conn.execute(select(Location.id).where(Location.id == location_id)).first() is None:
+        raise NotFoundError(f"location {location_id} not found", field="location_id")
+    try:
+        with conn.begin_nested():
+            till_id = conn.execute(
+                insert(Till)
+                .values(code=code, name=name, location_id=location_id, active=True)
+                .returning(Till.id)
+            ).scalar_one()
+    except IntegrityError:
+        raise ConflictError(f"a till with code {code} exists", field="code") from None
+    audit.record(conn, actor, "till_created", "till", till_id, now, code=code)
+    return get_till(conn, till_id)
+
+
+def get_till(conn: Connection, till_id: int) -> TillView:
+    row = conn.execute(select(Till).where(Till.id == till_id)).first()
+    if row is None:
+        raise NotFoundError(f"till {till_id} not found", field="till_id")
+    return _till_view(row)
+
+
+def list_tills(conn: Connection) -> list[TillView]:
+    return [_till_view(row) for row in conn.execute(select(Till).order_by(Till.code))]
+
+
+def current_shift(conn: Connection, till_id: int) -> ShiftView | None:
+    """The till's open shift, if any."""
+    row = conn.execute(
+        select(Shift).where(Shift.till_id == till_id, Shift.status == ShiftStatus.OPEN.value)
+    ).first()
+    return None if row is None else _shift_view(row)
+
+
+def open_shift(
+    conn: Connection, actor: Actor, now: datetime, till_id: int, opening_float_satang: int
+) -> ShiftView:
+    """Open a shift on a till for the actor; a till has at most one open shift."""
+    actor.require(STAFF, "open shifts")
+    if actor.user_id is None:
+        raise InvalidInputError("a shift belongs to a signed-in user", field="cashier_id")
+    if (
+        isinstance(opening_float_satang, bool)
+        or not isinstance(opening_float_satang, int)
+        or not (0 <= opening_float_satang <= MAX_FLOAT_SATANG)
+    ):
+        raise InvalidInputError(
+            f"opening_float_satang must be whole satang from 0 to {MAX_FLOAT_SATANG}",
+            field="opening_float_satang",
+        )
+    till = get_till(conn, till_id)
+    if not till.active:
+        raise ConflictError(f"till {till.code} is not active", field="till_id")
+    if current_shift(conn, till_id) is not None:
+        raise ConflictError(f"till {till.code} already has an open shift", field="till_id")
+    try:
+        with conn.begin_nested():
+            shift_id = conn.execute(
+                insert(Shift)
+                .values(
+                    till_id=till_id, cashier_id=actor.user_id, opened_at=now, closed_at=None,
+                    opening_float_satang=opening_float_satang, status=ShiftStatus.OPEN.value,
+                )
+                .returning(Shift.id)
+            ).scalar_one()  # fmt: skip
+    except IntegrityError:
+        raise ConflictError(
+            f"till {till.code} already has an open shift", field="till_id"
+        ) from None
+    audit.record(conn, actor, "shift_opened", "shift", shift_id, now, till_id=till_id,
+                 opening_float_satang=opening_float_satang)  # fmt: skip
+    shift = current_shift(conn, till_id)
+    assert shift is not None
+    return shift

@@ -1,0 +1,59 @@
+"""The printable receipt: 80 mm thermal paper from the browser's print dialog.
+
+When the centre is VAT registered it is a Thai abbreviated tax invoice (ใบกำกับภาษีอย่างย่อ):
+seller name and tax ID, the running number, date and time with the Buddhist-era year, the
+items, the VAT-included amount and the total in Thai words. ``?copy=1`` marks a reprint.
+The page stands alone (no site navigation): it is what the printer gets.
+"""
+
+from __future__ import annotations
+
+from litestar import Response, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+
+from kernel.access import Actor
+from kernel.db import Database
+from kernel.errors import ConflictError
+from kernel.money import format_baht
+from pos.receipts import receipt_datetime
+from pos.sale_queries import get_sale
+from pos.thai_words import baht_words
+from web.auth import staff_only
+from web.settings import Settings
+
+
+@get("/api/v1/sales/{sale_id:int}/receipt", sync_to_thread=False, guards=[staff_only])
+def sale_receipt(
+    sale_id: FromPath[int],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    copy: FromQuery[int] = 0,
+) -> Template | Response[str]:
+    """The receipt as HTML (a completed sale only: a pending one has no number yet)."""
+    with db.read() as conn:
+        sale = get_sale(conn, actor, sale_id)
+    if sale.receipt_number is None or sale.completed_at is None:
+        raise ConflictError(
+            f"sale {sale_id} is {sale.status}: it has no receipt yet", field="status"
+        )
+    return Template(
+        template_name="pos/receipt.html",
+        context={
+            "sale": sale,
+            "copy": bool(copy),
+            "vat_registered": settings.vat_registered,
+            "seller_tax_id": settings.seller_tax_id,
+            "seller_name_th": settings.centre_name_th,
+            "seller_name_en": settings.centre_name_en,
+            "printed_at": receipt_datetime(sale.completed_at),
+            "baht": format_baht,
+            "total_words": baht_words(sale.total_satang),
+        },
+        media_type="text/html",
+    )
+
+
+HANDLERS = [sale_receipt]

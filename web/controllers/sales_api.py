@@ -1,0 +1,212 @@
+"""Sales over JSON: checkout (exactly once, by Idempotency-Key), read, complete; tills and
+shifts.
+
+Checkout is ``async`` and runs its unit of work on the single writer (group commit), so the
+event loop never blocks on the database and many tills' sales share one commit. A replay of
+an earlier request (same key, same body) answers **200** with the same sale and the header
+``Idempotency-Replayed: true``; a first answer is 201. The same key with another body is 409.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import partial
+from typing import Annotated, Any, Literal
+
+from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import ValidationException
+from litestar.params import FromPath, FromQuery, JSONBody
+from pydantic import BaseModel, Field
+
+from kernel.access import Actor
+from kernel.clock import Clock
+from kernel.db import Database
+from kernel.errors import NotFoundError
+from payments.lifecycle import MAX_AMOUNT_SATANG
+from pos.pricing import MAX_LINES, MAX_QUANTITY
+from pos.sale_queries import SaleView, get_sale
+from pos.sale_requests import (
+    IDEMPOTENCY_KEY,
+    CheckoutRequest,
+    LineRequest,
+    PaymentRequest,
+)
+from pos.sales import checkout_or_replay, complete_if_paid
+from pos.tills import MAX_FLOAT_SATANG, ShiftView, TillView, create_till, current_shift, list_tills
+from pos.tills import open_shift as open_shift_service
+from web.auth import managers_only, staff_only
+from web.controllers.payments_api import receiving_account
+from web.schemas import WholeNumber
+from web.settings import Settings
+
+Amount = Annotated[WholeNumber, Field(gt=0, le=MAX_AMOUNT_SATANG)]
+Discount = Annotated[WholeNumber, Field(ge=0, le=MAX_AMOUNT_SATANG)]
+REPLAYED = {"Idempotency-Replayed": "true"}
+
+
+class SaleLineIn(BaseModel):
+    product_id: Annotated[WholeNumber, Field(gt=0)]
+    quantity: Annotated[WholeNumber, Field(gt=0, le=MAX_QUANTITY)]
+    discount_satang: Discount = 0
+
+
+class CashIn(BaseModel):
+    method: Literal["cash"]
+    amount_satang: Amount
+    tendered_satang: Amount | None = None  # none: exact money
+
+
+class PromptPayIn(BaseModel):
+    method: Literal["promptpay"]
+    amount_satang: Amount
+
+
+PaymentIn = Annotated[CashIn | PromptPayIn, Field(discriminator="method")]
+
+
+class SaleIn(BaseModel):
+    till_id: Annotated[WholeNumber, Field(gt=0)]
+    lines: Annotated[list[SaleLineIn], Field(min_length=1, max_length=MAX_LINES)]
+    cart_discount_satang: Discount = 0
+    payments: Annotated[list[PaymentIn], Field(min_length=1, max_length=10)]
+
+
+class TillIn(BaseModel):
+    code: Annotated[str, Field(min_length=2, max_length=16)]
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    location_id: Annotated[WholeNumber, Field(gt=0)]
+
+
+class ShiftIn(BaseModel):
+    till_id: Annotated[WholeNumber, Field(gt=0)]
+    opening_float_satang: Annotated[WholeNumber, Field(ge=0, le=MAX_FLOAT_SATANG)] = 0
+
+
+def idempotency_key(request: Request[Any, Any, Any]) -> str:
+    """The header, or 400 naming it."""
+    key = request.headers.get("idempotency-key")
+    if key is None or not IDEMPOTENCY_KEY.match(key):
+        message = (
+            "the Idempotency-Key header is required"
+            if key is None
+            else "Idempotency-Key must be 8-100 characters of A-Z, a-z, 0-9, '_' or '-'"
+        )
+        raise ValidationException(
+            detail=message,
+            extra=[{"key": "Idempotency-Key", "message": message, "source": "header"}],
+        )
+    return key
+
+
+def checkout_request(data: SaleIn) -> CheckoutRequest:
+    return CheckoutRequest(
+        till_id=data.till_id,
+        lines=tuple(
+            LineRequest(ln.product_id, ln.quantity, ln.discount_satang) for ln in data.lines
+        ),
+        payments=tuple(
+            PaymentRequest(p.method, p.amount_satang, getattr(p, "tendered_satang", None))
+            for p in data.payments
+        ),
+        cart_discount_satang=data.cart_discount_satang,
+    )
+
+
+@post("/api/v1/sales", guards=[staff_only], status_code=201)
+async def sale_create(
+    request: Request[Any, Any, Any],
+    data: JSONBody[SaleIn],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
+) -> Response[SaleView]:
+    """Checkout, all or nothing: 201 with the sale (``completed`` with its receipt number when
+    paid in cash; ``pending_payment`` with each PromptPay payment's QR otherwise); a replay 200
+    with ``Idempotency-Replayed: true``; short stock 409 listing every short line."""
+    key = idempotency_key(request)
+    work = partial(
+        checkout_or_replay, actor=actor, now=clock.now(), request=checkout_request(data),
+        idempotency_key=key, account=receiving_account(settings),
+        expiry=timedelta(minutes=settings.payment_expiry_minutes),
+    )  # fmt: skip
+    view, replayed = await db.writer.run(lambda conn: work(conn))
+    if replayed:
+        return Response(view, status_code=200, headers=REPLAYED)
+    return Response(view, status_code=201)
+
+
+@get("/api/v1/sales/{sale_id:int}", sync_to_thread=False, guards=[staff_only])
+def sale_show(
+    sale_id: FromPath[int], db: NamedDependency[Database], actor: NamedDependency[Actor]
+) -> SaleView:
+    """The sale with its lines and payments."""
+    with db.read() as conn:
+        return get_sale(conn, actor, sale_id)
+
+
+@post("/api/v1/sales/{sale_id:int}/complete", guards=[staff_only], status_code=200)
+async def sale_complete(
+    sale_id: FromPath[int],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+) -> SaleView:
+    """Complete a pending sale whose payments are all confirmed (the till calls this once it
+    sees the confirmation); otherwise the sale as it is. Idempotent."""
+    now = clock.now()
+    return await db.writer.run(lambda conn: complete_if_paid(conn, now, sale_id, actor=actor))
+
+
+@post("/api/v1/tills", sync_to_thread=False, guards=[managers_only], status_code=201)
+def till_create(
+    data: JSONBody[TillIn],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+) -> TillView:
+    """Register a till at a location (its code is printed on every receipt)."""
+    with db.write() as conn:
+        return create_till(
+            conn, actor, clock.now(), code=data.code, name=data.name, location_id=data.location_id
+        )
+
+
+@get("/api/v1/tills", sync_to_thread=False, guards=[staff_only])
+def till_index(db: NamedDependency[Database]) -> list[TillView]:
+    with db.read() as conn:
+        return list_tills(conn)
+
+
+@post("/api/v1/shifts", sync_to_thread=False, guards=[staff_only], status_code=201)
+def shift_open(
+    data: JSONBody[ShiftIn],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+) -> ShiftView:
+    """Open a shift on a till for the signed-in user (409 when the till has one open)."""
+    with db.write() as conn:
+        return open_shift_service(conn, actor, clock.now(), data.till_id, data.opening_float_satang)
+
+
+@get("/api/v1/shifts/current", sync_to_thread=False, guards=[staff_only])
+def shift_current(till_id: FromQuery[int], db: NamedDependency[Database]) -> ShiftView:
+    """The till's open shift; 404 when none is open."""
+    with db.read() as conn:
+        shift = current_shift(conn, till_id)
+    if shift is None:
+        raise NotFoundError(f"no open shift on till {till_id}", field="till_id")
+    return shift
+
+
+HANDLERS = [
+    sale_create,
+    sale_show,
+    sale_complete,
+    till_create,
+    till_index,
+    shift_open,
+    shift_current,
+]
