@@ -6,6 +6,7 @@ from stdnum import ean
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from kernel.errors import InvalidInputError
+from kernel.text import ascii_digits
 
 GTIN_LENGTHS = {8: "EAN-8", 12: "UPC-A", 13: "EAN-13"}
 # GS1 reserves prefixes 20-29 for numbers a shop assigns to its own goods; we use 20.
@@ -20,7 +21,7 @@ def check_digit(body: str) -> str:
 def validate_gtin(code: str, *, field: str = "barcode") -> str:
     """Return the GTIN as digits, or refuse it with the reason."""
     digits = code.strip().replace(" ", "").replace("-", "")
-    if not digits.isdigit():
+    if not ascii_digits(digits):
         raise InvalidInputError(f"barcode {code!r} must be digits only", field=field)
     if len(digits) not in GTIN_LENGTHS:
         raise InvalidInputError(

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from kernel.access import Actor
 from kernel.errors import DomainError, InvalidInputError
+from kernel.text import ascii_digits
 
 BOM = "\ufeff"
 T = TypeVar("T")
@@ -131,7 +132,7 @@ class RowChecker:
 
 def parse_int(text: str, name: str) -> int:
     cleaned = text.strip()
-    if not cleaned.lstrip("-").isdigit():
+    if not ascii_digits(cleaned.lstrip("-")):
         raise ValueError(f"{name} {text!r} must be a whole number")
     return int(cleaned)
 

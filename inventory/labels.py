@@ -14,6 +14,8 @@ import barcode
 from barcode.writer import SVGWriter
 from stdnum import ean
 
+from kernel.text import ascii_digits
+
 MAX_LABELS = 480  # 20 A4 sheets of 3 x 8: a run anyone would still want to print at once
 MAX_COPIES = 100
 PX_PER_MM = 96 / 25.4  # CSS pixels per millimetre
@@ -43,7 +45,7 @@ class LabelRequest:
 
 def symbology(code: str) -> str:
     """python-barcode's name for the symbology a code prints in."""
-    if code.isdigit() and ean.is_valid(code):
+    if ascii_digits(code) and ean.is_valid(code):
         return {13: "ean13", 8: "ean8", 12: "upca"}.get(len(code), "code128")
     return "code128"
 

@@ -10,6 +10,7 @@ import re
 from stdnum.th import tin
 
 from kernel.errors import InvalidInputError
+from kernel.text import ascii_digits
 
 _SEPARATORS = re.compile(r"[\s\-.]")
 # Thai mobile numbers: 0 then 9 digits, the second digit 6, 8 or 9.
@@ -21,7 +22,7 @@ def promptpay_id_problem(value: str | None) -> str | None:
     digits = _digits(value)
     if digits is None:
         return None
-    if not digits.isdigit():
+    if not ascii_digits(digits):
         return f"PromptPay ID {value!r} must be digits only"
     if len(digits) == 10:
         if _MOBILE.match(digits):

@@ -10,6 +10,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Redirect
 from litestar.status_codes import (
+    HTTP_400_BAD_REQUEST,
     HTTP_401_UNAUTHORIZED,
     HTTP_403_FORBIDDEN,
     HTTP_404_NOT_FOUND,
@@ -18,7 +19,7 @@ from litestar.status_codes import (
     HTTP_429_TOO_MANY_REQUESTS,
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from kernel.errors import (
     ConflictError,
@@ -99,6 +100,22 @@ def _is_page(request: Request[Any, Any, Any]) -> bool:
     return request.method == "GET" and not path.startswith(("/api/", "/static/", "/schema"))
 
 
+def out_of_range_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """A number too large for the database, or JSON nested too deep to read: the request is
+    malformed; nothing was written (the transaction rolled back as the error passed)."""
+    log.info("refused %s %s: %s", request.method, request.url.path, type(exc).__name__)
+    message = (
+        "the request is nested too deeply"
+        if isinstance(exc, RecursionError)
+        else "a number in the request is out of range"
+    )
+    return Response(
+        error_body(HTTP_400_BAD_REQUEST, message),
+        status_code=HTTP_400_BAD_REQUEST,
+        media_type=MediaType.JSON,
+    )
+
+
 def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return Response(
@@ -111,6 +128,9 @@ def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) ->
 EXCEPTION_HANDLERS = {
     DomainError: domain_error_handler,
     IntegrityError: integrity_error_handler,
+    DataError: out_of_range_handler,
+    OverflowError: out_of_range_handler,
+    RecursionError: out_of_range_handler,
     HTTPException: http_exception_handler,
     HTTP_500_INTERNAL_SERVER_ERROR: unexpected_error_handler,
 }

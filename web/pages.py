@@ -8,6 +8,7 @@ from litestar import Request
 from litestar.response import Redirect, Template
 
 from kernel.errors import InvalidInputError
+from kernel.text import ascii_digits
 from web.auth import current_user
 from web.i18n import language_of
 
@@ -41,6 +42,6 @@ def form_id(value: str | None, field: str) -> int | None:
     """An id from a plain form's filter, where an unset select sends an empty string."""
     if value is None or value.strip() == "":
         return None
-    if not value.strip().isdigit():
+    if not ascii_digits(value.strip()):
         raise InvalidInputError(f"{field} must be a number", field=field)
     return int(value)

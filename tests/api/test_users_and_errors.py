@@ -162,3 +162,48 @@ def test_the_app_refuses_to_start_with_an_unusable_promptpay_account() -> None:
 
     with pytest.raises(ValueError, match="OTOP_PROMPTPAY_ID"):
         create_app(Settings(demo=True, database_url="sqlite://", promptpay_id="12345"))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/products/9223372036854775808",
+        "/api/v1/products?offset=9223372036854775808",
+        "/api/v1/stock/low?threshold=99999999999999999999",
+        "/api/v1/payments/100000000000000000000",
+        "/admin/products?category_id=²",
+        "/admin/products?category_id=99999999999999999999",
+    ],
+)
+async def test_numbers_out_of_range_or_not_ascii_are_4xx_never_500(
+    client: AsyncTestClient[Any], login_as: LoginAs, path: str
+) -> None:
+    await login_as(Role.MANAGER)
+    response = await client.get(path)
+    assert 400 <= response.status_code < 500, response.text
+
+
+async def test_json_nested_too_deep_is_400(client: AsyncTestClient[Any], login_as: LoginAs) -> None:
+    await login_as(Role.ADMIN)
+    body = b'{"username": ' + b"[" * 1000 + b"]" * 1000 + b"}"
+    response = await client.post(
+        "/api/v1/users", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+
+
+async def test_an_id_too_large_for_the_database_is_refused_in_a_body(
+    client: AsyncTestClient[Any], login_as: LoginAs
+) -> None:
+    await login_as(Role.ADMIN)
+    response = await client.post(
+        "/api/v1/users",
+        json={
+            "username": "nok",
+            "password": "long enough pw",
+            "role": "entrepreneur",
+            "entrepreneur_id": 2**40,
+        },
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == "entrepreneur_id"

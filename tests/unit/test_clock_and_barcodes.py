@@ -45,3 +45,9 @@ def test_in_store_codes_are_valid_ean13_with_prefix_20(serial: int) -> None:
     assert code.startswith("20")
     assert is_in_store(code)
     assert validate_gtin(code) == code
+
+
+@pytest.mark.parametrize("code", ["８８５４６２７８０３１８４", "๘๘๕๔๖๒๗๘๐๓๑๘๔", "²²²²²²²²²²²²²"])
+def test_barcodes_in_other_scripts_digits_are_refused_as_not_digits(code: str) -> None:
+    with pytest.raises(InvalidInputError, match="digits only"):
+        validate_gtin(code)

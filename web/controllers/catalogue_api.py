@@ -7,12 +7,12 @@ which the services enforce); only admins and managers create and edit. Edits car
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from inventory import catalogue
 from inventory.catalogue import (
@@ -30,24 +30,7 @@ from kernel.access import Actor
 from kernel.clock import Clock
 from kernel.db import Database
 from web.auth import managers_only, signed_in
-
-
-def _whole_number(value: object) -> object:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError("must be a whole number, not text or a decimal")
-    return value
-
-
-def _true_or_false(value: object) -> object:
-    if not isinstance(value, bool):
-        raise ValueError("must be true or false")
-    return value
-
-
-# Litestar validates bodies with strict=False, under which pydantic's StrictInt takes "100";
-# these before-validators refuse text and decimals whatever the strictness.
-StrictInt = Annotated[int, BeforeValidator(_whole_number)]
-StrictBool = Annotated[bool, BeforeValidator(_true_or_false)]
+from web.schemas import TrueOrFalse, WholeNumber
 
 
 class _Strict(BaseModel):
@@ -59,83 +42,83 @@ class ProductIn(_Strict):
     barcode: str | None = Field(default=None, max_length=32, description="blank: in-store code")
     name_th: str = Field(max_length=400)
     name_en: str = Field(max_length=400)
-    category_id: StrictInt
-    entrepreneur_id: StrictInt
-    price_satang: StrictInt = Field(ge=0)
-    vat_applicable: StrictBool = True
-    active: StrictBool = True
+    category_id: WholeNumber
+    entrepreneur_id: WholeNumber
+    price_satang: WholeNumber = Field(ge=0)
+    vat_applicable: TrueOrFalse = True
+    active: TrueOrFalse = True
 
 
 class ProductPatch(_Strict):
-    version: StrictInt
+    version: WholeNumber
     sku: str | None = Field(default=None, max_length=32)
     barcode: str | None = Field(default=None, max_length=32)
     name_th: str | None = Field(default=None, max_length=400)
     name_en: str | None = Field(default=None, max_length=400)
-    category_id: StrictInt | None = None
-    entrepreneur_id: StrictInt | None = None
-    price_satang: StrictInt | None = Field(default=None, ge=0)
-    vat_applicable: StrictBool | None = None
-    active: StrictBool | None = None
+    category_id: WholeNumber | None = None
+    entrepreneur_id: WholeNumber | None = None
+    price_satang: WholeNumber | None = Field(default=None, ge=0)
+    vat_applicable: TrueOrFalse | None = None
+    active: TrueOrFalse | None = None
 
 
 class EntrepreneurIn(_Strict):
     code: str = Field(max_length=16)
     name_th: str = Field(max_length=400)
     name_en: str = Field(max_length=400)
-    district_id: StrictInt
-    commission_bp: StrictInt
-    star_rating: StrictInt
+    district_id: WholeNumber
+    commission_bp: WholeNumber
+    star_rating: WholeNumber
     tambon: str = Field(default="", max_length=200)
     phone: str = Field(default="", max_length=40)
     promptpay_id: str | None = Field(default=None, max_length=40)
-    active: StrictBool = True
+    active: TrueOrFalse = True
 
 
 class EntrepreneurPatch(_Strict):
-    version: StrictInt
+    version: WholeNumber
     code: str | None = Field(default=None, max_length=16)
     name_th: str | None = Field(default=None, max_length=400)
     name_en: str | None = Field(default=None, max_length=400)
-    district_id: StrictInt | None = None
-    commission_bp: StrictInt | None = None
-    star_rating: StrictInt | None = None
+    district_id: WholeNumber | None = None
+    commission_bp: WholeNumber | None = None
+    star_rating: WholeNumber | None = None
     tambon: str | None = Field(default=None, max_length=200)
     phone: str | None = Field(default=None, max_length=40)
     promptpay_id: str | None = Field(default=None, max_length=40)
-    active: StrictBool | None = None
+    active: TrueOrFalse | None = None
 
 
 class CategoryIn(_Strict):
     code: str = Field(max_length=32)
     name_th: str = Field(max_length=400)
     name_en: str = Field(max_length=400)
-    commission_bp: StrictInt | None = None
+    commission_bp: WholeNumber | None = None
 
 
 class CategoryPatch(_Strict):
-    version: StrictInt
+    version: WholeNumber
     code: str | None = Field(default=None, max_length=32)
     name_th: str | None = Field(default=None, max_length=400)
     name_en: str | None = Field(default=None, max_length=400)
-    commission_bp: StrictInt | None = None
+    commission_bp: WholeNumber | None = None
 
 
 class LocationIn(_Strict):
     code: str = Field(max_length=16)
     name_th: str = Field(max_length=400)
     name_en: str = Field(max_length=400)
-    is_default: StrictBool = False
-    active: StrictBool = True
+    is_default: TrueOrFalse = False
+    active: TrueOrFalse = True
 
 
 class LocationPatch(_Strict):
-    version: StrictInt
+    version: WholeNumber
     code: str | None = Field(default=None, max_length=16)
     name_th: str | None = Field(default=None, max_length=400)
     name_en: str | None = Field(default=None, max_length=400)
-    is_default: StrictBool | None = None
-    active: StrictBool | None = None
+    is_default: TrueOrFalse | None = None
+    active: TrueOrFalse | None = None
 
 
 def changes_of(data: BaseModel) -> tuple[dict[str, Any], int]:

@@ -21,6 +21,7 @@ from kernel.access import Actor
 from kernel.clock import Clock
 from kernel.db import Database
 from kernel.errors import DomainError, InvalidInputError
+from kernel.text import ascii_digits
 from web.auth import managers_only, staff_only
 from web.controllers.catalogue_pages import PAGE_SIZE, error_of, int_field
 from web.pages import form_id, page, redirect
@@ -45,7 +46,7 @@ class EntrepreneurForm(BaseModel):
 
 def _entrepreneur_values(form: EntrepreneurForm) -> dict[str, Any]:
     stars = form.star_rating.strip()
-    if not stars.isdigit():
+    if not ascii_digits(stars):
         raise InvalidInputError("choose 1 to 5 stars", field="star_rating")
     return {
         "code": form.code,

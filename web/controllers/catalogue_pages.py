@@ -24,6 +24,7 @@ from kernel.clock import Clock
 from kernel.db import Database
 from kernel.errors import DomainError, InvalidInputError
 from kernel.money import parse_baht
+from kernel.text import ascii_digits
 from web.auth import managers_only, staff_only
 from web.pages import form_id, page, redirect
 
@@ -44,7 +45,7 @@ class ProductForm(BaseModel):
 
 
 def int_field(text: str, field: str) -> int:
-    if not text.strip().isdigit():
+    if not ascii_digits(text.strip()):
         raise InvalidInputError(f"choose a {field.removesuffix('_id')}", field=field)
     return int(text)
 

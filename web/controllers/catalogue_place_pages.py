@@ -17,6 +17,7 @@ from kernel.access import Actor
 from kernel.clock import Clock
 from kernel.db import Database
 from kernel.errors import DomainError, InvalidInputError
+from kernel.text import ascii_digits
 from web.auth import managers_only, staff_only
 from web.pages import page, redirect
 
@@ -32,7 +33,7 @@ class PlaceForm(BaseModel):
 
 
 def _version(text: str) -> int:
-    if not text.strip().isdigit():
+    if not ascii_digits(text.strip()):
         raise InvalidInputError("reload the page and try again", field="version")
     return int(text)
 

@@ -22,7 +22,7 @@ from litestar import MediaType, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import ServerSentEvent, ServerSentEventMessage
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BaseModel, Field
 
 from kernel.access import Actor
 from kernel.clock import Clock
@@ -51,6 +51,7 @@ from payments.webhook import SignatureError, WebhookFormatError, parse_event, ve
 from pos.sales import complete_if_paid  # till issue: complete_sale_of
 from web.auth import managers_only, staff_only
 from web.errors import error_body
+from web.schemas import WholeNumber
 from web.settings import Settings
 
 MAX_WAIT_SECONDS = 30
@@ -61,20 +62,10 @@ NO_STORE = {"cache-control": "no-store"}
 log = logging.getLogger("otop.payments")
 
 
-def _whole_number(value: object) -> object:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError("must be a whole number, not text or a decimal")
-    return value
-
-
-# Litestar validates bodies non-strictly, which would let "100" through; refuse text and decimals.
-StrictInt = Annotated[int, BeforeValidator(_whole_number)]
-
-
 class PaymentIn(BaseModel):
-    amount_satang: Annotated[StrictInt, Field(gt=0, le=MAX_AMOUNT_SATANG)]
+    amount_satang: Annotated[WholeNumber, Field(gt=0, le=MAX_AMOUNT_SATANG)]
     method: Literal["promptpay", "cash"] = "promptpay"
-    sale_id: Annotated[StrictInt, Field(gt=0)] | None = None
+    sale_id: Annotated[WholeNumber, Field(gt=0)] | None = None
 
 
 class ConfirmIn(BaseModel):

@@ -47,65 +47,64 @@ from web.auth import managers_only, signed_in, staff_only
 from web.schemas import WholeNumber
 from web.settings import Settings
 
-StrictInt = WholeNumber
-Quantity = Annotated[StrictInt, Field(gt=0, le=MAX_QUANTITY)]
-SignedQuantity = Annotated[StrictInt, Field(ge=-MAX_QUANTITY, le=MAX_QUANTITY)]
-Counted = Annotated[StrictInt, Field(ge=0, le=MAX_QUANTITY)]
+Quantity = Annotated[WholeNumber, Field(gt=0, le=MAX_QUANTITY)]
+SignedQuantity = Annotated[WholeNumber, Field(ge=-MAX_QUANTITY, le=MAX_QUANTITY)]
+Counted = Annotated[WholeNumber, Field(ge=0, le=MAX_QUANTITY)]
 Note = Annotated[str, Field(max_length=500)]
 
 
 class ScannedLine(BaseModel):
     """A product by id or by barcode (what the scanner read), and how many."""
 
-    product_id: StrictInt | None = None
+    product_id: WholeNumber | None = None
     barcode: Annotated[str, Field(min_length=1, max_length=32)] | None = None
     quantity: Quantity
 
 
 class ProductLine(BaseModel):
-    product_id: StrictInt
+    product_id: WholeNumber
     quantity: Quantity
 
 
 class SignedLine(BaseModel):
-    product_id: StrictInt
+    product_id: WholeNumber
     quantity: SignedQuantity  # non-zero: checked by the service, which names the line
 
 
 class CountedLine(BaseModel):
-    product_id: StrictInt
+    product_id: WholeNumber
     counted: Counted
 
 
 class IntakeIn(BaseModel):
-    entrepreneur_id: StrictInt
-    location_id: StrictInt | None = None  # the default location when omitted
+    entrepreneur_id: WholeNumber
+    location_id: WholeNumber | None = None  # the default location when omitted
     lines: Annotated[list[ScannedLine], Field(min_length=1, max_length=MAX_LINES)]
     note: Note = ""
 
 
 class AdjustmentIn(BaseModel):
-    location_id: StrictInt
+    location_id: WholeNumber
     lines: Annotated[list[SignedLine], Field(min_length=1, max_length=MAX_LINES)]
     reason: Annotated[str, Field(min_length=1, max_length=200)]
 
 
 class TransferIn(BaseModel):
-    from_location_id: StrictInt
-    to_location_id: StrictInt
+    from_location_id: WholeNumber
+    to_location_id: WholeNumber
     lines: Annotated[list[ScannedLine], Field(min_length=1, max_length=MAX_LINES)]
     note: Note = ""
 
 
 class CountIn(BaseModel):
-    location_id: StrictInt
+    location_id: WholeNumber
     lines: Annotated[list[CountedLine], Field(min_length=1, max_length=MAX_LINES)]
     note: Note = ""
 
 
 class ReturnIn(BaseModel):
-    entrepreneur_id: StrictInt
-    location_id: StrictInt | None = None
+    entrepreneur_id: WholeNumber
+    location_id: WholeNumber | None = None
     lines: Annotated[list[ScannedLine], Field(min_length=1, max_length=MAX_LINES)]
     note: Note = ""
 
