@@ -207,3 +207,13 @@ async def test_an_id_too_large_for_the_database_is_refused_in_a_body(
     )
     assert response.status_code == 400
     assert response.json()["field"] == "entrepreneur_id"
+
+
+async def test_shared_form_pieces_follow_the_language_switch(
+    client: AsyncTestClient[Any], login_as: LoginAs
+) -> None:
+    await login_as(Role.MANAGER)
+    english = await client.get("/admin/stock/low?lang=en")
+    assert english.status_code == 200
+    assert ">All<" in english.text
+    assert "ทั้งหมด" not in english.text
