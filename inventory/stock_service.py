@@ -23,6 +23,27 @@ from kernel.errors import InvalidInputError
 MAX_REASON = 200
 MAX_DOCUMENT = 32
 
+# The hot path's statements are built once, parameters passed separately, so that
+# SQLAlchemy's compiled cache serves them without building and cache-keying per call.
+_LEVELS = (
+    select(StockLevel.product_id, StockLevel.on_hand)
+    .where(
+        StockLevel.location_id == bindparam("location_id"),
+        StockLevel.product_id.in_(bindparam("product_ids", expanding=True)),
+    )
+    .order_by(StockLevel.product_id)
+)
+_LEVELS_FOR_UPDATE = _LEVELS.with_for_update()
+_UPDATE_LEVEL = (
+    update(StockLevel)
+    .where(
+        StockLevel.product_id == bindparam("p_id"),
+        StockLevel.location_id == bindparam("l_id"),
+    )
+    .values(on_hand=StockLevel.on_hand + bindparam("delta"), version=StockLevel.version + 1)
+)
+_INSERT_MOVEMENTS = insert(StockMovement)
+
 
 def on_hand(
     conn: Connection, product_ids: Iterable[int], location_id: int, *, for_update: bool = False
@@ -71,16 +92,11 @@ def apply_movements(
     if missing:
         levels.update(_create_levels(conn, location_id, missing))
     conn.execute(
-        update(StockLevel)
-        .where(
-            StockLevel.product_id == bindparam("p_id"),
-            StockLevel.location_id == bindparam("l_id"),
-        )
-        .values(on_hand=StockLevel.on_hand + bindparam("delta"), version=StockLevel.version + 1),
+        _UPDATE_LEVEL,
         [{"p_id": pid, "l_id": location_id, "delta": delta} for pid, delta in changes.items()],
     )
     conn.execute(
-        insert(StockMovement),
+        _INSERT_MOVEMENTS,
         [
             {
                 "product_id": pid,
@@ -112,14 +128,9 @@ def _read_levels(
 ) -> dict[int, int]:
     if not product_ids:
         return {}
-    query = (
-        select(StockLevel.product_id, StockLevel.on_hand)
-        .where(StockLevel.location_id == location_id, StockLevel.product_id.in_(product_ids))
-        .order_by(StockLevel.product_id)
-    )
-    if for_update:
-        query = query.with_for_update()
-    return {pid: qty for pid, qty in conn.execute(query)}
+    query = _LEVELS_FOR_UPDATE if for_update else _LEVELS
+    rows = conn.execute(query, {"location_id": location_id, "product_ids": product_ids})
+    return {pid: qty for pid, qty in rows}
 
 
 def _create_levels(conn: Connection, location_id: int, product_ids: list[int]) -> dict[int, int]:

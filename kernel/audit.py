@@ -25,6 +25,10 @@ class AuditEntry(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+# Built once: the parameters go separately, so SQLAlchemy's compiled cache serves every call.
+_INSERT = insert(AuditEntry)
+
+
 def record(
     conn: Connection,
     actor: Actor,
@@ -36,13 +40,14 @@ def record(
 ) -> None:
     """Append one entry in the caller's transaction, so it commits (or not) with the change."""
     conn.execute(
-        insert(AuditEntry).values(
-            at=at,
-            actor_id=actor.user_id,
-            actor_name=actor.username,
-            action=action,
-            entity=entity,
-            entity_id=None if entity_id is None else str(entity_id),
-            detail=detail,
-        )
+        _INSERT,
+        {
+            "at": at,
+            "actor_id": actor.user_id,
+            "actor_name": actor.username,
+            "action": action,
+            "entity": entity,
+            "entity_id": None if entity_id is None else str(entity_id),
+            "detail": detail,
+        },
     )

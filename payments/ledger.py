@@ -32,20 +32,16 @@ def account_ids(conn: Connection, codes: list[str]) -> dict[str, int]:
     found = _read_ids(conn, wanted)
     missing = [code for code in wanted if code not in found]
     if missing:
-        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
         conn.execute(
-            dialect.insert(LedgerAccount)
-            .values(
-                [
-                    {
-                        "code": code,
-                        "kind": account_kind(code).value,
-                        "entrepreneur_id": account_entrepreneur(code),
-                    }
-                    for code in missing
-                ]
-            )
-            .on_conflict_do_nothing(index_elements=["code"])
+            _INSERT_ACCOUNTS[conn.dialect.name == "postgresql"],
+            [
+                {
+                    "code": code,
+                    "kind": account_kind(code).value,
+                    "entrepreneur_id": account_entrepreneur(code),
+                }
+                for code in missing
+            ],
         )
         found.update(_read_ids(conn, missing))
     return found
@@ -56,6 +52,11 @@ _IDS = select(LedgerAccount.code, LedgerAccount.id).where(
 )
 _INSERT_ENTRY = insert(JournalEntryRow).returning(JournalEntryRow.id)
 _INSERT_POSTINGS = insert(PostingRow)
+# Creating accounts on first use (a concurrent creator's row is kept): SQLite, PostgreSQL.
+_INSERT_ACCOUNTS = (
+    sqlite.insert(LedgerAccount).on_conflict_do_nothing(index_elements=["code"]),
+    postgresql.insert(LedgerAccount).on_conflict_do_nothing(index_elements=["code"]),
+)
 
 
 def _read_ids(conn: Connection, codes: list[str]) -> dict[str, int]:

@@ -32,6 +32,8 @@ from payments.records import (
     EventView,
     PaymentView,
     append_event,
+    append_events,
+    event_row,
     events_of,
     expire_if_due,
     note_expired,
@@ -57,6 +59,7 @@ from payments.webhook import WebhookEvent
 
 # Below PostgreSQL's INTEGER limit with room to spare: ten million baht in one payment.
 MAX_AMOUNT_SATANG = 1_000_000_000
+_INSERT_PAYMENT = insert(Payment).returning(*Payment.__table__.c)
 
 __all__ = [
     "MAX_AMOUNT_SATANG",
@@ -134,9 +137,10 @@ def create_payment(
     else:
         row.update(status=PaymentStatus.CONFIRMED.value, confirmed_at=now,
                    confirmed_by=actor.user_id, confirmation=Confirmation.CASH.value)  # fmt: skip
-    payment_id = conn.execute(insert(Payment).values(**row).returning(Payment.id)).scalar_one()
-    _note_created(conn, actor, now, payment_id, kind, amount, reference, sale_id)
-    return view_of(payment_row(conn, payment_id))
+    # RETURNING the whole row: the view is of the stored row, without reading it again.
+    stored = conn.execute(_INSERT_PAYMENT, row).mappings().one()
+    _note_created(conn, actor, now, stored["id"], kind, amount, reference, sale_id)
+    return view_of(stored)
 
 
 def _note_created(
@@ -151,11 +155,12 @@ def _note_created(
 ) -> None:
     detail = {"method": kind.value, "amount_satang": amount, "reference": reference}
     user = EventSource.USER
-    append_event(conn, now, PaymentEvent.PAYMENT_CREATED, payment_id, source=user, actor=actor,
-                 sale_id=sale_id, **detail)  # fmt: skip
+    events = [event_row(now, PaymentEvent.PAYMENT_CREATED, payment_id, source=user, actor=actor,
+                        sale_id=sale_id, **detail)]  # fmt: skip
     if kind == PaymentMethod.CASH:
-        append_event(conn, now, PaymentEvent.PAYMENT_CONFIRMED, payment_id, source=user,
-                     actor=actor, confirmation=Confirmation.CASH.value)  # fmt: skip
+        events.append(event_row(now, PaymentEvent.PAYMENT_CONFIRMED, payment_id, source=user,
+                                actor=actor, confirmation=Confirmation.CASH.value))  # fmt: skip
+    append_events(conn, events)
     audit.record(conn, actor, "payment_created", "payment", payment_id, now, **detail)
 
 

@@ -19,6 +19,9 @@ from payments.status import EventSource, PaymentEvent, PaymentStatus
 WEBHOOK_ACTOR = Actor(user_id=None, username="webhook", role=Role.ADMIN)
 EXPIRY_ACTOR = Actor(user_id=None, username="system", role=Role.ADMIN)
 
+# Built once (parameters passed separately): a statement built per call is re-keyed per call.
+_INSERT_EVENT = insert(PaymentEventRow)
+
 
 @dataclass(frozen=True, slots=True)
 class PaymentView:
@@ -110,16 +113,32 @@ def append_event(
     actor: Actor | None = None,
     **detail: Any,
 ) -> None:
-    conn.execute(
-        insert(PaymentEventRow).values(
-            payment_id=payment_id,
-            event=event.value,
-            at=now,
-            actor_id=actor.user_id if actor else None,
-            source=source.value,
-            detail=detail,
-        )
-    )
+    append_events(conn, [event_row(now, event, payment_id, source=source, actor=actor, **detail)])
+
+
+def event_row(
+    now: datetime,
+    event: PaymentEvent,
+    payment_id: int | None,
+    *,
+    source: EventSource,
+    actor: Actor | None = None,
+    **detail: Any,
+) -> dict[str, Any]:
+    """The row :func:`append_event` writes, for :func:`append_events`."""
+    return {
+        "payment_id": payment_id,
+        "event": event.value,
+        "at": now,
+        "actor_id": actor.user_id if actor else None,
+        "source": source.value,
+        "detail": detail,
+    }
+
+
+def append_events(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Several events (rows from :func:`event_row`) in one statement, in order."""
+    conn.execute(_INSERT_EVENT, rows)
 
 
 def expire_if_due(conn: Connection, now: datetime, payment_id: int) -> bool:
