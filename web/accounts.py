@@ -13,14 +13,24 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, ForeignKey, Integer, String, func, insert, select, update
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Integer,
+    String,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel import audit
 from kernel.access import Actor, Role
-from kernel.db import Base
+from kernel.db import Base, UTCDateTime
 from kernel.errors import ConflictError, DomainError, InvalidInputError, NotFoundError
 
 _hasher = PasswordHasher()
@@ -270,15 +280,21 @@ def close_session(conn: Connection, token: str, actor: Actor, now: datetime) -> 
     audit.record(conn, actor, "logout", "user", actor.user_id, now)
 
 
+# Every request with a session cookie runs this: built once so the compiled cache serves it.
+_USER_FOR_TOKEN = (
+    select(User)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(
+        UserSession.token_hash == bindparam("token_hash"),
+        UserSession.revoked.is_(False),
+        UserSession.expires_at > bindparam("now", type_=UTCDateTime()),
+        User.active.is_(True),
+    )
+)
+
+
 def user_for_token(conn: Connection, token: str, now: datetime) -> UserView | None:
     row = conn.execute(
-        select(User)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(
-            UserSession.token_hash == _hash_token(token),
-            UserSession.revoked.is_(False),
-            UserSession.expires_at > now,
-            User.active.is_(True),
-        )
+        _USER_FOR_TOKEN, {"token_hash": _hash_token(token), "now": now}
     ).one_or_none()
     return None if row is None else _view(row)

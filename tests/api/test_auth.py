@@ -93,3 +93,12 @@ async def test_malformed_login_body_is_400_naming_the_field(client: AsyncTestCli
     response = await client.post("/api/v1/auth/login", json={"username": "x"})
     assert response.status_code == 400
     assert "password" in response.text
+
+
+async def test_a_session_expires_after_its_hours(
+    client: AsyncTestClient[Any], login_as: LoginAs, clock: FixedClock
+) -> None:
+    await login_as(Role.CASHIER)
+    assert (await client.get("/api/v1/auth/me")).status_code == 200
+    clock.advance(hours=12, seconds=1)
+    assert (await client.get("/api/v1/auth/me")).status_code == 401
