@@ -27,7 +27,8 @@ class SessionMiddleware(ASGIMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         scope["user"] = None
-        token = _cookie(scope, SESSION_COOKIE)
+        # Static files need no user: skip the session lookup on the busiest path there is.
+        token = None if scope["path"].startswith("/static/") else _cookie(scope, SESSION_COOKIE)
         if token:
             state = scope["litestar_app"].state  # type: ignore[typeddict-item]
             db: Database = state.db

@@ -38,10 +38,15 @@ def redirect(path: str) -> Redirect:
     return Redirect(path=path, status_code=303)
 
 
+def form_number(text: str, field: str, message: str) -> int:
+    """A whole number a form must carry; ``message`` tells the person what to do."""
+    if not ascii_digits(text.strip()):
+        raise InvalidInputError(message, field=field)
+    return int(text)
+
+
 def form_id(value: str | None, field: str) -> int | None:
     """An id from a plain form's filter, where an unset select sends an empty string."""
     if value is None or value.strip() == "":
         return None
-    if not ascii_digits(value.strip()):
-        raise InvalidInputError(f"{field} must be a number", field=field)
-    return int(value)
+    return form_number(value, field, f"{field} must be a number")

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from kernel.clock import Clock
 from kernel.db import Database
-from web.accounts import BadCredentialsError, authenticate, close_session, open_session
+from web.accounts import BadCredentialsError, UserView, authenticate, close_session, open_session
 from web.auth import SESSION_COOKIE, current_user, signed_in
 from web.settings import Settings
 
@@ -28,6 +28,16 @@ class MeOut(BaseModel):
     display_name: str
     role: str
     entrepreneur_id: int | None
+
+    @classmethod
+    def of(cls, user: UserView) -> MeOut:
+        return cls(
+            id=user.id,
+            username=user.username,
+            display_name=user.display_name,
+            role=user.role.value,
+            entrepreneur_id=user.entrepreneur_id,
+        )
 
 
 def client_of(request: Request[Any, Any, Any]) -> str:
@@ -56,13 +66,7 @@ def sign_in(
         token = open_session(conn, user, now=now, hours=settings.session_hours) if user else ""
     if user is None:
         raise BadCredentialsError("wrong username or password", field="password")
-    me = MeOut(
-        id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        role=user.role.value,
-        entrepreneur_id=user.entrepreneur_id,
-    )
+    me = MeOut.of(user)
     return me, token
 
 
@@ -109,13 +113,7 @@ def logout(
 def me(request: Request[Any, Any, Any]) -> MeOut:
     user = current_user(request)
     assert user is not None
-    return MeOut(
-        id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        role=user.role.value,
-        entrepreneur_id=user.entrepreneur_id,
-    )
+    return MeOut.of(user)
 
 
 HANDLERS = [login, logout, me]

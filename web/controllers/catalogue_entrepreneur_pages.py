@@ -20,11 +20,10 @@ from inventory.catalogue_rules import parse_percent_to_bp
 from kernel.access import Actor
 from kernel.clock import Clock
 from kernel.db import Database
-from kernel.errors import DomainError, InvalidInputError
-from kernel.text import ascii_digits
+from kernel.errors import DomainError
 from web.auth import managers_only, staff_only
 from web.controllers.catalogue_pages import PAGE_SIZE, error_of, int_field
-from web.pages import form_id, page, redirect
+from web.pages import form_id, form_number, page, redirect
 
 
 class EntrepreneurForm(BaseModel):
@@ -45,9 +44,7 @@ class EntrepreneurForm(BaseModel):
 
 
 def _entrepreneur_values(form: EntrepreneurForm) -> dict[str, Any]:
-    stars = form.star_rating.strip()
-    if not ascii_digits(stars):
-        raise InvalidInputError("choose 1 to 5 stars", field="star_rating")
+    stars = form_number(form.star_rating, "star_rating", "choose 1 to 5 stars")
     return {
         "code": form.code,
         "name_th": form.name_th,
@@ -57,7 +54,7 @@ def _entrepreneur_values(form: EntrepreneurForm) -> dict[str, Any]:
         "phone": form.phone,
         "promptpay_id": form.promptpay_id or None,
         "commission_bp": parse_percent_to_bp(form.commission_percent),
-        "star_rating": int(stars),
+        "star_rating": stars,
         "active": bool(form.active),
     }
 

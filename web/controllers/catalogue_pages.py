@@ -24,9 +24,8 @@ from kernel.clock import Clock
 from kernel.db import Database
 from kernel.errors import DomainError, InvalidInputError
 from kernel.money import parse_baht
-from kernel.text import ascii_digits
 from web.auth import managers_only, staff_only
-from web.pages import form_id, page, redirect
+from web.pages import form_id, form_number, page, redirect
 
 PAGE_SIZE = 50
 
@@ -45,9 +44,7 @@ class ProductForm(BaseModel):
 
 
 def int_field(text: str, field: str) -> int:
-    if not ascii_digits(text.strip()):
-        raise InvalidInputError(f"choose a {field.removesuffix('_id')}", field=field)
-    return int(text)
+    return form_number(text, field, f"choose a {field.removesuffix('_id')}")
 
 
 def error_of(error: DomainError, renames: dict[str, str]) -> dict[str, str]:

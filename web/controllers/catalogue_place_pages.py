@@ -16,10 +16,9 @@ from inventory.catalogue_rules import parse_percent_to_bp
 from kernel.access import Actor
 from kernel.clock import Clock
 from kernel.db import Database
-from kernel.errors import DomainError, InvalidInputError
-from kernel.text import ascii_digits
+from kernel.errors import DomainError
 from web.auth import managers_only, staff_only
-from web.pages import page, redirect
+from web.pages import form_number, page, redirect
 
 
 class PlaceForm(BaseModel):
@@ -33,9 +32,7 @@ class PlaceForm(BaseModel):
 
 
 def _version(text: str) -> int:
-    if not ascii_digits(text.strip()):
-        raise InvalidInputError("reload the page and try again", field="version")
-    return int(text)
+    return form_number(text, "version", "reload the page and try again")
 
 
 def _category_values(form: PlaceForm) -> dict[str, Any]:
