@@ -21,11 +21,12 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from inventory.demo import DemoSummary, catalogue_is_empty, seed_demo
-from inventory.models import Entrepreneur
+from inventory.models import Entrepreneur, Location
 from kernel.access import SYSTEM, Role
 from kernel.clock import SystemClock
 from kernel.db import Database
 from kernel.errors import DomainError
+from pos.tills import create_till
 from web.accounts import User, create_user
 from web.settings import get_settings
 
@@ -96,6 +97,22 @@ def create_demo_users(conn: Connection, now: datetime) -> list[DemoLogin]:
     return created
 
 
+# Two tills at San Kamphaeng, one at the Tha Phae Road space (location code TPR).
+DEMO_TILLS = (
+    ("SKP-01", "เคาน์เตอร์ 1 (Counter 1)", None),
+    ("SKP-02", "เคาน์เตอร์ 2 (Counter 2)", None),
+    ("TPR-01", "ท่าแพ (Tha Phae)", "TPR"),
+)
+
+
+def create_demo_tills(conn: Connection, now: datetime) -> None:
+    default = conn.execute(select(Location.id).where(Location.is_default.is_(True))).scalar_one()
+    places = {code: id_ for code, id_ in conn.execute(select(Location.code, Location.id))}
+    for code, name, location_code in DEMO_TILLS:
+        location_id = places.get(location_code, default) if location_code else default
+        create_till(conn, SYSTEM, now, code=code, name=name, location_id=location_id)
+
+
 def existing_demo_logins(conn: Connection) -> list[DemoLogin]:
     """The demo logins this database has (same username and role)."""
     roles = {
@@ -122,6 +139,7 @@ def seed_demo_database(
         if if_empty and not catalogue_is_empty(conn):
             return SeedOutcome(None, existing_demo_logins(conn), time.perf_counter() - started)
         summary = seed_demo(conn, now, scale=scale, seed=seed)
+        create_demo_tills(conn, now)
         logins = create_demo_users(conn, now)
     return SeedOutcome(summary, logins, time.perf_counter() - started)
 
