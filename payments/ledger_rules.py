@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 PROMPTPAY_CLEARING = "promptpay_clearing"
+BANK = "bank"  # the centre's bank account: refunds by transfer, payouts
 COMMISSION_INCOME = "commission_income"
 
 
@@ -47,7 +48,7 @@ def payable_account(entrepreneur_id: int) -> str:
 
 def account_kind(code: str) -> AccountKind:
     """The kind follows from the code's prefix."""
-    if code.startswith("cash:") or code == PROMPTPAY_CLEARING:
+    if code.startswith("cash:") or code in (PROMPTPAY_CLEARING, BANK):
         return AccountKind.ASSET
     if code.startswith("entrepreneur_payable:"):
         return AccountKind.LIABILITY
@@ -135,3 +136,16 @@ def sale_entry(
         amounts.append((payable_account(line.entrepreneur_id), -line.net_satang))
         amounts.append((COMMISSION_INCOME, -line.commission_satang))
     return entry(EntryKind.SALE, document, amounts)
+
+
+def refund_entry(
+    document: str, lines: Iterable[SaleLineShare], paid_from: str, amount_satang: int
+) -> JournalEntry:
+    """A refund, the sale's entry in proportion: debit each entrepreneur's payable with the
+    net taken back and commission income with the commission taken back; credit where the
+    money leaves (the till's cash, or the bank for a transfer)."""
+    amounts: list[tuple[str, int]] = [(paid_from, -amount_satang)]
+    for line in lines:
+        amounts.append((payable_account(line.entrepreneur_id), line.net_satang))
+        amounts.append((COMMISSION_INCOME, line.commission_satang))
+    return entry(EntryKind.REFUND, document, amounts)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Text,
     UniqueConstraint,
     text,
 )
@@ -69,6 +70,16 @@ class Shift(Base):
     closed_at: Mapped[datetime | None]
     opening_float_satang: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))
+    # Denominations counted, as JSON {"1000": 2, "0.50": 4} (baht value -> pieces), or null.
+    opening_denominations: Mapped[str | None] = mapped_column(Text)
+    # Set once, at close; never changed afterwards (the Z report is frozen in z_report).
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    z_seq: Mapped[int | None] = mapped_column(Integer)
+    z_number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    expected_cash_satang: Mapped[int | None] = mapped_column(Integer)
+    counted_cash_satang: Mapped[int | None] = mapped_column(Integer)
+    closing_denominations: Mapped[str | None] = mapped_column(Text)
+    z_report: Mapped[str | None] = mapped_column(Text)  # the report as printed, JSON
 
 
 class Sale(Base):
@@ -100,6 +111,8 @@ class Sale(Base):
     completed_at: Mapped[datetime | None]
     business_date: Mapped[date] = mapped_column(Date, index=True)  # Asia/Bangkok
     journal_entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"))
+    # The manager who approved a discount above the limit (none when no approval was needed).
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class SaleLine(Base):
@@ -150,3 +163,79 @@ class SalePayment(Base):
 
 
 __all__ = ["Sale", "SaleLine", "SalePayment", "SaleStatus", "Shift", "ShiftStatus", "Till"]
+
+
+class CashMovementKind(StrEnum):
+    PAY_IN = "pay_in"  # cash put into the drawer (change from the safe)
+    PAY_OUT = "pay_out"  # cash taken out (to the safe, a small expense)
+
+
+class ShiftCashMovement(Base):
+    """Cash put into or taken out of a till's drawer during a shift, with a reason."""
+
+    __tablename__ = "shift_cash_movements"
+    __table_args__ = (
+        CheckConstraint("kind IN ('pay_in', 'pay_out')", name="kind_known"),
+        CheckConstraint("amount_satang > 0", name="amount_positive"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    amount_satang: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(200))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime]
+
+
+class RefundMethod(StrEnum):
+    CASH = "cash"  # out of the till's drawer
+    TRANSFER = "transfer"  # paid back by bank transfer from the centre's account
+
+
+class Refund(Base):
+    """Goods given back against a receipt: a numbered credit note (per till, gapless)."""
+
+    __tablename__ = "refunds"
+    __table_args__ = (
+        UniqueConstraint("till_id", "credit_note_seq", name="uq_refunds_till_credit_note_seq"),
+        CheckConstraint("method IN ('cash', 'transfer')", name="method_known"),
+        CheckConstraint("total_satang > 0", name="total_positive"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), index=True)
+    till_id: Mapped[int] = mapped_column(ForeignKey("tills.id"))
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id"), index=True)
+    credit_note_seq: Mapped[int] = mapped_column(Integer)
+    credit_note_number: Mapped[str] = mapped_column(String(32), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    method: Mapped[str] = mapped_column(String(16))
+    restock: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(String(200))
+    total_satang: Mapped[int] = mapped_column(Integer)
+    vat_included_satang: Mapped[int] = mapped_column(Integer)
+    cashier_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+    business_date: Mapped[date] = mapped_column(Date, index=True)
+    journal_entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entries.id"))
+
+
+class RefundLine(Base):
+    """A refunded part of a sale line: its share of the line's money, computed so that
+    refunding a whole line, in any number of steps, gives back exactly what it cost."""
+
+    __tablename__ = "refund_lines"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("commission_satang + net_satang = amount_satang", name="split_adds_up"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    refund_id: Mapped[int] = mapped_column(ForeignKey("refunds.id"), index=True)
+    sale_line_id: Mapped[int] = mapped_column(ForeignKey("sale_lines.id"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[int] = mapped_column(Integer)
+    amount_satang: Mapped[int] = mapped_column(Integer)
+    commission_satang: Mapped[int] = mapped_column(Integer)
+    net_satang: Mapped[int] = mapped_column(Integer)
+    vat_included_satang: Mapped[int] = mapped_column(Integer)

@@ -33,6 +33,8 @@ VAT_RATE_PERCENT = 7
 BP_SCALE = 10_000
 MAX_QUANTITY = 100_000
 MAX_LINES = 200
+# A discount above this share of the subtotal needs a manager's approval (a setting).
+DISCOUNT_APPROVAL_PERCENT = 10
 
 
 class DiscountBearer(StrEnum):
@@ -232,3 +234,8 @@ def check_payments_cover(total_satang: int, amounts: Sequence[int]) -> None:
             total_satang=total_satang,
             paid_satang=paid,
         )
+
+
+def needs_discount_approval(subtotal_satang: int, discount_satang: int, limit_percent: int) -> bool:
+    """A discount above ``limit_percent`` of the subtotal needs a manager's approval."""
+    return discount_satang * 100 > subtotal_satang * limit_percent

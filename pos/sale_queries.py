@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 
 from kernel.access import STAFF, Actor
 from kernel.errors import NotFoundError
 from payments.models import Payment
-from pos.models import Sale, SaleLine, SalePayment, Till
+from pos.models import RefundLine, Sale, SaleLine, SalePayment, Till
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +37,7 @@ class SaleLineView:
     vat_included_satang: int
     line_discount_bearer: str
     cart_discount_bearer: str
+    refunded_quantity: int = 0  # given back by refunds so far
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +77,11 @@ class SaleView:
     payments: list[SalePaymentView]
 
 
-LINE_FIELDS = tuple(SaleLineView.__slots__)  # type: ignore[attr-defined]
+LINE_FIELDS = tuple(
+    name
+    for name in SaleLineView.__slots__  # type: ignore[attr-defined]
+    if name != "refunded_quantity"
+)
 
 
 def qr_url(payment_id: int) -> str:
@@ -126,7 +131,13 @@ def sale_view(
         created_at=sale["created_at"],
         completed_at=sale["completed_at"],
         business_date=sale["business_date"],
-        lines=[SaleLineView(**{k: line[k] for k in LINE_FIELDS}) for line in lines],
+        lines=[
+            SaleLineView(
+                **{k: line[k] for k in LINE_FIELDS},
+                refunded_quantity=line.get("refunded_quantity", 0),
+            )
+            for line in lines
+        ],
         payments=payments,
     )
 
@@ -138,8 +149,15 @@ def load_sale(conn: Connection, sale_id: int, *, lock: bool = False) -> SaleView
     sale = conn.execute(query.with_for_update(of=Sale) if lock else query).mappings().first()
     if sale is None:
         raise NotFoundError(f"sale {sale_id} not found", field="sale_id")
+    refunded = (
+        select(func.coalesce(func.sum(RefundLine.quantity), 0))
+        .where(RefundLine.sale_line_id == SaleLine.id)
+        .scalar_subquery()
+    )
     lines = conn.execute(
-        select(SaleLine).where(SaleLine.sale_id == sale_id).order_by(SaleLine.line_no)
+        select(SaleLine, refunded.label("refunded_quantity"))
+        .where(SaleLine.sale_id == sale_id)
+        .order_by(SaleLine.line_no)
     ).mappings()
     paid = conn.execute(
         select(Payment, SalePayment.tendered_satang, SalePayment.change_satang)
@@ -155,6 +173,15 @@ def get_sale(conn: Connection, actor: Actor, sale_id: int) -> SaleView:
     """A sale, for staff."""
     actor.require(STAFF, "see sales")
     return load_sale(conn, sale_id)
+
+
+def find_by_receipt(conn: Connection, actor: Actor, receipt_number: str) -> list[SaleView]:
+    """The sale printed with a receipt number (none or one), for staff."""
+    actor.require(STAFF, "see sales")
+    found = conn.execute(
+        select(Sale.id).where(Sale.receipt_number == receipt_number.strip().upper())
+    ).scalar()
+    return [] if found is None else [load_sale(conn, found)]
 
 
 _BY_KEY = select(Sale.id, Sale.request_hash).where(Sale.idempotency_key == bindparam("key"))

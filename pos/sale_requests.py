@@ -37,6 +37,8 @@ class CheckoutRequest:
     lines: tuple[LineRequest, ...]
     payments: tuple[PaymentRequest, ...]
     cart_discount_satang: int = 0
+    # Not part of the sale's identity (left out of the digest): who approved its discount.
+    approved_by_id: int | None = None
 
     def digest(self) -> str:
         """sha256 of the canonical request: the same sale asked twice hashes the same."""

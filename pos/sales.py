@@ -29,14 +29,22 @@ from inventory.stock_service import apply_movements
 from kernel import audit
 from kernel.access import STAFF, Actor, Role
 from kernel.clock import business_date
-from kernel.errors import ConflictError, InvalidInputError
+from kernel.errors import ConflictError, ForbiddenError, InvalidInputError
 from payments.ledger import post_entry
 from payments.ledger_rules import PROMPTPAY_CLEARING, SaleLineShare, cash_account, sale_entry
 from payments.lifecycle import ReceivingAccount, create_payment
 from payments.models import Payment
 from payments.status import PaymentStatus
 from pos.models import Sale, SaleLine, SalePayment, SaleStatus, Shift, ShiftStatus, Till
-from pos.pricing import LineInput, PricedSale, cash_change, check_payments_cover, price_sale
+from pos.pricing import (
+    DISCOUNT_APPROVAL_PERCENT,
+    LineInput,
+    PricedSale,
+    cash_change,
+    check_payments_cover,
+    needs_discount_approval,
+    price_sale,
+)
 from pos.receipts import take_receipt_number
 from pos.sale_queries import (
     SaleView,
@@ -115,6 +123,7 @@ def checkout_or_replay(
     idempotency_key: str,
     account: ReceivingAccount,
     expiry: timedelta,
+    discount_approval_percent: int = DISCOUNT_APPROVAL_PERCENT,
 ) -> tuple[SaleView, bool]:
     """:func:`checkout`, also saying whether the answer is a replay of an earlier request."""
     actor.require(STAFF, "sell")
@@ -129,6 +138,17 @@ def checkout_or_replay(
     priced = price_sale(
         [_line_input(m, products[m.product_id]) for m in merged], request.cart_discount_satang
     )
+    if (
+        actor.role == Role.CASHIER
+        and request.approved_by_id is None
+        and needs_discount_approval(
+            priced.subtotal_satang, priced.discount_satang, discount_approval_percent
+        )
+    ):
+        raise ForbiddenError(
+            f"a discount above {discount_approval_percent}% needs a manager's approval",
+            field="approval_token",
+        )
     check_payment_requests(request.payments)
     check_payments_cover(priced.total_satang, [p.amount_satang for p in request.payments])
     tenders = [
@@ -142,7 +162,7 @@ def checkout_or_replay(
     try:
         with conn.begin_nested():  # claims the key; a lost race rolls back to here alone
             sale = _insert_sale(conn, actor, now, place, priced, key, digest, completes, merged,
-                                products, split)  # fmt: skip
+                                products, split, request.approved_by_id)  # fmt: skip
     except IntegrityError:
         replay = _replay(conn, key, digest)
         if replay is None:
@@ -251,6 +271,7 @@ def _insert_sale(
     merged: list[MergedLine],
     products: Mapping[int, Mapping[Any, Any]],
     payments: list[tuple[str, int]],
+    approved_by_id: int | None,
 ) -> dict[str, Any]:
     row: dict[str, Any] = {
         "till_id": place.till_id, "shift_id": place.shift_id, "cashier_id": actor.user_id,
@@ -260,7 +281,7 @@ def _insert_sale(
         "cart_discount_satang": sum(p.cart_discount_satang for p in priced.lines),
         "total_satang": priced.total_satang, "vat_included_satang": priced.vat_included_satang,
         "created_at": now, "completed_at": None, "business_date": business_date(now),
-        "journal_entry_id": None,
+        "journal_entry_id": None, "approved_by_id": approved_by_id,
     }  # fmt: skip
     if completes:
         shares = [

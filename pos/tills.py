@@ -6,7 +6,9 @@ shift is its opening float plus the cash ``sale_payments`` of its completed sale
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +21,7 @@ from kernel import audit
 from kernel.access import MANAGERS, STAFF, Actor
 from kernel.errors import ConflictError, InvalidInputError, NotFoundError
 from pos.models import Shift, ShiftStatus, Till
+from pos.shift_rules import count_denominations
 
 TILL_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,15}$")
 MAX_FLOAT_SATANG = 10_000_000  # a hundred thousand baht
@@ -42,6 +45,9 @@ class ShiftView:
     closed_at: datetime | None
     opening_float_satang: int
     status: str
+    z_number: str | None = None
+    expected_cash_satang: int | None = None
+    counted_cash_satang: int | None = None
 
 
 def _till_view(row: object) -> TillView:
@@ -53,7 +59,8 @@ def _shift_view(row: object) -> ShiftView:
     r = row._mapping  # type: ignore[attr-defined]
     return ShiftView(
         r["id"], r["till_id"], r["cashier_id"], r["opened_at"], r["closed_at"],
-        r["opening_float_satang"], r["status"],
+        r["opening_float_satang"], r["status"], r["z_number"], r["expected_cash_satang"],
+        r["counted_cash_satang"],
     )  # fmt: skip
 
 
@@ -104,11 +111,36 @@ def current_shift(conn: Connection, till_id: int) -> ShiftView | None:
     return None if row is None else _shift_view(row)
 
 
+def get_shift(conn: Connection, shift_id: int, *, lock: bool = False) -> ShiftView:
+    query = select(Shift).where(Shift.id == shift_id)
+    row = conn.execute(query.with_for_update() if lock else query).first()
+    if row is None:
+        raise NotFoundError(f"shift {shift_id} not found", field="shift_id")
+    return _shift_view(row)
+
+
 def open_shift(
-    conn: Connection, actor: Actor, now: datetime, till_id: int, opening_float_satang: int
+    conn: Connection,
+    actor: Actor,
+    now: datetime,
+    till_id: int,
+    opening_float_satang: int | None,
+    denominations: Mapping[str, object] | None = None,
 ) -> ShiftView:
-    """Open a shift on a till for the actor; a till has at most one open shift."""
+    """Open a shift on a till for the actor; a till has at most one open shift. The float
+    may be counted by denomination (then ``opening_float_satang``, if given, must agree)."""
     actor.require(STAFF, "open shifts")
+    if denominations is not None:
+        counted = count_denominations(denominations, "denominations")
+        if opening_float_satang is not None and opening_float_satang != counted:
+            raise InvalidInputError(
+                f"opening_float_satang ({opening_float_satang}) is not what the denominations "
+                f"add up to ({counted})",
+                field="opening_float_satang",
+            )
+        opening_float_satang = counted
+    if opening_float_satang is None:
+        opening_float_satang = 0
     if actor.user_id is None:
         raise InvalidInputError("a shift belongs to a signed-in user", field="cashier_id")
     if (
@@ -132,6 +164,8 @@ def open_shift(
                 .values(
                     till_id=till_id, cashier_id=actor.user_id, opened_at=now, closed_at=None,
                     opening_float_satang=opening_float_satang, status=ShiftStatus.OPEN.value,
+                    opening_denominations=None if denominations is None else json.dumps(
+                        {k: denominations[k] for k in sorted(denominations)}),
                 )
                 .returning(Shift.id)
             ).scalar_one()  # fmt: skip

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     promptpay_biller_id: str | None = None
     merchant_name: str = "OTOP SAN KAMPHAENG"
     merchant_city: str = "CHIANG MAI"
+    # A discount above this percentage of a sale's subtotal needs a manager's approval.
+    discount_approval_percent: int = Field(default=10, ge=0, le=100)
     payment_expiry_minutes: int = Field(default=10, ge=1, le=24 * 60)
     # Shared secret of the bank/gateway callback (HMAC-SHA256); demo mode derives one.
     webhook_secret: str | None = None

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import ValidationException
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from pydantic import BaseModel, Field
 
 from kernel.access import Actor
@@ -25,7 +25,7 @@ from kernel.db import Database
 from kernel.errors import NotFoundError
 from payments.lifecycle import MAX_AMOUNT_SATANG
 from pos.pricing import MAX_LINES, MAX_QUANTITY
-from pos.sale_queries import SaleView, get_sale
+from pos.sale_queries import SaleView, find_by_receipt, get_sale
 from pos.sale_requests import (
     IDEMPOTENCY_KEY,
     CheckoutRequest,
@@ -35,6 +35,9 @@ from pos.sale_requests import (
 from pos.sales import checkout_or_replay, complete_if_paid
 from pos.tills import MAX_FLOAT_SATANG, ShiftView, TillView, create_till, current_shift, list_tills
 from pos.tills import open_shift as open_shift_service
+from pos.voids import void_sale
+from web.approvals import ApprovalAction
+from web.approvals import verify as verify_approval
 from web.auth import managers_only, staff_only
 from web.controllers.payments_api import receiving_account
 from web.schemas import WholeNumber
@@ -70,6 +73,8 @@ class SaleIn(BaseModel):
     lines: Annotated[list[SaleLineIn], Field(min_length=1, max_length=MAX_LINES)]
     cart_discount_satang: Discount = 0
     payments: Annotated[list[PaymentIn], Field(min_length=1, max_length=10)]
+    # A manager's approval (POST /api/v1/approvals) for a discount above the limit.
+    approval_token: Annotated[str | None, Field(max_length=1000)] = None
 
 
 class TillIn(BaseModel):
@@ -80,7 +85,9 @@ class TillIn(BaseModel):
 
 class ShiftIn(BaseModel):
     till_id: Annotated[WholeNumber, Field(gt=0)]
-    opening_float_satang: Annotated[WholeNumber, Field(ge=0, le=MAX_FLOAT_SATANG)] = 0
+    opening_float_satang: Annotated[WholeNumber, Field(ge=0, le=MAX_FLOAT_SATANG)] | None = None
+    # The float counted by note and coin: {"1000": 2, "100": 5}; then it sets the float.
+    denominations: dict[str, WholeNumber] | None = None
 
 
 def idempotency_key(request: Request[Any, Any, Any]) -> str:
@@ -99,7 +106,7 @@ def idempotency_key(request: Request[Any, Any, Any]) -> str:
     return key
 
 
-def checkout_request(data: SaleIn) -> CheckoutRequest:
+def checkout_request(data: SaleIn, approved_by_id: int | None = None) -> CheckoutRequest:
     return CheckoutRequest(
         till_id=data.till_id,
         lines=tuple(
@@ -110,6 +117,7 @@ def checkout_request(data: SaleIn) -> CheckoutRequest:
             for p in data.payments
         ),
         cart_discount_satang=data.cart_discount_satang,
+        approved_by_id=approved_by_id,
     )
 
 
@@ -126,10 +134,19 @@ async def sale_create(
     paid in cash; ``pending_payment`` with each PromptPay payment's QR otherwise); a replay 200
     with ``Idempotency-Replayed: true``; short stock 409 listing every short line."""
     key = idempotency_key(request)
+    now = clock.now()
+    approved_by_id = (
+        None
+        if data.approval_token is None
+        else verify_approval(settings.secret, data.approval_token,
+                             action=ApprovalAction.DISCOUNT, cashier_id=actor.user_id, now=now)
+    )  # fmt: skip
     work = partial(
-        checkout_or_replay, actor=actor, now=clock.now(), request=checkout_request(data),
-        idempotency_key=key, account=receiving_account(settings),
+        checkout_or_replay, actor=actor, now=now,
+        request=checkout_request(data, approved_by_id), idempotency_key=key,
+        account=receiving_account(settings),
         expiry=timedelta(minutes=settings.payment_expiry_minutes),
+        discount_approval_percent=settings.discount_approval_percent,
     )  # fmt: skip
     view, replayed = await db.writer.run(lambda conn: work(conn))
     if replayed:
@@ -157,6 +174,31 @@ async def sale_complete(
     sees the confirmation); otherwise the sale as it is. Idempotent."""
     now = clock.now()
     return await db.writer.run(lambda conn: complete_if_paid(conn, now, sale_id, actor=actor))
+
+
+@get("/api/v1/sales", sync_to_thread=False, guards=[staff_only])
+def sale_find(
+    receipt_number: FromQuery[Annotated[str, Parameter(min_length=1, max_length=32)]],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+) -> list[SaleView]:
+    """The sale printed with a receipt number (an empty list when there is none); each line
+    says how much of it was refunded already."""
+    with db.read() as conn:
+        return find_by_receipt(conn, actor, receipt_number)
+
+
+@post("/api/v1/sales/{sale_id:int}/void", guards=[staff_only], status_code=200)
+async def sale_void(
+    sale_id: FromPath[int],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+) -> SaleView:
+    """Void a sale still waiting for its payment: its payments are cancelled and its stock
+    returned (idempotent). A completed sale answers 409: refund it instead."""
+    now = clock.now()
+    return await db.writer.run(lambda conn: void_sale(conn, actor, now, sale_id))
 
 
 @post("/api/v1/tills", sync_to_thread=False, guards=[managers_only], status_code=201)
@@ -188,7 +230,9 @@ def shift_open(
 ) -> ShiftView:
     """Open a shift on a till for the signed-in user (409 when the till has one open)."""
     with db.write() as conn:
-        return open_shift_service(conn, actor, clock.now(), data.till_id, data.opening_float_satang)
+        return open_shift_service(
+            conn, actor, clock.now(), data.till_id, data.opening_float_satang, data.denominations
+        )
 
 
 @get("/api/v1/shifts/current", sync_to_thread=False, guards=[staff_only])
@@ -205,6 +249,8 @@ HANDLERS = [
     sale_create,
     sale_show,
     sale_complete,
+    sale_find,
+    sale_void,
     till_create,
     till_index,
     shift_open,
