@@ -206,6 +206,13 @@ def _till_and_shift(conn: Connection, actor: Actor, till_id: int) -> tuple[int, 
     if actor.role == Role.CASHIER and cashier_id != actor.user_id:
         raise ConflictError(f"the open shift on till {code} is another cashier's",
                             field="till_id")  # fmt: skip
+    still_open = conn.execute(
+        select(Shift.id)
+        .where(Shift.id == shift_id, Shift.status == ShiftStatus.OPEN.value)
+        .with_for_update(read=True)  # a close of the shift waits for this refund (PostgreSQL)
+    ).first()
+    if still_open is None:
+        raise ConflictError(f"the shift on till {code} has just closed", field="till_id")
     return till_id, code, location_id, shift_id
 
 

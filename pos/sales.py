@@ -80,6 +80,14 @@ _PRODUCTS = (
     .join(Entrepreneur, Entrepreneur.id == Product.entrepreneur_id)
     .where(Product.id.in_(bindparam("ids", expanding=True)))
 )  # fmt: skip
+# PostgreSQL: hold the open shift's row (shared) until the sale commits, so that a close of
+# the shift, which locks the row for update, waits for the sale and counts it; a sale that
+# comes after the close sees the shift closed. (SQLite's single writer serialises the two.)
+_SHIFT_STILL_OPEN = (
+    select(Shift.id)
+    .where(Shift.id == bindparam("shift_id"), Shift.status == ShiftStatus.OPEN.value)
+    .with_for_update(read=True)
+)
 _INSERT_SALE = insert(Sale).returning(Sale.id)
 _INSERT_LINES = insert(SaleLine)
 _INSERT_SALE_PAYMENTS = insert(SalePayment)
@@ -228,6 +236,13 @@ def _till_and_shift(conn: Connection, actor: Actor, till_id: int) -> _TillShift:
             f"the open shift on till {code} is another cashier's: open a shift first",
             field="till_id",
         )
+    if (
+        conn.dialect.name == "postgresql"
+        and conn.execute(_SHIFT_STILL_OPEN, {"shift_id": shift_id}).first() is None
+    ):
+        # Closing took the shift's row first and has committed: the Z report is final.
+        raise ConflictError(f"the shift on till {code} has just closed: open a shift first",
+                            field="till_id")  # fmt: skip
     return _TillShift(till_id, code, location_id, shift_id)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -22,6 +23,7 @@ from pos.sale_queries import load_sale
 from pos.sale_requests import CheckoutRequest, LineRequest, PaymentRequest
 from pos.sales import checkout
 from pos.shifts import close_shift, record_cash_movement, shift_report
+from pos.tills import current_shift
 from pos.voids import void_sale
 from tests.db.test_sales import ACCOUNT, EXPIRY, Shop, _request, _sell, _shop, _user
 
@@ -405,3 +407,35 @@ def test_a_cashiers_big_discount_needs_approval(db: Database, clock: FixedClock)
             == manager.user_id
         )
     assert by_manager.status == "completed"
+
+
+def test_a_close_racing_a_sale_waits_for_it_and_counts_it(db: Database, clock: FixedClock) -> None:
+    shop = _shop(db, clock)
+    a = shop.products[0]
+    sold = threading.Event()
+    closing = threading.Event()
+
+    def sell() -> None:
+        with db.write() as conn:
+            checkout(conn, shop.cashier, clock.now(), _request(shop, [(a, 1)], total=PRICES[0]),
+                     idempotency_key="race-close-1", account=ACCOUNT, expiry=EXPIRY)  # fmt: skip
+            sold.set()
+            closing.wait(5)  # the close has started and must wait for this commit
+
+    with db.read() as conn:
+        shift = current_shift(conn, shop.till)
+    assert shift is not None
+    shift_id = shift.id
+
+    def close() -> int:
+        sold.wait(5)
+        closing.set()
+        with db.write() as conn:
+            report = close_shift(conn, shop.cashier, clock.now(), shift_id, counted_satang=0)
+        return report.sales_count
+
+    with ThreadPoolExecutor(2) as pool:
+        seller = pool.submit(sell)
+        closer = pool.submit(close)
+        seller.result()
+        assert closer.result() == 1
