@@ -22,13 +22,15 @@ from sqlalchemy.engine import Connection
 
 from inventory.demo import DemoSummary, catalogue_is_empty, seed_demo
 from inventory.models import Entrepreneur, Location
-from kernel.access import SYSTEM, Role
-from kernel.clock import SystemClock
+from kernel.access import SYSTEM, Actor, Role
+from kernel.clock import SystemClock, business_date
 from kernel.db import Database
 from kernel.errors import DomainError
+from pos.demo_history import HistorySummary, seed_history
 from pos.tills import create_till
 from web.accounts import User, create_user
-from web.settings import get_settings
+from web.controllers.payments_api import receiving_account
+from web.settings import Settings, get_settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +146,27 @@ def seed_demo_database(
     return SeedOutcome(summary, logins, time.perf_counter() - started)
 
 
+def seed_demo_history(
+    db: Database, settings: Settings, *, days: int, seed: int = 2026, scale: float = 1.0
+) -> HistorySummary:
+    """Past sales by the demo cashiers on the first two tills (see pos.demo_history)."""
+    with db.read() as conn:
+        users = {
+            username: Actor(user_id, username, Role(role))
+            for user_id, username, role in conn.execute(
+                select(User.id, User.username, User.role).where(
+                    User.username.in_(["cashier1", "cashier2", "manager"])
+                )
+            )
+        }
+    cashiers = [users[name] for name in ("cashier1", "cashier2") if name in users]
+    manager = users.get("manager", SYSTEM)
+    return seed_history(
+        db.write, today=business_date(SystemClock().now()), days=days, cashiers=cashiers,
+        manager=manager, account=receiving_account(settings), seed=seed, scale=scale,
+    )  # fmt: skip
+
+
 def echo_logins(logins: list[DemoLogin]) -> None:
     if not logins:
         click.echo("no demo logins in this database")
@@ -165,7 +188,15 @@ def echo_logins(logins: list[DemoLogin]) -> None:
     help="Fraction of the province's 2,475 entrepreneurs and 7,324 products.",
 )
 @click.option("--seed", "seed_value", type=int, default=2026, show_default=True)
-def seed(demo: bool, if_empty: bool, scale: float, seed_value: int) -> None:
+@click.option(
+    "--history",
+    "history_days",
+    type=click.IntRange(min=0, max=3660),
+    default=0,
+    show_default=True,
+    help="Also ring this many past days of sales through the till's code path.",
+)
+def seed(demo: bool, if_empty: bool, scale: float, seed_value: int, history_days: int) -> None:
     """Fill an empty database with the deterministic demo data (`seed --demo`)."""
     if not demo:
         raise click.UsageError("only demo data can be seeded: use `otop-pos seed --demo`")
@@ -192,6 +223,12 @@ def seed(demo: bool, if_empty: bool, scale: float, seed_value: int) -> None:
         click.echo(f"demo data seeded in {outcome.seconds:.1f} s:")
         for line in outcome.summary.lines():
             click.echo(f"  {line}")
+        if history_days:
+            started = time.perf_counter()
+            history = seed_demo_history(db, settings, days=history_days, seed=seed_value,
+                                        scale=scale)  # fmt: skip
+            for line in history.lines():
+                click.echo(f"  {line} ({time.perf_counter() - started:.0f} s)")
     echo_logins(outcome.logins)
 
 
