@@ -20,6 +20,7 @@ from payments.ledger_rules import (
     EntryKind,
     JournalEntry,
     Posting,
+    PostingRole,
     account_entrepreneur,
     account_kind,
     reverse,
@@ -85,6 +86,7 @@ def post_entry(conn: Connection, actor: Actor, now: datetime, entry: JournalEntr
                 "account_id": ids[p.account],
                 "amount_satang": p.amount_satang,
                 "entrepreneur_id": p.entrepreneur_id,
+                "role": p.role.value,
             }
             for p in entry.postings
         ],
@@ -101,7 +103,7 @@ def load_entry(conn: Connection, entry_id: int) -> JournalEntry:
     if row is None:
         raise NotFoundError(f"journal entry {entry_id} not found", field="entry_id")
     postings = conn.execute(
-        select(LedgerAccount.code, PostingRow.amount_satang)
+        select(LedgerAccount.code, PostingRow.amount_satang, PostingRow.role)
         .join(LedgerAccount, LedgerAccount.id == PostingRow.account_id)
         .where(PostingRow.entry_id == entry_id)
         .order_by(PostingRow.id)
@@ -109,7 +111,7 @@ def load_entry(conn: Connection, entry_id: int) -> JournalEntry:
     return JournalEntry(
         EntryKind(row["kind"]),
         row["document"],
-        tuple(Posting(code, amount) for code, amount in postings),
+        tuple(Posting(code, amount, PostingRole(role)) for code, amount, role in postings),
         reverses_entry_id=row["reverses_entry_id"],
     )
 

@@ -46,6 +46,9 @@ class PostingRow(Base):
     amount_satang: Mapped[int] = mapped_column(Integer)  # debit positive, credit negative
     # Denormalised from the account, so that an entrepreneur's balance needs no join.
     entrepreneur_id: Mapped[int | None] = mapped_column(Integer)
+    # Why the money moved (payments.ledger_rules.PostingRole): an entrepreneur's gross sales,
+    # discounts, commission, refunds and payouts are sums of their postings by role.
+    role: Mapped[str] = mapped_column(String(16), default="other", server_default="other")
 
 
 __all__ = ["JournalEntryRow", "LedgerAccount", "PostingRow"]

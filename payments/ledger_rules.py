@@ -34,6 +34,19 @@ class EntryKind(StrEnum):
     ADJUSTMENT = "adjustment"
 
 
+class PostingRole(StrEnum):
+    """Why a posting moves money, so that an entrepreneur's figures (gross sales, the discounts
+    they bore, commission, refunds, payouts) are sums of their postings by role."""
+
+    MONEY = "money"  # the till's cash, PromptPay clearing, the bank
+    SALE = "sale"  # the entrepreneur's payable credited with the goods' price
+    DISCOUNT = "discount"  # ... debited with a discount the entrepreneur bears
+    COMMISSION = "commission"  # ... debited with the centre's commission; income credited
+    REFUND = "refund"  # the net of a refund taken back
+    PAYOUT = "payout"  # money paid out to the entrepreneur
+    OTHER = "other"
+
+
 class UnbalancedEntryError(ValueError):
     """An entry whose postings do not sum to zero (a bug, never a user's mistake)."""
 
@@ -66,6 +79,7 @@ def account_entrepreneur(code: str) -> int | None:
 class Posting:
     account: str  # the account's code
     amount_satang: int  # debit positive, credit negative
+    role: PostingRole = PostingRole.OTHER
 
     def __post_init__(self) -> None:
         if isinstance(self.amount_satang, bool) or not isinstance(self.amount_satang, int):
@@ -96,12 +110,20 @@ class JournalEntry:
             raise UnbalancedEntryError(f"entry {self.document}: postings sum to {total}, not 0")
 
 
-def entry(kind: EntryKind, document: str, amounts: Iterable[tuple[str, int]]) -> JournalEntry:
-    """An entry from (account, amount) pairs: same accounts merged, zero amounts dropped."""
-    merged: dict[str, int] = {}
-    for account, amount in amounts:
-        merged[account] = merged.get(account, 0) + amount
-    postings = tuple(Posting(a, amount) for a, amount in merged.items() if amount != 0)
+Amount = tuple[str, int] | tuple[str, int, PostingRole]  # account, amount[, role]
+
+
+def entry(kind: EntryKind, document: str, amounts: Iterable[Amount]) -> JournalEntry:
+    """An entry from (account, amount[, role]) tuples: the same account and role merged, zero
+    amounts dropped."""
+    merged: dict[tuple[str, PostingRole], int] = {}
+    for item in amounts:
+        role = item[2] if len(item) == 3 else PostingRole.OTHER
+        key = (item[0], role)
+        merged[key] = merged.get(key, 0) + item[1]
+    postings = tuple(
+        Posting(account, amount, role) for (account, role), amount in merged.items() if amount
+    )
     return JournalEntry(kind, document, postings)
 
 
@@ -112,7 +134,7 @@ def reverse(
     return JournalEntry(
         EntryKind.REVERSAL,
         document or original.document,
-        tuple(Posting(p.account, -p.amount_satang) for p in original.postings),
+        tuple(Posting(p.account, -p.amount_satang, p.role) for p in original.postings),
         reverses_entry_id=entry_id,
     )
 
@@ -122,6 +144,14 @@ class SaleLineShare:
     entrepreneur_id: int
     net_satang: int  # owed to the entrepreneur
     commission_satang: int  # the centre's (may be below zero when it bore a discount)
+    gross_satang: int | None = None  # price x quantity; None: net + commission (no discount)
+    entrepreneur_discount_satang: int = 0  # the part of the discounts the entrepreneur bears
+
+    @property
+    def gross(self) -> int:
+        if self.gross_satang is None:
+            return self.net_satang + self.commission_satang
+        return self.gross_satang
 
 
 def sale_entry(
@@ -129,12 +159,19 @@ def sale_entry(
     lines: Iterable[SaleLineShare],
     payments: Iterable[tuple[str, int]],
 ) -> JournalEntry:
-    """A sale: debit where the money is (per payment account), credit each entrepreneur's
-    payable with the net and the centre's commission income with the commission."""
-    amounts: list[tuple[str, int]] = [(account, amount) for account, amount in payments]
+    """A sale: debit where the money is (per payment account); on each entrepreneur's payable,
+    credit the goods' price, debit the discount they bear and the commission charged (what is
+    left is their net); credit the centre's commission income with its commission (less any
+    discount the centre bore)."""
+    amounts: list[Amount] = [(account, amount, PostingRole.MONEY) for account, amount in payments]
     for line in lines:
-        amounts.append((payable_account(line.entrepreneur_id), -line.net_satang))
-        amounts.append((COMMISSION_INCOME, -line.commission_satang))
+        payable = payable_account(line.entrepreneur_id)
+        gross = line.gross
+        charged = gross - line.entrepreneur_discount_satang - line.net_satang
+        amounts.append((payable, -gross, PostingRole.SALE))
+        amounts.append((payable, line.entrepreneur_discount_satang, PostingRole.DISCOUNT))
+        amounts.append((payable, charged, PostingRole.COMMISSION))
+        amounts.append((COMMISSION_INCOME, -line.commission_satang, PostingRole.COMMISSION))
     return entry(EntryKind.SALE, document, amounts)
 
 
@@ -144,8 +181,20 @@ def refund_entry(
     """A refund, the sale's entry in proportion: debit each entrepreneur's payable with the
     net taken back and commission income with the commission taken back; credit where the
     money leaves (the till's cash, or the bank for a transfer)."""
-    amounts: list[tuple[str, int]] = [(paid_from, -amount_satang)]
+    amounts: list[Amount] = [(paid_from, -amount_satang, PostingRole.MONEY)]
     for line in lines:
-        amounts.append((payable_account(line.entrepreneur_id), line.net_satang))
-        amounts.append((COMMISSION_INCOME, line.commission_satang))
+        amounts.append((payable_account(line.entrepreneur_id), line.net_satang, PostingRole.REFUND))
+        amounts.append((COMMISSION_INCOME, line.commission_satang, PostingRole.COMMISSION))
     return entry(EntryKind.REFUND, document, amounts)
+
+
+def payout_entry(document: str, entrepreneur_id: int, amount_satang: int) -> JournalEntry:
+    """A payout: debit the entrepreneur's payable, credit the bank it was paid from."""
+    return entry(
+        EntryKind.PAYOUT,
+        document,
+        [
+            (payable_account(entrepreneur_id), amount_satang, PostingRole.PAYOUT),
+            (BANK, -amount_satang, PostingRole.MONEY),
+        ],
+    )

@@ -35,6 +35,7 @@ from payments.ledger_rules import PROMPTPAY_CLEARING, SaleLineShare, cash_accoun
 from payments.lifecycle import ReceivingAccount, create_payment
 from payments.models import Payment
 from payments.status import PaymentStatus
+from pos.ledger_shares import line_share, priced_share
 from pos.models import Sale, SaleLine, SalePayment, SaleStatus, Shift, ShiftStatus, Till
 from pos.pricing import (
     DISCOUNT_APPROVAL_PERCENT,
@@ -300,10 +301,9 @@ def _insert_sale(
     }  # fmt: skip
     if completes:
         shares = [
-            SaleLineShare(products[m.product_id]["entrepreneur_id"], p.net_satang,
-                          p.commission_satang)
+            priced_share(products[m.product_id]["entrepreneur_id"], p)
             for m, p in zip(merged, priced.lines, strict=True)
-        ]  # fmt: skip
+        ]
         row.update(_completion(conn, actor, now, place.till_id, place.code, shares, payments))
     row["id"] = conn.execute(_INSERT_SALE, row).scalar_one()
     return row
@@ -378,8 +378,7 @@ def complete_if_paid(
     ).scalars()
     if any(status != PaymentStatus.CONFIRMED for status in statuses):
         return sale
-    shares = [SaleLineShare(ln.entrepreneur_id, ln.net_satang, ln.commission_satang)
-              for ln in sale.lines]  # fmt: skip
+    shares = [line_share(ln) for ln in sale.lines]
     payments = [(p.method, p.amount_satang) for p in sale.payments]
     values = _completion(conn, actor, now, sale.till_id, sale.till_code, shares, payments)
     conn.execute(

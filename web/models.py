@@ -5,6 +5,7 @@ import kernel.audit
 import kernel.db
 import payments.ledger_models
 import payments.models
+import payments.payout_models
 import pos.models
 import web.accounts
 

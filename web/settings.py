@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     promptpay_biller_id: str | None = None
     merchant_name: str = "OTOP SAN KAMPHAENG"
     merchant_city: str = "CHIANG MAI"
+    # Sales newer than this are held back from payouts (a refund may still come).
+    refund_window_days: int = Field(default=7, ge=0, le=90)
+    # A payout run lists entrepreneurs owed at least this much.
+    payout_minimum_satang: int = Field(default=10_000, ge=1, le=100_000_000)
     # A discount above this percentage of a sale's subtotal needs a manager's approval.
     discount_approval_percent: int = Field(default=10, ge=0, le=100)
     payment_expiry_minutes: int = Field(default=10, ge=1, le=24 * 60)

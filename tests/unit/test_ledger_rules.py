@@ -48,13 +48,29 @@ def test_a_sale_debits_where_the_money_is_and_credits_payables_and_commission() 
         [SaleLineShare(3, 8000, 2000), SaleLineShare(3, 400, 100), SaleLineShare(4, 900, 100)],
         [("cash:SKP-01", 6000), (PROMPTPAY_CLEARING, 5500)],
     )
-    amounts = {p.account: p.amount_satang for p in made.postings}
+    amounts: dict[str, int] = {}
+    for p in made.postings:
+        amounts[p.account] = amounts.get(p.account, 0) + p.amount_satang
     assert amounts == {
         "cash:SKP-01": 6000, PROMPTPAY_CLEARING: 5500,
         "entrepreneur_payable:3": -8400, "entrepreneur_payable:4": -900,
         COMMISSION_INCOME: -2200,
     }  # fmt: skip
+    roles = {(p.account, p.role.value): p.amount_satang for p in made.postings}
+    assert roles[("entrepreneur_payable:3", "sale")] == -10500  # the goods' price
+    assert roles[("entrepreneur_payable:3", "commission")] == 2100
     assert {p.entrepreneur_id for p in made.postings} == {None, 3, 4}
+
+
+def test_a_discount_the_entrepreneur_bears_is_its_own_posting() -> None:
+    # Price 10,000; the entrepreneur bears 1,000 discount; 20% commission on 9,000 = 1,800.
+    made = sale_entry("R", [SaleLineShare(3, 7200, 1800, 10000, 1000)], [("cash:T", 9000)])
+    roles = {(p.account, p.role.value): p.amount_satang for p in made.postings}
+    assert roles == {
+        ("cash:T", "money"): 9000, ("entrepreneur_payable:3", "sale"): -10000,
+        ("entrepreneur_payable:3", "discount"): 1000,
+        ("entrepreneur_payable:3", "commission"): 1800, (COMMISSION_INCOME, "commission"): -1800,
+    }  # fmt: skip
     assert account_kind("entrepreneur_payable:3").value == "liability"
 
 

@@ -1,0 +1,267 @@
+"""Entrepreneurs' balances and statements, and the payouts that settle them, over JSON.
+
+An entrepreneur reaches only their own balance and statement (another's is 404); cashiers
+reach none (403); payouts are for managers and admins.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+from typing import Annotated
+
+from litestar import Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from pydantic import BaseModel, Field
+
+from kernel.access import Actor
+from kernel.clock import Clock, business_date
+from kernel.db import Database
+from kernel.errors import ConflictError
+from kernel.money import format_baht
+from payments import promptpay
+from payments.balance_rules import EntrepreneurBalance
+from payments.balances import Statement
+from payments.qr import payload_svg
+from pos.consignment import entrepreneur_balance, entrepreneur_statement
+from pos.payouts import (
+    PayoutCandidate,
+    PayoutRunView,
+    PayoutView,
+    cancel_payout,
+    create_run,
+    get_payout,
+    get_run,
+    list_runs,
+    mark_paid,
+    payout_candidates,
+)
+from web.auth import managers_only, signed_in
+from web.schemas import WholeNumber
+from web.settings import Settings
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def refund_window(settings: Settings) -> timedelta:
+    return timedelta(days=settings.refund_window_days)
+
+
+@get("/api/v1/entrepreneurs/{entrepreneur_id:int}/balance", sync_to_thread=False,
+     guards=[signed_in])  # fmt: skip
+def balance_show(
+    entrepreneur_id: FromPath[int],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
+) -> EntrepreneurBalance:
+    """Gross sales, discounts borne, commission, refunds, payouts, the balance owed, what is
+    held (sales inside the refund window) and what is available to pay out; all from the
+    ledger."""
+    with db.read() as conn:
+        return entrepreneur_balance(conn, actor, entrepreneur_id, clock.now(),
+                                    refund_window(settings))  # fmt: skip
+
+
+def _period(clock: Clock, start: date | None, end: date | None) -> tuple[date, date]:
+    today = business_date(clock.now())
+    end = end or today
+    return start or end.replace(day=1), end
+
+
+@get("/api/v1/entrepreneurs/{entrepreneur_id:int}/statement", sync_to_thread=False,
+     guards=[signed_in])  # fmt: skip
+def statement_show(
+    entrepreneur_id: FromPath[int],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+    start: Annotated[date | None, QueryParameter(name="from")] = None,
+    end: Annotated[date | None, QueryParameter(name="to")] = None,
+) -> Statement:
+    """Sales, refunds and payouts of ``from``..``to`` (Bangkok days; default: this month so
+    far) with a running balance."""
+    first, last = _period(clock, start, end)
+    with db.read() as conn:
+        return entrepreneur_statement(conn, actor, entrepreneur_id, first, last)
+
+
+@get("/api/v1/entrepreneurs/{entrepreneur_id:int}/statement.csv", sync_to_thread=False,
+     guards=[signed_in])  # fmt: skip
+def statement_csv(
+    entrepreneur_id: FromPath[int],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+    start: Annotated[date | None, QueryParameter(name="from")] = None,
+    end: Annotated[date | None, QueryParameter(name="to")] = None,
+) -> Response[bytes]:
+    """The statement as CSV (UTF-8 with BOM, so that Excel shows Thai), amounts in baht."""
+    first, last = _period(clock, start, end)
+    with db.read() as conn:
+        found = entrepreneur_statement(conn, actor, entrepreneur_id, first, last)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["date", "document", "kind", "gross", "discount", "commission", "amount",
+                     "balance"])  # fmt: skip
+    writer.writerow([first.isoformat(), "", "opening", "", "", "", "",
+                     format_baht(found.opening_balance_satang)])  # fmt: skip
+    for line in found.lines:
+        writer.writerow([
+            business_date(line.at).isoformat(), line.document, line.kind,  # type: ignore[arg-type]
+            format_baht(line.gross_satang), format_baht(line.discount_satang),
+            format_baht(line.commission_satang), format_baht(line.amount_satang),
+            format_baht(line.balance_satang),
+        ])  # fmt: skip
+    name = f"statement-{entrepreneur_id}-{first.isoformat()}-{last.isoformat()}.csv"
+    return Response(
+        ("\ufeff" + out.getvalue()).encode(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+class RunIn(BaseModel):
+    cutoff_date: date
+    minimum_satang: Annotated[WholeNumber, Field(gt=0, le=100_000_000)] | None = None
+    exclude_entrepreneur_ids: Annotated[list[WholeNumber], Field(max_length=10_000)] = []
+
+
+class PaidIn(BaseModel):
+    bank_reference: Annotated[str, Field(min_length=1, max_length=64)]
+
+
+@get("/api/v1/payouts/preview", sync_to_thread=False, guards=[managers_only])
+def payout_preview(
+    cutoff_date: FromQuery[date],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
+    minimum_satang: FromQuery[int | None] = None,
+) -> list[PayoutCandidate]:
+    """Who a run for the cut-off date would pay, and how much (nothing is written)."""
+    with db.read() as conn:
+        return payout_candidates(
+            conn, actor, clock.now(), cutoff=cutoff_date,
+            minimum_satang=minimum_satang or settings.payout_minimum_satang,
+            refund_window=refund_window(settings),
+        )  # fmt: skip
+
+
+@post("/api/v1/payout-runs", sync_to_thread=False, guards=[managers_only], status_code=201)
+def payout_run_create(
+    data: JSONBody[RunIn],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
+) -> PayoutRunView:
+    """A run of pending payouts for every candidate not left out (409 when there is none)."""
+    with db.write() as conn:
+        return create_run(
+            conn, actor, clock.now(), cutoff=data.cutoff_date,
+            minimum_satang=data.minimum_satang or settings.payout_minimum_satang,
+            refund_window=refund_window(settings),
+            exclude=frozenset(data.exclude_entrepreneur_ids),
+        )  # fmt: skip
+
+
+@get("/api/v1/payout-runs", sync_to_thread=False, guards=[managers_only])
+def payout_run_index(
+    db: NamedDependency[Database], actor: NamedDependency[Actor]
+) -> list[PayoutRunView]:
+    with db.read() as conn:
+        return list_runs(conn, actor)
+
+
+@get("/api/v1/payout-runs/{run_id:int}", sync_to_thread=False, guards=[managers_only])
+def payout_run_show(
+    run_id: FromPath[int], db: NamedDependency[Database], actor: NamedDependency[Actor]
+) -> PayoutRunView:
+    with db.read() as conn:
+        return get_run(conn, actor, run_id)
+
+
+@get("/api/v1/payout-runs/{run_id:int}/bank.csv", sync_to_thread=False, guards=[managers_only])
+def payout_run_csv(
+    run_id: FromPath[int], db: NamedDependency[Database], actor: NamedDependency[Actor]
+) -> Response[bytes]:
+    """The run's waiting payouts for a bank's bulk transfer: PromptPay ID, name, amount."""
+    with db.read() as conn:
+        run = get_run(conn, actor, run_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["payout_id", "entrepreneur_code", "name", "promptpay_id", "amount_baht",
+                     "reference"])  # fmt: skip
+    for p in run.payouts:
+        if p.status == "pending":
+            writer.writerow([p.id, p.code, p.name_th, p.promptpay_id or "",
+                             format_baht(p.amount_satang).replace(",", ""),
+                             f"{run.number}-{p.id}"])  # fmt: skip
+    return Response(
+        ("\ufeff" + out.getvalue()).encode(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{run.number}.csv"'},
+    )
+
+
+@get("/api/v1/payouts/{payout_id:int}/qr.svg", sync_to_thread=False, guards=[managers_only])
+def payout_qr(
+    payout_id: FromPath[int], db: NamedDependency[Database], actor: NamedDependency[Actor]
+) -> Response[str]:
+    """A PromptPay QR to the entrepreneur's receiving ID for the exact amount (pending only)."""
+    with db.read() as conn:
+        payout = get_payout(conn, actor, payout_id)
+    if payout.status != "pending":
+        raise ConflictError(f"payout {payout_id} is {payout.status}", field="payout_id")
+    if not payout.promptpay_id:
+        raise ConflictError(f"{payout.code} has no PromptPay receiving ID", field="promptpay_id")
+    payload = promptpay.credit_transfer(payout.promptpay_id, amount_satang=payout.amount_satang)
+    return Response(payload_svg(payload), media_type="image/svg+xml", headers=NO_STORE)
+
+
+@post("/api/v1/payouts/{payout_id:int}/paid", sync_to_thread=False, guards=[managers_only],
+      status_code=200)  # fmt: skip
+def payout_paid(
+    payout_id: FromPath[int],
+    data: JSONBody[PaidIn],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
+) -> PayoutView:
+    """Mark paid with the bank's reference; the ledger entry is posted. Idempotent."""
+    with db.write() as conn:
+        return mark_paid(conn, actor, clock.now(), payout_id, bank_reference=data.bank_reference,
+                         refund_window=refund_window(settings))  # fmt: skip
+
+
+@post("/api/v1/payouts/{payout_id:int}/cancel", sync_to_thread=False, guards=[managers_only],
+      status_code=200)  # fmt: skip
+def payout_cancel(
+    payout_id: FromPath[int],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+) -> PayoutView:
+    with db.write() as conn:
+        return cancel_payout(conn, actor, clock.now(), payout_id)
+
+
+HANDLERS = [
+    balance_show,
+    statement_show,
+    statement_csv,
+    payout_preview,
+    payout_run_create,
+    payout_run_index,
+    payout_run_show,
+    payout_run_csv,
+    payout_qr,
+    payout_paid,
+    payout_cancel,
+]
