@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import catalogue, checkout
+from bench import catalogue, checkout, till_browser
 from bench.report import Report, markdown
 
 
@@ -34,6 +34,7 @@ BENCHMARKS: dict[str, Callable[..., Report]] = {
     "catalogue": catalogue.run,
     "promptpay": promptpay,
     "checkout": checkout.run,
+    "till_browser": till_browser.run,
 }
 
 

@@ -1,0 +1,309 @@
+"""The cashier's day in the browser till: open a shift, scan, take cash and PromptPay, survive
+a lost answer without a second sale, refund a line, close the shift with a Z report.
+
+Each test starts its own browser context (a fresh localStorage, so the till is chosen again);
+they share the live demo server, so each test reads what it needs (barcodes, counts) from the
+API instead of assuming what an earlier test left behind.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import LiveServer, shot, sign_in
+
+pytestmark = pytest.mark.browser
+
+TILL_READY = "body[data-ready]"
+# A receipt or report is printed when its frame says so: keys pressed while the browser's
+# print() runs go to the print dialog, not to the page.
+RECEIPT_PRINTED = "[data-receipt][data-printed]"
+
+
+def printed(page: Any, what: str) -> None:
+    page.wait_for_selector(f"[data-print-frame][data-printed*='{what}']", state="attached")
+
+
+def start_till(page: Any, server: LiveServer, code: str, float_baht: str = "1000") -> int:
+    """Sign in as the cashier, choose the till, open a shift when none is open; the till id."""
+    page.set_viewport_size({"width": 1366, "height": 768})
+    sign_in(page, server, "cashier")
+    page.goto(f"{server.url}/till")
+    page.click(f".till-choice:has-text('{code}')")
+    page.wait_for_selector(TILL_READY)
+    if page.locator("#dlg-open [data-open-submit]").is_visible():
+        page.fill("#dlg-open [name=amount]", float_baht)
+        page.click("#dlg-open [data-open-submit]")
+        page.wait_for_function("!document.querySelector('#dlg-open').open")
+    till_id: int = page.evaluate("Till.state.till.id")
+    return till_id
+
+
+def api_get(page: Any, path: str) -> Any:
+    """GET the API as the page's signed-in user."""
+    origin = re.match(r"https?://[^/]+", page.url)
+    assert origin
+    return page.request.get(origin[0] + path).json()
+
+
+def barcodes(page: Any, till_id: int, count: int) -> list[tuple[str, int]]:
+    """Barcodes and prices of products well stocked at the till (from its catalogue)."""
+    body = api_get(page, f"/api/v1/till/catalogue?till_id={till_id}")
+    col = {name: i for i, name in enumerate(body["columns"])}
+    stocked = [r for r in body["products"] if r[col["on_hand"]] >= 5]
+    return [(r[col["barcode"]], r[col["price_satang"]]) for r in stocked[-count:]]
+
+
+def scan(page: Any, barcode: str) -> None:
+    """What a keyboard-wedge scanner does: type the digits, then Enter."""
+    page.keyboard.type(barcode)
+    page.keyboard.press("Enter")
+
+
+def shift_report(page: Any) -> dict[str, Any]:
+    shift_id = page.evaluate("Till.state.shift.id")
+    report: dict[str, Any] = api_get(page, f"/api/v1/shifts/{shift_id}/report")
+    return report
+
+
+def baht(satang: int) -> str:
+    return f"{satang // 100:,}.{satang % 100:02d}"
+
+
+def test_a_cashier_scans_three_items_pays_cash_and_gets_the_receipt(
+    page: Any, live_server: LiveServer
+) -> None:
+    till_id = start_till(page, live_server, "SKP-01")
+    assert page.locator("#scan").evaluate("el => el === document.activeElement")
+    display = page.context.new_page()
+    display.goto(f"{live_server.url}/till/display?till={till_id}")
+    page.bring_to_front()
+    items = barcodes(page, till_id, 3)
+    for code, _ in items:
+        scan(page, code)
+    scan(page, items[0][0])  # the same item again: one more on its line
+    lines = page.locator("[data-cart] li.line")
+    assert lines.count() == 3
+    assert lines.nth(0).locator("[data-qty]").input_value() == "2"
+    assert lines.nth(0).locator("[data-maker]").inner_text().strip()  # the entrepreneur's name
+    total = 2 * items[0][1] + items[1][1] + items[2][1]
+    assert page.inner_text("[data-total]") == f"฿{baht(total)}"
+    display.wait_for_function(
+        f"document.querySelector('[data-total]').textContent === '฿{baht(total)}'"
+    )
+    assert display.locator("[data-lines] li").count() == 3
+    shot(page, "till-cart")
+    shot(display, "till-display-cart")
+
+    page.keyboard.press("F8")
+    page.wait_for_selector("#dlg-pay[open]")
+    tendered = (total // 100_000 + 1) * 100_000
+    page.fill("#dlg-pay [name=tendered]", str(tendered // 100))
+    assert page.inner_text("#dlg-pay [data-change]") == baht(tendered - total)
+    shot(page, "till-cash-change")
+    page.keyboard.press("Enter")
+    done = page.locator("[data-done]")
+    done.wait_for(state="visible")
+    assert page.inner_text("[data-done-change]") == baht(tendered - total)
+    number = page.inner_text("[data-done-number]")
+    assert re.fullmatch(r"SKP-01-\d{6}", number)
+    receipt = page.frame_locator("[data-receipt]")
+    receipt.locator("text=ใบกำกับภาษีอย่างย่อ").wait_for()
+    assert number in receipt.locator("body").inner_text()
+    assert baht(total) in receipt.locator("body").inner_text()
+    display.wait_for_selector("[data-state=paid]:not([hidden])")
+    shot(page, "till-receipt")
+    shot(display, "till-display-paid")
+    assert page.locator("[data-cart] li.line").count() == 0
+
+    page.wait_for_selector(RECEIPT_PRINTED, state="attached")
+    scan(page, items[1][0])  # the next scan starts the next sale
+    assert done.is_hidden()
+    assert page.locator("[data-cart] li.line").count() == 1
+
+
+def test_promptpay_turns_paid_by_itself_when_the_customer_pays(
+    page: Any, live_server: LiveServer
+) -> None:
+    till_id = start_till(page, live_server, "SKP-01")
+    display = page.context.new_page()
+    display.goto(f"{live_server.url}/till/display?till={till_id}")
+    page.bring_to_front()
+    (code, price), *_ = barcodes(page, till_id, 1)
+    scan(page, code)
+    page.keyboard.press("F9")
+    page.wait_for_selector("#dlg-pay[open]")
+    page.keyboard.press("Enter")
+    qr = page.locator("#dlg-qr")
+    qr.wait_for(state="visible")
+    assert page.inner_text("[data-qr-amount]") == f"฿{baht(price)}"
+    page.wait_for_function("document.querySelector('[data-qr-img]').naturalWidth > 0")
+    assert re.fullmatch(r"\d{1,2}:\d\d", page.inner_text("[data-qr-countdown]"))
+    display.wait_for_selector("[data-state=qr]:not([hidden])")
+    shot(page, "till-promptpay-qr")
+    shot(display, "till-display-qr")
+
+    phone = page.context.new_page()
+    phone.set_viewport_size({"width": 390, "height": 800})
+    phone.goto(live_server.url + page.get_attribute("[data-qr-demo]", "href"))
+    assert baht(price) in phone.inner_text("body")
+    phone.click("button.phone-pay")
+    phone.wait_for_selector("text=โอนเงินสำเร็จ")
+
+    page.bring_to_front()
+    page.locator("[data-done]").wait_for(state="visible", timeout=10_000)
+    assert qr.is_hidden()
+    receipt = page.frame_locator("[data-receipt]")
+    receipt.locator("text=พร้อมเพย์ / PromptPay").wait_for()
+    display.wait_for_selector("[data-state=paid]:not([hidden])")
+    shot(page, "till-promptpay-paid")
+
+
+def test_a_lost_answer_is_sent_again_with_the_same_key_and_makes_one_sale(
+    page: Any, live_server: LiveServer
+) -> None:
+    till_id = start_till(page, live_server, "SKP-02")
+    items = barcodes(page, till_id, 2)
+    before = shift_report(page)["sales_count"]
+    sent: list[tuple[str, int]] = []
+
+    def lose_the_first_answer(route: Any) -> None:
+        sent.append((route.request.headers["idempotency-key"], len(sent)))
+        if len(sent) == 1:
+            route.fetch()  # the server makes the sale...
+            route.abort("connectionreset")  # ...and its answer never arrives
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/sales", lose_the_first_answer)
+    replayed: list[str] = []
+    page.on(
+        "response",
+        lambda r: (
+            replayed.append(r.headers.get("idempotency-replayed", ""))
+            if r.url.endswith("/api/v1/sales")
+            else None
+        ),
+    )
+    for code, _ in items:
+        scan(page, code)
+    page.keyboard.press("F8")
+    page.wait_for_selector("#dlg-pay[open]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#dlg-sending[open]")
+    assert "กำลังยืนยันการขาย" in page.inner_text("#dlg-sending")
+    shot(page, "till-waiting-to-confirm")
+    page.locator("[data-done]").wait_for(state="visible")
+    page.unroute("**/api/v1/sales")
+
+    assert len(sent) == 2
+    assert sent[0][0] == sent[1][0]  # the same Idempotency-Key
+    assert replayed == ["true"]  # the server answered the retry with the first sale
+    assert shift_report(page)["sales_count"] == before + 1
+    assert page.evaluate("localStorage.getItem('otop.till.outbox')") is None
+
+
+def test_an_unconfirmed_sale_is_resumed_after_a_reload(page: Any, live_server: LiveServer) -> None:
+    till_id = start_till(page, live_server, "SKP-02")
+    (code, _), *_ = barcodes(page, till_id, 1)
+    before = shift_report(page)["sales_count"]
+    page.route("**/api/v1/sales", lambda route: route.abort("internetdisconnected"))
+    scan(page, code)
+    page.keyboard.press("F8")
+    page.wait_for_selector("#dlg-pay[open]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#dlg-sending[open]")
+    page.wait_for_function("JSON.parse(localStorage.getItem('otop.till.outbox')).attempts >= 2")
+    page.reload()  # the till is closed and opened again, the network still down
+    page.wait_for_selector("#dlg-sending[open]")  # it picked the sale up again
+    assert page.locator("[data-cart] li.line").count() == 1  # and shows what it is sending
+    page.unroute("**/api/v1/sales")  # the network is back
+    page.locator("[data-done]").wait_for(state="visible")
+    assert shift_report(page)["sales_count"] == before + 1
+    assert page.evaluate("localStorage.getItem('otop.till.outbox')") is None
+
+
+def test_a_refused_sale_is_shown_and_the_cart_kept(page: Any, live_server: LiveServer) -> None:
+    till_id = start_till(page, live_server, "SKP-02")
+    (code, _), *_ = barcodes(page, till_id, 1)
+    scan(page, code)
+    page.keyboard.type("*500")  # far more than is on hand
+    page.keyboard.press("Enter")
+    page.keyboard.press("F8")
+    page.wait_for_selector("#dlg-pay[open]")
+    page.keyboard.press("Enter")
+    message = page.locator("[data-message]")
+    message.wait_for(state="visible")
+    assert "สินค้าไม่พอขาย" in message.inner_text()
+    assert page.locator("[data-cart] li.line").count() == 1
+    shot(page, "till-short-stock")
+    page.keyboard.press("Delete")
+    assert page.locator("[data-cart] li.line").count() == 0
+
+
+def test_a_refund_of_one_line_and_the_shift_closed_with_a_z_report(
+    page: Any, live_server: LiveServer
+) -> None:
+    till_id = start_till(page, live_server, "TPR-01", float_baht="500")
+    items = barcodes(page, till_id, 2)
+    for code, _ in items:
+        scan(page, code)
+    page.keyboard.press("F8")
+    page.wait_for_selector("#dlg-pay[open]")
+    page.keyboard.press("Enter")
+    page.locator("[data-done]").wait_for(state="visible")
+    number = page.inner_text("[data-done-number]")
+    page.wait_for_selector(RECEIPT_PRINTED, state="attached")
+
+    page.keyboard.press("F3")
+    page.click("[data-menu=refund]")
+    page.fill("#dlg-refund [name=receipt]", number)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-refund-form]:not([hidden])")
+    page.fill("[data-refund-lines] input >> nth=0", "1")
+    page.fill("#dlg-refund [name=reason]", "สินค้าชำรุด")
+    assert page.inner_text("[data-refund-total]") == baht(items[0][1])
+    shot(page, "till-refund-lines")
+    page.click("[data-refund-submit]")
+    page.wait_for_selector("#dlg-approval[open]")
+    username, password = live_server.logins["manager"]
+    page.fill("#dlg-approval [name=username]", username)
+    page.fill("#dlg-approval [name=password]", password)
+    page.keyboard.press("Enter")
+    done = page.locator("[data-refund-done]")
+    done.wait_for(state="visible")
+    assert re.search(r"CN-TPR-01-\d{6}", done.inner_text())
+    assert baht(items[0][1]) in done.inner_text()
+    printed(page, "credit-note")
+    assert "CN-TPR-01" in page.frame_locator("[data-print-frame]").locator("body").inner_text()
+    shot(page, "till-refund-done")
+    page.keyboard.press("Escape")
+
+    page.keyboard.press("F3")
+    page.click("[data-menu=pay_in]")
+    page.fill("#dlg-movement [name=amount]", "200")
+    page.fill("#dlg-movement [name=reason]", "เติมเงินทอน")
+    page.keyboard.press("Enter")
+    page.wait_for_function("!document.querySelector('#dlg-movement').open")
+
+    page.keyboard.press("F3")
+    page.click("[data-menu=close]")
+    expected = shift_report(page)["expected_cash_satang"]
+    page.wait_for_function("document.querySelector('[data-close-expected]').textContent !== '…'")
+    assert page.inner_text("[data-close-expected]") == baht(expected)
+    page.fill("#dlg-close [name=counted]", str(expected // 100 - 20))  # 20 baht short
+    assert page.inner_text("[data-close-difference]").startswith("-20.00")
+    shot(page, "till-close-count")
+    page.click("#dlg-close button[type=submit]")
+    page.wait_for_selector("#dlg-report[open]")
+    assert re.search(r"Z-TPR-01-\d{6}", page.inner_text("[data-report-title]"))
+    assert "-20.00" in page.inner_text("[data-report-key]")
+    printed(page, "report.html")
+    assert "Z-TPR-01" in page.frame_locator("[data-print-frame]").locator("body").inner_text()
+    shot(page, "till-z-report")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#dlg-open[open]")  # the next shift starts from here
+    assert page.inner_text("[data-shift-info]") == "ยังไม่เปิดกะ"
