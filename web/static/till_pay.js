@@ -1,4 +1,4 @@
-/* The browser till, part 2 of 3: taking the money, exactly once.
+/* The browser till: taking the money, exactly once.
 
    Every sale (and refund) goes through the outbox: an Idempotency-Key is made when the
    cashier presses pay, and the request (key and exact body) is written to localStorage
@@ -7,9 +7,8 @@
    result, so there is never a second sale. A reload finds the unconfirmed request and sends
    it again. A 4xx is the server's refusal: shown with its message, the cart kept.
 
-   PromptPay: the QR of the pending sale, a countdown, and a long poll of the payment; once
-   confirmed, /complete and the receipt. The customer display hears all of it over a
-   BroadcastChannel. */
+   A PromptPay sale waits for its payment in till_promptpay.js; the customer display hears all
+   of it through till_display.js. */
 (function () {
   "use strict";
 
@@ -20,84 +19,6 @@
   var LAST_SALE = "otop.till.last_sale";
   var AUTO_PRINT = "otop.till.auto_print";
   var MAX_BACKOFF_MS = 10000;
-  var POLL_WAIT_S = 25;
-
-  /* --- the customer display (BroadcastChannel: same browser, no server state) ------------- */
-  var channel = null;
-  var lastScreen = { type: "idle" };
-
-  T.connectDisplay = function (tillId) {
-    if (channel) channel.close();
-    if (!window.BroadcastChannel) return;
-    channel = new BroadcastChannel("otop-till-" + tillId);
-    channel.onmessage = function (event) {
-      // A display that just opened asks what to show.
-      if (event.data && event.data.type === "hello") post(lastScreen);
-    };
-  };
-
-  function post(screen) {
-    lastScreen = screen;
-    if (channel) channel.postMessage(screen);
-  }
-
-  T.broadcastCart = function () {
-    if (lastScreen.type === "qr" || (lastScreen.type === "paid" && !T.lines().length)) return;
-    var money = T.pricing();
-    post({
-      type: T.lines().length ? "cart" : "idle",
-      lines: T.lines().map(function (l) {
-        return {
-          name_th: l.product.name_th, name_en: l.product.name_en, quantity: l.quantity,
-          total_satang: l.product.price * l.quantity - l.discount
-        };
-      }),
-      subtotal_satang: money.subtotal, discount_satang: money.discount, total_satang: money.total
-    });
-  };
-
-  function openDisplay() {
-    window.open("/till/display?till=" + T.state.till.id, "otop-display-" + T.state.till.id, "popup,width=1024,height=700");
-    T.focusScan();
-  }
-
-  /* --- manager approval -------------------------------------------------------------------- */
-  var approval = null;
-
-  /* Resolves with the approval (its approval_token); rejects when the cashier cancels. */
-  T.approve = function (action, what) {
-    var box = T.openDialog("approval");
-    $("[data-approval-what]", box).textContent = what;
-    var form = $("[data-approval-form]", box);
-    form.reset();
-    $("[name=username]", form).focus();
-    return new Promise(function (resolve, reject) { approval = { action: action, resolve: resolve, reject: reject }; });
-  };
-
-  function bindApproval() {
-    var box = T.dialog("approval");
-    var form = $("[data-approval-form]", box);
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var current = approval;
-      if (!current) return;
-      T.apiOk("POST", "/api/v1/approvals", {
-        username: $("[name=username]", form).value.trim(),
-        password: $("[name=password]", form).value,
-        action: current.action
-      }).then(function (token) {
-        approval = null;
-        T.closeDialog("approval");
-        current.resolve(token);
-      }, function (error) {
-        T.showError(box, error);
-        $("[name=password]", form).select();
-      });
-    });
-    box.addEventListener("close", function () {
-      if (approval) { var current = approval; approval = null; current.reject(new Error("cancelled")); }
-    });
-  }
 
   /* --- the payment dialog ------------------------------------------------------------------ */
   var busy = false;
@@ -294,12 +215,12 @@
     if (sale.status === "completed") completed(sale);
     else if (sale.status === "pending_payment") {
       T.store(PENDING, { sale_id: sale.id, till_id: entry.till_id, cart: entry.cart });
-      showQr(sale);
+      T.showQr(sale);
     } else T.message(tr("รายการขายนี้ถูกยกเลิกแล้ว", "This sale was voided"));
   };
 
   function completed(sale) {
-    stopWatching();
+    T.stopWatching();
     T.closeDialog("qr");
     T.store(PENDING, null);
     T.store(LAST_SALE, { sale_id: sale.id, receipt_number: sale.receipt_number, till_id: sale.till_id });
@@ -315,7 +236,7 @@
     done.hidden = false;
     document.body.classList.add("sale-done");
     done.dataset.sale = sale.id;
-    post({ type: "paid", change_satang: cashPaid ? sale.change_satang : null, total_satang: sale.total_satang, receipt_number: sale.receipt_number });
+    T.postDisplay({ type: "paid", change_satang: cashPaid ? sale.change_satang : null, total_satang: sale.total_satang, receipt_number: sale.receipt_number });
     T.focusScan();
   }
   T.completed = completed;
@@ -326,8 +247,7 @@
     if (done.hidden) return;
     done.hidden = true;
     document.body.classList.remove("sale-done");
-    lastScreen = { type: "idle" };
-    T.broadcastCart();
+    T.displayCart();
   };
 
   function autoPrint() { return T.load(AUTO_PRINT) !== false; }
@@ -360,158 +280,6 @@
     load(frame, url, function () { printFrame(frame); });
   };
 
-  /* --- PromptPay ---------------------------------------------------------------------------- */
-  var watching = { saleId: null, paymentId: null, timer: null, countdown: null, skew: 0, abort: null };
-
-  function showQr(sale) {
-    var qr = sale.payments.filter(function (p) { return p.method === "promptpay" && p.status === "pending"; })[0];
-    if (!qr) {
-      if (sale.payments.every(function (p) { return p.status === "confirmed"; })) return complete(sale.id);
-      return voidSale(sale.id, tr("การชำระเงินไม่สำเร็จ: ยกเลิกรายการแล้ว กดชำระเงินอีกครั้ง", "The payment did not go through: the sale was cancelled; take payment again"));
-    }
-    var box = T.openDialog("qr");
-    $("[data-qr-img]", box).src = qr.qr_url;
-    $("[data-qr-amount]", box).textContent = "฿" + baht(qr.amount_satang);
-    $("[data-qr-ref]", box).textContent = qr.reference;
-    $("[data-qr-slip]", box).value = "";
-    setQrStatus("pending");
-    var cash = sale.payments.filter(function (p) { return p.method === "cash"; })[0];
-    $("[data-qr-cash]", box).hidden = !cash;
-    if (cash) $("[data-qr-cash]", box).textContent = tr("รับเงินสดแล้ว ", "Cash taken ") + baht(cash.amount_satang) + (cash.change_satang ? tr(" ทอน ", ", change ") + baht(cash.change_satang) : "");
-    var demo = $("[data-qr-demo]", box);
-    demo.hidden = !T.config.demo;
-    demo.href = "/demo/pay/" + encodeURIComponent(qr.reference);
-    watching.saleId = sale.id;
-    watching.paymentId = qr.payment_id;
-    countdown(qr.expires_at);
-    poll(qr.payment_id, sale.id);
-    post({ type: "qr", qr_url: qr.qr_url, amount_satang: qr.amount_satang, total_satang: sale.total_satang, expires_at: qr.expires_at });
-  }
-
-  function setQrStatus(status) {
-    var words = {
-      pending: tr("รอลูกค้าสแกนจ่าย…", "Waiting for the customer to pay…"),
-      confirmed: tr("ชำระแล้ว", "Paid"),
-      expired: tr("QR หมดอายุ", "QR expired"),
-      cancelled: tr("ยกเลิกแล้ว", "Cancelled"),
-      failed: tr("ไม่สำเร็จ", "Failed")
-    };
-    var box = T.dialog("qr");
-    var el = $("[data-qr-status]", box);
-    el.textContent = words[status] || status;
-    el.dataset.status = status;
-    box.dataset.status = status;
-  }
-
-  function countdown(expiresAt) {
-    clearInterval(watching.countdown);
-    var box = T.dialog("qr");
-    var clock = $("[data-qr-countdown]", box);
-    var ends = expiresAt ? Date.parse(expiresAt) : null;
-    $("[data-qr-countdown-line]", box).hidden = !ends;
-    if (!ends) return;
-    function tick() {
-      var left = Math.max(0, Math.round((ends - Date.now() - watching.skew) / 1000));
-      clock.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
-      if (left === 0) clearInterval(watching.countdown);
-    }
-    tick();
-    watching.countdown = setInterval(tick, 1000);
-  }
-
-  function poll(paymentId, saleId) {
-    if (watching.paymentId !== paymentId) return;
-    watching.abort = window.AbortController ? new AbortController() : null;
-    var url = "/api/v1/payments/" + paymentId + "?wait=" + POLL_WAIT_S + "&status=pending";
-    T.api("GET", url, null, {}, watching.abort && watching.abort.signal).then(function (answer) {
-      if (watching.paymentId !== paymentId) return;
-      var date = answer.headers.get("date");
-      if (date) watching.skew = Date.now() - Date.parse(date);
-      if (!answer.ok) { watching.timer = setTimeout(function () { poll(paymentId, saleId); }, 3000); return; }
-      var status = answer.body.status;
-      if (status === "pending") return poll(paymentId, saleId);
-      setQrStatus(status);
-      if (status === "confirmed") complete(saleId);
-      else voidSale(saleId, tr("QR ไม่ได้รับชำระ (", "The QR was not paid (") + status + tr(") ยกเลิกรายการแล้ว สินค้ายังอยู่ในตะกร้า", "): the sale was cancelled; the cart is kept"));
-    }, function () {
-      watching.timer = setTimeout(function () { poll(paymentId, saleId); }, 2000);
-    });
-  }
-
-  function stopWatching() {
-    if (watching.abort) watching.abort.abort();
-    watching.abort = null;
-    watching.paymentId = null;
-    watching.saleId = null;
-    clearTimeout(watching.timer);
-    clearInterval(watching.countdown);
-  }
-
-  /* Completing is idempotent on the server: retried until it answers. */
-  function complete(saleId, delay) {
-    return T.api("POST", "/api/v1/sales/" + saleId + "/complete").then(function (answer) {
-      if (answer.status >= 500) throw new Error(answer.status);
-      if (!answer.ok) { T.showError(T.dialog("qr"), new T.ApiError(answer)); return; }
-      var sale = answer.body;
-      if (sale.status === "completed") completed(sale);
-      else if (sale.status === "pending_payment") { stopWatching(); showQr(sale); }
-      else voidedShown(tr("รายการขายนี้ถูกยกเลิกแล้ว", "This sale was voided"));
-    }).catch(function () {
-      var next = Math.min((delay || 500) * 2, MAX_BACKOFF_MS);
-      setTimeout(function () { complete(saleId, next); }, next);
-    });
-  }
-
-  function voidSale(saleId, why) {
-    stopWatching();
-    return T.apiOk("POST", "/api/v1/sales/" + saleId + "/void").then(function (sale) {
-      if (sale.status === "completed") return completed(sale);
-      voidedShown(why);
-    }, function (error) {
-      if (error.status === 409) {
-        // Paid after all (or already voided): the server knows which.
-        return T.apiOk("GET", "/api/v1/sales/" + saleId).then(function (sale) {
-          if (sale.status === "completed") completed(sale);
-          else if (sale.status === "voided") voidedShown(why);
-          else T.showError(T.dialog("qr"), error);
-        });
-      }
-      T.showError(T.dialog("qr"), error);
-    });
-  }
-
-  function voidedShown(why) {
-    stopWatching();
-    T.store(PENDING, null);
-    T.closeDialog("qr");
-    lastScreen = { type: "idle" };
-    T.broadcastCart();
-    T.message(why);
-  }
-
-  function bindQr() {
-    var box = T.dialog("qr");
-    box.addEventListener("cancel", function (event) { event.preventDefault(); });
-    $("[data-qr-confirm]", box).addEventListener("click", function () {
-      var paymentId = watching.paymentId, saleId = watching.saleId;
-      if (!paymentId) return;
-      var slip = $("[data-qr-slip]", box).value.trim();
-      T.showError(box, null);
-      T.apiOk("POST", "/api/v1/payments/" + paymentId + "/confirm", slip ? { slip_payload: slip } : {}).then(function (payment) {
-        setQrStatus(payment.status);
-        if (payment.status === "confirmed") complete(saleId);
-      }, function (error) { T.showError(box, error); });
-    });
-    $("[data-qr-cancel]", box).addEventListener("click", function () {
-      if (!watching.saleId) return;
-      if (!window.confirm(tr("ยกเลิกรายการขายนี้? สินค้าจะกลับเข้าสต็อก และยังอยู่ในตะกร้า", "Cancel this sale? The goods go back into stock and stay in the cart."))) return;
-      voidSale(watching.saleId, tr("ยกเลิกรายการขายแล้ว สินค้ายังอยู่ในตะกร้า", "Sale cancelled; the cart is kept"));
-    });
-    $("[data-qr-slip]", box).addEventListener("keydown", function (event) {
-      if (event.key === "Enter") { event.preventDefault(); $("[data-qr-confirm]", box).click(); }
-    });
-  }
-
   /* --- after a reload: what was left unconfirmed --------------------------------------------- */
   T.resume = function () {
     var entry = T.load(OUTBOX);
@@ -525,23 +293,23 @@
       T.restoreCart(pending.cart);
       T.apiOk("GET", "/api/v1/sales/" + pending.sale_id).then(function (sale) {
         if (sale.status === "completed") completed(sale);
-        else if (sale.status === "pending_payment") showQr(sale);
+        else if (sale.status === "pending_payment") T.showQr(sale);
         else { T.store(PENDING, null); T.message(tr("รายการขายที่ค้างอยู่ถูกยกเลิกแล้ว สินค้ายังอยู่ในตะกร้า", "The waiting sale was voided; the cart is kept")); }
       }, function (error) { T.message(error.message); });
     }
   };
 
   T.lastSale = function () { return T.load(LAST_SALE); };
+  T.forgetPending = function () { T.store(PENDING, null); };
+  T.MAX_BACKOFF_MS = MAX_BACKOFF_MS;
 
   T.bindPay = function () {
-    bindApproval();
     bindPayDialog();
     bindSending();
-    bindQr();
+    T.bindQr();
     $all("[data-pay]").forEach(function (button) {
       button.addEventListener("click", function () { T.openPay(button.dataset.pay); });
     });
-    $("[data-open-display]").addEventListener("click", openDisplay);
     $("[data-print-receipt]").addEventListener("click", T.printReceipt);
     $("[data-next-sale]").addEventListener("click", function () { T.hideDone(); T.focusScan(); });
   };

@@ -1,0 +1,162 @@
+/* The browser till: a PromptPay payment. The QR of the pending sale with a countdown, a long
+   poll of the payment; once it is confirmed the sale is completed (retried until the server
+   answers), otherwise voided with the cart kept. The customer display shows the same QR. */
+(function () {
+  "use strict";
+
+  var T = window.Till;
+  var tr = T.tr, $ = T.$, baht = T.baht;
+  var POLL_WAIT_S = 25;
+
+  var watching = { saleId: null, paymentId: null, timer: null, countdown: null, skew: 0, abort: null };
+
+  function showQr(sale) {
+    var qr = sale.payments.filter(function (p) { return p.method === "promptpay" && p.status === "pending"; })[0];
+    if (!qr) {
+      if (sale.payments.every(function (p) { return p.status === "confirmed"; })) return complete(sale.id);
+      return voidSale(sale.id, tr("การชำระเงินไม่สำเร็จ: ยกเลิกรายการแล้ว กดชำระเงินอีกครั้ง", "The payment did not go through: the sale was cancelled; take payment again"));
+    }
+    var box = T.openDialog("qr");
+    $("[data-qr-img]", box).src = qr.qr_url;
+    $("[data-qr-amount]", box).textContent = "฿" + baht(qr.amount_satang);
+    $("[data-qr-ref]", box).textContent = qr.reference;
+    $("[data-qr-slip]", box).value = "";
+    setQrStatus("pending");
+    var cash = sale.payments.filter(function (p) { return p.method === "cash"; })[0];
+    $("[data-qr-cash]", box).hidden = !cash;
+    if (cash) $("[data-qr-cash]", box).textContent = tr("รับเงินสดแล้ว ", "Cash taken ") + baht(cash.amount_satang) + (cash.change_satang ? tr(" ทอน ", ", change ") + baht(cash.change_satang) : "");
+    var demo = $("[data-qr-demo]", box);
+    demo.hidden = !T.config.demo;
+    demo.href = "/demo/pay/" + encodeURIComponent(qr.reference);
+    watching.saleId = sale.id;
+    watching.paymentId = qr.payment_id;
+    countdown(qr.expires_at);
+    poll(qr.payment_id, sale.id);
+    T.postDisplay({ type: "qr", qr_url: qr.qr_url, amount_satang: qr.amount_satang, total_satang: sale.total_satang, expires_at: qr.expires_at });
+  }
+
+  function setQrStatus(status) {
+    var words = {
+      pending: tr("รอลูกค้าสแกนจ่าย…", "Waiting for the customer to pay…"),
+      confirmed: tr("ชำระแล้ว", "Paid"),
+      expired: tr("QR หมดอายุ", "QR expired"),
+      cancelled: tr("ยกเลิกแล้ว", "Cancelled"),
+      failed: tr("ไม่สำเร็จ", "Failed")
+    };
+    var box = T.dialog("qr");
+    var el = $("[data-qr-status]", box);
+    el.textContent = words[status] || status;
+    el.dataset.status = status;
+    box.dataset.status = status;
+  }
+
+  function countdown(expiresAt) {
+    clearInterval(watching.countdown);
+    var box = T.dialog("qr");
+    var clock = $("[data-qr-countdown]", box);
+    var ends = expiresAt ? Date.parse(expiresAt) : null;
+    $("[data-qr-countdown-line]", box).hidden = !ends;
+    if (!ends) return;
+    function tick() {
+      var left = Math.max(0, Math.round((ends - Date.now() - watching.skew) / 1000));
+      clock.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+      if (left === 0) clearInterval(watching.countdown);
+    }
+    tick();
+    watching.countdown = setInterval(tick, 1000);
+  }
+
+  function poll(paymentId, saleId) {
+    if (watching.paymentId !== paymentId) return;
+    watching.abort = window.AbortController ? new AbortController() : null;
+    var url = "/api/v1/payments/" + paymentId + "?wait=" + POLL_WAIT_S + "&status=pending";
+    T.api("GET", url, null, {}, watching.abort && watching.abort.signal).then(function (answer) {
+      if (watching.paymentId !== paymentId) return;
+      var date = answer.headers.get("date");
+      if (date) watching.skew = Date.now() - Date.parse(date);
+      if (!answer.ok) { watching.timer = setTimeout(function () { poll(paymentId, saleId); }, 3000); return; }
+      var status = answer.body.status;
+      if (status === "pending") return poll(paymentId, saleId);
+      setQrStatus(status);
+      if (status === "confirmed") complete(saleId);
+      else voidSale(saleId, tr("QR ไม่ได้รับชำระ (", "The QR was not paid (") + status + tr(") ยกเลิกรายการแล้ว สินค้ายังอยู่ในตะกร้า", "): the sale was cancelled; the cart is kept"));
+    }, function () {
+      watching.timer = setTimeout(function () { poll(paymentId, saleId); }, 2000);
+    });
+  }
+
+  function stopWatching() {
+    if (watching.abort) watching.abort.abort();
+    watching.abort = null;
+    watching.paymentId = null;
+    watching.saleId = null;
+    clearTimeout(watching.timer);
+    clearInterval(watching.countdown);
+  }
+
+  /* Completing is idempotent on the server: retried until it answers. */
+  function complete(saleId, delay) {
+    return T.api("POST", "/api/v1/sales/" + saleId + "/complete").then(function (answer) {
+      if (answer.status >= 500) throw new Error(answer.status);
+      if (!answer.ok) { T.showError(T.dialog("qr"), new T.ApiError(answer)); return; }
+      var sale = answer.body;
+      if (sale.status === "completed") T.completed(sale);
+      else if (sale.status === "pending_payment") { stopWatching(); showQr(sale); }
+      else voidedShown(tr("รายการขายนี้ถูกยกเลิกแล้ว", "This sale was voided"));
+    }).catch(function () {
+      var next = Math.min((delay || 500) * 2, T.MAX_BACKOFF_MS);
+      setTimeout(function () { complete(saleId, next); }, next);
+    });
+  }
+
+  function voidSale(saleId, why) {
+    stopWatching();
+    return T.apiOk("POST", "/api/v1/sales/" + saleId + "/void").then(function (sale) {
+      if (sale.status === "completed") return T.completed(sale);
+      voidedShown(why);
+    }, function (error) {
+      if (error.status === 409) {
+        // Paid after all (or already voided): the server knows which.
+        return T.apiOk("GET", "/api/v1/sales/" + saleId).then(function (sale) {
+          if (sale.status === "completed") T.completed(sale);
+          else if (sale.status === "voided") voidedShown(why);
+          else T.showError(T.dialog("qr"), error);
+        });
+      }
+      T.showError(T.dialog("qr"), error);
+    });
+  }
+
+  function voidedShown(why) {
+    stopWatching();
+    T.forgetPending();
+    T.closeDialog("qr");
+    T.displayCart();
+    T.message(why);
+  }
+
+  function bindQr() {
+    var box = T.dialog("qr");
+    box.addEventListener("cancel", function (event) { event.preventDefault(); });
+    $("[data-qr-confirm]", box).addEventListener("click", function () {
+      var paymentId = watching.paymentId, saleId = watching.saleId;
+      if (!paymentId) return;
+      var slip = $("[data-qr-slip]", box).value.trim();
+      T.showError(box, null);
+      T.apiOk("POST", "/api/v1/payments/" + paymentId + "/confirm", slip ? { slip_payload: slip } : {}).then(function (payment) {
+        setQrStatus(payment.status);
+        if (payment.status === "confirmed") complete(saleId);
+      }, function (error) { T.showError(box, error); });
+    });
+    $("[data-qr-cancel]", box).addEventListener("click", function () {
+      if (!watching.saleId) return;
+      if (!window.confirm(tr("ยกเลิกรายการขายนี้? สินค้าจะกลับเข้าสต็อก และยังอยู่ในตะกร้า", "Cancel this sale? The goods go back into stock and stay in the cart."))) return;
+      voidSale(watching.saleId, tr("ยกเลิกรายการขายแล้ว สินค้ายังอยู่ในตะกร้า", "Sale cancelled; the cart is kept"));
+    });
+    $("[data-qr-slip]", box).addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); $("[data-qr-confirm]", box).click(); }
+    });
+  }
+
+  Object.assign(T, { showQr: showQr, stopWatching: stopWatching, bindQr: bindQr });
+})();
