@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import catalogue, checkout, till_browser
+from bench import catalogue, checkout, reports, till_browser
 from bench.report import Report, markdown
 
 
@@ -35,6 +35,7 @@ BENCHMARKS: dict[str, Callable[..., Report]] = {
     "promptpay": promptpay,
     "checkout": checkout.run,
     "till_browser": till_browser.run,
+    "reports": reports.run,
 }
 
 
