@@ -1,0 +1,36 @@
+// The payout run preview: the total and count follow the ticked boxes; tick or untick all.
+(function () {
+  "use strict";
+  const form = document.querySelector("[data-preview]");
+  if (!form) return;
+  const boxes = Array.from(form.querySelectorAll("input[name=pay]"));
+  const totals = form.querySelectorAll("[data-total]");
+  const counts = form.querySelectorAll("[data-count]");
+
+  function baht(satang) {
+    const whole = Math.floor(satang / 100).toLocaleString("en-US");
+    return whole + "." + String(satang % 100).padStart(2, "0");
+  }
+
+  function update() {
+    let total = 0;
+    let count = 0;
+    for (const box of boxes) {
+      box.closest("tr").classList.toggle("left-out", !box.checked);
+      if (box.checked) {
+        total += parseInt(box.dataset.amount, 10);
+        count += 1;
+      }
+    }
+    for (const cell of totals) cell.textContent = baht(total);
+    for (const cell of counts) cell.textContent = String(count);
+  }
+
+  form.addEventListener("change", update);
+  for (const button of form.querySelectorAll("[data-all]")) {
+    button.addEventListener("click", function () {
+      for (const box of boxes) box.checked = button.dataset.all === "1";
+      update();
+    });
+  }
+})();
