@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import catalogue, checkout, reports, till_browser
+from bench import accounts, catalogue, checkout, reports, till_browser
 from bench.report import Report, markdown
 
 
@@ -36,6 +36,7 @@ BENCHMARKS: dict[str, Callable[..., Report]] = {
     "checkout": checkout.run,
     "till_browser": till_browser.run,
     "reports": reports.run,
+    "accounts": accounts.run,
 }
 
 
