@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     promptpay_biller_id: str | None = None
     merchant_name: str = "OTOP SAN KAMPHAENG"
     merchant_city: str = "CHIANG MAI"
+    # The commission of an entrepreneur registered without a rate (basis points: 2000 = 20%).
+    default_commission_bp: int = Field(default=2000, ge=0, le=10_000)
     # Sales newer than this are held back from payouts (a refund may still come).
     refund_window_days: int = Field(default=7, ge=0, le=90)
     # A payout run lists entrepreneurs owed at least this much.

@@ -192,6 +192,10 @@ async def test_entrepreneurs_are_created_edited_and_filtered_by_district(
     assert len(in_district.json()) == 3
     found = await client.get("/api/v1/entrepreneurs", params={"q": "บ่อสร้าง"})
     assert [e["code"] for e in found.json()] == ["E100"]
+    unrated = _entrepreneur(ids, code="E101")
+    del unrated["commission_bp"]
+    defaulted = await client.post("/api/v1/entrepreneurs", json=unrated)
+    assert defaulted.status_code == 201 and defaulted.json()["commission_bp"] == 2000
 
 
 @pytest.mark.parametrize(

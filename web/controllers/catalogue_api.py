@@ -31,6 +31,7 @@ from kernel.clock import Clock
 from kernel.db import Database
 from web.auth import managers_only, signed_in
 from web.schemas import TrueOrFalse, WholeNumber
+from web.settings import Settings
 
 
 class _Strict(BaseModel):
@@ -67,7 +68,7 @@ class EntrepreneurIn(_Strict):
     name_th: str = Field(max_length=400)
     name_en: str = Field(max_length=400)
     district_id: WholeNumber
-    commission_bp: WholeNumber
+    commission_bp: WholeNumber | None = None  # none: the centre's default (a setting)
     star_rating: WholeNumber
     tambon: str = Field(default="", max_length=200)
     phone: str = Field(default="", max_length=40)
@@ -225,9 +226,14 @@ def entrepreneurs_create(
     db: NamedDependency[Database],
     actor: NamedDependency[Actor],
     clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
 ) -> EntrepreneurView:
+    """Register an entrepreneur; without ``commission_bp`` the centre's default rate applies."""
+    fields = data.model_dump()
+    if fields["commission_bp"] is None:
+        fields["commission_bp"] = settings.default_commission_bp
     with db.write() as conn:
-        draft = EntrepreneurDraft(**data.model_dump())
+        draft = EntrepreneurDraft(**fields)
         return catalogue.create_entrepreneur(conn, actor, clock.now(), draft)
 
 
