@@ -8,7 +8,8 @@ executemany each for the level updates and the movements.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, insert, select, update
@@ -16,7 +17,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from inventory.models import Product, StockLevel, StockMovement
-from inventory.stock import MovementKind, find_shortages, require_available
+from inventory.stock import (
+    InsufficientStockError,
+    MovementKind,
+    find_shortages,
+    require_available,
+)
 from kernel.access import Actor
 from kernel.errors import InvalidInputError
 
@@ -151,3 +157,75 @@ def _create_levels(conn: Connection, location_id: int, product_ids: list[int]) -
         .on_conflict_do_nothing(index_elements=["product_id", "location_id"])
     )
     return _read_levels(conn, location_id, product_ids, for_update=True)
+
+
+@dataclass(frozen=True, slots=True)
+class StockTake:
+    """What one request takes out of a location's stock: product id -> units (above zero)."""
+
+    location_id: int
+    quantities: Mapping[int, int]
+
+
+def check_takes(
+    conn: Connection, takes: Sequence[StockTake]
+) -> list[InsufficientStockError | None]:
+    """Lock the stock rows of every location and product involved (location, then product
+    order: the one order every writer uses) and check the takes in turn, each against what the
+    accepted ones before it left. None accepts a take; a refused one gets the error naming its
+    every short line and leaves the stock to the takes after it. Nothing is written here:
+    :func:`record_takes` writes the accepted takes, in the same transaction. (The till's
+    batches: a statement per location for all their sales.)
+    """
+    wanted: dict[int, set[int]] = {}
+    for take in takes:
+        wanted.setdefault(take.location_id, set()).update(take.quantities)
+    levels: dict[tuple[int, int], int] = {}
+    for location_id in sorted(wanted):
+        read = _read_levels(conn, location_id, sorted(wanted[location_id]), for_update=True)
+        levels.update(((location_id, pid), units) for pid, units in read.items())
+    outcomes: list[InsufficientStockError | None] = []
+    for take in takes:
+        here = {pid: levels.get((take.location_id, pid), 0) for pid in take.quantities}
+        shortages = find_shortages(take.location_id, take.quantities, here)
+        if shortages:
+            labels = product_labels(conn, [s.product_id for s in shortages])
+            shortages = find_shortages(take.location_id, take.quantities, here, labels)
+            outcomes.append(InsufficientStockError(shortages))
+            continue
+        for pid, units in take.quantities.items():
+            levels[(take.location_id, pid)] = here[pid] - units
+        outcomes.append(None)
+    return outcomes
+
+
+def record_takes(
+    conn: Connection,
+    takes: Sequence[tuple[StockTake, Actor, datetime, str | None]],
+    *,
+    kind: MovementKind,
+    reason: str,
+) -> None:
+    """Write takes that :func:`check_takes` accepted in this transaction (each with who took
+    it, when, and its document): one level update per location and product, in lock order,
+    and a movement per product of each take."""
+    totals: dict[tuple[int, int], int] = {}
+    movements = []
+    for take, actor, now, document in takes:
+        for pid, units in sorted(take.quantities.items()):
+            if units <= 0:
+                raise InvalidInputError("a take's units must be above zero", field="quantity")
+            key = (take.location_id, pid)
+            totals[key] = totals.get(key, 0) + units
+            movements.append({
+                "product_id": pid, "location_id": take.location_id, "quantity": -units,
+                "kind": kind.value, "reason": reason, "document": document,
+                "actor_id": actor.user_id, "created_at": now,
+            })  # fmt: skip
+    if not movements:
+        return
+    levels = sorted(totals.items())
+    conn.execute(
+        _UPDATE_LEVEL, [{"p_id": pid, "l_id": loc, "delta": -units} for (loc, pid), units in levels]
+    )
+    conn.execute(_INSERT_MOVEMENTS, movements)

@@ -29,6 +29,26 @@ class AuditEntry(Base):
 _INSERT = insert(AuditEntry)
 
 
+def entry(
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: object | None,
+    at: datetime,
+    **detail: Any,
+) -> dict[str, Any]:
+    """The row :func:`record` appends, for :func:`record_many`."""
+    return {
+        "at": at,
+        "actor_id": actor.user_id,
+        "actor_name": actor.username,
+        "action": action,
+        "entity": entity,
+        "entity_id": None if entity_id is None else str(entity_id),
+        "detail": detail,
+    }
+
+
 def record(
     conn: Connection,
     actor: Actor,
@@ -39,15 +59,10 @@ def record(
     **detail: Any,
 ) -> None:
     """Append one entry in the caller's transaction, so it commits (or not) with the change."""
-    conn.execute(
-        _INSERT,
-        {
-            "at": at,
-            "actor_id": actor.user_id,
-            "actor_name": actor.username,
-            "action": action,
-            "entity": entity,
-            "entity_id": None if entity_id is None else str(entity_id),
-            "detail": detail,
-        },
-    )
+    conn.execute(_INSERT, entry(actor, action, entity, entity_id, at, **detail))
+
+
+def record_many(conn: Connection, entries: list[dict[str, Any]]) -> None:
+    """Append several entries (rows from :func:`entry`) in one statement, in order."""
+    if entries:
+        conn.execute(_INSERT, entries)

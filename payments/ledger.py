@@ -7,6 +7,7 @@ entry (:func:`reverse_entry`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, insert, select
@@ -51,7 +52,12 @@ def account_ids(conn: Connection, codes: list[str]) -> dict[str, int]:
 _IDS = select(LedgerAccount.code, LedgerAccount.id).where(
     LedgerAccount.code.in_(bindparam("codes", expanding=True))
 )
-_INSERT_ENTRY = insert(JournalEntryRow).returning(JournalEntryRow.id)
+_INSERT_ENTRIES_BY_DOCUMENT = insert(JournalEntryRow).returning(
+    JournalEntryRow.document, JournalEntryRow.id
+)
+_INSERT_ENTRIES_IN_ORDER = insert(JournalEntryRow).returning(
+    JournalEntryRow.id, sort_by_parameter_order=True
+)
 _INSERT_POSTINGS = insert(PostingRow)
 # Creating accounts on first use (a concurrent creator's row is kept): SQLite, PostgreSQL.
 _INSERT_ACCOUNTS = (
@@ -67,17 +73,34 @@ def _read_ids(conn: Connection, codes: list[str]) -> dict[str, int]:
 
 def post_entry(conn: Connection, actor: Actor, now: datetime, entry: JournalEntry) -> int:
     """Store a (balanced) entry and its postings; returns the entry's id."""
-    ids = account_ids(conn, [p.account for p in entry.postings])
-    entry_id = conn.execute(
-        _INSERT_ENTRY,
+    return post_entries(conn, [(actor, now, entry)])[0]
+
+
+def post_entries(
+    conn: Connection, entries: Sequence[tuple[Actor, datetime, JournalEntry]]
+) -> list[int]:
+    """Store several (balanced) entries and their postings, a statement per table for all of
+    them (the till's batches); returns the entries' ids in order."""
+    if not entries:
+        return []
+    ids = account_ids(conn, [p.account for _, _, entry in entries for p in entry.postings])
+    rows = [
         {
             "at": now,
             "kind": entry.kind.value,
             "document": entry.document,
             "reverses_entry_id": entry.reverses_entry_id,
             "actor_id": actor.user_id,
-        },
-    ).scalar_one()
+        }
+        for actor, now, entry in entries
+    ]
+    documents = [entry.document for _, _, entry in entries]
+    if len(set(documents)) == len(documents):
+        # One multi-row INSERT; the rows come back matched by their (distinct) documents.
+        by_document = {doc: i for doc, i in conn.execute(_INSERT_ENTRIES_BY_DOCUMENT, rows)}
+        entry_ids = [int(by_document[document]) for document in documents]
+    else:
+        entry_ids = [int(i) for i in conn.execute(_INSERT_ENTRIES_IN_ORDER, rows).scalars()]
     conn.execute(
         _INSERT_POSTINGS,
         [
@@ -88,10 +111,11 @@ def post_entry(conn: Connection, actor: Actor, now: datetime, entry: JournalEntr
                 "entrepreneur_id": p.entrepreneur_id,
                 "role": p.role.value,
             }
+            for entry_id, (_, _, entry) in zip(entry_ids, entries, strict=True)
             for p in entry.postings
         ],
     )
-    return int(entry_id)
+    return entry_ids
 
 
 def load_entry(conn: Connection, entry_id: int) -> JournalEntry:

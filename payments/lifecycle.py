@@ -8,7 +8,10 @@ it passes) and in bulk by :func:`expire_due`, so no background task is needed fo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import insert, update
 from sqlalchemy.engine import Connection
@@ -66,6 +69,7 @@ __all__ = [
     "AccountError",
     "EventView",
     "ExceptionView",
+    "NewPayment",
     "Outcome",
     "OutcomeKind",
     "PaymentView",
@@ -77,6 +81,7 @@ __all__ = [
     "confirm_by_webhook",
     "confirm_manually",
     "create_payment",
+    "create_payments",
     "events_of",
     "expire_due",
     "get_payment",
@@ -106,6 +111,19 @@ def _checked_method(method: object) -> PaymentMethod:
         ) from None
 
 
+@dataclass(frozen=True, slots=True)
+class NewPayment:
+    """What :func:`create_payments` makes: a payment for an amount, by cash or PromptPay."""
+
+    actor: Actor
+    now: datetime
+    amount_satang: int
+    method: str
+    account: ReceivingAccount
+    expiry: timedelta
+    sale_id: int | None = None
+
+
 def create_payment(
     conn: Connection,
     actor: Actor,
@@ -119,49 +137,84 @@ def create_payment(
 ) -> PaymentView:
     """A PromptPay payment (pending, with a dynamic QR for the exact amount) or a cash one
     (confirmed at once: the cashier holds the money)."""
-    actor.require(STAFF, "take payments")
-    amount = _checked_amount(amount_satang)
-    kind = _checked_method(method)
+    new = NewPayment(actor, now, amount_satang, method, account, expiry, sale_id)
+    return create_payments(conn, [new])[0]
+
+
+def create_payments(
+    conn: Connection,
+    payments: Sequence[NewPayment],
+    *,
+    audit_entries: list[dict[str, Any]] | None = None,
+) -> list[PaymentView]:
+    """:func:`create_payment` for several payments at once (a statement per table for all of
+    them: the till's batches); every one is checked before anything is written. Given
+    ``audit_entries``, their audit entries go there, for the caller to write with its own in
+    the same transaction (one statement fewer)."""
+    rows = [_payment_row(new) for new in payments]
+    if not rows:
+        return []
+    # RETURNING the whole row: the view is of the stored row, without reading it again. The
+    # rows come back matched by their (unique, random) references.
+    stored = {row["reference"]: row for row in conn.execute(_INSERT_PAYMENT, rows).mappings()}
+    views = [view_of(stored[row["reference"]]) for row in rows]
+    events: list[dict[str, Any]] = []
+    audits: list[dict[str, Any]] = []
+    for new, view in zip(payments, views, strict=True):
+        _note_created(events, audits, new, view)
+    append_events(conn, events)
+    if audit_entries is None:
+        audit.record_many(conn, audits)
+    else:
+        audit_entries.extend(audits)
+    return views
+
+
+def _payment_row(new: NewPayment) -> dict[str, object]:
+    new.actor.require(STAFF, "take payments")
+    amount = _checked_amount(new.amount_satang)
+    kind = _checked_method(new.method)
+    sale_id = new.sale_id
     if sale_id is not None and (isinstance(sale_id, bool) or not isinstance(sale_id, int)):
         raise InvalidInputError("sale_id must be a whole number", field="sale_id")
     reference = new_reference()
     row: dict[str, object] = {"reference": reference, "sale_id": sale_id, "method": kind.value,
-                              "amount_satang": amount, "created_at": now,
-                              "created_by": actor.user_id, "version": 1}  # fmt: skip
+                              "amount_satang": amount, "created_at": new.now,
+                              "created_by": new.actor.user_id, "version": 1, "payload": None,
+                              "expires_at": None, "confirmed_at": None, "confirmed_by": None,
+                              "confirmation": None}  # fmt: skip
     if kind == PaymentMethod.PROMPTPAY:
         try:
-            payload = payment_payload(account, reference, amount)
+            payload = payment_payload(new.account, reference, amount)
         except promptpay.PromptPayError as error:
             raise InvalidInputError(str(error), field="amount_satang") from None
-        row.update(status=PaymentStatus.PENDING.value, payload=payload, expires_at=now + expiry)
+        row.update(status=PaymentStatus.PENDING.value, payload=payload,
+                   expires_at=new.now + new.expiry)  # fmt: skip
     else:
-        row.update(status=PaymentStatus.CONFIRMED.value, confirmed_at=now,
-                   confirmed_by=actor.user_id, confirmation=Confirmation.CASH.value)  # fmt: skip
-    # RETURNING the whole row: the view is of the stored row, without reading it again.
-    stored = conn.execute(_INSERT_PAYMENT, row).mappings().one()
-    _note_created(conn, actor, now, stored["id"], kind, amount, reference, sale_id)
-    return view_of(stored)
+        row.update(status=PaymentStatus.CONFIRMED.value, confirmed_at=new.now,
+                   confirmed_by=new.actor.user_id,
+                   confirmation=Confirmation.CASH.value)  # fmt: skip
+    return row
 
 
 def _note_created(
-    conn: Connection,
-    actor: Actor,
-    now: datetime,
-    payment_id: int,
-    kind: PaymentMethod,
-    amount: int,
-    reference: str,
-    sale_id: int | None,
+    events: list[dict[str, Any]],
+    audits: list[dict[str, Any]],
+    new: NewPayment,
+    payment: PaymentView,
 ) -> None:
-    detail = {"method": kind.value, "amount_satang": amount, "reference": reference}
+    """The events and the audit entry of a new payment (appended to the lists)."""
+    detail = {"method": payment.method, "amount_satang": payment.amount_satang,
+              "reference": payment.reference}  # fmt: skip
     user = EventSource.USER
-    events = [event_row(now, PaymentEvent.PAYMENT_CREATED, payment_id, source=user, actor=actor,
-                        sale_id=sale_id, **detail)]  # fmt: skip
-    if kind == PaymentMethod.CASH:
-        events.append(event_row(now, PaymentEvent.PAYMENT_CONFIRMED, payment_id, source=user,
-                                actor=actor, confirmation=Confirmation.CASH.value))  # fmt: skip
-    append_events(conn, events)
-    audit.record(conn, actor, "payment_created", "payment", payment_id, now, **detail)
+    events.append(event_row(new.now, PaymentEvent.PAYMENT_CREATED, payment.id, source=user,
+                            actor=new.actor, sale_id=payment.sale_id, **detail))  # fmt: skip
+    if payment.method == PaymentMethod.CASH:
+        events.append(event_row(new.now, PaymentEvent.PAYMENT_CONFIRMED, payment.id,
+                                source=user, actor=new.actor,
+                                confirmation=Confirmation.CASH.value))  # fmt: skip
+    audits.append(audit.entry(new.actor, "payment_created", "payment", payment.id, new.now,
+                              **detail))  # fmt: skip
 
 
 def get_payment(conn: Connection, payment_id: int, now: datetime | None = None) -> PaymentView:

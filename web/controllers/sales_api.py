@@ -10,7 +10,6 @@ an earlier request (same key, same body) answers **200** with the same sale and 
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import partial
 from typing import Annotated, Any, Literal
 
 from litestar import Request, Response, get, post
@@ -32,7 +31,7 @@ from pos.sale_requests import (
     LineRequest,
     PaymentRequest,
 )
-from pos.sales import checkout_or_replay, complete_if_paid
+from pos.sales import CheckoutJob, checkout_many, complete_if_paid
 from pos.tills import MAX_FLOAT_SATANG, ShiftView, TillView, create_till, current_shift, list_tills
 from pos.tills import open_shift as open_shift_service
 from pos.voids import void_sale
@@ -141,14 +140,14 @@ async def sale_create(
         else verify_approval(settings.secret, data.approval_token,
                              action=ApprovalAction.DISCOUNT, cashier_id=actor.user_id, now=now)
     )  # fmt: skip
-    work = partial(
-        checkout_or_replay, actor=actor, now=now,
-        request=checkout_request(data, approved_by_id), idempotency_key=key,
-        account=receiving_account(settings),
+    job = CheckoutJob(
+        actor=actor, now=now, request=checkout_request(data, approved_by_id),
+        idempotency_key=key, account=receiving_account(settings),
         expiry=timedelta(minutes=settings.payment_expiry_minutes),
         discount_approval_percent=settings.discount_approval_percent,
     )  # fmt: skip
-    view, replayed = await db.writer.run(lambda conn: work(conn))
+    # The writer hands every checkout queued meanwhile to checkout_many together.
+    view, replayed = await db.writer.run_batched(checkout_many, job)
     if replayed:
         return Response(view, status_code=200, headers=REPLAYED)
     return Response(view, status_code=201)
