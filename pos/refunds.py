@@ -39,13 +39,12 @@ from pos.models import (
     Sale,
     SaleLine,
     SaleStatus,
-    Shift,
-    ShiftStatus,
     Till,
 )
 from pos.refund_rules import SoldLine, refund_parts
 from pos.sale_queries import load_sale
 from pos.sale_requests import check_idempotency_key
+from pos.tills import SHIFTS_STILL_OPEN, TILLS_AND_OPEN_SHIFTS, check_till_shift
 
 MAX_REASON = 200
 KEY_REUSED = "Idempotency-Key reused with a different body"
@@ -193,27 +192,12 @@ def refund_sale(
 
 
 def _till_and_shift(conn: Connection, actor: Actor, till_id: int) -> tuple[int, str, int, int]:
-    row = conn.execute(
-        select(Till.id, Till.code, Till.location_id, Shift.id, Shift.cashier_id)
-        .outerjoin(Shift, (Shift.till_id == Till.id) & (Shift.status == ShiftStatus.OPEN.value))
-        .where(Till.id == till_id)
-    ).first()
-    if row is None:
-        raise InvalidInputError(f"till {till_id} not found", field="till_id")
-    _, code, location_id, shift_id, cashier_id = row
-    if shift_id is None:
-        raise ConflictError(f"no open shift on till {code}: open a shift first", field="till_id")
-    if actor.role == Role.CASHIER and cashier_id != actor.user_id:
-        raise ConflictError(f"the open shift on till {code} is another cashier's",
-                            field="till_id")  # fmt: skip
-    still_open = conn.execute(
-        select(Shift.id)
-        .where(Shift.id == shift_id, Shift.status == ShiftStatus.OPEN.value)
-        .with_for_update(read=True)  # a close of the shift waits for this refund (PostgreSQL)
-    ).first()
-    if still_open is None:
-        raise ConflictError(f"the shift on till {code} has just closed", field="till_id")
-    return till_id, code, location_id, shift_id
+    """The refunding till's open shift, held (shared) until the refund commits."""
+    row = conn.execute(TILLS_AND_OPEN_SHIFTS, {"till_ids": [till_id]}).first()
+    shift_id = None if row is None else row[4]
+    held = conn.execute(SHIFTS_STILL_OPEN, {"shift_ids": [shift_id or 0]}).scalars()
+    place = check_till_shift(actor, till_id, row, set(held))
+    return place.till_id, place.code, place.location_id, place.shift_id
 
 
 _BY_KEY = select(Refund.id, Refund.request_hash).where(Refund.idempotency_key == bindparam("k"))

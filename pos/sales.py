@@ -36,7 +36,7 @@ from payments.lifecycle import ReceivingAccount
 from payments.models import Payment
 from payments.status import PaymentStatus
 from pos.ledger_shares import line_share
-from pos.models import Sale, SalePayment, SaleStatus, Shift, ShiftStatus, Till
+from pos.models import Sale, SalePayment, SaleStatus
 from pos.pricing import (
     DISCOUNT_APPROVAL_PERCENT,
     LineInput,
@@ -60,14 +60,10 @@ from pos.sale_requests import (
     merge_lines,
 )
 from pos.sale_writes import SalePlan, write_sales
+from pos.tills import SHIFTS_STILL_OPEN, TILLS_AND_OPEN_SHIFTS, TillShift, check_till_shift
 
 # The hot path's statements are built once: building and cache-keying a statement per call
 # cost more than running it on SQLite (profiled).
-_TILLS_AND_SHIFTS = (
-    select(Till.id, Till.code, Till.location_id, Till.active, Shift.id, Shift.cashier_id)
-    .outerjoin(Shift, (Shift.till_id == Till.id) & (Shift.status == ShiftStatus.OPEN.value))
-    .where(Till.id.in_(bindparam("till_ids", expanding=True)))
-)
 _SALES_BY_KEYS = select(Sale.idempotency_key, Sale.id, Sale.request_hash).where(
     Sale.idempotency_key.in_(bindparam("keys", expanding=True))
 )
@@ -83,30 +79,9 @@ _PRODUCTS = (
     .join(Entrepreneur, Entrepreneur.id == Product.entrepreneur_id)
     .where(Product.id.in_(bindparam("ids", expanding=True)))
 )  # fmt: skip
-# PostgreSQL: hold the open shift's row (shared) until the sale commits, so that a close of
-# the shift, which locks the row for update, waits for the sale and counts it; a sale that
-# comes after the close sees the shift closed. (SQLite's single writer serialises the two.)
-_SHIFTS_STILL_OPEN = (
-    select(Shift.id)
-    .where(
-        Shift.id.in_(bindparam("shift_ids", expanding=True)),
-        Shift.status == ShiftStatus.OPEN.value,
-    )
-    .order_by(Shift.id)
-    .with_for_update(read=True)
-)
-
 # Completing a sale after a bank callback acts on nobody's behalf; the audit log says so.
 COMPLETION_ACTOR = Actor(user_id=None, username="payment-confirmation", role=Role.ADMIN)
 KEY_REUSED = "Idempotency-Key reused with a different body"
-
-
-@dataclass(frozen=True, slots=True)
-class _TillShift:
-    till_id: int
-    code: str
-    location_id: int
-    shift_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,7 +223,7 @@ def _lookups(conn: Connection, jobs: Sequence[CheckoutJob]) -> _Stored:
              for key, sale_id, digest in conn.execute(_SALES_BY_KEYS, {"keys": keys})}  # fmt: skip
     found_tills: dict[int, tuple[Any, ...]] = {}
     if tills:
-        for row in conn.execute(_TILLS_AND_SHIFTS, {"till_ids": tills}):
+        for row in conn.execute(TILLS_AND_OPEN_SHIFTS, {"till_ids": tills}):
             found_tills.setdefault(row[0], tuple(row))
     found_products: dict[int, Mapping[Any, Any]] = {}
     if products:
@@ -260,7 +235,7 @@ def _lookups(conn: Connection, jobs: Sequence[CheckoutJob]) -> _Stored:
         # waits and counts it; a shift closed meanwhile is not among these. In id order.
         shifts = sorted({row[4] for row in found_tills.values() if row[4] is not None})
         held = frozenset(
-            conn.execute(_SHIFTS_STILL_OPEN, {"shift_ids": shifts}).scalars() if shifts else ()
+            conn.execute(SHIFTS_STILL_OPEN, {"shift_ids": shifts}).scalars() if shifts else ()
         )
     return _Stored(sales, found_tills, found_products, held)
 
@@ -325,27 +300,10 @@ def _replay(
     return load_sale(conn, sale_id)
 
 
-def _till_and_shift(actor: Actor, till_id: int, stored: _Stored) -> _TillShift:
+def _till_and_shift(actor: Actor, till_id: int, stored: _Stored) -> TillShift:
     if isinstance(till_id, bool) or not isinstance(till_id, int):
         raise InvalidInputError("till_id must be a whole number", field="till_id")
-    row = stored.tills.get(till_id)
-    if row is None:
-        raise InvalidInputError(f"till {till_id} not found", field="till_id")
-    till_id, code, location_id, active, shift_id, cashier_id = row
-    if not active:
-        raise ConflictError(f"till {code} is not active", field="till_id")
-    if shift_id is None:
-        raise ConflictError(f"no open shift on till {code}: open a shift first", field="till_id")
-    if actor.role == Role.CASHIER and cashier_id != actor.user_id:
-        raise ConflictError(
-            f"the open shift on till {code} is another cashier's: open a shift first",
-            field="till_id",
-        )
-    if stored.held_shifts is not None and shift_id not in stored.held_shifts:
-        # Closing took the shift's row first and has committed: the Z report is final.
-        raise ConflictError(f"the shift on till {code} has just closed: open a shift first",
-                            field="till_id")  # fmt: skip
-    return _TillShift(till_id, code, location_id, shift_id)
+    return check_till_shift(actor, till_id, stored.tills.get(till_id), stored.held_shifts)
 
 
 def _products(

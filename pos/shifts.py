@@ -34,7 +34,7 @@ from pos.models import (
     Till,
 )
 from pos.shift_rules import DrawerCash, count_denominations
-from pos.tills import MAX_FLOAT_SATANG, ShiftView, get_shift
+from pos.tills import MAX_FLOAT_SATANG, get_shift
 
 # The users table belongs to the web layer (accounts); the report needs only a name from it.
 _USERS = table("users", column("id"), column("display_name"), column("username"))
@@ -90,9 +90,10 @@ class ShiftReport:
     closing_denominations: dict[str, int] | None
 
 
-def _may_work_on(actor: Actor, shift: ShiftView, action: str) -> None:
+def _may_work_on(actor: Actor, cashier_id: int, action: str) -> None:
+    """Staff only; a cashier only on their own shift."""
     actor.require(STAFF, action)
-    if actor.role == Role.CASHIER and shift.cashier_id != actor.user_id:
+    if actor.role == Role.CASHIER and cashier_id != actor.user_id:
         raise ForbiddenError(f"a cashier may only {action} on their own shift")
 
 
@@ -127,7 +128,7 @@ def record_cash_movement(
 ) -> CashMovementView:
     """Cash put into (pay-in) or taken out of (pay-out) the drawer of an open shift."""
     shift = get_shift(conn, shift_id, lock=True)
-    _may_work_on(actor, shift, "move cash")
+    _may_work_on(actor, shift.cashier_id, "move cash")
     try:
         movement = CashMovementKind(kind)
     except ValueError:
@@ -156,7 +157,7 @@ def record_cash_movement(
 
 def list_cash_movements(conn: Connection, actor: Actor, shift_id: int) -> list[CashMovementView]:
     shift = get_shift(conn, shift_id)
-    _may_work_on(actor, shift, "see the cash")
+    _may_work_on(actor, shift.cashier_id, "see the cash")
     rows = conn.execute(
         select(ShiftCashMovement)
         .where(ShiftCashMovement.shift_id == shift_id)
@@ -168,8 +169,7 @@ def list_cash_movements(conn: Connection, actor: Actor, shift_id: int) -> list[C
 def shift_report(conn: Connection, actor: Actor, shift_id: int) -> ShiftReport:
     """The X report of an open shift, or the stored Z report of a closed one."""
     row = _shift_row(conn, shift_id)
-    shift = get_shift(conn, shift_id)
-    _may_work_on(actor, shift, "see shift reports")
+    _may_work_on(actor, row["cashier_id"], "see shift reports")
     if row["z_report"] is not None:
         return _report_from_json(row["z_report"])
     return _compute(conn, row)
@@ -286,7 +286,7 @@ def close_shift(
 
     Refused while a sale of the shift waits for its payment (finish or void it first)."""
     shift = get_shift(conn, shift_id)
-    _may_work_on(actor, shift, "close shifts")
+    _may_work_on(actor, shift.cashier_id, "close shifts")
     if denominations is not None:
         counted_from_pieces = count_denominations(denominations, "denominations")
         if counted_satang is not None and counted_satang != counted_from_pieces:

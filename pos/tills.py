@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from inventory.models import Location
 from kernel import audit
-from kernel.access import MANAGERS, STAFF, Actor
+from kernel.access import MANAGERS, STAFF, Actor, Role
 from kernel.errors import ConflictError, InvalidInputError, NotFoundError
 from pos.models import Shift, ShiftStatus, Till
 from pos.shift_rules import count_denominations
@@ -178,3 +179,57 @@ def open_shift(
     shift = current_shift(conn, till_id)
     assert shift is not None
     return shift
+
+
+# A till with its open shift (if any), for the checks below; built once (checkout's hot path).
+TILLS_AND_OPEN_SHIFTS = (
+    select(Till.id, Till.code, Till.location_id, Till.active, Shift.id, Shift.cashier_id)
+    .outerjoin(Shift, (Shift.till_id == Till.id) & (Shift.status == ShiftStatus.OPEN.value))
+    .where(Till.id.in_(bindparam("till_ids", expanding=True)))
+)
+# PostgreSQL: hold the open shifts' rows (shared) until the sale or refund commits, so that a
+# close of the shift, which locks its row for update, waits for it and counts it; one that
+# comes after the close sees the shift closed. (SQLite's single writer serialises them.)
+SHIFTS_STILL_OPEN = (
+    select(Shift.id)
+    .where(
+        Shift.id.in_(bindparam("shift_ids", expanding=True)),
+        Shift.status == ShiftStatus.OPEN.value,
+    )
+    .order_by(Shift.id)
+    .with_for_update(read=True)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TillShift:
+    till_id: int
+    code: str
+    location_id: int
+    shift_id: int
+
+
+def check_till_shift(
+    actor: Actor, till_id: int, row: Any | None, held_shifts: Collection[int] | None
+) -> TillShift:
+    """The till and the open shift money moves on (a row of ``TILLS_AND_OPEN_SHIFTS``): the
+    till must exist and be active, have an open shift, and a cashier's must be their own; with
+    ``held_shifts`` (the shifts ``SHIFTS_STILL_OPEN`` locked), the shift must not have just
+    closed."""
+    if row is None:
+        raise InvalidInputError(f"till {till_id} not found", field="till_id")
+    till_id, code, location_id, active, shift_id, cashier_id = row
+    if not active:
+        raise ConflictError(f"till {code} is not active", field="till_id")
+    if shift_id is None:
+        raise ConflictError(f"no open shift on till {code}: open a shift first", field="till_id")
+    if actor.role == Role.CASHIER and cashier_id != actor.user_id:
+        raise ConflictError(
+            f"the open shift on till {code} is another cashier's: open a shift first",
+            field="till_id",
+        )
+    if held_shifts is not None and shift_id not in held_shifts:
+        # Closing took the shift's row first and has committed: the Z report is final.
+        raise ConflictError(f"the shift on till {code} has just closed: open a shift first",
+                            field="till_id")  # fmt: skip
+    return TillShift(till_id, code, location_id, shift_id)

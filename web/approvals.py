@@ -76,3 +76,17 @@ def verify(
     if datetime.fromtimestamp(int(claims.get("x", 0)), UTC) <= now:
         raise ForbiddenError("the approval has expired: ask a manager again", field=FIELD)
     return int(claims["u"])
+
+
+def approver_of(
+    secret: str,
+    token: str | None,
+    *,
+    action: ApprovalAction,
+    cashier_id: int | None,
+    now: datetime,
+) -> int | None:
+    """The approver of a request's optional ``approval_token`` (None without one)."""
+    if token is None:
+        return None
+    return verify(secret, token, action=action, cashier_id=cashier_id, now=now)

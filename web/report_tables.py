@@ -6,8 +6,6 @@ always agree. Cells hold raw values (satang, counts, basis points); formatting h
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -16,6 +14,7 @@ from typing import Any
 from kernel.money import format_baht
 from pos.report_periods import Grain, Period, percent_text, share_bp
 from pos.reports import TOP_LIMIT, CentreReport, Figures, PaymentMix, ReportRow
+from web.downloads import csv_text
 
 
 class Kind(StrEnum):
@@ -242,15 +241,14 @@ def cell(column: Column, value: Any, *, for_csv: bool = False) -> str:
     return str(value)
 
 
-def csv_bytes(tab: Table, lang: str, period: Period) -> bytes:
-    """The table as CSV in UTF-8 with a BOM (so Excel shows Thai); money in baht."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([f"{tab.title(lang)} {period.start.isoformat()} – {period.end.isoformat()}"])
-    writer.writerow([_csv_heading(c, lang) for c in tab.columns])
-    for row in [*tab.rows, *([tab.total] if tab.total else [])]:
-        writer.writerow([cell(c, row.get(c.key), for_csv=True) for c in tab.columns])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+def csv_table(tab: Table, lang: str, period: Period) -> str:
+    """The table as CSV text, money in baht."""
+    return csv_text([
+        [f"{tab.title(lang)} {period.start.isoformat()} – {period.end.isoformat()}"],
+        [_csv_heading(c, lang) for c in tab.columns],
+        *([cell(c, row.get(c.key), for_csv=True) for c in tab.columns]
+          for row in [*tab.rows, *([tab.total] if tab.total else [])]),
+    ])  # fmt: skip
 
 
 def _csv_heading(column: Column, lang: str) -> str:

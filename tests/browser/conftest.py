@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,15 +64,14 @@ def chromium_path() -> str:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
-def live_server(
-    tmp_path_factory: pytest.TempPathFactory, chromium_path: str
-) -> Iterator[LiveServer]:
-    folder = tmp_path_factory.mktemp("live")
+@contextmanager
+def demo_server(folder: Path, *seed_args: str) -> Iterator[LiveServer]:
+    """The real `otop-pos migrate`, `seed --demo --scale 0.05 [seed_args]` and `serve` on a
+    database in ``folder``; stopped on leaving."""
     database_url = f"sqlite:///{folder / 'otop.db'}"
     env = {**os.environ, "OTOP_DATABASE_URL": database_url, "OTOP_DEMO": "true"}
     _otop("migrate", env=env)
-    seeded = _otop("seed", "--demo", "--scale", "0.05", env=env)
+    seeded = _otop("seed", "--demo", "--scale", "0.05", *seed_args, env=env)
     logins: dict[str, tuple[str, str]] = {}
     for line in seeded.stdout.splitlines():
         match = LOGIN_LINE.match(line)
@@ -94,9 +94,19 @@ def live_server(
                 server.kill()
                 raise RuntimeError((folder / "server.log").read_text()) from None
             time.sleep(0.1)
-    yield LiveServer(url=url, logins=logins, database_url=database_url)
-    server.terminate()
-    server.wait(timeout=10)
+    try:
+        yield LiveServer(url=url, logins=logins, database_url=database_url)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    tmp_path_factory: pytest.TempPathFactory, chromium_path: str
+) -> Iterator[LiveServer]:
+    with demo_server(tmp_path_factory.mktemp("live")) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -7,27 +7,13 @@ stays small and fast for the other modules.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import (
-    ARTIFACTS,
-    LOGIN_LINE,
-    LiveServer,
-    _free_port,
-    _otop,
-    shot,
-    sign_in,
-)
+from tests.browser.conftest import ARTIFACTS, LiveServer, demo_server, shot, sign_in
 
 HISTORY_DAYS = "21"
 PHONE = {"width": 390, "height": 844}
@@ -37,36 +23,8 @@ PHONE = {"width": 390, "height": 844}
 def history_server(
     tmp_path_factory: pytest.TempPathFactory, chromium_path: str
 ) -> Iterator[LiveServer]:
-    folder = tmp_path_factory.mktemp("live-history")
-    database_url = f"sqlite:///{folder / 'otop.db'}"
-    env = {**os.environ, "OTOP_DATABASE_URL": database_url, "OTOP_DEMO": "true"}
-    _otop("migrate", env=env)
-    seeded = _otop("seed", "--demo", "--scale", "0.05", "--history", HISTORY_DAYS, env=env)
-    logins: dict[str, tuple[str, str]] = {}
-    for line in seeded.stdout.splitlines():
-        match = LOGIN_LINE.match(line)
-        if match:
-            logins.setdefault(match[3], (match[1], match[2]))
-    port = _free_port()
-    log = (folder / "server.log").open("w")
-    exe = Path(sys.executable).with_name("otop-pos")
-    server = subprocess.Popen(
-        [str(exe), "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/health", timeout=1)
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise RuntimeError((folder / "server.log").read_text()) from None
-            time.sleep(0.1)
-    yield LiveServer(url=url, logins=logins, database_url=database_url)
-    server.terminate()
-    server.wait(timeout=10)
+    with demo_server(tmp_path_factory.mktemp("live-history"), "--history", HISTORY_DAYS) as server:
+        yield server
 
 
 def _api_sale_today(browser: Any, server: LiveServer, entrepreneur_code: str) -> int:

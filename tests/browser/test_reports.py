@@ -6,55 +6,21 @@ into it would move the receipt numbers the till's tests expect).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import LOGIN_LINE, LiveServer, _free_port, shot, sign_in
+from tests.browser.conftest import LiveServer, demo_server, shot, sign_in
 
 
 @pytest.fixture(scope="module")
-def history_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[Any]:
-    folder = tmp_path_factory.mktemp("reports")
-    database_url = f"sqlite:///{folder / 'otop.db'}"
-    env = {**os.environ, "OTOP_DATABASE_URL": database_url, "OTOP_DEMO": "true"}
-    exe = Path(sys.executable).with_name("otop-pos")
-    subprocess.run([str(exe), "migrate"], env=env, check=True, capture_output=True)
-    seeded = subprocess.run(
-        [str(exe), "seed", "--demo", "--scale", "0.05", "--history", "40"],
-        env=env, check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    logins: dict[str, tuple[str, str]] = {}
-    for line in seeded.stdout.splitlines():
-        match = LOGIN_LINE.match(line)
-        if match:
-            logins.setdefault(match[3], (match[1], match[2]))
-    port = _free_port()
-    log = (folder / "server.log").open("w")
-    server = subprocess.Popen(
-        [str(exe), "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/health", timeout=1)
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise RuntimeError((folder / "server.log").read_text()) from None
-            time.sleep(0.1)
-    yield LiveServer(url=url, logins=logins, database_url=database_url)
-    server.terminate()
-    server.wait(timeout=10)
+def history_server(
+    tmp_path_factory: pytest.TempPathFactory, chromium_path: str
+) -> Iterator[LiveServer]:
+    with demo_server(tmp_path_factory.mktemp("reports"), "--history", "40") as server:
+        yield server
 
 
 def test_a_manager_opens_the_month_report_with_charts_in_thai(

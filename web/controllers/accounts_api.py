@@ -6,8 +6,6 @@ reach none (403); payouts are for managers and admins.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, timedelta
 from typing import Annotated
 
@@ -39,6 +37,7 @@ from pos.payouts import (
     payout_candidates,
 )
 from web.auth import managers_only, signed_in
+from web.downloads import csv_download, csv_text
 from web.schemas import WholeNumber
 from web.settings import Settings
 
@@ -103,25 +102,28 @@ def statement_csv(
     first, last = _period(clock, start, end)
     with db.read() as conn:
         found = entrepreneur_statement(conn, actor, entrepreneur_id, first, last)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["date", "document", "kind", "gross", "discount", "commission", "amount",
-                     "balance"])  # fmt: skip
-    writer.writerow([first.isoformat(), "", "opening", "", "", "", "",
-                     format_baht(found.opening_balance_satang)])  # fmt: skip
+    rows: list[list[object]] = [
+        ["date", "document", "kind", "gross", "discount", "commission", "amount", "balance"],
+        [
+            first.isoformat(),
+            "",
+            "opening",
+            "",
+            "",
+            "",
+            "",
+            format_baht(found.opening_balance_satang),
+        ],
+    ]
     for line in found.lines:
-        writer.writerow([
+        rows.append([
             business_date(line.at).isoformat(), line.document, line.kind,  # type: ignore[arg-type]
             format_baht(line.gross_satang), format_baht(line.discount_satang),
             format_baht(line.commission_satang), format_baht(line.amount_satang),
             format_baht(line.balance_satang),
         ])  # fmt: skip
     name = f"statement-{entrepreneur_id}-{first.isoformat()}-{last.isoformat()}.csv"
-    return Response(
-        ("\ufeff" + out.getvalue()).encode(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_download(csv_text(rows), name)
 
 
 class RunIn(BaseModel):
@@ -193,20 +195,16 @@ def payout_run_csv(
     """The run's waiting payouts for a bank's bulk transfer: PromptPay ID, name, amount."""
     with db.read() as conn:
         run = get_run(conn, actor, run_id)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["payout_id", "entrepreneur_code", "name", "promptpay_id", "amount_baht",
-                     "reference"])  # fmt: skip
-    for p in run.payouts:
-        if p.status == "pending":
-            writer.writerow([p.id, p.code, p.name_th, p.promptpay_id or "",
-                             format_baht(p.amount_satang).replace(",", ""),
-                             f"{run.number}-{p.id}"])  # fmt: skip
-    return Response(
-        ("\ufeff" + out.getvalue()).encode(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{run.number}.csv"'},
-    )
+    rows: list[list[object]] = [
+        ["payout_id", "entrepreneur_code", "name", "promptpay_id", "amount_baht", "reference"]
+    ]
+    rows += [
+        [p.id, p.code, p.name_th, p.promptpay_id or "",
+         format_baht(p.amount_satang).replace(",", ""), f"{run.number}-{p.id}"]
+        for p in run.payouts
+        if p.status == "pending"
+    ]  # fmt: skip
+    return csv_download(csv_text(rows), f"{run.number}.csv")
 
 
 @get("/api/v1/payouts/{payout_id:int}/qr.svg", sync_to_thread=False, guards=[managers_only])

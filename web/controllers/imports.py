@@ -30,6 +30,7 @@ from kernel.clock import Clock
 from kernel.db import Database
 from kernel.errors import InvalidInputError
 from web.auth import managers_only, staff_only
+from web.downloads import csv_download
 from web.pages import page
 from web.settings import Settings
 
@@ -128,11 +129,7 @@ def export_csv(kind: FromPath[str], db: NamedDependency[Database]) -> Response[b
         raise NotFoundException(f"no CSV export of {kind!r}")
     with db.read() as conn:
         text = export(conn)
-    return Response(
-        ("\ufeff" + text).encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="otop-{name}.csv"'},
-    )
+    return csv_download(text, f"otop-{name}.csv")
 
 
 # --- pages -----------------------------------------------------------------------------

@@ -24,8 +24,7 @@ from pos.pricing import MAX_LINES, MAX_QUANTITY
 from pos.receipts import receipt_datetime
 from pos.refunds import RefundRequest, RefundView, get_refund, refund_sale, refunds_of_sale
 from pos.thai_words import baht_words
-from web.approvals import ApprovalAction
-from web.approvals import verify as verify_approval
+from web.approvals import ApprovalAction, approver_of
 from web.auth import staff_only
 from web.controllers.sales_api import REPLAYED, idempotency_key
 from web.schemas import WholeNumber
@@ -60,12 +59,13 @@ async def refund_create(
     more than is left to refund 422 naming the line; a cashier without approval 403."""
     key = idempotency_key(request)
     now = clock.now()
-    approved_by_id = (
-        None
-        if data.approval_token is None
-        else verify_approval(settings.secret, data.approval_token,
-                             action=ApprovalAction.REFUND, cashier_id=actor.user_id, now=now)
-    )  # fmt: skip
+    approved_by_id = approver_of(
+        settings.secret,
+        data.approval_token,
+        action=ApprovalAction.REFUND,
+        cashier_id=actor.user_id,
+        now=now,
+    )
     wanted = RefundRequest(
         sale_id=data.sale_id, till_id=data.till_id,
         lines=tuple((line.line_no, line.quantity) for line in data.lines),

@@ -30,14 +30,15 @@ from pos.report_periods import (
 from pos.reports import TOP_LIMIT, CentreReport
 from web.auth import managers_only
 from web.charts import Series, bar_chart, column_chart, line_chart, share_bar
+from web.downloads import csv_download
 from web.i18n import language_of
 from web.pages import page
 from web.report_tables import (
     Group,
     Table,
     cell,
-    csv_bytes,
     csv_name,
+    csv_table,
     json_row,
     method_name,
     table,
@@ -224,11 +225,7 @@ def report_csv(
     lang = _lang(request, settings)
     with db.read() as conn:
         tab = table(CentreReport(conn, period), group, lang)
-    return Response(
-        csv_bytes(tab, lang, period),
-        media_type="text/csv",
-        headers={"content-disposition": f'attachment; filename="{csv_name(group, period)}"'},
-    )
+    return csv_download(csv_table(tab, lang, period), csv_name(group, period))
 
 
 @get("/api/v1/reports/sales", sync_to_thread=True, guards=[managers_only])

@@ -35,8 +35,7 @@ from pos.sales import CheckoutJob, checkout_many, complete_if_paid
 from pos.tills import MAX_FLOAT_SATANG, ShiftView, TillView, create_till, current_shift, list_tills
 from pos.tills import open_shift as open_shift_service
 from pos.voids import void_sale
-from web.approvals import ApprovalAction
-from web.approvals import verify as verify_approval
+from web.approvals import ApprovalAction, approver_of
 from web.auth import managers_only, staff_only
 from web.controllers.payments_api import receiving_account
 from web.schemas import WholeNumber
@@ -134,12 +133,13 @@ async def sale_create(
     with ``Idempotency-Replayed: true``; short stock 409 listing every short line."""
     key = idempotency_key(request)
     now = clock.now()
-    approved_by_id = (
-        None
-        if data.approval_token is None
-        else verify_approval(settings.secret, data.approval_token,
-                             action=ApprovalAction.DISCOUNT, cashier_id=actor.user_id, now=now)
-    )  # fmt: skip
+    approved_by_id = approver_of(
+        settings.secret,
+        data.approval_token,
+        action=ApprovalAction.DISCOUNT,
+        cashier_id=actor.user_id,
+        now=now,
+    )
     job = CheckoutJob(
         actor=actor, now=now, request=checkout_request(data, approved_by_id),
         idempotency_key=key, account=receiving_account(settings),
