@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export OTOP_DEMO ?= true
 
-.PHONY: install run test check lint unit db api browser bench clean
+.PHONY: install run test check lint unit db api browser bench test-faults clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ browser: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# The long crash test (8 tills, 8 SIGKILLs on SQLite, PostgreSQL, PostgreSQL with 2 workers)
+# and the memory soak (OTOP_SOAK_SECONDS, default 180); `make test` runs a short crash test.
+test-faults: install
+	$(BIN)/python -m tests.faults.crash
+	$(BIN)/python -m tests.faults.soak
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -18,27 +18,13 @@ from sqlalchemy import create_engine, text
 from kernel.access import SYSTEM
 from kernel.clock import FixedClock
 from kernel.db import Database
+from tests.servers import IN_CI, PG_ADMIN_URL, postgres_reason
 from web.migrate import upgrade
 from web.models import metadata
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
-PG_ADMIN_URL = os.environ.get(
-    "OTOP_TEST_POSTGRES_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"
-)
 BACKENDS = ["sqlite", "postgresql"]
 
 os.environ.setdefault("OTOP_DEMO", "true")
-
-
-def _postgres_reason() -> str | None:
-    try:
-        engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(text("select 1"))
-        engine.dispose()
-        return None
-    except Exception as error:
-        return f"PostgreSQL not reachable at {PG_ADMIN_URL}: {type(error).__name__}"
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +38,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A database of its own for this test session, migrated to head, dropped at the end."""
-    reason = _postgres_reason()
+    reason = postgres_reason()
     if reason:
         if IN_CI:
             pytest.fail(f"CI=true but {reason}")

@@ -41,6 +41,10 @@ def serve(host: str, port: int, workers: int) -> None:
         workers=workers,
         access_log=False,
         log_level="info",
+        # A spawned worker imports this CLI (every command) before it can answer the
+        # supervisor's ping; on a busy 2-core machine that took over uvicorn's 5 s, and the
+        # supervisor killed and respawned a worker at every start (tests/faults showed it).
+        timeout_worker_healthcheck=30,
     )
 
 

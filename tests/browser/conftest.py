@@ -8,11 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +16,8 @@ from typing import Any
 
 import pytest
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
+from tests.servers import IN_CI, Server, otop
+
 CHROMIUM = os.environ.get("OTOP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -43,17 +39,6 @@ class LiveServer:
     database_url: str
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _otop(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    exe = Path(sys.executable).with_name("otop-pos")
-    return subprocess.run([str(exe), *args], env=env, capture_output=True, text=True, check=True)
-
-
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     if not Path(CHROMIUM).exists():
@@ -69,36 +54,15 @@ def demo_server(folder: Path, *seed_args: str) -> Iterator[LiveServer]:
     """The real `otop-pos migrate`, `seed --demo --scale 0.05 [seed_args]` and `serve` on a
     database in ``folder``; stopped on leaving."""
     database_url = f"sqlite:///{folder / 'otop.db'}"
-    env = {**os.environ, "OTOP_DATABASE_URL": database_url, "OTOP_DEMO": "true"}
-    _otop("migrate", env=env)
-    seeded = _otop("seed", "--demo", "--scale", "0.05", *seed_args, env=env)
+    otop("migrate", database_url=database_url)
+    seeded = otop("seed", "--demo", "--scale", "0.05", *seed_args, database_url=database_url)
     logins: dict[str, tuple[str, str]] = {}
     for line in seeded.stdout.splitlines():
         match = LOGIN_LINE.match(line)
         if match:
             logins.setdefault(match[3], (match[1], match[2]))
-    port = _free_port()
-    exe = Path(sys.executable).with_name("otop-pos")
-    log = (folder / "server.log").open("w")
-    server = subprocess.Popen(
-        [str(exe), "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/health", timeout=1)
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise RuntimeError((folder / "server.log").read_text()) from None
-            time.sleep(0.1)
-    try:
-        yield LiveServer(url=url, logins=logins, database_url=database_url)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with Server(database_url, folder / "server.log") as server:
+        yield LiveServer(url=server.url, logins=logins, database_url=database_url)
 
 
 @pytest.fixture(scope="session")
