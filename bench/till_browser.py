@@ -114,14 +114,14 @@ def measure(base: str, till_id: int, codes: list[str], quick: bool) -> dict[str,
             page.evaluate("Till.lastScanMs = null")
             page.keyboard.type(rng.choice(codes))
             page.keyboard.press("Enter")
-            page.wait_for_function("Till.lastScanMs !== null")
+            page.wait_for_function("() => Till.lastScanMs !== null")
             scan_ms.append(float(page.evaluate("Till.lastScanMs")))
         search_ms = []
         for query in QUERIES:
             page.evaluate("Till.lastSearchMs = null")
             page.fill("#scan", "")
             page.keyboard.type(query)
-            page.wait_for_function("Till.lastSearchMs !== null")
+            page.wait_for_function("() => Till.lastSearchMs !== null")
             page.wait_for_timeout(100)  # the last keystroke's search
             search_ms.append(float(page.evaluate("Till.lastSearchMs")))
             page.keyboard.press("Escape")

@@ -21,6 +21,7 @@ from web.auth import SESSION_COOKIE, SessionMiddleware, provide_actor
 from web.controllers import ROUTE_HANDLERS
 from web.controllers.payments_api import receiving_account
 from web.errors import EXCEPTION_HANDLERS
+from web.headers import security_headers
 from web.i18n import template_helpers
 from web.settings import Settings, get_settings
 
@@ -82,6 +83,7 @@ def create_app(
         ],
         dependencies=_dependencies(settings, db, clock),
         middleware=[SessionMiddleware()],
+        before_send=[security_headers],
         csrf_config=CSRFConfig(
             secret=settings.secret,
             cookie_name="csrftoken",

@@ -135,7 +135,8 @@ async def test_the_monthly_statement_lists_the_lines_and_prints(
     text = this_month.text
     assert "พฤศจิกายน 2569" in text  # the Buddhist-era year
     assert "SKP-01-000001" in text and re.search(r"data-closing>260\.40<", text)
-    assert "window.print()" in text and "@media print" not in text  # print CSS is in the sheet
+    assert "data-print" in text and "/static/page.js" in text  # page.js prints (no inline JS)
+    assert "@media print" not in text  # print CSS is in the sheet
     assert "/portal/statement?month=2026-10" in text  # the previous month
     assert "month=2026-12" not in text  # no link to a month that has not begun
     october = await client.get("/portal/statement", params={"month": "2026-10"})

@@ -37,7 +37,8 @@ def test_the_till_learns_of_the_payment_without_reloading(
     phone.wait_for_selector("text=โอนเงินสำเร็จ")
 
     page.wait_for_function(
-        "document.querySelector('[data-payment]').dataset.status === 'confirmed'", timeout=3000
+        "() => document.querySelector('[data-payment]').dataset.status === 'confirmed'",
+        timeout=3000,
     )
     assert "ชำระแล้ว" in panel.inner_text()
     assert not page.locator("[data-qr]").is_visible()

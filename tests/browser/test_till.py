@@ -37,7 +37,7 @@ def start_till(page: Any, server: LiveServer, code: str, float_baht: str = "1000
     if page.locator("#dlg-open [data-open-submit]").is_visible():
         page.fill("#dlg-open [name=amount]", float_baht)
         page.click("#dlg-open [data-open-submit]")
-        page.wait_for_function("!document.querySelector('#dlg-open').open")
+        page.wait_for_function("() => !document.querySelector('#dlg-open').open")
     till_id: int = page.evaluate("Till.state.till.id")
     return till_id
 
@@ -92,7 +92,7 @@ def test_a_cashier_scans_three_items_pays_cash_and_gets_the_receipt(
     total = 2 * items[0][1] + items[1][1] + items[2][1]
     assert page.inner_text("[data-total]") == f"฿{baht(total)}"
     display.wait_for_function(
-        f"document.querySelector('[data-total]').textContent === '฿{baht(total)}'"
+        f"() => document.querySelector('[data-total]').textContent === '฿{baht(total)}'"
     )
     assert display.locator("[data-lines] li").count() == 3
     shot(page, "till-cart")
@@ -140,7 +140,7 @@ def test_promptpay_turns_paid_by_itself_when_the_customer_pays(
     qr = page.locator("#dlg-qr")
     qr.wait_for(state="visible")
     assert page.inner_text("[data-qr-amount]") == f"฿{baht(price)}"
-    page.wait_for_function("document.querySelector('[data-qr-img]').naturalWidth > 0")
+    page.wait_for_function("() => document.querySelector('[data-qr-img]').naturalWidth > 0")
     assert re.fullmatch(r"\d{1,2}:\d\d", page.inner_text("[data-qr-countdown]"))
     display.wait_for_selector("[data-state=qr]:not([hidden])")
     shot(page, "till-promptpay-qr")
@@ -216,7 +216,9 @@ def test_an_unconfirmed_sale_is_resumed_after_a_reload(page: Any, live_server: L
     page.wait_for_selector("#dlg-pay[open]")
     page.keyboard.press("Enter")
     page.wait_for_selector("#dlg-sending[open]")
-    page.wait_for_function("JSON.parse(localStorage.getItem('otop.till.outbox')).attempts >= 2")
+    page.wait_for_function(
+        "() => JSON.parse(localStorage.getItem('otop.till.outbox')).attempts >= 2"
+    )
     page.reload()  # the till is closed and opened again, the network still down
     page.wait_for_selector("#dlg-sending[open]")  # it picked the sale up again
     assert page.locator("[data-cart] li.line").count() == 1  # and shows what it is sending
@@ -287,12 +289,14 @@ def test_a_refund_of_one_line_and_the_shift_closed_with_a_z_report(
     page.fill("#dlg-movement [name=amount]", "200")
     page.fill("#dlg-movement [name=reason]", "เติมเงินทอน")
     page.keyboard.press("Enter")
-    page.wait_for_function("!document.querySelector('#dlg-movement').open")
+    page.wait_for_function("() => !document.querySelector('#dlg-movement').open")
 
     page.keyboard.press("F3")
     page.click("[data-menu=close]")
     expected = shift_report(page)["expected_cash_satang"]
-    page.wait_for_function("document.querySelector('[data-close-expected]').textContent !== '…'")
+    page.wait_for_function(
+        "() => document.querySelector('[data-close-expected]').textContent !== '…'"
+    )
     assert page.inner_text("[data-close-expected]") == baht(expected)
     page.fill("#dlg-close [name=counted]", str(expected // 100 - 20))  # 20 baht short
     assert page.inner_text("[data-close-difference]").startswith("-20.00")

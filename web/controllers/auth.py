@@ -53,6 +53,7 @@ def sign_in(
     password: str,
 ) -> tuple[MeOut, str]:
     now = clock.now()
+    previous, previous_token = current_user(request), request.cookies.get(SESSION_COOKIE)
     with db.write() as conn:
         user = authenticate(
             conn,
@@ -64,6 +65,9 @@ def sign_in(
             window=timedelta(minutes=settings.login_window_minutes),
         )
         token = open_session(conn, user, now=now, hours=settings.session_hours) if user else ""
+        if user and previous and previous_token:
+            # The session changes at login: the one this browser had is over, whoever's it was.
+            close_session(conn, previous_token, previous.actor(), now)
     if user is None:
         raise BadCredentialsError("wrong username or password", field="password")
     me = MeOut.of(user)
