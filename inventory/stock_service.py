@@ -24,6 +24,7 @@ from inventory.stock import (
     require_available,
 )
 from kernel.access import Actor
+from kernel.bulk import insert_rows, write
 from kernel.errors import InvalidInputError
 
 MAX_REASON = 200
@@ -49,6 +50,13 @@ _UPDATE_LEVEL = (
     .values(on_hand=StockLevel.on_hand + bindparam("delta"), version=StockLevel.version + 1)
 )
 _INSERT_MOVEMENTS = insert(StockMovement)
+# PostgreSQL: a batch's level updates in one statement, one array per column (see kernel.bulk);
+# the rows are locked already, in order, by check_takes.
+_TAKE_LEVELS = (
+    "UPDATE stock_levels AS s SET on_hand = s.on_hand - t.units, version = s.version + 1"
+    " FROM unnest(%s::integer[], %s::integer[], %s::integer[]) AS t(location_id, product_id, units)"
+    " WHERE s.location_id = t.location_id AND s.product_id = t.product_id"
+)
 
 
 def on_hand(
@@ -225,7 +233,11 @@ def record_takes(
     if not movements:
         return
     levels = sorted(totals.items())
-    conn.execute(
-        _UPDATE_LEVEL, [{"p_id": pid, "l_id": loc, "delta": -units} for (loc, pid), units in levels]
-    )
-    conn.execute(_INSERT_MOVEMENTS, movements)
+    if conn.dialect.name == "postgresql":
+        locations = [loc for (loc, _), _ in levels]
+        products = [pid for (_, pid), _ in levels]
+        write(conn, _TAKE_LEVELS, (locations, products, [units for _, units in levels]))
+    else:
+        conn.execute(_UPDATE_LEVEL, [{"p_id": pid, "l_id": loc, "delta": -units}
+                                     for (loc, pid), units in levels])  # fmt: skip
+    insert_rows(conn, StockMovement, movements)

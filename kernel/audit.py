@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel.access import Actor
+from kernel.bulk import insert_rows
 from kernel.db import Base
 
 
@@ -64,5 +65,4 @@ def record(
 
 def record_many(conn: Connection, entries: list[dict[str, Any]]) -> None:
     """Append several entries (rows from :func:`entry`) in one statement, in order."""
-    if entries:
-        conn.execute(_INSERT, entries)
+    insert_rows(conn, AuditEntry, entries)

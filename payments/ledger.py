@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from kernel.access import Actor
+from kernel.bulk import insert_rows
 from kernel.errors import ConflictError, NotFoundError
 from payments.ledger_models import JournalEntryRow, LedgerAccount, PostingRow
 from payments.ledger_rules import (
@@ -52,13 +53,9 @@ def account_ids(conn: Connection, codes: list[str]) -> dict[str, int]:
 _IDS = select(LedgerAccount.code, LedgerAccount.id).where(
     LedgerAccount.code.in_(bindparam("codes", expanding=True))
 )
-_INSERT_ENTRIES_BY_DOCUMENT = insert(JournalEntryRow).returning(
-    JournalEntryRow.document, JournalEntryRow.id
-)
 _INSERT_ENTRIES_IN_ORDER = insert(JournalEntryRow).returning(
     JournalEntryRow.id, sort_by_parameter_order=True
 )
-_INSERT_POSTINGS = insert(PostingRow)
 # Creating accounts on first use (a concurrent creator's row is kept): SQLite, PostgreSQL.
 _INSERT_ACCOUNTS = (
     sqlite.insert(LedgerAccount).on_conflict_do_nothing(index_elements=["code"]),
@@ -96,13 +93,14 @@ def post_entries(
     ]
     documents = [entry.document for _, _, entry in entries]
     if len(set(documents)) == len(documents):
-        # One multi-row INSERT; the rows come back matched by their (distinct) documents.
-        by_document = {doc: i for doc, i in conn.execute(_INSERT_ENTRIES_BY_DOCUMENT, rows)}
+        # One statement; the rows come back matched by their (distinct) documents.
+        by_document = dict(insert_rows(conn, JournalEntryRow, rows, ("document", "id")))
         entry_ids = [int(by_document[document]) for document in documents]
     else:
         entry_ids = [int(i) for i in conn.execute(_INSERT_ENTRIES_IN_ORDER, rows).scalars()]
-    conn.execute(
-        _INSERT_POSTINGS,
+    insert_rows(
+        conn,
+        PostingRow,
         [
             {
                 "entry_id": entry_id,

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlalchemy.engine import Connection
 
 from kernel import audit
 from kernel.access import STAFF, Actor
+from kernel.bulk import insert_rows
 from kernel.errors import InvalidInputError
 from payments import promptpay
 from payments.confirmations import (
@@ -62,7 +63,7 @@ from payments.webhook import WebhookEvent
 
 # Below PostgreSQL's INTEGER limit with room to spare: ten million baht in one payment.
 MAX_AMOUNT_SATANG = 1_000_000_000
-_INSERT_PAYMENT = insert(Payment).returning(*Payment.__table__.c)
+_COLUMNS = tuple(column.name for column in Payment.__table__.c)
 
 __all__ = [
     "MAX_AMOUNT_SATANG",
@@ -156,7 +157,9 @@ def create_payments(
         return []
     # RETURNING the whole row: the view is of the stored row, without reading it again. The
     # rows come back matched by their (unique, random) references.
-    stored = {row["reference"]: row for row in conn.execute(_INSERT_PAYMENT, rows).mappings()}
+    returned = (dict(zip(_COLUMNS, row, strict=True))
+                for row in insert_rows(conn, Payment, rows, _COLUMNS))  # fmt: skip
+    stored = {row["reference"]: row for row in returned}
     views = [view_of(stored[row["reference"]]) for row in rows]
     events: list[dict[str, Any]] = []
     audits: list[dict[str, Any]] = []

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, RowMapping
 
 from kernel import audit
 from kernel.access import Actor, Role
+from kernel.bulk import insert_rows
 from kernel.errors import NotFoundError
 from payments.models import Payment, PaymentEventRow
 from payments.status import EventSource, PaymentEvent, PaymentStatus
@@ -18,9 +20,6 @@ from payments.status import EventSource, PaymentEvent, PaymentStatus
 # Callbacks act on nobody's behalf; the audit log still names what made the change.
 WEBHOOK_ACTOR = Actor(user_id=None, username="webhook", role=Role.ADMIN)
 EXPIRY_ACTOR = Actor(user_id=None, username="system", role=Role.ADMIN)
-
-# Built once (parameters passed separately): a statement built per call is re-keyed per call.
-_INSERT_EVENT = insert(PaymentEventRow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,14 +54,14 @@ class EventView:
     detail: dict[str, Any]
 
 
-def is_due(row: RowMapping | PaymentView, now: datetime) -> bool:
+def is_due(row: Mapping[Any, Any] | PaymentView, now: datetime) -> bool:
     """A pending payment whose expiry has passed (stored or not yet stored as expired)."""
-    expires_at = row["expires_at"] if isinstance(row, RowMapping) else row.expires_at
-    status = row["status"] if isinstance(row, RowMapping) else row.status
+    expires_at = row.expires_at if isinstance(row, PaymentView) else row["expires_at"]
+    status = row.status if isinstance(row, PaymentView) else row["status"]
     return status == PaymentStatus.PENDING and expires_at is not None and expires_at <= now
 
 
-def view_of(row: RowMapping, now: datetime | None = None) -> PaymentView:
+def view_of(row: Mapping[Any, Any], now: datetime | None = None) -> PaymentView:
     status = row["status"]
     if now is not None and is_due(row, now):
         status = PaymentStatus.EXPIRED.value
@@ -138,7 +137,7 @@ def event_row(
 
 def append_events(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Several events (rows from :func:`event_row`) in one statement, in order."""
-    conn.execute(_INSERT_EVENT, rows)
+    insert_rows(conn, PaymentEventRow, rows)
 
 
 def expire_if_due(conn: Connection, now: datetime, payment_id: int) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from kernel.errors import InvalidInputError
 from pos.pricing import MAX_LINES
@@ -42,12 +42,21 @@ class CheckoutRequest:
 
     def digest(self) -> str:
         """sha256 of the canonical request: the same sale asked twice hashes the same."""
+        # The fields by name (what dataclasses.asdict gives, at a fraction of its cost).
         body = {
             "till_id": self.till_id,
-            "lines": [asdict(line) for line in self.lines],
-            "payments": [asdict(payment) for payment in self.payments],
+            "lines": [
+                {"product_id": ln.product_id, "quantity": ln.quantity,
+                 "discount_satang": ln.discount_satang}
+                for ln in self.lines
+            ],
+            "payments": [
+                {"method": p.method, "amount_satang": p.amount_satang,
+                 "tendered_satang": p.tendered_satang}
+                for p in self.payments
+            ],
             "cart_discount_satang": self.cart_discount_satang,
-        }
+        }  # fmt: skip
         canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 

@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 
 from inventory.stock import MovementKind
 from inventory.stock_service import StockTake, check_takes, record_takes
 from kernel import audit
 from kernel.access import Actor
+from kernel.bulk import insert_rows, sent_together
 from kernel.clock import business_date
 from payments.ledger import post_entries
 from payments.ledger_rules import (
@@ -40,11 +40,6 @@ from pos.pricing import CashTender, PricedSale
 from pos.receipts import take_receipt_numbers
 from pos.sale_queries import SaleView, payment_view, sale_view
 from pos.sale_requests import PaymentRequest
-
-# Rows come back matched by their (unique) idempotency keys: one multi-row INSERT for all.
-_INSERT_SALES = insert(Sale).returning(Sale.idempotency_key, Sale.id)
-_INSERT_LINES = insert(SaleLine)
-_INSERT_SALE_PAYMENTS = insert(SalePayment)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +72,8 @@ def write_sales(conn: Connection, plans: Sequence[SalePlan]) -> list[SaleView | 
     refused it (short stock) having written nothing of it."""
     refusals = check_takes(conn, [_take(plan) for plan in plans])
     accepted = [plan for plan, refused in zip(plans, refusals, strict=True) if refused is None]
-    written = iter(_write_accepted(conn, accepted) if accepted else [])
+    with sent_together(conn):  # PostgreSQL: the writes that return nothing, in one round trip
+        written = iter(_write_accepted(conn, accepted) if accepted else [])
     return [next(written) if refused is None else refused for refused in refusals]
 
 
@@ -88,7 +84,8 @@ def _take(plan: SalePlan) -> StockTake:
 def _write_accepted(conn: Connection, plans: list[SalePlan]) -> list[SaleView]:
     rows = [_sale_row(plan) for plan in plans]
     _complete(conn, [(plan, row) for plan, row in zip(plans, rows, strict=True) if plan.completes])
-    ids = {key: sale_id for key, sale_id in conn.execute(_INSERT_SALES, rows)}
+    # Rows come back matched by their (unique) idempotency keys.
+    ids = dict(insert_rows(conn, Sale, rows, ("idempotency_key", "id")))
     for row in rows:
         row["id"] = ids[row["idempotency_key"]]
     sales = list(zip(plans, rows, strict=True))
@@ -99,7 +96,7 @@ def _write_accepted(conn: Connection, plans: list[SalePlan]) -> list[SaleView]:
         reason="sale",
     )
     lines = [[{**line, "sale_id": row["id"]} for line in plan.lines] for plan, row in sales]
-    conn.execute(_INSERT_LINES, [line for sale_lines in lines for line in sale_lines])
+    insert_rows(conn, SaleLine, [line for sale_lines in lines for line in sale_lines])
     audits: list[dict[str, Any]] = []
     made = iter(create_payments(conn, [
         NewPayment(plan.actor, plan.now, request.amount_satang, request.method, plan.account,
@@ -126,7 +123,7 @@ def _write_accepted(conn: Connection, plans: list[SalePlan]) -> list[SaleView]:
             receipt_number=row["receipt_number"],
         ))  # fmt: skip
         views.append(sale_view(row, plan.till_code, sale_lines, payments))
-    conn.execute(_INSERT_SALE_PAYMENTS, links)
+    insert_rows(conn, SalePayment, links)
     audit.record_many(conn, audits)
     return views
 

@@ -1,0 +1,84 @@
+"""kernel.bulk: many rows in one statement store what SQLAlchemy's own INSERT stores; writes
+held back by sent_together arrive (in order) or fail as SQLAlchemy errors, nothing half-written.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from kernel import audit
+from kernel.access import SYSTEM
+from kernel.bulk import insert_rows, sent_together
+from kernel.db import Database
+
+AT = datetime(2026, 11, 21, 3, 0, 0, 123456, tzinfo=UTC)
+
+
+def _rows(n: int, actor_id: int | None = None) -> list[dict[str, object]]:
+    return [
+        {"at": AT + timedelta(seconds=i), "actor_id": actor_id, "actor_name": f"bulk-{i}",
+         "action": "bulk_test", "entity": "thing", "entity_id": None if i == 1 else str(i),
+         "detail": {"n": i, "thai": "ผ้าไหม", "nested": [1, None, "x"]}}
+        for i in range(n)
+    ]  # fmt: skip
+
+
+def _stored(conn: Connection) -> list[tuple[object, ...]]:
+    columns = (audit.AuditEntry.at, audit.AuditEntry.actor_id, audit.AuditEntry.actor_name,
+               audit.AuditEntry.action, audit.AuditEntry.entity, audit.AuditEntry.entity_id,
+               audit.AuditEntry.detail)  # fmt: skip
+    query = select(*columns).where(audit.AuditEntry.action == "bulk_test")
+    return [tuple(row) for row in conn.execute(query.order_by(audit.AuditEntry.id))]
+
+
+def test_insert_rows_stores_what_sqlalchemy_stores_and_returns_the_asked_columns(
+    db: Database,
+) -> None:
+    rows = _rows(3)
+    with db.write() as conn:
+        returned = insert_rows(conn, audit.AuditEntry, rows, ("actor_name", "id", "at"))
+    with db.write() as conn:
+        audit.record_many(conn, _rows(3))  # the same rows again, through SQLAlchemy's insert
+    with db.read() as conn:
+        stored = _stored(conn)
+    assert stored[:3] == stored[3:]
+    assert [row[0] for row in stored[:3]] == [
+        AT,
+        AT + timedelta(seconds=1),
+        AT + timedelta(seconds=2),
+    ]
+    assert stored[1][5] is None and stored[0][6] == {
+        "n": 0,
+        "thai": "ผ้าไหม",
+        "nested": [1, None, "x"],
+    }
+    assert sorted((name, at) for name, _, at in returned) == [
+        (f"bulk-{i}", AT + timedelta(seconds=i)) for i in range(3)
+    ]
+    assert all(isinstance(entry_id, int) for _, entry_id, _ in returned)
+
+
+def test_writes_sent_together_arrive_in_order_when_the_block_ends(db: Database) -> None:
+    with db.write() as conn:
+        with sent_together(conn):
+            insert_rows(conn, audit.AuditEntry, _rows(2))
+            audit.record_many(conn, _rows(3)[2:])
+        assert [row[2] for row in _stored(conn)] == ["bulk-0", "bulk-1", "bulk-2"]
+
+
+def test_a_failing_write_sent_together_raises_as_sqlalchemy_does_and_nothing_is_written(
+    db: Database,
+) -> None:
+    with pytest.raises(IntegrityError), db.write() as conn, sent_together(conn):
+        audit.record(conn, SYSTEM, "bulk_test", "thing", 1, AT)
+        insert_rows(conn, audit.AuditEntry, _rows(2, actor_id=987_654_321))  # no such user
+    with db.read() as conn:
+        count = conn.execute(
+            select(func.count()).where(audit.AuditEntry.action == "bulk_test")
+        ).scalar_one()
+    assert count == 0
