@@ -41,11 +41,13 @@ browser: install
 bench: install
 	$(BIN)/python -m bench
 
-# The long crash test (8 tills, 8 SIGKILLs on SQLite, PostgreSQL, PostgreSQL with 2 workers)
-# and the memory soak (OTOP_SOAK_SECONDS, default 180); `make test` runs a short crash test.
+# The long crash test (8 tills, 8 SIGKILLs on SQLite, PostgreSQL, PostgreSQL with 2 workers),
+# the memory soak (OTOP_SOAK_SECONDS, default 180) and the long schemathesis run (both
+# databases, every phase); `make test` runs short forms of the crash test and the fuzzing.
 test-faults: install
 	$(BIN)/python -m tests.faults.crash
 	$(BIN)/python -m tests.faults.soak
+	OTOP_FUZZ=long $(BIN)/pytest tests/api/test_openapi_fuzz.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

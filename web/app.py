@@ -20,7 +20,7 @@ from kernel.db import Database
 from web.auth import SESSION_COOKIE, SessionMiddleware, provide_actor
 from web.controllers import ROUTE_HANDLERS
 from web.controllers.payments_api import receiving_account
-from web.errors import EXCEPTION_HANDLERS
+from web.errors import EXCEPTION_HANDLERS, document_errors
 from web.headers import security_headers
 from web.i18n import template_helpers
 from web.settings import Settings, get_settings
@@ -78,7 +78,7 @@ def create_app(
     )
     app = Litestar(
         route_handlers=[
-            *ROUTE_HANDLERS,
+            *document_errors(ROUTE_HANDLERS),
             create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],
         dependencies=_dependencies(settings, db, clock),

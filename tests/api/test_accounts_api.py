@@ -94,3 +94,16 @@ async def test_an_entrepreneur_reaches_only_their_own_account(
     assert (
         await client.post("/api/v1/payouts/1/paid", json={"bank_reference": "x"})
     ).status_code == 403
+
+
+async def test_a_cut_off_date_with_no_utc_instant_is_400_not_500(login_as: LoginAs) -> None:
+    """Found by schemathesis: the day before 0001-01-08 in Bangkok starts in year 0 in UTC,
+    which no datetime holds; the preview and the run answered 500."""
+    client = await login_as(Role.MANAGER)
+    for cutoff in ("0001-01-01", "0001-01-07"):
+        preview = await client.get("/api/v1/payouts/preview", params={"cutoff_date": cutoff})
+        assert preview.status_code == 400, preview.text
+        assert "out of range" in preview.json()["detail"]
+        run = await client.post("/api/v1/payout-runs", json={"cutoff_date": cutoff})
+        assert run.status_code == 400, run.text
+    assert (await client.get("/api/v1/payout-runs")).json() == []

@@ -19,6 +19,7 @@ from payments import promptpay
 from payments.webhook import sign
 from tests import factories as f
 from tests.api.conftest import LoginAs
+from tests.api.openapi import operation, served_schema
 from web.settings import Settings
 
 pytestmark = pytest.mark.anyio
@@ -263,6 +264,23 @@ async def test_manual_confirmation_without_a_body_and_twice(login_as: LoginAs) -
     again = await client.post(url, json={})
     assert again.status_code == 409
     assert "already confirmed" in again.json()["detail"]
+    # Found by schemathesis: the schema called the body required.
+    schema = await served_schema(client)
+    confirm = operation(schema, "POST", "/api/v1/payments/{payment_id}/confirm")
+    assert confirm["requestBody"]["required"] is False
+
+
+async def test_the_schema_gives_the_qr_and_event_answers_their_media_types(
+    login_as: LoginAs,
+) -> None:
+    """Found by schemathesis: they were documented as JSON."""
+    schema = await served_schema(await login_as(Role.CASHIER))
+    for path, media in [
+        ("/api/v1/payments/{payment_id}/qr.svg", "image/svg+xml"),
+        ("/api/v1/payments/{payment_id}/qr.png", "image/png"),
+        ("/api/v1/payments/{payment_id}/events", "text/event-stream"),
+    ]:
+        assert list(operation(schema, "GET", path)["responses"]["200"]["content"]) == [media]
 
 
 async def test_cancel_then_the_bank_pays_anyway_is_an_exception(

@@ -12,6 +12,7 @@ from kernel.clock import FixedClock
 from kernel.db import Database
 from tests import factories as f
 from tests.api.conftest import LoginAs
+from tests.api.openapi import body_errors, operation, served_schema
 
 pytestmark = pytest.mark.anyio
 
@@ -87,6 +88,28 @@ async def test_checkout_answers_201_and_a_replay_200_with_the_same_sale(
     )
     assert other.status_code == 409
     assert "different body" in other.json()["detail"]
+
+
+async def test_the_schema_declares_the_idempotency_key_and_the_replays_200(
+    login_as: LoginAs, db: Database
+) -> None:
+    """Found by schemathesis: the header was missing from the schema (so no generated
+    checkout got past the 400) and a replay's 200 was undocumented."""
+    location, products, _ = _catalogue(db)
+    client, till = await _till_with_shift(login_as, location)
+    schema = await served_schema(client)
+    for path in ("/api/v1/sales", "/api/v1/refunds"):
+        documented = operation(schema, "POST", path)
+        headers = {p["name"]: p for p in documented["parameters"] if p["in"] == "header"}
+        assert headers["Idempotency-Key"]["required"] is True
+        assert {"200", "201"} <= set(documented["responses"])
+    headers = {"Idempotency-Key": "till1-replay-01"}
+    await client.post("/api/v1/sales", json=_body(till, products), headers=headers)
+    again = await client.post("/api/v1/sales", json=_body(till, products), headers=headers)
+    assert again.status_code == 200
+    replay = operation(schema, "POST", "/api/v1/sales")["responses"]["200"]
+    assert "Idempotency-Replayed" in replay["headers"]
+    assert body_errors(schema, replay, again.json()) == []
 
 
 async def test_checkout_without_a_good_idempotency_key_is_400(

@@ -89,7 +89,7 @@ def statement_show(
 
 
 @get("/api/v1/entrepreneurs/{entrepreneur_id:int}/statement.csv", sync_to_thread=False,
-     guards=[signed_in])  # fmt: skip
+     guards=[signed_in], media_type="text/csv")  # fmt: skip
 def statement_csv(
     entrepreneur_id: FromPath[int],
     db: NamedDependency[Database],
@@ -188,7 +188,12 @@ def payout_run_show(
         return get_run(conn, actor, run_id)
 
 
-@get("/api/v1/payout-runs/{run_id:int}/bank.csv", sync_to_thread=False, guards=[managers_only])
+@get(
+    "/api/v1/payout-runs/{run_id:int}/bank.csv",
+    sync_to_thread=False,
+    guards=[managers_only],
+    media_type="text/csv",
+)
 def payout_run_csv(
     run_id: FromPath[int], db: NamedDependency[Database], actor: NamedDependency[Actor]
 ) -> Response[bytes]:
@@ -207,7 +212,12 @@ def payout_run_csv(
     return csv_download(csv_text(rows), f"{run.number}.csv")
 
 
-@get("/api/v1/payouts/{payout_id:int}/qr.svg", sync_to_thread=False, guards=[managers_only])
+@get(
+    "/api/v1/payouts/{payout_id:int}/qr.svg",
+    sync_to_thread=False,
+    guards=[managers_only],
+    media_type="image/svg+xml",
+)
 def payout_qr(
     payout_id: FromPath[int], db: NamedDependency[Database], actor: NamedDependency[Actor]
 ) -> Response[str]:

@@ -18,6 +18,7 @@ from web.accounts import BadCredentialsError, authenticate
 from web.approvals import Approval, ApprovalAction, issue
 from web.auth import staff_only
 from web.controllers.auth import client_of
+from web.errors import TOO_MANY_ATTEMPTS
 from web.settings import Settings
 
 
@@ -27,7 +28,13 @@ class ApprovalIn(BaseModel):
     action: ApprovalAction
 
 
-@post("/api/v1/approvals", sync_to_thread=True, guards=[staff_only], status_code=201)
+@post(
+    "/api/v1/approvals",
+    sync_to_thread=True,
+    guards=[staff_only],
+    status_code=201,
+    responses=TOO_MANY_ATTEMPTS,
+)
 def approval_create(
     request: Request[Any, Any, Any],
     data: JSONBody[ApprovalIn],

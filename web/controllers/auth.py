@@ -14,6 +14,7 @@ from kernel.clock import Clock
 from kernel.db import Database
 from web.accounts import BadCredentialsError, UserView, authenticate, close_session, open_session
 from web.auth import SESSION_COOKIE, current_user, signed_in
+from web.errors import TOO_MANY_ATTEMPTS
 from web.settings import Settings
 
 
@@ -86,7 +87,7 @@ def with_session_cookie(response: Response[Any], token: str, settings: Settings)
     return response
 
 
-@post("/api/v1/auth/login", sync_to_thread=True, status_code=200)
+@post("/api/v1/auth/login", sync_to_thread=True, status_code=200, responses=TOO_MANY_ATTEMPTS)
 def login(
     request: Request[Any, Any, Any],
     data: JSONBody[LoginIn],

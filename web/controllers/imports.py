@@ -18,7 +18,7 @@ from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import HTTPException, NotFoundException
-from litestar.params import Body, FromPath
+from litestar.params import Body, FromPath, PathParameter
 from litestar.response import Template
 from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
 from sqlalchemy.engine import Connection
@@ -88,10 +88,21 @@ def preview_json(preview: ImportPreview) -> dict[str, Any]:
 
 # --- JSON API --------------------------------------------------------------------------
 
+# The kinds in the schema (an unknown one still answers 404 naming the known ones).
+ImportKind = Annotated[str, PathParameter(schema_extra={"enum": sorted(KINDS)})]
+ExportKind = Annotated[
+    str, PathParameter(schema_extra={"enum": sorted(f"{name}.csv" for name in EXPORTS)})
+]
 
-@post("/api/v1/imports/{kind:str}/preview", sync_to_thread=True, guards=[managers_only])
+
+@post(
+    "/api/v1/imports/{kind:str}/preview",
+    sync_to_thread=True,
+    guards=[managers_only],
+    status_code=200,
+)
 def import_preview_api(
-    kind: FromPath[str],
+    kind: ImportKind,
     data: Annotated[UploadForm, Multipart],
     db: NamedDependency[Database],
     settings: NamedDependency[Settings],
@@ -106,7 +117,7 @@ def import_preview_api(
 
 @post("/api/v1/imports/{kind:str}", sync_to_thread=True, guards=[managers_only], status_code=201)
 def import_api(
-    kind: FromPath[str],
+    kind: ImportKind,
     data: Annotated[UploadForm, Multipart],
     db: NamedDependency[Database],
     actor: NamedDependency[Actor],
@@ -120,8 +131,8 @@ def import_api(
         return importer(conn, actor, clock.now(), raw)
 
 
-@get("/api/v1/exports/{kind:str}", sync_to_thread=True, guards=[staff_only])
-def export_csv(kind: FromPath[str], db: NamedDependency[Database]) -> Response[bytes]:
+@get("/api/v1/exports/{kind:str}", sync_to_thread=True, guards=[staff_only], media_type="text/csv")
+def export_csv(kind: ExportKind, db: NamedDependency[Database]) -> Response[bytes]:
     """``products.csv``, ``entrepreneurs.csv`` or ``stock.csv``: UTF-8 with a BOM for Excel."""
     name = kind.removesuffix(".csv")
     export = EXPORTS.get(name)

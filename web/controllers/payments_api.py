@@ -51,7 +51,7 @@ from payments.webhook import SignatureError, WebhookFormatError, parse_event, ve
 from pos.sales import complete_if_paid  # till issue: complete_sale_of
 from web.auth import managers_only, staff_only
 from web.errors import error_body
-from web.schemas import WholeNumber
+from web.schemas import OptionalBody, WholeNumber
 from web.settings import Settings
 
 MAX_WAIT_SECONDS = 30
@@ -134,7 +134,11 @@ async def payment_show(
     return Response(view, headers=NO_STORE)
 
 
-@get("/api/v1/payments/{payment_id:int}/events", guards=[staff_only])
+@get(
+    "/api/v1/payments/{payment_id:int}/events",
+    guards=[staff_only],
+    media_type="text/event-stream",
+)
 async def payment_events(
     payment_id: FromPath[int], db: NamedDependency[Database], clock: NamedDependency[Clock]
 ) -> ServerSentEvent:
@@ -184,7 +188,12 @@ def _qr_payload(db: Database, payment_id: int, now: datetime) -> str:
     return view.payload
 
 
-@get("/api/v1/payments/{payment_id:int}/qr.svg", sync_to_thread=False, guards=[staff_only])
+@get(
+    "/api/v1/payments/{payment_id:int}/qr.svg",
+    sync_to_thread=False,
+    guards=[staff_only],
+    media_type="image/svg+xml",
+)
 def payment_qr_svg(
     payment_id: FromPath[int], db: NamedDependency[Database], clock: NamedDependency[Clock]
 ) -> Response[str]:
@@ -193,7 +202,12 @@ def payment_qr_svg(
     return Response(svg, media_type="image/svg+xml", headers=NO_STORE)
 
 
-@get("/api/v1/payments/{payment_id:int}/qr.png", sync_to_thread=True, guards=[staff_only])
+@get(
+    "/api/v1/payments/{payment_id:int}/qr.png",
+    sync_to_thread=True,
+    guards=[staff_only],
+    media_type="image/png",
+)
 def payment_qr_png(
     payment_id: FromPath[int], db: NamedDependency[Database], clock: NamedDependency[Clock]
 ) -> Response[bytes]:
@@ -207,6 +221,7 @@ def payment_qr_png(
     sync_to_thread=True,
     guards=[staff_only],
     status_code=200,
+    operation_class=OptionalBody,
 )
 def payment_confirm(
     payment_id: FromPath[int],

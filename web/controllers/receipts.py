@@ -24,7 +24,12 @@ from web.auth import staff_only
 from web.settings import Settings
 
 
-@get("/api/v1/sales/{sale_id:int}/receipt", sync_to_thread=False, guards=[staff_only])
+@get(
+    "/api/v1/sales/{sale_id:int}/receipt",
+    sync_to_thread=False,
+    guards=[staff_only],
+    media_type="text/html",
+)
 def sale_receipt(
     sale_id: FromPath[int],
     db: NamedDependency[Database],

@@ -27,7 +27,7 @@ from pos.thai_words import baht_words
 from web.approvals import ApprovalAction, approver_of
 from web.auth import staff_only
 from web.controllers.sales_api import REPLAYED, idempotency_key
-from web.schemas import WholeNumber
+from web.schemas import IdempotentCreate, WholeNumber
 from web.settings import Settings
 
 
@@ -46,7 +46,7 @@ class RefundIn(BaseModel):
     approval_token: Annotated[str | None, Field(max_length=1000)] = None
 
 
-@post("/api/v1/refunds", guards=[staff_only], status_code=201)
+@post("/api/v1/refunds", guards=[staff_only], status_code=201, operation_class=IdempotentCreate)
 async def refund_create(
     request: Request[Any, Any, Any],
     data: JSONBody[RefundIn],
@@ -95,7 +95,12 @@ def sale_refunds(
         return refunds_of_sale(conn, actor, sale_id)
 
 
-@get("/api/v1/refunds/{refund_id:int}/credit-note", sync_to_thread=False, guards=[staff_only])
+@get(
+    "/api/v1/refunds/{refund_id:int}/credit-note",
+    sync_to_thread=False,
+    guards=[staff_only],
+    media_type="text/html",
+)
 def refund_credit_note(
     refund_id: FromPath[int],
     db: NamedDependency[Database],

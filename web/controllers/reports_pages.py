@@ -46,13 +46,34 @@ from web.report_tables import (
 )
 from web.settings import Settings
 
+
+# Read as text and checked here (422 naming the field); the schema still says what fits.
+def _text_like(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"one_of": [schema, {"type": "null"}]}
+
+
+A_DATE = _text_like({"type": "string", "format": "date"})
 FromDate = Annotated[
-    str | None, QueryParameter(name="from", description="first business date, YYYY-MM-DD")
+    str | None,
+    QueryParameter(name="from", description="first business date, YYYY-MM-DD", schema_extra=A_DATE),
 ]
 ToDate = Annotated[
-    str | None, QueryParameter(name="to", description="last business date (included), YYYY-MM-DD")
+    str | None,
+    QueryParameter(
+        name="to", description="last business date (included), YYYY-MM-DD", schema_extra=A_DATE
+    ),
 ]
 MAX_LIMIT = 100
+GroupName = Annotated[
+    str | None,
+    QueryParameter(schema_extra=_text_like({"type": "string", "enum": [g.value for g in Group]})),
+]
+Limit = Annotated[
+    str | None,
+    QueryParameter(
+        schema_extra=_text_like({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT})
+    ),
+]
 PAGE_TABLES = (Group.PAYMENT_METHOD, Group.PAYMENT_MONTH, Group.DISTRICT, Group.CATEGORY,
                Group.STARS, Group.LOCATION, Group.PRODUCT, Group.ENTREPRENEUR)  # fmt: skip
 
@@ -233,8 +254,8 @@ def sales_report_api(
     db: NamedDependency[Database],
     start: FromDate = None,
     end: ToDate = None,
-    group: FromQuery[str | None] = None,
-    limit: FromQuery[str | None] = None,
+    group: GroupName = None,
+    limit: Limit = None,
 ) -> dict[str, Any]:
     """Completed sales of a period (business dates, both included) grouped by ``group``:
     day, week (ISO), month, category, district (all 25), stars, location, product or

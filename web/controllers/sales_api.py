@@ -38,7 +38,7 @@ from pos.voids import void_sale
 from web.approvals import ApprovalAction, approver_of
 from web.auth import managers_only, staff_only
 from web.controllers.payments_api import receiving_account
-from web.schemas import WholeNumber
+from web.schemas import IdempotentCreate, WholeNumber
 from web.settings import Settings
 
 Amount = Annotated[WholeNumber, Field(gt=0, le=MAX_AMOUNT_SATANG)]
@@ -119,7 +119,7 @@ def checkout_request(data: SaleIn, approved_by_id: int | None = None) -> Checkou
     )
 
 
-@post("/api/v1/sales", guards=[staff_only], status_code=201)
+@post("/api/v1/sales", guards=[staff_only], status_code=201, operation_class=IdempotentCreate)
 async def sale_create(
     request: Request[Any, Any, Any],
     data: JSONBody[SaleIn],

@@ -99,7 +99,12 @@ def shift_close(
                            denominations=data.denominations)  # fmt: skip
 
 
-@get("/api/v1/shifts/{shift_id:int}/report.html", sync_to_thread=False, guards=[staff_only])
+@get(
+    "/api/v1/shifts/{shift_id:int}/report.html",
+    sync_to_thread=False,
+    guards=[staff_only],
+    media_type="text/html",
+)
 def shift_report_page(
     shift_id: FromPath[int],
     db: NamedDependency[Database],

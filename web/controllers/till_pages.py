@@ -12,6 +12,7 @@ from typing import Any
 
 from litestar import MediaType, Request, Response, get
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromQuery
 from litestar.response import Template
 from litestar.serialization import encode_json
@@ -19,7 +20,7 @@ from litestar.serialization import encode_json
 from kernel.access import Actor
 from kernel.db import Database
 from pos.shift_rules import DENOMINATIONS
-from pos.till_catalogue import till_catalogue
+from pos.till_catalogue import TillCatalogue, till_catalogue
 from web.auth import current_user, staff_only
 from web.i18n import language_of
 from web.pages import page
@@ -63,7 +64,11 @@ def display_page(
     return page(request, "till/display.html", till_id=till, config=till_config(request, settings))
 
 
-@get("/api/v1/till/catalogue", sync_to_thread=True, guards=[staff_only])
+# The body is encoded (and maybe gzipped) here, so the schema names what it carries.
+CATALOGUE = {200: ResponseSpec(TillCatalogue, description="The catalogue", generate_examples=False)}
+
+
+@get("/api/v1/till/catalogue", sync_to_thread=True, guards=[staff_only], responses=CATALOGUE)
 def catalogue(
     request: Request[Any, Any, Any],
     till_id: FromQuery[int],
