@@ -127,9 +127,12 @@ def _confirm_paid(conn: Connection, now: datetime, row: RowMapping, event: Webho
 def _repeat(
     conn: Connection, now: datetime, row: RowMapping, event: WebhookEvent
 ) -> Outcome | None:
-    """The same bank transaction again: the first answer, and nothing changes."""
-    earlier = exception_for_transaction(conn, event.transaction_id)
-    if row["transaction_id"] != event.transaction_id and earlier is None:
+    """The same bank transaction again: the first answer, and nothing changes. For the payment
+    the transaction confirmed, that is a duplicate, even once the transaction was reused for
+    another payment (that one's exception is not this payment's answer)."""
+    confirmed_it = row["transaction_id"] == event.transaction_id
+    earlier = None if confirmed_it else exception_for_transaction(conn, event.transaction_id)
+    if not confirmed_it and earlier is None:
         return None
     append_event(
         conn,

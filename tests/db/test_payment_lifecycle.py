@@ -298,6 +298,20 @@ def test_a_bank_transaction_confirms_only_one_payment(db: Database, clock: Fixed
     assert _status(db, second.id) == "pending"
 
 
+def test_the_banks_retry_of_a_confirmation_stays_a_duplicate_after_the_transaction_is_reused(
+    db: Database, clock: FixedClock
+) -> None:
+    # Found by the state machine: the reused transaction's exception was the answer to the
+    # first payment's own retried callback (409, and its sale was not completed).
+    first, second = _create(db, clock), _create(db, clock)
+    assert _webhook(db, clock, _hook(first, "TX9")).kind == OutcomeKind.CONFIRMED
+    assert _webhook(db, clock, _hook(second, "TX9")).kind == OutcomeKind.TRANSACTION_REUSED
+    again = _webhook(db, clock, _hook(first, "TX9"))
+    assert (again.kind, again.exception_id) == (OutcomeKind.DUPLICATE, None)
+    assert _webhook(db, clock, _hook(second, "TX9")).kind == OutcomeKind.TRANSACTION_REUSED
+    assert (_status(db, first.id), _status(db, second.id)) == ("confirmed", "pending")
+
+
 def _together(*works: Callable[[], object]) -> list[object]:
     """Start one thread per piece of work at the same moment; each gives its result or what
     it raised."""
