@@ -42,12 +42,13 @@ bench: install
 	$(BIN)/python -m bench
 
 # The long crash test (8 tills, 8 SIGKILLs on SQLite, PostgreSQL, PostgreSQL with 2 workers),
-# the memory soak (OTOP_SOAK_SECONDS, default 180) and the long schemathesis run (both
-# databases, every phase); `make test` runs short forms of the crash test and the fuzzing.
+# the memory soak (OTOP_SOAK_SECONDS, default 180), the long schemathesis run (both databases,
+# every phase) and the long state machine (200 x 50 steps); `make test` runs short forms of each.
 test-faults: install
 	$(BIN)/python -m tests.faults.crash
 	$(BIN)/python -m tests.faults.soak
 	OTOP_FUZZ=long $(BIN)/pytest tests/api/test_openapi_fuzz.py
+	OTOP_STATEFUL=long $(BIN)/pytest tests/db/test_state_machine.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
