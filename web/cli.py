@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import socket
 import sys
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from web.settings import get_settings
+
+if TYPE_CHECKING:
+    import uvicorn
 
 
 @click.group()
@@ -33,19 +38,41 @@ def serve(host: str, port: int, workers: int) -> None:
     import uvicorn
 
     get_settings()  # refuse to start on bad settings before forking workers
-    uvicorn.run(
-        "web.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=False,
-        log_level="info",
+    options: dict[str, Any] = {
+        "factory": True,
+        "host": host,
+        "port": port,
+        "workers": workers,
+        "access_log": False,
+        "log_level": "info",
         # A spawned worker imports this CLI (every command) before it can answer the
         # supervisor's ping; on a busy 2-core machine that took over uvicorn's 5 s, and the
         # supervisor killed and respawned a worker at every start (tests/faults showed it).
-        timeout_worker_healthcheck=30,
-    )
+        "timeout_worker_healthcheck": 30,
+    }
+    if workers == 1:
+        uvicorn.run("web.app:create_app", **options)
+    else:
+        _serve_workers(uvicorn.Config("web.app:create_app", **options))
+
+
+def _serve_workers(config: uvicorn.Config) -> None:
+    """``uvicorn.run`` for several workers, sharing a listening socket of ours."""
+    from uvicorn.supervisors import Multiprocess
+
+    Multiprocess(config, sockets=[tcp_listener(config)]).run()
+
+
+def tcp_listener(config: uvicorn.Config) -> socket.socket:
+    """The workers' listening socket, saying that it is TCP.
+
+    uvicorn binds it with ``proto`` 0; accepted connections inherit that, and asyncio sets
+    TCP_NODELAY only on sockets whose ``proto`` is TCP. Without it every keep-alive response
+    after the first waited for the client's delayed ACK, ~43 ms (measured: 184 /health a
+    second from 8 clients instead of ~6,000; uvicorn issue #3149, open).
+    """
+    bound = config.bind_socket()
+    return socket.socket(bound.family, bound.type, socket.IPPROTO_TCP, bound.detach())
 
 
 @main.command("create-user")
