@@ -7,8 +7,12 @@ one array per column instead, ``INSERT ... SELECT * FROM unnest(...)``, the valu
 the columns' own bind processors (stored exactly as SQLAlchemy would store them): one
 statement whose text does not depend on how many rows there are (the server plans it once;
 psycopg prepares it after a few runs). Measured on the till's batches of eight sales: a third
-less CPU in the writer and in PostgreSQL. On SQLite (in process, no round trips) it is
-SQLAlchemy's executemany.
+less CPU in the writer and in PostgreSQL. On SQLite (in process, no round trips) the rows go
+as tuples to the driver's ``executemany`` (SQLAlchemy's own spent several µs of Python a row
+building and processing its parameters: the most of a batch's statements), or for
+``RETURNING`` as one multi-row ``VALUES``. Either way a column's bind processor runs once per
+distinct value (a batch's rows share their timestamps), and Python-side column defaults are
+not applied: the rows name every column that needs a value.
 
 Inside :func:`sent_together` on PostgreSQL, the writes that return nothing wait and go to the
 server together, in one round trip (psycopg's pipeline mode), when the block ends: a batch's
@@ -19,9 +23,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from operator import itemgetter
 from typing import Any, cast
 
-from sqlalchemy import Column, Insert, Table, insert
+from sqlalchemy import Column, Table
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.sqltypes import NullType
@@ -51,33 +56,110 @@ class _Unnest:
                 quote.format_column(table.c[name]) for name in returning
             )
         self.names = names
-        self.binds: tuple[Processor, ...] = tuple(
-            column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns
-        )
-        self.results: tuple[Processor, ...] = tuple(
-            table.c[name].type.dialect_impl(dialect).result_processor(dialect, None)
-            for name in returning
-        )
+        self.binds = _bind_processors(dialect, columns)
+        self.results = _result_processors(dialect, [table.c[name] for name in returning])
         self.returning = bool(returning)
 
     def run(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
-        arrays = tuple(
-            [row[name] for row in rows] if bind is None else [bind(row[name]) for row in rows]
-            for name, bind in zip(self.names, self.binds, strict=True)
-        )
+        values = _values(rows, self.names, self.binds)
+        arrays = tuple(list(column) for column in zip(*values, strict=True))
         if not self.returning:
             write(conn, self.sql, arrays)
             return []
-        result = conn.exec_driver_sql(self.sql, arrays)
-        if not any(self.results):
-            return [tuple(row) for row in result]
-        return [
-            tuple(v if p is None else p(v) for v, p in zip(row, self.results, strict=True))
-            for row in result
-        ]
+        return _processed(conn.exec_driver_sql(self.sql, arrays), self.results)
 
 
-_compiled: dict[tuple[Any, ...], Any] = {}
+class _Values:
+    """SQLite: an INSERT of given columns, the rows through the driver's ``executemany`` (or,
+    for ``RETURNING``, which ``executemany`` cannot return, one multi-row ``VALUES`` per
+    chunk of rows)."""
+
+    CHUNK = 200  # rows per multi-row VALUES (SQLite allows 32,766 parameters a statement)
+
+    def __init__(
+        self, dialect: Dialect, table: Table, names: tuple[str, ...], returning: tuple[str, ...]
+    ) -> None:
+        quote = dialect.identifier_preparer
+        columns = [table.c[name] for name in names]
+        self.head = (
+            f"INSERT INTO {quote.format_table(table)} "
+            f"({', '.join(quote.format_column(column) for column in columns)}) VALUES "
+        )
+        self.row = "(" + ", ".join("?" for _ in columns) + ")"
+        self.tail = (
+            " RETURNING " + ", ".join(quote.format_column(table.c[name]) for name in returning)
+            if returning
+            else ""
+        )
+        self.names = names
+        self.binds = _bind_processors(dialect, columns)
+        self.results = _result_processors(dialect, [table.c[name] for name in returning])
+        self.returning = bool(returning)
+        self._texts: dict[int, str] = {}
+
+    def run(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+        values = _values(rows, self.names, self.binds)
+        if not self.returning:
+            conn.exec_driver_sql(self.head + self.row, values)  # type: ignore[arg-type]
+            return []
+        returned: list[tuple[Any, ...]] = []
+        for start in range(0, len(values), self.CHUNK):
+            chunk = values[start : start + self.CHUNK]
+            sql = self._texts.get(len(chunk))
+            if sql is None:
+                sql = self._texts[len(chunk)] = (
+                    self.head + ", ".join([self.row] * len(chunk)) + self.tail
+                )
+            result = conn.exec_driver_sql(sql, tuple(v for row in chunk for v in row))
+            returned += _processed(result, self.results)
+        return returned
+
+
+def _values(
+    rows: Sequence[Mapping[str, Any]], names: tuple[str, ...], binds: tuple[Processor, ...]
+) -> list[tuple[Any, ...]]:
+    """The rows as tuples of the driver's values, in column order. A processor runs once per
+    distinct hashable value (a batch's rows share their timestamps)."""
+    row_of = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+    processed = [(i, bind) for i, bind in enumerate(binds) if bind is not None]
+    if not processed:
+        return [row_of(row) for row in rows]
+    seen: list[dict[Any, Any]] = [{} for _ in processed]
+    values = []
+    for row in rows:
+        value = list(row_of(row))
+        for (i, bind), known in zip(processed, seen, strict=True):
+            raw = value[i]
+            try:
+                value[i] = known[raw]
+            except KeyError:
+                value[i] = known[raw] = bind(raw)
+            except TypeError:  # unhashable (a JSON document)
+                value[i] = bind(raw)
+        values.append(tuple(value))
+    return values
+
+
+def _bind_processors(dialect: Dialect, columns: Sequence[Column[Any]]) -> tuple[Processor, ...]:
+    return tuple(column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns)
+
+
+def _result_processors(dialect: Dialect, columns: Sequence[Column[Any]]) -> tuple[Processor, ...]:
+    return tuple(
+        column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
+    )
+
+
+def _processed(rows: Any, processors: tuple[Processor, ...]) -> list[tuple[Any, ...]]:
+    if not any(processors):
+        return [tuple(row) for row in rows]
+    return [
+        tuple(v if p is None else p(v) for v, p in zip(row, processors, strict=True))
+        for row in rows
+    ]
+
+
+_compiled: dict[tuple[Any, ...], _Unnest | _Values] = {}
 
 
 def insert_rows(
@@ -86,26 +168,20 @@ def insert_rows(
     rows: Sequence[Mapping[str, Any]],
     returning: Sequence[str] = (),
 ) -> list[tuple[Any, ...]]:
-    """Insert the rows (mappings with the same keys: the columns to set) into the model's table
-    with one statement; given ``returning`` (column names), those columns of the inserted
-    rows, in no particular order (match them by a unique column)."""
+    """Insert the rows (mappings with the same keys: the columns to set, every one that needs
+    a value: Python-side column defaults are not applied) into the model's table with one
+    statement; given ``returning`` (column names), those columns of the inserted rows, in no
+    particular order (match them by a unique column)."""
     if not rows:
         return []
     table = cast(Table, model.__table__)
-    if conn.dialect.name == "postgresql":
-        key = (table, tuple(rows[0]), tuple(returning))
-        unnest: _Unnest | None = _compiled.get(key)
-        if unnest is None:
-            unnest = _compiled[key] = _Unnest(conn.dialect, table, key[1], key[2])
-        return unnest.run(conn, rows)
-    statement: Insert | None = _compiled.get((table, tuple(returning)))
+    dialect = conn.dialect
+    key = (dialect.name, table, tuple(rows[0]), tuple(returning))
+    statement = _compiled.get(key)
     if statement is None:
-        statement = insert(table)
-        if returning:
-            statement = statement.returning(*(table.c[name] for name in returning))
-        _compiled[(table, tuple(returning))] = statement
-    result = conn.execute(statement, list(rows))
-    return [tuple(row) for row in result] if returning else []
+        kind = _Unnest if dialect.name == "postgresql" else _Values
+        statement = _compiled[key] = kind(dialect, table, key[2], key[3])
+    return statement.run(conn, rows)
 
 
 def write(conn: Connection, sql: str, parameters: tuple[Any, ...]) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -42,8 +42,8 @@ def test_insert_rows_stores_what_sqlalchemy_stores_and_returns_the_asked_columns
     rows = _rows(3)
     with db.write() as conn:
         returned = insert_rows(conn, audit.AuditEntry, rows, ("actor_name", "id", "at"))
-    with db.write() as conn:
-        audit.record_many(conn, _rows(3))  # the same rows again, through SQLAlchemy's insert
+    with db.write() as conn:  # the same rows again, through SQLAlchemy's own INSERT
+        conn.execute(insert(audit.AuditEntry), _rows(3))
     with db.read() as conn:
         stored = _stored(conn)
     assert stored[:3] == stored[3:]
@@ -82,3 +82,12 @@ def test_a_failing_write_sent_together_raises_as_sqlalchemy_does_and_nothing_is_
             select(func.count()).where(audit.AuditEntry.action == "bulk_test")
         ).scalar_one()
     assert count == 0
+
+
+def test_many_rows_come_back_each_once_across_the_statements_they_take(db: Database) -> None:
+    rows = _rows(450)  # SQLite: RETURNING goes 200 rows a statement
+    with db.write() as conn:
+        returned = insert_rows(conn, audit.AuditEntry, rows, ("actor_name", "id"))
+        stored = dict(conn.execute(select(audit.AuditEntry.actor_name, audit.AuditEntry.id)).all())
+    assert sorted(returned) == sorted(stored.items())
+    assert len({entry_id for _, entry_id in returned}) == 450
