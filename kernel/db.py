@@ -29,6 +29,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
+from kernel.wal import WalCheckpoints
 from kernel.writer import SingleWriter
 
 NAMING = {
@@ -125,7 +126,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     of cycling through all of them.
     """
     if url.startswith("sqlite"):
-        memory = url == "sqlite://" or ":memory:" in url
+        memory = _in_memory(url)
         pooling: dict[str, Any] = (
             {"poolclass": StaticPool}
             if memory
@@ -139,6 +140,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     return create_engine(
         url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True, pool_use_lifo=True
     )
+
+
+def _in_memory(url: str) -> bool:
+    return url == "sqlite://" or ":memory:" in url
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -207,10 +212,15 @@ class Database:
         self.engine = make_engine(url, echo=echo)
         # The hot write path (checkout) goes through one writer that group-commits; on SQLite
         # it runs the event loop's batches on the loop itself (see SingleWriter).
-        self.writer = SingleWriter(self.engine, inline=self.engine.dialect.name == "sqlite")
+        sqlite_file = self.engine.dialect.name == "sqlite" and not _in_memory(url)
+        self.writer = SingleWriter(
+            self.engine,
+            inline=self.engine.dialect.name == "sqlite",
+            checkpoints=WalCheckpoints(self.engine) if sqlite_file else None,
+        )
         # Driver connections kept for lookup(), in autocommit, outside the engine's pool.
         self._lookup_connections: list[Any] = []
-        self._shared_connection = url == "sqlite://" or ":memory:" in url
+        self._shared_connection = _in_memory(url)
 
     def lookup(self, read: PreparedRead, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """The first row of one SELECT, outside any transaction (a single statement reads a

@@ -48,3 +48,52 @@ def test_run_awaits_the_commit_without_blocking_the_loop(db: Database) -> None:
         return list(await asyncio.gather(*(db.writer.run(_take_number) for _ in range(20))))
 
     assert sorted(asyncio.run(main())) == list(range(1, 21))
+
+
+def test_the_loop_serves_on_while_another_connection_holds_sqlites_write_lock(
+    sqlite_db: Database,
+) -> None:
+    """The inline writer's BEGIN IMMEDIATE does not wait on the loop: while another
+    connection (a handler on a thread, another worker) writes, the loop goes on, the unit waits
+    without losing anything, and it commits once the lock is free."""
+    ticks: list[float] = []
+
+    async def main() -> int:
+        loop = asyncio.get_running_loop()
+        with sqlite_db.write() as conn:  # another connection takes the write lock
+            next_in_sequence(conn, "receipt")
+            waiting = asyncio.ensure_future(sqlite_db.writer.run(_take_number))
+            started = loop.time()
+            while loop.time() - started < 0.05:  # the loop keeps turning meanwhile
+                await asyncio.sleep(0.005)
+                ticks.append(loop.time())
+            assert not waiting.done()
+        return await asyncio.wait_for(waiting, timeout=10)
+
+    assert asyncio.run(main()) == 2  # after the other connection's number, none lost
+    assert len(ticks) >= 5
+    with sqlite_db.read() as conn:
+        assert current_sequence(conn, "receipt") == 2
+
+
+def test_the_loops_connection_leaves_checkpoints_to_the_thread(sqlite_db: Database) -> None:
+    async def main() -> None:
+        for _ in range(12):  # one commit each
+            await sqlite_db.writer.run(_take_number)
+
+    asyncio.run(main())
+    checkpoints = sqlite_db.writer.checkpoints
+    assert checkpoints is not None
+    connection = sqlite_db.writer._local.connection.connection.driver_connection
+    assert connection.execute("PRAGMA wal_autocheckpoint").fetchone() == (0,)
+    sqlite_db.writer.stop()  # the thread checkpoints what is left, then ends
+    assert checkpoints.checkpoints >= 1
+    raw = sqlite_db.engine.raw_connection()
+    try:  # the log is copied back whole: a TRUNCATE checkpoint finds nothing left to copy
+        busy, frames, copied = raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        assert busy == 0 and frames == copied == 0
+        assert raw.cursor().execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        raw.close()
+    with sqlite_db.read() as conn:
+        assert current_sequence(conn, "receipt") == 12
