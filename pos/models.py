@@ -128,7 +128,7 @@ class SaleLine(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"))
     line_no: Mapped[int] = mapped_column(Integer)
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
     entrepreneur_id: Mapped[int] = mapped_column(ForeignKey("entrepreneurs.id"))
     sku: Mapped[str] = mapped_column(String(32))
     barcode: Mapped[str] = mapped_column(String(14))
