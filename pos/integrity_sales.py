@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Subquery, and_, case, func, or_, select
 from sqlalchemy.engine import Connection
 
 from payments.ledger_models import JournalEntryRow, PostingRow
@@ -222,27 +222,16 @@ def _money_posted(entry_id: Any) -> Any:
 def sale_ledger(conn: Connection) -> Iterator[Violation]:
     """A completed sale has its sale entry (under its receipt number) taking in its total;
     a pending or voided one has none."""
-    entries = (
-        select(Sale.id, Sale.receipt_number, Sale.status, Sale.total_satang,
-               Sale.journal_entry_id, JournalEntryRow.kind, JournalEntryRow.document,
-               _money_posted(Sale.journal_entry_id).label("amount"))
-        .outerjoin(JournalEntryRow, JournalEntryRow.id == Sale.journal_entry_id)
-        .subquery()
-    )  # fmt: skip
-    e = entries.c
+    e = _with_entry(Sale, Sale.receipt_number, Sale.status)
     rows = conn.execute(
-        select(entries)
+        select(e)
         .where(or_(
-            and_(e.status != COMPLETED, e.journal_entry_id.is_not(None)),
-            and_(e.status == COMPLETED, or_(
-                e.kind.is_distinct_from(EntryKind.SALE.value),
-                e.document.is_distinct_from(e.receipt_number),
-                e.amount.is_distinct_from(e.total_satang),
-            )),
+            and_(e.c.status != COMPLETED, e.c.journal_entry_id.is_not(None)),
+            and_(e.c.status == COMPLETED, _entry_differs(e, EntryKind.SALE, e.c.total_satang)),
         ))
-        .order_by(e.id)
+        .order_by(e.c.id)
     )  # fmt: skip
-    for sale_id, number, status, total, entry_id, kind, document, amount in rows:
+    for sale_id, total, entry_id, kind, document, amount, number, status in rows:
         if status != COMPLETED:
             detail = f"it is {status} but has journal entry {entry_id}"
         elif kind is None:
@@ -254,6 +243,28 @@ def sale_ledger(conn: Connection) -> Iterator[Violation]:
                 (amount, total, "takes in {}, not the sale's {}", baht),
             )
         yield Violation("sale-ledger", _sale_label(sale_id, number), detail)
+
+
+def _with_entry(document: Any, number: Any, *more: Any) -> Subquery:
+    """A sale's or a refund's id, total and journal entry, with the entry's kind, document and
+    money posted (an outer join: no entry, no kind), its printed number and ``more``."""
+    return (
+        select(document.id, document.total_satang, document.journal_entry_id,
+               JournalEntryRow.kind, JournalEntryRow.document,
+               _money_posted(document.journal_entry_id).label("amount"),
+               number.label("number"), *more)
+        .outerjoin(JournalEntryRow, JournalEntryRow.id == document.journal_entry_id)
+        .subquery()
+    )  # fmt: skip
+
+
+def _entry_differs(e: Subquery, kind: EntryKind, amount: Any) -> ColumnElement[bool]:
+    """The entry is missing, of another kind, for another document or another amount."""
+    return or_(
+        e.c.kind.is_distinct_from(kind.value),
+        e.c.document.is_distinct_from(e.c.number),
+        e.c.amount.is_distinct_from(amount),
+    )
 
 
 def _disagreement(*pairs: tuple[Any, ...]) -> str:
@@ -302,24 +313,11 @@ def refund_lines(conn: Connection) -> Iterator[Violation]:
 
 def refund_ledger(conn: Connection) -> Iterator[Violation]:
     """A refund has its refund entry (under its credit note's number) paying out its total."""
-    entries = (
-        select(Refund.id, Refund.credit_note_number, Refund.total_satang,
-               Refund.journal_entry_id, JournalEntryRow.kind, JournalEntryRow.document,
-               _money_posted(Refund.journal_entry_id).label("amount"))
-        .outerjoin(JournalEntryRow, JournalEntryRow.id == Refund.journal_entry_id)
-        .subquery()
-    )  # fmt: skip
-    e = entries.c
+    e = _with_entry(Refund, Refund.credit_note_number)
     rows = conn.execute(
-        select(entries)
-        .where(or_(
-            e.kind.is_distinct_from(EntryKind.REFUND.value),
-            e.document.is_distinct_from(e.credit_note_number),
-            e.amount.is_distinct_from(-e.total_satang),
-        ))
-        .order_by(e.id)
-    )  # fmt: skip
-    for refund_id, number, total, entry_id, kind, document, amount in rows:
+        select(e).where(_entry_differs(e, EntryKind.REFUND, -e.c.total_satang)).order_by(e.c.id)
+    )
+    for refund_id, total, entry_id, kind, document, amount, number in rows:
         if kind is None:
             detail = "it has no journal entry"
         else:
