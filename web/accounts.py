@@ -5,6 +5,7 @@ Sessions and login attempts live in the database, so several workers agree on th
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -34,6 +35,14 @@ from kernel.db import Base, Database, PreparedRead, UTCDateTime
 from kernel.errors import ConflictError, DomainError, InvalidInputError, NotFoundError
 
 _hasher = PasswordHasher()
+
+
+@functools.cache
+def _stand_in_hash() -> str:
+    """A hash of a random secret, for the logins of users that do not exist."""
+    return _hasher.hash(secrets.token_urlsafe(32))
+
+
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
 MIN_PASSWORD = 8
 
@@ -229,12 +238,14 @@ def authenticate(
             field="username",
         )
     row = conn.execute(select(User).where(User.username == username)).one_or_none()
-    ok = False
-    if row is not None and row.active:
-        try:
-            ok = _hasher.verify(row.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            ok = False
+    active = row is not None and row.active
+    # An unknown or inactive user's password is checked against a stand-in hash: the same
+    # work, so the answer's time does not tell which usernames exist.
+    stored = row.password_hash if row is not None and active else _stand_in_hash()
+    try:
+        ok = _hasher.verify(stored, password) and active
+    except (VerificationError, InvalidHashError):
+        ok = False
     conn.execute(
         insert(LoginAttempt).values(username=username, client=client[:64], succeeded=ok, at=now)
     )

@@ -4,11 +4,14 @@ from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
+from sqlalchemy import update
 
 from kernel.access import Role
 from kernel.clock import FixedClock
 from kernel.db import Database
 from tests.api.conftest import PASSWORD, LoginAs, make_user
+from web import accounts
+from web.accounts import User
 
 pytestmark = pytest.mark.anyio
 
@@ -102,3 +105,34 @@ async def test_a_session_expires_after_its_hours(
     assert (await client.get("/api/v1/auth/me")).status_code == 200
     clock.advance(hours=12, seconds=1)
     assert (await client.get("/api/v1/auth/me")).status_code == 401
+
+
+async def test_an_unknown_or_inactive_user_costs_the_same_password_check(
+    client: AsyncTestClient[Any], db: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Timing must not tell which usernames exist: every login verifies one argon2 hash."""
+    make_user(db, clock, "malee", Role.CASHIER)
+    make_user(db, clock, "somchai", Role.CASHIER)
+    with db.write() as conn:
+        conn.execute(update(User).where(User.username == "somchai").values(active=False))
+    checked: list[str] = []
+    real = accounts._hasher
+
+    class Counting:
+        def hash(self, password: str) -> str:
+            return real.hash(password)
+
+        def verify(self, stored: str, password: str) -> bool:
+            checked.append(password)
+            return real.verify(stored, password)
+
+    monkeypatch.setattr(accounts, "_hasher", Counting())
+    for username, password, status in [
+        ("nobody", PASSWORD, 401), ("somchai", PASSWORD, 401), ("malee", "wrong", 401),
+        ("malee", PASSWORD, 200),
+    ]:  # fmt: skip
+        response = await client.post(
+            "/api/v1/auth/login", json={"username": username, "password": password}
+        )
+        assert response.status_code == status, username
+    assert checked == [PASSWORD, PASSWORD, "wrong", PASSWORD]
