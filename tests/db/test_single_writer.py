@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from kernel.db import Database, Sequence, current_sequence, next_in_sequence
+from kernel.writer import SingleWriter
 
 
 def _take_number(conn: Connection) -> int:
@@ -48,6 +50,48 @@ def test_run_awaits_the_commit_without_blocking_the_loop(db: Database) -> None:
         return list(await asyncio.gather(*(db.writer.run(_take_number) for _ in range(20))))
 
     assert sorted(asyncio.run(main())) == list(range(1, 21))
+
+
+def test_the_loop_gathers_the_writer_threads_batches(db: Database) -> None:
+    """Writing on its thread (PostgreSQL's writer), the callers on the event loop that
+    arrive together go as one batch; while a batch is on the thread, the next gathers on the
+    loop and goes whole once the first is answered. A failing unit still fails alone."""
+    writer = SingleWriter(db.engine)
+    release = threading.Event()
+
+    def held(conn: Connection) -> int:
+        number = next_in_sequence(conn, "receipt")
+        release.wait(timeout=10)
+        return number
+
+    def fails(conn: Connection) -> None:
+        next_in_sequence(conn, "receipt")
+        raise ValueError("short stock")
+
+    async def main() -> tuple[list[int], list[object]]:
+        together = await asyncio.gather(*(writer.run(_take_number) for _ in range(5)))
+        first = asyncio.ensure_future(writer.run(held))
+        while writer.units < 5 or not writer._in_flight:
+            await asyncio.sleep(0.001)
+        later = [asyncio.ensure_future(writer.run(_take_number)) for _ in range(9)]
+        later.insert(4, asyncio.ensure_future(writer.run(fails)))
+        await asyncio.sleep(0.05)
+        assert not any(f.done() for f in later)  # they wait on the loop, not on the thread
+        release.set()
+        numbers = [*together, await first]
+        outcomes = await asyncio.gather(*later, return_exceptions=True)
+        return numbers, list(outcomes)
+
+    try:
+        numbers, outcomes = asyncio.run(main())
+    finally:
+        writer.stop()
+    assert numbers == [1, 2, 3, 4, 5, 6]
+    assert isinstance(outcomes[4], ValueError)
+    assert outcomes[:4] + outcomes[5:] == list(range(7, 16))
+    assert (writer.batches, writer.units, writer.reruns) == (3, 16, 1)
+    with db.read() as conn:
+        assert current_sequence(conn, "receipt") == 15
 
 
 def test_the_loop_serves_on_while_another_connection_holds_sqlites_write_lock(
