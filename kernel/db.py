@@ -282,6 +282,19 @@ class Database:
             yield conn
             tx.rollback()
 
+    def analyze(self) -> None:
+        """Refresh PostgreSQL's planner statistics, after a bulk load (seed, import).
+
+        Until autovacuum gets round to it (a minute or more), tables without statistics are
+        planned as if nearly empty: the till's prepared statements and the foreign-key checks
+        of every inserted row, planned once per connection, scanned whole tables (measured on
+        a freshly seeded catalogue: ~2,500 rows read per check). SQLite's planner goes by its
+        indexes without statistics: nothing to do there.
+        """
+        if self.dialect == "postgresql":
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("ANALYZE")
+
     def dispose(self) -> None:
         self.writer.stop()
         while self._lookup_connections:

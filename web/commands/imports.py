@@ -41,6 +41,7 @@ def _run(kind: str, path: Path, dry_run: bool) -> None:
             return
         with db.write() as conn:
             result = importer(conn, SYSTEM, SystemClock().now(), raw)
+        db.analyze()
         click.echo(f"imported {kind}: {result.created} created, {result.updated} updated")
     except DomainError as error:
         click.echo(f"{error.field or 'file'}: {error.message}", err=True)

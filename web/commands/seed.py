@@ -143,6 +143,7 @@ def seed_demo_database(
         summary = seed_demo(conn, now, scale=scale, seed=seed)
         create_demo_tills(conn, now)
         logins = create_demo_users(conn, now)
+    db.analyze()
     return SeedOutcome(summary, logins, time.perf_counter() - started)
 
 
@@ -161,10 +162,12 @@ def seed_demo_history(
         }
     cashiers = [users[name] for name in ("cashier1", "cashier2") if name in users]
     manager = users.get("manager", SYSTEM)
-    return seed_history(
+    summary = seed_history(
         db.write, today=business_date(SystemClock().now()), days=days, cashiers=cashiers,
         manager=manager, account=receiving_account(settings), seed=seed, scale=scale,
     )  # fmt: skip
+    db.analyze()
+    return summary
 
 
 def echo_logins(logins: list[DemoLogin]) -> None:
