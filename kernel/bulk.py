@@ -7,7 +7,8 @@ one array per column instead, ``INSERT ... SELECT * FROM unnest(...)``, the valu
 the columns' own bind processors (stored exactly as SQLAlchemy would store them): one
 statement whose text does not depend on how many rows there are (the server plans it once;
 psycopg prepares it after a few runs). Measured on the till's batches of eight sales: a third
-less CPU in the writer and in PostgreSQL. On SQLite (in process, no round trips) the rows go
+less CPU in the writer and in PostgreSQL. Each array goes as PostgreSQL's text form of it,
+written here (psycopg dumps a list value by value in Python: a fifth of the writer's CPU). On SQLite (in process, no round trips) the rows go
 as tuples to the driver's ``executemany`` (SQLAlchemy's own spent several µs of Python a row
 building and processing its parameters: the most of a batch's statements), or for
 ``RETURNING`` as one multi-row ``VALUES``. Either way a column's bind processor runs once per
@@ -21,11 +22,14 @@ lines, movements, postings, events, links and audit entries.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import date, datetime
 from operator import itemgetter
 from typing import Any, cast
 
+from psycopg.types.json import Json
 from sqlalchemy import Column, Table
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
@@ -62,7 +66,11 @@ class _Unnest:
 
     def run(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
         values = _values(rows, self.names, self.binds)
-        arrays = tuple(list(column) for column in zip(*values, strict=True))
+        columns = list(zip(*values, strict=True))
+        try:
+            arrays: tuple[Any, ...] = tuple(_array_literal(column) for column in columns)
+        except KeyError:  # a value of another type: psycopg's own arrays
+            arrays = tuple(list(column) for column in columns)
         if not self.returning:
             write(conn, self.sql, arrays)
             return []
@@ -138,6 +146,29 @@ def _values(
                 value[i] = bind(raw)
         values.append(tuple(value))
     return values
+
+
+def _array_literal(column: Sequence[Any]) -> str:
+    """A column's values as PostgreSQL's text form of an array, ``{1,"a b",NULL}``: psycopg
+    dumps a list value by value in Python, about twice the CPU of the whole INSERT on the
+    server's side (measured: 24 rows of 12 columns, 410 µs of client CPU as lists, 209 µs
+    as text). KeyError for a value of a type not written here."""
+    return "{" + ",".join([_ELEMENT[type(value)](value) for value in column]) + "}"
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+_ELEMENT: dict[type, Callable[[Any], str]] = {
+    type(None): lambda _: "NULL",
+    bool: lambda value: "t" if value else "f",
+    int: str,
+    str: _quoted,
+    datetime: lambda value: _quoted(value.isoformat()),
+    date: lambda value: _quoted(value.isoformat()),
+    Json: lambda value: _quoted((value.dumps or json.dumps)(value.obj)),
+}
 
 
 def _bind_processors(dialect: Dialect, columns: Sequence[Column[Any]]) -> tuple[Processor, ...]:

@@ -19,11 +19,16 @@ from kernel.db import Database
 AT = datetime(2026, 11, 21, 3, 0, 0, 123456, tzinfo=UTC)
 
 
+# Text that PostgreSQL's array syntax (which insert_rows writes on PostgreSQL) gives meaning to.
+AWKWARD = ['say "hi"', "back\\slash", "a,b", "{braces}", "NULL", "", " spaced ", "ผ้าไหม"]
+
+
 def _rows(n: int, actor_id: int | None = None) -> list[dict[str, object]]:
     return [
         {"at": AT + timedelta(seconds=i), "actor_id": actor_id, "actor_name": f"bulk-{i}",
-         "action": "bulk_test", "entity": "thing", "entity_id": None if i == 1 else str(i),
-         "detail": {"n": i, "thai": "ผ้าไหม", "nested": [1, None, "x"]}}
+         "action": "bulk_test", "entity": AWKWARD[i % len(AWKWARD)],
+         "entity_id": None if i == 1 else str(i),
+         "detail": {"n": i, "thai": "ผ้าไหม", "nested": [1, None, "x"], "quote": 'a "b" \\c'}}
         for i in range(n)
     ]  # fmt: skip
 
@@ -39,14 +44,15 @@ def _stored(conn: Connection) -> list[tuple[object, ...]]:
 def test_insert_rows_stores_what_sqlalchemy_stores_and_returns_the_asked_columns(
     db: Database,
 ) -> None:
-    rows = _rows(3)
+    rows = _rows(len(AWKWARD))
     with db.write() as conn:
         returned = insert_rows(conn, audit.AuditEntry, rows, ("actor_name", "id", "at"))
     with db.write() as conn:  # the same rows again, through SQLAlchemy's own INSERT
-        conn.execute(insert(audit.AuditEntry), _rows(3))
+        conn.execute(insert(audit.AuditEntry), _rows(len(AWKWARD)))
     with db.read() as conn:
         stored = _stored(conn)
-    assert stored[:3] == stored[3:]
+    assert stored[: len(AWKWARD)] == stored[len(AWKWARD) :]
+    assert [row[4] for row in stored[: len(AWKWARD)]] == AWKWARD
     assert [row[0] for row in stored[:3]] == [
         AT,
         AT + timedelta(seconds=1),
@@ -56,10 +62,11 @@ def test_insert_rows_stores_what_sqlalchemy_stores_and_returns_the_asked_columns
         "n": 0,
         "thai": "ผ้าไหม",
         "nested": [1, None, "x"],
+        "quote": 'a "b" \\c',
     }
-    assert sorted((name, at) for name, _, at in returned) == [
-        (f"bulk-{i}", AT + timedelta(seconds=i)) for i in range(3)
-    ]
+    assert sorted((name, at) for name, _, at in returned) == sorted(
+        (f"bulk-{i}", AT + timedelta(seconds=i)) for i in range(len(AWKWARD))
+    )
     assert all(isinstance(entry_id, int) for _, entry_id, _ in returned)
 
 
