@@ -8,12 +8,13 @@ the columns' own bind processors (stored exactly as SQLAlchemy would store them)
 statement whose text does not depend on how many rows there are (the server plans it once;
 psycopg prepares it after a few runs). Measured on the till's batches of eight sales: a third
 less CPU in the writer and in PostgreSQL. Each array goes as PostgreSQL's text form of it,
-written here (psycopg dumps a list value by value in Python: a fifth of the writer's CPU). On SQLite (in process, no round trips) the rows go
-as tuples to the driver's ``executemany`` (SQLAlchemy's own spent several µs of Python a row
-building and processing its parameters: the most of a batch's statements), or for
-``RETURNING`` as one multi-row ``VALUES``. Either way a column's bind processor runs once per
-distinct value (a batch's rows share their timestamps), and Python-side column defaults are
-not applied: the rows name every column that needs a value.
+written here (psycopg dumps a list value by value in Python: a fifth of the writer's CPU).
+On SQLite (in process, no round trips) the rows go as tuples to the driver's ``executemany``
+(SQLAlchemy's own spent several µs of Python a row building and processing its parameters:
+the most of a batch's statements), or for ``RETURNING`` as one multi-row ``VALUES``. Either
+way a column's bind processor runs once per distinct value (a batch's rows share their
+timestamps), and Python-side column defaults are not applied: the rows name every column
+that needs a value.
 
 Inside :func:`sent_together` on PostgreSQL, the writes that return nothing wait and go to the
 server together, in one round trip (psycopg's pipeline mode), when the block ends: a batch's
