@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -57,22 +56,10 @@ def serve(host: str, port: int, workers: int) -> None:
 
 
 def _serve_workers(config: uvicorn.Config) -> None:
-    """``uvicorn.run`` for several workers, sharing a listening socket of ours."""
-    from uvicorn.supervisors import Multiprocess
+    """``uvicorn.run`` for several workers, each on a listening socket of its own."""
+    from web.workers import Workers, listeners
 
-    Multiprocess(config, sockets=[tcp_listener(config)]).run()
-
-
-def tcp_listener(config: uvicorn.Config) -> socket.socket:
-    """The workers' listening socket, saying that it is TCP.
-
-    uvicorn binds it with ``proto`` 0; accepted connections inherit that, and asyncio sets
-    TCP_NODELAY only on sockets whose ``proto`` is TCP. Without it every keep-alive response
-    after the first waited for the client's delayed ACK, ~43 ms (measured: 184 /health a
-    second from 8 clients instead of ~6,000; uvicorn issue #3149, open).
-    """
-    bound = config.bind_socket()
-    return socket.socket(bound.family, bound.type, socket.IPPROTO_TCP, bound.detach())
+    Workers(config, listeners(config)).run()
 
 
 @main.command("create-user")
