@@ -57,7 +57,12 @@ def serve(host: str, port: int, workers: int) -> None:
 
 def _serve_workers(config: uvicorn.Config) -> None:
     """``uvicorn.run`` for several workers, each on a listening socket of its own."""
+    import socket
+
     from web.workers import Workers, listeners
+
+    if not hasattr(socket, "SO_REUSEPORT"):
+        raise click.UsageError("--workers above 1 needs SO_REUSEPORT (Linux, macOS, BSD)")
 
     Workers(config, listeners(config)).run()
 
