@@ -210,12 +210,11 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
         self.engine = make_engine(url, echo=echo)
-        # The hot write path (checkout) goes through one writer that group-commits; on SQLite
-        # it runs the event loop's batches on the loop itself (see SingleWriter).
+        # The hot write path (checkout) goes through one writer that group-commits; it runs
+        # the event loop's batches on the loop itself (see SingleWriter).
         sqlite_file = self.engine.dialect.name == "sqlite" and not _in_memory(url)
         self.writer = SingleWriter(
             self.engine,
-            inline=self.engine.dialect.name == "sqlite",
             checkpoints=WalCheckpoints(self.engine) if sqlite_file else None,
         )
         # Driver connections kept for lookup(), in autocommit, outside the engine's pool.

@@ -20,12 +20,9 @@ written). Every unit is all or nothing, and one that fails does not take the oth
 * A deadlock or a serialization failure (PostgreSQL, several workers) rolls the whole batch
   back and runs it again, a few times, before its units get the error.
 
-Work awaited on the event loop is gathered there: the requests that arrive together make one
-batch. The writer runs on its own thread (PostgreSQL), one of the loop's batches at a time
-while the loop gathers the next: handing each request to the thread as it came made batches of
-one or two sales, each paying a transaction's dozen round trips and its commit (measured with
-8 tills: ~1.6 sales a batch; gathered, ~4-8, and x1.4 checkouts a second). On SQLite the
-loop's batches run on the loop itself (``inline``, see :class:`SingleWriter`).
+Work awaited on the event loop (a request handler's) is gathered and written there, on the
+loop itself, on both databases; work submitted from other threads goes to the writer's own
+thread (see :class:`SingleWriter`).
 """
 
 from __future__ import annotations
@@ -36,7 +33,6 @@ import queue
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -57,6 +53,8 @@ SQLITE_BUSY = 5
 # Inline: how long the loop serves requests before it tries the write lock again.
 BUSY_RETRY_SECONDS = 0.001
 WRITER_CACHE_KIB = 64 * 1024
+# PostgreSQL: the longest the event loop's batch waits for a row lock.
+LOCK_TIMEOUT = "5s"
 # PostgreSQL's serialization_failure and deadlock_detected: the transaction may simply be rerun.
 RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
 MAX_ATTEMPTS = 5
@@ -79,14 +77,6 @@ class _Job:
     future: Future[Any] | asyncio.Future[Any] = field(default_factory=Future)
 
 
-@dataclass
-class _LoopBatch:
-    """Jobs gathered on an event loop, for the thread to write together and answer there."""
-
-    jobs: list[_Job]
-    loop: asyncio.AbstractEventLoop
-
-
 class _Busy(Exception):
     """Inline: the write lock is taken (another worker process writes); nothing was run."""
 
@@ -101,18 +91,24 @@ Outcome = tuple[bool, Any]  # (succeeded, result or exception)
 class SingleWriter:
     """Runs submitted units of work on one connection, several per transaction.
 
-    ``inline`` (SQLite) runs the async callers' batches on their event loop instead of the
-    writer thread: SQLite's work is CPU, not waiting, and two threads taking turns with the
-    GIL stalled each other (a thread that gave the GIL up for a statement waited up to the
-    switch interval to get it back; measured: the server used well under one core). The
-    loop gathers the checkouts that arrive together and writes them in one transaction
-    once they are all queued. Work submitted from other threads still goes to the thread;
-    one lock keeps the two from writing at the same time, each on a connection of its own.
-    The loop never waits for SQLite's write lock: its BEGIN IMMEDIATE answers "busy" at once
-    while another connection writes (a request handler on a thread, another worker process),
-    and the loop serves requests and tries again a millisecond later; the requests arriving
-    meanwhile join the batch. Its connection leaves the WAL's checkpoints to a thread
-    (:mod:`kernel.wal`), so that no commit on the loop copies the log and syncs the files.
+    The async callers' batches run on their event loop, not on the writer thread: the loop
+    gathers the checkouts that arrive together and writes them in one transaction once they
+    are all queued. On a thread, the writer and the loop took turns with the GIL and stalled
+    each other (a thread that gave the GIL up for a statement or a round trip waited up to
+    the switch interval to get it back). Measured with 8 tills: SQLite's server used well
+    under one core; PostgreSQL, two workers, 224/266/271 checkouts a second on the thread
+    against 306/412/399 on the loop, and a third less CPU a checkout. Work submitted from
+    other threads still goes to the thread; one lock keeps the two from writing at the same
+    time, each on a connection of its own.
+
+    The loop never waits long for a lock. SQLite: its BEGIN IMMEDIATE answers "busy" at once
+    while another connection writes (a request handler on a thread, another worker
+    process), and the loop serves requests and tries again a millisecond later; the requests
+    arriving meanwhile join the batch. Its connection leaves the WAL's checkpoints to a
+    thread (:mod:`kernel.wal`), so that no commit on the loop copies the log and syncs the
+    files. PostgreSQL: the rows a batch locks are held by other batches and units for
+    milliseconds; a lock held longer (a session left open in psql) fails the batch after
+    ``LOCK_TIMEOUT`` instead of stopping the worker: its tills retry with their keys.
     """
 
     def __init__(
@@ -120,28 +116,22 @@ class SingleWriter:
         engine: Engine,
         *,
         max_batch: int = 64,
-        inline: bool = False,
         checkpoints: WalCheckpoints | None = None,
     ) -> None:
         self.engine = engine
         self.max_batch = max_batch
-        self.inline = inline
-        # Inline: the loop's connection leaves the WAL's checkpoints to this thread.
-        self.checkpoints = checkpoints if inline else None
-        self._jobs: queue.SimpleQueue[_Job | _LoopBatch | None] = queue.SimpleQueue()
+        # SQLite: the loop's connection leaves the WAL's checkpoints to this thread.
+        self.checkpoints = checkpoints
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._workers: list[threading.Thread] = []
         self._lock = threading.Lock()
-        # Inline: the loop and the thread take turns (otherwise the thread alone writes).
-        self._write_lock: AbstractContextManager[Any] = (
-            threading.Lock() if inline else nullcontext()
-        )
+        self._write_lock = threading.Lock()  # the loop and the thread take turns
         self._local = threading.local()  # each writing thread's connection, kept
         self._connections: list[Connection] = []  # all of them, to close at stop
         self._books = threading.Lock()  # for the list above and the counters below
         self._pending: list[_Job] = []  # queued on the event loop for the next batch
-        self._in_flight = False  # not inline: the loop's batch is on the thread
-        self._seen = 0  # inline: how many were pending at the last look
-        self._waits = 0  # inline: loop turns waited for the current batch
+        self._seen = 0  # how many were pending at the last look
+        self._waits = 0  # loop turns waited for the current batch
         self.batches = 0
         self.units = 0
         self.reruns = 0  # batches run again in savepoints because a unit failed
@@ -181,7 +171,7 @@ class SingleWriter:
         loop = asyncio.get_running_loop()
         job.future = loop.create_future()
         self._pending.append(job)
-        if len(self._pending) == 1 and not self._in_flight:
+        if len(self._pending) == 1:
             # After the callbacks already due: the requests that arrived together queue first.
             loop.call_soon(self._flush)
         return await job.future
@@ -198,14 +188,6 @@ class SingleWriter:
         self._seen = self._waits = 0
         jobs, self._pending = self._pending, []
         jobs = [job for job in jobs if not job.future.cancelled()]
-        if not self.inline:
-            if jobs:
-                # One batch at a time on the thread; the loop gathers the next meanwhile.
-                self._pending = jobs[self.max_batch :]
-                self._in_flight = True
-                self._ensure_started()
-                self._jobs.put(_LoopBatch(jobs[: self.max_batch], asyncio.get_running_loop()))
-            return
         for start in range(0, len(jobs), self.max_batch):
             try:
                 self._commit_batch(jobs[start : start + self.max_batch], on_loop=True)
@@ -215,13 +197,6 @@ class SingleWriter:
                 self._pending[:0] = jobs[start:]
                 asyncio.get_running_loop().call_later(BUSY_RETRY_SECONDS, self._flush)
                 return
-
-    def _settle_on_loop(self, jobs: list[_Job], outcomes: list[Outcome]) -> None:
-        """On the loop, after the thread committed its batch: answer, send the next batch."""
-        self._in_flight = False
-        _settle(jobs, outcomes)
-        if self._pending:
-            self._flush()
 
     def _put(self, job: _Job) -> Future[Any]:
         self._ensure_started()
@@ -239,11 +214,11 @@ class SingleWriter:
                     worker.start()
                     self._workers.append(worker)
 
-    def _take_batch(self) -> tuple[list[_Job | _LoopBatch], bool]:
+    def _take_batch(self) -> tuple[list[_Job], bool]:
         first = self._jobs.get()
         if first is None:
             return [], True
-        batch: list[_Job | _LoopBatch] = [first]
+        batch = [first]
         stopping = False
         while len(batch) < self.max_batch:
             try:
@@ -259,32 +234,13 @@ class SingleWriter:
     def _loop(self) -> None:
         while True:
             batch, stopping = self._take_batch()
-            own = [
-                item
-                for item in batch
-                if isinstance(item, _Job)
-                and isinstance(item.future, Future)
-                and item.future.set_running_or_notify_cancel()
+            jobs = [
+                job
+                for job in batch
+                if isinstance(job.future, Future) and job.future.set_running_or_notify_cancel()
             ]
-            gathered = [item for item in batch if isinstance(item, _LoopBatch)]
-            jobs = own + [job for item in gathered for job in item.jobs]
-            outcomes: list[Outcome] = []
-            try:
-                if jobs:
-                    with self._write_lock:
-                        outcomes = self._outcomes(jobs, on_loop=False)
-            finally:
-                # Whatever happened, each loop gets its answers and sends its next batch.
-                rest = outcomes[len(own) :] if outcomes else []
-                for item in gathered:
-                    answers, rest = rest[: len(item.jobs)], rest[len(item.jobs) :]
-                    if not answers:
-                        answers = [(False, RuntimeError("the writer stopped"))] * len(item.jobs)
-                    try:
-                        item.loop.call_soon_threadsafe(self._settle_on_loop, item.jobs, answers)
-                    except RuntimeError:  # that loop is closed: nobody waits for the answers
-                        log.debug("a batch's event loop closed before its answers")
-            _settle(own, outcomes[: len(own)])
+            if jobs:
+                self._commit_batch(jobs)
             if stopping:
                 return
 
@@ -330,16 +286,19 @@ class SingleWriter:
         conn: Connection | None = getattr(self._local, "connection", None)
         if conn is None:
             conn = self._local.connection = self.engine.connect().execution_options(write=True)
-            if on_loop:
-                driver = conn.connection.driver_connection
-                assert driver is not None
-                # SQLite: BEGIN IMMEDIATE answers "busy" at once instead of waiting; and a
-                # page cache for the index pages that sales touch all over the file (SQLite's
-                # default 2 MB made half of a batch's page reads system calls; measured).
+            driver = conn.connection.driver_connection
+            assert driver is not None
+            if on_loop and conn.dialect.name == "sqlite":
+                # BEGIN IMMEDIATE answers "busy" at once instead of waiting; and a page cache
+                # for the index pages that sales touch all over the file (SQLite's default
+                # 2 MB made half of a batch's page reads system calls; measured).
                 driver.execute("PRAGMA busy_timeout=0")
                 driver.execute(f"PRAGMA cache_size=-{WRITER_CACHE_KIB}")
                 if self.checkpoints is not None:
                     driver.execute("PRAGMA wal_autocheckpoint=0")
+            elif on_loop:  # PostgreSQL: see the class's docstring
+                driver.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
+                driver.commit()
             with self._books:
                 self._connections.append(conn)
         try:
