@@ -1,7 +1,7 @@
 """Checkout over HTTP: 8 tills ringing 3-line cash sales against a real ``otop-pos serve``.
 
-One server process (single worker) on a fresh database seeded with the full demo catalogue
-and a week of past sales;
+One server (a worker on SQLite, one per core on PostgreSQL: ``WORKERS``) on a fresh database
+seeded with the full demo catalogue and a week of past sales (a day with ``--quick``);
 each till is an asyncio task with its own cashier login (httpx, once), till, open shift and
 one raw HTTP/1.1 keep-alive connection, and rings one sale after another (a new
 Idempotency-Key each) for the measured seconds. The measured loop writes requests and reads
@@ -101,7 +101,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def prepare(url: str, scale: float) -> tuple[list[int], list[tuple[str, int]], float]:
+def prepare(
+    url: str, scale: float, history_days: int = HISTORY_DAYS
+) -> tuple[list[int], list[tuple[str, int]], float]:
     """Migrate, seed the demo catalogue and a week of past sales, stock every product deep,
     make 8 cashiers, tills and open shifts. Returns the product ids, (username, till id) pairs
     and the seed's seconds.
@@ -115,7 +117,7 @@ def prepare(url: str, scale: float) -> tuple[list[int], list[tuple[str, int]], f
     try:
         started = time.perf_counter()
         seed_demo_database(db, NOW, scale=scale)
-        seed_demo_history(db, Settings(demo=True, database_url=url), days=HISTORY_DAYS, scale=scale)
+        seed_demo_history(db, Settings(demo=True, database_url=url), days=history_days, scale=scale)
         seeded = time.perf_counter() - started
         with db.write() as conn:
             location = conn.execute(select(Location.id).where(Location.is_default)).scalar_one()
@@ -347,8 +349,8 @@ async def measure(
 
 
 def bench_backend(report: Report, name: str, url: str, directory: Path, *, quick: bool) -> None:
-    scale, seconds = (1.0, 3.0) if quick else (1.0, 10.0)
-    products, tills, seed_s = prepare(url, scale)
+    scale, seconds, days = (1.0, 3.0, 1) if quick else (1.0, 10.0, HISTORY_DAYS)
+    products, tills, seed_s = prepare(url, scale, days)
     port = _free_port()
     workers = WORKERS[name]
     server = start_server(url, port, directory / f"server-{name}.log", workers)
@@ -393,7 +395,7 @@ def bench_backend(report: Report, name: str, url: str, directory: Path, *, quick
             )
         )
     report.notes.append(
-        f"{name}: demo seed with {HISTORY_DAYS} days of history {seed_s:.1f} s; "
+        f"{name}: demo seed with {days} days of history {seed_s:.1f} s; "
         f"server log {directory.name}/server-{name}.log"
     )
     for reason, count in sorted(run.errors.items(), key=lambda kv: -kv[1])[:3]:
