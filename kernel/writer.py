@@ -50,7 +50,7 @@ BatchRunner = Callable[[Connection, list[Any]], Sequence[Any]]
 
 # SQLite's SQLITE_BUSY: another connection (another worker process) holds the write lock.
 SQLITE_BUSY = 5
-# Inline: how long the loop serves requests before it tries the write lock again.
+# SQLite: how long the loop serves requests before it tries the write lock again.
 BUSY_RETRY_SECONDS = 0.001
 WRITER_CACHE_KIB = 64 * 1024
 # PostgreSQL: the longest the event loop's batch waits for a row lock.
@@ -78,7 +78,7 @@ class _Job:
 
 
 class _Busy(Exception):
-    """Inline: the write lock is taken (another worker process writes); nothing was run."""
+    """SQLite, on the loop: the write lock is taken (another process writes); nothing ran."""
 
 
 class _UnitFailed(Exception):
@@ -247,7 +247,12 @@ class SingleWriter:
     def _commit_batch(self, jobs: list[_Job], *, on_loop: bool = False) -> None:
         with self._write_lock:
             outcomes = self._outcomes(jobs, on_loop)
-        _settle(jobs, outcomes)
+        for job, (ok, value) in zip(jobs, outcomes, strict=True):
+            if not job.future.done():  # a caller on the loop may have gone (cancelled)
+                if ok:
+                    job.future.set_result(value)
+                else:
+                    job.future.set_exception(value)
 
     def _outcomes(self, jobs: list[_Job], on_loop: bool) -> list[Outcome]:
         careful = False
@@ -336,16 +341,6 @@ class SingleWriter:
                 if connection in self._connections:
                     self._connections.remove(connection)
             _close(connection)
-
-
-def _settle(jobs: list[_Job], outcomes: list[Outcome]) -> None:
-    """Answer each job (on the thread that owns its future)."""
-    for job, (ok, value) in zip(jobs, outcomes, strict=True):
-        if not job.future.done():  # a caller on the loop may have gone (cancelled)
-            if ok:
-                job.future.set_result(value)
-            else:
-                job.future.set_exception(value)
 
 
 def _close(connection: Connection) -> None:
