@@ -8,8 +8,10 @@ from pathlib import Path
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from stdnum.th import tin
 
 DEFAULT_DB = Path("var") / "otop.db"
+DEMO_TAX_ID = "0105559000727"  # made up, with a valid check digit
 
 
 class Settings(BaseSettings):
@@ -27,7 +29,8 @@ class Settings(BaseSettings):
     default_language: str = "th"
     centre_name_th: str = "ศูนย์จำหน่ายสินค้า OTOP สันกำแพง"
     centre_name_en: str = "OTOP Distribution Centre, San Kamphaeng"
-    # A VAT-registered centre prints Thai abbreviated tax invoices (ใบกำกับภาษีอย่างย่อ).
+    # A VAT-registered centre prints Thai abbreviated tax invoices (ใบกำกับภาษีอย่างย่อ), which
+    # must carry its 13-digit tax ID.
     vat_registered: bool = True
     seller_tax_id: str = ""
     # The centre's PromptPay receiving account: a PromptPay ID (mobile, national/tax ID,
@@ -63,6 +66,16 @@ class Settings(BaseSettings):
             )
         if not self.demo and not self.webhook_secret:
             raise ValueError("OTOP_WEBHOOK_SECRET must be set unless OTOP_DEMO=true")
+        if self.seller_tax_id and not tin.is_valid(self.seller_tax_id):
+            raise ValueError(
+                f"OTOP_SELLER_TAX_ID {self.seller_tax_id!r} is not a 13-digit Thai tax ID "
+                "(digits or check digit wrong)"
+            )
+        if not self.demo and self.vat_registered and not self.seller_tax_id:
+            raise ValueError(
+                "OTOP_SELLER_TAX_ID must be set (the centre's 13-digit tax ID: it is printed on "
+                "every tax invoice) unless OTOP_VAT_REGISTERED=false"
+            )
         if self.default_language not in ("th", "en"):
             raise ValueError("OTOP_DEFAULT_LANGUAGE must be th or en")
         return self
@@ -76,6 +89,13 @@ class Settings(BaseSettings):
     def receiving_promptpay_id(self) -> str:
         """The demo centre receives on a made-up mobile number unless one is configured."""
         return self.promptpay_id or ("0812345678" if self.demo else "")
+
+    @property
+    def receipt_tax_id(self) -> str:
+        """The tax ID receipts print: the demo centre's is made up (a valid check digit)."""
+        if self.seller_tax_id:
+            return str(tin.compact(self.seller_tax_id))
+        return DEMO_TAX_ID if self.demo else ""
 
     @property
     def hook_secret(self) -> str:

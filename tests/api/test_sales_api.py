@@ -261,6 +261,7 @@ async def test_the_receipt_is_an_abbreviated_tax_invoice_and_a_reprint_says_copy
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     html = page.text
     assert "ใบกำกับภาษีอย่างย่อ" in html and "SKP-01-000001" in html
+    assert "Tax ID 0105559000727" in html  # the demo centre's (made-up) tax ID
     assert "21/11/2569 10:00" in html  # 03:00 UTC is 10:00 in Bangkok; 2026 + 543
     assert "รวมภาษีมูลค่าเพิ่มแล้ว" in html and "325.50" in html
     assert "สามร้อยยี่สิบห้าบาทห้าสิบสตางค์" in html

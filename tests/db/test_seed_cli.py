@@ -87,6 +87,7 @@ def test_seed_outside_demo_mode_warns_that_the_passwords_are_public(
     monkeypatch.setenv("OTOP_SECRET_KEY", "x" * 40)
     monkeypatch.setenv("OTOP_PROMPTPAY_ID", "0812345678")
     monkeypatch.setenv("OTOP_WEBHOOK_SECRET", "y" * 40)
+    monkeypatch.setenv("OTOP_SELLER_TAX_ID", "0105559000727")
     get_settings.cache_clear()
     result = seed(cli)
     assert result.exit_code == 0, result.output

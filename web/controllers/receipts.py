@@ -50,7 +50,7 @@ def sale_receipt(
             "sale": sale,
             "copy": bool(copy),
             "vat_registered": settings.vat_registered,
-            "seller_tax_id": settings.seller_tax_id,
+            "seller_tax_id": settings.receipt_tax_id,
             "seller_name_th": settings.centre_name_th,
             "seller_name_en": settings.centre_name_en,
             "printed_at": receipt_datetime(sale.completed_at),

@@ -117,7 +117,7 @@ def refund_credit_note(
             "refund": refund,
             "copy": bool(copy),
             "vat_registered": settings.vat_registered,
-            "seller_tax_id": settings.seller_tax_id,
+            "seller_tax_id": settings.receipt_tax_id,
             "seller_name_th": settings.centre_name_th,
             "seller_name_en": settings.centre_name_en,
             "printed_at": receipt_datetime(refund.created_at),
