@@ -29,7 +29,6 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
-from kernel.wal import WalCheckpoints
 from kernel.writer import SingleWriter
 
 NAMING = {
@@ -213,10 +212,7 @@ class Database:
         # The hot write path (checkout) goes through one writer that group-commits; it runs
         # the event loop's batches on the loop itself (see SingleWriter).
         sqlite_file = self.engine.dialect.name == "sqlite" and not _in_memory(url)
-        self.writer = SingleWriter(
-            self.engine,
-            checkpoints=WalCheckpoints(self.engine) if sqlite_file else None,
-        )
+        self.writer = SingleWriter(self.engine, checkpoint_wal=sqlite_file)
         # Driver connections kept for lookup(), in autocommit, outside the engine's pool.
         self._lookup_connections: list[Any] = []
         self._shared_connection = _in_memory(url)

@@ -78,7 +78,8 @@ class _Job:
 
 
 class _Busy(Exception):
-    """SQLite, on the loop: the write lock is taken (another process writes); nothing ran."""
+    """On the loop: the writer's lock or SQLite's is taken (another thread or process
+    writes, a checkpoint copies); nothing ran."""
 
 
 class _UnitFailed(Exception):
@@ -116,16 +117,18 @@ class SingleWriter:
         engine: Engine,
         *,
         max_batch: int = 64,
-        checkpoints: WalCheckpoints | None = None,
+        checkpoint_wal: bool = False,
     ) -> None:
         self.engine = engine
         self.max_batch = max_batch
-        # SQLite: the loop's connection leaves the WAL's checkpoints to this thread.
-        self.checkpoints = checkpoints
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._workers: list[threading.Thread] = []
         self._lock = threading.Lock()
-        self._write_lock = threading.Lock()  # the loop and the thread take turns
+        # Held for each batch: the loop and the thread take turns, and the WAL's checkpoint
+        # thread takes it to copy the log's last frames between two batches.
+        self._write_lock = threading.Lock()
+        # SQLite: the loop's connection leaves the WAL's checkpoints to a thread.
+        self.checkpoints = WalCheckpoints(engine, self._write_lock) if checkpoint_wal else None
         self._local = threading.local()  # each writing thread's connection, kept
         self._connections: list[Connection] = []  # all of them, to close at stop
         self._books = threading.Lock()  # for the list above and the counters below
@@ -192,8 +195,9 @@ class SingleWriter:
             try:
                 self._commit_batch(jobs[start : start + self.max_batch], on_loop=True)
             except _Busy:
-                # Another worker process is writing: serve requests meanwhile and try again
-                # (the requests arriving till then join the batch), never wait on the loop.
+                # Another connection is writing (another worker process, a thread of this
+                # one): serve requests meanwhile and try again (the requests arriving till
+                # then join the batch), never wait on the loop.
                 self._pending[:0] = jobs[start:]
                 asyncio.get_running_loop().call_later(BUSY_RETRY_SECONDS, self._flush)
                 return
@@ -245,8 +249,14 @@ class SingleWriter:
                 return
 
     def _commit_batch(self, jobs: list[_Job], *, on_loop: bool = False) -> None:
-        with self._write_lock:
+        # The loop does not wait for the lock (the thread's batch, a checkpoint's copy): it
+        # serves requests and tries again.
+        if not self._write_lock.acquire(blocking=not on_loop):
+            raise _Busy
+        try:
             outcomes = self._outcomes(jobs, on_loop)
+        finally:
+            self._write_lock.release()
         for job, (ok, value) in zip(jobs, outcomes, strict=True):
             if not job.future.done():  # a caller on the loop may have gone (cancelled)
                 if ok:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 
+from kernel import wal
 from kernel.db import Database, Sequence, current_sequence, next_in_sequence
 
 
@@ -99,6 +102,61 @@ def test_the_loop_serves_on_while_another_connection_holds_sqlites_write_lock(
     assert len(ticks) >= 5
     with sqlite_db.read() as conn:
         assert current_sequence(conn, "receipt") == 2
+
+
+def test_the_loop_serves_on_while_the_writers_thread_holds_a_batch(db: Database) -> None:
+    """The loop does not wait for the writer's lock either (a batch submitted from another
+    thread, a checkpoint copying the log's last frames): it goes on serving, and its unit
+    commits once the lock is free."""
+    release = threading.Event()
+
+    def slow(conn: Connection) -> int:
+        release.wait(10)
+        return _take_number(conn)
+
+    async def main() -> tuple[int, int, int]:
+        loop = asyncio.get_running_loop()
+        held = db.writer.submit(slow)  # on the writer's thread, holding its lock
+        await asyncio.sleep(0.02)
+        waiting = asyncio.ensure_future(db.writer.run(_take_number))
+        ticks = 0
+        started = loop.time()
+        while loop.time() - started < 0.05:
+            await asyncio.sleep(0.005)
+            ticks += 1
+        assert not waiting.done()
+        release.set()
+        return held.result(timeout=10), await asyncio.wait_for(waiting, timeout=10), ticks
+
+    first, second, ticks = asyncio.run(main())
+    assert (first, second) == (1, 2) and ticks >= 5
+
+
+def _forty_names(conn: Connection) -> None:
+    conn.execute(insert(Sequence), [{"name": uuid.uuid4().hex, "last_value": 0} for _ in range(40)])
+
+
+def test_under_a_steady_stream_of_batches_the_log_is_written_from_its_start_again(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batch after batch on the loop, with no pause for a checkpoint to catch up: once the
+    log passes RESTART_FRAMES the checkpoint thread copies its last frames between two
+    batches, and the log file stops growing (a PASSIVE checkpoint alone let it grow by every
+    commit: ~12,000 frames here)."""
+    monkeypatch.setattr(wal, "RESTART_FRAMES", 100)
+    log_file = Path(f"{sqlite_db.engine.url.database}-wal")
+    frame = 24 + 4096
+
+    async def main() -> int:
+        for _ in range(400):  # ~30 frames a commit
+            await sqlite_db.writer.run(_forty_names)
+        return log_file.stat().st_size // frame  # the file is never cut: its longest extent
+
+    assert asyncio.run(main()) < 3_000
+    checkpoints = sqlite_db.writer.checkpoints
+    assert checkpoints is not None and checkpoints.restarts >= 1
+    with sqlite_db.read() as conn:
+        assert conn.execute(select(func.count()).select_from(Sequence)).scalar() == 16_000
 
 
 def test_the_loops_connection_leaves_checkpoints_to_the_thread(sqlite_db: Database) -> None:
