@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 from typing import Any
@@ -103,3 +104,23 @@ def create_app(
     app.state.settings = settings
     app.state.session_cookie = SESSION_COOKIE
     return app
+
+
+def create_served_app(
+    settings: Settings | None = None,
+    db: Database | None = None,
+    clock: Clock | None = None,
+) -> Litestar:
+    """The app as ``otop-pos serve`` runs it: once started, what start-up made (modules, the
+    app, SQLAlchemy's tables and compiled statements: ~165,000 objects that live
+    as long as the process) is kept out of the garbage collector's full collections, which
+    walked all of it. Measured with 8 tills: those collections were the slowest checkouts
+    (110-125 ms, against 22-27 ms without them), and a checkout cost ~6% less CPU."""
+    app = create_app(settings, db, clock)
+    app.on_startup.append(_freeze_long_lived)
+    return app
+
+
+def _freeze_long_lived() -> None:
+    gc.collect()
+    gc.freeze()

@@ -50,9 +50,9 @@ def serve(host: str, port: int, workers: int) -> None:
         "timeout_worker_healthcheck": 30,
     }
     if workers == 1:
-        uvicorn.run("web.app:create_app", **options)
+        uvicorn.run("web.app:create_served_app", **options)
     else:
-        _serve_workers(uvicorn.Config("web.app:create_app", **options))
+        _serve_workers(uvicorn.Config("web.app:create_served_app", **options))
 
 
 def _serve_workers(config: uvicorn.Config) -> None:
