@@ -18,6 +18,7 @@ from payments.balance_rules import (
     balance_from_sums,
     running_lines,
 )
+from payments.ledger import on_entrepreneurs_accounts
 from payments.ledger_models import JournalEntryRow, PostingRow
 from payments.ledger_rules import EntryKind
 from payments.payout_models import Payout, PayoutStatus
@@ -26,14 +27,14 @@ MAX_STATEMENT_DAYS = 366
 
 _BY_ROLE = (
     select(PostingRow.role, func.sum(PostingRow.amount_satang))
-    .where(PostingRow.entrepreneur_id == bindparam("e"))
+    .where(on_entrepreneurs_accounts(bindparam("e")))
     .group_by(PostingRow.role)
 )
 _RECENT_SALES = (
     select(func.coalesce(func.sum(PostingRow.amount_satang), 0))
     .join(JournalEntryRow, JournalEntryRow.id == PostingRow.entry_id)
     .where(
-        PostingRow.entrepreneur_id == bindparam("e"),
+        on_entrepreneurs_accounts(bindparam("e")),
         JournalEntryRow.kind == EntryKind.SALE.value,
         JournalEntryRow.at > bindparam("since"),
     )
@@ -80,13 +81,13 @@ def read_statement(conn: Connection, entrepreneur_id: int, start: date, end: dat
     opening = conn.execute(
         select(func.coalesce(func.sum(PostingRow.amount_satang), 0))
         .join(JournalEntryRow, JournalEntryRow.id == PostingRow.entry_id)
-        .where(PostingRow.entrepreneur_id == entrepreneur_id, JournalEntryRow.at < since)
+        .where(on_entrepreneurs_accounts(entrepreneur_id), JournalEntryRow.at < since)
     ).scalar_one()
     rows = conn.execute(
         select(JournalEntryRow.id, JournalEntryRow.at, JournalEntryRow.kind,
                JournalEntryRow.document, PostingRow.role, func.sum(PostingRow.amount_satang))
         .join(PostingRow, PostingRow.entry_id == JournalEntryRow.id)
-        .where(PostingRow.entrepreneur_id == entrepreneur_id, JournalEntryRow.at >= since,
+        .where(on_entrepreneurs_accounts(entrepreneur_id), JournalEntryRow.at >= since,
                JournalEntryRow.at < until)
         .group_by(JournalEntryRow.id, JournalEntryRow.at, JournalEntryRow.kind,
                   JournalEntryRow.document, PostingRow.role)

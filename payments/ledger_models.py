@@ -36,15 +36,15 @@ class JournalEntryRow(Base):
 class PostingRow(Base):
     __tablename__ = "postings"
     __table_args__ = (
-        # Balances and statements per entrepreneur read postings by entrepreneur, in order.
-        Index("ix_postings_entrepreneur_entry", "entrepreneur_id", "entry_id"),
+        # Balances and statements read an account's postings in order (an entrepreneur's too:
+        # payments.ledger.on_entrepreneurs_accounts).
         Index("ix_postings_account_entry", "account_id", "entry_id"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entries.id"), index=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("ledger_accounts.id"))
     amount_satang: Mapped[int] = mapped_column(Integer)  # debit positive, credit negative
-    # Denormalised from the account, so that an entrepreneur's balance needs no join.
+    # Denormalised from the account: the sums of every entrepreneur's postings need no join.
     entrepreneur_id: Mapped[int | None] = mapped_column(Integer)
     # Why the money moved (payments.ledger_rules.PostingRole): an entrepreneur's gross sales,
     # discounts, commission, refunds and payouts are sums of their postings by role.
