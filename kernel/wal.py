@@ -5,8 +5,8 @@ connection copies the pages into the database file and syncs both files. For the
 writer that commit runs on the event loop (see :class:`kernel.writer.SingleWriter`), so every
 few batches the loop stopped serving requests for the copy and two fsyncs (measured: 45% of
 the commit's time). Here the writer's connection does not checkpoint; after every few of its
-commits a thread of ours runs a PASSIVE checkpoint on its own connection, which holds no lock
-that a writer or a reader waits for, and which SQLite runs without Python's GIL. Other
+commits a thread of ours runs a PASSIVE checkpoint on its own connection, which SQLite runs
+without Python's GIL and without waiting for, or holding up, any writer or reader. Other
 connections keep SQLite's own checkpoints.
 
 A PASSIVE checkpoint alone does not bound the log under a steady stream of sales: SQLite
@@ -19,7 +19,11 @@ CPU (appending to a file instead of rewriting its cached pages: 1.2 ms a commit 
 first while it holds the writer's lock (between two batches): it copies the few frames
 committed during the first, and the next batch writes the log from its start. The writer's
 batches wait for that short copy, not for the long one; the loop never waits for it (it
-serves requests and tries again a millisecond later).
+serves requests and tries again a millisecond later). Two things keep the log from starting
+again: a read that began before the copy and is still running when the next batch writes
+(the log then starts again at a later turn, after the read), and another worker process
+writing to the same file (its batches do not take this process's lock: serve SQLite with one
+worker). ``restarts`` counts the times a checkpoint found the log started again.
 """
 
 from __future__ import annotations
@@ -45,7 +49,8 @@ class WalCheckpoints:
         self.engine = engine
         self.write_lock = write_lock  # held by the writer for each of its batches
         self.checkpoints = 0
-        self.restarts = 0  # checkpoints that copied the whole log between two batches
+        self.restarts = 0  # checkpoints that found the log written from its start again
+        self._frames = 0  # the log's length at the last checkpoint
         self._commits = 0
         self._wake = threading.Event()
         self._stopping = False
@@ -94,12 +99,14 @@ class WalCheckpoints:
     def _checkpoint(self, connection: Any) -> None:
         try:
             _busy, frames, _copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            self.restarts += 0 <= frames < self._frames  # fewer than last time: written anew
+            self._frames = frames
             if frames >= RESTART_FRAMES:
                 with self.write_lock:
-                    _busy, frames, copied = connection.execute(
+                    _busy, frames, _copied = connection.execute(
                         "PRAGMA wal_checkpoint(PASSIVE)"
                     ).fetchone()
-                self.restarts += frames == copied
+                self._frames = max(self._frames, frames)
             self.checkpoints += 1
         except Exception:  # SQLite's own checkpoints still run on the other connections
             log.exception("WAL checkpoint failed")

@@ -50,7 +50,7 @@ BatchRunner = Callable[[Connection, list[Any]], Sequence[Any]]
 
 # SQLite's SQLITE_BUSY: another connection (another worker process) holds the write lock.
 SQLITE_BUSY = 5
-# SQLite: how long the loop serves requests before it tries the write lock again.
+# How long the loop serves requests before it tries a taken lock again (SQLite's, the writer's).
 BUSY_RETRY_SECONDS = 0.001
 WRITER_CACHE_KIB = 64 * 1024
 # PostgreSQL: the longest the event loop's batch waits for a row lock.

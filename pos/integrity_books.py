@@ -95,13 +95,15 @@ def posting_entrepreneurs(conn: Connection) -> Iterator[Violation]:
 
 
 def balance_folds(conn: Connection) -> Iterator[Violation]:
-    """The balance as payments.balances.read_balance reads it (the postings naming the
-    entrepreneur, summed by role) against the fold of the postings on their payable account.
+    """What the payout run owes an entrepreneur (pos.payouts sums the postings naming the
+    entrepreneur, a column denormalised from the account) against the fold of the postings on
+    their accounts (the balance payments.balances.read_balance shows, summed by role).
 
     The two differ by exactly the postings whose entrepreneur is not their account's (a row
     naming and owned by the same entrepreneur counts on both sides), so one pass finds those
-    few rows (and any role read_balance would refuse) and only their entrepreneurs' balances
-    are summed, each by its index: grouping a year's postings took seconds on SQLite."""
+    few rows (and any role read_balance would refuse) and only their entrepreneurs' sums are
+    read: grouping a year's postings took seconds on SQLite. (The named side has no index of
+    its own: a scan of the postings per entrepreneur found, only when some are.)"""
     unknown_role = PostingRow.role.not_in(KNOWN_ROLES)
     astray = (
         select(
@@ -149,7 +151,7 @@ def balance_folds(conn: Connection) -> Iterator[Violation]:
         if read_sum != fold_sum:
             yield Violation(
                 "balance-fold", where,
-                f"the balance the app reads is {baht(-int(read_sum or 0))} owed, but the "
+                f"the payout run reads {baht(-int(read_sum or 0))} owed, but the "
                 f"postings on {payable_account(entrepreneur_id)} fold to "
                 f"{baht(-int(fold_sum or 0))} owed",
             )  # fmt: skip

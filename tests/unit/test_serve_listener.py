@@ -17,7 +17,7 @@ from web.workers import Workers, listeners
 
 
 def _config(workers: int) -> uvicorn.Config:
-    return uvicorn.Config("web.app:create_app", host="127.0.0.1", port=0, workers=workers)
+    return uvicorn.Config("web.app:create_served_app", host="127.0.0.1", port=0, workers=workers)
 
 
 def _accepted_nodelay(listener: socket.socket) -> int:
