@@ -161,6 +161,8 @@ async def test_void_refund_and_the_shifts_close_over_http(login_as: LoginAs, db:
     page = await client.get(f"/api/v1/shifts/{shift}/report.html")
     assert page.status_code == 200 and "Z-SKP-01-000001" in page.text
     assert "charset" in page.headers["content-type"]
+    # Amounts taken away print with their sign; a nil one (no discount, no pay-out) as 0.00.
+    assert "-100.00" in page.text and "-0.00" not in page.text
     again = await client.post(f"/api/v1/shifts/{shift}/close", json={"counted_satang": 0})
     assert again.status_code == 409
 
