@@ -24,7 +24,8 @@ def page(request: Request[Any, Any, Any], template: str, **context: Any) -> Temp
 
 
 def home_of(role: str) -> str:
-    return "/portal" if role == "entrepreneur" else "/admin/products"
+    """Where signing in lands: a cashier's day is the till."""
+    return {"entrepreneur": "/portal", "cashier": "/till"}.get(role, "/admin/products")
 
 
 def safe_next(target: str | None, default: str) -> str:

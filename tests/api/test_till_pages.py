@@ -13,9 +13,10 @@ from sqlalchemy import update
 
 from inventory.models import Product
 from kernel.access import Role
+from kernel.clock import FixedClock
 from kernel.db import Database
 from tests import factories as f
-from tests.api.conftest import LoginAs
+from tests.api.conftest import PASSWORD, LoginAs, make_user
 from tests.api.openapi import body_errors, operation, served_schema
 
 pytestmark = pytest.mark.anyio
@@ -216,3 +217,32 @@ async def test_a_bad_till_id_is_refused_clearly(
     body = response.json()
     assert "till_id" in body["detail"] or body.get("field") == "till_id"
     assert body.get("field") == field
+
+
+@pytest.mark.parametrize(
+    ("role", "home"),
+    [(Role.CASHIER, "/till"), (Role.MANAGER, "/admin/products"), (Role.ADMIN, "/admin/products")],
+)
+async def test_signing_in_lands_a_cashier_on_the_till_and_a_manager_on_the_products(
+    client: AsyncTestClient[Any], db: Database, clock: FixedClock, role: Role, home: str
+) -> None:
+    make_user(db, clock, "nok", role)
+    signed_in = await client.post(
+        "/login", data={"username": "nok", "password": PASSWORD}, follow_redirects=False
+    )
+    assert signed_in.status_code == 303 and signed_in.headers["location"] == home
+    assert (await client.get("/", follow_redirects=False)).headers["location"] == home
+
+
+async def test_pages_name_an_icon_the_server_has(
+    client: AsyncTestClient[Any], login_as: LoginAs
+) -> None:
+    """Without one, every page's first visit asked for /favicon.ico: a 404 in the console."""
+    await login_as(Role.CASHIER)
+    for path in ("/login", "/till", "/till/display"):
+        icon = re.search(r'<link rel="icon" href="([^"]+)"', (await client.get(path)).text)
+        assert icon, path
+        served = await client.get(icon.group(1))
+        assert served.status_code == 200 and served.headers["content-type"].startswith(
+            "image/svg+xml"
+        ), path
