@@ -145,6 +145,14 @@ def test_promptpay_turns_paid_by_itself_when_the_customer_pays(
     display.wait_for_selector("[data-state=qr]:not([hidden])")
     shot(page, "till-promptpay-qr")
     shot(display, "till-display-qr")
+    # A display opened while the QR is up shows the sale beside it, not an empty cart.
+    late = page.context.new_page()
+    late.goto(f"{live_server.url}/till/display?till={till_id}")
+    late.wait_for_selector("[data-state=qr]:not([hidden])")
+    assert late.inner_text("[data-total]") == f"฿{baht(price)}"
+    assert late.locator("[data-lines] li").count() == 1
+    late.close()
+    page.bring_to_front()
 
     phone = page.context.new_page()
     phone.set_viewport_size({"width": 390, "height": 800})

@@ -51,6 +51,8 @@
       totals(message.total_satang, message.discount_satang);
       state("idle");
     } else if (message.type === "qr") {
+      lines(message.lines);
+      totals(message.total_satang, message.discount_satang);
       $("[data-qr-img]").src = message.qr_url;
       $("[data-qr-amount]").textContent = "฿" + baht(message.amount_satang);
       state("qr");

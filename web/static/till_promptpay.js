@@ -32,7 +32,15 @@
     watching.paymentId = qr.payment_id;
     countdown(qr.expires_at);
     poll(qr.payment_id, sale.id);
-    T.postDisplay({ type: "qr", qr_url: qr.qr_url, amount_satang: qr.amount_satang, total_satang: sale.total_satang, expires_at: qr.expires_at });
+    // The sale's lines go with the QR: a display opened (or reloaded) now has no cart yet.
+    T.postDisplay({
+      type: "qr", qr_url: qr.qr_url, amount_satang: qr.amount_satang, expires_at: qr.expires_at,
+      lines: sale.lines.map(function (l) {
+        return { name_th: l.name_th, name_en: l.name_en, quantity: l.quantity,
+                 total_satang: l.unit_price_satang * l.quantity - l.discount_satang };
+      }),
+      discount_satang: sale.subtotal_satang - sale.total_satang, total_satang: sale.total_satang
+    });
   }
 
   function setQrStatus(status) {
