@@ -26,13 +26,14 @@ from inventory.stock import (
 from kernel.access import Actor
 from kernel.bulk import insert_rows, write
 from kernel.errors import InvalidInputError
+from kernel.prepared import Prepared
 
 MAX_REASON = 200
 MAX_DOCUMENT = 32
 
 # The hot path's statements are built once, parameters passed separately, so that
 # SQLAlchemy's compiled cache serves them without building and cache-keying per call.
-_LEVELS = (
+_LEVELS_QUERY = (
     select(StockLevel.product_id, StockLevel.on_hand)
     .where(
         StockLevel.location_id == bindparam("location_id"),
@@ -40,7 +41,8 @@ _LEVELS = (
     )
     .order_by(StockLevel.product_id)
 )
-_LEVELS_FOR_UPDATE = _LEVELS.with_for_update()
+_LEVELS = Prepared(_LEVELS_QUERY)
+_LEVELS_FOR_UPDATE = Prepared(_LEVELS_QUERY.with_for_update())
 _UPDATE_LEVEL = (
     update(StockLevel)
     .where(
@@ -50,6 +52,7 @@ _UPDATE_LEVEL = (
     .values(on_hand=StockLevel.on_hand + bindparam("delta"), version=StockLevel.version + 1)
 )
 _INSERT_MOVEMENTS = insert(StockMovement)
+_TAKE_LEVEL = Prepared(_UPDATE_LEVEL)
 # PostgreSQL: a batch's level updates in one statement, one array per column (see kernel.bulk);
 # the rows are locked already, in order, by check_takes.
 _TAKE_LEVELS = (
@@ -143,7 +146,7 @@ def _read_levels(
     if not product_ids:
         return {}
     query = _LEVELS_FOR_UPDATE if for_update else _LEVELS
-    rows = conn.execute(query, {"location_id": location_id, "product_ids": product_ids})
+    rows = query.rows(conn, {"location_id": location_id, "product_ids": product_ids})
     return {pid: qty for pid, qty in rows}
 
 
@@ -238,6 +241,6 @@ def record_takes(
         products = [pid for (_, pid), _ in levels]
         write(conn, _TAKE_LEVELS, (locations, products, [units for _, units in levels]))
     else:
-        conn.execute(_UPDATE_LEVEL, [{"p_id": pid, "l_id": loc, "delta": -units}
+        _TAKE_LEVEL.run_many(conn, [{"p_id": pid, "l_id": loc, "delta": -units}
                                      for (loc, pid), units in levels])  # fmt: skip
     insert_rows(conn, StockMovement, movements)

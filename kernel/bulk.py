@@ -37,6 +37,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.sqltypes import NullType
 
 from kernel.db import Base
+from kernel.prepared import on_driver
 
 Processor = Callable[[Any], Any] | None
 _WAITING = "otop.bulk.waiting"  # the connection's writes waiting for the end of the block
@@ -109,7 +110,7 @@ class _Values:
     def run(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
         values = _values(rows, self.names, self.binds)
         if not self.returning:
-            conn.exec_driver_sql(self.head + self.row, values)  # type: ignore[arg-type]
+            on_driver(conn, self.head + self.row, values, many=True)
             return []
         returned: list[tuple[Any, ...]] = []
         for start in range(0, len(values), self.CHUNK):
@@ -119,8 +120,8 @@ class _Values:
                 sql = self._texts[len(chunk)] = (
                     self.head + ", ".join([self.row] * len(chunk)) + self.tail
                 )
-            result = conn.exec_driver_sql(sql, tuple(v for row in chunk for v in row))
-            returned += _processed(result, self.results)
+            result = on_driver(conn, sql, tuple(v for row in chunk for v in row), many=False)
+            returned += _processed(result.fetchall(), self.results)
         return returned
 
 

@@ -30,6 +30,7 @@ from kernel import audit
 from kernel.access import STAFF, Actor, Role
 from kernel.db import savepoint
 from kernel.errors import ConflictError, DomainError, ForbiddenError, InvalidInputError
+from kernel.prepared import Prepared
 from payments.ledger import post_entry
 from payments.ledger_rules import PROMPTPAY_CLEARING, SaleLineShare, cash_account, sale_entry
 from payments.lifecycle import ReceivingAccount
@@ -64,10 +65,12 @@ from pos.tills import SHIFTS_STILL_OPEN, TILLS_AND_OPEN_SHIFTS, TillShift, check
 
 # The hot path's statements are built once: building and cache-keying a statement per call
 # cost more than running it on SQLite (profiled).
-_SALES_BY_KEYS = select(Sale.idempotency_key, Sale.id, Sale.request_hash).where(
-    Sale.idempotency_key.in_(bindparam("keys", expanding=True))
+_SALES_BY_KEYS = Prepared(
+    select(Sale.idempotency_key, Sale.id, Sale.request_hash).where(
+        Sale.idempotency_key.in_(bindparam("keys", expanding=True))
+    )
 )
-_PRODUCTS = (
+_PRODUCTS = Prepared(
     select(
         Product.id, Product.sku, Product.barcode, Product.name_th, Product.name_en,
         Product.price_satang, Product.vat_applicable, Product.active, Product.entrepreneur_id,
@@ -79,6 +82,7 @@ _PRODUCTS = (
     .join(Entrepreneur, Entrepreneur.id == Product.entrepreneur_id)
     .where(Product.id.in_(bindparam("ids", expanding=True)))
 )  # fmt: skip
+_PRODUCT_FIELDS = tuple(column.name for column in _PRODUCTS.statement.exported_columns)
 # Completing a sale after a bank callback acts on nobody's behalf; the audit log says so.
 COMPLETION_ACTOR = Actor(user_id=None, username="payment-confirmation", role=Role.ADMIN)
 KEY_REUSED = "Idempotency-Key reused with a different body"
@@ -230,14 +234,15 @@ def _lookups(conn: Connection, jobs: Sequence[CheckoutJob]) -> _Stored:
     products = sorted({line.product_id for job in jobs for line in job.request.lines
                        if _whole(line.product_id)})  # fmt: skip
     sales = {key: (sale_id, digest)
-             for key, sale_id, digest in conn.execute(_SALES_BY_KEYS, {"keys": keys})}  # fmt: skip
+             for key, sale_id, digest in _SALES_BY_KEYS.rows(conn, {"keys": keys})}  # fmt: skip
     found_tills: dict[int, tuple[Any, ...]] = {}
     if tills:
-        for row in conn.execute(TILLS_AND_OPEN_SHIFTS, {"till_ids": tills}):
-            found_tills.setdefault(row[0], tuple(row))
+        for row in TILLS_AND_OPEN_SHIFTS.rows(conn, {"till_ids": tills}):
+            found_tills.setdefault(row[0], row)
     found_products: dict[int, Mapping[Any, Any]] = {}
     if products:
-        for product in conn.execute(_PRODUCTS, {"ids": products}).mappings():
+        for row in _PRODUCTS.rows(conn, {"ids": products}):
+            product = dict(zip(_PRODUCT_FIELDS, row, strict=True))
             found_products[product["id"]] = product
     held: frozenset[int] | None = None
     if conn.dialect.name == "postgresql":
