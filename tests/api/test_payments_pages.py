@@ -62,6 +62,9 @@ async def test_demo_payer_shows_the_transfer_and_paying_confirms_the_payment(
     assert "99.00" in screen.text
     assert "0812345678" in screen.text
     assert payment["reference"] in screen.text
+    # The customer's phone: none of the staff's menu, no sign-out that would end the
+    # cashier's session when the demo is opened in the till's browser.
+    assert 'action="/logout"' not in screen.text and 'href="/till"' not in screen.text
     paid = await client.post(
         f"/demo/pay/{payment['reference']}",
         data={"_csrf_token": client.headers["x-csrftoken"]},
