@@ -143,6 +143,9 @@ def test_promptpay_turns_paid_by_itself_when_the_customer_pays(
     page.wait_for_function("() => document.querySelector('[data-qr-img]').naturalWidth > 0")
     assert re.fullmatch(r"\d{1,2}:\d\d", page.inner_text("[data-qr-countdown]"))
     display.wait_for_selector("[data-state=qr]:not([hidden])")
+    # The customer sees the time left too, counting down as the till's does.
+    assert re.fullmatch(r"\d{1,2}:\d\d", display.inner_text("[data-qr-countdown]"))
+    assert display.is_visible("[data-qr-countdown-line]")
     shot(page, "till-promptpay-qr")
     shot(display, "till-display-qr")
     # A display opened while the QR is up shows the sale beside it, not an empty cart.
@@ -152,6 +155,14 @@ def test_promptpay_turns_paid_by_itself_when_the_customer_pays(
     assert late.inner_text("[data-total]") == f"฿{baht(price)}"
     assert late.locator("[data-lines] li").count() == 1
     late.close()
+    page.bring_to_front()
+    # The display can be opened from the QR dialog itself (the till's bar is behind it).
+    with page.context.expect_page() as opened:
+        page.click("#dlg-qr [data-open-display]")
+    popup = opened.value
+    popup.wait_for_selector("[data-state=qr]:not([hidden])")
+    assert popup.inner_text("[data-qr-amount]") == f"฿{baht(price)}"
+    popup.close()
     page.bring_to_front()
 
     phone = page.context.new_page()

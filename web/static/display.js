@@ -44,8 +44,29 @@
     $("[data-discount]").textContent = "−" + baht(discount || 0);
   }
 
+  // The QR's time left, counted as the till counts it (the same expiry and clock skew).
+  var countdown = null;
+  function count(expiresAt, skewMs) {
+    clearInterval(countdown);
+    var ends = expiresAt ? Date.parse(expiresAt) : NaN;
+    $("[data-qr-countdown-line]").hidden = isNaN(ends);
+    $("[data-qr-expired-line]").hidden = true;
+    if (isNaN(ends)) return;
+    function tick() {
+      var left = Math.max(0, Math.round((ends - Date.now() - (skewMs || 0)) / 1000));
+      $("[data-qr-countdown]").textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+      if (left > 0) return;
+      clearInterval(countdown);
+      $("[data-qr-countdown-line]").hidden = true;
+      $("[data-qr-expired-line]").hidden = false;
+    }
+    tick();
+    countdown = setInterval(tick, 1000);
+  }
+
   function show(message) {
     $("[data-link-state]").hidden = true;
+    if (message.type !== "qr") clearInterval(countdown);
     if (message.type === "cart" || message.type === "idle") {
       lines(message.lines);
       totals(message.total_satang, message.discount_satang);
@@ -55,6 +76,7 @@
       totals(message.total_satang, message.discount_satang);
       $("[data-qr-img]").src = message.qr_url;
       $("[data-qr-amount]").textContent = "฿" + baht(message.amount_satang);
+      count(message.expires_at, message.skew_ms);
       state("qr");
     } else if (message.type === "paid") {
       var change = $("[data-change-line]");

@@ -54,7 +54,10 @@
   }
 
   function bindDisplay() {
-    $("[data-open-display]").addEventListener("click", openDisplay);
+    // On the till's bar, and in the QR dialog (which, modal, keeps the bar out of reach).
+    document.querySelectorAll("[data-open-display]").forEach(function (button) {
+      button.addEventListener("click", openDisplay);
+    });
   }
 
   Object.assign(T, {

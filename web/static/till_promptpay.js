@@ -35,6 +35,7 @@
     // The sale's lines go with the QR: a display opened (or reloaded) now has no cart yet.
     T.postDisplay({
       type: "qr", qr_url: qr.qr_url, amount_satang: qr.amount_satang, expires_at: qr.expires_at,
+      skew_ms: watching.skew,  // the browser's clock against the server's, as the till counts
       lines: sale.lines.map(function (l) {
         return { name_th: l.name_th, name_en: l.name_en, quantity: l.quantity,
                  total_satang: l.unit_price_satang * l.quantity - l.discount_satang };
