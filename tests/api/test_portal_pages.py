@@ -139,8 +139,15 @@ async def test_the_monthly_statement_lists_the_lines_and_prints(
     assert "@media print" not in text  # print CSS is in the sheet
     assert "/portal/statement?month=2026-10" in text  # the previous month
     assert "month=2026-12" not in text  # no link to a month that has not begun
+    # The month picker speaks Thai with the Buddhist year, this month chosen, none ahead.
+    assert '<option value="2026-11" selected>พฤศจิกายน 2569</option>' in text
+    assert '<option value="2026-10">ตุลาคม 2569</option>' in text
+    assert 'value="2026-12"' not in text and 'type="month"' not in text
     october = await client.get("/portal/statement", params={"month": "2026-10"})
     assert october.status_code == 200 and "ไม่มีรายการในเดือนนี้" in october.text
+    assert '<option value="2026-10" selected>' in october.text
+    long_ago = await client.get("/portal/statement", params={"month": "2021-03"})
+    assert '<option value="2021-03" selected>มีนาคม 2564</option>' in long_ago.text
 
 
 async def test_the_qr_card_carries_the_static_promptpay_qr_or_says_whom_to_ask(

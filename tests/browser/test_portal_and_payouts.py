@@ -169,6 +169,16 @@ def test_the_portal_on_a_phone(browser: Any, history_server: LiveServer) -> None
         page.emulate_media(media="screen")
         page.set_viewport_size(PHONE)
 
+        # Another month, picked from Thai month names with the Buddhist year.
+        picker = page.locator("select[name=month]")
+        last_month = picker.locator("option").nth(1)
+        key, title = last_month.get_attribute("value"), last_month.inner_text()
+        assert re.fullmatch(r"\S+ 25\d\d", title)
+        picker.select_option(key)
+        page.click(".month-form button[type=submit]")
+        page.wait_for_url(f"**month={key}")
+        assert title in page.inner_text("h1")
+
         page.goto(f"{server.url}/portal/statement?month=2026-13")
         assert "เดือนไม่ถูกต้อง" in page.inner_text("[role=alert]")
 

@@ -59,6 +59,22 @@ def month_title(month: Month, lang: str) -> str:
     return f"{MONTHS_TH[month.month - 1]} {month.year + 543}"
 
 
+CHOOSABLE_MONTHS = 24
+
+
+def month_choices(latest: Month, chosen: Month, lang: str) -> list[tuple[str, str]]:
+    """The months the statement's picker offers, newest first: the last two years, and the
+    chosen month if it is older; each as (``YYYY-MM``, its title in Thai with the Buddhist
+    year, or in English). The browser's own month input spoke its own language and the
+    Western year."""
+    months = [latest]
+    while len(months) < CHOOSABLE_MONTHS:
+        months.append(months[-1].previous())
+    if chosen.key < months[-1].key:
+        months.append(chosen)
+    return [(month.key, month_title(month, lang)) for month in months]
+
+
 def _lang(request: Request[Any, Any, Any], settings: Settings) -> str:
     return language_of(request.cookies, dict(request.query_params), settings.default_language)
 
@@ -160,6 +176,7 @@ def statement_page(
                 request, "portal/statement.html", me=me, found=None, month=current,
                 month_text=month_title(current, lang), error=error.message, asked=month or "",
                 viewing=_viewing(actor, whose), latest=current,
+                months=month_choices(current, current, lang),
             )  # fmt: skip
             response.status_code = status_of(error)
             return response
@@ -168,7 +185,8 @@ def statement_page(
         request, "portal/statement.html", me=me, found=found, month=chosen,
         month_text=month_title(chosen, lang), error=None, asked=chosen.key,
         viewing=_viewing(actor, whose), latest=month_of(today),
-        previous_month=chosen.previous(), next_month=chosen.following(), now_at=now,
+        months=month_choices(month_of(today), chosen, lang), previous_month=chosen.previous(),
+        next_month=chosen.following(), now_at=now,
         centre_name=settings.centre_name_en if lang == "en" else settings.centre_name_th,
     )  # fmt: skip
 
