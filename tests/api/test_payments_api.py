@@ -20,6 +20,7 @@ from payments.webhook import sign
 from tests import factories as f
 from tests.api.conftest import LoginAs
 from tests.api.openapi import operation, served_schema
+from web.controllers.payments_api import WEBHOOK_MAX_BODY_BYTES
 from web.settings import Settings
 
 pytestmark = pytest.mark.anyio
@@ -194,6 +195,21 @@ async def test_webhook_with_a_malformed_body_is_400_naming_the_field(
         )
         assert response.status_code == 400, body
         assert response.json().get("field") == field
+
+
+async def test_a_webhook_body_over_the_limit_is_refused_413_and_changes_nothing(
+    login_as: LoginAs, clock: FixedClock
+) -> None:
+    client = await login_as(Role.CASHIER)
+    payment = await _pay(client)
+    body = json.dumps({"reference": payment["reference"], "amount_satang": 100,
+                       "transaction_id": "T", "paid_at": "2026-11-21T10:00:00Z",
+                       "padding": "x" * WEBHOOK_MAX_BODY_BYTES}).encode()  # fmt: skip
+    response = await client.post(
+        "/api/v1/payments/webhook", content=body, headers=_signed(clock, body)
+    )
+    assert response.status_code == 413, response.text
+    assert await _status(client, payment["id"]) == "pending"
 
 
 async def test_webhook_for_an_unknown_reference_is_404(

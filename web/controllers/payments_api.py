@@ -329,7 +329,12 @@ def handle_webhook(
     )  # fmt: skip
 
 
-@post("/api/v1/payments/webhook", status_code=200)
+# A callback is a few hundred bytes; the endpoint is open to anyone who can reach it, so a
+# larger body is refused (413) before it is read whole, let alone hashed.
+WEBHOOK_MAX_BODY_BYTES = 16 * 1024
+
+
+@post("/api/v1/payments/webhook", status_code=200, request_max_body_size=WEBHOOK_MAX_BODY_BYTES)
 async def payments_webhook(
     request: Request[Any, Any, Any],
     db: NamedDependency[Database],
