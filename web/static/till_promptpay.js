@@ -8,7 +8,7 @@
   var tr = T.tr, $ = T.$, baht = T.baht;
   var POLL_WAIT_S = 25;
 
-  var watching = { saleId: null, paymentId: null, timer: null, countdown: null, skew: 0, abort: null };
+  var watching = { saleId: null, paymentId: null, timer: null, countdown: null, skew: 0, abort: null, display: null };
 
   function showQr(sale) {
     var qr = sale.payments.filter(function (p) { return p.method === "promptpay" && p.status === "pending"; })[0];
@@ -33,7 +33,7 @@
     countdown(qr.expires_at);
     poll(qr.payment_id, sale.id);
     // The sale's lines go with the QR: a display opened (or reloaded) now has no cart yet.
-    T.postDisplay({
+    watching.display = {
       type: "qr", qr_url: qr.qr_url, amount_satang: qr.amount_satang, expires_at: qr.expires_at,
       skew_ms: watching.skew,  // the browser's clock against the server's, as the till counts
       lines: sale.lines.map(function (l) {
@@ -41,7 +41,8 @@
                  total_satang: l.unit_price_satang * l.quantity - l.discount_satang };
       }),
       discount_satang: sale.subtotal_satang - sale.total_satang, total_satang: sale.total_satang
-    });
+    };
+    T.postDisplay(watching.display);
   }
 
   function setQrStatus(status) {
@@ -82,10 +83,19 @@
     T.api("GET", url, null, {}, watching.abort && watching.abort.signal).then(function (answer) {
       if (watching.paymentId !== paymentId) return;
       var date = answer.headers.get("date");
-      if (date) watching.skew = Date.now() - Date.parse(date);
+      var skew = date ? Date.now() - Date.parse(date) : watching.skew;
+      var moved = Math.abs(skew - watching.skew) > 1000;
+      watching.skew = skew;
       if (!answer.ok) { watching.timer = setTimeout(function () { poll(paymentId, saleId); }, 3000); return; }
       var status = answer.body.status;
-      if (status === "pending") return poll(paymentId, saleId);
+      if (status === "pending") {
+        // The display counts down with the till's skew: tell it when that was learnt anew.
+        if (moved && watching.display) {
+          watching.display.skew_ms = skew;
+          T.postDisplay(watching.display);
+        }
+        return poll(paymentId, saleId);
+      }
       setQrStatus(status);
       if (status === "confirmed") complete(saleId);
       else voidSale(saleId, tr("QR ไม่ได้รับชำระ (", "The QR was not paid (") + status + tr(") ยกเลิกรายการแล้ว สินค้ายังอยู่ในตะกร้า", "): the sale was cancelled; the cart is kept"));
@@ -98,6 +108,7 @@
     if (watching.abort) watching.abort.abort();
     watching.abort = null;
     watching.paymentId = null;
+    watching.display = null;
     watching.saleId = null;
     clearTimeout(watching.timer);
     clearInterval(watching.countdown);
