@@ -31,8 +31,7 @@ from kernel.prepared import Prepared
 MAX_REASON = 200
 MAX_DOCUMENT = 32
 
-# The hot path's statements are built once, parameters passed separately, so that
-# SQLAlchemy's compiled cache serves them without building and cache-keying per call.
+# The hot path's statements are built once and, on SQLite, run on the driver (kernel.prepared).
 _LEVELS_QUERY = (
     select(StockLevel.product_id, StockLevel.on_hand)
     .where(
@@ -43,7 +42,7 @@ _LEVELS_QUERY = (
 )
 _LEVELS = Prepared(_LEVELS_QUERY)
 _LEVELS_FOR_UPDATE = Prepared(_LEVELS_QUERY.with_for_update())
-_UPDATE_LEVEL = (
+_UPDATE_LEVEL = Prepared(
     update(StockLevel)
     .where(
         StockLevel.product_id == bindparam("p_id"),
@@ -52,7 +51,6 @@ _UPDATE_LEVEL = (
     .values(on_hand=StockLevel.on_hand + bindparam("delta"), version=StockLevel.version + 1)
 )
 _INSERT_MOVEMENTS = insert(StockMovement)
-_TAKE_LEVEL = Prepared(_UPDATE_LEVEL)
 # PostgreSQL: a batch's level updates in one statement, one array per column (see kernel.bulk);
 # the rows are locked already, in order, by check_takes.
 _TAKE_LEVELS = (
@@ -108,8 +106,8 @@ def apply_movements(
     missing = [pid for pid in changes if pid not in levels]
     if missing:
         levels.update(_create_levels(conn, location_id, missing))
-    conn.execute(
-        _UPDATE_LEVEL,
+    _UPDATE_LEVEL.run_many(
+        conn,
         [{"p_id": pid, "l_id": location_id, "delta": delta} for pid, delta in changes.items()],
     )
     conn.execute(
@@ -241,6 +239,6 @@ def record_takes(
         products = [pid for (_, pid), _ in levels]
         write(conn, _TAKE_LEVELS, (locations, products, [units for _, units in levels]))
     else:
-        _TAKE_LEVEL.run_many(conn, [{"p_id": pid, "l_id": loc, "delta": -units}
+        _UPDATE_LEVEL.run_many(conn, [{"p_id": pid, "l_id": loc, "delta": -units}
                                      for (loc, pid), units in levels])  # fmt: skip
     insert_rows(conn, StockMovement, movements)
