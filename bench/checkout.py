@@ -39,7 +39,7 @@ from inventory.stock_service import apply_movements
 from kernel.access import SYSTEM, Actor, Role
 from kernel.db import Database
 from pos.tills import create_till, open_shift
-from web.accounts import create_user
+from web.accounts import NewPassword, create_user
 from web.commands.seed import seed_demo_database, seed_demo_history
 from web.migrate import upgrade
 from web.settings import Settings
@@ -137,7 +137,12 @@ def prepare(
             for n in range(1, TILLS + 1):
                 name = f"bench-cashier{n}"
                 user = create_user(
-                    conn, SYSTEM, username=name, password=PASSWORD, role=Role.CASHIER, now=NOW
+                    conn,
+                    SYSTEM,
+                    username=name,
+                    password=NewPassword.of(PASSWORD),
+                    role=Role.CASHIER,
+                    now=NOW,
                 )
                 till = create_till(
                     conn,

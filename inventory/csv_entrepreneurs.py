@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from inventory.catalogue_rules import parse_bool, parse_percent_to_bp
 from inventory.csv_parsing import (
     CsvRow,
+    ImportJob,
     ImportPreview,
     ImportResult,
     RowChecker,
@@ -116,11 +117,26 @@ def preview_entrepreneurs(conn: Connection, raw: bytes) -> ImportPreview:
     return _plan(conn, raw).preview
 
 
-def import_entrepreneurs(conn: Connection, actor: Actor, now: datetime, raw: bytes) -> ImportResult:
-    """Create or update every row, or nothing if any row is bad (``InvalidInputError``)."""
+def plan_entrepreneur_import(
+    conn: Connection, actor: Actor, now: datetime, raw: bytes
+) -> ImportJob:
+    """Check every row (``InvalidInputError`` listing every bad one: nothing is written) and
+    plan the write: one chunk (the province has a few thousand entrepreneurs). Reads only."""
     actor.require(MANAGERS, "import entrepreneurs")
     plan = _plan(conn, raw)
     refuse_if_bad(plan.preview)
+    result = ImportResult(
+        "entrepreneurs", plan.preview.rows_total, len(plan.inserts), len(plan.updates)
+    )
+    return ImportJob(result, (lambda c: _write(c, actor, now, plan),))
+
+
+def import_entrepreneurs(conn: Connection, actor: Actor, now: datetime, raw: bytes) -> ImportResult:
+    """Create or update every row in the caller's transaction, or nothing if any row is bad."""
+    return plan_entrepreneur_import(conn, actor, now, raw).run_in(conn)
+
+
+def _write(conn: Connection, actor: Actor, now: datetime, plan: _Plan) -> None:
     for start in range(0, len(plan.inserts), BATCH):
         batch = plan.inserts[start : start + BATCH]
         conn.execute(
@@ -149,9 +165,6 @@ def import_entrepreneurs(conn: Connection, actor: Actor, now: datetime, raw: byt
         now,
         created=len(plan.inserts),
         updated=len(plan.updates),
-    )
-    return ImportResult(
-        "entrepreneurs", plan.preview.rows_total, len(plan.inserts), len(plan.updates)
     )
 
 

@@ -52,6 +52,21 @@ class ImportResult:
 
 
 @dataclass(frozen=True, slots=True)
+class ImportJob:
+    """A checked file, ready to write: each chunk is one short write transaction, so that
+    the tills' sales go in between (see kernel.writer). Planned in a read-only snapshot."""
+
+    result: ImportResult
+    chunks: tuple[Callable[[Any], None], ...]  # each given the write transaction's connection
+
+    def run_in(self, conn: Any) -> ImportResult:
+        """Every chunk in the caller's one transaction (all or nothing)."""
+        for chunk in self.chunks:
+            chunk(conn)
+        return self.result
+
+
+@dataclass(frozen=True, slots=True)
 class CsvRow:
     line: int  # the line in the file where the row ends (1 is the header)
     values: dict[str, str]

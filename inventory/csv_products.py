@@ -3,11 +3,13 @@
 Columns: sku,barcode,name_th,name_en,category_code,entrepreneur_code,price_baht,
 vat_applicable,active. A blank barcode gets a generated in-store code for a new product and
 keeps the stored barcode for an existing one. Everything is checked in memory first (one
-query per lookup table), then written in batches.
+query per lookup table, in a read-only snapshot), then written in chunks of ``CHUNK`` rows,
+each its own short transaction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,6 +20,7 @@ from sqlalchemy.engine import Connection
 from inventory.catalogue_rules import parse_bool
 from inventory.csv_parsing import (
     CsvRow,
+    ImportJob,
     ImportPreview,
     ImportResult,
     RowChecker,
@@ -47,7 +50,9 @@ FIELDS = (
 )
 # SQLAlchemy reserves a column's own name for its bind parameter, hence the new_ prefix.
 SET_ON_UPDATE = tuple(name for name in (*FIELDS, "search_text") if name != "sku")
-BATCH = 1000
+# Rows written in one transaction: a few tens of milliseconds, so the tills' sales go in
+# between the chunks of a large file (see kernel.writer).
+CHUNK = 500
 
 
 @dataclass(slots=True)
@@ -160,59 +165,83 @@ def preview_products(conn: Connection, raw: bytes) -> ImportPreview:
     return _plan(conn, raw).preview
 
 
-def import_products(conn: Connection, actor: Actor, now: datetime, raw: bytes) -> ImportResult:
-    """Create or update every row, or nothing if any row is bad (``InvalidInputError``)."""
+def plan_product_import(conn: Connection, actor: Actor, now: datetime, raw: bytes) -> ImportJob:
+    """Check every row (``InvalidInputError`` listing every bad one: nothing is written) and
+    plan the writes in chunks of ``CHUNK`` rows. Reads only."""
     actor.require(MANAGERS, "import products")
     plan = _plan(conn, raw)
     refuse_if_bad(plan.preview)
-    codes = iter(next_in_store_codes(conn, sum(1 for v in plan.inserts if v["barcode"] is None)))
-    owners = plan.lookups.entrepreneur_codes
-    for values in plan.inserts:
+    rows = [*plan.inserts, *plan.updates]
+    last = max(len(rows) - 1, 0) // CHUNK * CHUNK
+
+    def chunk(start: int) -> Callable[[Connection], None]:
+        return lambda c: _write(c, actor, now, plan, rows[start : start + CHUNK], start == last)
+
+    result = ImportResult("products", plan.preview.rows_total, len(plan.inserts), len(plan.updates))
+    return ImportJob(result, tuple(chunk(start) for start in range(0, last + 1, CHUNK)))
+
+
+def import_products(conn: Connection, actor: Actor, now: datetime, raw: bytes) -> ImportResult:
+    """Create or update every row in the caller's transaction, or nothing if any row is bad."""
+    return plan_product_import(conn, actor, now, raw).run_in(conn)
+
+
+def _write(
+    conn: Connection,
+    actor: Actor,
+    now: datetime,
+    plan: _Plan,
+    rows: list[dict[str, Any]],
+    last: bool,
+) -> None:
+    """One chunk: its new products (with in-store codes where the file had no barcode), its
+    updates and their audit rows; the import's own audit entry with the last chunk."""
+    inserts = [dict(v) for v in rows if "product_id" not in v]
+    updates = [v for v in rows if "product_id" in v]
+    codes = iter(next_in_store_codes(conn, sum(1 for v in inserts if v["barcode"] is None)))
+    for values in inserts:
         values["barcode"] = values["barcode"] or next(codes)
-    for values in [*plan.inserts, *plan.updates]:
+    owners = plan.lookups.entrepreneur_codes
+    for values in [*inserts, *updates]:
         values["search_text"] = search_text(
-            name_th=values["name_th"],
-            name_en=values["name_en"],
-            sku=values["sku"],
-            barcode=values["barcode"],
-            entrepreneur_code=owners[values["entrepreneur_id"]],
-        )
+            name_th=values["name_th"], name_en=values["name_en"], sku=values["sku"],
+            barcode=values["barcode"], entrepreneur_code=owners[values["entrepreneur_id"]],
+        )  # fmt: skip
     fresh = {"version": 1, "created_at": now, "updated_at": now}
-    for start in range(0, len(plan.inserts), BATCH):
-        conn.execute(insert(Product), [{**v, **fresh} for v in plan.inserts[start : start + BATCH]])
-    statement = (
-        update(Product)
-        .where(Product.id == bindparam("product_id"))
-        .values(
-            {
-                **{name: bindparam(f"new_{name}") for name in SET_ON_UPDATE},
-                "version": Product.version + 1,
-                "updated_at": now,
-            }
+    if inserts:
+        conn.execute(insert(Product), [{**v, **fresh} for v in inserts])
+    if updates:
+        conn.execute(
+            update(Product)
+            .where(Product.id == bindparam("product_id"))
+            .values(
+                {
+                    **{name: bindparam(f"new_{name}") for name in SET_ON_UPDATE},
+                    "version": Product.version + 1,
+                    "updated_at": now,
+                }
+            ),
+            [
+                {"product_id": v["product_id"], **{f"new_{k}": v[k] for k in SET_ON_UPDATE}}
+                for v in updates
+            ],
         )
-    )
-    params = [
-        {"product_id": v["product_id"], **{f"new_{k}": v[k] for k in SET_ON_UPDATE}}
-        for v in plan.updates
-    ]
-    for start in range(0, len(params), BATCH):
-        conn.execute(statement, params[start : start + BATCH])
-    _audit_rows(conn, actor, now, plan)
-    audit.record(
-        conn,
-        actor,
-        "products_imported",
-        "product",
-        None,
-        now,
-        created=len(plan.inserts),
-        updated=len(plan.updates),
-    )
-    return ImportResult("products", plan.preview.rows_total, len(plan.inserts), len(plan.updates))
+    _audit_rows(conn, actor, now, plan, inserts, updates)
+    if last:
+        audit.record(conn, actor, "products_imported", "product", None, now,
+                     created=len(plan.inserts), updated=len(plan.updates))  # fmt: skip
 
 
-def _audit_rows(conn: Connection, actor: Actor, now: datetime, plan: _Plan) -> None:
-    ids = {sku: i for sku, i in conn.execute(select(Product.sku, Product.id))}
+def _audit_rows(
+    conn: Connection,
+    actor: Actor,
+    now: datetime,
+    plan: _Plan,
+    inserts: list[dict[str, Any]],
+    updates: list[dict[str, Any]],
+) -> None:
+    skus = [v["sku"] for v in inserts]
+    ids = dict(conn.execute(select(Product.sku, Product.id).where(Product.sku.in_(skus))).all())
     entries = [
         audit_row(
             actor,
@@ -227,9 +256,9 @@ def _audit_rows(conn: Connection, actor: Actor, now: datetime, plan: _Plan) -> N
                 "price_satang": v["price_satang"],
             },
         )
-        for v in plan.inserts
+        for v in inserts
     ]
-    for v in plan.updates:
+    for v in updates:
         old = plan.lookups.by_sku[v["sku"]]
         diff = {k: [old[k], v[k]] for k in FIELDS if old[k] != v[k]}
         if diff:
@@ -237,5 +266,5 @@ def _audit_rows(conn: Connection, actor: Actor, now: datetime, plan: _Plan) -> N
             entries.append(
                 audit_row(actor, now, "product_updated", "product", v["product_id"], detail)
             )
-    for start in range(0, len(entries), BATCH):
-        conn.execute(insert(AuditEntry), entries[start : start + BATCH])
+    if entries:
+        conn.execute(insert(AuditEntry), entries)

@@ -1,15 +1,34 @@
-"""The single writer: one connection, used by one writer at a time, commits work in batches.
+"""The single writer: the one path by which anything is written to the database.
 
-Measured on this machine, a till's checkout is bound by commits, not by SQL: one fsync per
-sale caps SQLite near a few hundred sales a second, while committing the sales that queued up
-meanwhile together (group commit) reaches over a thousand. Callers wait for the commit before
-they answer, so an acknowledged sale is a durable sale.
+This is the rule, for every change to the database, in every package:
 
-Two kinds of work go in: a plain unit (``submit``: a function of the connection) and an item
-for a batch runner (``submit_batched``: the runner gets every queued item of its kind at once,
-so that it can write them with one statement per table instead of one per item, and answers
-one result per item; an exception as an item's result means nothing of that item was
-written). Every unit is all or nothing, and one that fails does not take the others down:
+1. **Every write goes through the writer.** On the event loop, ``await db.writer.run(work)``
+   (``work`` is a function of a connection: one use case, all or nothing); on a thread or
+   outside a server, ``with db.write() as conn`` (:meth:`SingleWriter.transaction`). Nothing
+   else opens a write transaction.
+2. **Write transactions are short.** CPU work (password hashing, CSV parsing, rendering,
+   pricing a whole catalogue) happens before or after the transaction, never inside it. A
+   long job (an import, a payout run, seeding history) writes in chunks of a few hundred
+   rows, each its own transaction, so that the tills' sales go in between; it reports its
+   progress as it goes.
+3. **The event loop never waits for a lock.** It gathers the units that arrive together,
+   commits them together, and while another transaction holds the lock it serves requests
+   and tries again a millisecond later.
+4. **Reads never block the loop for long.** A request that reads more than a few indexed
+   rows (reports, statements, previews, exports) runs on a thread (``sync_to_thread=True``)
+   in a read-only snapshot (``db.read()``); readers never wait for the writer (SQLite's WAL,
+   PostgreSQL's MVCC).
+5. **Acknowledged means durable.** A unit's caller gets its answer after the commit, and a
+   commit is synced to disk (SQLite: ``synchronous=FULL`` on every connection).
+
+Committing the units that queued up together (group commit) makes the sync affordable: one
+sync of the log for a batch of sales instead of one each.
+
+Two kinds of unit go in: a plain unit (:meth:`SingleWriter.run`) and an item for a batch
+runner (:meth:`SingleWriter.run_batched`: the runner gets every queued item of its kind at
+once, so that it can write them with one statement per table instead of one per item, and
+answers one result per item; an exception as an item's result means nothing of that item
+was written). Every unit is all or nothing, and one that fails does not take the others down:
 
 * First pass, optimistic: everything runs in one transaction without savepoints (they cost
   two statements a unit).
@@ -19,20 +38,16 @@ written). Every unit is all or nothing, and one that fails does not take the oth
   outside the connection (its first run is rolled back before the second).
 * A deadlock or a serialization failure (PostgreSQL, several workers) rolls the whole batch
   back and runs it again, a few times, before its units get the error.
-
-Work awaited on the event loop (a request handler's) is gathered and written there, on the
-loop itself, on both databases; work submitted from other threads goes to the writer's own
-thread (see :class:`SingleWriter`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import queue
 import threading
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -74,7 +89,7 @@ class _Job:
     work: Work | None
     runner: BatchRunner | None = None
     item: Any = None
-    future: Future[Any] | asyncio.Future[Any] = field(default_factory=Future)
+    future: asyncio.Future[Any] = field(init=False)
 
 
 class _Busy(Exception):
@@ -90,48 +105,41 @@ Outcome = tuple[bool, Any]  # (succeeded, result or exception)
 
 
 class SingleWriter:
-    """Runs submitted units of work on one connection, several per transaction.
+    """The one way to write: every transaction that changes the database goes through here.
 
-    The async callers' batches run on their event loop, not on the writer thread: the loop
-    gathers the checkouts that arrive together and writes them in one transaction once they
-    are all queued. On a thread, the writer and the loop took turns with the GIL and stalled
-    each other (a thread that gave the GIL up for a statement or a round trip waited up to
-    the switch interval to get it back). Measured with 8 tills: SQLite's server used well
-    under one core; PostgreSQL, two workers, 224/266/271 checkouts a second on the thread
-    against 306/412/399 on the loop, and a third less CPU a checkout. Work submitted from
-    other threads still goes to the thread; one lock keeps the two from writing at the same
-    time, each on a connection of its own.
+    Two doors, one lock (``_write_lock``), so that at most one transaction of this process
+    writes at a time and nothing waits for SQLite's own lock inside a commit:
 
-    The loop never waits long for a lock. SQLite: its BEGIN IMMEDIATE answers "busy" at once
-    while another connection writes (a request handler on a thread, another worker
-    process), and the loop serves requests and tries again a millisecond later; the requests
-    arriving meanwhile join the batch. Its connection leaves the WAL's checkpoints to a
-    thread (:mod:`kernel.wal`), so that no commit on the loop copies the log and syncs the
-    files. PostgreSQL: the rows a batch locks are held by other batches and units for
-    milliseconds; a lock held longer (a session left open in psql) fails the batch after
-    ``LOCK_TIMEOUT`` instead of stopping the worker: its tills retry with their keys.
+    * :meth:`run` / :meth:`run_batched`, awaited on the event loop (request handlers). The
+      loop gathers the units that arrive together and commits them in one transaction (group
+      commit: one sync of the log for the batch). It never blocks: while the lock is taken
+      (a thread's transaction, a checkpoint's copy, another worker process's transaction on
+      SQLite) it serves requests and tries again a millisecond later, and the requests
+      arriving meanwhile join the batch. On a thread, the writer and the loop took turns with
+      the GIL and stalled each other (measured: PostgreSQL, two workers, 224/266/271
+      checkouts a second on a thread against 306/412/399 on the loop).
+    * :meth:`transaction`, a context manager for code that runs on a thread of its own or
+      outside a server (the command line, a long job's chunks, tests). It blocks until the
+      lock is free, and it refuses to run on an event loop's thread.
+
+    The rule that keeps the tills fast: a write transaction is short. CPU work (hashing,
+    parsing, rendering) is done before or after it, never inside; a long job is split into
+    chunks of a few hundred rows, each its own transaction, so that sales go in between.
+
+    PostgreSQL: the rows a batch locks are held by other batches for milliseconds; a lock
+    held longer (a session left open in psql) fails the batch after ``LOCK_TIMEOUT`` instead
+    of stopping the worker: its tills retry with their keys.
     """
 
     def __init__(
-        self,
-        engine: Engine,
-        *,
-        max_batch: int = 64,
-        checkpoint_wal: bool = False,
+        self, engine: Engine, *, max_batch: int = 64, checkpoint_wal: bool = False
     ) -> None:
         self.engine = engine
         self.max_batch = max_batch
-        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
-        self._workers: list[threading.Thread] = []
-        self._lock = threading.Lock()
-        # Held for each batch: the loop and the thread take turns, and the WAL's checkpoint
-        # thread takes it to copy the log's last frames between two batches.
         self._write_lock = threading.Lock()
         # SQLite: the loop's connection leaves the WAL's checkpoints to a thread.
         self.checkpoints = WalCheckpoints(engine, self._write_lock) if checkpoint_wal else None
-        self._local = threading.local()  # each writing thread's connection, kept
-        self._connections: list[Connection] = []  # all of them, to close at stop
-        self._books = threading.Lock()  # for the list above and the counters below
+        self._connection: Connection | None = None  # the event loop's, kept
         self._pending: list[_Job] = []  # queued on the event loop for the next batch
         self._seen = 0  # how many were pending at the last look
         self._waits = 0  # loop turns waited for the current batch
@@ -140,32 +148,33 @@ class SingleWriter:
         self.reruns = 0  # batches run again in savepoints because a unit failed
         self.retries = 0  # batches run again after a deadlock or a serialization failure
 
-    def submit(self, work: Callable[[Connection], T]) -> Future[T]:
-        """Queue a unit of work; the future resolves after its transaction commits."""
-        return self._put(_Job(work))
-
-    def submit_batched(self, runner: BatchRunner, item: Any) -> Future[Any]:
-        """Queue an item for ``runner``, which gets all queued items of its kind together."""
-        return self._put(_Job(None, runner, item))
-
     async def run(self, work: Callable[[Connection], T]) -> T:
-        """Submit and await without blocking the event loop."""
+        """Run ``work`` in a write transaction (shared with the units arriving together) and
+        return its result once committed; its exception if it failed (nothing of it written)."""
         return await self._gather(_Job(work))  # type: ignore[no-any-return]
 
     async def run_batched(self, runner: BatchRunner, item: Any) -> Any:
-        """:meth:`submit_batched` and await without blocking the event loop."""
+        """Queue an item for ``runner``, which gets every queued item of its kind at once (to
+        write them with one statement per table) and answers one result per item."""
         return await self._gather(_Job(None, runner, item))
 
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A write transaction on the calling thread: commits when the block ends, rolls back
+        on any error. Blocks while another transaction writes: refused on the event loop while
+        it serves a request (see :func:`serving`)."""
+        if _serving.get() and _on_event_loop():
+            raise RuntimeError("a blocking write on the event loop: await writer.run(work)")
+        with self._write_lock, self.engine.connect() as conn:
+            conn = conn.execution_options(write=True)
+            with conn.begin():
+                yield conn
+
     def stop(self) -> None:
-        with self._lock:
-            for _ in self._workers:
-                self._jobs.put(None)
-            for worker in self._workers:
-                worker.join(timeout=30)
-            self._workers = []
-        with self._write_lock, self._books:
-            while self._connections:
-                _close(self._connections.pop())
+        with self._write_lock:
+            if self._connection is not None:
+                _close(self._connection)
+                self._connection = None
         if self.checkpoints is not None:
             self.checkpoints.stop()
 
@@ -193,95 +202,45 @@ class SingleWriter:
         jobs = [job for job in jobs if not job.future.cancelled()]
         for start in range(0, len(jobs), self.max_batch):
             try:
-                self._commit_batch(jobs[start : start + self.max_batch], on_loop=True)
+                self._commit_batch(jobs[start : start + self.max_batch])
             except _Busy:
-                # Another connection is writing (another worker process, a thread of this
-                # one): serve requests meanwhile and try again (the requests arriving till
-                # then join the batch), never wait on the loop.
+                # Another transaction is writing (a thread's, another worker process's, a
+                # checkpoint's copy): serve requests meanwhile and try again (the requests
+                # arriving till then join the batch), never wait on the loop.
                 self._pending[:0] = jobs[start:]
                 asyncio.get_running_loop().call_later(BUSY_RETRY_SECONDS, self._flush)
                 return
 
-    def _put(self, job: _Job) -> Future[Any]:
-        self._ensure_started()
-        self._jobs.put(job)
-        assert isinstance(job.future, Future)
-        return job.future
-
-    def _ensure_started(self) -> None:
-        if not self._workers:
-            with self._lock:
-                if not self._workers:
-                    worker = threading.Thread(
-                        target=self._loop, name="otop-single-writer", daemon=True
-                    )
-                    worker.start()
-                    self._workers.append(worker)
-
-    def _take_batch(self) -> tuple[list[_Job], bool]:
-        first = self._jobs.get()
-        if first is None:
-            return [], True
-        batch = [first]
-        stopping = False
-        while len(batch) < self.max_batch:
-            try:
-                job = self._jobs.get_nowait()
-            except queue.Empty:
-                break
-            if job is None:
-                stopping = True
-                break
-            batch.append(job)
-        return batch, stopping
-
-    def _loop(self) -> None:
-        while True:
-            batch, stopping = self._take_batch()
-            jobs = [
-                job
-                for job in batch
-                if isinstance(job.future, Future) and job.future.set_running_or_notify_cancel()
-            ]
-            if jobs:
-                self._commit_batch(jobs)
-            if stopping:
-                return
-
-    def _commit_batch(self, jobs: list[_Job], *, on_loop: bool = False) -> None:
-        # The loop does not wait for the lock (the thread's batch, a checkpoint's copy): it
-        # serves requests and tries again.
-        if not self._write_lock.acquire(blocking=not on_loop):
+    def _commit_batch(self, jobs: list[_Job]) -> None:
+        if not self._write_lock.acquire(blocking=False):
             raise _Busy
         try:
-            outcomes = self._outcomes(jobs, on_loop)
+            outcomes = self._outcomes(jobs)
         finally:
             self._write_lock.release()
         for job, (ok, value) in zip(jobs, outcomes, strict=True):
-            if not job.future.done():  # a caller on the loop may have gone (cancelled)
+            if not job.future.done():  # the caller may have gone (cancelled)
                 if ok:
                     job.future.set_result(value)
                 else:
                     job.future.set_exception(value)
 
-    def _outcomes(self, jobs: list[_Job], on_loop: bool) -> list[Outcome]:
+    def _outcomes(self, jobs: list[_Job]) -> list[Outcome]:
         careful = False
         attempt = 1
         while True:
             try:
-                outcomes = self._transaction(jobs, careful=careful, on_loop=on_loop)
+                outcomes = self._transaction(jobs, careful=careful)
                 break
             except _Busy:
                 raise
             except _UnitFailed:
-                with self._books:
-                    self.reruns += 1
+                self.reruns += 1
                 careful = True
             except Exception as error:
                 if is_retryable(error) and attempt < MAX_ATTEMPTS:
                     log.warning("batch of %d rerun after %s", len(jobs), type(error).__name__)
-                    with self._books:
-                        self.retries += 1
+                    self.retries += 1
                     attempt += 1
                     continue
                 # Not run again (a dropped connection's commit may have gone through): the
@@ -290,20 +249,17 @@ class SingleWriter:
                 self._drop_connection()
                 log.exception("batch of %d failed to commit", len(jobs))
                 return [(False, error)] * len(jobs)
-        with self._books:
-            self.batches += 1
-            self.units += len(jobs)
+        self.batches += 1
+        self.units += len(jobs)
         return outcomes
 
-    def _transaction(self, jobs: list[_Job], *, careful: bool, on_loop: bool) -> list[Outcome]:
-        """Run every job in one transaction and commit it; the outcomes in job order."""
-        outcomes: list[Outcome | None] = [None] * len(jobs)
-        conn: Connection | None = getattr(self._local, "connection", None)
+    def _loop_connection(self) -> Connection:
+        conn = self._connection
         if conn is None:
-            conn = self._local.connection = self.engine.connect().execution_options(write=True)
+            conn = self._connection = self.engine.connect().execution_options(write=True)
             driver = conn.connection.driver_connection
             assert driver is not None
-            if on_loop and conn.dialect.name == "sqlite":
+            if conn.dialect.name == "sqlite":
                 # BEGIN IMMEDIATE answers "busy" at once instead of waiting; and a page cache
                 # for the index pages that sales touch all over the file (SQLite's default
                 # 2 MB made half of a batch's page reads system calls; measured).
@@ -311,15 +267,19 @@ class SingleWriter:
                 driver.execute(f"PRAGMA cache_size=-{WRITER_CACHE_KIB}")
                 if self.checkpoints is not None:
                     driver.execute("PRAGMA wal_autocheckpoint=0")
-            elif on_loop:  # PostgreSQL: see the class's docstring
+            else:  # PostgreSQL: see the class's docstring
                 driver.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
                 driver.commit()
-            with self._books:
-                self._connections.append(conn)
+        return conn
+
+    def _transaction(self, jobs: list[_Job], *, careful: bool) -> list[Outcome]:
+        """Run every job in one transaction and commit it; the outcomes in job order."""
+        outcomes: list[Outcome | None] = [None] * len(jobs)
+        conn = self._loop_connection()
         try:
             transaction = conn.begin()
         except OperationalError as error:
-            if on_loop and getattr(error.orig, "sqlite_errorcode", 0) & 0xFF == SQLITE_BUSY:
+            if getattr(error.orig, "sqlite_errorcode", 0) & 0xFF == SQLITE_BUSY:
                 raise _Busy from error
             raise
         with transaction:
@@ -338,19 +298,39 @@ class SingleWriter:
                         indexes, _group(conn, job.runner, items, careful), strict=True
                     ):
                         outcomes[i] = outcome
-        if on_loop and self.checkpoints is not None:
+        if self.checkpoints is not None:
             self.checkpoints.committed()
         return [outcome for outcome in outcomes if outcome is not None]
 
     def _drop_connection(self) -> None:
-        """Close this thread's connection (after an error: the next batch takes a new one)."""
-        connection = getattr(self._local, "connection", None)
-        if connection is not None:
-            self._local.connection = None
-            with self._books:
-                if connection in self._connections:
-                    self._connections.remove(connection)
-            _close(connection)
+        """Close the loop's connection (after an error: the next batch takes a new one)."""
+        if self._connection is not None:
+            _close(self._connection)
+            self._connection = None
+
+
+# Set while the event loop serves a request (the web layer's middleware): a blocking write
+# there would stop every till until it commits.
+_serving: ContextVar[bool] = ContextVar("serving_a_request", default=False)
+
+
+@contextmanager
+def serving() -> Iterator[None]:
+    """Mark the block as serving a request: :meth:`SingleWriter.transaction` refuses in it
+    on the event loop (a handler on a thread of its own may still use it)."""
+    token = _serving.set(True)
+    try:
+        yield
+    finally:
+        _serving.reset(token)
+
+
+def _on_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def _close(connection: Connection) -> None:

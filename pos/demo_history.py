@@ -81,10 +81,14 @@ def history_days(today: date, days: int) -> Iterator[date]:
 
 Place = tuple[int, int]  # a till's id and its location's
 Priced = tuple[int, int]  # a product's id and price
+ConnFactory = Callable[[], AbstractContextManager[Connection]]  # a write transaction
+# Sales rung in one transaction: tens of milliseconds, so that the tills of a server running
+# beside the seed sell in between (see kernel.writer).
+SALES_PER_TRANSACTION = 25
 
 
 def seed_history(
-    conn_factory: Callable[[], AbstractContextManager[Connection]],
+    conn_factory: ConnFactory,
     *,
     today: date,
     days: int,
@@ -93,9 +97,10 @@ def seed_history(
     account: ReceivingAccount,
     seed: int = 2026,
     scale: float = 1.0,
+    progress: Callable[[int], None] = lambda days_done: None,
 ) -> HistorySummary:
-    """Ring ``days`` days of sales (see the module's docstring), one transaction per day
-    (``conn_factory`` is ``Database.write``)."""
+    """Ring ``days`` days of sales (see the module's docstring) in short transactions
+    (``conn_factory`` is ``Database.write``); ``progress`` hears each day done."""
     rng = random.Random(seed)
     sales = promptpay = refunds = 0
     with conn_factory() as conn:
@@ -121,9 +126,9 @@ def seed_history(
     for index, day in enumerate(history_days(today, days)):
         count = sales_on(day, index, days, rng, scale)
         share = promptpay_share(index, days)
-        with conn_factory() as conn:
-            made, by_qr, back = _one_day(conn, rng, day, count, share, tills, cashiers, manager,
-                                         products, weights, account)  # fmt: skip
+        made, by_qr, back = _one_day(conn_factory, rng, day, count, share, tills, cashiers,
+                                     manager, products, weights, account)  # fmt: skip
+        progress(index + 1)
         sales += made
         promptpay += by_qr
         refunds += back
@@ -135,7 +140,7 @@ def _at(day: date, minutes: int) -> datetime:
 
 
 def _one_day(
-    conn: Connection,
+    conn_factory: ConnFactory,
     rng: random.Random,
     day: date,
     count: int,
@@ -147,42 +152,88 @@ def _one_day(
     weights: list[float],
     account: ReceivingAccount,
 ) -> tuple[int, int, int]:
+    """A day at the tills: shifts opened, sales rung ``SALES_PER_TRANSACTION`` to a
+    transaction (so that a live server's tills sell in between), refunds, shifts closed."""
     shifts: dict[int, Actor] = {}
-    price = dict(products)
-    for n, (till_id, _location) in enumerate(tills):
-        cashier = cashiers[n % len(cashiers)]
-        if current_shift(conn, till_id) is None:
-            open_shift(conn, cashier, _at(day, 0), till_id, 200_000)
-        shifts[till_id] = cashier
+    with conn_factory() as conn:
+        for n, (till_id, _location) in enumerate(tills):
+            cashier = cashiers[n % len(cashiers)]
+            if current_shift(conn, till_id) is None:
+                open_shift(conn, cashier, _at(day, 0), till_id, 200_000)
+            shifts[till_id] = cashier
     minutes = sorted(rng.randrange(1, 9 * 60) for _ in range(count))
-    made = by_qr = back = 0
+    made = by_qr = 0
     completed: list[tuple[int, int, int]] = []  # sale id, till, lines
-    for n, minute in enumerate(minutes):
-        till_id, location_id = tills[n % len(tills)]
-        cashier = shifts[till_id]
-        now = _at(day, minute)
-        picked = rng.choices(products, weights=weights, k=rng.choice((1, 1, 2, 2, 3, 4, 5)))
-        lines = {pid: rng.choice((1, 1, 1, 2, 3)) for pid, _ in picked}
-        _restock(conn, manager, now, location_id, lines)
-        total = sum(price[pid] * qty for pid, qty in lines.items())
-        if total <= 0:
-            continue
-        qr = rng.random() < share
-        payment = (PaymentRequest("promptpay", total) if qr
-                   else PaymentRequest("cash", total, _tendered(total, rng)))  # fmt: skip
-        request = CheckoutRequest(
-            till_id, tuple(LineRequest(pid, qty) for pid, qty in lines.items()), (payment,)
-        )
-        key = f"history-{day.isoformat()}-{n:05d}"
-        sale = checkout(conn, cashier, now, request, idempotency_key=key, account=account,
-                        expiry=timedelta(minutes=10))  # fmt: skip
-        if qr:
-            paid_at = now + timedelta(seconds=rng.randrange(15, 90))
-            confirm_manually(conn, cashier, paid_at, sale.payments[0].payment_id, None)
-            complete_if_paid(conn, paid_at, sale.id, actor=cashier)
-            by_qr += 1
-        made += 1
-        completed.append((sale.id, till_id, len(lines)))
+    for start in range(0, len(minutes), SALES_PER_TRANSACTION):
+        with conn_factory() as conn:
+            for n in range(start, min(start + SALES_PER_TRANSACTION, len(minutes))):
+                till_id, location_id = tills[n % len(tills)]
+                key = f"history-{day.isoformat()}-{n:05d}"
+                rung = _one_sale(conn, rng, _at(day, minutes[n]), key, till_id, location_id,
+                                 shifts[till_id], manager, products, weights, share,
+                                 account)  # fmt: skip
+                if rung is not None:
+                    sale_id, line_count, qr = rung
+                    made += 1
+                    by_qr += qr
+                    completed.append((sale_id, till_id, line_count))
+    with conn_factory() as conn:
+        back = _refunds(conn, rng, day, manager, completed)
+        for till_id, cashier in shifts.items():
+            shift = current_shift(conn, till_id)
+            assert shift is not None
+            expected = shift_report(conn, cashier, shift.id).expected_cash_satang
+            close_shift(conn, cashier, _at(day, 9 * 60), shift.id, counted_satang=expected)
+    return made, by_qr, back
+
+
+def _one_sale(
+    conn: Connection,
+    rng: random.Random,
+    now: datetime,
+    key: str,
+    till_id: int,
+    location_id: int,
+    cashier: Actor,
+    manager: Actor,
+    products: list[Priced],
+    weights: list[float],
+    share: float,
+    account: ReceivingAccount,
+) -> tuple[int, int, bool] | None:
+    """One customer's sale (restocked first when short): its id, line count and whether it
+    was paid by QR; None when it came to nothing."""
+    picked = rng.choices(products, weights=weights, k=rng.choice((1, 1, 2, 2, 3, 4, 5)))
+    lines = {pid: rng.choice((1, 1, 1, 2, 3)) for pid, _ in picked}
+    _restock(conn, manager, now, location_id, lines)
+    price = dict(picked)
+    total = sum(price[pid] * qty for pid, qty in lines.items())
+    if total <= 0:
+        return None
+    qr = rng.random() < share
+    payment = (PaymentRequest("promptpay", total) if qr
+               else PaymentRequest("cash", total, _tendered(total, rng)))  # fmt: skip
+    request = CheckoutRequest(
+        till_id, tuple(LineRequest(pid, qty) for pid, qty in lines.items()), (payment,)
+    )
+    sale = checkout(conn, cashier, now, request, idempotency_key=key, account=account,
+                    expiry=timedelta(minutes=10))  # fmt: skip
+    if qr:
+        paid_at = now + timedelta(seconds=rng.randrange(15, 90))
+        confirm_manually(conn, cashier, paid_at, sale.payments[0].payment_id, None)
+        complete_if_paid(conn, paid_at, sale.id, actor=cashier)
+    return sale.id, len(lines), qr
+
+
+def _refunds(
+    conn: Connection,
+    rng: random.Random,
+    day: date,
+    manager: Actor,
+    completed: list[tuple[int, int, int]],
+) -> int:
+    """About one sale in a hundred comes back at the end of the day."""
+    back = 0
     for sale_id, till_id, line_count in completed:
         if rng.random() < 0.01:
             wanted = RefundRequest(
@@ -193,12 +244,7 @@ def _one_day(
             refund_sale(conn, manager, _at(day, 9 * 60 - 10), wanted, idempotency_key=key,
                         approved_by_id=None)  # fmt: skip
             back += 1
-    for till_id, cashier in shifts.items():
-        shift = current_shift(conn, till_id)
-        assert shift is not None
-        expected = shift_report(conn, cashier, shift.id).expected_cash_satang
-        close_shift(conn, cashier, _at(day, 9 * 60), shift.id, counted_satang=expected)
-    return made, by_qr, back
+    return back
 
 
 def _tendered(total: int, rng: random.Random) -> int | None:

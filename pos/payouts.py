@@ -12,6 +12,7 @@ every action is audited; the ledger entry is posted when the payout is paid.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -158,20 +159,19 @@ def create_run(
     minimum_satang: int,
     refund_window: timedelta,
     exclude: frozenset[int] = frozenset(),
+    candidates: Sequence[PayoutCandidate] | None = None,
 ) -> PayoutRunView:
-    """A run of pending payouts for the candidates that were not left out."""
-    candidates = [
-        c
-        for c in payout_candidates(
-            conn,
-            actor,
-            now,
-            cutoff=cutoff,
-            minimum_satang=minimum_satang,
+    """A run of pending payouts for the candidates that were not left out.
+
+    ``candidates``: read beforehand in a snapshot (:func:`payout_candidates`, which sums every
+    entrepreneur's postings), so that the run's write transaction stays short; read here when
+    not given. Two runs racing for one entrepreneur still meet the unique pending payout."""
+    if candidates is None:
+        candidates = payout_candidates(
+            conn, actor, now, cutoff=cutoff, minimum_satang=minimum_satang,
             refund_window=refund_window,
-        )
-        if c.entrepreneur_id not in exclude
-    ]
+        )  # fmt: skip
+    candidates = [c for c in candidates if c.entrepreneur_id not in exclude]
     if not candidates:
         raise ConflictError("nobody is owed the minimum at this cut-off: no run made",
                             field="cutoff_date")  # fmt: skip

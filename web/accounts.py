@@ -5,10 +5,12 @@ Sessions and login attempts live in the database, so several workers agree on th
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
 import re
 import secrets
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -111,8 +113,20 @@ def _view(row: object) -> UserView:
     )
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+@dataclass(frozen=True, slots=True)
+class NewPassword:
+    """A new user's password, checked and hashed before any transaction (hashing takes
+    ~0.1 s of CPU: never inside a write, see kernel.writer)."""
+
+    hash: str
+
+    @classmethod
+    def of(cls, password: str) -> NewPassword:
+        if len(password) < MIN_PASSWORD:
+            raise InvalidInputError(
+                f"password must be at least {MIN_PASSWORD} characters", field="password"
+            )
+        return cls(_hasher.hash(password))
 
 
 def create_user(
@@ -120,7 +134,7 @@ def create_user(
     actor: Actor,
     *,
     username: str,
-    password: str,
+    password: NewPassword,
     role: Role | str,
     now: datetime,
     display_name: str = "",
@@ -133,10 +147,6 @@ def create_user(
         raise InvalidInputError(
             "username must be 3-32 characters: a-z, 0-9, dot, dash, underscore",
             field="username",
-        )
-    if len(password) < MIN_PASSWORD:
-        raise InvalidInputError(
-            f"password must be at least {MIN_PASSWORD} characters", field="password"
         )
     try:
         role = Role(role)
@@ -166,7 +176,7 @@ def create_user(
                 .values(
                     username=username,
                     display_name=display_name or username,
-                    password_hash=hash_password(password),
+                    password_hash=password.hash,
                     role=role.value,
                     entrepreneur_id=entrepreneur_id,
                     active=True,
@@ -215,21 +225,21 @@ def _recent_failures(conn: Connection, username: str, since: datetime) -> int:
     )
 
 
-def authenticate(
-    conn: Connection,
-    *,
-    username: str,
-    password: str,
-    client: str,
-    now: datetime,
-    max_failures: int,
-    window: timedelta,
-) -> UserView | None:
-    """Check a password and record the attempt; None for bad credentials.
+@dataclass(frozen=True, slots=True)
+class LoginCandidate:
+    """Who a sign-in names, read before the password is checked: the stored hash (a stand-in
+    for an unknown or inactive user: the same work, so the answer's time does not tell which
+    usernames exist)."""
 
-    Refuses outright after too many recent failures. The caller commits before it refuses,
-    so that the failure counts.
-    """
+    username: str
+    stored_hash: str
+    user: UserView | None
+
+
+def login_candidate(
+    conn: Connection, username: str, *, now: datetime, max_failures: int, window: timedelta
+) -> LoginCandidate:
+    """Read who is signing in; refuses outright after too many recent failures."""
     username = username.strip().lower()[:64]
     if _recent_failures(conn, username, now - window) >= max_failures:
         raise TooManyAttemptsError(
@@ -238,31 +248,51 @@ def authenticate(
             field="username",
         )
     row = conn.execute(select(User).where(User.username == username)).one_or_none()
-    active = row is not None and row.active
-    # An unknown or inactive user's password is checked against a stand-in hash: the same
-    # work, so the answer's time does not tell which usernames exist.
-    stored = row.password_hash if row is not None and active else _stand_in_hash()
+    if row is None or not row.active:
+        return LoginCandidate(username, _stand_in_hash(), None)
+    return LoginCandidate(username, row.password_hash, _view(row))
+
+
+def password_matches(candidate: LoginCandidate, password: str) -> UserView | None:
+    """The user when the password is theirs, else None. CPU only (~0.1 s): run it outside
+    any transaction, on a thread."""
     try:
-        ok = _hasher.verify(stored, password) and active
+        ok: bool = _hasher.verify(candidate.stored_hash, password)
     except (VerificationError, InvalidHashError):
         ok = False
+    return candidate.user if ok else None
+
+
+def record_login(
+    conn: Connection, candidate: LoginCandidate, user: UserView | None, client: str, now: datetime
+) -> None:
+    """Record the attempt (it counts towards the rate limit) and audit it."""
+    ok = user is not None
+    username, client = candidate.username, client[:64]
     conn.execute(
-        insert(LoginAttempt).values(username=username, client=client[:64], succeeded=ok, at=now)
+        insert(LoginAttempt).values(username=username, client=client, succeeded=ok, at=now)
     )
-    if not ok or row is None:
-        audit.record(
-            conn,
-            Actor(None, username, Role.CASHIER),
-            "login_failed",
-            "user",
-            None,
-            now,
-            client=client[:64],
-        )
-        return None
-    user = _view(row)
-    audit.record(conn, user.actor(), "login", "user", user.id, now, client=client[:64])
-    return user
+    if user is None:
+        failed = Actor(None, username, Role.CASHIER)
+        audit.record(conn, failed, "login_failed", "user", None, now, client=client)
+    else:
+        audit.record(conn, user.actor(), "login", "user", user.id, now, client=client)
+
+
+# Password checks run one at a time per worker: each takes ~0.1 s of a core, and a flood of
+# wrong passwords must leave the other core to the tills (an attacker's attempts queue).
+PASSWORD_CHECKS_AT_ONCE = 1
+_password_gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def check_password(candidate: LoginCandidate, password: str) -> UserView | None:
+    """:func:`password_matches` on a thread, one check at a time, the event loop free."""
+    loop = asyncio.get_running_loop()
+    gate = _password_gates.setdefault(loop, asyncio.Semaphore(PASSWORD_CHECKS_AT_ONCE))
+    async with gate:
+        return await asyncio.to_thread(password_matches, candidate, password)
 
 
 def _hash_token(token: str) -> str:

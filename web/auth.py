@@ -14,6 +14,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from kernel.access import MANAGERS, STAFF, Actor, Role
 from kernel.clock import Clock
 from kernel.db import Database
+from kernel.writer import serving
 from web.accounts import UserView, session_user
 
 SESSION_COOKIE = "otop_session"
@@ -36,7 +37,8 @@ class SessionMiddleware(ASGIMiddleware):
             db: Database = state.db
             clock: Clock = state.clock
             scope["user"] = session_user(db, token, clock.now())
-        await next_app(scope, receive, send)
+        with serving():  # every write of a handler on the loop goes through db.writer.run
+            await next_app(scope, receive, send)
 
 
 def _cookie(scope: Scope, name: str) -> str | None:

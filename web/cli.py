@@ -86,10 +86,11 @@ def create_user_command(
     from kernel.clock import SystemClock
     from kernel.db import Database
     from kernel.errors import DomainError
-    from web.accounts import create_user
+    from web.accounts import NewPassword, create_user
 
     db = Database(get_settings().database_url)
     try:
+        new_password = NewPassword.of(password)  # hashed before the transaction
         with db.write() as conn:
             entrepreneur_id = None
             if entrepreneur_code:
@@ -102,7 +103,7 @@ def create_user_command(
                 conn,
                 SYSTEM,
                 username=username,
-                password=password,
+                password=new_password,
                 role=role,
                 now=SystemClock().now(),
                 display_name=display_name,

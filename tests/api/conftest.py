@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 from kernel.access import SYSTEM, Role
 from kernel.clock import FixedClock
 from kernel.db import Database
-from web.accounts import create_user
+from web.accounts import NewPassword, create_user
 from web.app import create_app
 from web.settings import Settings
 
@@ -45,7 +45,7 @@ def make_user(
             conn,
             SYSTEM,
             username=username,
-            password=PASSWORD,
+            password=NewPassword.of(PASSWORD),
             role=role,
             now=clock.now(),
             entrepreneur_id=entrepreneur_id,

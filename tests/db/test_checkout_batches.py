@@ -140,7 +140,7 @@ def test_a_deadlock_runs_the_whole_batch_again(db: Database) -> None:
             raise OperationalError("UPDATE ...", {}, _Deadlock())
         return number
 
-    assert db.writer.submit(once_deadlocked).result() == 1
+    assert asyncio.run(db.writer.run(once_deadlocked)) == 1
     assert attempts == [1, 1]  # the first attempt was rolled back whole
     assert db.writer.retries == 1
 

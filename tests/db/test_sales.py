@@ -28,7 +28,7 @@ from pos.sale_requests import CheckoutRequest, LineRequest, PaymentRequest
 from pos.sales import checkout, checkout_or_replay, complete_if_paid
 from pos.tills import create_till, open_shift
 from tests import factories as f
-from web.accounts import create_user
+from web.accounts import NewPassword, create_user
 
 ACCOUNT = check_account("0812345678", None)
 EXPIRY = timedelta(minutes=10)
@@ -48,7 +48,7 @@ def _user(conn: Connection, name: str, role: Role) -> Actor:
         conn,
         Actor(None, "system", Role.ADMIN),
         username=name,
-        password="correct horse battery",
+        password=NewPassword.of("correct horse battery"),
         role=role,
         now=f.NOW,
     )
@@ -350,7 +350,8 @@ def test_receipt_numbers_are_gapless_under_concurrency(db: Database, clock: Fixe
                 expiry=EXPIRY,
             )
 
-        return db.writer.submit(work).result()
+        with db.write() as conn:  # the writer's door for threads
+            return work(conn)
 
     with ThreadPoolExecutor(8) as pool:
         futures = [pool.submit(sell, i) for i in range(55)]

@@ -27,7 +27,7 @@ from kernel.clock import FixedClock
 from kernel.db import Database
 from kernel.errors import ForbiddenError, InvalidInputError, NotFoundError
 from tests import factories as f
-from web.accounts import create_user
+from web.accounts import NewPassword, create_user
 
 MANAGER = Actor(user_id=None, username="manager", role=Role.MANAGER)
 CASHIER = Actor(user_id=None, username="cashier", role=Role.CASHIER)
@@ -426,7 +426,7 @@ def test_movements_are_attributed_to_the_acting_user(
             conn,
             SYSTEM,
             username="somsri",
-            password="a long password",
+            password=NewPassword.of("a long password"),
             role=Role.MANAGER,
             now=clock.now(),
         )

@@ -17,7 +17,7 @@ from kernel.db import Database
 from pos.models import Sale
 from pos.tills import create_till, open_shift
 from tests import factories as f
-from web.accounts import create_user
+from web.accounts import NewPassword, create_user
 from web.migrate import upgrade
 
 PASSWORD = "faults-password-2026"  # of every user made here
@@ -75,13 +75,23 @@ def prepare_shop(url: str, tills: int, *, products: int = 12, units: int = 100_0
                 f.stock(conn, product, location, units)
                 prices[product] = price
             create_user(
-                conn, SYSTEM, username=MANAGER, password=PASSWORD, role=Role.MANAGER, now=now
+                conn,
+                SYSTEM,
+                username=MANAGER,
+                password=NewPassword.of(PASSWORD),
+                role=Role.MANAGER,
+                now=now,
             )
             logins = []
             for n in range(1, tills + 1):
                 name = f"till{n}"
                 user = create_user(
-                    conn, SYSTEM, username=name, password=PASSWORD, role=Role.CASHIER, now=now
+                    conn,
+                    SYSTEM,
+                    username=name,
+                    password=NewPassword.of(PASSWORD),
+                    role=Role.CASHIER,
+                    now=now,
                 )
                 till = create_till(
                     conn, SYSTEM, now, code=f"FLT-{n:02d}", name=f"Till {n}", location_id=location

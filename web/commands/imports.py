@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -26,7 +27,7 @@ def _run(kind: str, path: Path, dry_run: bool) -> None:
         )
         raise SystemExit(1)
     previewer = csv_io.preview_products if kind == "products" else csv_io.preview_entrepreneurs
-    importer = csv_io.import_products if kind == "products" else csv_io.import_entrepreneurs
+    planner = csv_io.plan_product_import if kind == "products" else csv_io.plan_entrepreneur_import
     db = Database(settings.database_url)
     try:
         with db.read() as conn:
@@ -39,8 +40,15 @@ def _run(kind: str, path: Path, dry_run: bool) -> None:
         click.echo(f"{preview.rows_total} rows: {preview.new} new, {preview.updates} updates")
         if dry_run:
             return
-        with db.write() as conn:
-            result = importer(conn, SYSTEM, SystemClock().now(), raw)
+        now = SystemClock().now()
+        with db.read() as conn:
+            job = planner(conn, SYSTEM, now, raw)
+        # Chunk by chunk, each its own short transaction: a server's tills sell in between.
+        with click.progressbar(job.chunks, label=f"importing {kind}", file=sys.stderr) as chunks:
+            for chunk in chunks:
+                with db.write() as conn:
+                    chunk(conn)
+        result = job.result
         db.analyze()
         click.echo(f"imported {kind}: {result.created} created, {result.updated} updated")
     except DomainError as error:

@@ -12,6 +12,7 @@ database must never face the internet:
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,7 +29,7 @@ from kernel.db import Database
 from kernel.errors import DomainError
 from pos.demo_history import HistorySummary, seed_history
 from pos.tills import create_till
-from web.accounts import User, create_user
+from web.accounts import NewPassword, User, create_user
 from web.controllers.payments_api import receiving_account
 from web.settings import Settings, get_settings
 
@@ -89,7 +90,7 @@ def create_demo_users(conn: Connection, now: datetime) -> list[DemoLogin]:
             conn,
             SYSTEM,
             username=login.username,
-            password=login.password,
+            password=NewPassword.of(login.password),
             role=login.role,
             now=now,
             display_name=display_name,
@@ -162,10 +163,12 @@ def seed_demo_history(
         }
     cashiers = [users[name] for name in ("cashier1", "cashier2") if name in users]
     manager = users.get("manager", SYSTEM)
-    summary = seed_history(
-        db.write, today=business_date(SystemClock().now()), days=days, cashiers=cashiers,
-        manager=manager, account=receiving_account(settings), seed=seed, scale=scale,
-    )  # fmt: skip
+    with click.progressbar(length=days, label="ringing past sales", file=sys.stderr) as bar:
+        summary = seed_history(
+            db.write, today=business_date(SystemClock().now()), days=days, cashiers=cashiers,
+            manager=manager, account=receiving_account(settings), seed=seed, scale=scale,
+            progress=lambda done: bar.update(done - bar.pos),
+        )  # fmt: skip
     db.analyze()
     return summary
 

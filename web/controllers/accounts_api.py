@@ -48,7 +48,7 @@ def refund_window(settings: Settings) -> timedelta:
     return timedelta(days=settings.refund_window_days)
 
 
-@get("/api/v1/entrepreneurs/{entrepreneur_id:int}/balance", sync_to_thread=False,
+@get("/api/v1/entrepreneurs/{entrepreneur_id:int}/balance", sync_to_thread=True,
      guards=[signed_in])  # fmt: skip
 def balance_show(
     entrepreneur_id: FromPath[int],
@@ -71,7 +71,7 @@ def _period(clock: Clock, start: date | None, end: date | None) -> tuple[date, d
     return start or end.replace(day=1), end
 
 
-@get("/api/v1/entrepreneurs/{entrepreneur_id:int}/statement", sync_to_thread=False,
+@get("/api/v1/entrepreneurs/{entrepreneur_id:int}/statement", sync_to_thread=True,
      guards=[signed_in])  # fmt: skip
 def statement_show(
     entrepreneur_id: FromPath[int],
@@ -88,7 +88,7 @@ def statement_show(
         return entrepreneur_statement(conn, actor, entrepreneur_id, first, last)
 
 
-@get("/api/v1/entrepreneurs/{entrepreneur_id:int}/statement.csv", sync_to_thread=False,
+@get("/api/v1/entrepreneurs/{entrepreneur_id:int}/statement.csv", sync_to_thread=True,
      guards=[signed_in], media_type="text/csv")  # fmt: skip
 def statement_csv(
     entrepreneur_id: FromPath[int],
@@ -136,7 +136,7 @@ class PaidIn(BaseModel):
     bank_reference: Annotated[str, Field(min_length=1, max_length=64)]
 
 
-@get("/api/v1/payouts/preview", sync_to_thread=False, guards=[managers_only])
+@get("/api/v1/payouts/preview", sync_to_thread=True, guards=[managers_only])
 def payout_preview(
     cutoff_date: FromQuery[date],
     db: NamedDependency[Database],
@@ -148,14 +148,17 @@ def payout_preview(
     """Who a run for the cut-off date would pay, and how much (nothing is written)."""
     with db.read() as conn:
         return payout_candidates(
-            conn, actor, clock.now(), cutoff=cutoff_date,
+            conn,
+            actor,
+            clock.now(),
+            cutoff=cutoff_date,
             minimum_satang=minimum_satang or settings.payout_minimum_satang,
             refund_window=refund_window(settings),
-        )  # fmt: skip
+        )
 
 
-@post("/api/v1/payout-runs", sync_to_thread=False, guards=[managers_only], status_code=201)
-def payout_run_create(
+@post("/api/v1/payout-runs", guards=[managers_only], status_code=201)
+async def payout_run_create(
     data: JSONBody[RunIn],
     db: NamedDependency[Database],
     actor: NamedDependency[Actor],
@@ -163,16 +166,35 @@ def payout_run_create(
     settings: NamedDependency[Settings],
 ) -> PayoutRunView:
     """A run of pending payouts for every candidate not left out (409 when there is none)."""
-    with db.write() as conn:
-        return create_run(
-            conn, actor, clock.now(), cutoff=data.cutoff_date,
-            minimum_satang=data.minimum_satang or settings.payout_minimum_satang,
-            refund_window=refund_window(settings),
+    now, window = clock.now(), refund_window(settings)
+    minimum = data.minimum_satang or settings.payout_minimum_satang
+    # Every entrepreneur's balance is summed in a snapshot on a thread; the run's own write
+    # transaction only inserts the payouts.
+    candidates = await db.read_on_thread(
+        lambda conn: payout_candidates(
+            conn,
+            actor,
+            now,
+            cutoff=data.cutoff_date,
+            minimum_satang=minimum,
+            refund_window=window,
+        )
+    )
+    return await db.writer.run(
+        lambda conn: create_run(
+            conn,
+            actor,
+            now,
+            cutoff=data.cutoff_date,
+            minimum_satang=minimum,
+            refund_window=window,
             exclude=frozenset(data.exclude_entrepreneur_ids),
-        )  # fmt: skip
+            candidates=candidates,
+        )
+    )
 
 
-@get("/api/v1/payout-runs", sync_to_thread=False, guards=[managers_only])
+@get("/api/v1/payout-runs", sync_to_thread=True, guards=[managers_only])
 def payout_run_index(
     db: NamedDependency[Database], actor: NamedDependency[Actor]
 ) -> list[PayoutRunView]:
@@ -180,7 +202,7 @@ def payout_run_index(
         return list_runs(conn, actor)
 
 
-@get("/api/v1/payout-runs/{run_id:int}", sync_to_thread=False, guards=[managers_only])
+@get("/api/v1/payout-runs/{run_id:int}", sync_to_thread=True, guards=[managers_only])
 def payout_run_show(
     run_id: FromPath[int], db: NamedDependency[Database], actor: NamedDependency[Actor]
 ) -> PayoutRunView:
@@ -232,9 +254,9 @@ def payout_qr(
     return Response(payload_svg(payload), media_type="image/svg+xml", headers=NO_STORE)
 
 
-@post("/api/v1/payouts/{payout_id:int}/paid", sync_to_thread=False, guards=[managers_only],
+@post("/api/v1/payouts/{payout_id:int}/paid", guards=[managers_only],
       status_code=200)  # fmt: skip
-def payout_paid(
+async def payout_paid(
     payout_id: FromPath[int],
     data: JSONBody[PaidIn],
     db: NamedDependency[Database],
@@ -243,21 +265,29 @@ def payout_paid(
     settings: NamedDependency[Settings],
 ) -> PayoutView:
     """Mark paid with the bank's reference; the ledger entry is posted. Idempotent."""
-    with db.write() as conn:
-        return mark_paid(conn, actor, clock.now(), payout_id, bank_reference=data.bank_reference,
-                         refund_window=refund_window(settings))  # fmt: skip
+    now = clock.now()
+    return await db.writer.run(
+        lambda conn: mark_paid(
+            conn,
+            actor,
+            now,
+            payout_id,
+            bank_reference=data.bank_reference,
+            refund_window=refund_window(settings),
+        )
+    )
 
 
-@post("/api/v1/payouts/{payout_id:int}/cancel", sync_to_thread=False, guards=[managers_only],
+@post("/api/v1/payouts/{payout_id:int}/cancel", guards=[managers_only],
       status_code=200)  # fmt: skip
-def payout_cancel(
+async def payout_cancel(
     payout_id: FromPath[int],
     db: NamedDependency[Database],
     actor: NamedDependency[Actor],
     clock: NamedDependency[Clock],
 ) -> PayoutView:
-    with db.write() as conn:
-        return cancel_payout(conn, actor, clock.now(), payout_id)
+    now = clock.now()
+    return await db.writer.run(lambda conn: cancel_payout(conn, actor, now, payout_id))
 
 
 HANDLERS = [

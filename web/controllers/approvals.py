@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated, Any
 
 from litestar import Request, post
@@ -14,10 +13,10 @@ from kernel.access import MANAGERS, Actor
 from kernel.clock import Clock
 from kernel.db import Database
 from kernel.errors import ForbiddenError
-from web.accounts import BadCredentialsError, authenticate
+from web.accounts import BadCredentialsError, record_login
 from web.approvals import Approval, ApprovalAction, issue
 from web.auth import staff_only
-from web.controllers.auth import client_of
+from web.controllers.auth import authenticate, client_of
 from web.errors import TOO_MANY_ATTEMPTS
 from web.settings import Settings
 
@@ -30,12 +29,11 @@ class ApprovalIn(BaseModel):
 
 @post(
     "/api/v1/approvals",
-    sync_to_thread=True,
     guards=[staff_only],
     status_code=201,
     responses=TOO_MANY_ATTEMPTS,
 )
-def approval_create(
+async def approval_create(
     request: Request[Any, Any, Any],
     data: JSONBody[ApprovalIn],
     db: NamedDependency[Database],
@@ -47,12 +45,12 @@ def approval_create(
     minutes, to send as ``approval_token`` with the sale or refund. 401 wrong password
     (counted like a failed login), 403 when the approver is not a manager."""
     now = clock.now()
-    with db.write() as conn:  # the attempt is recorded even when refused
-        approver = authenticate(
-            conn, username=data.username, password=data.password, client=client_of(request),
-            now=now, max_failures=settings.login_max_failures,
-            window=timedelta(minutes=settings.login_window_minutes),
-        )  # fmt: skip
+    candidate, approver = await authenticate(
+        request, db, settings, now, data.username, data.password
+    )
+    client = client_of(request)
+    # The attempt is recorded even when refused (it counts like a failed login).
+    await db.writer.run(lambda conn: record_login(conn, candidate, approver, client, now))
     if approver is None:
         raise BadCredentialsError("wrong username or password", field="password")
     if approver.role not in MANAGERS:

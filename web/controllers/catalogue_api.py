@@ -132,7 +132,7 @@ def changes_of(data: BaseModel) -> tuple[dict[str, Any], int]:
 # --- products --------------------------------------------------------------------------
 
 
-@get("/api/v1/products", sync_to_thread=False, guards=[signed_in])
+@get("/api/v1/products", sync_to_thread=True, guards=[signed_in])
 def products_index(
     db: NamedDependency[Database],
     actor: NamedDependency[Actor],
@@ -170,20 +170,22 @@ def products_show(
         return catalogue.get_product(conn, actor, product_id, location_id)
 
 
-@post("/api/v1/products", sync_to_thread=False, guards=[managers_only], status_code=201)
-def products_create(
+@post("/api/v1/products", guards=[managers_only], status_code=201)
+async def products_create(
     data: JSONBody[ProductIn],
     db: NamedDependency[Database],
     actor: NamedDependency[Actor],
     clock: NamedDependency[Clock],
 ) -> ProductView:
     """Create a product; a blank barcode gets a generated in-store code (GS1 prefix 20)."""
-    with db.write() as conn:
-        return catalogue.create_product(conn, actor, clock.now(), ProductDraft(**data.model_dump()))
+    now = clock.now()
+    return await db.writer.run(
+        lambda conn: catalogue.create_product(conn, actor, now, ProductDraft(**data.model_dump()))
+    )
 
 
-@patch("/api/v1/products/{product_id:int}", sync_to_thread=False, guards=[managers_only])
-def products_update(
+@patch("/api/v1/products/{product_id:int}", guards=[managers_only])
+async def products_update(
     product_id: FromPath[int],
     data: JSONBody[ProductPatch],
     db: NamedDependency[Database],
@@ -191,14 +193,16 @@ def products_update(
     clock: NamedDependency[Clock],
 ) -> ProductView:
     changes, version = changes_of(data)
-    with db.write() as conn:
-        return catalogue.update_product(conn, actor, clock.now(), product_id, changes, version)
+    now = clock.now()
+    return await db.writer.run(
+        lambda conn: catalogue.update_product(conn, actor, now, product_id, changes, version)
+    )
 
 
 # --- entrepreneurs ---------------------------------------------------------------------
 
 
-@get("/api/v1/entrepreneurs", sync_to_thread=False, guards=[signed_in])
+@get("/api/v1/entrepreneurs", sync_to_thread=True, guards=[signed_in])
 def entrepreneurs_index(
     db: NamedDependency[Database],
     actor: NamedDependency[Actor],
@@ -220,8 +224,8 @@ def entrepreneurs_show(
         return catalogue.get_entrepreneur(conn, actor, entrepreneur_id)
 
 
-@post("/api/v1/entrepreneurs", sync_to_thread=False, guards=[managers_only], status_code=201)
-def entrepreneurs_create(
+@post("/api/v1/entrepreneurs", guards=[managers_only], status_code=201)
+async def entrepreneurs_create(
     data: JSONBody[EntrepreneurIn],
     db: NamedDependency[Database],
     actor: NamedDependency[Actor],
@@ -232,13 +236,13 @@ def entrepreneurs_create(
     fields = data.model_dump()
     if fields["commission_bp"] is None:
         fields["commission_bp"] = settings.default_commission_bp
-    with db.write() as conn:
-        draft = EntrepreneurDraft(**fields)
-        return catalogue.create_entrepreneur(conn, actor, clock.now(), draft)
+    draft = EntrepreneurDraft(**fields)
+    now = clock.now()
+    return await db.writer.run(lambda conn: catalogue.create_entrepreneur(conn, actor, now, draft))
 
 
-@patch("/api/v1/entrepreneurs/{entrepreneur_id:int}", sync_to_thread=False, guards=[managers_only])
-def entrepreneurs_update(
+@patch("/api/v1/entrepreneurs/{entrepreneur_id:int}", guards=[managers_only])
+async def entrepreneurs_update(
     entrepreneur_id: FromPath[int],
     data: JSONBody[EntrepreneurPatch],
     db: NamedDependency[Database],
@@ -246,10 +250,12 @@ def entrepreneurs_update(
     clock: NamedDependency[Clock],
 ) -> EntrepreneurView:
     changes, version = changes_of(data)
-    with db.write() as conn:
-        return catalogue.update_entrepreneur(
-            conn, actor, clock.now(), entrepreneur_id, changes, version
+    now = clock.now()
+    return await db.writer.run(
+        lambda conn: catalogue.update_entrepreneur(
+            conn, actor, now, entrepreneur_id, changes, version
         )
+    )
 
 
 # --- categories, locations, districts -------------------------------------------------
@@ -261,21 +267,21 @@ def categories_index(db: NamedDependency[Database]) -> list[CategoryView]:
         return catalogue.list_categories(conn)
 
 
-@post("/api/v1/categories", sync_to_thread=False, guards=[managers_only], status_code=201)
-def categories_create(
+@post("/api/v1/categories", guards=[managers_only], status_code=201)
+async def categories_create(
     data: JSONBody[CategoryIn],
     db: NamedDependency[Database],
     actor: NamedDependency[Actor],
     clock: NamedDependency[Clock],
 ) -> CategoryView:
-    with db.write() as conn:
-        return catalogue.create_category(
-            conn, actor, clock.now(), CategoryDraft(**data.model_dump())
-        )
+    now = clock.now()
+    return await db.writer.run(
+        lambda conn: catalogue.create_category(conn, actor, now, CategoryDraft(**data.model_dump()))
+    )
 
 
-@patch("/api/v1/categories/{category_id:int}", sync_to_thread=False, guards=[managers_only])
-def categories_update(
+@patch("/api/v1/categories/{category_id:int}", guards=[managers_only])
+async def categories_update(
     category_id: FromPath[int],
     data: JSONBody[CategoryPatch],
     db: NamedDependency[Database],
@@ -283,8 +289,10 @@ def categories_update(
     clock: NamedDependency[Clock],
 ) -> CategoryView:
     changes, version = changes_of(data)
-    with db.write() as conn:
-        return catalogue.update_category(conn, actor, clock.now(), category_id, changes, version)
+    now = clock.now()
+    return await db.writer.run(
+        lambda conn: catalogue.update_category(conn, actor, now, category_id, changes, version)
+    )
 
 
 @get("/api/v1/locations", sync_to_thread=False, guards=[signed_in])
@@ -293,21 +301,21 @@ def locations_index(db: NamedDependency[Database]) -> list[LocationView]:
         return catalogue.list_locations(conn)
 
 
-@post("/api/v1/locations", sync_to_thread=False, guards=[managers_only], status_code=201)
-def locations_create(
+@post("/api/v1/locations", guards=[managers_only], status_code=201)
+async def locations_create(
     data: JSONBody[LocationIn],
     db: NamedDependency[Database],
     actor: NamedDependency[Actor],
     clock: NamedDependency[Clock],
 ) -> LocationView:
-    with db.write() as conn:
-        return catalogue.create_location(
-            conn, actor, clock.now(), LocationDraft(**data.model_dump())
-        )
+    now = clock.now()
+    return await db.writer.run(
+        lambda conn: catalogue.create_location(conn, actor, now, LocationDraft(**data.model_dump()))
+    )
 
 
-@patch("/api/v1/locations/{location_id:int}", sync_to_thread=False, guards=[managers_only])
-def locations_update(
+@patch("/api/v1/locations/{location_id:int}", guards=[managers_only])
+async def locations_update(
     location_id: FromPath[int],
     data: JSONBody[LocationPatch],
     db: NamedDependency[Database],
@@ -315,8 +323,10 @@ def locations_update(
     clock: NamedDependency[Clock],
 ) -> LocationView:
     changes, version = changes_of(data)
-    with db.write() as conn:
-        return catalogue.update_location(conn, actor, clock.now(), location_id, changes, version)
+    now = clock.now()
+    return await db.writer.run(
+        lambda conn: catalogue.update_location(conn, actor, now, location_id, changes, version)
+    )
 
 
 @get("/api/v1/districts", sync_to_thread=False, guards=[signed_in])

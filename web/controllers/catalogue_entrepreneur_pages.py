@@ -82,7 +82,7 @@ def _entrepreneur_form(
     return response
 
 
-@get("/admin/entrepreneurs", sync_to_thread=False, guards=[staff_only], include_in_schema=False)
+@get("/admin/entrepreneurs", sync_to_thread=True, guards=[staff_only], include_in_schema=False)
 def entrepreneurs_page(
     request: Request[Any, Any, Any],
     db: NamedDependency[Database],
@@ -124,11 +124,10 @@ def entrepreneur_new_page(
 
 @post(
     "/admin/entrepreneurs/new",
-    sync_to_thread=False,
     guards=[managers_only],
     include_in_schema=False,
 )
-def entrepreneur_create_form(
+async def entrepreneur_create_form(
     request: Request[Any, Any, Any],
     data: URLEncodedBody[EntrepreneurForm],
     db: NamedDependency[Database],
@@ -136,9 +135,11 @@ def entrepreneur_create_form(
     clock: NamedDependency[Clock],
 ) -> Template | Redirect:
     try:
-        with db.write() as conn:
-            draft = EntrepreneurDraft(**_entrepreneur_values(data))
-            view = catalogue.create_entrepreneur(conn, actor, clock.now(), draft)
+        draft = EntrepreneurDraft(**_entrepreneur_values(data))
+        now = clock.now()
+        view = await db.writer.run(
+            lambda conn: catalogue.create_entrepreneur(conn, actor, now, draft)
+        )
     except DomainError as error:
         errors = error_of(error, {"commission_bp": "commission_percent"})
         return _entrepreneur_form(request, db, data.model_dump(), errors=errors)
@@ -178,11 +179,10 @@ def entrepreneur_edit_page(
 
 @post(
     "/admin/entrepreneurs/{entrepreneur_id:int}",
-    sync_to_thread=False,
     guards=[managers_only],
     include_in_schema=False,
 )
-def entrepreneur_update_form(
+async def entrepreneur_update_form(
     request: Request[Any, Any, Any],
     entrepreneur_id: FromPath[int],
     data: URLEncodedBody[EntrepreneurForm],
@@ -191,12 +191,14 @@ def entrepreneur_update_form(
     clock: NamedDependency[Clock],
 ) -> Template | Redirect:
     try:
-        with db.write() as conn:
-            values = _entrepreneur_values(data)
-            version = int_field(data.version, "version")
-            catalogue.update_entrepreneur(
-                conn, actor, clock.now(), entrepreneur_id, values, version
+        values = _entrepreneur_values(data)
+        version = int_field(data.version, "version")
+        now = clock.now()
+        await db.writer.run(
+            lambda conn: catalogue.update_entrepreneur(
+                conn, actor, now, entrepreneur_id, values, version
             )
+        )
     except DomainError as error:
         errors = error_of(error, {"commission_bp": "commission_percent"})
         return _entrepreneur_form(

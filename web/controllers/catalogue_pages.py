@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from inventory import catalogue
-from inventory.catalogue import ProductDraft
+from inventory.catalogue import ProductDraft, ProductView
 from inventory.models import Entrepreneur
 from kernel.access import Actor
 from kernel.clock import Clock
@@ -103,7 +103,7 @@ def _product_form(
     return response
 
 
-@get("/admin/products", sync_to_thread=False, guards=[staff_only], include_in_schema=False)
+@get("/admin/products", sync_to_thread=True, guards=[staff_only], include_in_schema=False)
 def products_page(
     request: Request[Any, Any, Any],
     db: NamedDependency[Database],
@@ -147,8 +147,8 @@ def product_new_page(request: Request[Any, Any, Any], db: NamedDependency[Databa
     return _product_form(request, db, {"vat_applicable": "on", "active": "on"})
 
 
-@post("/admin/products/new", sync_to_thread=False, guards=[managers_only], include_in_schema=False)
-def product_create_form(
+@post("/admin/products/new", guards=[managers_only], include_in_schema=False)
+async def product_create_form(
     request: Request[Any, Any, Any],
     data: URLEncodedBody[ProductForm],
     db: NamedDependency[Database],
@@ -156,9 +156,13 @@ def product_create_form(
     clock: NamedDependency[Clock],
 ) -> Template | Redirect:
     try:
-        with db.write() as conn:
-            values = _product_values(conn, data)
-            view = catalogue.create_product(conn, actor, clock.now(), ProductDraft(**values))
+        now = clock.now()
+
+        def create(conn: Connection) -> ProductView:
+            draft = ProductDraft(**_product_values(conn, data))
+            return catalogue.create_product(conn, actor, now, draft)
+
+        view = await db.writer.run(create)
     except DomainError as error:
         errors = error_of(
             error, {"price_satang": "price_baht", "entrepreneur_id": "entrepreneur_code"}
@@ -198,13 +202,8 @@ def product_edit_page(
     return _product_form(request, db, form, product_id=product_id)
 
 
-@post(
-    "/admin/products/{product_id:int}",
-    sync_to_thread=False,
-    guards=[managers_only],
-    include_in_schema=False,
-)
-def product_update_form(
+@post("/admin/products/{product_id:int}", guards=[managers_only], include_in_schema=False)
+async def product_update_form(
     request: Request[Any, Any, Any],
     product_id: FromPath[int],
     data: URLEncodedBody[ProductForm],
@@ -213,12 +212,15 @@ def product_update_form(
     clock: NamedDependency[Clock],
 ) -> Template | Redirect:
     try:
-        with db.write() as conn:
+        now, version = clock.now(), int_field(data.version, "version")
+
+        def update(conn: Connection) -> None:
             values = _product_values(conn, data)
             if not values["barcode"].strip():
                 values.pop("barcode")
-            version = int_field(data.version, "version")
-            catalogue.update_product(conn, actor, clock.now(), product_id, values, version)
+            catalogue.update_product(conn, actor, now, product_id, values, version)
+
+        await db.writer.run(update)
     except DomainError as error:
         errors = error_of(
             error, {"price_satang": "price_baht", "entrepreneur_id": "entrepreneur_code"}

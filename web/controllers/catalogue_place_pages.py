@@ -94,8 +94,8 @@ def locations_page(request: Request[Any, Any, Any], db: NamedDependency[Database
     return _render(request, db, "locations")
 
 
-@post("/admin/categories", sync_to_thread=False, guards=[managers_only], include_in_schema=False)
-def category_create_form(
+@post("/admin/categories", guards=[managers_only], include_in_schema=False)
+async def category_create_form(
     request: Request[Any, Any, Any],
     data: URLEncodedBody[PlaceForm],
     db: NamedDependency[Database],
@@ -103,9 +103,9 @@ def category_create_form(
     clock: NamedDependency[Clock],
 ) -> Template | Redirect:
     try:
-        with db.write() as conn:
-            draft = CategoryDraft(**_category_values(data))
-            catalogue.create_category(conn, actor, clock.now(), draft)
+        draft = CategoryDraft(**_category_values(data))
+        now = clock.now()
+        await db.writer.run(lambda conn: catalogue.create_category(conn, actor, now, draft))
     except DomainError as error:
         return _render(request, db, "categories", error=error, form=data.model_dump())
     return redirect("/admin/categories")
@@ -113,11 +113,10 @@ def category_create_form(
 
 @post(
     "/admin/categories/{category_id:int}",
-    sync_to_thread=False,
     guards=[managers_only],
     include_in_schema=False,
 )
-def category_update_form(
+async def category_update_form(
     request: Request[Any, Any, Any],
     category_id: FromPath[int],
     data: URLEncodedBody[PlaceForm],
@@ -126,18 +125,20 @@ def category_update_form(
     clock: NamedDependency[Clock],
 ) -> Template | Redirect:
     try:
-        with db.write() as conn:
-            values = _category_values(data)
-            catalogue.update_category(
-                conn, actor, clock.now(), category_id, values, _version(data.version)
+        values = _category_values(data)
+        now = clock.now()
+        await db.writer.run(
+            lambda conn: catalogue.update_category(
+                conn, actor, now, category_id, values, _version(data.version)
             )
+        )
     except DomainError as error:
         return _render(request, db, "categories", error=error, row_id=category_id)
     return redirect("/admin/categories")
 
 
-@post("/admin/locations", sync_to_thread=False, guards=[managers_only], include_in_schema=False)
-def location_create_form(
+@post("/admin/locations", guards=[managers_only], include_in_schema=False)
+async def location_create_form(
     request: Request[Any, Any, Any],
     data: URLEncodedBody[PlaceForm],
     db: NamedDependency[Database],
@@ -145,9 +146,9 @@ def location_create_form(
     clock: NamedDependency[Clock],
 ) -> Template | Redirect:
     try:
-        with db.write() as conn:
-            draft = LocationDraft(**_location_values(data))
-            catalogue.create_location(conn, actor, clock.now(), draft)
+        draft = LocationDraft(**_location_values(data))
+        now = clock.now()
+        await db.writer.run(lambda conn: catalogue.create_location(conn, actor, now, draft))
     except DomainError as error:
         return _render(request, db, "locations", error=error, form=data.model_dump())
     return redirect("/admin/locations")
@@ -155,11 +156,10 @@ def location_create_form(
 
 @post(
     "/admin/locations/{location_id:int}",
-    sync_to_thread=False,
     guards=[managers_only],
     include_in_schema=False,
 )
-def location_update_form(
+async def location_update_form(
     request: Request[Any, Any, Any],
     location_id: FromPath[int],
     data: URLEncodedBody[PlaceForm],
@@ -168,11 +168,13 @@ def location_update_form(
     clock: NamedDependency[Clock],
 ) -> Template | Redirect:
     try:
-        with db.write() as conn:
-            values = _location_values(data)
-            catalogue.update_location(
-                conn, actor, clock.now(), location_id, values, _version(data.version)
+        values = _location_values(data)
+        now = clock.now()
+        await db.writer.run(
+            lambda conn: catalogue.update_location(
+                conn, actor, now, location_id, values, _version(data.version)
             )
+        )
     except DomainError as error:
         return _render(request, db, "locations", error=error, row_id=location_id)
     return redirect("/admin/locations")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -24,22 +25,46 @@ from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
 from sqlalchemy.engine import Connection
 
 from inventory import csv_io
-from inventory.csv_io import ImportPreview, ImportResult
+from inventory.csv_io import ImportJob, ImportPreview, ImportResult
 from kernel.access import Actor
 from kernel.clock import Clock
 from kernel.db import Database
-from kernel.errors import InvalidInputError
+from kernel.errors import DomainError, InvalidInputError
 from web.auth import managers_only, staff_only
 from web.downloads import csv_download
 from web.pages import page
 from web.settings import Settings
 
 Previewer = Callable[[Connection, bytes], ImportPreview]
-Importer = Callable[[Connection, Actor, datetime, bytes], ImportResult]
-KINDS: dict[str, tuple[Previewer, Importer]] = {
-    "entrepreneurs": (csv_io.preview_entrepreneurs, csv_io.import_entrepreneurs),
-    "products": (csv_io.preview_products, csv_io.import_products),
+Planner = Callable[[Connection, Actor, datetime, bytes], ImportJob]
+KINDS: dict[str, tuple[Previewer, Planner]] = {
+    "entrepreneurs": (csv_io.preview_entrepreneurs, csv_io.plan_entrepreneur_import),
+    "products": (csv_io.preview_products, csv_io.plan_product_import),
 }
+log = logging.getLogger("otop.imports")
+
+
+async def run_import(
+    db: Database, planner: Planner, actor: Actor, now: datetime, raw: bytes
+) -> ImportResult:
+    """Check the file in a snapshot on a thread, then write it chunk by chunk through the
+    writer: each chunk a short transaction, the tills' sales in between. Progress goes to the
+    log. A chunk that fails (another manager changed the catalogue meanwhile) leaves the
+    chunks before it written, and says how far the import got."""
+    job = await db.read_on_thread(lambda conn: planner(conn, actor, now, raw))
+    for number, chunk in enumerate(job.chunks, start=1):
+        try:
+            await db.writer.run(chunk)
+        except DomainError as error:
+            error.message = (
+                f"{error.message} (chunks 1-{number - 1} of {len(job.chunks)} were imported; "
+                "import the file again to finish)"
+            )
+            raise
+        log.info("import of %s: chunk %d of %d written", job.result.kind, number, len(job.chunks))
+    return job.result
+
+
 EXPORTS: dict[str, Callable[[Connection], str]] = {
     "products": csv_io.export_products_csv,
     "entrepreneurs": csv_io.export_entrepreneurs_csv,
@@ -58,7 +83,7 @@ class ConfirmForm:
     content_b64: str = ""
 
 
-def _kind(kind: str) -> tuple[Previewer, Importer]:
+def _kind(kind: str) -> tuple[Previewer, Planner]:
     found = KINDS.get(kind)
     if found is None:
         raise NotFoundException(f"no CSV import of {kind!r}; use entrepreneurs or products")
@@ -115,8 +140,8 @@ def import_preview_api(
     return Response(preview_json(preview), status_code=200)
 
 
-@post("/api/v1/imports/{kind:str}", sync_to_thread=True, guards=[managers_only], status_code=201)
-def import_api(
+@post("/api/v1/imports/{kind:str}", guards=[managers_only], status_code=201)
+async def import_api(
     kind: ImportKind,
     data: Annotated[UploadForm, Multipart],
     db: NamedDependency[Database],
@@ -125,10 +150,9 @@ def import_api(
     settings: NamedDependency[Settings],
 ) -> ImportResult:
     """Import every row, or nothing (422 with ``errors``: line, field, reason) if any is bad."""
-    _, importer = _kind(kind)
+    _, planner = _kind(kind)
     raw = _read(data.file, settings)
-    with db.write() as conn:
-        return importer(conn, actor, clock.now(), raw)
+    return await run_import(db, planner, actor, clock.now(), raw)
 
 
 @get("/api/v1/exports/{kind:str}", sync_to_thread=True, guards=[staff_only], media_type="text/csv")
@@ -184,11 +208,10 @@ def import_preview_page(
 
 @post(
     "/admin/import/{kind:str}/confirm",
-    sync_to_thread=True,
     guards=[managers_only],
     include_in_schema=False,
 )
-def import_confirm_page(
+async def import_confirm_page(
     request: Request[Any, Any, Any],
     kind: FromPath[str],
     data: Annotated[ConfirmForm, Multipart],
@@ -197,12 +220,11 @@ def import_confirm_page(
     clock: NamedDependency[Clock],
     settings: NamedDependency[Settings],
 ) -> Template:
-    _, importer = _kind(kind)
+    _, planner = _kind(kind)
     try:
         raw = base64.b64decode(data.content_b64, validate=True)
         _check_size(len(raw), settings)
-        with db.write() as conn:
-            result = importer(conn, actor, clock.now(), raw)
+        result = await run_import(db, planner, actor, clock.now(), raw)
     except binascii.Error:
         return _failed(request, kind, "the confirmed file was damaged; upload it again", [])
     except InvalidInputError as error:

@@ -13,9 +13,8 @@ from pydantic import BaseModel
 from kernel.clock import Clock
 from kernel.db import Database
 from kernel.errors import DomainError
-from web.accounts import close_session
 from web.auth import SESSION_COOKIE, current_user
-from web.controllers.auth import sign_in, with_session_cookie
+from web.controllers.auth import sign_in, sign_out, with_session_cookie
 from web.pages import home_of, page, redirect, safe_next
 from web.settings import Settings
 
@@ -37,8 +36,8 @@ def login_page(request: Request[Any, Any, Any], next: FromQuery[str | None] = No
     return page(request, "login.html", next=safe_next(next, "/"), error=None)
 
 
-@post("/login", sync_to_thread=True, include_in_schema=False)
-def login_form(
+@post("/login", include_in_schema=False)
+async def login_form(
     request: Request[Any, Any, Any],
     data: URLEncodedBody[LoginForm],
     db: NamedDependency[Database],
@@ -46,7 +45,7 @@ def login_form(
     settings: NamedDependency[Settings],
 ) -> Response[Any]:
     try:
-        me, token = sign_in(request, db, clock, settings, data.username, data.password)
+        me, token = await sign_in(request, db, clock, settings, data.username, data.password)
     except DomainError as error:
         response = page(
             request, "login.html", next=data.next, error=error.message, username=data.username
@@ -57,15 +56,11 @@ def login_form(
     return with_session_cookie(redirect(target), token, settings)
 
 
-@post("/logout", sync_to_thread=False, include_in_schema=False)
-def logout_form(
+@post("/logout", include_in_schema=False)
+async def logout_form(
     request: Request[Any, Any, Any], db: NamedDependency[Database], clock: NamedDependency[Clock]
 ) -> Redirect:
-    token = request.cookies.get(SESSION_COOKIE)
-    user = current_user(request)
-    if token and user:
-        with db.write() as conn:
-            close_session(conn, token, user.actor(), clock.now())
+    await sign_out(request, db, clock)
     response = redirect("/login")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

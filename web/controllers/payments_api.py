@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-import anyio
 from litestar import MediaType, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
@@ -98,8 +97,8 @@ def read_payment(db: Database, payment_id: int, now: datetime) -> PaymentView:
         return get_payment(conn, payment_id, now)
 
 
-@post("/api/v1/payments", sync_to_thread=True, guards=[staff_only], status_code=201)
-def payment_create(
+@post("/api/v1/payments", guards=[staff_only], status_code=201)
+async def payment_create(
     data: JSONBody[PaymentIn],
     db: NamedDependency[Database],
     actor: NamedDependency[Actor],
@@ -107,12 +106,19 @@ def payment_create(
     settings: NamedDependency[Settings],
 ) -> PaymentView:
     """A PromptPay payment (pending, with its QR payload and expiry) or a cash one (confirmed)."""
-    with db.write() as conn:
-        return create_payment(
-            conn, actor, clock.now(), amount_satang=data.amount_satang, method=data.method,
-            sale_id=data.sale_id, account=receiving_account(settings),
+    now = clock.now()
+    return await db.writer.run(
+        lambda conn: create_payment(
+            conn,
+            actor,
+            now,
+            amount_satang=data.amount_satang,
+            method=data.method,
+            sale_id=data.sale_id,
+            account=receiving_account(settings),
             expiry=timedelta(minutes=settings.payment_expiry_minutes),
-        )  # fmt: skip
+        )
+    )
 
 
 @get("/api/v1/payments/{payment_id:int}", guards=[staff_only])
@@ -218,12 +224,11 @@ def payment_qr_png(
 
 @post(
     "/api/v1/payments/{payment_id:int}/confirm",
-    sync_to_thread=True,
     guards=[staff_only],
     status_code=200,
     operation_class=OptionalBody,
 )
-def payment_confirm(
+async def payment_confirm(
     payment_id: FromPath[int],
     db: NamedDependency[Database],
     actor: NamedDependency[Actor],
@@ -235,31 +240,31 @@ def payment_confirm(
     now = clock.now()
     slip = data.slip_payload if data and data.slip_payload and data.slip_payload.strip() else None
     try:
-        with db.write() as conn:
-            confirmed = confirm_manually(conn, actor, now, payment_id, slip)
+        confirmed = await db.writer.run(
+            lambda conn: confirm_manually(conn, actor, now, payment_id, slip)
+        )
     except SlipReusedError as error:
-        with db.write() as conn:
-            record_slip_refused(conn, actor, now, error)
+        refused = error
+        await db.writer.run(lambda conn: record_slip_refused(conn, actor, now, refused))
         raise
-    complete_sale_of(db, now, confirmed)  # till issue: see complete_sale_of
+    await complete_sale_of(db, now, confirmed)  # till issue: see complete_sale_of
     return confirmed
 
 
 @post(
     "/api/v1/payments/{payment_id:int}/cancel",
-    sync_to_thread=True,
     guards=[staff_only],
     status_code=200,
 )
-def payment_cancel(
+async def payment_cancel(
     payment_id: FromPath[int],
     db: NamedDependency[Database],
     actor: NamedDependency[Actor],
     clock: NamedDependency[Clock],
 ) -> PaymentView:
     """Withdraw a pending payment; a final one answers 409."""
-    with db.write() as conn:
-        return cancel_payment(conn, actor, clock.now(), payment_id)
+    now = clock.now()
+    return await db.writer.run(lambda conn: cancel_payment(conn, actor, now, payment_id))
 
 
 # --- Added by the till issue: a confirmed payment completes its sale. -------------------
@@ -268,12 +273,12 @@ def payment_cancel(
 # /api/v1/sales/{id}/complete (or the bank's retried callback) completes it later.
 
 
-def complete_sale_of(db: Database, now: datetime, payment: PaymentView | None) -> None:
+async def complete_sale_of(db: Database, now: datetime, payment: PaymentView | None) -> None:
     if payment is None or payment.sale_id is None or payment.status != PaymentStatus.CONFIRMED:
         return
+    sale_id = payment.sale_id
     try:
-        with db.write() as conn:
-            complete_if_paid(conn, now, payment.sale_id)
+        await db.writer.run(lambda conn: complete_if_paid(conn, now, sale_id))
     except NotFoundError:
         return  # a payment made on its own with a made-up sale id: no sale to complete
     except Exception:
@@ -294,7 +299,7 @@ _WEBHOOK_STATUS = {
 }
 
 
-def handle_webhook(
+async def handle_webhook(
     db: Database,
     now: datetime,
     secret: str,
@@ -316,10 +321,9 @@ def handle_webhook(
         event = parse_event(body)
     except WebhookFormatError as error:
         return 400, error_body(400, error.message, error.field)
-    with db.write() as conn:
-        outcome = confirm_by_webhook(conn, now, event)
+    outcome = await db.writer.run(lambda conn: confirm_by_webhook(conn, now, event))
     if outcome.kind in (OutcomeKind.CONFIRMED, OutcomeKind.DUPLICATE):
-        complete_sale_of(db, now, outcome.payment)  # till issue: see complete_sale_of
+        await complete_sale_of(db, now, outcome.payment)  # till issue: see complete_sale_of
     status = _WEBHOOK_STATUS[outcome.kind]
     payment = outcome.payment
     return status, error_body(
@@ -346,14 +350,14 @@ async def payments_webhook(
     timestamp + "." + raw body>``. A stale timestamp (over 5 minutes) is a 401 like a bad
     signature: either way the request cannot be trusted."""
     body = await request.body()
-    status, content = await anyio.to_thread.run_sync(
-        handle_webhook, db, clock.now(), settings.hook_secret,
+    status, content = await handle_webhook(
+        db, clock.now(), settings.hook_secret,
         request.headers.get("x-timestamp"), request.headers.get("x-signature"), body,
     )  # fmt: skip
     return Response(content, status_code=status, media_type=MediaType.JSON)
 
 
-@get("/api/v1/payments/exceptions", sync_to_thread=False, guards=[managers_only])
+@get("/api/v1/payments/exceptions", sync_to_thread=True, guards=[managers_only])
 def payment_exceptions(
     db: NamedDependency[Database],
     actor: NamedDependency[Actor],
@@ -368,11 +372,10 @@ def payment_exceptions(
 
 @post(
     "/api/v1/payments/exceptions/{exception_id:int}/resolve",
-    sync_to_thread=True,
     guards=[managers_only],
     status_code=200,
 )
-def payment_exception_resolve(
+async def payment_exception_resolve(
     exception_id: FromPath[int],
     data: JSONBody[ResolveIn],
     db: NamedDependency[Database],
@@ -380,8 +383,10 @@ def payment_exception_resolve(
     clock: NamedDependency[Clock],
 ) -> ExceptionView:
     """Close an exception with what was done about it (refunded, accepted, ...)."""
-    with db.write() as conn:
-        return resolve_exception(conn, actor, clock.now(), exception_id, data.resolution)
+    now = clock.now()
+    return await db.writer.run(
+        lambda conn: resolve_exception(conn, actor, now, exception_id, data.resolution)
+    )
 
 
 HANDLERS = [

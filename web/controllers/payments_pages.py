@@ -40,8 +40,8 @@ def new_payment_page(request: Request[Any, Any, Any]) -> Template:
     return page(request, "payments/new.html", error=None, amount="", method="promptpay")
 
 
-@post("/admin/payments/new", sync_to_thread=True, guards=[staff_only], include_in_schema=False)
-def new_payment_form(
+@post("/admin/payments/new", guards=[staff_only], include_in_schema=False)
+async def new_payment_form(
     request: Request[Any, Any, Any],
     data: URLEncodedBody[NewPaymentForm],
     db: NamedDependency[Database],
@@ -52,12 +52,18 @@ def new_payment_form(
     """Amount in baht (e.g. 150 or 150.25) -> a payment -> its page."""
     try:
         amount_satang = parse_baht(data.amount)
-        with db.write() as conn:
-            payment = create_payment(
-                conn, actor, clock.now(), amount_satang=amount_satang, method=data.method,
+        now = clock.now()
+        payment = await db.writer.run(
+            lambda conn: create_payment(
+                conn,
+                actor,
+                now,
+                amount_satang=amount_satang,
+                method=data.method,
                 account=receiving_account(settings),
                 expiry=timedelta(minutes=settings.payment_expiry_minutes),
-            )  # fmt: skip
+            )
+        )
     except (ValueError, DomainError) as error:
         message = error.message if isinstance(error, DomainError) else str(error)
         response = page(

@@ -154,8 +154,8 @@ def preview_page(
     return _preview(request, candidates, form, None)
 
 
-@post("/admin/payouts", sync_to_thread=True, guards=[managers_only], include_in_schema=False)
-def run_create_form(
+@post("/admin/payouts", guards=[managers_only], include_in_schema=False)
+async def run_create_form(
     request: Request[Any, Any, Any],
     data: URLEncodedBody[RunForm],
     db: NamedDependency[Database],
@@ -176,13 +176,16 @@ def run_create_form(
         ticked = _ticked(data.pay)
         if not ticked:
             raise InvalidInputError("tick at least one entrepreneur to pay", field="pay")
-        with db.write() as conn:
-            candidates = payout_candidates(
+        candidates = await db.read_on_thread(
+            lambda conn: payout_candidates(
                 conn, actor, now, cutoff=cutoff, minimum_satang=minimum_satang, refund_window=window
             )
-            exclude = frozenset(c.entrepreneur_id for c in candidates) - ticked
-            run = create_run(conn, actor, now, cutoff=cutoff, minimum_satang=minimum_satang,
-                             refund_window=window, exclude=exclude)  # fmt: skip
+        )
+        exclude = frozenset(c.entrepreneur_id for c in candidates) - ticked
+        run = await db.writer.run(
+            lambda conn: create_run(conn, actor, now, cutoff=cutoff, minimum_satang=minimum_satang,
+                                    refund_window=window, exclude=exclude, candidates=candidates)
+        )  # fmt: skip
     except DomainError as error:
         try:
             with db.read() as conn:
@@ -215,7 +218,7 @@ def _run_page(
     return response
 
 
-@get("/admin/payouts/{run_id:int}", sync_to_thread=False, guards=[managers_only],
+@get("/admin/payouts/{run_id:int}", sync_to_thread=True, guards=[managers_only],
      include_in_schema=False)  # fmt: skip
 def run_page(
     request: Request[Any, Any, Any],
@@ -247,9 +250,9 @@ def _payout_in_run(db: Database, actor: Actor, run_id: int, payout_id: int) -> N
         raise NotFoundError(f"payout {payout_id} is not in run {run_id}", field="payout_id")
 
 
-@post("/admin/payouts/{run_id:int}/payouts/{payout_id:int}/paid", sync_to_thread=False,
+@post("/admin/payouts/{run_id:int}/payouts/{payout_id:int}/paid",
       guards=[managers_only], include_in_schema=False)  # fmt: skip
-def payout_paid_form(
+async def payout_paid_form(
     request: Request[Any, Any, Any],
     run_id: FromPath[int],
     payout_id: FromPath[int],
@@ -262,9 +265,17 @@ def payout_paid_form(
     """The money has left the bank: mark the payout paid with the bank's reference."""
     _payout_in_run(db, actor, run_id, payout_id)
     try:
-        with db.write() as conn:
-            mark_paid(conn, actor, clock.now(), payout_id, bank_reference=data.bank_reference,
-                      refund_window=_window(settings))  # fmt: skip
+        now = clock.now()
+        await db.writer.run(
+            lambda conn: mark_paid(
+                conn,
+                actor,
+                now,
+                payout_id,
+                bank_reference=data.bank_reference,
+                refund_window=_window(settings),
+            )
+        )
     except DomainError as error:
         with db.read() as conn:
             run = get_run(conn, actor, run_id)
@@ -278,9 +289,9 @@ def payout_paid_form(
     return redirect(f"/admin/payouts/{run_id}?paid={payout_id}")
 
 
-@post("/admin/payouts/{run_id:int}/payouts/{payout_id:int}/cancel", sync_to_thread=False,
+@post("/admin/payouts/{run_id:int}/payouts/{payout_id:int}/cancel",
       guards=[managers_only], include_in_schema=False)  # fmt: skip
-def payout_cancel_form(
+async def payout_cancel_form(
     request: Request[Any, Any, Any],
     run_id: FromPath[int],
     payout_id: FromPath[int],
@@ -291,8 +302,8 @@ def payout_cancel_form(
     """Withdraw a waiting payout (the money stays owed; a later run may pay it)."""
     _payout_in_run(db, actor, run_id, payout_id)
     try:
-        with db.write() as conn:
-            cancel_payout(conn, actor, clock.now(), payout_id)
+        now = clock.now()
+        await db.writer.run(lambda conn: cancel_payout(conn, actor, now, payout_id))
     except DomainError as error:
         with db.read() as conn:
             run = get_run(conn, actor, run_id)

@@ -118,7 +118,7 @@ def sales_chart(days: list[DaySales], lang: str) -> Markup:
     )
 
 
-@get("/portal", sync_to_thread=False, guards=[portal_readers], include_in_schema=False)
+@get("/portal", sync_to_thread=True, guards=[portal_readers], include_in_schema=False)
 def portal_page(
     request: Request[Any, Any, Any],
     db: NamedDependency[Database],
@@ -149,7 +149,7 @@ def portal_page(
     )  # fmt: skip
 
 
-@get("/portal/statement", sync_to_thread=False, guards=[portal_readers], include_in_schema=False)
+@get("/portal/statement", sync_to_thread=True, guards=[portal_readers], include_in_schema=False)
 def statement_page(
     request: Request[Any, Any, Any],
     db: NamedDependency[Database],

@@ -200,18 +200,20 @@ async def sale_void(
     return await db.writer.run(lambda conn: void_sale(conn, actor, now, sale_id))
 
 
-@post("/api/v1/tills", sync_to_thread=False, guards=[managers_only], status_code=201)
-def till_create(
+@post("/api/v1/tills", guards=[managers_only], status_code=201)
+async def till_create(
     data: JSONBody[TillIn],
     db: NamedDependency[Database],
     actor: NamedDependency[Actor],
     clock: NamedDependency[Clock],
 ) -> TillView:
     """Register a till at a location (its code is printed on every receipt)."""
-    with db.write() as conn:
-        return create_till(
-            conn, actor, clock.now(), code=data.code, name=data.name, location_id=data.location_id
+    now = clock.now()
+    return await db.writer.run(
+        lambda conn: create_till(
+            conn, actor, now, code=data.code, name=data.name, location_id=data.location_id
         )
+    )
 
 
 @get("/api/v1/tills", sync_to_thread=False, guards=[staff_only])
@@ -220,18 +222,20 @@ def till_index(db: NamedDependency[Database]) -> list[TillView]:
         return list_tills(conn)
 
 
-@post("/api/v1/shifts", sync_to_thread=False, guards=[staff_only], status_code=201)
-def shift_open(
+@post("/api/v1/shifts", guards=[staff_only], status_code=201)
+async def shift_open(
     data: JSONBody[ShiftIn],
     db: NamedDependency[Database],
     actor: NamedDependency[Actor],
     clock: NamedDependency[Clock],
 ) -> ShiftView:
     """Open a shift on a till for the signed-in user (409 when the till has one open)."""
-    with db.write() as conn:
-        return open_shift_service(
-            conn, actor, clock.now(), data.till_id, data.opening_float_satang, data.denominations
+    now = clock.now()
+    return await db.writer.run(
+        lambda conn: open_shift_service(
+            conn, actor, now, data.till_id, data.opening_float_satang, data.denominations
         )
+    )
 
 
 @get("/api/v1/shifts/current", sync_to_thread=False, guards=[staff_only])

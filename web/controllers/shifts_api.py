@@ -48,9 +48,9 @@ def shift_show(shift_id: FromPath[int], db: NamedDependency[Database]) -> ShiftV
         return get_shift(conn, shift_id)
 
 
-@post("/api/v1/shifts/{shift_id:int}/cash-movements", sync_to_thread=False, guards=[staff_only],
+@post("/api/v1/shifts/{shift_id:int}/cash-movements", guards=[staff_only],
       status_code=201)  # fmt: skip
-def cash_movement_create(
+async def cash_movement_create(
     shift_id: FromPath[int],
     data: JSONBody[CashMovementIn],
     db: NamedDependency[Database],
@@ -59,11 +59,18 @@ def cash_movement_create(
 ) -> CashMovementView:
     """Cash into (``pay_in``) or out of (``pay_out``) the drawer, with a reason. A pay-out
     larger than the drawer should hold is refused (409)."""
-    with db.write() as conn:
-        return record_cash_movement(
-            conn, actor, clock.now(), shift_id, kind=data.kind,
-            amount_satang=data.amount_satang, reason=data.reason,
-        )  # fmt: skip
+    now = clock.now()
+    return await db.writer.run(
+        lambda conn: record_cash_movement(
+            conn,
+            actor,
+            now,
+            shift_id,
+            kind=data.kind,
+            amount_satang=data.amount_satang,
+            reason=data.reason,
+        )
+    )
 
 
 @get("/api/v1/shifts/{shift_id:int}/cash-movements", sync_to_thread=False, guards=[staff_only])
@@ -74,7 +81,7 @@ def cash_movement_index(
         return list_cash_movements(conn, actor, shift_id)
 
 
-@get("/api/v1/shifts/{shift_id:int}/report", sync_to_thread=False, guards=[staff_only])
+@get("/api/v1/shifts/{shift_id:int}/report", sync_to_thread=True, guards=[staff_only])
 def shift_report_show(
     shift_id: FromPath[int], db: NamedDependency[Database], actor: NamedDependency[Actor]
 ) -> ShiftReport:
@@ -83,9 +90,9 @@ def shift_report_show(
         return shift_report(conn, actor, shift_id)
 
 
-@post("/api/v1/shifts/{shift_id:int}/close", sync_to_thread=False, guards=[staff_only],
+@post("/api/v1/shifts/{shift_id:int}/close", guards=[staff_only],
       status_code=200)  # fmt: skip
-def shift_close(
+async def shift_close(
     shift_id: FromPath[int],
     data: JSONBody[CloseIn],
     db: NamedDependency[Database],
@@ -94,14 +101,22 @@ def shift_close(
 ) -> ShiftReport:
     """Close with the drawer counted (``counted_satang``, or ``denominations``, or both if
     they agree): the numbered Z report. 409 while a sale waits for its payment."""
-    with db.write() as conn:
-        return close_shift(conn, actor, clock.now(), shift_id, counted_satang=data.counted_satang,
-                           denominations=data.denominations)  # fmt: skip
+    now = clock.now()
+    return await db.writer.run(
+        lambda conn: close_shift(
+            conn,
+            actor,
+            now,
+            shift_id,
+            counted_satang=data.counted_satang,
+            denominations=data.denominations,
+        )
+    )
 
 
 @get(
     "/api/v1/shifts/{shift_id:int}/report.html",
-    sync_to_thread=False,
+    sync_to_thread=True,
     guards=[staff_only],
     media_type="text/html",
 )

@@ -156,7 +156,7 @@ def stock_low(
         )  # fmt: skip
 
 
-@get("/api/v1/stock/movements", sync_to_thread=False, guards=[signed_in])
+@get("/api/v1/stock/movements", sync_to_thread=True, guards=[signed_in])
 def stock_movements(
     db: NamedDependency[Database],
     actor: NamedDependency[Actor],
@@ -186,8 +186,8 @@ def stock_lookup(
         return lookup_product(conn, actor, barcode, location_id)
 
 
-@post("/api/v1/stock/intakes", sync_to_thread=True, guards=[staff_only], status_code=201)
-def stock_intake_create(
+@post("/api/v1/stock/intakes", guards=[staff_only], status_code=201)
+async def stock_intake_create(
     data: JSONBody[IntakeIn],
     db: NamedDependency[Database],
     actor: NamedDependency[Actor],
@@ -196,11 +196,18 @@ def stock_intake_create(
     """Receive goods from one entrepreneur: a numbered goods-received note (GRN-YYYY-NNNNNN).
 
     Lines for the same product are merged; every product must be the entrepreneur's."""
-    with db.write() as conn:
-        return receive_intake(
-            conn, actor, clock.now(), entrepreneur_id=data.entrepreneur_id,
-            location_id=data.location_id, lines=_scanned(data.lines), note=data.note,
-        )  # fmt: skip
+    now = clock.now()
+    return await db.writer.run(
+        lambda conn: receive_intake(
+            conn,
+            actor,
+            now,
+            entrepreneur_id=data.entrepreneur_id,
+            location_id=data.location_id,
+            lines=_scanned(data.lines),
+            note=data.note,
+        )
+    )
 
 
 @get("/api/v1/stock/intakes", sync_to_thread=False, guards=[signed_in])
@@ -229,8 +236,8 @@ def stock_intake_show(
         return get_intake(conn, actor, intake_id)
 
 
-@post("/api/v1/stock/adjustments", sync_to_thread=True, guards=[managers_only], status_code=201)
-def stock_adjust(
+@post("/api/v1/stock/adjustments", guards=[managers_only], status_code=201)
+async def stock_adjust(
     data: JSONBody[AdjustmentIn],
     db: NamedDependency[Database],
     actor: NamedDependency[Actor],
@@ -238,30 +245,43 @@ def stock_adjust(
 ) -> MovementDocument:
     """Signed, non-zero corrections at one location with a reason (damage, loss, found)."""
     lines = [LineIn(line.quantity, line.product_id) for line in data.lines]
-    with db.write() as conn:
-        return adjust_stock(
-            conn, actor, clock.now(), location_id=data.location_id, lines=lines,
+    now = clock.now()
+    return await db.writer.run(
+        lambda conn: adjust_stock(
+            conn,
+            actor,
+            now,
+            location_id=data.location_id,
+            lines=lines,
             reason=data.reason,
-        )  # fmt: skip
+        )
+    )
 
 
-@post("/api/v1/stock/transfers", sync_to_thread=True, guards=[managers_only], status_code=201)
-def stock_transfer(
+@post("/api/v1/stock/transfers", guards=[managers_only], status_code=201)
+async def stock_transfer(
     data: JSONBody[TransferIn],
     db: NamedDependency[Database],
     actor: NamedDependency[Actor],
     clock: NamedDependency[Clock],
 ) -> TransferView:
     """Move goods from one location to another (two movements per line)."""
-    with db.write() as conn:
-        return transfer_stock(
-            conn, actor, clock.now(), from_location_id=data.from_location_id,
-            to_location_id=data.to_location_id, lines=_scanned(data.lines), note=data.note,
-        )  # fmt: skip
+    now = clock.now()
+    return await db.writer.run(
+        lambda conn: transfer_stock(
+            conn,
+            actor,
+            now,
+            from_location_id=data.from_location_id,
+            to_location_id=data.to_location_id,
+            lines=_scanned(data.lines),
+            note=data.note,
+        )
+    )
 
 
-@post("/api/v1/stock/counts", sync_to_thread=True, guards=[managers_only], status_code=201)
-def stock_count(
+@post("/api/v1/stock/counts", guards=[managers_only], status_code=201)
+async def stock_count(
     data: JSONBody[CountIn],
     db: NamedDependency[Database],
     actor: NamedDependency[Actor],
@@ -271,25 +291,34 @@ def stock_count(
 
     Each product may appear once (two figures for one product are refused)."""
     lines = [LineIn(line.counted, line.product_id) for line in data.lines]
-    with db.write() as conn:
-        return post_count(
-            conn, actor, clock.now(), location_id=data.location_id, lines=lines, note=data.note
+    now = clock.now()
+    return await db.writer.run(
+        lambda conn: post_count(
+            conn, actor, now, location_id=data.location_id, lines=lines, note=data.note
         )
+    )
 
 
-@post("/api/v1/stock/returns", sync_to_thread=True, guards=[managers_only], status_code=201)
-def stock_return(
+@post("/api/v1/stock/returns", guards=[managers_only], status_code=201)
+async def stock_return(
     data: JSONBody[ReturnIn],
     db: NamedDependency[Database],
     actor: NamedDependency[Actor],
     clock: NamedDependency[Clock],
 ) -> MovementDocument:
     """Give goods back to their entrepreneur (kind ``return``)."""
-    with db.write() as conn:
-        return return_to_entrepreneur(
-            conn, actor, clock.now(), entrepreneur_id=data.entrepreneur_id,
-            location_id=data.location_id, lines=_scanned(data.lines), note=data.note,
-        )  # fmt: skip
+    now = clock.now()
+    return await db.writer.run(
+        lambda conn: return_to_entrepreneur(
+            conn,
+            actor,
+            now,
+            entrepreneur_id=data.entrepreneur_id,
+            location_id=data.location_id,
+            lines=_scanned(data.lines),
+            note=data.note,
+        )
+    )
 
 
 HANDLERS = [

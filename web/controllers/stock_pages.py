@@ -86,7 +86,7 @@ def low_stock_page(
     )  # fmt: skip
 
 
-@get("/admin/stock/movements", sync_to_thread=False, guards=[staff_only], include_in_schema=False)
+@get("/admin/stock/movements", sync_to_thread=True, guards=[staff_only], include_in_schema=False)
 def movements_page(
     request: Request[Any, Any, Any],
     db: NamedDependency[Database],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from litestar import Request, get, post
@@ -15,7 +16,7 @@ from kernel.access import Actor, Role
 from kernel.audit import AuditEntry
 from kernel.clock import Clock
 from kernel.db import Database
-from web.accounts import create_user, list_users
+from web.accounts import NewPassword, create_user, list_users
 from web.auth import admin_only, managers_only
 from web.pages import page
 from web.schemas import WholeNumber
@@ -64,25 +65,28 @@ def users_index(db: NamedDependency[Database]) -> list[UserOut]:
         ]
 
 
-@post("/api/v1/users", sync_to_thread=True, guards=[admin_only], status_code=201)
-def users_create(
+@post("/api/v1/users", guards=[admin_only], status_code=201)
+async def users_create(
     data: JSONBody[UserIn],
     db: NamedDependency[Database],
     actor: NamedDependency[Actor],
     clock: NamedDependency[Clock],
 ) -> UserOut:
     """Create a user; an entrepreneur user names the entrepreneur whose data it may see."""
-    with db.write() as conn:
-        user = create_user(
+    password = await asyncio.to_thread(NewPassword.of, data.password)  # hashed on a thread
+    now = clock.now()
+    user = await db.writer.run(
+        lambda conn: create_user(
             conn,
             actor,
             username=data.username,
-            password=data.password,
+            password=password,
             role=data.role,
-            now=clock.now(),
+            now=now,
             display_name=data.display_name,
             entrepreneur_id=data.entrepreneur_id,
         )
+    )
     return UserOut(
         id=user.id,
         username=user.username,
@@ -112,7 +116,7 @@ def _audit(db: Database, limit: int, action: str | None) -> list[AuditOut]:
         ]
 
 
-@get("/api/v1/audit", sync_to_thread=False, guards=[managers_only])
+@get("/api/v1/audit", sync_to_thread=True, guards=[managers_only])
 def audit_index(
     db: NamedDependency[Database],
     limit: FromQuery[int] = 100,
@@ -122,7 +126,7 @@ def audit_index(
     return _audit(db, limit, action)
 
 
-@get("/admin/audit", sync_to_thread=False, guards=[managers_only], include_in_schema=False)
+@get("/admin/audit", sync_to_thread=True, guards=[managers_only], include_in_schema=False)
 def audit_page(
     request: Request[Any, Any, Any],
     db: NamedDependency[Database],
