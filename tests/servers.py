@@ -18,7 +18,7 @@ import sys
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
@@ -100,9 +100,16 @@ class Server:
     """
 
     def __init__(
-        self, database_url: str, log: Path, *, workers: int = 1, port: int | None = None
+        self,
+        database_url: str,
+        log: Path,
+        *,
+        workers: int = 1,
+        port: int | None = None,
+        wrapper: Sequence[str] = (),
     ) -> None:
         self.database_url = database_url
+        self.wrapper = list(wrapper)  # a command the server runs under (strace, say)
         self.log = log
         self.workers = workers
         self.port = port or free_port()
@@ -117,7 +124,10 @@ class Server:
         """Start serving and return once ``/health`` answers (RuntimeError with the log's
         tail when the server exits or does not answer in time)."""
         assert self.process is None, "the server is running"
-        command = [str(OTOP), "serve", "--port", str(self.port), "--workers", str(self.workers)]
+        command = [
+            *self.wrapper,
+            *(str(OTOP), "serve", "--port", str(self.port), "--workers", str(self.workers)),
+        ]
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
                 command,
