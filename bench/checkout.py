@@ -102,11 +102,11 @@ def _free_port() -> int:
 
 
 def prepare(
-    url: str, scale: float, history_days: int = HISTORY_DAYS
+    url: str, scale: float, history_days: int = HISTORY_DAYS, tills: int = TILLS
 ) -> tuple[list[int], list[tuple[str, int]], float]:
     """Migrate, seed the demo catalogue and a week of past sales, stock every product deep,
-    make 8 cashiers, tills and open shifts. Returns the product ids, (username, till id) pairs
-    and the seed's seconds.
+    make ``tills`` (8) cashiers, tills and open shifts. Returns the product ids, (username,
+    till id) pairs and the seed's seconds.
 
     The week of history makes the database a trading centre's rather than a fresh one's: on
     PostgreSQL, tables that are empty when analyzed stay planned as empty (foreign-key checks
@@ -133,8 +133,8 @@ def prepare(
                 reason="bench stock",
                 document=None,
             )
-            tills = []
-            for n in range(1, TILLS + 1):
+            made = []
+            for n in range(1, tills + 1):
                 name = f"bench-cashier{n}"
                 user = create_user(
                     conn, SYSTEM, username=name, password=PASSWORD, role=Role.CASHIER, now=NOW
@@ -148,14 +148,14 @@ def prepare(
                     location_id=location,
                 )
                 open_shift(conn, Actor(user.id, name, Role.CASHIER), NOW, till.id, 0)
-                tills.append((name, till.id))
+                made.append((name, till.id))
         with db.read() as conn:
             prices = dict(conn.execute(select(Product.id, Product.price_satang)).all())
         PRICES.clear()
         PRICES.update(prices)
     finally:
         db.dispose()
-    return products, tills, seeded
+    return products, made, seeded
 
 
 PRICES: dict[int, int] = {}
