@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import accounts, catalogue, checkout, reports, till_browser
+from bench import accounts, catalogue, checkout, reports, stalls, till_browser
 from bench.report import Report, markdown
 
 
@@ -37,6 +37,7 @@ BENCHMARKS: dict[str, Callable[..., Report]] = {
     "till_browser": till_browser.run,
     "reports": reports.run,
     "accounts": accounts.run,
+    "stalls": stalls.run,
 }
 
 

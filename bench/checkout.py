@@ -102,11 +102,11 @@ def _free_port() -> int:
 
 
 def prepare(
-    url: str, scale: float, history_days: int = HISTORY_DAYS
+    url: str, scale: float, history_days: int = HISTORY_DAYS, tills: int = TILLS
 ) -> tuple[list[int], list[tuple[str, int]], float]:
     """Migrate, seed the demo catalogue and a week of past sales, stock every product deep,
-    make 8 cashiers, tills and open shifts. Returns the product ids, (username, till id) pairs
-    and the seed's seconds.
+    make ``tills`` (8) cashiers, tills and open shifts. Returns the product ids, (username,
+    till id) pairs and the seed's seconds.
 
     The week of history makes the database a trading centre's rather than a fresh one's: on
     PostgreSQL, tables that are empty when analyzed stay planned as empty (foreign-key checks
@@ -133,8 +133,8 @@ def prepare(
                 reason="bench stock",
                 document=None,
             )
-            tills = []
-            for n in range(1, TILLS + 1):
+            made = []
+            for n in range(1, tills + 1):
                 name = f"bench-cashier{n}"
                 user = create_user(
                     conn,
@@ -153,14 +153,14 @@ def prepare(
                     location_id=location,
                 )
                 open_shift(conn, Actor(user.id, name, Role.CASHIER), NOW, till.id, 0)
-                tills.append((name, till.id))
+                made.append((name, till.id))
         with db.read() as conn:
             prices = dict(conn.execute(select(Product.id, Product.price_satang)).all())
         PRICES.clear()
         PRICES.update(prices)
     finally:
         db.dispose()
-    return products, tills, seeded
+    return products, made, seeded
 
 
 PRICES: dict[int, int] = {}
@@ -211,11 +211,18 @@ class RawClient:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         return self.reader, self.writer
 
-    async def request(self, method: str, path: str, body: bytes = b"", headers: str = "") -> Answer:
+    async def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes = b"",
+        headers: str = "",
+        content_type: str = "application/json",
+    ) -> Answer:
         reader, writer = await self._connect()
         head = f"{method} {path} HTTP/1.1\r\n{self.extra}{headers}"
         if body:
-            head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+            head += f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
         writer.write(head.encode() + b"\r\n" + body)
         status_line = await reader.readline()
         if not status_line:
@@ -251,20 +258,31 @@ class RawClient:
         self.reader = self.writer = None
 
 
-async def signed_in(base: str, username: str) -> RawClient:
+async def signed_in(base: str, username: str, password: str = PASSWORD) -> RawClient:
     """Sign in with httpx (once, not measured), then hand its cookies to a raw connection."""
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
         await client.get("/login")
         csrf = client.cookies.get("csrftoken") or ""
         response = await client.post(
             "/api/v1/auth/login",
-            json={"username": username, "password": PASSWORD},
+            json={"username": username, "password": password},
             headers={"x-csrftoken": csrf},
         )
         response.raise_for_status()
         cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
     url = httpx.URL(base)
     return RawClient(url.host, url.port or 80, cookie, csrf)
+
+
+def sale_payload(rng: random.Random, products: list[int], till_id: int) -> bytes:
+    """A 3-line cash sale of products picked by ``rng``, paid exactly (the JSON body)."""
+    chosen = rng.sample(products, 3)
+    body = {
+        "till_id": till_id,
+        "lines": [{"product_id": p, "quantity": 1} for p in chosen],
+        "payments": [{"method": "cash", "amount_satang": sum(PRICES[p] for p in chosen)}],
+    }
+    return json.dumps(body).encode()
 
 
 async def till_loop(
@@ -278,16 +296,9 @@ async def till_loop(
     rng = random.Random(seed)
     n = 0
     while time.perf_counter() < stop_at:
-        chosen = rng.sample(products, 3)
-        total = sum(PRICES[p] for p in chosen)
-        body = {
-            "till_id": till_id,
-            "lines": [{"product_id": p, "quantity": 1} for p in chosen],
-            "payments": [{"method": "cash", "amount_satang": total}],
-        }
+        payload = sale_payload(rng, products, till_id)
         n += 1
         key = f"bench-{till_id}-{seed}-{n}"
-        payload = json.dumps(body).encode()
         started = time.perf_counter()
         response = await client.request(
             "POST", "/api/v1/sales", payload, f"Idempotency-Key: {key}\r\n"
