@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from litestar import Request, get, post
@@ -16,7 +15,7 @@ from kernel.access import Actor, Role
 from kernel.audit import AuditEntry
 from kernel.clock import Clock
 from kernel.db import Database
-from web.accounts import NewPassword, create_user, list_users
+from web.accounts import create_user, list_users, new_password
 from web.auth import admin_only, managers_only
 from web.pages import page
 from web.schemas import WholeNumber
@@ -73,7 +72,7 @@ async def users_create(
     clock: NamedDependency[Clock],
 ) -> UserOut:
     """Create a user; an entrepreneur user names the entrepreneur whose data it may see."""
-    password = await asyncio.to_thread(NewPassword.of, data.password)  # hashed on a thread
+    password = await new_password(data.password)  # hashed before the transaction
     now = clock.now()
     user = await db.writer.run(
         lambda conn: create_user(
