@@ -214,18 +214,20 @@ def list_users(conn: Connection) -> list[UserView]:
     return [_view(r) for r in conn.execute(select(User).order_by(User.username))]
 
 
-def _recent_failures(conn: Connection, username: str, since: datetime) -> int:
-    return int(
-        conn.execute(
-            select(func.count())
-            .select_from(LoginAttempt)
-            .where(
-                LoginAttempt.username == username,
-                LoginAttempt.succeeded.is_(False),
-                LoginAttempt.at >= since,
-            )
-        ).scalar_one()
+def _too_many_failures(conn: Connection, username: str, since: datetime, limit: int) -> bool:
+    """At least ``limit`` failed logins for ``username`` since ``since``: counted up to
+    ``limit`` only, so a flood's thousands of failures do not make each refusal slower."""
+    recent = (
+        select(LoginAttempt.id)
+        .where(
+            LoginAttempt.username == username,
+            LoginAttempt.succeeded.is_(False),
+            LoginAttempt.at >= since,
+        )
+        .limit(limit)
+        .subquery()
     )
+    return int(conn.execute(select(func.count()).select_from(recent)).scalar_one()) >= limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +246,7 @@ def login_candidate(
 ) -> LoginCandidate:
     """Read who is signing in; refuses outright after too many recent failures."""
     username = username.strip().lower()[:64]
-    if _recent_failures(conn, username, now - window) >= max_failures:
+    if _too_many_failures(conn, username, now - window, max_failures):
         raise TooManyAttemptsError(
             f"too many failed logins for {username!r}; try again in "
             f"{int(window.total_seconds() // 60)} minutes",
