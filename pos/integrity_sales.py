@@ -40,7 +40,9 @@ def sale_payments(conn: Connection) -> Iterator[Violation]:
             SalePayment.sale_id,
             func.sum(case((Payment.status == CONFIRMED, Payment.amount_satang), else_=0))
             .label("confirmed"),
-            _count_if(Payment.status != CONFIRMED).label("unconfirmed"),
+            # An expired or withdrawn QR whose amount was then taken another way paid nothing
+            # and stays linked; a payment still pending on a completed sale is wrong.
+            _count_if(Payment.status == PaymentStatus.PENDING.value).label("unconfirmed"),
             _count_if(or_(SalePayment.amount_satang != Payment.amount_satang,
                           Payment.sale_id.is_distinct_from(SalePayment.sale_id)))
             .label("mismatched"),
@@ -69,7 +71,7 @@ def sale_payments(conn: Connection) -> Iterator[Violation]:
                             f"{baht(confirmed)}, but its total is {baht(total)}")  # fmt: skip
         if unconfirmed:
             yield Violation("sale-payments", where, f"it is completed but {unconfirmed} of its "
-                            "payments are not confirmed")  # fmt: skip
+                            "payments are still pending")  # fmt: skip
         if mismatched:
             yield Violation("sale-payments", where, f"{mismatched} of its payment links disagree "
                             "with the payment's own amount or sale")  # fmt: skip

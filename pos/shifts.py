@@ -21,6 +21,7 @@ from kernel import audit
 from kernel.access import STAFF, Actor, Role
 from kernel.db import next_in_sequence
 from kernel.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from payments.models import Payment
 from pos.models import (
     CashMovementKind,
     Refund,
@@ -225,6 +226,8 @@ def _compute(
             func.coalesce(func.sum(case((is_cash, SalePayment.change_satang), else_=0)), 0),
         )
         .join(Sale, Sale.id == SalePayment.sale_id)
+        # A QR that expired before the rest was taken another way paid nothing.
+        .join(Payment, (Payment.id == SalePayment.payment_id) & (Payment.status == "confirmed"))
         .where(Sale.shift_id == shift_id, completed)
     ).one()  # fmt: skip
     is_cash_refund = Refund.method == RefundMethod.CASH.value

@@ -30,10 +30,10 @@ from payments.lifecycle import WebhookEvent, confirm_by_webhook, confirm_manuall
 from payments.models import Payment, PaymentEventRow
 from pos.integrity import RULES, find_violations
 from pos.models import Refund, Sale, Shift
+from pos.payment_completion import complete_if_paid
 from pos.payouts import create_run, mark_paid
 from pos.refunds import RefundRequest, refund_sale
 from pos.sale_requests import PaymentRequest
-from pos.sales import complete_if_paid
 from pos.shifts import close_shift
 from pos.tills import current_shift, open_shift
 from pos.voids import void_sale

@@ -79,11 +79,12 @@ from payments.models import Payment
 from payments.payout_models import Payout
 from pos.integrity import find_violations
 from pos.models import RefundLine, Sale, SaleLine, Shift
+from pos.payment_completion import complete_if_paid
 from pos.payouts import cancel_payout, create_run, mark_paid
 from pos.pricing import round_half_up_div
 from pos.refunds import RefundRequest, refund_sale
 from pos.sale_requests import CheckoutRequest, LineRequest, PaymentRequest
-from pos.sales import CheckoutJob, checkout_many, complete_if_paid
+from pos.sales import CheckoutJob, checkout_many
 from pos.shifts import close_shift
 from pos.tills import create_till, open_shift
 from pos.voids import void_sale

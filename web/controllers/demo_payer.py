@@ -69,8 +69,8 @@ def demo_pay_page(
     return _render(request, _demo_payment(db, clock, settings, reference), result=None)
 
 
-@post("/demo/pay/{reference:str}", sync_to_thread=True, guards=[signed_in], include_in_schema=False)
-def demo_pay(
+@post("/demo/pay/{reference:str}", guards=[signed_in], include_in_schema=False)
+async def demo_pay(
     request: Request[Any, Any, Any],
     reference: FromPath[str],
     db: NamedDependency[Database],
@@ -92,7 +92,7 @@ def demo_pay(
     ).encode()
     timestamp = str(int(now.timestamp()))
     signature = sign(settings.hook_secret, timestamp, body)
-    status, answer = handle_webhook(db, now, settings.hook_secret, timestamp, signature, body)
+    status, answer = await handle_webhook(db, now, settings.hook_secret, timestamp, signature, body)
     response = _render(
         request, _demo_payment(db, clock, settings, reference),
         result={"ok": status == 200, "status": status, "detail": answer.get("detail", "")},

@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-import anyio
 from litestar import MediaType, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
@@ -37,8 +36,6 @@ from payments.lifecycle import (
     SlipReusedError,
     cancel_payment,
     check_account,
-    confirm_by_webhook,
-    confirm_manually,
     create_payment,
     get_payment,
     list_exceptions,
@@ -48,7 +45,7 @@ from payments.lifecycle import (
 from payments.qr import payload_png, payload_svg
 from payments.status import FINAL, PaymentStatus
 from payments.webhook import SignatureError, WebhookFormatError, parse_event, verify
-from pos.sales import complete_if_paid  # till issue: complete_sale_of
+from pos.payment_completion import confirm_by_cashier, confirm_webhook
 from web.auth import managers_only, staff_only
 from web.errors import error_body
 from web.schemas import OptionalBody, WholeNumber
@@ -218,12 +215,11 @@ def payment_qr_png(
 
 @post(
     "/api/v1/payments/{payment_id:int}/confirm",
-    sync_to_thread=True,
     guards=[staff_only],
     status_code=200,
     operation_class=OptionalBody,
 )
-def payment_confirm(
+async def payment_confirm(
     payment_id: FromPath[int],
     db: NamedDependency[Database],
     actor: NamedDependency[Actor],
@@ -231,18 +227,18 @@ def payment_confirm(
     data: JSONBody[ConfirmIn | None] = None,
 ) -> PaymentView:
     """A cashier confirms having seen the money; ``slip_payload`` is the slip's mini-QR text.
-    A slip already accepted for any payment is refused (409) and the refusal recorded."""
+    The payment's sale completes in the same transaction when this pays it in full. A slip
+    already accepted for any payment is refused (409) and the refusal recorded."""
     now = clock.now()
     slip = data.slip_payload if data and data.slip_payload and data.slip_payload.strip() else None
     try:
-        with db.write() as conn:
-            confirmed = confirm_manually(conn, actor, now, payment_id, slip)
+        return await db.writer.run(
+            lambda conn: confirm_by_cashier(conn, actor, now, payment_id, slip)
+        )
     except SlipReusedError as error:
-        with db.write() as conn:
-            record_slip_refused(conn, actor, now, error)
+        refused = error  # recorded in a transaction of its own: the refusal rolled back
+        await db.writer.run(lambda conn: record_slip_refused(conn, actor, now, refused))
         raise
-    complete_sale_of(db, now, confirmed)  # till issue: see complete_sale_of
-    return confirmed
 
 
 @post(
@@ -262,28 +258,6 @@ def payment_cancel(
         return cancel_payment(conn, actor, clock.now(), payment_id)
 
 
-# --- Added by the till issue: a confirmed payment completes its sale. -------------------
-# In a transaction of its own, after the confirmation committed: a failure here must never
-# undo a bank's confirmation. The sale stays pending and the till's POST
-# /api/v1/sales/{id}/complete (or the bank's retried callback) completes it later.
-
-
-def complete_sale_of(db: Database, now: datetime, payment: PaymentView | None) -> None:
-    if payment is None or payment.sale_id is None or payment.status != PaymentStatus.CONFIRMED:
-        return
-    try:
-        with db.write() as conn:
-            complete_if_paid(conn, now, payment.sale_id)
-    except NotFoundError:
-        return  # a payment made on its own with a made-up sale id: no sale to complete
-    except Exception:
-        log.exception("payment %s confirmed; completing sale %s failed", payment.id,
-                      payment.sale_id)  # fmt: skip
-
-
-# --- end of the till issue's addition ------------------------------------------------------
-
-
 _WEBHOOK_STATUS = {
     OutcomeKind.CONFIRMED: 200,
     OutcomeKind.DUPLICATE: 200,
@@ -291,10 +265,11 @@ _WEBHOOK_STATUS = {
     OutcomeKind.AMOUNT_MISMATCH: 422,
     OutcomeKind.NOT_PENDING: 409,
     OutcomeKind.TRANSACTION_REUSED: 409,
+    OutcomeKind.SALE_VOIDED: 409,
 }
 
 
-def handle_webhook(
+async def handle_webhook(
     db: Database,
     now: datetime,
     secret: str,
@@ -304,9 +279,10 @@ def handle_webhook(
 ) -> tuple[int, dict[str, Any]]:
     """Verify, read and apply one callback; the answer's status and body.
 
-    401 bad or stale signature; 400 malformed body; 200 confirmed or a repeat (nothing
-    changes); 404 unknown reference; 422 amount mismatch; 409 not pending / transaction
-    reused. Every signed callback is recorded, whatever the answer."""
+    401 bad or stale signature; 400 malformed body; 200 confirmed (its sale completed in the
+    same transaction when paid in full) or a repeat (nothing changes); 404 unknown reference;
+    422 amount mismatch; 409 not pending / transaction reused / sale voided (an exception for
+    a manager). Every signed callback is recorded, whatever the answer."""
     try:
         verify(secret, timestamp, signature, body, now)
     except SignatureError as error:
@@ -316,10 +292,7 @@ def handle_webhook(
         event = parse_event(body)
     except WebhookFormatError as error:
         return 400, error_body(400, error.message, error.field)
-    with db.write() as conn:
-        outcome = confirm_by_webhook(conn, now, event)
-    if outcome.kind in (OutcomeKind.CONFIRMED, OutcomeKind.DUPLICATE):
-        complete_sale_of(db, now, outcome.payment)  # till issue: see complete_sale_of
+    outcome = await db.writer.run(lambda conn: confirm_webhook(conn, now, event))
     status = _WEBHOOK_STATUS[outcome.kind]
     payment = outcome.payment
     return status, error_body(
@@ -346,8 +319,8 @@ async def payments_webhook(
     timestamp + "." + raw body>``. A stale timestamp (over 5 minutes) is a 401 like a bad
     signature: either way the request cannot be trusted."""
     body = await request.body()
-    status, content = await anyio.to_thread.run_sync(
-        handle_webhook, db, clock.now(), settings.hook_secret,
+    status, content = await handle_webhook(
+        db, clock.now(), settings.hook_secret,
         request.headers.get("x-timestamp"), request.headers.get("x-signature"), body,
     )  # fmt: skip
     return Response(content, status_code=status, media_type=MediaType.JSON)

@@ -1,6 +1,8 @@
 /* The browser till: a PromptPay payment. The QR of the pending sale with a countdown, a long
-   poll of the payment; once it is confirmed the sale is completed (retried until the server
-   answers), otherwise voided with the cart kept. The customer display shows the same QR. */
+   poll of the payment. The server completes the sale in the transaction that confirms its
+   payment (whoever confirmed it), so once the payment moves the till only reads the sale
+   (retried until the server answers): completed, another QR to pay, or voided with the cart
+   kept. The customer display shows the same QR. */
 (function () {
   "use strict";
 
@@ -13,7 +15,7 @@
   function showQr(sale) {
     var qr = sale.payments.filter(function (p) { return p.method === "promptpay" && p.status === "pending"; })[0];
     if (!qr) {
-      if (sale.payments.every(function (p) { return p.status === "confirmed"; })) return complete(sale.id);
+      if (sale.status === "completed") return T.completed(sale);
       return voidSale(sale.id, tr("การชำระเงินไม่สำเร็จ: ยกเลิกรายการแล้ว กดชำระเงินอีกครั้ง", "The payment did not go through: the sale was cancelled; take payment again"));
     }
     var box = T.openDialog("qr");
@@ -97,7 +99,7 @@
         return poll(paymentId, saleId);
       }
       setQrStatus(status);
-      if (status === "confirmed") complete(saleId);
+      if (status === "confirmed") refresh(saleId);
       else voidSale(saleId, tr("QR ไม่ได้รับชำระ (", "The QR was not paid (") + status + tr(") ยกเลิกรายการแล้ว สินค้ายังอยู่ในตะกร้า", "): the sale was cancelled; the cart is kept"));
     }, function () {
       watching.timer = setTimeout(function () { poll(paymentId, saleId); }, 2000);
@@ -114,9 +116,9 @@
     clearInterval(watching.countdown);
   }
 
-  /* Completing is idempotent on the server: retried until it answers. */
-  function complete(saleId, delay) {
-    return T.api("POST", "/api/v1/sales/" + saleId + "/complete").then(function (answer) {
+  /* The sale as the server has it now (its payment's confirmation completed it already). */
+  function refresh(saleId, delay) {
+    return T.api("GET", "/api/v1/sales/" + saleId).then(function (answer) {
       if (answer.status >= 500) throw new Error(answer.status);
       if (!answer.ok) { T.showError(T.dialog("qr"), new T.ApiError(answer)); return; }
       var sale = answer.body;
@@ -125,7 +127,7 @@
       else voidedShown(tr("รายการขายนี้ถูกยกเลิกแล้ว", "This sale was voided"));
     }).catch(function () {
       var next = Math.min((delay || 500) * 2, T.MAX_BACKOFF_MS);
-      setTimeout(function () { complete(saleId, next); }, next);
+      setTimeout(function () { refresh(saleId, next); }, next);
     });
   }
 
@@ -165,7 +167,7 @@
       T.showError(box, null);
       T.apiOk("POST", "/api/v1/payments/" + paymentId + "/confirm", slip ? { slip_payload: slip } : {}).then(function (payment) {
         setQrStatus(payment.status);
-        if (payment.status === "confirmed") complete(saleId);
+        if (payment.status === "confirmed") refresh(saleId);
       }, function (error) { T.showError(box, error); });
     });
     $("[data-qr-cancel]", box).addEventListener("click", function () {
