@@ -362,3 +362,27 @@ def record_slip_refused(
         slip_ref=error.data.get("slip_ref"),
         used_by_payment_id=error.data.get("used_by_payment_id"),
     )
+
+
+def confirm_from_exception(
+    conn: Connection, actor: Actor, now: datetime, payment_id: int, transaction_id: str
+) -> PaymentView:
+    """A manager accepts money an exception holds (paid for a sale voided meanwhile) as the
+    payment's confirmation: by the bank's transaction, as its callback would have."""
+    payment_row(conn, payment_id, lock=True)
+    how = Confirmation.WEBHOOK
+    changed = conn.execute(
+        update(Payment)
+        .where(Payment.id == payment_id, Payment.status != PaymentStatus.CONFIRMED.value)
+        .values(
+            status=PaymentStatus.CONFIRMED.value, confirmed_at=now, confirmed_by=actor.user_id,
+            confirmation=how.value, transaction_id=transaction_id, version=Payment.version + 1,
+        )
+    ).rowcount  # fmt: skip
+    if not changed:
+        check_move(PaymentStatus.CONFIRMED, PaymentStatus.CONFIRMED)
+    detail: dict[str, Any] = {"confirmation": how.value, "transaction_id": transaction_id}
+    append_event(conn, now, PaymentEvent.PAYMENT_CONFIRMED, payment_id, source=EventSource.USER,
+                 actor=actor, accepted_by_manager=True, **detail)  # fmt: skip
+    audit.record(conn, actor, "payment_confirmed", "payment", payment_id, now, **detail)
+    return view_of(payment_row(conn, payment_id))

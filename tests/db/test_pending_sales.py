@@ -13,13 +13,14 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from inventory.stock import InsufficientStockError
 from inventory.stock_service import on_hand
 from kernel.access import Role
 from kernel.clock import FixedClock
 from kernel.db import Database
 from kernel.errors import ConflictError
 from payments import promptpay
-from payments.exception_queue import list_exceptions
+from payments.exception_queue import list_exceptions, resolve_exception
 from payments.lifecycle import OutcomeKind, WebhookEvent, cancel_payment, expire_due
 from payments.models import PaymentException
 from pos.integrity import find_violations
@@ -28,6 +29,7 @@ from pos.sale_queries import SaleView, load_sale
 from pos.sale_requests import PaymentRequest
 from pos.sale_rest import take_rest
 from pos.shifts import close_shift
+from pos.voided_sale_money import complete_voided_sale
 from pos.voids import void_sale
 from tests.db.test_sales import ACCOUNT, EXPIRY, Shop, _request, _sell, _shop, _user
 
@@ -222,3 +224,51 @@ def test_a_fully_paid_sale_cannot_take_more_or_be_voided(db: Database, clock: Fi
                   expiry=EXPIRY)  # fmt: skip
     with pytest.raises(ConflictError, match="refund it instead"), db.write() as conn:
         void_sale(conn, shop.cashier, clock.now(), sale.id)
+
+
+def _paid_after_void(db: Database, clock: FixedClock, shop: Shop) -> tuple[SaleView, int]:
+    sale = _one_qr(db, clock, shop, "pending-gone-2")
+    with db.write() as conn:
+        void_sale(conn, shop.cashier, clock.now(), sale.id)
+    assert _hook(db, clock, _paid(sale, 0, "TX-V2", clock.now())) == OutcomeKind.SALE_VOIDED
+    with db.read() as conn:
+        exception_id = conn.execute(select(PaymentException.id)).scalar_one()
+    return sale, exception_id
+
+
+def test_the_manager_completes_a_voided_sale_that_was_paid(db: Database, clock: FixedClock) -> None:
+    shop = _shop(db, clock)
+    sale, exception_id = _paid_after_void(db, clock, shop)
+    assert _stock(db, shop) == 10
+    with db.write() as conn:
+        manager = _user(conn, "manager3", Role.MANAGER)
+        resolved = complete_voided_sale(conn, manager, clock.now(), exception_id, "sold after all")
+    assert resolved.resolved_at is not None
+    done = _sale(db, sale.id)
+    assert done.status == "completed" and done.receipt_number == "SKP-01-000001"
+    assert done.payments[0].status == "confirmed"
+    assert _stock(db, shop) == 9  # the goods left again
+    _check(db)
+
+
+def test_the_manager_returns_the_money_of_a_voided_sale(db: Database, clock: FixedClock) -> None:
+    shop = _shop(db, clock)
+    sale, exception_id = _paid_after_void(db, clock, shop)
+    with db.write() as conn:
+        manager = _user(conn, "manager4", Role.MANAGER)
+        resolve_exception(conn, manager, clock.now(), exception_id, "returned: SCB ref 123")
+        assert list_exceptions(conn, manager) == []
+    assert _sale(db, sale.id).status == "voided" and _stock(db, shop) == 10
+    _check(db)
+
+
+def test_a_voided_sale_whose_goods_are_gone_cannot_be_completed(
+    db: Database, clock: FixedClock
+) -> None:
+    shop = _shop(db, clock, stock=(1, 10, 10))
+    sale, exception_id = _paid_after_void(db, clock, shop)
+    _sell(db, clock, shop, _request(shop, [(shop.products[0], 1)], total=PRICE), "pending-last")
+    with pytest.raises(InsufficientStockError), db.write() as conn:
+        manager = _user(conn, "manager5", Role.MANAGER)
+        complete_voided_sale(conn, manager, clock.now(), exception_id, "sold after all")
+    assert _sale(db, sale.id).status == "voided"

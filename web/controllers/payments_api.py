@@ -46,6 +46,7 @@ from payments.qr import payload_png, payload_svg
 from payments.status import FINAL, PaymentStatus
 from payments.webhook import SignatureError, WebhookFormatError, parse_event, verify
 from pos.payment_completion import confirm_by_cashier, confirm_webhook
+from pos.voided_sale_money import complete_voided_sale
 from web.auth import managers_only, staff_only
 from web.errors import error_body
 from web.schemas import OptionalBody, WholeNumber
@@ -71,6 +72,9 @@ class ConfirmIn(BaseModel):
 
 class ResolveIn(BaseModel):
     resolution: Annotated[str, Field(min_length=1, max_length=1000)]
+    # "complete_sale": money paid for a voided sale completes that sale after all (its stock
+    # taken again); otherwise the resolution records what was done (e.g. the money returned).
+    action: Literal["note", "complete_sale"] = "note"
 
 
 @lru_cache(maxsize=4)
@@ -341,20 +345,28 @@ def payment_exceptions(
 
 @post(
     "/api/v1/payments/exceptions/{exception_id:int}/resolve",
-    sync_to_thread=True,
     guards=[managers_only],
     status_code=200,
 )
-def payment_exception_resolve(
+async def payment_exception_resolve(
     exception_id: FromPath[int],
     data: JSONBody[ResolveIn],
     db: NamedDependency[Database],
     actor: NamedDependency[Actor],
     clock: NamedDependency[Clock],
 ) -> ExceptionView:
-    """Close an exception with what was done about it (refunded, accepted, ...)."""
-    with db.write() as conn:
-        return resolve_exception(conn, actor, clock.now(), exception_id, data.resolution)
+    """Close an exception with what was done about it (returned, accepted, ...). For money
+    paid for a voided sale, ``action: complete_sale`` completes the sale after all (stock
+    taken again, receipt number, ledger entry; 409 naming short lines when the goods are
+    gone, or when the money does not pay the sale)."""
+    now = clock.now()
+    if data.action == "complete_sale":
+        return await db.writer.run(
+            lambda conn: complete_voided_sale(conn, actor, now, exception_id, data.resolution)
+        )
+    return await db.writer.run(
+        lambda conn: resolve_exception(conn, actor, now, exception_id, data.resolution)
+    )
 
 
 HANDLERS = [
