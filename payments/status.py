@@ -47,6 +47,9 @@ class PaymentEvent(StrEnum):
     REFUND_OWED = "refund_owed"  # confirmed, but its sale was voided: the money goes back
     SLIP_REFUSED = "slip_refused"  # a slip already accepted for some payment was shown again
     EXCEPTION_RESOLVED = "exception_resolved"
+    # Migration: the payment named a sale that did not exist; its sale_id was cleared and
+    # the name kept here (the foreign key now refuses such a payment).
+    PAYMENT_SALE_UNLINKED = "payment_sale_unlinked"
 
 
 class EventSource(StrEnum):

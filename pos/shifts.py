@@ -35,6 +35,7 @@ from pos.models import (
     Till,
 )
 from pos.shift_rules import DrawerCash, count_denominations
+from pos.stranded_sales import void_stranded
 from pos.tills import MAX_FLOAT_SATANG, get_shift
 
 # The users table belongs to the web layer (accounts); the report needs only a name from it.
@@ -311,6 +312,8 @@ def close_shift(
     if row["status"] != ShiftStatus.OPEN:
         raise ConflictError(f"shift {shift_id} is already closed ({row['z_number']})",
                             field="shift_id", z_number=row["z_number"])  # fmt: skip
+    # A sale whose QRs all lapsed with nothing paid would otherwise hold the close for ever.
+    void_stranded(conn, now, shift_id=shift_id)
     pending = list(
         conn.execute(
             select(Sale.id).where(

@@ -272,3 +272,20 @@ def test_a_voided_sale_whose_goods_are_gone_cannot_be_completed(
         manager = _user(conn, "manager5", Role.MANAGER)
         complete_voided_sale(conn, manager, clock.now(), exception_id, "sold after all")
     assert _sale(db, sale.id).status == "voided"
+
+
+def test_a_shift_closes_once_its_unpaid_sale_is_swept(db: Database, clock: FixedClock) -> None:
+    """Every QR of the sale lapsed with nothing paid: the sale is voided, not left pending."""
+    shop = _shop(db, clock)
+    sale = _one_qr(db, clock, shop, "pending-swept")
+    clock.advance(minutes=10)
+    with db.read() as conn:
+        assert [v.rule for v in find_violations(conn, clock.now())] == []
+    clock.advance(minutes=16)
+    with db.read() as conn:
+        assert [v.rule for v in find_violations(conn, clock.now())] == ["sale-not-stranded"]
+    with db.write() as conn:
+        close_shift(conn, shop.cashier, clock.now(), sale.shift_id, counted_satang=200000)
+    assert _sale(db, sale.id).status == "voided" and _stock(db, shop) == 10
+    with db.read() as conn:
+        assert find_violations(conn, clock.now()) == []
