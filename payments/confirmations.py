@@ -4,6 +4,11 @@ Exactly once under concurrency: the status moves by ``UPDATE ... WHERE status = 
 and only the caller whose update touched the row has confirmed; the others read the winner.
 A bank transaction confirms one payment and a slip is accepted once, both under a unique
 constraint, so even a race between two workers cannot use either twice.
+
+A callback is judged by when the customer paid (the bank's signed ``paid_at``): paid within
+the QR's validity, it confirms the payment even after it was marked expired, provided the
+payment's sale can take the money (``Acceptance``, decided by the caller in pos, which also
+completes the sale in the same transaction).
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ from payments.records import (
     view_of,
 )
 from payments.status import (
+    LATE_CONFIRMABLE,
+    Acceptance,
     Confirmation,
     EventSource,
     ExceptionKind,
@@ -52,12 +59,15 @@ class OutcomeKind(StrEnum):
     AMOUNT_MISMATCH = "amount_mismatch"
     NOT_PENDING = "not_pending"  # paid after expiry or cancel, or a second payment
     TRANSACTION_REUSED = "transaction_reused"  # the transaction already confirmed another
+    SALE_VOIDED = "sale_voided"  # paid for a sale voided meanwhile: an exception for a manager
 
 
 _BY_EXCEPTION = {
     ExceptionKind.AMOUNT_MISMATCH: OutcomeKind.AMOUNT_MISMATCH,
     ExceptionKind.PAID_NOT_PENDING: OutcomeKind.NOT_PENDING,
     ExceptionKind.TRANSACTION_REUSED: OutcomeKind.TRANSACTION_REUSED,
+    ExceptionKind.PAID_SALE_VOIDED: OutcomeKind.SALE_VOIDED,
+    ExceptionKind.REFUND_OWED: OutcomeKind.SALE_VOIDED,
 }
 
 
@@ -75,8 +85,17 @@ class SlipReusedError(ConflictError):
     """The slip was already accepted for a payment (a reused slip is a known fraud)."""
 
 
-def confirm_by_webhook(conn: Connection, now: datetime, event: WebhookEvent) -> Outcome:
-    """Match a verified callback to its payment and confirm it, or record why not."""
+def confirm_by_webhook(
+    conn: Connection,
+    now: datetime,
+    event: WebhookEvent,
+    *,
+    acceptance: Acceptance = Acceptance.ACCEPT,
+) -> Outcome:
+    """Match a verified callback to its payment and confirm it, or record why not.
+
+    ``acceptance`` says whether the payment's sale can take the money (pos decides: see
+    :class:`Acceptance`); a payment of no sale always can."""
     row = row_by(conn, Payment.reference, event.reference, lock=True)
     if row is None:
         _note(conn, now, PaymentEvent.WEBHOOK_UNKNOWN_REFERENCE, None, event)
@@ -92,6 +111,13 @@ def confirm_by_webhook(conn: Connection, now: datetime, event: WebhookEvent) -> 
     if event.amount_satang != row["amount_satang"]:
         mismatch = ExceptionKind.AMOUNT_MISMATCH
         return _exception(conn, now, row, event, mismatch, expected_satang=row["amount_satang"])
+    if acceptance == Acceptance.SALE_VOIDED:
+        voided = ExceptionKind.PAID_SALE_VOIDED
+        return _exception(conn, now, row, event, voided, status=row["status"],
+                          sale_id=row["sale_id"])  # fmt: skip
+    if acceptance == Acceptance.SALE_SETTLED:
+        settled = ExceptionKind.PAID_NOT_PENDING
+        return _exception(conn, now, row, event, settled, status=row["status"], sale_paid=True)
     return _confirm_paid(conn, now, row, event)
 
 
@@ -105,11 +131,13 @@ def _confirm_paid(conn: Connection, now: datetime, row: RowMapping, event: Webho
     """The right amount for this reference: confirm, unless someone else moved it first."""
     payment_id, how, tx = row["id"], Confirmation.WEBHOOK, event.transaction_id
     try:
-        won = _confirm(conn, now, payment_id, how, None, transaction_id=tx)
+        won = _confirm(conn, now, payment_id, how, None, transaction_id=tx, paid_at=event.paid_at)
     except IntegrityError:  # a twin callback for another payment took the transaction first
         return _exception(conn, now, row, event, ExceptionKind.TRANSACTION_REUSED)
     if won:
         detail: dict[str, Any] = {"confirmation": how.value, "transaction_id": tx}
+        if row["status"] != PaymentStatus.PENDING or _passed(row["expires_at"], now):
+            detail["late"] = True  # paid in time, told after the QR's expiry
         paid_at = event.paid_at.isoformat()
         append_event(conn, now, PaymentEvent.PAYMENT_CONFIRMED, payment_id,
                      source=EventSource.WEBHOOK, paid_at=paid_at, **detail)  # fmt: skip
@@ -174,6 +202,7 @@ def _exception(
         ExceptionKind.AMOUNT_MISMATCH: PaymentEvent.WEBHOOK_AMOUNT_MISMATCH,
         ExceptionKind.PAID_NOT_PENDING: PaymentEvent.WEBHOOK_NOT_PENDING,
         ExceptionKind.TRANSACTION_REUSED: PaymentEvent.WEBHOOK_TRANSACTION_REUSED,
+        ExceptionKind.PAID_SALE_VOIDED: PaymentEvent.WEBHOOK_SALE_VOIDED,
     }
     append_event(
         conn,
@@ -192,9 +221,17 @@ def _exception(
         ),
         ExceptionKind.PAID_NOT_PENDING: f"the payment is {row['status']}; not confirmed",
         ExceptionKind.TRANSACTION_REUSED: "the transaction already confirmed another payment",
+        ExceptionKind.PAID_SALE_VOIDED: (
+            f"the payment's sale {row['sale_id']} was voided; the money awaits a manager "
+            "(complete the sale or return the money)"
+        ),
     }
     message = f"{messages[kind]} (exception {found.id} for a manager)"
     return Outcome(_BY_EXCEPTION[kind], message, view_of(row), found.id)
+
+
+def _passed(expires_at: datetime | None, now: datetime) -> bool:
+    return expires_at is not None and expires_at <= now
 
 
 def _confirm(
@@ -206,17 +243,23 @@ def _confirm(
     *,
     transaction_id: str | None = None,
     slip_ref: str | None = None,
+    paid_at: datetime | None = None,
 ) -> bool:
-    """Pending and not yet expired -> confirmed, atomically; False when someone else moved it."""
+    """-> confirmed, atomically; False when someone else moved it first or it is too late.
+
+    A cashier confirms a pending payment not yet expired now. The bank's callback (``paid_at``)
+    confirms one paid within its validity, even if marked expired since."""
     expire_if_due(conn, now, payment_id)
+    if paid_at is None:
+        movable = [PaymentStatus.PENDING.value]
+        in_time = or_(Payment.expires_at.is_(None), Payment.expires_at > now)
+    else:
+        movable = sorted(status.value for status in LATE_CONFIRMABLE)
+        in_time = or_(Payment.expires_at.is_(None), Payment.expires_at >= paid_at)
     with conn.begin_nested():
         changed = conn.execute(
             update(Payment)
-            .where(
-                Payment.id == payment_id,
-                Payment.status == PaymentStatus.PENDING.value,
-                or_(Payment.expires_at.is_(None), Payment.expires_at > now),
-            )
+            .where(Payment.id == payment_id, Payment.status.in_(movable), in_time)
             .values(
                 status=PaymentStatus.CONFIRMED.value,
                 confirmed_at=now,
@@ -319,3 +362,27 @@ def record_slip_refused(
         slip_ref=error.data.get("slip_ref"),
         used_by_payment_id=error.data.get("used_by_payment_id"),
     )
+
+
+def confirm_from_exception(
+    conn: Connection, actor: Actor, now: datetime, payment_id: int, transaction_id: str
+) -> PaymentView:
+    """A manager accepts money an exception holds (paid for a sale voided meanwhile) as the
+    payment's confirmation: by the bank's transaction, as its callback would have."""
+    payment_row(conn, payment_id, lock=True)
+    how = Confirmation.WEBHOOK
+    changed = conn.execute(
+        update(Payment)
+        .where(Payment.id == payment_id, Payment.status != PaymentStatus.CONFIRMED.value)
+        .values(
+            status=PaymentStatus.CONFIRMED.value, confirmed_at=now, confirmed_by=actor.user_id,
+            confirmation=how.value, transaction_id=transaction_id, version=Payment.version + 1,
+        )
+    ).rowcount  # fmt: skip
+    if not changed:
+        check_move(PaymentStatus.CONFIRMED, PaymentStatus.CONFIRMED)
+    detail: dict[str, Any] = {"confirmation": how.value, "transaction_id": transaction_id}
+    append_event(conn, now, PaymentEvent.PAYMENT_CONFIRMED, payment_id, source=EventSource.USER,
+                 actor=actor, accepted_by_manager=True, **detail)  # fmt: skip
+    audit.record(conn, actor, "payment_confirmed", "payment", payment_id, now, **detail)
+    return view_of(payment_row(conn, payment_id))

@@ -1,5 +1,7 @@
-"""Money that arrived but confirmed nothing (wrong amount, paid after expiry, a reused bank
-transaction): an open exception per bank transaction until a manager resolves it."""
+"""Money a manager must look at: money that arrived but confirmed nothing (wrong amount, paid
+after expiry, a reused bank transaction, paid for a voided sale: an open exception per bank
+transaction) and money confirmed for a sale voided since (owed back to the customer: one per
+payment), each open until a manager resolves it."""
 
 from __future__ import annotations
 
@@ -88,6 +90,52 @@ def open_exception(
     found = exception_for_transaction(conn, transaction_id)
     assert found is not None
     return found
+
+
+def open_refund_owed(
+    conn: Connection, now: datetime, payment_id: int, amount_satang: int, **detail: Any
+) -> ExceptionView:
+    """The customer is owed a confirmed payment back (its sale was voided); one per payment."""
+    query = select(PaymentException).where(
+        PaymentException.payment_id == payment_id,
+        PaymentException.kind == ExceptionKind.REFUND_OWED.value,
+    )
+    row = conn.execute(query).mappings().first()
+    if row is None:
+        conn.execute(
+            insert(PaymentException).values(
+                payment_id=payment_id,
+                kind=ExceptionKind.REFUND_OWED.value,
+                transaction_id=None,
+                amount_satang=amount_satang,
+                detail=detail,
+                created_at=now,
+            )
+        )
+        row = conn.execute(query).mappings().one()
+    return _view(row)
+
+
+def open_exceptions_of(conn: Connection, payment_ids: list[int]) -> list[ExceptionView]:
+    """The open exceptions about these payments."""
+    rows = conn.execute(
+        select(PaymentException)
+        .where(PaymentException.payment_id.in_(payment_ids), PaymentException.resolved_at.is_(None))
+        .order_by(PaymentException.id)
+    ).mappings()
+    return [_view(r) for r in rows]
+
+
+def exception_by_id(conn: Connection, exception_id: int, *, lock: bool = False) -> ExceptionView:
+    query = select(PaymentException).where(PaymentException.id == exception_id)
+    row = conn.execute(query.with_for_update() if lock else query).mappings().first()
+    if row is None:
+        raise NotFoundError(
+            f"ไม่พบรายการที่ต้องตรวจสอบ {exception_id} · payment exception {exception_id} not found",
+            field="exception_id",
+            code="exception_not_found",
+        )
+    return _view(row)
 
 
 def list_exceptions(

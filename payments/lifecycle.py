@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import column, select, table, update
 from sqlalchemy.engine import Connection
 
 from kernel import audit
@@ -137,9 +137,27 @@ def create_payment(
     expiry: timedelta,
 ) -> PaymentView:
     """A PromptPay payment (pending, with a dynamic QR for the exact amount) or a cash one
-    (confirmed at once: the cashier holds the money)."""
+    (confirmed at once: the cashier holds the money). A ``sale_id`` must name a sale."""
+    _check_sale_exists(conn, sale_id)
     new = NewPayment(actor, now, amount_satang, method, account, expiry, sale_id)
     return create_payments(conn, [new])[0]
+
+
+# The sales table by name only (payments does not import pos): the foreign key's target.
+_SALES = table("sales", column("id"))
+
+
+def _check_sale_exists(conn: Connection, sale_id: object) -> None:
+    """A clear refusal before the foreign key's: a payment belongs to a sale that exists."""
+    if sale_id is None or isinstance(sale_id, bool) or not isinstance(sale_id, int):
+        return  # no sale, or a malformed id that _payment_row refuses
+    if conn.execute(select(_SALES.c.id).where(_SALES.c.id == sale_id)).first() is None:
+        raise InvalidInputError(
+            f"ไม่พบรายการขาย {sale_id} · sale {sale_id} does not exist: a payment can only "
+            "belong to a sale that exists",
+            field="sale_id",
+            code="sale_not_found",
+        )
 
 
 def create_payments(

@@ -25,8 +25,8 @@ class Payment(Base):
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
-    # The sale this pays for; the till issue adds the foreign key.
-    sale_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # The sale this pays for (none for a payment taken on its own): it must exist.
+    sale_id: Mapped[int | None] = mapped_column(ForeignKey("sales.id"), index=True)
     method: Mapped[str] = mapped_column(String(16))
     amount_satang: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))

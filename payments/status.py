@@ -43,8 +43,13 @@ class PaymentEvent(StrEnum):
     WEBHOOK_AMOUNT_MISMATCH = "webhook_amount_mismatch"  # paid amount differs: an exception
     WEBHOOK_NOT_PENDING = "webhook_not_pending"  # paid after expiry/cancel/confirm: an exception
     WEBHOOK_TRANSACTION_REUSED = "webhook_transaction_reused"  # the transaction paid another
+    WEBHOOK_SALE_VOIDED = "webhook_sale_voided"  # paid for a sale voided meanwhile: an exception
+    REFUND_OWED = "refund_owed"  # confirmed, but its sale was voided: the money goes back
     SLIP_REFUSED = "slip_refused"  # a slip already accepted for some payment was shown again
     EXCEPTION_RESOLVED = "exception_resolved"
+    # Migration: the payment named a sale that did not exist; its sale_id was cleared and
+    # the name kept here (the foreign key now refuses such a payment).
+    PAYMENT_SALE_UNLINKED = "payment_sale_unlinked"
 
 
 class EventSource(StrEnum):
@@ -57,8 +62,24 @@ class ExceptionKind(StrEnum):
     """Money that arrived but could not confirm a payment: a manager must look at it."""
 
     AMOUNT_MISMATCH = "amount_mismatch"
+    # Paid after the QR's validity (by the bank's paid_at), or for a sale already paid in full.
     PAID_NOT_PENDING = "paid_not_pending"
     TRANSACTION_REUSED = "transaction_reused"
+    # Paid (in time or not) for a sale voided meanwhile: the manager completes the sale after
+    # all (its stock taken again) or returns the money to the customer.
+    PAID_SALE_VOIDED = "paid_sale_voided"
+    # A confirmed payment of a sale the cashier voided (the rest was never paid): the money is
+    # owed back to the customer; resolved when the manager records the return transfer.
+    REFUND_OWED = "refund_owed"
+
+
+class Acceptance(StrEnum):
+    """Whether a payment's sale can take the money a bank callback reports (pos decides; the
+    payments package does not know sales)."""
+
+    ACCEPT = "accept"  # no sale, or a pending sale the amount fits: confirm if paid in time
+    SALE_SETTLED = "sale_settled"  # the sale is paid in full already: an exception
+    SALE_VOIDED = "sale_voided"  # the sale was voided: an exception the manager resolves
 
 
 FINAL = frozenset(
@@ -75,6 +96,13 @@ ALLOWED: dict[PaymentStatus, frozenset[PaymentStatus]] = {
     PaymentStatus.PENDING: FINAL,
     **{status: frozenset() for status in FINAL},
 }
+
+
+# A bank callback is judged by when the customer paid (its signed ``paid_at``), not when it
+# arrived: a payment paid within its validity is confirmed even if it was marked expired
+# meanwhile, as long as its sale can still take the money. One the cashier withdrew stays
+# withdrawn (the customer was told not to pay it): money for it is an exception.
+LATE_CONFIRMABLE = frozenset({PaymentStatus.PENDING, PaymentStatus.EXPIRED})
 
 
 def can_move(current: PaymentStatus | str, target: PaymentStatus | str) -> bool:

@@ -30,9 +30,10 @@ from kernel.clock import BANGKOK
 from payments.confirmations import confirm_manually
 from payments.lifecycle import ReceivingAccount
 from pos.models import Till
+from pos.payment_completion import complete_if_paid
 from pos.refunds import RefundRequest, refund_sale
 from pos.sale_requests import CheckoutRequest, LineRequest, PaymentRequest
-from pos.sales import checkout, complete_if_paid
+from pos.sales import checkout
 from pos.shifts import close_shift, shift_report
 from pos.tills import current_shift, open_shift
 

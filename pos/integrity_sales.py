@@ -6,6 +6,7 @@ confirmed once; an Idempotency-Key made one sale (one refund) only."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Subquery, and_, case, func, or_, select
@@ -13,9 +14,10 @@ from sqlalchemy.engine import Connection
 
 from payments.ledger_models import JournalEntryRow, PostingRow
 from payments.ledger_rules import EntryKind, PostingRole
-from payments.models import Payment, PaymentEventRow
-from payments.status import PaymentEvent, PaymentStatus
+from payments.models import Payment, PaymentEventRow, PaymentException
+from payments.status import PaymentEvent, PaymentMethod, PaymentStatus
 from pos.models import Refund, RefundLine, Sale, SaleLine, SalePayment, SaleStatus
+from pos.stranded_sales import STRANDED_GRACE, stranded_query
 from pos.violations import Rule, Violation, baht
 
 CONFIRMED = PaymentStatus.CONFIRMED.value
@@ -40,7 +42,9 @@ def sale_payments(conn: Connection) -> Iterator[Violation]:
             SalePayment.sale_id,
             func.sum(case((Payment.status == CONFIRMED, Payment.amount_satang), else_=0))
             .label("confirmed"),
-            _count_if(Payment.status != CONFIRMED).label("unconfirmed"),
+            # An expired or withdrawn QR whose amount was then taken another way paid nothing
+            # and stays linked; a payment still pending on a completed sale is wrong.
+            _count_if(Payment.status == PaymentStatus.PENDING.value).label("unconfirmed"),
             _count_if(or_(SalePayment.amount_satang != Payment.amount_satang,
                           Payment.sale_id.is_distinct_from(SalePayment.sale_id)))
             .label("mismatched"),
@@ -69,7 +73,7 @@ def sale_payments(conn: Connection) -> Iterator[Violation]:
                             f"{baht(confirmed)}, but its total is {baht(total)}")  # fmt: skip
         if unconfirmed:
             yield Violation("sale-payments", where, f"it is completed but {unconfirmed} of its "
-                            "payments are not confirmed")  # fmt: skip
+                            "payments are still pending")  # fmt: skip
         if mismatched:
             yield Violation("sale-payments", where, f"{mismatched} of its payment links disagree "
                             "with the payment's own amount or sale")  # fmt: skip
@@ -329,6 +333,48 @@ def refund_ledger(conn: Connection) -> Iterator[Violation]:
         yield Violation("refund-ledger", f"refund {refund_id} ({number})", detail)
 
 
+def payment_sales(conn: Connection) -> Iterator[Violation]:
+    """A payment names no sale, or one that exists (the foreign key holds it; this rule says
+    so on data restored or written past it)."""
+    rows = conn.execute(
+        select(Payment.id, Payment.reference, Payment.sale_id)
+        .outerjoin(Sale, Sale.id == Payment.sale_id)
+        .where(Payment.sale_id.is_not(None), Sale.id.is_(None))
+        .order_by(Payment.id)
+    )
+    for payment_id, reference, sale_id in rows:
+        yield Violation("payment-sale", f"payment {payment_id} ({reference})",
+                        f"it belongs to sale {sale_id}, which does not exist")  # fmt: skip
+
+
+def voided_sale_money(conn: Connection) -> Iterator[Violation]:
+    """Money confirmed by PromptPay for a sale that was voided is owed back: an exception
+    (open, or resolved with the return) records it, so it cannot be forgotten."""
+    recorded = select(PaymentException.payment_id).where(PaymentException.payment_id.is_not(None))
+    rows = conn.execute(
+        select(Sale.id, Payment.id, Payment.amount_satang)
+        .join(SalePayment, SalePayment.sale_id == Sale.id)
+        .join(Payment, Payment.id == SalePayment.payment_id)
+        .where(Sale.status == SaleStatus.VOIDED.value, Payment.status == CONFIRMED,
+               Payment.method == PaymentMethod.PROMPTPAY.value, Payment.id.not_in(recorded))
+        .order_by(Sale.id, Payment.id)
+    )  # fmt: skip
+    for sale_id, payment_id, amount in rows:
+        yield Violation("voided-sale-money", _sale_label(sale_id, None),
+                        f"it is voided but its PromptPay payment {payment_id} of {baht(amount)} "
+                        "was confirmed and no exception records the money owed back")  # fmt: skip
+
+
+def stranded_sales(conn: Connection, now: datetime) -> Iterator[Violation]:
+    """No sale waits for payment past its last QR's expiry plus the grace, unless an open
+    exception covers it (the sweep voids the unpaid ones; a partly paid one is the cashier's)."""
+    minutes = int(STRANDED_GRACE.total_seconds() // 60)
+    for sale_id, latest in conn.execute(stranded_query(now - STRANDED_GRACE)):
+        yield Violation("sale-not-stranded", _sale_label(sale_id, None),
+                        f"it still waits for payment, but its last QR expired at "
+                        f"{latest:%Y-%m-%d %H:%M} UTC, over {minutes} minutes ago")  # fmt: skip
+
+
 SALE_RULES = (
     Rule("sale-lines", "a sale's lines add up to its subtotal and total", sale_lines),
     Rule("sale-payments", "a completed sale's confirmed payments add up to its total",
@@ -345,4 +391,10 @@ SALE_RULES = (
          slips_confirmed_once),
     Rule("idempotency-key", "an Idempotency-Key made one sale (one refund) only",
          idempotency_keys),
+    Rule("payment-sale", "a payment belongs to no sale or to one that exists", payment_sales),
+    Rule("voided-sale-money", "PromptPay money confirmed for a voided sale is recorded as owed "
+         "back", voided_sale_money),
+    Rule("sale-not-stranded", "no sale waits for payment past its last QR's expiry plus "
+         f"{int(STRANDED_GRACE.total_seconds() // 60)} minutes unless an exception covers it",
+         timed=stranded_sales),
 )  # fmt: skip

@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import BigInteger, cast, func, select
 from sqlalchemy.engine import Connection
 
+from payments.models import Payment
 from pos.models import Refund, RefundLine, Sale, SaleLine, SalePayment, SaleStatus
 from pos.report_periods import Period
 
@@ -154,6 +155,8 @@ def payments_by_day(conn: Connection, period: Period) -> dict[tuple[date, str], 
                 func.sum(SalePayment.amount_satang),
             )
             .join(Sale, Sale.id == SalePayment.sale_id)
+            # A QR that expired before the rest was taken another way paid nothing.
+            .join(Payment, (Payment.id == SalePayment.payment_id) & (Payment.status == "confirmed"))
             .where(COMPLETED, Sale.business_date.between(period.start, period.end))
             .group_by(Sale.business_date, SalePayment.method)
         )

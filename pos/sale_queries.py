@@ -13,6 +13,8 @@ from sqlalchemy.engine import Connection
 from kernel.access import STAFF, Actor
 from kernel.errors import NotFoundError
 from payments.models import Payment
+from payments.records import is_due
+from payments.status import PaymentStatus
 from pos.models import RefundLine, Sale, SaleLine, SalePayment, Till
 
 
@@ -89,15 +91,19 @@ def qr_url(payment_id: int) -> str:
 
 
 def payment_view(
-    payment: Mapping[Any, Any], tendered: int | None, change: int | None
+    payment: Mapping[Any, Any],
+    tendered: int | None,
+    change: int | None,
+    now: datetime | None = None,
 ) -> SalePaymentView:
-    """``payment`` has the payments table's columns (a row, or a PaymentView's fields)."""
+    """``payment`` has the payments table's columns (a row, or a PaymentView's fields); given
+    ``now``, a pending one past its expiry reads as expired."""
     is_qr = payment["method"] == "promptpay"
     return SalePaymentView(
         payment_id=payment["id"],
         method=payment["method"],
         amount_satang=payment["amount_satang"],
-        status=payment["status"],
+        status=PaymentStatus.EXPIRED.value if now and is_due(payment, now) else payment["status"],
         reference=payment["reference"],
         tendered_satang=tendered,
         change_satang=change,
@@ -142,8 +148,11 @@ def sale_view(
     )
 
 
-def load_sale(conn: Connection, sale_id: int, *, lock: bool = False) -> SaleView:
-    """The sale as stored; ``lock`` takes its row lock first (PostgreSQL)."""
+def load_sale(
+    conn: Connection, sale_id: int, *, lock: bool = False, now: datetime | None = None
+) -> SaleView:
+    """The sale as stored; ``lock`` takes its row lock first (PostgreSQL); given ``now``, its
+    payments past their expiry read as expired."""
     query = select(Sale, Till.code.label("till_code")).join(Till, Till.id == Sale.till_id)
     query = query.where(Sale.id == sale_id)
     sale = conn.execute(query.with_for_update(of=Sale) if lock else query).mappings().first()
@@ -165,14 +174,14 @@ def load_sale(conn: Connection, sale_id: int, *, lock: bool = False) -> SaleView
         .where(SalePayment.sale_id == sale_id)
         .order_by(SalePayment.id)
     ).mappings()
-    payments = [payment_view(p, p["tendered_satang"], p["change_satang"]) for p in paid]
+    payments = [payment_view(p, p["tendered_satang"], p["change_satang"], now) for p in paid]
     return sale_view(sale, sale["till_code"], list(lines), payments)
 
 
-def get_sale(conn: Connection, actor: Actor, sale_id: int) -> SaleView:
-    """A sale, for staff."""
+def get_sale(conn: Connection, actor: Actor, sale_id: int, now: datetime | None = None) -> SaleView:
+    """A sale, for staff (given ``now``, its payments past their expiry read as expired)."""
     actor.require(STAFF, "see sales")
-    return load_sale(conn, sale_id)
+    return load_sale(conn, sale_id, now=now)
 
 
 def find_by_receipt(conn: Connection, actor: Actor, receipt_number: str) -> list[SaleView]:

@@ -26,18 +26,11 @@ from kernel import audit
 from kernel.access import Actor
 from kernel.bulk import insert_rows, sent_together
 from kernel.clock import business_date
-from payments.ledger import post_entries
-from payments.ledger_rules import (
-    PROMPTPAY_CLEARING,
-    JournalEntry,
-    cash_account,
-    sale_entry,
-)
 from payments.lifecycle import NewPayment, ReceivingAccount, create_payments
+from pos.completion import Completing, complete_sales
 from pos.ledger_shares import line_share
 from pos.models import Sale, SaleLine, SalePayment, SaleStatus
 from pos.pricing import CashTender, PricedSale
-from pos.receipts import take_receipt_numbers
 from pos.sale_queries import SaleView, payment_view, sale_view
 from pos.sale_requests import PaymentRequest
 
@@ -130,17 +123,9 @@ def _write_accepted(conn: Connection, plans: list[SalePlan]) -> list[SaleView]:
 
 def _complete(conn: Connection, sales: list[tuple[SalePlan, dict[str, Any]]]) -> None:
     """Receipt numbers and ledger entries for the sales paid in full (their rows' columns)."""
-    if not sales:
-        return
-    numbers = take_receipt_numbers(conn, [(plan.till_id, plan.till_code) for plan, _ in sales])
-    entries = [
-        (plan.actor, plan.now, _entry(plan, number))
-        for (plan, _), (_, number) in zip(sales, numbers, strict=True)
-    ]
-    entry_ids = post_entries(conn, entries)
-    for (plan, row), (seq, number), entry_id in zip(sales, numbers, entry_ids, strict=True):
-        row.update(status=SaleStatus.COMPLETED.value, receipt_seq=seq, receipt_number=number,
-                   completed_at=plan.now, journal_entry_id=entry_id)  # fmt: skip
+    columns = complete_sales(conn, [_completing(plan) for plan, _ in sales])
+    for (_, row), values in zip(sales, columns, strict=True):
+        row.update(values)
 
 
 def _sale_row(plan: SalePlan) -> dict[str, Any]:
@@ -157,11 +142,9 @@ def _sale_row(plan: SalePlan) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _entry(plan: SalePlan, receipt_number: str) -> JournalEntry:
-    shares = [line_share(line) for line in plan.lines]
-    debit = [
-        (cash_account(plan.till_code) if request.method == "cash" else PROMPTPAY_CLEARING,
-         request.amount_satang)
-        for request, _ in plan.payments
-    ]  # fmt: skip
-    return sale_entry(receipt_number, shares, debit)
+def _completing(plan: SalePlan) -> Completing:
+    return Completing(
+        plan.actor, plan.now, plan.till_id, plan.till_code,
+        [line_share(line) for line in plan.lines],
+        [(request.method, request.amount_satang) for request, _ in plan.payments],
+    )  # fmt: skip

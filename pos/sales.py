@@ -6,7 +6,8 @@ the payments (they must add up to the total), then the writes: the sale row (cla
 key under its UNIQUE constraint), the stock movements (rows locked in product order; every
 short line in one error), the lines, the payments and, when every payment is confirmed (cash),
 the receipt number and the ledger entry. A PromptPay sale waits as ``pending_payment`` (its
-stock already taken) until :func:`complete_if_paid` sees its payments confirmed.
+stock already taken) until a confirmation of its payments completes it in the same transaction
+(:mod:`pos.payment_completion`). Either way the completion is :mod:`pos.completion`'s.
 
 The hot path runs on the single writer, which commits many sales per transaction:
 :func:`checkout_many` takes a whole batch, checks every sale first (reading only) and writes
@@ -16,28 +17,22 @@ sale writes nothing and the others commit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from inventory.models import Category, Entrepreneur, Product
-from kernel import audit
 from kernel.access import STAFF, Actor, Role
 from kernel.db import savepoint
 from kernel.errors import ConflictError, DomainError, ForbiddenError, InvalidInputError
 from kernel.prepared import Prepared
-from payments.ledger import post_entry
-from payments.ledger_rules import PROMPTPAY_CLEARING, SaleLineShare, cash_account, sale_entry
 from payments.lifecycle import ReceivingAccount
-from payments.models import Payment
-from payments.status import PaymentStatus
-from pos.ledger_shares import line_share
-from pos.models import Sale, SalePayment, SaleStatus
+from pos.models import Sale
 from pos.pricing import (
     DISCOUNT_APPROVAL_PERCENT,
     LineInput,
@@ -47,7 +42,6 @@ from pos.pricing import (
     needs_discount_approval,
     price_sale,
 )
-from pos.receipts import take_receipt_number
 from pos.sale_queries import (
     SaleView,
     load_sale,
@@ -84,8 +78,6 @@ _PRODUCTS = Prepared(
     .where(Product.id.in_(bindparam("ids", expanding=True)))
 )  # fmt: skip
 _PRODUCT_FIELDS = tuple(column.name for column in _PRODUCTS.statement.exported_columns)
-# Completing a sale after a bank callback acts on nobody's behalf; the audit log says so.
-COMPLETION_ACTOR = Actor(user_id=None, username="payment-confirmation", role=Role.ADMIN)
 KEY_REUSED = "Idempotency-Key reused with a different body"
 
 
@@ -349,31 +341,6 @@ def _line_input(m: MergedLine, product: Mapping[Any, Any]) -> LineInput:
     )  # fmt: skip
 
 
-def _completion(
-    conn: Connection,
-    actor: Actor,
-    now: datetime,
-    till_id: int,
-    till_code: str,
-    shares: Iterable[SaleLineShare],
-    payments: Iterable[tuple[str, int]],
-) -> dict[str, Any]:
-    """The receipt number and the ledger entry that complete a sale: the columns to set."""
-    seq, number = take_receipt_number(conn, till_id, till_code)
-    debit = [
-        (cash_account(till_code) if method == "cash" else PROMPTPAY_CLEARING, amount)
-        for method, amount in payments
-    ]
-    entry_id = post_entry(conn, actor, now, sale_entry(number, shares, debit))
-    return {
-        "status": SaleStatus.COMPLETED.value,
-        "receipt_seq": seq,
-        "receipt_number": number,
-        "completed_at": now,
-        "journal_entry_id": entry_id,
-    }
-
-
 def _line_rows(
     merged: list[MergedLine],
     products: Mapping[int, Mapping[Any, Any]],
@@ -398,32 +365,3 @@ def _line_rows(
             "cart_discount_bearer": p.cart_discount_bearer.value,
         })  # fmt: skip
     return lines
-
-
-def complete_if_paid(
-    conn: Connection, now: datetime, sale_id: int, *, actor: Actor | None = None
-) -> SaleView:
-    """Complete a pending sale whose payments are all confirmed (receipt number and ledger
-    entry); otherwise leave it as it is. Idempotent: a completed sale is returned unchanged."""
-    actor = actor or COMPLETION_ACTOR
-    sale = load_sale(conn, sale_id, lock=True)
-    if sale.status != SaleStatus.PENDING_PAYMENT:
-        return sale
-    statuses = conn.execute(
-        select(Payment.status)
-        .join(SalePayment, SalePayment.payment_id == Payment.id)
-        .where(SalePayment.sale_id == sale_id)
-    ).scalars()
-    if any(status != PaymentStatus.CONFIRMED for status in statuses):
-        return sale
-    shares = [line_share(ln) for ln in sale.lines]
-    payments = [(p.method, p.amount_satang) for p in sale.payments]
-    values = _completion(conn, actor, now, sale.till_id, sale.till_code, shares, payments)
-    conn.execute(
-        update(Sale)
-        .where(Sale.id == sale_id, Sale.status == SaleStatus.PENDING_PAYMENT.value)
-        .values(**values)
-    )
-    audit.record(conn, actor, "sale_completed", "sale", sale_id, now,
-                 receipt_number=values["receipt_number"])  # fmt: skip
-    return load_sale(conn, sale_id)

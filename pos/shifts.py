@@ -21,6 +21,7 @@ from kernel import audit
 from kernel.access import STAFF, Actor, Role
 from kernel.db import next_in_sequence
 from kernel.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from payments.models import Payment
 from pos.models import (
     CashMovementKind,
     Refund,
@@ -34,6 +35,7 @@ from pos.models import (
     Till,
 )
 from pos.shift_rules import DrawerCash, count_denominations
+from pos.stranded_sales import void_stranded
 from pos.tills import MAX_FLOAT_SATANG, get_shift
 
 # The users table belongs to the web layer (accounts); the report needs only a name from it.
@@ -225,6 +227,8 @@ def _compute(
             func.coalesce(func.sum(case((is_cash, SalePayment.change_satang), else_=0)), 0),
         )
         .join(Sale, Sale.id == SalePayment.sale_id)
+        # A QR that expired before the rest was taken another way paid nothing.
+        .join(Payment, (Payment.id == SalePayment.payment_id) & (Payment.status == "confirmed"))
         .where(Sale.shift_id == shift_id, completed)
     ).one()  # fmt: skip
     is_cash_refund = Refund.method == RefundMethod.CASH.value
@@ -308,6 +312,8 @@ def close_shift(
     if row["status"] != ShiftStatus.OPEN:
         raise ConflictError(f"shift {shift_id} is already closed ({row['z_number']})",
                             field="shift_id", z_number=row["z_number"])  # fmt: skip
+    # A sale whose QRs all lapsed with nothing paid would otherwise hold the close for ever.
+    void_stranded(conn, now, shift_id=shift_id)
     pending = list(
         conn.execute(
             select(Sale.id).where(

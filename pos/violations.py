@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.engine import Connection
 
@@ -24,7 +25,16 @@ class Violation:
 class Rule:
     slug: str
     summary: str  # what holds while the rule does, in one line
-    find: Callable[[Connection], Iterable[Violation]]
+    find: Callable[[Connection], Iterable[Violation]] | None = None
+    # A rule that depends on the time of the check (``otop-pos check`` gives its clock's).
+    timed: Callable[[Connection, datetime], Iterable[Violation]] | None = None
+
+    def violations(self, conn: Connection, now: datetime | None) -> Iterable[Violation]:
+        """The rule's violations; a timed rule checks only when given the time."""
+        if self.timed is not None:
+            return () if now is None else self.timed(conn, now)
+        assert self.find is not None
+        return self.find(conn)
 
 
 def baht(satang: int | None) -> str:

@@ -152,6 +152,7 @@ POST   /api/v1/shifts/{shift}/close                         | 401   | ok    | 40
 POST   /api/v1/sales                                        | 401   | ok    | 403   | ok    | ok
 GET    /api/v1/sales?receipt_number={receipt}               | 401   | ok    | 403   | ok    | ok
 GET    /api/v1/sales/{sale}                                 | 401   | ok    | 403   | ok    | ok
+POST   /api/v1/sales/{sale}/payments                        | 401   | ok    | 403   | ok    | ok
 POST   /api/v1/sales/{sale}/complete                        | 401   | ok    | 403   | ok    | ok
 POST   /api/v1/sales/{sale}/void                            | 401   | ok    | 403   | ok    | ok
 GET    /api/v1/sales/{sale}/receipt                         | 401   | ok    | 403   | ok    | ok

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from inventory.models import Entrepreneur, Product, StockMovement
@@ -30,10 +30,10 @@ from payments.lifecycle import WebhookEvent, confirm_by_webhook, confirm_manuall
 from payments.models import Payment, PaymentEventRow
 from pos.integrity import RULES, find_violations
 from pos.models import Refund, Sale, Shift
+from pos.payment_completion import complete_if_paid
 from pos.payouts import create_run, mark_paid
 from pos.refunds import RefundRequest, refund_sale
 from pos.sale_requests import PaymentRequest
-from pos.sales import complete_if_paid
 from pos.shifts import close_shift
 from pos.tills import current_shift, open_shift
 from pos.voids import void_sale
@@ -59,6 +59,8 @@ class Day:
     last_sale: int  # the last completed sale (the highest receipt number)
     receipts: int  # how many receipt numbers the till gave
     pending_sale: int
+    pending_payment: int
+    void_payment: int  # the voided sale's PromptPay payment (cancelled)
     hook_sale: int
     hook_payment: int
     hook_reference: str
@@ -134,6 +136,8 @@ def trade_a_day(db: Database, clock: FixedClock) -> Day:
         cash_sale=cash.id, cash_entry=int(cash_entry.scalar_one() or 0),
         cash_payment=cash.payments[0].payment_id, last_sale=last.id,
         receipts=int(str(last.receipt_number).rsplit("-", 1)[1]), pending_sale=pending.id,
+        pending_payment=pending.payments[0].payment_id,
+        void_payment=walked.payments[0].payment_id,
         hook_sale=hook.id, hook_payment=hook.payments[0].payment_id,
         hook_reference=hook.payments[0].reference, loose_payment=loose.id, refund=first.id,
         last_refund=second.id, payout=payout.id, closed_shift=shift.id, product=a,
@@ -166,7 +170,7 @@ def traded(
 def test_a_day_of_trading_keeps_every_rule(traded: tuple[Database, Day]) -> None:
     db, _ = traded
     with db.read() as conn:
-        assert find_violations(conn) == []
+        assert find_violations(conn, NOW) == []
         statuses = dict(conn.execute(select(Sale.status, func.count()).group_by(Sale.status)).all())
         confirmations = set(conn.execute(select(Payment.confirmation)).scalars())
         closed = conn.execute(select(func.count()).where(Shift.z_number.is_not(None)))
@@ -271,6 +275,31 @@ def _renumber_last_sale(conn: Connection, day: Day) -> None:
     )
 
 
+def _payment_of_no_sale(conn: Connection, day: Day) -> None:
+    """The foreign key set aside inside the test's transaction (never committed)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ALTER TABLE payments DROP CONSTRAINT fk_payments_sale_id_sales"))
+    else:
+        conn.execute(text("PRAGMA defer_foreign_keys = ON"))
+    _sql("UPDATE payments SET sale_id = 999999 WHERE id = :loose_payment")(conn, day)
+
+
+def _voided_sale_paid(conn: Connection, day: Day) -> None:
+    """The voided sale's withdrawn QR turned confirmed (with its event), no exception."""
+    _sql("UPDATE payments SET status = 'confirmed', confirmation = 'manual', "
+         "confirmed_at = created_at WHERE id = :void_payment")(conn, day)  # fmt: skip
+    _confirmation_event("void_payment", confirmation="manual")(conn, day)
+
+
+def _stranded(conn: Connection, day: Day) -> None:
+    """The pending sale's QR expired an hour before the check."""
+    conn.execute(
+        update(Payment)
+        .where(Payment.id == day.pending_payment)
+        .values(expires_at=NOW - timedelta(hours=1))
+    )
+
+
 @dataclass(frozen=True)
 class Break:
     name: str
@@ -357,6 +386,12 @@ BREAKS = [
           _sql("UPDATE refund_lines SET quantity = 50 WHERE refund_id = :refund")),
     Break("a refund posted as a sale", ("refund-ledger",), lambda d: f"refund {d.refund} (",
           _sql("UPDATE refunds SET journal_entry_id = :cash_entry WHERE id = :refund")),
+    Break("a payment of a sale that does not exist", ("payment-sale",),
+          lambda d: f"payment {d.loose_payment} (", _payment_of_no_sale),
+    Break("a voided sale's QR paid without the money owed back", ("voided-sale-money",),
+          lambda d: "sale ", _voided_sale_paid),
+    Break("a sale left waiting past its QR's expiry", ("sale-not-stranded",),
+          lambda d: f"sale {d.pending_sale} (", _stranded),
 ]  # fmt: skip
 
 
@@ -373,7 +408,7 @@ def test_a_broken_rule_is_reported_with_its_rule_and_where(
         try:
             with conn.begin() as tx:
                 case.write(conn, day)
-                found = find_violations(conn)
+                found = find_violations(conn, NOW)
                 tx.rollback()
         finally:
             if conn.dialect.name == "sqlite":

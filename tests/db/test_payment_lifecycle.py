@@ -54,7 +54,7 @@ def _hook(payment: PaymentView, transaction_id: str = "TX1", **kw: Any) -> Webho
         reference=kw.get("reference", payment.reference),
         amount_satang=kw.get("amount", payment.amount_satang),
         transaction_id=transaction_id,
-        paid_at=datetime(2026, 11, 21, 3, 1, tzinfo=UTC),
+        paid_at=kw.get("paid_at", datetime(2026, 11, 21, 3, 1, tzinfo=UTC)),
     )
 
 
@@ -105,12 +105,12 @@ def test_references_are_unique_and_unguessable(db: Database, clock: FixedClock) 
 
 
 def test_cash_payment_is_created_confirmed_without_a_qr(db: Database, clock: FixedClock) -> None:
-    payment = _create(db, clock, 2000, method="cash", sale_id=7)
+    payment = _create(db, clock, 2000, method="cash")  # of no sale: a sale's must exist
     assert (payment.status, payment.confirmation, payment.payload, payment.sale_id) == (
         "confirmed",
         "cash",
         None,
-        7,
+        None,
     )
     assert _events(db, payment.id) == ["payment_created", "payment_confirmed"]
 
@@ -150,10 +150,28 @@ def test_a_payment_reads_as_expired_after_its_expiry_and_cannot_then_be_confirme
         assert get_payment(conn, payment.id, clock.now()).status == "expired"
     with pytest.raises(ConflictError, match="expired"), db.write() as conn:
         confirm_manually(conn, CASHIER, clock.now(), payment.id)
-    outcome = _webhook(db, clock, _hook(payment))
+    assert payment.expires_at is not None
+    late = payment.expires_at + timedelta(seconds=1)  # the bank says: paid after the expiry
+    outcome = _webhook(db, clock, _hook(payment, paid_at=late))
     assert outcome.kind == OutcomeKind.NOT_PENDING
     assert _status(db, payment.id) == "expired"
     assert "payment_expired" in _events(db, payment.id)
+
+
+def test_a_callback_arriving_after_the_expiry_confirms_what_was_paid_in_time(
+    db: Database, clock: FixedClock
+) -> None:
+    """Judged by the bank's paid_at: the customer paid within the QR's validity."""
+    payment = _create(db, clock)
+    clock.advance(minutes=30)
+    with db.write() as conn:
+        assert expire_due(conn, clock.now()) == [payment.id]
+    assert payment.expires_at is not None
+    outcome = _webhook(db, clock, _hook(payment, paid_at=payment.expires_at))
+    assert outcome.kind == OutcomeKind.CONFIRMED
+    assert _status(db, payment.id) == "confirmed"
+    events = _events(db, payment.id)
+    assert events.index("payment_expired") < events.index("payment_confirmed")
 
 
 def test_expire_due_stores_every_passed_expiry_once(db: Database, clock: FixedClock) -> None:

@@ -224,7 +224,7 @@ def test_a_completed_or_paid_sale_cannot_be_voided(db: Database, clock: FixedClo
         with pytest.raises(ConflictError, match="refund it instead"):
             void_sale(conn, shop.cashier, clock.now(), done.id)
         confirm_manually(conn, shop.cashier, clock.now(), paid.payments[0].payment_id, None)
-        with pytest.raises(ConflictError, match="already confirmed"):
+        with pytest.raises(ConflictError, match="paid in full"):
             void_sale(conn, shop.cashier, clock.now(), paid.id)
 
 

@@ -20,11 +20,12 @@ from kernel.clock import BANGKOK, FixedClock
 from kernel.db import Database
 from payments.confirmations import confirm_manually
 from pos.models import Refund, RefundLine, Sale, SaleLine
+from pos.payment_completion import complete_if_paid
 from pos.refunds import RefundRequest, refund_sale
 from pos.report_periods import Grain, Period
 from pos.reports import CentreReport, Figures, centre_report
 from pos.sale_requests import CheckoutRequest, LineRequest, PaymentRequest
-from pos.sales import checkout, complete_if_paid
+from pos.sales import checkout
 from pos.tills import create_till, open_shift
 from tests import factories as f
 from tests.db.test_sales import ACCOUNT, EXPIRY, _user

@@ -23,9 +23,10 @@ from payments.ledger_models import JournalEntryRow, PostingRow
 from payments.lifecycle import check_account, confirm_manually
 from payments.models import Payment
 from pos.models import Sale, SaleLine, SalePayment
+from pos.payment_completion import complete_if_paid
 from pos.sale_queries import SaleView, get_sale
 from pos.sale_requests import CheckoutRequest, LineRequest, PaymentRequest
-from pos.sales import checkout, checkout_or_replay, complete_if_paid
+from pos.sales import checkout, checkout_or_replay
 from pos.tills import create_till, open_shift
 from tests import factories as f
 from web.accounts import NewPassword, create_user

@@ -79,12 +79,14 @@ from payments.models import Payment
 from payments.payout_models import Payout
 from pos.integrity import find_violations
 from pos.models import RefundLine, Sale, SaleLine, Shift
+from pos.payment_completion import complete_if_paid
 from pos.payouts import cancel_payout, create_run, mark_paid
 from pos.pricing import round_half_up_div
 from pos.refunds import RefundRequest, refund_sale
 from pos.sale_requests import CheckoutRequest, LineRequest, PaymentRequest
-from pos.sales import CheckoutJob, checkout_many, complete_if_paid
+from pos.sales import CheckoutJob, checkout_many
 from pos.shifts import close_shift
+from pos.stranded_sales import STRANDED_GRACE
 from pos.tills import create_till, open_shift
 from pos.voids import void_sale
 from tests import factories as f
@@ -380,6 +382,7 @@ class ShopMachine(RuleBasedStateMachine):
         self.payouts: dict[int, MPayout] = {}
         self.confirmed_by: dict[str, int] = {}  # bank transaction -> the payment it confirmed
         self.tx_exceptions: dict[str, OutcomeKind] = {}  # bank transaction -> its exception
+        self.excepted: set[int] = set()  # payments an exception is about
         self.slips: dict[str, int] = {}  # a slip's transaction reference -> the payment it paid
         self.serial = count(1)
 
@@ -664,9 +667,13 @@ class ShopMachine(RuleBasedStateMachine):
             with self.db.write() as conn:
                 assert void_sale(conn, actor, self.now(), sale.id).status == "voided"
             return
+        paid = sum(self.payments[p].amount for p in sale.payments
+                   if self.status_of(self.payments[p]) == "confirmed")  # fmt: skip
         if actor.role == Role.CASHIER and actor != sale.actor:
             refusal: type[DomainError] | None = ForbiddenError
-        elif sale.status == "completed" or ("promptpay", "confirmed") in statuses:
+        elif sale.status == "completed" or paid >= sale.total:
+            # Paid in full: it completes instead. Partly paid: voided, the PromptPay part owed
+            # back (an exception about it).
             refusal = ConflictError
         else:
             refusal = None
@@ -675,6 +682,12 @@ class ShopMachine(RuleBasedStateMachine):
             return
         with self.db.write() as conn:
             assert void_sale(conn, actor, self.now(), sale.id).status == "voided"
+        self.voided(sale)
+        self.excepted.update(p for p, (method, status) in zip(sale.payments, statuses, strict=True)
+                             if (method, status) == ("promptpay", "confirmed"))  # fmt: skip
+
+    def voided(self, sale: MSale) -> None:
+        """The model of a void: stock back, pending payments withdrawn."""
         sale.status = "voided"
         for line in sale.lines:
             self.stock[(line.item.id, sale.till.location)] += line.qty
@@ -782,6 +795,7 @@ class ShopMachine(RuleBasedStateMachine):
             payment.status = self.status_of(payment)
             kind = OutcomeKind.NOT_PENDING
         self.tx_exceptions[transaction] = kind
+        self.excepted.add(payment.id)
         return kind
 
     @precondition(lambda self: self.any_pending())
@@ -948,17 +962,30 @@ class ShopMachine(RuleBasedStateMachine):
         def act(conn: Connection) -> Any:
             return close_shift(conn, place.cashier, now, closing, counted_satang=counted)
 
-        pending = any(
-            s.status == "pending_payment" and s.shift == closing for s in self.sales.values()
-        )
-        if shift_id is None or pending:
+        waiting = [s for s in self.sales.values()
+                   if s.status == "pending_payment" and s.shift == closing]  # fmt: skip
+        swept = [s for s in waiting if self.stranded(s)]
+        if shift_id is None or len(swept) < len(waiting):
             self.refused(ConflictError, act)
             return
         with self.db.write() as conn:
             report = act(conn)
+        for sale in swept:  # voided by the close's sweep (all its QRs lapsed, nothing paid)
+            self.voided(sale)
         assert report.expected_cash_satang == expected
         assert report.difference_satang == counted - expected
         self.open_shift[place.id] = None
+
+    def stranded(self, sale: MSale) -> bool:
+        """Every QR lapsed past the grace, nothing confirmed, no exception about it."""
+        pays = [self.payments[p] for p in sale.payments]
+        expiries = [p.expires_at for p in pays if p.expires_at is not None]
+        return (
+            bool(expiries)
+            and max(expiries) < self.now() - STRANDED_GRACE
+            and all(self.status_of(p) != "confirmed" for p in pays)
+            and not any(p.id in self.excepted for p in pays)
+        )
 
     def open(self, place: TillInfo, opening: int) -> None:
         now = self.now()

@@ -10,6 +10,7 @@ import click
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from kernel.clock import SystemClock
 from kernel.db import Database
 from pos.integrity import RULES, Violation, find_violations, snapshot, totals
 from web.settings import get_settings
@@ -58,7 +59,7 @@ def check() -> None:
     db = Database(url)
     try:
         with snapshot(db) as conn:
-            violations = find_violations(conn)
+            violations = find_violations(conn, SystemClock().now())
             counted = totals(conn)
     except DBAPIError as error:
         raise click.ClickException(

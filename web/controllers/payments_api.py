@@ -36,8 +36,6 @@ from payments.lifecycle import (
     SlipReusedError,
     cancel_payment,
     check_account,
-    confirm_by_webhook,
-    confirm_manually,
     create_payment,
     get_payment,
     list_exceptions,
@@ -47,7 +45,8 @@ from payments.lifecycle import (
 from payments.qr import payload_png, payload_svg
 from payments.status import FINAL, PaymentStatus
 from payments.webhook import SignatureError, WebhookFormatError, parse_event, verify
-from pos.sales import complete_if_paid  # till issue: complete_sale_of
+from pos.payment_completion import confirm_by_cashier, confirm_webhook
+from pos.voided_sale_money import complete_voided_sale
 from web.auth import managers_only, staff_only
 from web.errors import error_body
 from web.schemas import OptionalBody, WholeNumber
@@ -73,6 +72,9 @@ class ConfirmIn(BaseModel):
 
 class ResolveIn(BaseModel):
     resolution: Annotated[str, Field(min_length=1, max_length=1000)]
+    # "complete_sale": money paid for a voided sale completes that sale after all (its stock
+    # taken again); otherwise the resolution records what was done (e.g. the money returned).
+    action: Literal["note", "complete_sale"] = "note"
 
 
 @lru_cache(maxsize=4)
@@ -236,19 +238,18 @@ async def payment_confirm(
     data: JSONBody[ConfirmIn | None] = None,
 ) -> PaymentView:
     """A cashier confirms having seen the money; ``slip_payload`` is the slip's mini-QR text.
-    A slip already accepted for any payment is refused (409) and the refusal recorded."""
+    The payment's sale completes in the same transaction when this pays it in full. A slip
+    already accepted for any payment is refused (409) and the refusal recorded."""
     now = clock.now()
     slip = data.slip_payload if data and data.slip_payload and data.slip_payload.strip() else None
     try:
-        confirmed = await db.writer.run(
-            lambda conn: confirm_manually(conn, actor, now, payment_id, slip)
+        return await db.writer.run(
+            lambda conn: confirm_by_cashier(conn, actor, now, payment_id, slip)
         )
     except SlipReusedError as error:
-        refused = error
+        refused = error  # recorded in a transaction of its own: the refusal rolled back
         await db.writer.run(lambda conn: record_slip_refused(conn, actor, now, refused))
         raise
-    await complete_sale_of(db, now, confirmed)  # till issue: see complete_sale_of
-    return confirmed
 
 
 @post(
@@ -267,28 +268,6 @@ async def payment_cancel(
     return await db.writer.run(lambda conn: cancel_payment(conn, actor, now, payment_id))
 
 
-# --- Added by the till issue: a confirmed payment completes its sale. -------------------
-# In a transaction of its own, after the confirmation committed: a failure here must never
-# undo a bank's confirmation. The sale stays pending and the till's POST
-# /api/v1/sales/{id}/complete (or the bank's retried callback) completes it later.
-
-
-async def complete_sale_of(db: Database, now: datetime, payment: PaymentView | None) -> None:
-    if payment is None or payment.sale_id is None or payment.status != PaymentStatus.CONFIRMED:
-        return
-    sale_id = payment.sale_id
-    try:
-        await db.writer.run(lambda conn: complete_if_paid(conn, now, sale_id))
-    except NotFoundError:
-        return  # a payment made on its own with a made-up sale id: no sale to complete
-    except Exception:
-        log.exception("payment %s confirmed; completing sale %s failed", payment.id,
-                      payment.sale_id)  # fmt: skip
-
-
-# --- end of the till issue's addition ------------------------------------------------------
-
-
 _WEBHOOK_STATUS = {
     OutcomeKind.CONFIRMED: 200,
     OutcomeKind.DUPLICATE: 200,
@@ -296,6 +275,7 @@ _WEBHOOK_STATUS = {
     OutcomeKind.AMOUNT_MISMATCH: 422,
     OutcomeKind.NOT_PENDING: 409,
     OutcomeKind.TRANSACTION_REUSED: 409,
+    OutcomeKind.SALE_VOIDED: 409,
 }
 
 
@@ -309,9 +289,10 @@ async def handle_webhook(
 ) -> tuple[int, dict[str, Any]]:
     """Verify, read and apply one callback; the answer's status and body.
 
-    401 bad or stale signature; 400 malformed body; 200 confirmed or a repeat (nothing
-    changes); 404 unknown reference; 422 amount mismatch; 409 not pending / transaction
-    reused. Every signed callback is recorded, whatever the answer."""
+    401 bad or stale signature; 400 malformed body; 200 confirmed (its sale completed in the
+    same transaction when paid in full) or a repeat (nothing changes); 404 unknown reference;
+    422 amount mismatch; 409 not pending / transaction reused / sale voided (an exception for
+    a manager). Every signed callback is recorded, whatever the answer."""
     try:
         verify(secret, timestamp, signature, body, now)
     except SignatureError as error:
@@ -321,9 +302,7 @@ async def handle_webhook(
         event = parse_event(body)
     except WebhookFormatError as error:
         return 400, error_body(400, error.message, error.field)
-    outcome = await db.writer.run(lambda conn: confirm_by_webhook(conn, now, event))
-    if outcome.kind in (OutcomeKind.CONFIRMED, OutcomeKind.DUPLICATE):
-        await complete_sale_of(db, now, outcome.payment)  # till issue: see complete_sale_of
+    outcome = await db.writer.run(lambda conn: confirm_webhook(conn, now, event))
     status = _WEBHOOK_STATUS[outcome.kind]
     payment = outcome.payment
     return status, error_body(
@@ -382,8 +361,15 @@ async def payment_exception_resolve(
     actor: NamedDependency[Actor],
     clock: NamedDependency[Clock],
 ) -> ExceptionView:
-    """Close an exception with what was done about it (refunded, accepted, ...)."""
+    """Close an exception with what was done about it (returned, accepted, ...). For money
+    paid for a voided sale, ``action: complete_sale`` completes the sale after all (stock
+    taken again, receipt number, ledger entry; 409 naming short lines when the goods are
+    gone, or when the money does not pay the sale)."""
     now = clock.now()
+    if data.action == "complete_sale":
+        return await db.writer.run(
+            lambda conn: complete_voided_sale(conn, actor, now, exception_id, data.resolution)
+        )
     return await db.writer.run(
         lambda conn: resolve_exception(conn, actor, now, exception_id, data.resolution)
     )

@@ -111,7 +111,17 @@ def exceptions_page(
 ) -> Template:
     with db.read() as conn:
         exceptions = list_exceptions(conn, actor, open_only=False, limit=200)
-    return page(request, "payments/exceptions.html", exceptions=exceptions)
+    return page(request, "payments/exceptions.html", exceptions=exceptions, kinds=EXCEPTION_KINDS)
+
+
+# What each kind of exception means, Thai and English, for the manager's queue.
+EXCEPTION_KINDS = {
+    "amount_mismatch": ("ยอดที่โอนไม่ตรง", "Amount differs"),
+    "paid_not_pending": ("ชำระหลังหมดอายุหรือชำระครบแล้ว", "Paid after expiry or once paid"),
+    "transaction_reused": ("รายการโอนซ้ำ", "Transaction reused"),
+    "paid_sale_voided": ("ชำระให้การขายที่ยกเลิกแล้ว", "Paid for a voided sale"),
+    "refund_owed": ("ต้องโอนคืนลูกค้า (ยกเลิกการขาย)", "Owed back (sale voided)"),
+}
 
 
 def decoded(payload: str) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from kernel.clock import Clock
 from kernel.db import Database
 from kernel.errors import NotFoundError
 from payments.lifecycle import MAX_AMOUNT_SATANG
+from pos.payment_completion import complete_if_paid
 from pos.pricing import MAX_LINES, MAX_QUANTITY
 from pos.sale_queries import SaleView, find_by_receipt, get_sale
 from pos.sale_requests import (
@@ -31,7 +32,8 @@ from pos.sale_requests import (
     LineRequest,
     PaymentRequest,
 )
-from pos.sales import CheckoutJob, checkout_many, complete_if_paid
+from pos.sale_rest import take_rest
+from pos.sales import CheckoutJob, checkout_many
 from pos.tills import MAX_FLOAT_SATANG, ShiftView, TillView, create_till, current_shift, list_tills
 from pos.tills import open_shift as open_shift_service
 from pos.voids import void_sale
@@ -155,11 +157,41 @@ async def sale_create(
 
 @get("/api/v1/sales/{sale_id:int}", sync_to_thread=False, guards=[staff_only])
 def sale_show(
-    sale_id: FromPath[int], db: NamedDependency[Database], actor: NamedDependency[Actor]
+    sale_id: FromPath[int],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
 ) -> SaleView:
-    """The sale with its lines and payments."""
+    """The sale with its lines and payments (a QR past its expiry reads as expired)."""
     with db.read() as conn:
-        return get_sale(conn, actor, sale_id)
+        return get_sale(conn, actor, sale_id, clock.now())
+
+
+class RestIn(BaseModel):
+    method: Literal["cash", "promptpay"]
+    tendered_satang: Amount | None = None  # cash: none means exact money
+
+
+@post("/api/v1/sales/{sale_id:int}/payments", guards=[staff_only], status_code=200)
+async def sale_take_rest(
+    sale_id: FromPath[int],
+    data: JSONBody[RestIn],
+    db: NamedDependency[Database],
+    actor: NamedDependency[Actor],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
+) -> SaleView:
+    """Take what is still due on a pending sale (a QR expired or withdrawn after another was
+    paid): ``cash`` completes it at once (change as at checkout); ``promptpay`` gives a new QR
+    for exactly the rest. A QR still pending for the sale is withdrawn first. 409 when the
+    sale no longer waits for payment."""
+    now = clock.now()
+    account = receiving_account(settings)
+    expiry = timedelta(minutes=settings.payment_expiry_minutes)
+    return await db.writer.run(lambda conn: take_rest(
+        conn, actor, now, sale_id, method=data.method, tendered_satang=data.tendered_satang,
+        account=account, expiry=expiry,
+    ))  # fmt: skip
 
 
 @post("/api/v1/sales/{sale_id:int}/complete", guards=[staff_only], status_code=200)
@@ -169,8 +201,9 @@ async def sale_complete(
     actor: NamedDependency[Actor],
     clock: NamedDependency[Clock],
 ) -> SaleView:
-    """Complete a pending sale whose payments are all confirmed (the till calls this once it
-    sees the confirmation); otherwise the sale as it is. Idempotent."""
+    """Complete a pending sale whose confirmed payments add up to its total; otherwise the sale
+    as it is. Idempotent. Kept for clients: a payment's confirmation completes its sale in the
+    same transaction, so the till no longer calls this."""
     now = clock.now()
     return await db.writer.run(lambda conn: complete_if_paid(conn, now, sale_id, actor=actor))
 
@@ -194,8 +227,10 @@ async def sale_void(
     actor: NamedDependency[Actor],
     clock: NamedDependency[Clock],
 ) -> SaleView:
-    """Void a sale still waiting for its payment: its payments are cancelled and its stock
-    returned (idempotent). A completed sale answers 409: refund it instead."""
+    """Void a sale still waiting for its payment: its pending payments are cancelled and its
+    stock returned (idempotent). A PromptPay part already confirmed is recorded as owed back
+    to the customer (a ``refund_owed`` exception for a manager). A completed sale answers
+    409: refund it instead."""
     now = clock.now()
     return await db.writer.run(lambda conn: void_sale(conn, actor, now, sale_id))
 
@@ -251,6 +286,7 @@ def shift_current(till_id: FromQuery[int], db: NamedDependency[Database]) -> Shi
 HANDLERS = [
     sale_create,
     sale_show,
+    sale_take_rest,
     sale_complete,
     sale_find,
     sale_void,

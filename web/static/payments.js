@@ -137,8 +137,9 @@
       var box = form.querySelector("[data-error]");
       showError(box, null);
       var input = form.querySelector("[name=resolution]");
+      var action = event.submitter && event.submitter.name === "action" ? event.submitter.value : "note";
       postJSON("/api/v1/payments/exceptions/" + form.getAttribute("data-resolve") + "/resolve",
-        { resolution: input.value })
+        { resolution: input.value, action: action })
         .then(function (item) { form.replaceWith(document.createTextNode(item.resolution)); })
         .catch(function (error) { showError(box, error); });
     });

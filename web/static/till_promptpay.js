@@ -1,6 +1,8 @@
 /* The browser till: a PromptPay payment. The QR of the pending sale with a countdown, a long
-   poll of the payment; once it is confirmed the sale is completed (retried until the server
-   answers), otherwise voided with the cart kept. The customer display shows the same QR. */
+   poll of the payment. The server completes the sale in the transaction that confirms its
+   payment (whoever confirmed it), so once the payment moves the till only reads the sale
+   (retried until the server answers): completed, another QR to pay, or voided with the cart
+   kept. The customer display shows the same QR. */
 (function () {
   "use strict";
 
@@ -13,7 +15,8 @@
   function showQr(sale) {
     var qr = sale.payments.filter(function (p) { return p.method === "promptpay" && p.status === "pending"; })[0];
     if (!qr) {
-      if (sale.payments.every(function (p) { return p.status === "confirmed"; })) return complete(sale.id);
+      if (sale.status === "completed") return T.completed(sale);
+      if (paidPart(sale) > 0) return showRest(sale);
       return voidSale(sale.id, tr("การชำระเงินไม่สำเร็จ: ยกเลิกรายการแล้ว กดชำระเงินอีกครั้ง", "The payment did not go through: the sale was cancelled; take payment again"));
     }
     var box = T.openDialog("qr");
@@ -97,8 +100,8 @@
         return poll(paymentId, saleId);
       }
       setQrStatus(status);
-      if (status === "confirmed") complete(saleId);
-      else voidSale(saleId, tr("QR ไม่ได้รับชำระ (", "The QR was not paid (") + status + tr(") ยกเลิกรายการแล้ว สินค้ายังอยู่ในตะกร้า", "): the sale was cancelled; the cart is kept"));
+      // Completed, another QR to pay, the rest to take another way, or nothing paid (void).
+      refresh(saleId);
     }, function () {
       watching.timer = setTimeout(function () { poll(paymentId, saleId); }, 2000);
     });
@@ -114,9 +117,9 @@
     clearInterval(watching.countdown);
   }
 
-  /* Completing is idempotent on the server: retried until it answers. */
-  function complete(saleId, delay) {
-    return T.api("POST", "/api/v1/sales/" + saleId + "/complete").then(function (answer) {
+  /* The sale as the server has it now (its payment's confirmation completed it already). */
+  function refresh(saleId, delay) {
+    return T.api("GET", "/api/v1/sales/" + saleId).then(function (answer) {
       if (answer.status >= 500) throw new Error(answer.status);
       if (!answer.ok) { T.showError(T.dialog("qr"), new T.ApiError(answer)); return; }
       var sale = answer.body;
@@ -125,7 +128,7 @@
       else voidedShown(tr("รายการขายนี้ถูกยกเลิกแล้ว", "This sale was voided"));
     }).catch(function () {
       var next = Math.min((delay || 500) * 2, T.MAX_BACKOFF_MS);
-      setTimeout(function () { complete(saleId, next); }, next);
+      setTimeout(function () { refresh(saleId, next); }, next);
     });
   }
 
@@ -140,22 +143,74 @@
         return T.apiOk("GET", "/api/v1/sales/" + saleId).then(function (sale) {
           if (sale.status === "completed") T.completed(sale);
           else if (sale.status === "voided") voidedShown(why);
-          else T.showError(T.dialog("qr"), error);
+          else T.showError(openBox(), error);
         });
       }
-      T.showError(T.dialog("qr"), error);
+      T.showError(openBox(), error);
+    });
+  }
+
+  function openBox() { return T.dialog("rest").open ? T.dialog("rest") : T.dialog("qr"); }
+
+  function paidPart(sale) {
+    return sale.payments.reduce(function (sum, p) { return sum + (p.status === "confirmed" ? p.amount_satang : 0); }, 0);
+  }
+
+  /* Partly paid, nothing pending: the rest in cash, a new QR for it, or void (the paid
+     PromptPay part is then owed back to the customer; the manager sees it in the exceptions). */
+  function showRest(sale) {
+    stopWatching();
+    T.closeDialog("qr");
+    var box = T.openDialog("rest");
+    var paid = paidPart(sale);
+    box.dataset.sale = sale.id;
+    box.dataset.paid = paid;
+    $("[data-rest-paid]", box).textContent = "฿" + baht(paid);
+    $("[data-rest-due]", box).textContent = "฿" + baht(sale.total_satang - paid);
+    $("[data-rest-tendered]", box).value = "";
+    T.showError(box, null);
+  }
+
+  function takeRest(body) {
+    var box = T.dialog("rest");
+    var saleId = Number(box.dataset.sale);
+    T.showError(box, null);
+    return T.apiOk("POST", "/api/v1/sales/" + saleId + "/payments", body).then(function (sale) {
+      T.closeDialog("rest");
+      if (sale.status === "completed") T.completed(sale);
+      else if (sale.status === "pending_payment") showQr(sale);
+      else voidedShown(tr("รายการขายนี้ถูกยกเลิกแล้ว", "This sale was voided"));
+    }, function (error) { T.showError(box, error); });
+  }
+
+  function bindRest() {
+    var box = T.dialog("rest");
+    box.addEventListener("cancel", function (event) { event.preventDefault(); });
+    $("[data-rest-cash]", box).addEventListener("click", function () {
+      var typed = $("[data-rest-tendered]", box).value.trim();
+      var tendered = typed ? T.parseBaht(typed) : null;
+      if (typed && tendered === null) return T.showError(box, new Error(tr("จำนวนเงินไม่ถูกต้อง", "Not an amount")));
+      takeRest(tendered === null ? { method: "cash" } : { method: "cash", tendered_satang: tendered });
+    });
+    $("[data-rest-qr]", box).addEventListener("click", function () { takeRest({ method: "promptpay" }); });
+    $("[data-rest-void]", box).addEventListener("click", function () {
+      var paid = Number(box.dataset.paid || 0);
+      if (!window.confirm(tr("ยกเลิกการขายนี้? สินค้ากลับเข้าสต็อก เงินพร้อมเพย์ที่รับแล้ว ฿", "Void this sale? The goods go back into stock; the PromptPay money already paid, ฿") + baht(paid) + tr(" จะถูกบันทึกให้ผู้จัดการโอนคืนลูกค้า", ", is recorded for the manager to transfer back"))) return;
+      voidSale(Number(box.dataset.sale), tr("ยกเลิกการขายแล้ว เงินที่รับแล้วรอผู้จัดการโอนคืน", "Sale voided; the money paid awaits the manager's return transfer"));
     });
   }
 
   function voidedShown(why) {
     stopWatching();
     T.forgetPending();
+    T.closeDialog("rest");
     T.closeDialog("qr");
     T.displayCart();
     T.message(why);
   }
 
   function bindQr() {
+    bindRest();
     var box = T.dialog("qr");
     box.addEventListener("cancel", function (event) { event.preventDefault(); });
     $("[data-qr-confirm]", box).addEventListener("click", function () {
@@ -165,7 +220,7 @@
       T.showError(box, null);
       T.apiOk("POST", "/api/v1/payments/" + paymentId + "/confirm", slip ? { slip_payload: slip } : {}).then(function (payment) {
         setQrStatus(payment.status);
-        if (payment.status === "confirmed") complete(saleId);
+        if (payment.status === "confirmed") refresh(saleId);
       }, function (error) { T.showError(box, error); });
     });
     $("[data-qr-cancel]", box).addEventListener("click", function () {
