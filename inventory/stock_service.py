@@ -26,12 +26,11 @@ from inventory.stock import (
 from kernel.access import Actor
 from kernel.bulk import insert_rows, write
 from kernel.errors import InvalidInputError
-from kernel.prepared import Prepared
 
 MAX_REASON = 200
 MAX_DOCUMENT = 32
 
-# The hot path's statements are built once and, on SQLite, run on the driver (kernel.prepared).
+# The hot path's statements are built once; SQLAlchemy caches their compiled forms.
 _LEVELS_QUERY = (
     select(StockLevel.product_id, StockLevel.on_hand)
     .where(
@@ -40,9 +39,9 @@ _LEVELS_QUERY = (
     )
     .order_by(StockLevel.product_id)
 )
-_LEVELS = Prepared(_LEVELS_QUERY)
-_LEVELS_FOR_UPDATE = Prepared(_LEVELS_QUERY.with_for_update())
-_UPDATE_LEVEL = Prepared(
+_LEVELS = _LEVELS_QUERY
+_LEVELS_FOR_UPDATE = _LEVELS_QUERY.with_for_update()
+_UPDATE_LEVEL = (
     update(StockLevel)
     .where(
         StockLevel.product_id == bindparam("p_id"),
@@ -106,8 +105,8 @@ def apply_movements(
     missing = [pid for pid in changes if pid not in levels]
     if missing:
         levels.update(_create_levels(conn, location_id, missing))
-    _UPDATE_LEVEL.run_many(
-        conn,
+    conn.execute(
+        _UPDATE_LEVEL,
         [{"p_id": pid, "l_id": location_id, "delta": delta} for pid, delta in changes.items()],
     )
     conn.execute(
@@ -144,7 +143,7 @@ def _read_levels(
     if not product_ids:
         return {}
     query = _LEVELS_FOR_UPDATE if for_update else _LEVELS
-    rows = query.rows(conn, {"location_id": location_id, "product_ids": product_ids})
+    rows = conn.execute(query, {"location_id": location_id, "product_ids": product_ids})
     return {pid: qty for pid, qty in rows}
 
 
@@ -239,6 +238,6 @@ def record_takes(
         products = [pid for (_, pid), _ in levels]
         write(conn, _TAKE_LEVELS, (locations, products, [units for _, units in levels]))
     else:
-        _UPDATE_LEVEL.run_many(conn, [{"p_id": pid, "l_id": loc, "delta": -units}
+        conn.execute(_UPDATE_LEVEL, [{"p_id": pid, "l_id": loc, "delta": -units}
                                      for (loc, pid), units in levels])  # fmt: skip
     insert_rows(conn, StockMovement, movements)

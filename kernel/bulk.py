@@ -37,7 +37,6 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.sqltypes import NullType
 
 from kernel.db import Base
-from kernel.prepared import on_driver
 
 Processor = Callable[[Any], Any] | None
 _WAITING = "otop.bulk.waiting"  # the connection's writes waiting for the end of the block
@@ -264,3 +263,19 @@ def _sql_type(column: Column[Any], dialect: Dialect) -> str:
     if isinstance(sql_type, NullType) and column.foreign_keys:  # typed by what it refers to
         sql_type = next(iter(column.foreign_keys)).column.type
     return str(sql_type.compile(dialect=dialect))
+
+
+def on_driver(conn: Connection, sql: str, arguments: Any, *, many: bool) -> Any:
+    """Run driver SQL on the connection's driver connection, in the connection's transaction
+    (begun here if none is, as SQLAlchemy's own execution would); the driver's cursor. A
+    driver error is raised as SQLAlchemy's class for it."""
+    if not conn.in_transaction():
+        conn.begin()
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    try:
+        return driver.executemany(sql, arguments) if many else driver.execute(sql, arguments)
+    except conn.dialect.loaded_dbapi.Error as error:
+        raise DBAPIError.instance(
+            sql, arguments, error, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect
+        ) from error

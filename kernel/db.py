@@ -215,8 +215,7 @@ class Database:
         self.url = url
         self.engine = make_engine(url, echo=echo)
         # Every write goes through the one writer (see kernel.writer for the rule).
-        sqlite_file = self.engine.dialect.name == "sqlite" and not _in_memory(url)
-        self.writer = SingleWriter(self.engine, checkpoint_wal=sqlite_file)
+        self.writer = SingleWriter(self.engine)
         # Driver connections kept for lookup(), in autocommit, outside the engine's pool.
         self._lookup_connections: list[Any] = []
         self._shared_connection = _in_memory(url)

@@ -54,8 +54,6 @@ from typing import Any, TypeVar
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
-from kernel.wal import WalCheckpoints
-
 log = logging.getLogger("otop.writer")
 T = TypeVar("T")
 Work = Callable[[Connection], Any]
@@ -94,7 +92,7 @@ class _Job:
 
 class _Busy(Exception):
     """On the loop: the writer's lock or SQLite's is taken (another thread or process
-    writes, a checkpoint copies); nothing ran."""
+    writes); nothing ran."""
 
 
 class _UnitFailed(Exception):
@@ -113,14 +111,14 @@ class SingleWriter:
     * :meth:`run` / :meth:`run_batched`, awaited on the event loop (request handlers). The
       loop gathers the units that arrive together and commits them in one transaction (group
       commit: one sync of the log for the batch). It never blocks: while the lock is taken
-      (a thread's transaction, a checkpoint's copy, another worker process's transaction on
-      SQLite) it serves requests and tries again a millisecond later, and the requests
-      arriving meanwhile join the batch. On a thread, the writer and the loop took turns with
-      the GIL and stalled each other (measured: PostgreSQL, two workers, 224/266/271
-      checkouts a second on a thread against 306/412/399 on the loop).
+      (a thread's transaction, another worker process's on SQLite) it serves requests and
+      tries again a millisecond later, and the requests arriving meanwhile join the batch. On
+      a thread, the writer and the loop took turns with the GIL and stalled each other
+      (measured: PostgreSQL, two workers, 224/266/271 checkouts a second on a thread against
+      306/412/399 on the loop).
     * :meth:`transaction`, a context manager for code that runs on a thread of its own or
       outside a server (the command line, a long job's chunks, tests). It blocks until the
-      lock is free, and it refuses to run on an event loop's thread.
+      lock is free, and it refuses to run on the event loop while the loop serves a request.
 
     The rule that keeps the tills fast: a write transaction is short. CPU work (hashing,
     parsing, rendering) is done before or after it, never inside; a long job is split into
@@ -131,14 +129,10 @@ class SingleWriter:
     of stopping the worker: its tills retry with their keys.
     """
 
-    def __init__(
-        self, engine: Engine, *, max_batch: int = 64, checkpoint_wal: bool = False
-    ) -> None:
+    def __init__(self, engine: Engine, *, max_batch: int = 64) -> None:
         self.engine = engine
         self.max_batch = max_batch
         self._write_lock = threading.Lock()
-        # SQLite: the loop's connection leaves the WAL's checkpoints to a thread.
-        self.checkpoints = WalCheckpoints(engine, self._write_lock) if checkpoint_wal else None
         self._connection: Connection | None = None  # the event loop's, kept
         self._pending: list[_Job] = []  # queued on the event loop for the next batch
         self._seen = 0  # how many were pending at the last look
@@ -175,8 +169,6 @@ class SingleWriter:
             if self._connection is not None:
                 _close(self._connection)
                 self._connection = None
-        if self.checkpoints is not None:
-            self.checkpoints.stop()
 
     async def _gather(self, job: _Job) -> Any:
         """Queue the job on the event loop, with the others arriving together: one batch."""
@@ -204,8 +196,8 @@ class SingleWriter:
             try:
                 self._commit_batch(jobs[start : start + self.max_batch])
             except _Busy:
-                # Another transaction is writing (a thread's, another worker process's, a
-                # checkpoint's copy): serve requests meanwhile and try again (the requests
+                # Another transaction is writing (a thread's, another worker process's):
+                # serve requests meanwhile and try again (the requests
                 # arriving till then join the batch), never wait on the loop.
                 self._pending[:0] = jobs[start:]
                 asyncio.get_running_loop().call_later(BUSY_RETRY_SECONDS, self._flush)
@@ -265,8 +257,6 @@ class SingleWriter:
                 # 2 MB made half of a batch's page reads system calls; measured).
                 driver.execute("PRAGMA busy_timeout=0")
                 driver.execute(f"PRAGMA cache_size=-{WRITER_CACHE_KIB}")
-                if self.checkpoints is not None:
-                    driver.execute("PRAGMA wal_autocheckpoint=0")
             else:  # PostgreSQL: see the class's docstring
                 driver.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
                 driver.commit()
@@ -298,8 +288,6 @@ class SingleWriter:
                         indexes, _group(conn, job.runner, items, careful), strict=True
                     ):
                         outcomes[i] = outcome
-        if self.checkpoints is not None:
-            self.checkpoints.committed()
         return [outcome for outcome in outcomes if outcome is not None]
 
     def _drop_connection(self) -> None:

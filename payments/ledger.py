@@ -17,7 +17,6 @@ from sqlalchemy.engine import Connection
 from kernel.access import Actor
 from kernel.bulk import insert_rows
 from kernel.errors import ConflictError, NotFoundError
-from kernel.prepared import Prepared
 from payments.ledger_models import JournalEntryRow, LedgerAccount, PostingRow
 from payments.ledger_rules import (
     EntryKind,
@@ -51,10 +50,8 @@ def account_ids(conn: Connection, codes: list[str]) -> dict[str, int]:
     return found
 
 
-_IDS = Prepared(
-    select(LedgerAccount.code, LedgerAccount.id).where(
-        LedgerAccount.code.in_(bindparam("codes", expanding=True))
-    )
+_IDS = select(LedgerAccount.code, LedgerAccount.id).where(
+    LedgerAccount.code.in_(bindparam("codes", expanding=True))
 )
 _INSERT_ENTRIES_IN_ORDER = insert(JournalEntryRow).returning(
     JournalEntryRow.id, sort_by_parameter_order=True
@@ -67,7 +64,7 @@ _INSERT_ACCOUNTS = (
 
 
 def _read_ids(conn: Connection, codes: list[str]) -> dict[str, int]:
-    rows = _IDS.rows(conn, {"codes": codes})
+    rows = conn.execute(_IDS, {"codes": codes})
     return {code: account_id for code, account_id in rows}
 
 

@@ -16,27 +16,24 @@ from sqlalchemy.engine import Connection
 
 from kernel.clock import BANGKOK, buddhist_year
 from kernel.db import Sequence, next_in_sequence
-from kernel.prepared import Prepared
 
 SEQ_DIGITS = 6
 # kernel.db.next_in_sequence's bump by one, built once for the hot path (a statement built
 # per call is re-keyed per call); the first number of a till still goes through it.
-_BUMP = Prepared(
+_BUMP = (
     update(Sequence)
     .where(Sequence.name == bindparam("seq_name"))
     .values(last_value=Sequence.last_value + 1)
     .returning(Sequence.last_value)
 )
 # Several tills' sequences at once (a batch of sales): bump each by its count, then read back.
-_BUMP_BY = Prepared(
+_BUMP_BY = (
     update(Sequence)
     .where(Sequence.name == bindparam("seq_name"))
     .values(last_value=Sequence.last_value + bindparam("count"))
 )
-_LAST_VALUES = Prepared(
-    select(Sequence.name, Sequence.last_value).where(
-        Sequence.name.in_(bindparam("names", expanding=True))
-    )
+_LAST_VALUES = select(Sequence.name, Sequence.last_value).where(
+    Sequence.name.in_(bindparam("names", expanding=True))
 )
 # PostgreSQL: the same in one statement, one array per column (see kernel.bulk), the rows
 # locked first in name order.
@@ -62,7 +59,7 @@ def receipt_number(till_code: str, seq: int) -> str:
 def take_receipt_number(conn: Connection, till_id: int, till_code: str) -> tuple[int, str]:
     """The till's next receipt number, in the caller's transaction."""
     name = receipt_sequence(till_id)
-    bumped = _BUMP.rows(conn, {"seq_name": name})
+    bumped = conn.execute(_BUMP, {"seq_name": name}).all()
     seq = next_in_sequence(conn, name) if not bumped else int(bumped[0][0])
     return seq, receipt_number(till_code, seq)
 
@@ -86,8 +83,8 @@ def take_receipt_numbers(conn: Connection, tills: Seq[tuple[int, str]]) -> list[
         )
         last = {n: v for n, v in bumped}
     else:
-        _BUMP_BY.run_many(conn, [{"seq_name": names[t], "count": counts[t]} for t in ordered])
-        last = dict(_LAST_VALUES.rows(conn, {"names": [names[t] for t in ordered]}))
+        conn.execute(_BUMP_BY, [{"seq_name": names[t], "count": counts[t]} for t in ordered])
+        last = dict(conn.execute(_LAST_VALUES, {"names": [names[t] for t in ordered]}).all())
     following: dict[int, int] = {}
     for till_id in ordered:
         name, count = names[till_id], counts[till_id]

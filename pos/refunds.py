@@ -193,7 +193,7 @@ def refund_sale(
 
 def _till_and_shift(conn: Connection, actor: Actor, till_id: int) -> tuple[int, str, int, int]:
     """The refunding till's open shift, held (shared) until the refund commits."""
-    rows = TILLS_AND_OPEN_SHIFTS.rows(conn, {"till_ids": [till_id]})
+    rows = conn.execute(TILLS_AND_OPEN_SHIFTS, {"till_ids": [till_id]}).all()
     row = rows[0] if rows else None
     shift_id = None if row is None else row[4]
     held = conn.execute(SHIFTS_STILL_OPEN, {"shift_ids": [shift_id or 0]}).scalars()

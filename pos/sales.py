@@ -30,7 +30,6 @@ from inventory.models import Category, Entrepreneur, Product
 from kernel.access import STAFF, Actor, Role
 from kernel.db import savepoint
 from kernel.errors import ConflictError, DomainError, ForbiddenError, InvalidInputError
-from kernel.prepared import Prepared
 from payments.lifecycle import ReceivingAccount
 from pos.models import Sale
 from pos.pricing import (
@@ -57,15 +56,11 @@ from pos.sale_requests import (
 from pos.sale_writes import SalePlan, write_sales
 from pos.tills import SHIFTS_STILL_OPEN, TILLS_AND_OPEN_SHIFTS, TillShift, check_till_shift
 
-# The hot path's statements are built once and, on SQLite, run on the driver (kernel.prepared):
-# building, cache-keying and executing a statement through SQLAlchemy cost more than running
-# it on SQLite (profiled).
-_SALES_BY_KEYS = Prepared(
-    select(Sale.idempotency_key, Sale.id, Sale.request_hash).where(
-        Sale.idempotency_key.in_(bindparam("keys", expanding=True))
-    )
+# The hot path's statements are built once; SQLAlchemy caches their compiled forms.
+_SALES_BY_KEYS = select(Sale.idempotency_key, Sale.id, Sale.request_hash).where(
+    Sale.idempotency_key.in_(bindparam("keys", expanding=True))
 )
-_PRODUCTS = Prepared(
+_PRODUCTS = (
     select(
         Product.id, Product.sku, Product.barcode, Product.name_th, Product.name_en,
         Product.price_satang, Product.vat_applicable, Product.active, Product.entrepreneur_id,
@@ -77,7 +72,7 @@ _PRODUCTS = Prepared(
     .join(Entrepreneur, Entrepreneur.id == Product.entrepreneur_id)
     .where(Product.id.in_(bindparam("ids", expanding=True)))
 )  # fmt: skip
-_PRODUCT_FIELDS = tuple(column.name for column in _PRODUCTS.statement.exported_columns)
+_PRODUCT_FIELDS = tuple(column.name for column in _PRODUCTS.exported_columns)
 KEY_REUSED = "Idempotency-Key reused with a different body"
 
 
@@ -227,15 +222,15 @@ def _lookups(conn: Connection, jobs: Sequence[CheckoutJob]) -> _Stored:
     products = sorted({line.product_id for job in jobs for line in job.request.lines
                        if _whole(line.product_id)})  # fmt: skip
     sales = {key: (sale_id, digest)
-             for key, sale_id, digest in _SALES_BY_KEYS.rows(conn, {"keys": keys})}  # fmt: skip
+             for key, sale_id, digest in conn.execute(_SALES_BY_KEYS, {"keys": keys})}  # fmt: skip
     found_tills: dict[int, tuple[Any, ...]] = {}
     if tills:
-        for row in TILLS_AND_OPEN_SHIFTS.rows(conn, {"till_ids": tills}):
+        for row in conn.execute(TILLS_AND_OPEN_SHIFTS, {"till_ids": tills}):
             found_tills.setdefault(row[0], row)
     found_products: dict[int, Mapping[Any, Any]] = {}
     if products:
-        for row in _PRODUCTS.rows(conn, {"ids": products}):
-            product = dict(zip(_PRODUCT_FIELDS, row, strict=True))
+        for product_row in conn.execute(_PRODUCTS, {"ids": products}):
+            product = dict(zip(_PRODUCT_FIELDS, product_row, strict=True))
             found_products[product["id"]] = product
     held: frozenset[int] | None = None
     if conn.dialect.name == "postgresql":

@@ -21,7 +21,6 @@ from inventory.models import Location
 from kernel import audit
 from kernel.access import MANAGERS, STAFF, Actor, Role
 from kernel.errors import ConflictError, InvalidInputError, NotFoundError
-from kernel.prepared import Prepared
 from pos.models import Shift, ShiftStatus, Till
 from pos.shift_rules import count_denominations
 
@@ -183,7 +182,7 @@ def open_shift(
 
 
 # A till with its open shift (if any), for the checks below; built once (checkout's hot path).
-TILLS_AND_OPEN_SHIFTS = Prepared(
+TILLS_AND_OPEN_SHIFTS = (
     select(Till.id, Till.code, Till.location_id, Till.active, Shift.id, Shift.cashier_id)
     .outerjoin(Shift, (Shift.till_id == Till.id) & (Shift.status == ShiftStatus.OPEN.value))
     .where(Till.id.in_(bindparam("till_ids", expanding=True)))

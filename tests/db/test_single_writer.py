@@ -12,7 +12,6 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 
-from kernel import wal
 from kernel.db import Database, Sequence, current_sequence, next_in_sequence
 from kernel.writer import serving
 
@@ -119,10 +118,9 @@ def test_the_loop_serves_on_while_another_connection_holds_sqlites_write_lock(
         assert current_sequence(conn, "receipt") == 2
 
 
-def test_the_loop_serves_on_while_the_writers_thread_holds_a_batch(db: Database) -> None:
-    """The loop does not wait for the writer's lock either (a thread's transaction, a
-    checkpoint copying the log's last frames): it goes on serving, and its unit commits once
-    the lock is free."""
+def test_the_loop_serves_on_while_a_thread_holds_the_writers_lock(db: Database) -> None:
+    """The loop does not wait for the writer's lock either (a thread's transaction): it goes
+    on serving, and its unit commits once the lock is free."""
     started, release = threading.Event(), threading.Event()
 
     def slow() -> int:
@@ -148,50 +146,22 @@ def _forty_names(conn: Connection) -> None:
     conn.execute(insert(Sequence), [{"name": uuid.uuid4().hex, "last_value": 0} for _ in range(40)])
 
 
-def test_under_a_steady_stream_of_batches_the_log_is_written_from_its_start_again(
-    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+def test_under_a_steady_stream_of_batches_sqlites_own_checkpoints_bound_the_log(
+    sqlite_db: Database,
 ) -> None:
-    """Batch after batch on the loop, with no pause for a checkpoint to catch up: once the
-    log passes RESTART_FRAMES the checkpoint thread copies its last frames between two
-    batches, and the log file stops growing (a PASSIVE checkpoint alone let it grow by every
-    commit: ~14,700 frames here)."""
-    monkeypatch.setattr(wal, "RESTART_FRAMES", 100)
+    """Batch after batch on the loop with no pause: SQLite's own checkpoints (every 1,000
+    pages, in the committing connection) keep the log from growing with every commit."""
     log_file = Path(f"{sqlite_db.engine.url.database}-wal")
     frame = 24 + 4096
 
     async def main() -> int:
-        for _ in range(400):  # ~30 frames a commit
+        for _ in range(400):  # ~30 frames a commit: ~12,000 frames written in all
             await sqlite_db.writer.run(_forty_names)
         return log_file.stat().st_size // frame  # the file is never cut: its longest extent
 
     assert asyncio.run(main()) < 3_000
-    checkpoints = sqlite_db.writer.checkpoints
-    assert checkpoints is not None and checkpoints.restarts >= 1  # seen by a later checkpoint
     with sqlite_db.read() as conn:
         assert conn.execute(select(func.count()).select_from(Sequence)).scalar() == 16_000
-
-
-def test_the_loops_connection_leaves_checkpoints_to_the_thread(sqlite_db: Database) -> None:
-    async def main() -> None:
-        for _ in range(12):  # one commit each
-            await sqlite_db.writer.run(_take_number)
-
-    asyncio.run(main())
-    checkpoints = sqlite_db.writer.checkpoints
-    assert checkpoints is not None
-    connection = sqlite_db.writer._connection.connection.driver_connection
-    assert connection.execute("PRAGMA wal_autocheckpoint").fetchone() == (0,)
-    sqlite_db.writer.stop()  # the thread checkpoints what is left, then ends
-    assert checkpoints.checkpoints >= 1
-    raw = sqlite_db.engine.raw_connection()
-    try:  # the log is copied back whole: a TRUNCATE checkpoint finds nothing left to copy
-        busy, frames, copied = raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        assert busy == 0 and frames == copied == 0
-        assert raw.cursor().execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    finally:
-        raw.close()
-    with sqlite_db.read() as conn:
-        assert current_sequence(conn, "receipt") == 12
 
 
 def test_on_postgresql_a_batch_waits_for_a_row_lock_no_longer_than_the_lock_timeout(
