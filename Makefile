@@ -27,7 +27,7 @@ check: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy kernel inventory payments pos web
+	$(BIN)/mypy kernel inventory payments pos integrity demo web
 
 unit: install
 	$(BIN)/pytest tests/unit

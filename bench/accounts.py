@@ -14,11 +14,11 @@ from bench.report import Report, Row, latency, time_each
 from bench.reports import DAYS, history_database
 from kernel.access import Actor, Role
 from kernel.clock import BANGKOK
-from kernel.db import Database
-from payments.ledger_models import PostingRow
-from pos.consignment import entrepreneur_balance, entrepreneur_statement
+from kernel.db.engine import Database
+from payments.ledger.models import PostingRow
+from pos.consignment.access import entrepreneur_balance, entrepreneur_statement
+from pos.consignment.payouts import payout_candidates
 from pos.models import Sale
-from pos.payouts import payout_candidates
 
 MANAGER = Actor(None, "bench", Role.MANAGER)
 WINDOW = timedelta(days=7)

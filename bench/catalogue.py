@@ -17,10 +17,10 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection
 
 from bench.report import Report, Row, latency, time_each
-from inventory.demo import seed_demo
+from demo.catalogue import seed_demo
 from inventory.models import Product, StockLevel, StockMovement
 from kernel.access import SYSTEM, Actor, Role
-from kernel.db import Database
+from kernel.db.engine import Database
 from web.commands.seed import seed_demo_database
 from web.migrate import upgrade
 
@@ -125,9 +125,11 @@ def measure_csv_import(directory: Path, db: Database, scale: float, report: Repo
     measure = "CSV import of the demo catalogue"
     target = f"< {IMPORT_TARGET_S:g} s"
     try:
-        from inventory.csv_io import export_products_csv, import_products
+        from inventory.spreadsheets import export_products_csv, import_products
     except ImportError:
-        report.rows.append(Row(measure, target, "not measured: inventory.csv_io missing", None))
+        report.rows.append(
+            Row(measure, target, "not measured: inventory.spreadsheets missing", None)
+        )
         return
     with db.read() as conn:
         exported: str | bytes = export_products_csv(conn)

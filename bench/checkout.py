@@ -34,11 +34,11 @@ from sqlalchemy import create_engine, select, text
 
 from bench.report import Report, Row, latency
 from inventory.models import Location, Product
-from inventory.stock import MovementKind
-from inventory.stock_service import apply_movements
+from inventory.stock.rules import MovementKind
+from inventory.stock.service import apply_movements
 from kernel.access import SYSTEM, Actor, Role
-from kernel.db import Database
-from pos.tills import create_till, open_shift
+from kernel.db.engine import Database
+from pos.tills.service import create_till, open_shift
 from web.accounts import NewPassword, create_user
 from web.commands.seed import seed_demo_database, seed_demo_history
 from web.migrate import upgrade

@@ -20,10 +20,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bench.report import Report, Row, latency
-from kernel.db import Database
+from kernel.db.engine import Database
 from pos.models import Refund, Sale, SaleLine
-from pos.report_periods import Period
-from pos.reports import SECTIONS, CentreReport
+from pos.reports.centre import SECTIONS, CentreReport
+from pos.reports.periods import Period
 from web.commands.seed import seed_demo_database, seed_demo_history
 from web.controllers.reports_pages import PAGE_TABLES, report_charts, time_group_of
 from web.migrate import upgrade

@@ -76,7 +76,7 @@ from bench.checkout import (
 from bench.report import Report, Row, percentile
 from inventory.models import Category, Entrepreneur
 from kernel.clock import business_date
-from kernel.db import Database
+from kernel.db.engine import Database
 from web.commands.seed import DEMO_LOGINS
 
 TILLS = 20

@@ -27,9 +27,9 @@ from bench.checkout import start_server
 from bench.report import Latency, Report, Row, latency
 from inventory.models import Product, StockLevel
 from kernel.access import Actor, Role
-from kernel.db import Database
+from kernel.db.engine import Database
 from pos.models import Till
-from pos.tills import open_shift
+from pos.tills.service import open_shift
 from web.accounts import User
 from web.commands.seed import seed_demo_database
 from web.migrate import upgrade

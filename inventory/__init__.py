@@ -1,0 +1,2 @@
+"""What the centre holds: the catalogue (entrepreneurs, products, places), stock, and
+spreadsheets."""

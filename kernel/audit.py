@@ -10,8 +10,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel.access import Actor
-from kernel.bulk import insert_rows
-from kernel.db import Base
+from kernel.db.bulk import insert_rows
+from kernel.db.engine import Base
 
 
 class AuditEntry(Base):

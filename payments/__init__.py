@@ -1,0 +1,1 @@
+"""Money coming in and going out: PromptPay, the payment lifecycle, the ledger and payouts."""

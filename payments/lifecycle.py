@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from kernel import audit
 from kernel.access import STAFF, Actor
-from kernel.bulk import insert_rows
+from kernel.db.bulk import insert_rows
 from kernel.errors import InvalidInputError
 from payments import promptpay
 from payments.confirmations import (

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from kernel import audit
 from kernel.access import Actor, Role
-from kernel.bulk import insert_rows
+from kernel.db.bulk import insert_rows
 from kernel.errors import NotFoundError
 from payments.models import Payment, PaymentEventRow
 from payments.status import EventSource, PaymentEvent, PaymentStatus

@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kernel.db import Base
+from kernel.db.engine import Base
 
 
 class SaleStatus(StrEnum):

@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, text
 
 from kernel.access import SYSTEM
 from kernel.clock import FixedClock
-from kernel.db import Database
+from kernel.db.engine import Database
 from tests.servers import IN_CI, PG_ADMIN_URL, postgres_reason
 from web.migrate import upgrade
 from web.models import metadata

@@ -8,7 +8,8 @@ from itertools import count
 from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 
-from inventory.barcodes import in_store_code
+from inventory.catalogue.barcodes import in_store_code
+from inventory.catalogue.search import search_text
 from inventory.models import (
     Category,
     District,
@@ -18,7 +19,6 @@ from inventory.models import (
     StockLevel,
     StockMovement,
 )
-from inventory.search import search_text
 
 NOW = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)
 _serial = count(1)
@@ -154,7 +154,7 @@ def stock(conn: Connection, product_id: int, location_id: int, quantity: int) ->
 
 def reference_places(conn: Connection) -> None:
     """The 25 districts and the two outlets (San Kamphaeng the default), as set-up makes them."""
-    from inventory.places import ensure_reference_places
+    from inventory.catalogue.places import ensure_reference_places
     from kernel.access import SYSTEM
 
     ensure_reference_places(conn, SYSTEM, NOW)

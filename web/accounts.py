@@ -36,7 +36,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel import audit
 from kernel.access import Actor, Role
-from kernel.db import Base, Database, PreparedRead, UTCDateTime
+from kernel.db.engine import Base, Database, PreparedRead, UTCDateTime
 from kernel.errors import ConflictError, DomainError, InvalidInputError, NotFoundError
 
 _hasher = PasswordHasher()
@@ -119,7 +119,7 @@ def _view(row: object) -> UserView:
 @dataclass(frozen=True, slots=True)
 class NewPassword:
     """A new user's password, checked and hashed before any transaction (hashing takes
-    ~0.1 s of CPU: never inside a write, see kernel.writer)."""
+    ~0.1 s of CPU: never inside a write, see kernel.db.writer)."""
 
     hash: str
 

@@ -18,7 +18,7 @@ from litestar.template import TemplateConfig
 
 from kernel.access import Actor
 from kernel.clock import Clock, SystemClock
-from kernel.db import Database
+from kernel.db.engine import Database
 from web.auth import SESSION_COOKIE, SessionMiddleware, provide_actor
 from web.controllers import ROUTE_HANDLERS
 from web.controllers.payments_api import receiving_account

@@ -13,8 +13,8 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from kernel.access import MANAGERS, STAFF, Actor, Role
 from kernel.clock import Clock
-from kernel.db import Database
-from kernel.writer import serving
+from kernel.db.engine import Database
+from kernel.db.writer import serving
 from web.accounts import UserView, session_user
 
 SESSION_COOKIE = "otop_session"

@@ -84,7 +84,7 @@ def create_user_command(
     from inventory.models import Entrepreneur
     from kernel.access import SYSTEM
     from kernel.clock import SystemClock
-    from kernel.db import Database
+    from kernel.db.engine import Database
     from kernel.errors import DomainError
     from web.accounts import NewPassword, create_user
 

@@ -2,13 +2,13 @@
 
 import inventory.models
 import kernel.audit
-import kernel.db
-import payments.ledger_models
+import kernel.db.engine
+import payments.ledger.models
+import payments.ledger.payout_models
 import payments.models
-import payments.payout_models
 import pos.models
 import web.accounts
 
-metadata = kernel.db.Base.metadata
+metadata = kernel.db.engine.Base.metadata
 
 __all__ = ["inventory", "kernel", "metadata", "payments", "pos", "web"]

@@ -12,8 +12,8 @@ from enum import StrEnum
 from typing import Any
 
 from kernel.money import format_baht
-from pos.report_periods import Grain, Period, percent_text, share_bp
-from pos.reports import TOP_LIMIT, CentreReport, Figures, PaymentMix, ReportRow
+from pos.reports.centre import TOP_LIMIT, CentreReport, Figures, PaymentMix, ReportRow
+from pos.reports.periods import Grain, Period, percent_text, share_bp
 from web.downloads import csv_text
 
 

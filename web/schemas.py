@@ -12,7 +12,7 @@ from litestar.openapi.spec import OpenAPIResponse as Response
 from litestar.openapi.spec import OpenAPIType, Operation, Parameter, RequestBody, Schema
 from pydantic import BeforeValidator
 
-from pos.sale_requests import IDEMPOTENCY_KEY
+from pos.checkout.requests import IDEMPOTENCY_KEY
 
 # The databases' INTEGER: a larger number is no id, quantity or amount of this shop.
 INT_MAX = 2**31 - 1

@@ -38,7 +38,7 @@ from sqlalchemy import select
 
 from inventory.models import Entrepreneur, Product
 from kernel.clock import FixedClock, business_date
-from kernel.db import Database
+from kernel.db.engine import Database
 from payments.webhook import sign
 from pos.models import Till
 from tests.conftest import BACKENDS, _truncate_postgres

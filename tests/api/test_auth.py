@@ -8,7 +8,7 @@ from sqlalchemy import update
 
 from kernel.access import Role
 from kernel.clock import FixedClock
-from kernel.db import Database
+from kernel.db.engine import Database
 from tests.api.conftest import PASSWORD, LoginAs, make_user
 from web import accounts
 from web.accounts import User

@@ -10,7 +10,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from kernel.access import Role
-from kernel.db import Database
+from kernel.db.engine import Database
 from tests import factories
 from tests.api.conftest import LoginAs
 from tests.api.openapi import operation, served_schema

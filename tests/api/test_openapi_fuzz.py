@@ -59,7 +59,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events
 
 from kernel.clock import SystemClock
-from kernel.db import Database
+from kernel.db.engine import Database
 from payments.webhook import sign
 from web.accounts import open_session, session_user
 from web.app import create_app

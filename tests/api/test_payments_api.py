@@ -14,7 +14,7 @@ from litestar.testing import AsyncTestClient
 
 from kernel.access import Role
 from kernel.clock import FixedClock
-from kernel.db import Database
+from kernel.db.engine import Database
 from payments import promptpay
 from payments.webhook import sign
 from tests import factories as f

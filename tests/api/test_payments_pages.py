@@ -9,7 +9,7 @@ from litestar.testing import AsyncTestClient
 
 from kernel.access import Role
 from kernel.clock import FixedClock
-from kernel.db import Database
+from kernel.db.engine import Database
 from tests.api.conftest import PASSWORD, LoginAs, make_user
 from web.app import create_app
 from web.settings import Settings

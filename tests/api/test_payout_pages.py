@@ -14,8 +14,8 @@ from sqlalchemy import select, update
 from inventory.models import Entrepreneur
 from kernel.access import Role
 from kernel.clock import FixedClock, business_date
-from kernel.db import Database
-from payments.payout_models import Payout
+from kernel.db.engine import Database
+from payments.ledger.payout_models import Payout
 from tests import factories as f
 from tests.api.conftest import LoginAs
 from tests.api.test_sales_api import _catalogue, _till_with_shift

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kernel.access import Role
 from kernel.clock import FixedClock
-from kernel.db import Database
+from kernel.db.engine import Database
 from payments.models import Payment
 from tests.api.conftest import LoginAs
 from tests.api.test_payments_api import _hook

@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from inventory.models import Entrepreneur
 from kernel.access import Role
-from kernel.db import Database
+from kernel.db.engine import Database
 from tests import factories as f
 from tests.api.conftest import LoginAs
 from tests.api.test_sales_api import _body, _catalogue, _till_with_shift

@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from kernel.access import Role
 from kernel.clock import FixedClock
-from kernel.db import Database
+from kernel.db.engine import Database
 from tests import factories
 from tests.api.conftest import LoginAs
 from tests.db.test_reports import DISCOUNT, P1, P2, P3, _setup

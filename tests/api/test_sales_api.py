@@ -9,7 +9,7 @@ from litestar.testing import AsyncTestClient
 
 from kernel.access import Role
 from kernel.clock import FixedClock
-from kernel.db import Database
+from kernel.db.engine import Database
 from tests import factories as f
 from tests.api.conftest import LoginAs
 from tests.api.openapi import body_errors, operation, served_schema

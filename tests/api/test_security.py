@@ -28,7 +28,7 @@ from sqlalchemy import func, select
 from inventory.models import Category
 from kernel.access import Role
 from kernel.clock import FixedClock
-from kernel.db import Database
+from kernel.db.engine import Database
 from payments.models import PaymentEventRow
 from payments.status import PaymentEvent
 from payments.webhook import sign

@@ -9,7 +9,7 @@ import pytest
 from litestar.testing import TestClient
 
 from kernel.clock import FixedClock
-from kernel.db import Database
+from kernel.db.engine import Database
 from web.app import create_served_app
 from web.settings import Settings
 

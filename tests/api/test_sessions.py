@@ -10,7 +10,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import update
 
 from kernel.access import Role
-from kernel.db import Database
+from kernel.db.engine import Database
 from tests.api.conftest import LoginAs
 from web.accounts import User, UserSession
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from inventory.models import Intake, Product, StockMovement
 from kernel.access import Role
-from kernel.db import Database
+from kernel.db.engine import Database
 from tests import factories as f
 from tests.api.conftest import LoginAs
 

@@ -9,7 +9,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from kernel.access import Role
-from kernel.db import Database
+from kernel.db.engine import Database
 from tests.api.conftest import PASSWORD, LoginAs
 from tests.api.test_sales_api import _body, _catalogue, _till_with_shift
 

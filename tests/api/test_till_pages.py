@@ -14,7 +14,7 @@ from sqlalchemy import update
 from inventory.models import Product
 from kernel.access import Role
 from kernel.clock import FixedClock
-from kernel.db import Database
+from kernel.db.engine import Database
 from tests import factories as f
 from tests.api.conftest import PASSWORD, LoginAs, make_user
 from tests.api.openapi import body_errors, operation, served_schema

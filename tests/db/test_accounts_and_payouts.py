@@ -10,13 +10,13 @@ from sqlalchemy import select, update
 from inventory.models import Entrepreneur
 from kernel.access import Actor, Role
 from kernel.clock import FixedClock, business_date
-from kernel.db import Database
+from kernel.db.engine import Database
 from kernel.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
-from payments.ledger import unbalanced_entries
-from pos.consignment import entrepreneur_balance, entrepreneur_statement
-from pos.payouts import cancel_payout, create_run, mark_paid, payout_candidates
-from pos.refunds import RefundRequest, refund_sale
-from pos.sale_requests import CheckoutRequest, LineRequest, PaymentRequest
+from payments.ledger.postings import unbalanced_entries
+from pos.checkout.requests import CheckoutRequest, LineRequest, PaymentRequest
+from pos.consignment.access import entrepreneur_balance, entrepreneur_statement
+from pos.consignment.payouts import cancel_payout, create_run, mark_paid, payout_candidates
+from pos.refunds.service import RefundRequest, refund_sale
 from tests.db.test_sales import Shop, _sell, _shop, _user
 from web.accounts import User
 

@@ -1,4 +1,4 @@
-"""kernel.bulk: many rows in one statement store what SQLAlchemy's own INSERT stores; writes
+"""kernel.db.bulk: many rows in one statement store what SQLAlchemy's own INSERT stores; writes
 held back by sent_together arrive (in order) or fail as SQLAlchemy errors, nothing half-written.
 """
 
@@ -13,8 +13,8 @@ from sqlalchemy.exc import IntegrityError
 
 from kernel import audit
 from kernel.access import SYSTEM
-from kernel.bulk import insert_rows, sent_together
-from kernel.db import Database
+from kernel.db.bulk import insert_rows, sent_together
+from kernel.db.engine import Database
 
 AT = datetime(2026, 11, 21, 3, 0, 0, 123456, tzinfo=UTC)
 

@@ -9,19 +9,19 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from inventory import catalogue
-from inventory.barcodes import in_store_code, is_in_store
 from inventory.catalogue import (
     CategoryDraft,
     EntrepreneurDraft,
     LocationDraft,
     ProductDraft,
 )
+from inventory.catalogue.barcodes import in_store_code, is_in_store
+from inventory.catalogue.search import search_text
 from inventory.models import Product
-from inventory.search import search_text
 from kernel.access import Actor, Role
 from kernel.audit import AuditEntry
 from kernel.clock import FixedClock
-from kernel.db import Database, next_in_sequence
+from kernel.db.engine import Database, next_in_sequence
 from kernel.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from tests import factories
 

@@ -7,13 +7,13 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from inventory import catalogue, csv_io
-from inventory.barcodes import in_store_code, is_in_store
+from inventory import catalogue, spreadsheets
+from inventory.catalogue.barcodes import in_store_code, is_in_store
 from inventory.models import Entrepreneur, Product
 from kernel.access import Actor, Role
 from kernel.audit import AuditEntry
 from kernel.clock import FixedClock
-from kernel.db import Database
+from kernel.db.engine import Database
 from kernel.errors import ForbiddenError, InvalidInputError
 from tests import factories
 
@@ -49,12 +49,14 @@ def test_entrepreneurs_then_products_import_with_bom_and_thai(
 ) -> None:
     _ready(db)
     with db.write() as conn:
-        preview = csv_io.preview_entrepreneurs(conn, BOM + ENTREPRENEURS.encode())
+        preview = spreadsheets.preview_entrepreneurs(conn, BOM + ENTREPRENEURS.encode())
         assert (preview.rows_total, preview.new, preview.updates, preview.errors) == (2, 2, 0, [])
-        result = csv_io.import_entrepreneurs(conn, MANAGER, clock.now(), ENTREPRENEURS.encode())
+        result = spreadsheets.import_entrepreneurs(
+            conn, MANAGER, clock.now(), ENTREPRENEURS.encode()
+        )
     assert (result.created, result.updated) == (2, 0)
     with db.write() as conn:
-        result = csv_io.import_products(conn, MANAGER, clock.now(), BOM + PRODUCTS.encode())
+        result = spreadsheets.import_products(conn, MANAGER, clock.now(), BOM + PRODUCTS.encode())
     assert (result.created, result.updated) == (2, 0)
     with db.read() as conn:
         fan = catalogue.search_products(conn, CASHIER, q="พัดสา")[0]
@@ -73,14 +75,14 @@ def _actions(db: Database) -> list[str]:
 def test_existing_codes_and_skus_are_updates(db: Database, clock: FixedClock) -> None:
     _ready(db)
     with db.write() as conn:
-        csv_io.import_entrepreneurs(conn, MANAGER, clock.now(), ENTREPRENEURS.encode())
-        csv_io.import_products(conn, MANAGER, clock.now(), PRODUCTS.encode())
+        spreadsheets.import_entrepreneurs(conn, MANAGER, clock.now(), ENTREPRENEURS.encode())
+        spreadsheets.import_products(conn, MANAGER, clock.now(), PRODUCTS.encode())
     changed = PRODUCTS.replace(",350,", ",375,") + "R-3,,ผ้าพันคอ,Scarf,textile,E101,99,1,1\n"
     with db.write() as conn:
-        preview = csv_io.preview_products(conn, changed.encode())
+        preview = spreadsheets.preview_products(conn, changed.encode())
         assert (preview.new, preview.updates) == (1, 2)
         before = catalogue.search_products(conn, CASHIER, q="R-2")[0].barcode
-        csv_io.import_products(conn, MANAGER, clock.now(), changed.encode())
+        spreadsheets.import_products(conn, MANAGER, clock.now(), changed.encode())
     with db.read() as conn:
         umbrella = catalogue.search_products(conn, CASHIER, q="R-1")[0]
         fan = catalogue.search_products(conn, CASHIER, q="R-2")[0]
@@ -119,15 +121,15 @@ def test_a_bad_product_row_is_reported_and_nothing_is_imported(
 ) -> None:
     _ready(db)
     with db.write() as conn:
-        csv_io.import_entrepreneurs(conn, MANAGER, clock.now(), ENTREPRENEURS.encode())
+        spreadsheets.import_entrepreneurs(conn, MANAGER, clock.now(), ENTREPRENEURS.encode())
     header, first, _ = PRODUCTS.split("\n", 2)
     raw = f"{header}\n{first}\n{row}\n".encode()
     with db.read() as conn:
-        preview = csv_io.preview_products(conn, raw)
+        preview = spreadsheets.preview_products(conn, raw)
     assert [(e.line, e.field) for e in preview.errors] == [(3, field)], preview.errors
     assert says in preview.errors[0].reason
     with pytest.raises(InvalidInputError) as caught, db.write() as conn:
-        csv_io.import_products(conn, MANAGER, clock.now(), raw)
+        spreadsheets.import_products(conn, MANAGER, clock.now(), raw)
     assert caught.value.data["errors"][0]["line"] == 3
     assert _count(db, Product) == 0
 
@@ -135,11 +137,11 @@ def test_a_bad_product_row_is_reported_and_nothing_is_imported(
 def test_a_barcode_of_another_stored_product_is_refused(db: Database, clock: FixedClock) -> None:
     _ready(db)
     with db.write() as conn:
-        csv_io.import_entrepreneurs(conn, MANAGER, clock.now(), ENTREPRENEURS.encode())
-        csv_io.import_products(conn, MANAGER, clock.now(), PRODUCTS.encode())
+        spreadsheets.import_entrepreneurs(conn, MANAGER, clock.now(), ENTREPRENEURS.encode())
+        spreadsheets.import_products(conn, MANAGER, clock.now(), PRODUCTS.encode())
         header = PRODUCTS.split("\n", 1)[0]
         raw = f"{header}\nR-7,8850999320014,ก,A,textile,E100,10,1,1\n".encode()
-        errors = csv_io.preview_products(conn, raw).errors
+        errors = spreadsheets.preview_products(conn, raw).errors
     assert errors[0].field == "barcode" and "R-1" in errors[0].reason
 
 
@@ -160,10 +162,10 @@ def test_a_bad_entrepreneur_row_names_line_and_field(
     _ready(db)
     raw = (ENTREPRENEURS + row + "\n").encode()
     with db.read() as conn:
-        preview = csv_io.preview_entrepreneurs(conn, raw)
+        preview = spreadsheets.preview_entrepreneurs(conn, raw)
     assert [(e.line, e.field) for e in preview.errors] == [(4, field)]
     with pytest.raises(InvalidInputError), db.write() as conn:
-        csv_io.import_entrepreneurs(conn, MANAGER, clock.now(), raw)
+        spreadsheets.import_entrepreneurs(conn, MANAGER, clock.now(), raw)
     assert _count(db, Entrepreneur) == 0
 
 
@@ -171,32 +173,32 @@ def test_commission_in_basis_points_is_accepted_too(db: Database, clock: FixedCl
     _ready(db)
     raw = "code,name_th,name_en,district_code,commission_bp,star_rating\nE9,ก,A,5013,1750,3\n"
     with db.write() as conn:
-        csv_io.import_entrepreneurs(conn, MANAGER, clock.now(), raw.encode())
+        spreadsheets.import_entrepreneurs(conn, MANAGER, clock.now(), raw.encode())
         assert catalogue.list_entrepreneurs(conn, CASHIER)[0].commission_bp == 1750
 
 
 def test_a_cashier_may_not_import(db: Database, clock: FixedClock) -> None:
     _ready(db)
     with pytest.raises(ForbiddenError), db.write() as conn:
-        csv_io.import_entrepreneurs(conn, CASHIER, clock.now(), ENTREPRENEURS.encode())
+        spreadsheets.import_entrepreneurs(conn, CASHIER, clock.now(), ENTREPRENEURS.encode())
 
 
 def test_exports_read_back_as_imports_unchanged(db: Database, clock: FixedClock) -> None:
     _ready(db)
     with db.write() as conn:
-        csv_io.import_entrepreneurs(conn, MANAGER, clock.now(), ENTREPRENEURS.encode())
-        csv_io.import_products(conn, MANAGER, clock.now(), PRODUCTS.encode())
-        products = csv_io.export_products_csv(conn)
-        people = csv_io.export_entrepreneurs_csv(conn)
+        spreadsheets.import_entrepreneurs(conn, MANAGER, clock.now(), ENTREPRENEURS.encode())
+        spreadsheets.import_products(conn, MANAGER, clock.now(), PRODUCTS.encode())
+        products = spreadsheets.export_products_csv(conn)
+        people = spreadsheets.export_entrepreneurs_csv(conn)
         fan = catalogue.search_products(conn, CASHIER, q="พัดสา")[0]
         factories.stock(conn, fan.id, catalogue.default_location_id(conn), 4)
-        stock = csv_io.export_stock_csv(conn)
+        stock = spreadsheets.export_stock_csv(conn)
     assert "1250.50" in products and "ร่มกระดาษสา 20 นิ้ว" in products
     assert f"SKP,R-2,{fan.barcode},พัดสา,Saa paper fan,E100,4" in stock
     with db.read() as conn:
-        again = csv_io.preview_products(conn, products.encode())
+        again = spreadsheets.preview_products(conn, products.encode())
         assert (again.new, again.updates, again.errors) == (0, 2, [])
-        again = csv_io.preview_entrepreneurs(conn, people.encode())
+        again = spreadsheets.preview_entrepreneurs(conn, people.encode())
         assert (again.new, again.updates, again.errors) == (0, 2, [])
 
 
@@ -205,7 +207,7 @@ def test_importing_the_whole_catalogue_takes_under_ten_seconds(
 ) -> None:
     _ready(db)
     with db.write() as conn:
-        csv_io.import_entrepreneurs(conn, MANAGER, clock.now(), ENTREPRENEURS.encode())
+        spreadsheets.import_entrepreneurs(conn, MANAGER, clock.now(), ENTREPRENEURS.encode())
     lines = [PRODUCTS.split("\n", 1)[0]]
     for i in range(7324):
         barcode = in_store_code(900_000 + i) if i % 2 else ""
@@ -215,7 +217,7 @@ def test_importing_the_whole_catalogue_takes_under_ten_seconds(
     raw = BOM + "\n".join(lines).encode()
     start = time.perf_counter()
     with db.write() as conn:
-        result = csv_io.import_products(conn, MANAGER, clock.now(), raw)
+        result = spreadsheets.import_products(conn, MANAGER, clock.now(), raw)
     elapsed = time.perf_counter() - start
     assert result.created == 7324
     assert elapsed < 10, f"{elapsed:.1f} s"

@@ -20,9 +20,9 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
+from integrity.check import RULES, find_violations
 from kernel.clock import FixedClock
-from kernel.db import Database
-from pos.integrity import RULES, find_violations
+from kernel.db.engine import Database
 from tests.db.test_integrity import trade_a_day
 from tests.faults.shop import PASSWORD, Shop, TillLogin, prepare_shop, sales_of
 from tests.servers import OTOP, Server, server_env

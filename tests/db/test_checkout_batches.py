@@ -12,17 +12,17 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 
 from inventory.models import StockMovement
-from inventory.stock import InsufficientStockError
-from inventory.stock_service import on_hand
+from inventory.stock.rules import InsufficientStockError
+from inventory.stock.service import on_hand
 from kernel.clock import FixedClock
-from kernel.db import Database, Sequence, current_sequence, next_in_sequence, savepoint
+from kernel.db.engine import Database, Sequence, current_sequence, next_in_sequence, savepoint
 from kernel.errors import ConflictError, InvalidInputError
-from payments.ledger import unbalanced_entries
+from payments.ledger.postings import unbalanced_entries
 from payments.models import Payment
+from pos.checkout.queries import SaleView
+from pos.checkout.requests import CheckoutRequest
+from pos.checkout.service import CheckoutJob, checkout_many
 from pos.models import Sale
-from pos.sale_queries import SaleView
-from pos.sale_requests import CheckoutRequest
-from pos.sales import CheckoutJob, checkout_many
 
 # The shop and request helpers of the checkout tests.
 from tests.db.test_sales import ACCOUNT, EXPIRY, Shop, _count, _request, _shop

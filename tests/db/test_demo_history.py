@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from inventory.models import StockLevel
 from kernel.clock import FixedClock
-from kernel.db import Database
-from payments.ledger import unbalanced_entries
+from kernel.db.engine import Database
+from payments.ledger.postings import unbalanced_entries
 from pos.models import Sale, Shift
 from web.commands.seed import seed_demo_database, seed_demo_history
 from web.settings import Settings

@@ -9,10 +9,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-import inventory.demo
-from inventory.barcodes import is_in_store
-from inventory.demo import catalogue_is_empty, seed_demo
-from inventory.demo_plan import demo_plan
+import demo.catalogue
+from demo.catalogue import catalogue_is_empty, seed_demo
+from demo.plan import demo_plan
+from inventory.catalogue.barcodes import is_in_store
+from inventory.catalogue.products import next_in_store_codes
+from inventory.catalogue.search import normalize
 from inventory.models import (
     Category,
     District,
@@ -22,10 +24,8 @@ from inventory.models import (
     StockLevel,
     StockMovement,
 )
-from inventory.products import next_in_store_codes
-from inventory.search import normalize
 from kernel.audit import AuditEntry
-from kernel.db import Database, current_sequence
+from kernel.db.engine import Database, current_sequence
 from kernel.errors import ConflictError, InvalidInputError
 from web.accounts import User
 from web.commands.seed import DEMO_LOGINS, seed_demo_database
@@ -144,7 +144,7 @@ def test_a_failure_half_way_leaves_the_database_empty(
     def broken(*args: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(inventory.demo, "_insert_opening_stock", broken)
+    monkeypatch.setattr(demo.catalogue, "_insert_opening_stock", broken)
     with pytest.raises(RuntimeError), db.write() as conn:
         seed_demo(conn, NOW, scale=SMALL)
     with db.read() as conn:

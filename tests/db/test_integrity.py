@@ -1,4 +1,4 @@
-"""``otop-pos check``'s rules (pos.integrity) on SQLite and PostgreSQL.
+"""``otop-pos check``'s rules (integrity.check) on SQLite and PostgreSQL.
 
 A day of trading through the services (cash and split sales, PromptPay confirmed by the bank's
 callback and by a slip, a void, a sale left pending, refunds, a transfer, a closed shift, a
@@ -18,25 +18,25 @@ import pytest
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.engine import Connection
 
+from integrity.check import RULES, find_violations
 from inventory.models import Entrepreneur, Product, StockMovement
-from inventory.stock_documents import transfer_stock
-from inventory.stock_lines import LineIn
+from inventory.stock.document_rules import LineIn
+from inventory.stock.documents import transfer_stock
 from kernel.access import Role
 from kernel.clock import FixedClock, business_date
-from kernel.db import Database
+from kernel.db.engine import Database
 from payments import promptpay
-from payments.ledger_models import JournalEntryRow
+from payments.ledger.models import JournalEntryRow
 from payments.lifecycle import WebhookEvent, confirm_by_webhook, confirm_manually, create_payment
 from payments.models import Payment, PaymentEventRow
-from pos.integrity import RULES, find_violations
+from pos.checkout.requests import PaymentRequest
+from pos.checkout.voids import void_sale
+from pos.completion.by_payment import complete_if_paid
+from pos.consignment.payouts import create_run, mark_paid
 from pos.models import Refund, Sale, Shift
-from pos.payment_completion import complete_if_paid
-from pos.payouts import create_run, mark_paid
-from pos.refunds import RefundRequest, refund_sale
-from pos.sale_requests import PaymentRequest
-from pos.shifts import close_shift
-from pos.tills import current_shift, open_shift
-from pos.voids import void_sale
+from pos.refunds.service import RefundRequest, refund_sale
+from pos.tills.service import current_shift, open_shift
+from pos.tills.shifts import close_shift
 from tests import factories as f
 from tests.conftest import BACKENDS
 from tests.db.test_sales import ACCOUNT, _request, _sell, _shop, _user

@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from inventory.search_index import include_name
-from kernel.db import Database
+from inventory.catalogue.search_index import include_name
+from kernel.db.engine import Database
 from web.models import metadata
 
 

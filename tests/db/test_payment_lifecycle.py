@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from kernel.access import Actor, Role
 from kernel.audit import AuditEntry
 from kernel.clock import FixedClock
-from kernel.db import Database
+from kernel.db.engine import Database
 from kernel.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from payments import promptpay
 from payments.lifecycle import (

@@ -13,24 +13,24 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from inventory.stock import InsufficientStockError
-from inventory.stock_service import on_hand
+from integrity.check import find_violations
+from inventory.stock.rules import InsufficientStockError
+from inventory.stock.service import on_hand
 from kernel.access import Role
 from kernel.clock import FixedClock
-from kernel.db import Database
+from kernel.db.engine import Database
 from kernel.errors import ConflictError
 from payments import promptpay
 from payments.exception_queue import list_exceptions, resolve_exception
 from payments.lifecycle import OutcomeKind, WebhookEvent, cancel_payment, expire_due
 from payments.models import PaymentException
-from pos.integrity import find_violations
-from pos.payment_completion import confirm_by_cashier, confirm_webhook
-from pos.sale_queries import SaleView, load_sale
-from pos.sale_requests import PaymentRequest
-from pos.sale_rest import take_rest
-from pos.shifts import close_shift
-from pos.voided_sale_money import complete_voided_sale
-from pos.voids import void_sale
+from pos.checkout.queries import SaleView, load_sale
+from pos.checkout.requests import PaymentRequest
+from pos.checkout.voids import void_sale
+from pos.completion.by_payment import confirm_by_cashier, confirm_webhook
+from pos.completion.rest import take_rest
+from pos.completion.voided_money import complete_voided_sale
+from pos.tills.shifts import close_shift
 from tests.db.test_sales import ACCOUNT, EXPIRY, Shop, _request, _sell, _shop, _user
 
 PRICE = 45000  # the first product's price

@@ -9,22 +9,22 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from inventory.stock_service import on_hand
+from inventory.stock.service import on_hand
 from kernel.access import Actor, Role
 from kernel.clock import FixedClock
-from kernel.db import Database
+from kernel.db.engine import Database
 from kernel.errors import ConflictError, ForbiddenError, InvalidInputError
-from payments.ledger import balance, entrepreneur_balance, unbalanced_entries
-from payments.ledger_rules import BANK, COMMISSION_INCOME
+from payments.ledger.postings import balance, entrepreneur_balance, unbalanced_entries
+from payments.ledger.rules import BANK, COMMISSION_INCOME
 from payments.lifecycle import confirm_manually
+from pos.checkout.queries import load_sale
+from pos.checkout.requests import CheckoutRequest, LineRequest, PaymentRequest
+from pos.checkout.service import checkout
+from pos.checkout.voids import void_sale
 from pos.models import Refund, Sale
-from pos.refunds import RefundRequest, refund_sale
-from pos.sale_queries import load_sale
-from pos.sale_requests import CheckoutRequest, LineRequest, PaymentRequest
-from pos.sales import checkout
-from pos.shifts import close_shift, record_cash_movement, shift_report
-from pos.tills import current_shift
-from pos.voids import void_sale
+from pos.refunds.service import RefundRequest, refund_sale
+from pos.tills.service import current_shift
+from pos.tills.shifts import close_shift, record_cash_movement, shift_report
 from tests.db.test_sales import ACCOUNT, EXPIRY, Shop, _request, _sell, _shop, _user
 
 PRICES = (45000, 12050, 9900)  # what _shop gives its three products

@@ -17,16 +17,16 @@ from sqlalchemy.engine import Connection
 from inventory.models import Entrepreneur, Location
 from kernel.access import Actor, Role
 from kernel.clock import BANGKOK, FixedClock
-from kernel.db import Database
+from kernel.db.engine import Database
 from payments.confirmations import confirm_manually
+from pos.checkout.requests import CheckoutRequest, LineRequest, PaymentRequest
+from pos.checkout.service import checkout
+from pos.completion.by_payment import complete_if_paid
 from pos.models import Refund, RefundLine, Sale, SaleLine
-from pos.payment_completion import complete_if_paid
-from pos.refunds import RefundRequest, refund_sale
-from pos.report_periods import Grain, Period
-from pos.reports import CentreReport, Figures, centre_report
-from pos.sale_requests import CheckoutRequest, LineRequest, PaymentRequest
-from pos.sales import checkout
-from pos.tills import create_till, open_shift
+from pos.refunds.service import RefundRequest, refund_sale
+from pos.reports.centre import CentreReport, Figures, centre_report
+from pos.reports.periods import Grain, Period
+from pos.tills.service import create_till, open_shift
 from tests import factories as f
 from tests.db.test_sales import ACCOUNT, EXPIRY, _user
 from web.commands.seed import seed_demo_database, seed_demo_history

@@ -12,22 +12,22 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from inventory.models import Category, StockMovement
-from inventory.stock import InsufficientStockError
-from inventory.stock_service import on_hand
+from inventory.stock.rules import InsufficientStockError
+from inventory.stock.service import on_hand
 from kernel.access import Actor, Role
 from kernel.clock import FixedClock
-from kernel.db import Database
+from kernel.db.engine import Database
 from kernel.errors import ConflictError, InvalidInputError
-from payments.ledger import balance, entrepreneur_balance, unbalanced_entries
-from payments.ledger_models import JournalEntryRow, PostingRow
+from payments.ledger.models import JournalEntryRow, PostingRow
+from payments.ledger.postings import balance, entrepreneur_balance, unbalanced_entries
 from payments.lifecycle import check_account, confirm_manually
 from payments.models import Payment
+from pos.checkout.queries import SaleView, get_sale
+from pos.checkout.requests import CheckoutRequest, LineRequest, PaymentRequest
+from pos.checkout.service import checkout, checkout_or_replay
+from pos.completion.by_payment import complete_if_paid
 from pos.models import Sale, SaleLine, SalePayment
-from pos.payment_completion import complete_if_paid
-from pos.sale_queries import SaleView, get_sale
-from pos.sale_requests import CheckoutRequest, LineRequest, PaymentRequest
-from pos.sales import checkout, checkout_or_replay
-from pos.tills import create_till, open_shift
+from pos.tills.service import create_till, open_shift
 from tests import factories as f
 from web.accounts import NewPassword, create_user
 
@@ -385,7 +385,7 @@ def test_an_insert_racing_past_the_lookup_hits_the_constraint_and_replays(
     shop = _shop(db, clock)
     request = _request(shop, [(shop.products[0], 1)], total=45000)
     first = _sell(db, clock, shop, request, "key-constraint")
-    import pos.sales as sales
+    import pos.checkout.service as sales
 
     real = sales._replay
     calls = iter([None])

@@ -12,8 +12,8 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 
-from kernel.db import Database, Sequence, current_sequence, next_in_sequence
-from kernel.writer import serving
+from kernel.db.engine import Database, Sequence, current_sequence, next_in_sequence
+from kernel.db.writer import serving
 
 
 def _take_number(conn: Connection) -> int:
@@ -171,7 +171,7 @@ def test_on_postgresql_a_batch_waits_for_a_row_lock_no_longer_than_the_lock_time
     session left open) fails the batch after LOCK_TIMEOUT, with nothing written, instead of
     stopping the worker; once the lock is gone, the next batch goes through. (SQLite's loop
     never waits for the write lock: the test above.)"""
-    monkeypatch.setattr("kernel.writer.LOCK_TIMEOUT", "200ms")
+    monkeypatch.setattr("kernel.db.writer.LOCK_TIMEOUT", "200ms")
     name = f"lock-test-{uuid.uuid4().hex}"
     db = Database(postgres_url)
 

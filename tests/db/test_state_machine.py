@@ -17,7 +17,7 @@ every ledger account's balance and each entrepreneur's figures by the rules (gro
 commission - refund - payout; held while inside the refund window), which payouts a run makes
 and when paying one is refused. Each step's outcome (the answer, or the error's exact class)
 is predicted by the model; a refused step must leave every table as it was. After every step
-the model is compared with the database and ``pos.integrity.find_violations`` must find
+the model is compared with the database and ``integrity.check.find_violations`` must find
 nothing.
 
 Runs on SQLite and PostgreSQL; each example starts from the seeded world (SQLite: a copy of a
@@ -53,18 +53,20 @@ from hypothesis.stateful import (
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 
+from integrity.check import find_violations
 from inventory.models import Category, StockLevel
-from inventory.stock import InsufficientStockError
-from inventory.stock_documents import adjust_stock, post_count, transfer_stock
-from inventory.stock_intakes import receive_intake
-from inventory.stock_lines import LineIn
+from inventory.stock.document_rules import LineIn
+from inventory.stock.documents import adjust_stock, post_count, transfer_stock
+from inventory.stock.intakes import receive_intake
+from inventory.stock.rules import InsufficientStockError
 from kernel.access import Actor, Role
 from kernel.clock import BANGKOK, FixedClock, business_date
-from kernel.db import Database
+from kernel.db.engine import Database
 from kernel.errors import ConflictError, DomainError, ForbiddenError, InvalidInputError
 from payments import promptpay
-from payments.balances import read_balance
-from payments.ledger_models import JournalEntryRow, LedgerAccount, PostingRow
+from payments.ledger.balances import read_balance
+from payments.ledger.models import JournalEntryRow, LedgerAccount, PostingRow
+from payments.ledger.payout_models import Payout
 from payments.lifecycle import (
     OutcomeKind,
     SlipReusedError,
@@ -76,19 +78,17 @@ from payments.lifecycle import (
     expire_due,
 )
 from payments.models import Payment
-from payments.payout_models import Payout
-from pos.integrity import find_violations
+from pos.checkout.pricing import round_half_up_div
+from pos.checkout.requests import CheckoutRequest, LineRequest, PaymentRequest
+from pos.checkout.service import CheckoutJob, checkout_many
+from pos.checkout.voids import void_sale
+from pos.completion.by_payment import complete_if_paid
+from pos.completion.stranded import STRANDED_GRACE
+from pos.consignment.payouts import cancel_payout, create_run, mark_paid
 from pos.models import RefundLine, Sale, SaleLine, Shift
-from pos.payment_completion import complete_if_paid
-from pos.payouts import cancel_payout, create_run, mark_paid
-from pos.pricing import round_half_up_div
-from pos.refunds import RefundRequest, refund_sale
-from pos.sale_requests import CheckoutRequest, LineRequest, PaymentRequest
-from pos.sales import CheckoutJob, checkout_many
-from pos.shifts import close_shift
-from pos.stranded_sales import STRANDED_GRACE
-from pos.tills import create_till, open_shift
-from pos.voids import void_sale
+from pos.refunds.service import RefundRequest, refund_sale
+from pos.tills.service import create_till, open_shift
+from pos.tills.shifts import close_shift
 from tests import factories as f
 from tests.conftest import _truncate_postgres
 from web.accounts import User
@@ -484,7 +484,8 @@ class ShopMachine(RuleBasedStateMachine):
         return CheckoutRequest(till.id, tuple(wanted), tuple(payments), cart)
 
     def plan(self, actor: Actor, request: CheckoutRequest, key: str) -> Planned:
-        """The model's checkout, in the order the service checks (see pos.sales._plan)."""
+        """The model's checkout, in the order the service checks (see
+        pos.checkout.service._plan)."""
         if key in self.sale_keys:
             sale = self.sales[self.sale_keys[key]]
             if sale.request.digest() != request.digest():

@@ -9,13 +9,13 @@ from collections.abc import Callable
 from sqlalchemy import func, select
 
 from inventory.models import StockMovement
-from inventory.stock import InsufficientStockError, MovementKind
-from inventory.stock_documents import transfer_stock
-from inventory.stock_lines import LineIn
-from inventory.stock_service import apply_movements, on_hand
+from inventory.stock.document_rules import LineIn
+from inventory.stock.documents import transfer_stock
+from inventory.stock.rules import InsufficientStockError, MovementKind
+from inventory.stock.service import apply_movements, on_hand
 from kernel.access import Actor, Role
 from kernel.clock import FixedClock
-from kernel.db import Database
+from kernel.db.engine import Database
 from tests import factories as f
 
 CASHIER = Actor(user_id=None, username="till", role=Role.CASHIER)

@@ -10,21 +10,21 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from inventory.models import StockCountLine, StockLevel, StockMovement
-from inventory.stock import InsufficientStockError, MovementKind
-from inventory.stock_documents import (
+from inventory.stock.document_rules import LineIn
+from inventory.stock.documents import (
     adjust_stock,
     post_count,
     return_to_entrepreneur,
     transfer_stock,
 )
-from inventory.stock_intakes import get_intake, list_intakes, receive_intake
-from inventory.stock_lines import LineIn
-from inventory.stock_queries import list_stock, lookup_product, low_stock, movements
-from inventory.stock_service import apply_movements, on_hand
+from inventory.stock.intakes import get_intake, list_intakes, receive_intake
+from inventory.stock.queries import list_stock, lookup_product, low_stock, movements
+from inventory.stock.rules import InsufficientStockError, MovementKind
+from inventory.stock.service import apply_movements, on_hand
 from kernel.access import SYSTEM, Actor, Role
 from kernel.audit import AuditEntry
 from kernel.clock import FixedClock
-from kernel.db import Database
+from kernel.db.engine import Database
 from kernel.errors import ForbiddenError, InvalidInputError, NotFoundError
 from tests import factories as f
 from web.accounts import NewPassword, create_user

@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from inventory.stock_service import on_hand
+from inventory.stock.service import on_hand
 from kernel.access import SYSTEM, Actor, Role
-from kernel.db import Database
+from kernel.db.engine import Database
 from pos.models import Sale
-from pos.tills import create_till, open_shift
+from pos.tills.service import create_till, open_shift
 from tests import factories as f
 from web.accounts import NewPassword, create_user
 from web.migrate import upgrade

@@ -19,8 +19,8 @@ import pytest
 from sqlalchemy import func, select
 
 from inventory.models import StockMovement
-from inventory.stock_service import on_hand
-from kernel.db import Database
+from inventory.stock.service import on_hand
+from kernel.db.engine import Database
 from payments.models import PaymentEventRow
 from tests import factories as f
 from tests.faults.shop import Shop, prepare_shop, sales_of

@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from payments.balance_rules import balance_from_sums, payable_now, running_lines
-from payments.ledger_rules import (
+from payments.ledger.balance_rules import balance_from_sums, payable_now, running_lines
+from payments.ledger.rules import (
     JournalEntry,
     SaleLineShare,
     payable_account,
@@ -15,8 +15,8 @@ from payments.ledger_rules import (
     refund_entry,
     sale_entry,
 )
-from pos.pricing import LineInput, price_sale
-from pos.refund_rules import SoldLine, refunded_part
+from pos.checkout.pricing import LineInput, price_sale
+from pos.refunds.rules import SoldLine, refunded_part
 
 E = 7
 PAYABLE = payable_account(E)

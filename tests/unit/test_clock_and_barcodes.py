@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from inventory.barcodes import in_store_code, is_in_store, validate_gtin
+from inventory.catalogue.barcodes import in_store_code, is_in_store, validate_gtin
 from kernel.clock import FixedClock, buddhist_year, business_date
 from kernel.errors import InvalidInputError
 

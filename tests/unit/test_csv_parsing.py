@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from inventory.catalogue_rules import parse_bool, parse_percent_to_bp
-from inventory.csv_parsing import (
+from inventory.catalogue.rules import parse_bool, parse_percent_to_bp
+from inventory.spreadsheets.parsing import (
     ImportPreview,
     RowChecker,
     RowError,

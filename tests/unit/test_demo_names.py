@@ -10,9 +10,9 @@ from functools import cache
 import pytest
 from stdnum import ean
 
-from inventory.demo_names import CATEGORIES, DISTRICTS, PRODUCTS, VARIANTS
-from inventory.demo_plan import DemoPlan, apportion, demo_plan, round_price_baht
-from inventory.places import CHIANG_MAI_DISTRICTS
+from demo.names import CATEGORIES, DISTRICTS, PRODUCTS, VARIANTS
+from demo.plan import DemoPlan, apportion, demo_plan, round_price_baht
+from inventory.catalogue.places import CHIANG_MAI_DISTRICTS
 
 THAI = re.compile(r"[\u0e00-\u0e7f]")
 MOBILE = re.compile(r"^0[689]\d{8}$")

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from inventory.barcodes import in_store_code
-from inventory.labels import LabelRequest, barcode_svg, plan_labels, symbology
+from inventory.catalogue.barcodes import in_store_code
+from inventory.catalogue.labels import LabelRequest, barcode_svg, plan_labels, symbology
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from payments.ledger_rules import (
+from payments.ledger.rules import (
     COMMISSION_INCOME,
     PROMPTPAY_CLEARING,
     EntryKind,

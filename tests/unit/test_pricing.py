@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kernel.errors import InvalidInputError
-from pos.pricing import (
+from pos.checkout.pricing import (
     DiscountBearer,
     LineInput,
     allocate,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from inventory.promptpay_ids import normalize_promptpay_id, promptpay_id_problem
+from inventory.catalogue.promptpay_ids import normalize_promptpay_id, promptpay_id_problem
 from kernel.errors import InvalidInputError
 
 

@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 
-from payments.emv import tlv
 from payments.promptpay import (
     BotBarcode,
     PromptPayError,
@@ -21,6 +20,7 @@ from payments.promptpay import (
     slip_verify,
     truemoney_slip_verify,
 )
+from payments.promptpay.emv import tlv
 from tests.unit.test_promptpay_build import with_independent_crc
 
 # Payloads published with promptparse (JavaScript), written in its tag order.

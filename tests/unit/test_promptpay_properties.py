@@ -10,8 +10,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.th import moa, pin
 
-from payments import promptpay_fields
-from payments.emv import crc16
 from payments.promptpay import (
     PromptPayError,
     bill_payment,
@@ -24,6 +22,8 @@ from payments.promptpay import (
     slip_verify,
     truemoney,
 )
+from payments.promptpay import fields as promptpay_fields
+from payments.promptpay.emv import crc16
 from tests.unit.test_promptpay_build import crc_bitwise
 
 amounts = st.none() | st.integers(min_value=1, max_value=promptpay_fields.MAX_AMOUNT_SATANG)

@@ -9,10 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kernel.errors import ForbiddenError, InvalidInputError
-from payments.ledger_rules import BANK, COMMISSION_INCOME, SaleLineShare, refund_entry
-from pos.pricing import needs_discount_approval
-from pos.refund_rules import SoldLine, refund_parts, refunded_part
-from pos.shift_rules import DrawerCash, count_denominations
+from payments.ledger.rules import BANK, COMMISSION_INCOME, SaleLineShare, refund_entry
+from pos.checkout.pricing import needs_discount_approval
+from pos.refunds.rules import SoldLine, refund_parts, refunded_part
+from pos.tills.shift_rules import DrawerCash, count_denominations
 from web.approvals import ApprovalAction, issue, verify
 
 NOW = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)

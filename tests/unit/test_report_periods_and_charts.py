@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from kernel.errors import InvalidInputError
-from pos.report_periods import (
+from pos.reports.periods import (
     Grain,
     Period,
     Preset,

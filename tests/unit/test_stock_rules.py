@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from inventory.stock import InsufficientStockError, find_shortages, require_available
-from inventory.stock_lines import (
+from inventory.stock.document_rules import (
     check_line_count,
     check_quantity,
     count_differences,
@@ -18,6 +17,7 @@ from inventory.stock_lines import (
     refuse_duplicates,
     sequence_name,
 )
+from inventory.stock.rules import InsufficientStockError, find_shortages, require_available
 from kernel.errors import InvalidInputError
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pos.thai_words import baht_words, number_words
+from pos.checkout.thai_words import baht_words, number_words
 
 
 @pytest.mark.parametrize(

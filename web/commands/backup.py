@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from sqlalchemy.engine import make_url
 
-from kernel.sqlite_backup import BackupError, CopyReport, backup, inspect, restore, writer_active
+from kernel.db.backup import BackupError, CopyReport, backup, inspect, restore, writer_active
 from web.commands.check import safe_url
 from web.settings import get_settings
 

@@ -1,4 +1,4 @@
-"""``otop-pos check``: verify every rule of pos.integrity on the configured database."""
+"""``otop-pos check``: verify every rule of integrity.check on the configured database."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import click
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from integrity.check import RULES, Violation, find_violations, snapshot, totals
 from kernel.clock import SystemClock
-from kernel.db import Database
-from pos.integrity import RULES, Violation, find_violations, snapshot, totals
+from kernel.db.engine import Database
 from web.settings import get_settings
 
 SHOWN_PER_RULE = 20

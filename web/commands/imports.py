@@ -11,10 +11,10 @@ from web.settings import get_settings
 
 
 def _run(kind: str, path: Path, dry_run: bool) -> None:
-    from inventory import csv_io
+    from inventory import spreadsheets
     from kernel.access import SYSTEM
     from kernel.clock import SystemClock
-    from kernel.db import Database
+    from kernel.db.engine import Database
     from kernel.errors import DomainError
 
     settings = get_settings()
@@ -26,8 +26,14 @@ def _run(kind: str, path: Path, dry_run: bool) -> None:
             err=True,
         )
         raise SystemExit(1)
-    previewer = csv_io.preview_products if kind == "products" else csv_io.preview_entrepreneurs
-    planner = csv_io.plan_product_import if kind == "products" else csv_io.plan_entrepreneur_import
+    previewer = (
+        spreadsheets.preview_products if kind == "products" else spreadsheets.preview_entrepreneurs
+    )
+    planner = (
+        spreadsheets.plan_product_import
+        if kind == "products"
+        else spreadsheets.plan_entrepreneur_import
+    )
     db = Database(settings.database_url)
     try:
         with db.read() as conn:

@@ -21,14 +21,14 @@ import click
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from inventory.demo import DemoSummary, catalogue_is_empty, seed_demo
+from demo.catalogue import DemoSummary, catalogue_is_empty, seed_demo
+from demo.history import HistorySummary, seed_history
 from inventory.models import Entrepreneur, Location
 from kernel.access import SYSTEM, Actor, Role
 from kernel.clock import SystemClock, business_date
-from kernel.db import Database
+from kernel.db.engine import Database
 from kernel.errors import DomainError
-from pos.demo_history import HistorySummary, seed_history
-from pos.tills import create_till
+from pos.tills.service import create_till
 from web.accounts import NewPassword, User, create_user
 from web.controllers.payments_api import receiving_account
 from web.settings import Settings, get_settings
@@ -151,7 +151,7 @@ def seed_demo_database(
 def seed_demo_history(
     db: Database, settings: Settings, *, days: int, seed: int = 2026, scale: float = 1.0
 ) -> HistorySummary:
-    """Past sales by the demo cashiers on the first two tills (see pos.demo_history)."""
+    """Past sales by the demo cashiers on the first two tills (see demo.history)."""
     with db.read() as conn:
         users = {
             username: Actor(user_id, username, Role(role))

@@ -16,15 +16,15 @@ from pydantic import BaseModel, Field
 
 from kernel.access import Actor
 from kernel.clock import Clock, business_date
-from kernel.db import Database
+from kernel.db.engine import Database
 from kernel.errors import ConflictError
 from kernel.money import format_baht
 from payments import promptpay
-from payments.balance_rules import EntrepreneurBalance
-from payments.balances import Statement
+from payments.ledger.balance_rules import EntrepreneurBalance
+from payments.ledger.balances import Statement
 from payments.qr import payload_svg
-from pos.consignment import entrepreneur_balance, entrepreneur_statement
-from pos.payouts import (
+from pos.consignment.access import entrepreneur_balance, entrepreneur_statement
+from pos.consignment.payouts import (
     PayoutCandidate,
     PayoutRunView,
     PayoutView,

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from kernel.access import MANAGERS, Actor
 from kernel.clock import Clock
-from kernel.db import Database
+from kernel.db.engine import Database
 from kernel.errors import ForbiddenError
 from web.accounts import BadCredentialsError, record_login
 from web.approvals import Approval, ApprovalAction, issue

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 
 from kernel.clock import Clock
-from kernel.db import Database
+from kernel.db.engine import Database
 from web.accounts import (
     BadCredentialsError,
     LoginCandidate,

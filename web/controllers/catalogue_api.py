@@ -28,7 +28,7 @@ from inventory.catalogue import (
 )
 from kernel.access import Actor
 from kernel.clock import Clock
-from kernel.db import Database
+from kernel.db.engine import Database
 from web.auth import managers_only, signed_in
 from web.schemas import TrueOrFalse, WholeNumber
 from web.settings import Settings

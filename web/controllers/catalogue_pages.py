@@ -21,7 +21,7 @@ from inventory.catalogue import ProductDraft, ProductView
 from inventory.models import Entrepreneur
 from kernel.access import Actor
 from kernel.clock import Clock
-from kernel.db import Database
+from kernel.db.engine import Database
 from kernel.errors import DomainError, InvalidInputError
 from kernel.money import parse_baht
 from web.auth import managers_only, staff_only

@@ -12,10 +12,10 @@ from pydantic import BaseModel
 
 from inventory import catalogue
 from inventory.catalogue import CategoryDraft, LocationDraft
-from inventory.catalogue_rules import parse_percent_to_bp
+from inventory.catalogue.rules import parse_percent_to_bp
 from kernel.access import Actor
 from kernel.clock import Clock
-from kernel.db import Database
+from kernel.db.engine import Database
 from kernel.errors import DomainError
 from web.auth import managers_only, staff_only
 from web.pages import form_number, page, redirect

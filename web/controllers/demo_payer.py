@@ -21,7 +21,7 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from kernel.clock import Clock
-from kernel.db import Database
+from kernel.db.engine import Database
 from kernel.errors import NotFoundError
 from payments.lifecycle import PaymentView, get_payment
 from payments.models import Payment

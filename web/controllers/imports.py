@@ -24,11 +24,11 @@ from litestar.response import Template
 from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
 from sqlalchemy.engine import Connection
 
-from inventory import csv_io
-from inventory.csv_io import ImportJob, ImportPreview, ImportResult
+from inventory import spreadsheets
+from inventory.spreadsheets import ImportJob, ImportPreview, ImportResult
 from kernel.access import Actor
 from kernel.clock import Clock
-from kernel.db import Database
+from kernel.db.engine import Database
 from kernel.errors import DomainError, InvalidInputError
 from web.auth import managers_only, staff_only
 from web.downloads import csv_download
@@ -38,8 +38,8 @@ from web.settings import Settings
 Previewer = Callable[[Connection, bytes], ImportPreview]
 Planner = Callable[[Connection, Actor, datetime, bytes], ImportJob]
 KINDS: dict[str, tuple[Previewer, Planner]] = {
-    "entrepreneurs": (csv_io.preview_entrepreneurs, csv_io.plan_entrepreneur_import),
-    "products": (csv_io.preview_products, csv_io.plan_product_import),
+    "entrepreneurs": (spreadsheets.preview_entrepreneurs, spreadsheets.plan_entrepreneur_import),
+    "products": (spreadsheets.preview_products, spreadsheets.plan_product_import),
 }
 log = logging.getLogger("otop.imports")
 
@@ -66,9 +66,9 @@ async def run_import(
 
 
 EXPORTS: dict[str, Callable[[Connection], str]] = {
-    "products": csv_io.export_products_csv,
-    "entrepreneurs": csv_io.export_entrepreneurs_csv,
-    "stock": csv_io.export_stock_csv,
+    "products": spreadsheets.export_products_csv,
+    "entrepreneurs": spreadsheets.export_entrepreneurs_csv,
+    "stock": spreadsheets.export_stock_csv,
 }
 Multipart = Body(media_type=RequestEncodingType.MULTI_PART)
 

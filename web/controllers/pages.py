@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 from pydantic import BaseModel
 
 from kernel.clock import Clock
-from kernel.db import Database
+from kernel.db.engine import Database
 from kernel.errors import DomainError
 from web.auth import SESSION_COOKIE, current_user
 from web.controllers.auth import sign_in, sign_out, with_session_cookie

@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 
 from kernel.access import Actor
 from kernel.clock import Clock
-from kernel.db import Database
+from kernel.db.engine import Database
 from kernel.errors import ConflictError, NotFoundError
 from payments.lifecycle import (
     MAX_AMOUNT_SATANG,
@@ -45,8 +45,8 @@ from payments.lifecycle import (
 from payments.qr import payload_png, payload_svg
 from payments.status import FINAL, PaymentStatus
 from payments.webhook import SignatureError, WebhookFormatError, parse_event, verify
-from pos.payment_completion import confirm_by_cashier, confirm_webhook
-from pos.voided_sale_money import complete_voided_sale
+from pos.completion.by_payment import confirm_by_cashier, confirm_webhook
+from pos.completion.voided_money import complete_voided_sale
 from web.auth import managers_only, staff_only
 from web.errors import error_body
 from web.schemas import OptionalBody, WholeNumber

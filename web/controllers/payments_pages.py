@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from kernel.access import Actor
 from kernel.clock import Clock
-from kernel.db import Database
+from kernel.db.engine import Database
 from kernel.errors import DomainError
 from kernel.money import parse_baht
 from payments import promptpay

@@ -3,7 +3,8 @@ staff can leave entrepreneurs out, and a run's page where finance staff scan eac
 PromptPay QR in the bank's app, then mark it paid with the bank's reference (or cancel it).
 
 A refused form is shown again with the message and what was typed (status 409/422); the
-rules themselves (never more than available, never paid twice, audited) are pos.payouts'.
+rules themselves (never more than available, never paid twice, audited) are
+pos.consignment.payouts'.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from pydantic import BaseModel
 
 from kernel.access import Actor
 from kernel.clock import Clock, business_date
-from kernel.db import Database
+from kernel.db.engine import Database
 from kernel.errors import DomainError, InvalidInputError, NotFoundError
 from kernel.money import format_baht, parse_baht
 from kernel.text import ascii_digits
-from pos.payout_queries import run_summaries
-from pos.payouts import (
+from pos.consignment.payout_queries import run_summaries
+from pos.consignment.payouts import (
     PayoutCandidate,
     PayoutRunView,
     PayoutView,
@@ -35,7 +36,7 @@ from pos.payouts import (
     mark_paid,
     payout_candidates,
 )
-from pos.report_periods import parse_date
+from pos.reports.periods import parse_date
 from web.auth import managers_only
 from web.errors import status_of
 from web.pages import page, redirect

@@ -3,7 +3,7 @@ sales by day, items sold, stock at each location, payouts, the monthly statement
 printable PromptPay QR card.
 
 An entrepreneur sees only their own: another entrepreneur's id is "not found" (the access
-rules of pos.consignment). Managers and admins may open ``?entrepreneur_id=N`` to see what an
+rules of pos.consignment.access). Managers and admins may open ``?entrepreneur_id=N`` to see what an
 entrepreneur sees; a cashier gets 403.
 """
 
@@ -19,16 +19,16 @@ from litestar.response import Template
 from markupsafe import Markup
 
 from inventory import catalogue
-from inventory.entrepreneurs import EntrepreneurView
-from inventory.stock_queries import list_stock
+from inventory.catalogue.entrepreneurs import EntrepreneurView
+from inventory.stock.queries import list_stock
 from kernel.access import MANAGERS, Actor, Role
 from kernel.clock import Clock, business_date
-from kernel.db import Database
+from kernel.db.engine import Database
 from kernel.errors import DomainError, ForbiddenError, NotFoundError
 from kernel.money import format_baht
 from payments import promptpay
 from payments.qr import payload_svg
-from pos.portal_queries import (
+from pos.consignment.portal import (
     DaySales,
     Month,
     month_of,
@@ -36,7 +36,7 @@ from pos.portal_queries import (
     parse_month,
     portal_home,
 )
-from pos.report_periods import Grain, day_text, short_label
+from pos.reports.periods import Grain, day_text, short_label
 from web.auth import requires
 from web.charts import column_chart
 from web.errors import status_of

@@ -14,12 +14,12 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from kernel.access import Actor
-from kernel.db import Database
+from kernel.db.engine import Database
 from kernel.errors import ConflictError
 from kernel.money import format_baht
-from pos.receipts import receipt_datetime
-from pos.sale_queries import get_sale
-from pos.thai_words import baht_words
+from pos.checkout.queries import get_sale
+from pos.checkout.receipts import receipt_datetime
+from pos.checkout.thai_words import baht_words
 from web.auth import staff_only
 from web.settings import Settings
 

@@ -18,12 +18,12 @@ from pydantic import BaseModel, Field
 
 from kernel.access import Actor
 from kernel.clock import Clock
-from kernel.db import Database
+from kernel.db.engine import Database
 from kernel.money import format_baht
-from pos.pricing import MAX_LINES, MAX_QUANTITY
-from pos.receipts import receipt_datetime
-from pos.refunds import RefundRequest, RefundView, get_refund, refund_sale, refunds_of_sale
-from pos.thai_words import baht_words
+from pos.checkout.pricing import MAX_LINES, MAX_QUANTITY
+from pos.checkout.receipts import receipt_datetime
+from pos.checkout.thai_words import baht_words
+from pos.refunds.service import RefundRequest, RefundView, get_refund, refund_sale, refunds_of_sale
 from web.approvals import ApprovalAction, approver_of
 from web.auth import staff_only
 from web.controllers.sales_api import REPLAYED, idempotency_key

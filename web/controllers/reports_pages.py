@@ -16,9 +16,10 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Template
 
 from kernel.clock import Clock, business_date
-from kernel.db import Database
+from kernel.db.engine import Database
 from kernel.errors import InvalidInputError
-from pos.report_periods import (
+from pos.reports.centre import TOP_LIMIT, CentreReport
+from pos.reports.periods import (
     Grain,
     Period,
     Preset,
@@ -27,7 +28,6 @@ from pos.report_periods import (
     preset_period,
     range_text,
 )
-from pos.reports import TOP_LIMIT, CentreReport
 from web.auth import managers_only
 from web.charts import Series, bar_chart, column_chart, line_chart, share_bar
 from web.downloads import csv_download

@@ -20,23 +20,30 @@ from pydantic import BaseModel, Field
 
 from kernel.access import Actor
 from kernel.clock import Clock
-from kernel.db import Database
+from kernel.db.engine import Database
 from kernel.errors import NotFoundError
 from payments.lifecycle import MAX_AMOUNT_SATANG
-from pos.payment_completion import complete_if_paid
-from pos.pricing import MAX_LINES, MAX_QUANTITY
-from pos.sale_queries import SaleView, find_by_receipt, get_sale
-from pos.sale_requests import (
+from pos.checkout.pricing import MAX_LINES, MAX_QUANTITY
+from pos.checkout.queries import SaleView, find_by_receipt, get_sale
+from pos.checkout.requests import (
     IDEMPOTENCY_KEY,
     CheckoutRequest,
     LineRequest,
     PaymentRequest,
 )
-from pos.sale_rest import take_rest
-from pos.sales import CheckoutJob, checkout_many
-from pos.tills import MAX_FLOAT_SATANG, ShiftView, TillView, create_till, current_shift, list_tills
-from pos.tills import open_shift as open_shift_service
-from pos.voids import void_sale
+from pos.checkout.service import CheckoutJob, checkout_many
+from pos.checkout.voids import void_sale
+from pos.completion.by_payment import complete_if_paid
+from pos.completion.rest import take_rest
+from pos.tills.service import (
+    MAX_FLOAT_SATANG,
+    ShiftView,
+    TillView,
+    create_till,
+    current_shift,
+    list_tills,
+)
+from pos.tills.service import open_shift as open_shift_service
 from web.approvals import ApprovalAction, approver_of
 from web.auth import managers_only, staff_only
 from web.controllers.payments_api import receiving_account

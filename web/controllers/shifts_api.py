@@ -13,10 +13,11 @@ from pydantic import BaseModel, Field
 
 from kernel.access import Actor
 from kernel.clock import Clock
-from kernel.db import Database
+from kernel.db.engine import Database
 from kernel.money import format_baht
-from pos.receipts import receipt_datetime
-from pos.shifts import (
+from pos.checkout.receipts import receipt_datetime
+from pos.tills.service import MAX_FLOAT_SATANG, ShiftView, get_shift
+from pos.tills.shifts import (
     CashMovementView,
     ShiftReport,
     close_shift,
@@ -24,7 +25,6 @@ from pos.shifts import (
     record_cash_movement,
     shift_report,
 )
-from pos.tills import MAX_FLOAT_SATANG, ShiftView, get_shift
 from web.auth import staff_only
 from web.schemas import WholeNumber
 from web.settings import Settings

@@ -13,7 +13,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from pydantic import BaseModel, Field
 
-from inventory.stock_documents import (
+from inventory.stock.document_rules import MAX_LINES, MAX_QUANTITY, LineIn
+from inventory.stock.documents import (
     CountView,
     MovementDocument,
     TransferView,
@@ -22,15 +23,14 @@ from inventory.stock_documents import (
     return_to_entrepreneur,
     transfer_stock,
 )
-from inventory.stock_intakes import (
+from inventory.stock.intakes import (
     IntakeSummary,
     IntakeView,
     get_intake,
     list_intakes,
     receive_intake,
 )
-from inventory.stock_lines import MAX_LINES, MAX_QUANTITY, LineIn
-from inventory.stock_queries import (
+from inventory.stock.queries import (
     LookupResult,
     MovementRow,
     StockPage,
@@ -42,7 +42,7 @@ from inventory.stock_queries import (
 )
 from kernel.access import Actor
 from kernel.clock import Clock
-from kernel.db import Database
+from kernel.db.engine import Database
 from web.auth import managers_only, signed_in, staff_only
 from web.schemas import WholeNumber
 from web.settings import Settings

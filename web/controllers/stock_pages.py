@@ -10,9 +10,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from inventory.labels import MAX_COPIES, LabelRequest, barcode_svg, plan_labels
-from inventory.stock_intakes import get_intake, list_intakes
-from inventory.stock_queries import (
+from inventory.catalogue.labels import MAX_COPIES, LabelRequest, barcode_svg, plan_labels
+from inventory.stock.intakes import get_intake, list_intakes
+from inventory.stock.queries import (
     count_sheet,
     entrepreneur_choices,
     list_stock,
@@ -20,9 +20,9 @@ from inventory.stock_queries import (
     low_stock,
     movements,
 )
-from inventory.stock_refs import products_by_id
+from inventory.stock.refs import products_by_id
 from kernel.access import Actor
-from kernel.db import Database
+from kernel.db.engine import Database
 from web.auth import managers_only, staff_only
 from web.pages import form_id, page
 from web.settings import Settings

@@ -18,9 +18,9 @@ from litestar.response import Template
 from litestar.serialization import encode_json
 
 from kernel.access import Actor
-from kernel.db import Database
-from pos.shift_rules import DENOMINATIONS
-from pos.till_catalogue import TillCatalogue, till_catalogue
+from kernel.db.engine import Database
+from pos.tills.catalogue import TillCatalogue, till_catalogue
+from pos.tills.shift_rules import DENOMINATIONS
 from web.auth import current_user, staff_only
 from web.i18n import language_of
 from web.pages import page

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from kernel.access import Actor, Role
 from kernel.audit import AuditEntry
 from kernel.clock import Clock
-from kernel.db import Database
+from kernel.db.engine import Database
 from web.accounts import create_user, list_users, new_password
 from web.auth import admin_only, managers_only
 from web.pages import page

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from inventory.search_index import include_name
-from kernel.db import make_engine
+from inventory.catalogue.search_index import include_name
+from kernel.db.engine import make_engine
 from web.models import metadata
 
 config = context.config

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import kernel.db
+import kernel.db.engine
 
 
 revision: str = "63bcba78d5df"
@@ -30,9 +30,9 @@ def upgrade() -> None:
         sa.Column("amount_satang", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("payload", sa.String(length=512), nullable=True),
-        sa.Column("created_at", kernel.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", kernel.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("confirmed_at", kernel.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", kernel.db.engine.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", kernel.db.engine.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("confirmed_at", kernel.db.engine.UTCDateTime(timezone=True), nullable=True),
         sa.Column("confirmed_by", sa.Integer(), nullable=True),
         sa.Column("confirmation", sa.String(length=16), nullable=True),
         sa.Column("transaction_id", sa.String(length=64), nullable=True),
@@ -69,7 +69,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("payment_id", sa.Integer(), nullable=True),
         sa.Column("event", sa.String(length=40), nullable=False),
-        sa.Column("at", kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", kernel.db.engine.UTCDateTime(timezone=True), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("source", sa.String(length=16), nullable=False),
         sa.Column("detail", sa.JSON(), nullable=False),
@@ -96,8 +96,8 @@ def upgrade() -> None:
         sa.Column("transaction_id", sa.String(length=64), nullable=True),
         sa.Column("amount_satang", sa.Integer(), nullable=True),
         sa.Column("detail", sa.JSON(), nullable=False),
-        sa.Column("created_at", kernel.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("resolved_at", kernel.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", kernel.db.engine.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("resolved_at", kernel.db.engine.UTCDateTime(timezone=True), nullable=True),
         sa.Column("resolved_by", sa.Integer(), nullable=True),
         sa.Column("resolution", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import kernel.db
+import kernel.db.engine
 
 revision: str = "7c815ee1f18b"
 down_revision: str | None = "e11c8b532f1a"
@@ -28,7 +28,7 @@ def upgrade() -> None:
         sa.Column("amount_satang", sa.Integer(), nullable=False),
         sa.Column("reason", sa.String(length=200), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
-        sa.Column("at", kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", kernel.db.engine.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "kind IN ('pay_in', 'pay_out')", name=op.f("ck_shift_cash_movements_kind_known")
         ),
@@ -65,7 +65,7 @@ def upgrade() -> None:
         sa.Column("vat_included_satang", sa.Integer(), nullable=False),
         sa.Column("cashier_id", sa.Integer(), nullable=True),
         sa.Column("approved_by_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", kernel.db.engine.UTCDateTime(timezone=True), nullable=False),
         sa.Column("business_date", sa.Date(), nullable=False),
         sa.Column("journal_entry_id", sa.Integer(), nullable=False),
         sa.CheckConstraint("method IN ('cash', 'transfer')", name=op.f("ck_refunds_method_known")),

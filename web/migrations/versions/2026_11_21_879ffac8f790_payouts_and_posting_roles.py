@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import kernel.db
+import kernel.db.engine
 
 revision: str = "879ffac8f790"
 down_revision: str | None = "7c815ee1f18b"
@@ -27,7 +27,7 @@ def upgrade() -> None:
         sa.Column("cutoff_date", sa.Date(), nullable=False),
         sa.Column("minimum_satang", sa.Integer(), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
-        sa.Column("created_at", kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", kernel.db.engine.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["created_by"], ["users.id"], name=op.f("fk_payout_runs_created_by_users")
         ),
@@ -43,9 +43,9 @@ def upgrade() -> None:
         sa.Column("promptpay_id", sa.String(length=20), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("bank_reference", sa.String(length=64), nullable=True),
-        sa.Column("paid_at", kernel.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("paid_at", kernel.db.engine.UTCDateTime(timezone=True), nullable=True),
         sa.Column("paid_by", sa.Integer(), nullable=True),
-        sa.Column("cancelled_at", kernel.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("cancelled_at", kernel.db.engine.UTCDateTime(timezone=True), nullable=True),
         sa.Column("cancelled_by", sa.Integer(), nullable=True),
         sa.Column("journal_entry_id", sa.Integer(), nullable=True),
         sa.CheckConstraint(

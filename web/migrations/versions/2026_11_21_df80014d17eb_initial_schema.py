@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import kernel.db
+import kernel.db.engine
 
 
 revision: str = "df80014d17eb"
@@ -57,7 +57,7 @@ def upgrade() -> None:
         sa.Column("username", sa.String(length=64), nullable=False),
         sa.Column("client", sa.String(length=64), nullable=False),
         sa.Column("succeeded", sa.Boolean(), nullable=False),
-        sa.Column("at", kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", kernel.db.engine.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_login_attempts")),
     )
     with op.batch_alter_table("login_attempts", schema=None) as batch_op:
@@ -83,8 +83,8 @@ def upgrade() -> None:
         sa.Column("commission_bp", sa.Integer(), nullable=False),
         sa.Column("star_rating", sa.SmallInteger(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", kernel.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", kernel.db.engine.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", kernel.db.engine.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "commission_bp BETWEEN 0 AND 10000", name=op.f("ck_entrepreneurs_commission_range")
         ),
@@ -114,8 +114,8 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("search_text", sa.Text(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", kernel.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", kernel.db.engine.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", kernel.db.engine.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint("price_satang >= 0", name=op.f("ck_products_price_not_negative")),
         sa.ForeignKeyConstraint(
             ["category_id"], ["categories.id"], name=op.f("fk_products_category_id_categories")
@@ -144,7 +144,7 @@ def upgrade() -> None:
         sa.Column("role", sa.String(length=16), nullable=False),
         sa.Column("entrepreneur_id", sa.Integer(), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", kernel.db.engine.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["entrepreneur_id"],
             ["entrepreneurs.id"],
@@ -156,7 +156,7 @@ def upgrade() -> None:
     op.create_table(
         "audit_log",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("at", kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", kernel.db.engine.UTCDateTime(timezone=True), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("actor_name", sa.String(length=64), nullable=False),
         sa.Column("action", sa.String(length=64), nullable=False),
@@ -181,7 +181,7 @@ def upgrade() -> None:
         sa.Column("location_id", sa.Integer(), nullable=False),
         sa.Column("note", sa.String(length=500), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
-        sa.Column("received_at", kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("received_at", kernel.db.engine.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["actor_id"], ["users.id"], name=op.f("fk_intakes_actor_id_users")),
         sa.ForeignKeyConstraint(
             ["entrepreneur_id"],
@@ -206,7 +206,7 @@ def upgrade() -> None:
         sa.Column("location_id", sa.Integer(), nullable=False),
         sa.Column("note", sa.String(length=500), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
-        sa.Column("counted_at", kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("counted_at", kernel.db.engine.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["actor_id"], ["users.id"], name=op.f("fk_stock_counts_actor_id_users")
         ),
@@ -246,7 +246,7 @@ def upgrade() -> None:
         sa.Column("reason", sa.String(length=200), nullable=False),
         sa.Column("document", sa.String(length=32), nullable=True),
         sa.Column("actor_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", kernel.db.engine.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint("quantity <> 0", name=op.f("ck_stock_movements_quantity_not_zero")),
         sa.ForeignKeyConstraint(
             ["actor_id"], ["users.id"], name=op.f("fk_stock_movements_actor_id_users")
@@ -276,7 +276,7 @@ def upgrade() -> None:
         sa.Column("to_location_id", sa.Integer(), nullable=False),
         sa.Column("note", sa.String(length=500), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
-        sa.Column("transferred_at", kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("transferred_at", kernel.db.engine.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "from_location_id <> to_location_id", name=op.f("ck_transfers_distinct_locations")
         ),
@@ -299,8 +299,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", kernel.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", kernel.db.engine.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", kernel.db.engine.UTCDateTime(timezone=True), nullable=False),
         sa.Column("revoked", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name=op.f("fk_user_sessions_user_id_users")

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import kernel.db
+import kernel.db.engine
 
 revision: str = "e11c8b532f1a"
 down_revision: str | None = "a1c3e5f7b9d2"
@@ -58,7 +58,7 @@ def upgrade() -> None:
     op.create_table(
         "journal_entries",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("at", kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", kernel.db.engine.UTCDateTime(timezone=True), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("document", sa.String(length=40), nullable=False),
         sa.Column("reverses_entry_id", sa.Integer(), nullable=True),
@@ -82,8 +82,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("till_id", sa.Integer(), nullable=False),
         sa.Column("cashier_id", sa.Integer(), nullable=False),
-        sa.Column("opened_at", kernel.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("closed_at", kernel.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("opened_at", kernel.db.engine.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", kernel.db.engine.UTCDateTime(timezone=True), nullable=True),
         sa.Column("opening_float_satang", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.CheckConstraint("status IN ('open', 'closed')", name=op.f("ck_shifts_status_known")),
@@ -145,8 +145,8 @@ def upgrade() -> None:
         sa.Column("cart_discount_satang", sa.Integer(), nullable=False),
         sa.Column("total_satang", sa.Integer(), nullable=False),
         sa.Column("vat_included_satang", sa.Integer(), nullable=False),
-        sa.Column("created_at", kernel.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("completed_at", kernel.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", kernel.db.engine.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("completed_at", kernel.db.engine.UTCDateTime(timezone=True), nullable=True),
         sa.Column("business_date", sa.Date(), nullable=False),
         sa.Column("journal_entry_id", sa.Integer(), nullable=True),
         sa.CheckConstraint(

@@ -2,7 +2,7 @@
 
 Every posting that names an entrepreneur is on that entrepreneur's payable account (``otop-pos
 check`` holds the two to agree), so balances and statements find an entrepreneur's postings
-through ix_postings_account_entry (payments.ledger.on_entrepreneurs_accounts). Each sale line
+through ix_postings_account_entry (payments.ledger.postings.on_entrepreneurs_accounts). Each sale line
 wrote two keys at random places into this index: measured, ~26 of the ~235 pages a batch of
 eight sales writes; without it the writer's CPU a sale was 6% lower on average over seven
 alternating in-process runs (0.97 against 0.88 ms in the last four).

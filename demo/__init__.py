@@ -1,0 +1,2 @@
+"""Demo data: the demo catalogue and a history of past sales, written through the domains' own
+code."""

@@ -1,0 +1,165 @@
+"""Rules of ``otop-pos check`` over the numbers people read: receipts, credit notes and Z
+reports run per till from 1 without gaps or duplicates.
+
+What "gapless" means follows from how the numbers are given (see pos.checkout.receipts): a sale
+takes
+its receipt number in the transaction that completes it, from the till's sequence, and a
+pending or voided sale never has one (a void is only of a pending sale). So the completed
+sales of a till hold exactly the numbers 1..N, each once, N is where the till's sequence
+stands (a number taken is a number used: a rolled back sale gives its number back), and no
+other sale has a number. Credit notes alike (every refund has one) and Z numbers (every
+closed shift, and no open one). The printed number agrees with the till's code and the seq.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.engine import Connection
+
+from integrity.violations import Rule, Violation
+from kernel.db.engine import Sequence
+from pos.checkout.receipts import SEQ_DIGITS
+from pos.models import Refund, Sale, SaleStatus, Shift, ShiftStatus, Till
+
+
+@dataclass(frozen=True)
+class Numbering:
+    rule: str
+    noun: str  # "receipt"
+    owner: str  # what holds a number: "sale"
+    model: Any  # the table of the numbered rows
+    seq: Any  # their per-till number
+    number: Any  # the number as printed
+    prefix: str  # before the till's code in the printed number
+    sequence: str  # the sequence's name before the till's id ("receipt:")
+    numbered: ColumnElement[bool]  # which rows must have a number (the others must not)
+
+
+def _padded(seq: Any) -> Any:
+    """``f"{seq:06d}"`` in SQL, alike on SQLite and PostgreSQL."""
+    digits = cast(seq, String)
+    zeros = literal("0" * SEQ_DIGITS, String)
+    return case(
+        (seq >= 10**SEQ_DIGITS, digits),
+        else_=func.substr(zeros + digits, func.length(digits) + 1),
+    )
+
+
+def _gaps(conn: Connection, n: Numbering) -> Iterator[Violation]:
+    """Each number against the one before it on its till: one more, or a gap or a repeat."""
+    before = func.lag(n.seq).over(partition_by=n.model.till_id, order_by=(n.seq, n.model.id))
+    ordered = (
+        select(n.model.till_id, n.model.id, n.seq.label("seq"), n.number.label("number"),
+               before.label("before"))
+        .where(n.seq.is_not(None))
+        .subquery()
+    )  # fmt: skip
+    rows = conn.execute(
+        select(Till.code, ordered.c.id, ordered.c.seq, ordered.c.number, ordered.c.before)
+        .join(Till, Till.id == ordered.c.till_id)
+        .where(ordered.c.seq - func.coalesce(ordered.c.before, 0) != 1)
+        .order_by(Till.code, ordered.c.seq, ordered.c.id)
+    )
+    for code, row_id, seq, number, before in rows:
+        where = f"till {code}, {n.noun} {number} ({n.owner} {row_id})"
+        if before is None:
+            detail = f"the first number is {seq}, not 1"
+        elif before == seq:
+            detail = f"number {seq} is used twice"
+        else:
+            detail = f"number {seq} follows number {before}: {seq - before - 1:,} missing"
+        yield Violation(n.rule, where, detail)
+
+
+def _printed(conn: Connection, n: Numbering) -> Iterator[Violation]:
+    expected = literal(n.prefix, String) + Till.code + literal("-", String) + _padded(n.seq)
+    should = case((n.numbered, True), else_=False)
+    has = and_(n.seq.is_not(None), n.number.is_not(None))
+    rows = conn.execute(
+        select(Till.code, n.model.id, n.seq, n.number, should)
+        .join(Till, Till.id == n.model.till_id)
+        .where(or_(
+            and_(n.numbered, ~has), and_(~n.numbered, or_(n.seq.is_not(None),
+                                                          n.number.is_not(None))),
+            and_(n.seq.is_not(None), n.number.is_distinct_from(expected)),
+        ))
+        .order_by(n.model.id)
+    )  # fmt: skip
+    for code, row_id, seq, number, numbered in rows:
+        where = f"till {code}, {n.owner} {row_id}"
+        if numbered and (seq is None or number is None):
+            detail = f"it has no {n.noun} number (seq {seq}, printed {number})"
+        elif not numbered:
+            detail = f"it should have no {n.noun} number but has {number} (seq {seq})"
+        else:
+            detail = f"its {n.noun} number {number} does not read as seq {seq} of till {code}"
+        yield Violation(n.rule, where, detail)
+
+
+def _sequence_ends(conn: Connection, n: Numbering) -> Iterator[Violation]:
+    """The till's sequence stands at its last number (nothing taken and lost at the end)."""
+    used = (
+        select(n.model.till_id, func.max(n.seq).label("last"))
+        .where(n.seq.is_not(None))
+        .group_by(n.model.till_id)
+        .subquery()
+    )
+    name = literal(n.sequence, String) + cast(Till.id, String)
+    stands = func.coalesce(Sequence.last_value, 0)
+    last = func.coalesce(used.c.last, 0)
+    rows = conn.execute(
+        select(Till.code, cast(stands, Integer), cast(last, Integer))
+        .outerjoin(used, used.c.till_id == Till.id)
+        .outerjoin(Sequence, Sequence.name == name)
+        .where(stands != last)
+        .order_by(Till.code)
+    )
+    for code, stands_at, last_seq in rows:
+        yield Violation(
+            n.rule,
+            f"till {code}, {n.noun} sequence",
+            f"the sequence stands at {stands_at}, but the last {n.noun} number used is {last_seq}",
+        )
+
+
+def _check(n: Numbering) -> Rule:
+    def find(conn: Connection) -> Iterator[Violation]:
+        yield from _gaps(conn, n)
+        yield from _printed(conn, n)
+        yield from _sequence_ends(conn, n)
+
+    return Rule(
+        n.rule, f"{n.noun} numbers per till run 1..N without gaps or duplicates, as printed", find
+    )
+
+
+RECEIPTS = Numbering(
+    "receipt-numbers", "receipt", "sale", Sale, Sale.receipt_seq, Sale.receipt_number, "",
+    "receipt:", Sale.status == SaleStatus.COMPLETED.value,
+)  # fmt: skip
+CREDIT_NOTES = Numbering(
+    "credit-note-numbers", "credit note", "refund", Refund, Refund.credit_note_seq,
+    Refund.credit_note_number, "CN-", "credit_note:", true(),
+)  # fmt: skip
+Z_REPORTS = Numbering(
+    "z-numbers", "Z report", "shift", Shift, Shift.z_seq, Shift.z_number, "Z-", "z:",
+    Shift.status == ShiftStatus.CLOSED.value,
+)  # fmt: skip
+
+NUMBER_RULES = tuple(_check(n) for n in (RECEIPTS, CREDIT_NOTES, Z_REPORTS))

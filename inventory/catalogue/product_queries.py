@@ -1,0 +1,204 @@
+"""Reading products: one product, a barcode lookup, and search (the till's hot path).
+
+Search runs on ``products.search_text`` (names, SKU, barcode, entrepreneur code, normalised)
+with a contains-match, because Thai writes no spaces between words. Exact barcode/SKU hits
+come first from the unique indexes; on-hand is read for the page's products only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Select, case, func, literal, select
+from sqlalchemy.engine import Connection
+
+from inventory.catalogue.search import normalize
+from inventory.catalogue.search_index import matches
+from inventory.models import Category, Entrepreneur, Location, Product, StockLevel
+from kernel.access import STAFF, Actor, Role
+from kernel.errors import InvalidInputError, NotFoundError
+
+MAX_PAGE = 500
+# A query that could be a barcode or SKU (Thai names never are) is looked up exactly too.
+_LOOKS_LIKE_CODE = re.compile(r"^[A-Za-z0-9._\-]{1,32}$")
+
+
+@dataclass(frozen=True, slots=True)
+class ProductView:
+    id: int
+    sku: str
+    barcode: str
+    name_th: str
+    name_en: str
+    category_id: int
+    category_code: str
+    category_name_th: str
+    category_name_en: str
+    entrepreneur_id: int
+    entrepreneur_code: str
+    entrepreneur_name_th: str
+    entrepreneur_name_en: str
+    price_satang: int
+    vat_applicable: bool
+    active: bool
+    version: int
+    location_id: int | None
+    on_hand: int
+    on_hand_total: int
+
+
+_make = cast(Any, ProductView)  # built from a row of _COLUMNS plus the stock figures
+
+_COLUMNS = (
+    Product.id,
+    Product.sku,
+    Product.barcode,
+    Product.name_th,
+    Product.name_en,
+    Product.category_id,
+    Category.code,
+    Category.name_th,
+    Category.name_en,
+    Product.entrepreneur_id,
+    Entrepreneur.code,
+    Entrepreneur.name_th,
+    Entrepreneur.name_en,
+    Product.price_satang,
+    Product.vat_applicable,
+    Product.active,
+    Product.version,
+)
+
+
+_BASE: Select[*tuple[Any, ...]] = (
+    select(*_COLUMNS)
+    .join(Category, Category.id == Product.category_id)
+    .join(Entrepreneur, Entrepreneur.id == Product.entrepreneur_id)
+)
+
+
+def _visible(actor: Actor, entrepreneur_id: int | None) -> int | None:
+    """The entrepreneur filter a reader gets: an entrepreneur user is forced to their own."""
+    if actor.role == Role.ENTREPRENEUR:
+        return actor.entrepreneur_id if actor.entrepreneur_id is not None else -1
+    actor.require(STAFF, "read the catalogue")
+    return entrepreneur_id
+
+
+def _check_location(conn: Connection, location_id: int | None) -> None:
+    if location_id is None:
+        return
+    if conn.execute(select(Location.id).where(Location.id == location_id)).first() is None:
+        raise InvalidInputError(f"unknown location: {location_id}", field="location_id")
+
+
+_DEFAULT_LOCATION = (
+    select(Location.id)
+    .where(Location.is_default.is_(True))
+    .order_by(Location.id)
+    .limit(1)
+    .scalar_subquery()
+)
+
+
+def _with_stock(query: Select[Any], location_id: int | None) -> Select[Any]:
+    """Add on-hand at the location (default: the default one) and in total, per output row."""
+    at: Any = _DEFAULT_LOCATION if location_id is None else literal(location_id)
+    here = func.coalesce(
+        select(StockLevel.on_hand)
+        .where(StockLevel.product_id == Product.id, StockLevel.location_id == at)
+        .scalar_subquery(),
+        0,
+    )
+    total = func.coalesce(
+        select(func.sum(StockLevel.on_hand))
+        .where(StockLevel.product_id == Product.id)
+        .scalar_subquery(),
+        0,
+    )
+    return query.add_columns(at, here, total)
+
+
+def _views(conn: Connection, query: Select[Any]) -> list[ProductView]:
+    return [_make(*row) for row in conn.execute(query)]
+
+
+def get_product(
+    conn: Connection, actor: Actor, product_id: int, location_id: int | None = None
+) -> ProductView:
+    """One product; another entrepreneur's product is "not found" to an entrepreneur user."""
+    visible = _visible(actor, None)
+    _check_location(conn, location_id)
+    query = _BASE.where(Product.id == product_id)
+    if visible is not None:
+        query = query.where(Product.entrepreneur_id == visible)
+    found = _views(conn, _with_stock(query, location_id))
+    if not found:
+        raise NotFoundError(f"product {product_id} not found", field="product_id")
+    return found[0]
+
+
+def product_by_barcode(
+    conn: Connection, actor: Actor, barcode: str, location_id: int | None = None
+) -> ProductView | None:
+    """The product with this barcode (or, failing that, this SKU), or ``None``."""
+    code = barcode.strip()
+    if not code:
+        return None
+    visible = _visible(actor, None)
+    _check_location(conn, location_id)
+    query = _BASE.where((Product.barcode == code) | (Product.sku == code))
+    if visible is not None:
+        query = query.where(Product.entrepreneur_id == visible)
+    found = _views(conn, _with_stock(query.order_by(Product.barcode != code).limit(1), location_id))
+    return found[0] if found else None
+
+
+def search_products(
+    conn: Connection,
+    actor: Actor,
+    *,
+    q: str | None = None,
+    barcode: str | None = None,
+    entrepreneur_id: int | None = None,
+    category_id: int | None = None,
+    location_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    active_only: bool = False,
+) -> list[ProductView]:
+    """Products matching every filter given; exact barcode/SKU matches of ``q`` come first.
+
+    With ``q`` the order is exact hits, then catalogue order (id), so that a broad query stops
+    at the page's end instead of sorting thousands of names; without ``q`` it is by Thai name.
+    """
+    entrepreneur_id = _visible(actor, entrepreneur_id)
+    _check_location(conn, location_id)
+    where = []
+    if entrepreneur_id is not None:
+        where.append(Product.entrepreneur_id == entrepreneur_id)
+    if category_id is not None:
+        where.append(Product.category_id == category_id)
+    if barcode:
+        where.append(Product.barcode == barcode.strip())
+    if active_only:
+        where.append(Product.active.is_(True))
+    limit = min(max(limit, 1), MAX_PAGE)
+    offset = max(offset, 0)
+    needle = normalize(q or "")
+    if not needle:
+        order: tuple[Any, ...] = (Product.name_th, Product.id)
+    else:
+        code = (q or "").strip()
+        where.append(matches(conn, needle))
+        order = (Product.id,)
+        if _LOOKS_LIKE_CODE.match(code):
+            # The stored text holds the SKU and barcode, so exact hits match the LIKE too.
+            exact = (Product.barcode == code) | (Product.sku == code)
+            order = (case((exact, 0), else_=1), Product.id)
+    # Pick the page's ids from the products table alone, then join and count stock for those.
+    page = select(Product.id).where(*where).order_by(*order).limit(limit).offset(offset)
+    query = _BASE.where(Product.id.in_(page.scalar_subquery())).order_by(*order)
+    return _views(conn, _with_stock(query, location_id))

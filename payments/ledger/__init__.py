@@ -1,0 +1,1 @@
+"""The double-entry ledger: postings, their rules, entrepreneurs' balances and the payout tables."""

@@ -1,0 +1,103 @@
+"""What the centre owes each entrepreneur, read from the ledger: the balance with its parts,
+and the statement of a period with a running balance (payments.ledger.balance_rules does the sums).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.engine import Connection
+
+from kernel.clock import BANGKOK
+from kernel.errors import InvalidInputError
+from payments.ledger.balance_rules import (
+    EntrepreneurBalance,
+    StatementLine,
+    balance_from_sums,
+    running_lines,
+)
+from payments.ledger.models import JournalEntryRow, PostingRow
+from payments.ledger.payout_models import Payout, PayoutStatus
+from payments.ledger.postings import on_entrepreneurs_accounts
+from payments.ledger.rules import EntryKind
+
+MAX_STATEMENT_DAYS = 366
+
+_BY_ROLE = (
+    select(PostingRow.role, func.sum(PostingRow.amount_satang))
+    .where(on_entrepreneurs_accounts(bindparam("e")))
+    .group_by(PostingRow.role)
+)
+_RECENT_SALES = (
+    select(func.coalesce(func.sum(PostingRow.amount_satang), 0))
+    .join(JournalEntryRow, JournalEntryRow.id == PostingRow.entry_id)
+    .where(
+        on_entrepreneurs_accounts(bindparam("e")),
+        JournalEntryRow.kind == EntryKind.SALE.value,
+        JournalEntryRow.at > bindparam("since"),
+    )
+)
+_PENDING = select(func.coalesce(func.sum(Payout.amount_satang), 0)).where(
+    Payout.entrepreneur_id == bindparam("e"), Payout.status == PayoutStatus.PENDING.value
+)
+
+
+def read_balance(
+    conn: Connection, entrepreneur_id: int, now: datetime, refund_window: timedelta
+) -> EntrepreneurBalance:
+    """The balance and its parts (the caller has checked who may see it)."""
+    by_role = {role: int(total) for role, total in conn.execute(_BY_ROLE, {"e": entrepreneur_id})}
+    recent = conn.execute(_RECENT_SALES, {"e": entrepreneur_id, "since": now - refund_window})
+    pending = conn.execute(_PENDING, {"e": entrepreneur_id}).scalar_one()
+    return balance_from_sums(entrepreneur_id, by_role, -int(recent.scalar_one()), int(pending))
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    entrepreneur_id: int
+    start: date
+    end: date
+    opening_balance_satang: int
+    closing_balance_satang: int
+    lines: list[StatementLine]
+
+
+def day_start(day: date) -> datetime:
+    """The first instant of a Bangkok business day."""
+    return datetime.combine(day, time(0), BANGKOK)
+
+
+def read_statement(conn: Connection, entrepreneur_id: int, start: date, end: date) -> Statement:
+    """Sales, refunds and payouts of the Bangkok days ``start``..``end`` with a running
+    balance, opening with what was owed before ``start`` (the caller has checked access)."""
+    if end < start:
+        raise InvalidInputError("'to' must not be before 'from'", field="to")
+    if (end - start).days >= MAX_STATEMENT_DAYS:
+        raise InvalidInputError(f"a statement covers at most {MAX_STATEMENT_DAYS} days",
+                                field="to")  # fmt: skip
+    since, until = day_start(start), day_start(end + timedelta(days=1))
+    opening = conn.execute(
+        select(func.coalesce(func.sum(PostingRow.amount_satang), 0))
+        .join(JournalEntryRow, JournalEntryRow.id == PostingRow.entry_id)
+        .where(on_entrepreneurs_accounts(entrepreneur_id), JournalEntryRow.at < since)
+    ).scalar_one()
+    rows = conn.execute(
+        select(JournalEntryRow.id, JournalEntryRow.at, JournalEntryRow.kind,
+               JournalEntryRow.document, PostingRow.role, func.sum(PostingRow.amount_satang))
+        .join(PostingRow, PostingRow.entry_id == JournalEntryRow.id)
+        .where(on_entrepreneurs_accounts(entrepreneur_id), JournalEntryRow.at >= since,
+               JournalEntryRow.at < until)
+        .group_by(JournalEntryRow.id, JournalEntryRow.at, JournalEntryRow.kind,
+                  JournalEntryRow.document, PostingRow.role)
+        .order_by(JournalEntryRow.at, JournalEntryRow.id)
+    )  # fmt: skip
+    entries: list[tuple[int, object, str, str, dict[str, int]]] = []
+    for entry_id, at, kind, document, role, total in rows:
+        if not entries or entries[-1][0] != entry_id:
+            entries.append((entry_id, at, kind, document, {}))
+        entries[-1][4][role] = int(total)
+    lines = running_lines(-int(opening), entries)
+    closing = lines[-1].balance_satang if lines else -int(opening)
+    return Statement(entrepreneur_id, start, end, -int(opening), closing, lines)

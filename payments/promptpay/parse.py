@@ -1,0 +1,298 @@
+"""Reading Thai QR payloads, slip mini-QRs and BOT barcodes into frozen values.
+
+Pure: standard library and stdnum. Import these names from :mod:`payments.promptpay`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from payments.promptpay import fields as f
+from payments.promptpay.emv import PromptPayError, crc16, decode_fields, subfields
+
+_TEMPLATE_TAGS = frozenset(
+    [f"{n:02d}" for n in range(2, 52)] + ["62", "64"] + [f"{n:02d}" for n in range(80, 100)]
+)
+_MANDATORY = {"53": "transaction currency", "58": "country code"}
+_ADDITIONAL_NAMES = {
+    "01": "bill_number",
+    "02": "mobile_number",
+    "03": "store_label",
+    "04": "loyalty_number",
+    "05": "reference_label",
+    "06": "customer_label",
+    "07": "terminal_label",
+    "08": "purpose",
+    "09": "consumer_data_request",
+}
+_PROXY_BY_SUBTAG = {"01": "mobile", "02": "national_id", "03": "ewallet", "04": "bank_account"}
+_SLIP_TAIL = re.compile(r"(.*9104)([0-9A-Fa-f]{1,4})", re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class QRPayload:
+    """A merchant-presented EMVCo payload, read. Amounts are integer satang."""
+
+    raw: str
+    kind: str  # credit_transfer | bill_payment | truemoney | other
+    initiation: str | None  # static (01 = 11) | dynamic (01 = 12) | None when tag 01 is absent
+    tags: dict[str, str]
+    subtags: dict[str, dict[str, str]] = field(default_factory=dict)
+    proxy_type: str | None = None  # mobile | national_id | tax_id | ewallet | bank_account
+    proxy_value: str | None = None  # a mobile as 0812345678
+    amount_satang: int | None = None
+    biller_id: str | None = None
+    ref1: str | None = None
+    ref2: str | None = None
+    ref3: str | None = None
+    merchant_name: str | None = None
+    merchant_city: str | None = None
+    currency: str | None = None
+    country: str | None = None
+    additional: dict[str, str] = field(default_factory=dict)
+    message: str | None = None  # TrueMoney personal message (tag 81)
+    wallet_mobile: str | None = None  # TrueMoney wallet's mobile number
+
+
+@dataclass(frozen=True, slots=True)
+class Slip:
+    """A transfer slip's mini-QR: who sent it and the transfer's reference."""
+
+    bank_code: str | None  # sending bank, e.g. 002, 014; None for TrueMoney
+    transaction_ref: str
+    country: str | None
+    api_id: str
+    raw: str  # as read, with any CRC zeros a bank app dropped put back
+    kind: str = "bank"  # bank | truemoney
+    event_type: str | None = None  # TrueMoney, e.g. P2P
+    transaction_date: date | None = None  # TrueMoney
+
+    @property
+    def unique_key(self) -> str:
+        """What identifies the transfer: a slip may be accepted only once."""
+        return f"{self.bank_code or self.kind}:{self.transaction_ref}"
+
+
+@dataclass(frozen=True, slots=True)
+class BotBarcode:
+    """The Bank of Thailand 1-D bill-payment barcode, read."""
+
+    biller_id: str
+    ref1: str
+    ref2: str | None
+    amount_satang: int | None
+
+
+def parse(payload: str) -> QRPayload:
+    """Read any EMVCo merchant-presented payload; refuses a wrong CRC or malformed field."""
+    text = _checked_crc(payload)
+    tags = decode_fields(text)
+    for tag, name in _MANDATORY.items():
+        if tag not in tags:
+            raise PromptPayError(f"payload lacks mandatory tag {tag} ({name})")
+    if not any("02" <= tag <= "51" for tag in tags):
+        raise PromptPayError("payload lacks merchant account information (tags 02 to 51)")
+    values: dict[str, object] = {
+        "initiation": _initiation(tags.get("01")),
+        "amount_satang": f.amount_from_field(tags["54"]) if "54" in tags else None,
+        "merchant_name": tags.get("59"),
+        "merchant_city": tags.get("60"),
+        "currency": tags["53"],
+        "country": tags["58"],
+        "additional": _additional(tags.get("62")),
+        "subtags": {t: s for t, v in tags.items() if t in _TEMPLATE_TAGS if (s := subfields(v))},
+    }
+    values.update(_account(tags, values))
+    return QRPayload(raw=text, tags=tags, **values)  # type: ignore[arg-type]
+
+
+def _checked_crc(payload: object) -> str:
+    if not isinstance(payload, str):
+        raise PromptPayError(f"payload must be text, got {type(payload).__name__}")
+    text = payload.strip()
+    if not text.startswith("000201"):
+        raise PromptPayError("payload must begin with tag 00 (payload format) = 01: '000201'")
+    if len(text) < 14 or text[-8:-4] != "6304":
+        raise PromptPayError("payload must end with tag 63 (CRC): '6304' and 4 hex digits")
+    expected = crc16(text[:-4])
+    if text[-4:] != expected:
+        raise PromptPayError(
+            f"wrong CRC: the payload says {text[-4:]!r}, its content gives {expected!r}"
+        )
+    return text
+
+
+def _initiation(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if value == "11":
+        return "static"
+    if value == "12":
+        return "dynamic"
+    raise PromptPayError(f"tag 01 (initiation) must be 11 (static) or 12 (dynamic), not {value!r}")
+
+
+def _additional(value: str | None) -> dict[str, str]:
+    if value is None:
+        return {}
+    fields = decode_fields(value, "tag 62 (additional data)")
+    return {_ADDITIONAL_NAMES.get(sub, sub): v for sub, v in fields.items()}
+
+
+def _account(tags: dict[str, str], values: dict[str, object]) -> dict[str, object]:
+    if "29" in tags:
+        subs = decode_fields(tags["29"], "tag 29 (PromptPay credit transfer)")
+        if subs.get("00") == f.AID_CREDIT_TRANSFER:
+            return _credit_transfer(subs, tags)
+    if "30" in tags:
+        subs = decode_fields(tags["30"], "tag 30 (PromptPay bill payment)")
+        if subs.get("00") == f.AID_BILL_PAYMENT:
+            return _bill_payment(subs, values)
+    return {"kind": "other"}
+
+
+def _credit_transfer(subs: dict[str, str], tags: dict[str, str]) -> dict[str, object]:
+    found = [sub for sub in _PROXY_BY_SUBTAG if sub in subs]
+    if len(found) != 1:
+        raise PromptPayError(
+            "tag 29 must carry exactly one of sub-tags 01 (mobile), 02 (ID), 03 (e-wallet), "
+            f"04 (bank account); it has {found or 'none'}"
+        )
+    sub = found[0]
+    value = subs[sub]
+    _check_proxy_value(sub, value)
+    result: dict[str, object] = {"kind": "credit_transfer", "proxy_type": _PROXY_BY_SUBTAG[sub]}
+    if sub == "01":
+        value = f.mobile_from_field(value)
+    elif sub == "02":
+        result["proxy_type"] = f.id_type(value)
+    elif sub == "03" and value.startswith(f.TRUEMONEY_PREFIX):
+        result["kind"] = "truemoney"
+        result["wallet_mobile"] = value[len(f.TRUEMONEY_PREFIX) :]
+        result["message"] = _message(tags.get("81"))
+    result["proxy_value"] = value
+    return result
+
+
+def _check_proxy_value(sub: str, value: str) -> None:
+    size = {"01": (13,), "02": (13,), "03": (15,), "04": tuple(range(4, 44))}[sub]
+    if not (value.isdecimal() and value.isascii() and len(value) in size):
+        raise PromptPayError(
+            f"tag 29 sub-tag {sub} ({_PROXY_BY_SUBTAG[sub]}) has a malformed value {value!r}"
+        )
+
+
+def _message(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return bytes.fromhex(value).decode("utf-16-be")
+    except ValueError:
+        raise PromptPayError(f"tag 81 (message) is not UTF-16 hex: {value!r}") from None
+
+
+def _bill_payment(subs: dict[str, str], values: dict[str, object]) -> dict[str, object]:
+    for sub, name in (("01", "biller ID"), ("02", "ref1")):
+        if sub not in subs:
+            raise PromptPayError(f"tag 30 lacks sub-tag {sub} ({name})")
+    additional = values["additional"]
+    assert isinstance(additional, dict)
+    return {
+        "kind": "bill_payment",
+        "biller_id": subs["01"],
+        "ref1": subs["02"],
+        "ref2": subs.get("03"),
+        "ref3": additional.get("terminal_label"),
+    }
+
+
+def parse_slip(payload: str) -> Slip:
+    """Read a Thai bank slip mini-QR or TrueMoney's; CRC checked, dropped leading zeros put back."""
+    text = _slip_text(payload)
+    tags = decode_fields(text, "slip")
+    if list(tags)[-1] != "91":
+        raise PromptPayError("slip must end with tag 91 (CRC)")
+    if "00" not in tags:
+        raise PromptPayError("slip lacks tag 00 (the transfer reference template)")
+    inner = decode_fields(tags["00"], "slip tag 00")
+    if inner.get("00") == f.SLIP_API_ID:
+        for sub, name in (("01", "sending bank"), ("02", "transaction reference")):
+            if sub not in inner:
+                raise PromptPayError(f"slip tag 00 lacks sub-tag {sub} ({name})")
+        return Slip(inner["01"], inner["02"], tags.get("51"), inner["00"], text)
+    if inner.get("00") == "01" and inner.get("01") == "01":
+        for sub, name in (("02", "event type"), ("03", "transaction ID"), ("04", "date")):
+            if sub not in inner:
+                raise PromptPayError(f"TrueMoney slip tag 00 lacks sub-tag {sub} ({name})")
+        return Slip(
+            None,
+            inner["03"],
+            tags.get("51"),
+            inner["00"],
+            text,
+            kind="truemoney",
+            event_type=inner["02"],
+            transaction_date=_ddmmyyyy(inner["04"]),
+        )
+    raise PromptPayError(f"slip tag 00 has an unknown API ID {inner.get('00')!r} (expected 000001)")
+
+
+def _slip_text(payload: object) -> str:
+    if not isinstance(payload, str):
+        raise PromptPayError(f"slip payload must be text, got {type(payload).__name__}")
+    text = payload.strip()
+    if text.startswith("000201") and text[-8:-4] == "6304":
+        raise PromptPayError("this is a payment QR, not a slip: read it with parse()")
+    match = _SLIP_TAIL.fullmatch(text)
+    if match is None:
+        raise PromptPayError("slip must end with tag 91 (CRC): '9104' and 4 hex digits")
+    body, crc = match[1], match[2].rjust(4, "0")  # some bank apps drop the CRC's leading zeros
+    expected = crc16(body)
+    if crc.upper() != expected:
+        raise PromptPayError(
+            f"wrong slip CRC: the slip says {crc!r}, its content gives {expected!r}"
+        )
+    return body + crc
+
+
+def _ddmmyyyy(value: str) -> date:
+    try:
+        return datetime.strptime(value, "%d%m%Y").date()
+    except ValueError:
+        raise PromptPayError(f"TrueMoney slip date {value!r} is not DDMMYYYY") from None
+
+
+def parse_bot_barcode(text: str) -> BotBarcode:
+    """Read a BOT bill-payment barcode: ``|biller CR ref1 CR ref2 CR amount in satang``."""
+    if not isinstance(text, str) or not text.startswith("|"):
+        raise PromptPayError("a BOT barcode begins with '|'")
+    parts = re.split(r"\r\n|\r|\n", text[1:])
+    if len(parts) == 5 and parts[-1] == "":
+        parts.pop()  # the Enter a keyboard-wedge scanner sends after the code
+    if len(parts) != 4:
+        raise PromptPayError(
+            f"a BOT barcode has 4 parts (biller ID, ref1, ref2, amount), this one has {len(parts)}"
+        )
+    biller_id, ref1, ref2, amount = parts
+    if not (amount.isdecimal() and amount.isascii() and len(amount) <= 12):
+        raise PromptPayError(f"BOT barcode amount {amount!r} must be satang in digits (0 for none)")
+    return BotBarcode(
+        f.biller(biller_id),
+        f.reference("ref1", ref1),
+        f.reference("ref2", ref2) if ref2 else None,
+        int(amount) or None,
+    )
+
+
+def parse_any(payload: str) -> QRPayload | Slip | BotBarcode:
+    """A payment QR, a slip mini-QR or a BOT barcode, told apart by their shape."""
+    if not isinstance(payload, str):
+        raise PromptPayError(f"payload must be text, got {type(payload).__name__}")
+    text = payload.strip()
+    if payload.startswith("|"):
+        return parse_bot_barcode(payload)
+    if text.startswith("000201") or text[-8:-4] == "6304":
+        return parse(text)
+    return parse_slip(text)

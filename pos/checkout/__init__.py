@@ -1,0 +1,1 @@
+"""Checkout: a sale rung at the till, priced, written exactly once, read back, voided."""

@@ -1,0 +1,135 @@
+"""What a till asks for: the checkout request, its canonical hash, and the idempotency key.
+
+Pure (standard library and kernel.errors only).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+
+from kernel.errors import InvalidInputError
+from pos.checkout.pricing import MAX_LINES
+
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{8,100}$")
+PAYMENT_METHODS = ("cash", "promptpay")
+
+
+@dataclass(frozen=True, slots=True)
+class LineRequest:
+    product_id: int
+    quantity: int
+    discount_satang: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRequest:
+    method: str  # cash | promptpay
+    amount_satang: int
+    tendered_satang: int | None = None  # cash only; none means exact money
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutRequest:
+    till_id: int
+    lines: tuple[LineRequest, ...]
+    payments: tuple[PaymentRequest, ...]
+    cart_discount_satang: int = 0
+    # Not part of the sale's identity (left out of the digest): who approved its discount.
+    approved_by_id: int | None = None
+
+    def digest(self) -> str:
+        """sha256 of the canonical request: the same sale asked twice hashes the same."""
+        # The fields by name (what dataclasses.asdict gives, at a fraction of its cost).
+        body = {
+            "till_id": self.till_id,
+            "lines": [
+                {"product_id": ln.product_id, "quantity": ln.quantity,
+                 "discount_satang": ln.discount_satang}
+                for ln in self.lines
+            ],
+            "payments": [
+                {"method": p.method, "amount_satang": p.amount_satang,
+                 "tendered_satang": p.tendered_satang}
+                for p in self.payments
+            ],
+            "cart_discount_satang": self.cart_discount_satang,
+        }  # fmt: skip
+        canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def check_idempotency_key(key: str | None) -> str:
+    if key is None or not IDEMPOTENCY_KEY.match(key):
+        raise InvalidInputError(
+            "Idempotency-Key must be 8-100 characters of A-Z, a-z, 0-9, '_' or '-'",
+            field="Idempotency-Key",
+        )
+    return key
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True, slots=True)
+class MergedLine:
+    product_id: int
+    quantity: int
+    discount_satang: int
+    first_index: int  # where the product first appeared in the request (for error fields)
+
+
+def merge_lines(lines: tuple[LineRequest, ...]) -> list[MergedLine]:
+    """One line per product, in order of first appearance; quantities and discounts add up."""
+    if not lines:
+        raise InvalidInputError("a sale needs at least one line", field="lines")
+    if len(lines) > MAX_LINES:
+        raise InvalidInputError(f"a sale has at most {MAX_LINES} lines", field="lines")
+    merged: dict[int, MergedLine] = {}
+    for index, line in enumerate(lines):
+        where = f"lines[{index}]"
+        if not _whole(line.product_id) or line.product_id <= 0:
+            raise InvalidInputError(
+                "product_id must be a whole number", field=f"{where}.product_id"
+            )
+        if not _whole(line.quantity) or line.quantity <= 0:
+            raise InvalidInputError(
+                "quantity must be a whole number above 0", field=f"{where}.quantity"
+            )
+        if not _whole(line.discount_satang) or line.discount_satang < 0:
+            raise InvalidInputError(
+                "discount_satang must be whole satang >= 0", field=f"{where}.discount_satang"
+            )
+        seen = merged.get(line.product_id)
+        if seen is None:
+            merged[line.product_id] = MergedLine(
+                line.product_id, line.quantity, line.discount_satang, index
+            )
+        else:
+            merged[line.product_id] = MergedLine(
+                line.product_id,
+                seen.quantity + line.quantity,
+                seen.discount_satang + line.discount_satang,
+                seen.first_index,
+            )
+    return list(merged.values())
+
+
+def check_payment_requests(payments: tuple[PaymentRequest, ...]) -> None:
+    for index, payment in enumerate(payments):
+        where = f"payments[{index}]"
+        if payment.method not in PAYMENT_METHODS:
+            raise InvalidInputError(
+                f"method must be cash or promptpay, not {payment.method!r}", field=f"{where}.method"
+            )
+        if not _whole(payment.amount_satang) or payment.amount_satang <= 0:
+            raise InvalidInputError(
+                "amount_satang must be whole satang above 0", field=f"{where}.amount_satang"
+            )
+        if payment.tendered_satang is not None and payment.method != "cash":
+            raise InvalidInputError(
+                "tendered_satang is for cash only", field=f"{where}.tendered_satang"
+            )

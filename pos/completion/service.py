@@ -1,0 +1,78 @@
+"""Completing sales: the receipt number and the ledger entry a sale paid in full gets.
+
+One rule for every way a sale completes: a cash sale inside the writer's batch
+(:mod:`pos.checkout.writes`), a PromptPay sale when its last payment is confirmed (by the bank's
+callback, a cashier or a slip: :mod:`pos.completion.by_payment`), a sale whose rest was taken by
+another method, a voided sale a manager completes after a late payment. Several at once are
+numbered per till in order and posted with one statement per table; the caller sets the
+returned columns on the sale rows, in its transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from kernel.access import Actor, Role
+from payments.ledger.postings import post_entries
+from payments.ledger.rules import PROMPTPAY_CLEARING, JournalEntry, SaleLineShare, cash_account
+from payments.ledger.rules import sale_entry as ledger_sale_entry
+from payments.status import PaymentMethod
+from pos.checkout.receipts import take_receipt_numbers
+from pos.models import SaleStatus
+
+# Completing a sale after a bank callback acts on nobody's behalf; the audit log says so.
+COMPLETION_ACTOR = Actor(user_id=None, username="payment-confirmation", role=Role.ADMIN)
+
+
+@dataclass(frozen=True, slots=True)
+class Completing:
+    """A sale about to complete: who and when, its till, its lines' shares and the confirmed
+    payments that pay it (method, amount)."""
+
+    actor: Actor
+    now: datetime
+    till_id: int
+    till_code: str
+    shares: Sequence[SaleLineShare]
+    paid: Sequence[tuple[str, int]]
+
+
+def sale_entry(till_code: str, receipt_number: str, completing: Completing) -> JournalEntry:
+    """The sale's journal entry: the money debited where it is (the till's drawer for cash,
+    PromptPay clearing otherwise), the goods credited to their makers and the centre."""
+    return ledger_sale_entry(receipt_number, completing.shares, _debits(till_code, completing.paid))
+
+
+def _debits(till_code: str, paid: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    return [
+        (cash_account(till_code) if method == PaymentMethod.CASH else PROMPTPAY_CLEARING, amount)
+        for method, amount in paid
+    ]
+
+
+def complete_sales(conn: Connection, sales: Sequence[Completing]) -> list[dict[str, Any]]:
+    """Receipt numbers (per till, gapless, in order) and ledger entries for sales paid in full;
+    for each, the columns to set on its row."""
+    if not sales:
+        return []
+    numbers = take_receipt_numbers(conn, [(sale.till_id, sale.till_code) for sale in sales])
+    entries = [
+        (sale.actor, sale.now, sale_entry(sale.till_code, number, sale))
+        for sale, (_, number) in zip(sales, numbers, strict=True)
+    ]
+    entry_ids = post_entries(conn, entries)
+    return [
+        {
+            "status": SaleStatus.COMPLETED.value,
+            "receipt_seq": seq,
+            "receipt_number": number,
+            "completed_at": sale.now,
+            "journal_entry_id": entry_id,
+        }
+        for sale, (seq, number), entry_id in zip(sales, numbers, entry_ids, strict=True)
+    ]

@@ -1,0 +1,1 @@
+"""Entrepreneurs' accounts: who may see which, their portal, and paying them out."""

@@ -1,0 +1,333 @@
+"""Paying entrepreneurs: a payout run for a cut-off date, then each payout paid by the
+centre's finance staff (scanning the entrepreneur's PromptPay QR in the bank's app) and
+marked paid with the bank's reference, or cancelled.
+
+Never more than available: a run promises at most what was available at the cut-off and is
+available now (payments.ledger.balance_rules.payable_now); an entrepreneur has at most one
+payout waiting (a partial unique index), and marking it paid checks the balance again.
+Never paid twice: a paid payout stays paid (marking it again with the same bank reference is
+answered with it unchanged), and a bank reference is accepted once. Managers and admins only;
+every action is audited; the ledger entry is posted when the payout is paid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import case, func, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from inventory.models import Entrepreneur
+from kernel import audit
+from kernel.access import MANAGERS, Actor
+from kernel.db.engine import next_in_sequence
+from kernel.errors import ConflictError, InvalidInputError, NotFoundError
+from payments.ledger.balance_rules import payable_now
+from payments.ledger.balances import day_start, read_balance
+from payments.ledger.models import JournalEntryRow, PostingRow
+from payments.ledger.payout_models import Payout, PayoutRun, PayoutStatus
+from payments.ledger.postings import post_entry
+from payments.ledger.rules import EntryKind, payout_entry
+
+MAX_MINIMUM_SATANG = 100_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutCandidate:
+    entrepreneur_id: int
+    code: str
+    name_th: str
+    name_en: str
+    promptpay_id: str | None
+    amount_satang: int
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutView:
+    id: int
+    run_id: int
+    entrepreneur_id: int
+    code: str
+    name_th: str
+    name_en: str
+    promptpay_id: str | None
+    amount_satang: int
+    status: str
+    bank_reference: str | None
+    paid_at: datetime | None
+    cancelled_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutRunView:
+    id: int
+    number: str
+    cutoff_date: date
+    minimum_satang: int
+    created_at: datetime
+    total_satang: int
+    paid_satang: int
+    payouts: list[PayoutView]
+
+
+def _checked_minimum(minimum_satang: int) -> int:
+    if (
+        isinstance(minimum_satang, bool)
+        or not isinstance(minimum_satang, int)
+        or not 0 < minimum_satang <= MAX_MINIMUM_SATANG
+    ):
+        raise InvalidInputError(
+            f"minimum_satang must be whole satang from 1 to {MAX_MINIMUM_SATANG}",
+            field="minimum_satang",
+        )
+    return minimum_satang
+
+
+def payout_candidates(
+    conn: Connection,
+    actor: Actor,
+    now: datetime,
+    *,
+    cutoff: date,
+    minimum_satang: int,
+    refund_window: timedelta,
+) -> list[PayoutCandidate]:
+    """Every entrepreneur whose payable amount reaches the minimum, with the amount."""
+    actor.require(MANAGERS, "prepare payouts")
+    minimum = _checked_minimum(minimum_satang)
+    cutoff_end = day_start(cutoff + timedelta(days=1))
+    if cutoff_end > now + timedelta(days=1):
+        raise InvalidInputError("the cut-off date is in the future", field="cutoff_date")
+    is_sale = JournalEntryRow.kind == EntryKind.SALE.value
+    amount = PostingRow.amount_satang
+    sums = conn.execute(
+        select(
+            PostingRow.entrepreneur_id,
+            func.sum(amount),
+            func.sum(case((JournalEntryRow.at < cutoff_end, amount), else_=0)),
+            func.sum(case((is_sale & (JournalEntryRow.at < cutoff_end)
+                           & (JournalEntryRow.at >= cutoff_end - refund_window), amount),
+                          else_=0)),
+            func.sum(case((is_sale & (JournalEntryRow.at > now - refund_window), amount),
+                          else_=0)),
+        )
+        .join(JournalEntryRow, JournalEntryRow.id == PostingRow.entry_id)
+        .where(PostingRow.entrepreneur_id.is_not(None))
+        .group_by(PostingRow.entrepreneur_id)
+    )  # fmt: skip
+    pending = {
+        e: int(total)
+        for e, total in conn.execute(
+            select(Payout.entrepreneur_id, func.sum(Payout.amount_satang))
+            .where(Payout.status == PayoutStatus.PENDING.value)
+            .group_by(Payout.entrepreneur_id)
+        )
+    }
+    amounts: dict[int, int] = {}
+    for entrepreneur_id, total, at_cutoff, held_at_cutoff, held_now in sums:
+        if entrepreneur_id in pending:
+            continue  # one waiting payout at a time: pay or cancel it first
+        balance_now, balance_at_cutoff = -int(total), -int(at_cutoff)
+        available_at_cutoff = balance_at_cutoff - max(0, -int(held_at_cutoff))
+        available_now = balance_now - max(0, -int(held_now))
+        payable = payable_now(available_at_cutoff, available_now, 0)
+        if payable >= minimum:
+            amounts[entrepreneur_id] = payable
+    if not amounts:
+        return []
+    people = conn.execute(
+        select(Entrepreneur.id, Entrepreneur.code, Entrepreneur.name_th, Entrepreneur.name_en,
+               Entrepreneur.promptpay_id)
+        .where(Entrepreneur.id.in_(list(amounts)))
+        .order_by(Entrepreneur.code)
+    )  # fmt: skip
+    return [
+        PayoutCandidate(e, code, name_th, name_en, promptpay_id, amounts[e])
+        for e, code, name_th, name_en, promptpay_id in people
+    ]
+
+
+def create_run(
+    conn: Connection,
+    actor: Actor,
+    now: datetime,
+    *,
+    cutoff: date,
+    minimum_satang: int,
+    refund_window: timedelta,
+    exclude: frozenset[int] = frozenset(),
+    candidates: Sequence[PayoutCandidate] | None = None,
+) -> PayoutRunView:
+    """A run of pending payouts for the candidates that were not left out.
+
+    ``candidates``: read beforehand in a snapshot (:func:`payout_candidates`, which sums every
+    entrepreneur's postings), so that the run's write transaction stays short; read here when
+    not given. Two runs racing for one entrepreneur still meet the unique pending payout."""
+    if candidates is None:
+        candidates = payout_candidates(
+            conn, actor, now, cutoff=cutoff, minimum_satang=minimum_satang,
+            refund_window=refund_window,
+        )  # fmt: skip
+    candidates = [c for c in candidates if c.entrepreneur_id not in exclude]
+    if not candidates:
+        raise ConflictError("nobody is owed the minimum at this cut-off: no run made",
+                            field="cutoff_date")  # fmt: skip
+    seq = next_in_sequence(conn, f"payout_run:{now.year}")
+    number = f"PR-{now.year}-{seq:06d}"
+    run_id = conn.execute(
+        insert(PayoutRun).returning(PayoutRun.id),
+        {"number": number, "cutoff_date": cutoff, "minimum_satang": minimum_satang,
+         "created_by": actor.user_id, "created_at": now},
+    ).scalar_one()  # fmt: skip
+    try:
+        with conn.begin_nested():
+            conn.execute(
+                insert(Payout),
+                [
+                    {"run_id": run_id, "entrepreneur_id": c.entrepreneur_id,
+                     "amount_satang": c.amount_satang, "promptpay_id": c.promptpay_id,
+                     "status": PayoutStatus.PENDING.value, "bank_reference": None,
+                     "paid_at": None, "paid_by": None, "cancelled_at": None,
+                     "cancelled_by": None, "journal_entry_id": None}
+                    for c in candidates
+                ],
+            )  # fmt: skip
+    except IntegrityError:
+        raise ConflictError(
+            "another run made payouts for some of these entrepreneurs at the same time: "
+            "prepare the run again",
+            field="cutoff_date",
+        ) from None
+    audit.record(conn, actor, "payout_run_created", "payout_run", run_id, now, number=number,
+                 payouts=len(candidates), total_satang=sum(c.amount_satang for c in candidates),
+                 left_out=sorted(exclude))  # fmt: skip
+    return get_run(conn, actor, run_id)
+
+
+def get_run(conn: Connection, actor: Actor, run_id: int) -> PayoutRunView:
+    actor.require(MANAGERS, "see payouts")
+    run = conn.execute(select(PayoutRun).where(PayoutRun.id == run_id)).mappings().first()
+    if run is None:
+        raise NotFoundError(f"payout run {run_id} not found", field="run_id")
+    payouts = _payouts(conn, Payout.run_id == run_id)
+    return PayoutRunView(
+        id=run["id"], number=run["number"], cutoff_date=run["cutoff_date"],
+        minimum_satang=run["minimum_satang"], created_at=run["created_at"],
+        total_satang=sum(p.amount_satang for p in payouts if p.status != PayoutStatus.CANCELLED),
+        paid_satang=sum(p.amount_satang for p in payouts if p.status == PayoutStatus.PAID),
+        payouts=payouts,
+    )  # fmt: skip
+
+
+def list_runs(conn: Connection, actor: Actor) -> list[PayoutRunView]:
+    actor.require(MANAGERS, "see payouts")
+    ids = conn.execute(select(PayoutRun.id).order_by(PayoutRun.id.desc()).limit(100)).scalars()
+    return [get_run(conn, actor, run_id) for run_id in ids]
+
+
+def _payouts(conn: Connection, where: object) -> list[PayoutView]:
+    rows = conn.execute(
+        select(Payout, Entrepreneur.code, Entrepreneur.name_th, Entrepreneur.name_en)
+        .join(Entrepreneur, Entrepreneur.id == Payout.entrepreneur_id)
+        .where(where)  # type: ignore[arg-type]
+        .order_by(Entrepreneur.code)
+    ).mappings()
+    return [
+        PayoutView(r["id"], r["run_id"], r["entrepreneur_id"], r["code"], r["name_th"],
+                   r["name_en"], r["promptpay_id"], r["amount_satang"], r["status"],
+                   r["bank_reference"], r["paid_at"], r["cancelled_at"])
+        for r in rows
+    ]  # fmt: skip
+
+
+def get_payout(conn: Connection, actor: Actor, payout_id: int) -> PayoutView:
+    actor.require(MANAGERS, "see payouts")
+    found = _payouts(conn, Payout.id == payout_id)
+    if not found:
+        raise NotFoundError(f"payout {payout_id} not found", field="payout_id")
+    return found[0]
+
+
+def payouts_of(conn: Connection, entrepreneur_id: int) -> list[PayoutView]:
+    """An entrepreneur's payouts, newest first (the caller has checked access)."""
+    return sorted(_payouts(conn, Payout.entrepreneur_id == entrepreneur_id),
+                  key=lambda p: p.id, reverse=True)  # fmt: skip
+
+
+def mark_paid(
+    conn: Connection,
+    actor: Actor,
+    now: datetime,
+    payout_id: int,
+    *,
+    bank_reference: str,
+    refund_window: timedelta,
+) -> PayoutView:
+    """The money has left the bank: post the ledger entry. Idempotent for the same reference."""
+    actor.require(MANAGERS, "pay out")
+    reference = bank_reference.strip() if isinstance(bank_reference, str) else ""
+    if not 0 < len(reference) <= 64:
+        raise InvalidInputError("give the bank's reference (1-64 characters)",
+                                field="bank_reference")  # fmt: skip
+    row = conn.execute(
+        select(Payout).where(Payout.id == payout_id).with_for_update()
+    ).mappings().first()  # fmt: skip
+    if row is None:
+        raise NotFoundError(f"payout {payout_id} not found", field="payout_id")
+    if row["status"] == PayoutStatus.PAID:
+        if row["bank_reference"] == reference:
+            return get_payout(conn, actor, payout_id)
+        raise ConflictError(f"payout {payout_id} is already paid ({row['bank_reference']})",
+                            field="payout_id")  # fmt: skip
+    if row["status"] == PayoutStatus.CANCELLED:
+        raise ConflictError(f"payout {payout_id} was cancelled", field="payout_id")
+    balance = read_balance(conn, row["entrepreneur_id"], now, refund_window)
+    # This payout's own amount is among the pending ones: it may take what the others leave.
+    others = balance.pending_payouts_satang - row["amount_satang"]
+    room = balance.balance_satang - balance.held_satang - others
+    if row["amount_satang"] > room:
+        raise ConflictError(
+            f"only {room} satang is available now (a refund came in): cancel and pay again",
+            field="payout_id", available_satang=room,
+        )  # fmt: skip
+    entry_id = post_entry(conn, actor, now, payout_entry(f"PAYOUT-{payout_id}",
+                                                          row["entrepreneur_id"],
+                                                          row["amount_satang"]))  # fmt: skip
+    try:
+        with conn.begin_nested():
+            conn.execute(
+                update(Payout)
+                .where(Payout.id == payout_id, Payout.status == PayoutStatus.PENDING.value)
+                .values(status=PayoutStatus.PAID.value, bank_reference=reference, paid_at=now,
+                        paid_by=actor.user_id, journal_entry_id=entry_id)
+            )  # fmt: skip
+    except IntegrityError:
+        raise ConflictError(f"bank reference {reference} was already used for another payout",
+                            field="bank_reference") from None  # fmt: skip
+    audit.record(
+        conn, actor, "payout_paid", "payout", payout_id, now, bank_reference=reference,
+        amount_satang=row["amount_satang"], entrepreneur_id=row["entrepreneur_id"],
+    )  # fmt: skip
+    return get_payout(conn, actor, payout_id)
+
+
+def cancel_payout(conn: Connection, actor: Actor, now: datetime, payout_id: int) -> PayoutView:
+    """Withdraw a waiting payout (nothing was posted, so nothing is reversed)."""
+    actor.require(MANAGERS, "cancel payouts")
+    payout = get_payout(conn, actor, payout_id)
+    if payout.status == PayoutStatus.CANCELLED:
+        return payout
+    changed = conn.execute(
+        update(Payout)
+        .where(Payout.id == payout_id, Payout.status == PayoutStatus.PENDING.value)
+        .values(status=PayoutStatus.CANCELLED.value, cancelled_at=now, cancelled_by=actor.user_id)
+    ).rowcount
+    if not changed:
+        raise ConflictError(f"payout {payout_id} is already paid: it cannot be cancelled",
+                            field="payout_id")  # fmt: skip
+    audit.record(conn, actor, "payout_cancelled", "payout", payout_id, now,
+                 amount_satang=payout.amount_satang)  # fmt: skip
+    return get_payout(conn, actor, payout_id)

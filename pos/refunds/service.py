@@ -1,0 +1,255 @@
+"""Refunds against a receipt: some lines and quantities of a completed sale given back.
+
+All or nothing, exactly once (``Idempotency-Key``), in the caller's transaction: the sale's row
+is locked (so two refunds of one sale queue), no line gives back more than was sold minus
+what was refunded before, a cashier needs a manager's approval, the refund gets a credit note
+number (per till, gapless: ``CN-SKP-01-000001``), the ledger takes back from each
+entrepreneur and from the centre's commission in proportion (pos.refunds.rules), and the goods
+go back on the shelf at the till's location (``restock``) or are written off.
+
+The money leaves from the refunding till's open shift: its drawer (cash) or the centre's bank
+account (transfer).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from inventory.stock.rules import MovementKind
+from inventory.stock.service import apply_movements
+from kernel import audit
+from kernel.access import STAFF, Actor, Role
+from kernel.clock import business_date
+from kernel.db.engine import next_in_sequence
+from kernel.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from payments.ledger.postings import post_entry
+from payments.ledger.rules import BANK, SaleLineShare, cash_account, refund_entry
+from pos.checkout.queries import load_sale
+from pos.checkout.requests import check_idempotency_key
+from pos.models import (
+    Refund,
+    RefundLine,
+    RefundMethod,
+    Sale,
+    SaleLine,
+    SaleStatus,
+    Till,
+)
+from pos.refunds.rules import SoldLine, refund_parts
+from pos.tills.service import SHIFTS_STILL_OPEN, TILLS_AND_OPEN_SHIFTS, check_till_shift
+
+MAX_REASON = 200
+KEY_REUSED = "Idempotency-Key reused with a different body"
+
+
+@dataclass(frozen=True, slots=True)
+class RefundRequest:
+    sale_id: int
+    till_id: int
+    lines: tuple[tuple[int, int], ...]  # (line_no, quantity)
+    restock: bool
+    method: str  # cash | transfer
+    reason: str
+
+    def digest(self) -> str:
+        body = json.dumps(asdict(self), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(body.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class RefundLineView:
+    line_no: int
+    sku: str
+    name_th: str
+    name_en: str
+    unit_price_satang: int
+    quantity: int
+    amount_satang: int
+    vat_included_satang: int
+
+
+@dataclass(frozen=True, slots=True)
+class RefundView:
+    id: int
+    credit_note_number: str
+    sale_id: int
+    receipt_number: str
+    till_id: int
+    till_code: str
+    shift_id: int
+    method: str
+    restock: bool
+    reason: str
+    total_satang: int
+    vat_included_satang: int
+    created_at: datetime
+    cashier_id: int | None
+    approved_by_id: int | None
+    lines: list[RefundLineView]
+
+
+def refund_sale(
+    conn: Connection,
+    actor: Actor,
+    now: datetime,
+    request: RefundRequest,
+    *,
+    idempotency_key: str,
+    approved_by_id: int | None,
+) -> tuple[RefundView, bool]:
+    """Refund lines of a sale (see the module's docstring); the view, and whether it is the
+    replay of an earlier request under the same key."""
+    actor.require(STAFF, "refund sales")
+    key = check_idempotency_key(idempotency_key)
+    digest = request.digest()
+    sale = load_sale(conn, request.sale_id, lock=True)  # refunds of one sale queue here
+    replay = _replay(conn, key, digest)
+    if replay is not None:
+        return replay, True
+    if actor.role == Role.CASHIER and approved_by_id is None:
+        raise ForbiddenError("a refund needs a manager's approval", field="approval_token")
+    try:
+        method = RefundMethod(request.method)
+    except ValueError:
+        raise InvalidInputError("method must be cash or transfer", field="method") from None
+    reason = request.reason.strip() if isinstance(request.reason, str) else ""
+    if not 0 < len(reason) <= MAX_REASON:
+        raise InvalidInputError(f"give a reason (1-{MAX_REASON} characters)", field="reason")
+    if sale.status != SaleStatus.COMPLETED or sale.receipt_number is None:
+        raise ConflictError(
+            f"sale {sale.id} is {sale.status}: only a completed sale can be refunded",
+            field="sale_id",
+        )
+    till_id, till_code, location_id, shift_id = _till_and_shift(conn, actor, request.till_id)
+    sold = {
+        line.line_no: SoldLine(line.line_no, line.quantity, line.refunded_quantity,
+                               line.line_total_satang, line.net_satang, line.vat_included_satang)
+        for line in sale.lines
+    }  # fmt: skip
+    parts = refund_parts(sold, list(request.lines))
+    total = sum(p.amount_satang for p in parts)
+    if total <= 0:
+        raise InvalidInputError("these lines cost nothing: there is nothing to refund",
+                                field="lines")  # fmt: skip
+    by_no = {line.line_no: line for line in sale.lines}
+    seq = next_in_sequence(conn, f"credit_note:{till_id}")
+    number = f"CN-{till_code}-{seq:06d}"
+    shares = [SaleLineShare(by_no[p.line_no].entrepreneur_id, p.net_satang, p.commission_satang)
+              for p in parts]  # fmt: skip
+    paid_from = cash_account(till_code) if method == RefundMethod.CASH else BANK
+    entry_id = post_entry(conn, actor, now, refund_entry(number, shares, paid_from, total))
+    line_ids = {
+        line_no: line_id
+        for line_no, line_id in conn.execute(
+            select(SaleLine.line_no, SaleLine.id).where(SaleLine.sale_id == sale.id)
+        )
+    }
+    row: dict[str, Any] = {
+        "sale_id": sale.id, "till_id": till_id, "shift_id": shift_id, "credit_note_seq": seq,
+        "credit_note_number": number, "idempotency_key": key, "request_hash": digest,
+        "method": method.value, "restock": bool(request.restock), "reason": reason,
+        "total_satang": total, "vat_included_satang": sum(p.vat_included_satang for p in parts),
+        "cashier_id": actor.user_id, "approved_by_id": approved_by_id, "created_at": now,
+        "business_date": business_date(now), "journal_entry_id": entry_id,
+    }  # fmt: skip
+    try:
+        with conn.begin_nested():
+            refund_id = conn.execute(insert(Refund).returning(Refund.id), row).scalar_one()
+    except IntegrityError:
+        replay = _replay(conn, key, digest)
+        if replay is None:
+            raise
+        return replay, True
+    conn.execute(
+        insert(RefundLine),
+        [
+            {"refund_id": refund_id, "sale_line_id": line_ids[p.line_no], "line_no": p.line_no,
+             "quantity": p.quantity, "amount_satang": p.amount_satang,
+             "commission_satang": p.commission_satang, "net_satang": p.net_satang,
+             "vat_included_satang": p.vat_included_satang}
+            for p in parts
+        ],
+    )  # fmt: skip
+    if request.restock:
+        back: dict[int, int] = {}
+        for p in parts:
+            product_id = by_no[p.line_no].product_id
+            back[product_id] = back.get(product_id, 0) + p.quantity
+        apply_movements(conn, actor, now, location_id=location_id, deltas=back,
+                        kind=MovementKind.REFUND, reason=reason, document=number)  # fmt: skip
+    audit.record(conn, actor, "sale_refunded", "sale", sale.id, now, credit_note=number,
+                 total_satang=total, method=method.value, restock=bool(request.restock),
+                 approved_by_id=approved_by_id)  # fmt: skip
+    return load_refund(conn, refund_id), False
+
+
+def _till_and_shift(conn: Connection, actor: Actor, till_id: int) -> tuple[int, str, int, int]:
+    """The refunding till's open shift, held (shared) until the refund commits."""
+    rows = conn.execute(TILLS_AND_OPEN_SHIFTS, {"till_ids": [till_id]}).all()
+    row = rows[0] if rows else None
+    shift_id = None if row is None else row[4]
+    held = conn.execute(SHIFTS_STILL_OPEN, {"shift_ids": [shift_id or 0]}).scalars()
+    place = check_till_shift(actor, till_id, row, set(held))
+    return place.till_id, place.code, place.location_id, place.shift_id
+
+
+_BY_KEY = select(Refund.id, Refund.request_hash).where(Refund.idempotency_key == bindparam("k"))
+
+
+def _replay(conn: Connection, key: str, digest: str) -> RefundView | None:
+    found = conn.execute(_BY_KEY, {"k": key}).first()
+    if found is None:
+        return None
+    if found[1] != digest:
+        raise ConflictError(KEY_REUSED, field="Idempotency-Key", refund_id=found[0])
+    return load_refund(conn, found[0])
+
+
+def load_refund(conn: Connection, refund_id: int) -> RefundView:
+    row = conn.execute(
+        select(Refund, Till.code.label("till_code"), Sale.receipt_number)
+        .join(Till, Till.id == Refund.till_id)
+        .join(Sale, Sale.id == Refund.sale_id)
+        .where(Refund.id == refund_id)
+    ).mappings().first()  # fmt: skip
+    if row is None:
+        raise NotFoundError(f"refund {refund_id} not found", field="refund_id")
+    lines = conn.execute(
+        select(RefundLine, SaleLine.sku, SaleLine.name_th, SaleLine.name_en,
+               SaleLine.unit_price_satang)
+        .join(SaleLine, SaleLine.id == RefundLine.sale_line_id)
+        .where(RefundLine.refund_id == refund_id)
+        .order_by(RefundLine.line_no)
+    ).mappings()  # fmt: skip
+    return RefundView(
+        id=row["id"], credit_note_number=row["credit_note_number"], sale_id=row["sale_id"],
+        receipt_number=row["receipt_number"], till_id=row["till_id"],
+        till_code=row["till_code"], shift_id=row["shift_id"], method=row["method"],
+        restock=row["restock"], reason=row["reason"], total_satang=row["total_satang"],
+        vat_included_satang=row["vat_included_satang"], created_at=row["created_at"],
+        cashier_id=row["cashier_id"], approved_by_id=row["approved_by_id"],
+        lines=[RefundLineView(ln["line_no"], ln["sku"], ln["name_th"], ln["name_en"],
+                              ln["unit_price_satang"], ln["quantity"], ln["amount_satang"],
+                              ln["vat_included_satang"]) for ln in lines],
+    )  # fmt: skip
+
+
+def get_refund(conn: Connection, actor: Actor, refund_id: int) -> RefundView:
+    actor.require(STAFF, "see refunds")
+    return load_refund(conn, refund_id)
+
+
+def refunds_of_sale(conn: Connection, actor: Actor, sale_id: int) -> list[RefundView]:
+    actor.require(STAFF, "see refunds")
+    ids = conn.execute(
+        select(Refund.id).where(Refund.sale_id == sale_id).order_by(Refund.id)
+    ).scalars()
+    return [load_refund(conn, refund_id) for refund_id in ids]

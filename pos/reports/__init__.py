@@ -1,0 +1,1 @@
+"""The centre's sales reports and the periods they cover."""

@@ -1,0 +1,364 @@
+"""A shift's cash and its reports: pay-ins and pay-outs, the X report (any time), the close
+with the counted drawer and the numbered Z report (never changed afterwards).
+
+The X report is computed from the shift's sales, refunds and cash movements each time it is
+asked for. Closing computes it once more, in the closing transaction with the shift's row
+locked, numbers it (``Z-SKP-01-000001``, per till, gapless) and stores it as printed; from then
+on the shift's report is that stored copy.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, column, func, insert, select, table, update
+from sqlalchemy.engine import Connection
+
+from kernel import audit
+from kernel.access import STAFF, Actor, Role
+from kernel.db.engine import next_in_sequence
+from kernel.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from payments.models import Payment
+from pos.completion.stranded import void_stranded
+from pos.models import (
+    CashMovementKind,
+    Refund,
+    RefundMethod,
+    Sale,
+    SalePayment,
+    SaleStatus,
+    Shift,
+    ShiftCashMovement,
+    ShiftStatus,
+    Till,
+)
+from pos.tills.service import MAX_FLOAT_SATANG, get_shift
+from pos.tills.shift_rules import DrawerCash, count_denominations
+
+# The users table belongs to the web layer (accounts); the report needs only a name from it.
+_USERS = table("users", column("id"), column("display_name"), column("username"))
+MAX_REASON = 200
+
+
+@dataclass(frozen=True, slots=True)
+class CashMovementView:
+    id: int
+    shift_id: int
+    kind: str
+    amount_satang: int
+    reason: str
+    actor_id: int | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftReport:
+    """An X report (``z_number`` None: the shift is open) or the Z report of a closed shift."""
+
+    shift_id: int
+    till_id: int
+    till_code: str
+    cashier_id: int
+    cashier: str
+    opened_at: datetime
+    closed_at: datetime | None
+    z_number: str | None
+    sales_count: int
+    gross_satang: int  # before discounts
+    discount_satang: int
+    sales_satang: int  # completed sales' totals
+    refunds_count: int
+    refunds_satang: int
+    net_satang: int  # sales - refunds
+    vat_included_satang: int  # of sales, less that of refunds
+    cash_satang: int  # taken as cash payments
+    promptpay_satang: int
+    pending_sales: int
+    voided_sales: int
+    opening_float_satang: int
+    cash_taken_satang: int
+    change_given_satang: int
+    cash_sales_satang: int
+    pay_ins_satang: int
+    pay_outs_satang: int
+    cash_refunds_satang: int
+    transfer_refunds_satang: int
+    expected_cash_satang: int
+    counted_cash_satang: int | None
+    difference_satang: int | None  # counted - expected (below zero: the drawer is short)
+    closing_denominations: dict[str, int] | None
+
+
+def _may_work_on(actor: Actor, cashier_id: int, action: str) -> None:
+    """Staff only; a cashier only on their own shift."""
+    actor.require(STAFF, action)
+    if actor.role == Role.CASHIER and cashier_id != actor.user_id:
+        raise ForbiddenError(f"a cashier may only {action} on their own shift")
+
+
+def _checked_amount(amount_satang: object, field: str) -> int:
+    if (
+        isinstance(amount_satang, bool)
+        or not isinstance(amount_satang, int)
+        or not 0 < amount_satang <= MAX_FLOAT_SATANG
+    ):
+        raise InvalidInputError(
+            f"{field} must be whole satang from 1 to {MAX_FLOAT_SATANG}", field=field
+        )
+    return amount_satang
+
+
+def _checked_reason(reason: object) -> str:
+    text = reason.strip() if isinstance(reason, str) else ""
+    if not 0 < len(text) <= MAX_REASON:
+        raise InvalidInputError(f"give a reason (1-{MAX_REASON} characters)", field="reason")
+    return text
+
+
+def record_cash_movement(
+    conn: Connection,
+    actor: Actor,
+    now: datetime,
+    shift_id: int,
+    *,
+    kind: str,
+    amount_satang: int,
+    reason: str,
+) -> CashMovementView:
+    """Cash put into (pay-in) or taken out of (pay-out) the drawer of an open shift."""
+    shift = get_shift(conn, shift_id, lock=True)
+    _may_work_on(actor, shift.cashier_id, "move cash")
+    try:
+        movement = CashMovementKind(kind)
+    except ValueError:
+        raise InvalidInputError("kind must be pay_in or pay_out", field="kind") from None
+    amount = _checked_amount(amount_satang, "amount_satang")
+    text = _checked_reason(reason)
+    if shift.status != ShiftStatus.OPEN:
+        raise ConflictError(f"shift {shift_id} is closed", field="shift_id")
+    if movement == CashMovementKind.PAY_OUT:
+        in_drawer = shift_report(conn, actor, shift_id).expected_cash_satang
+        if amount > in_drawer:
+            raise ConflictError(
+                f"the drawer should hold {in_drawer} satang: cannot pay out {amount}",
+                field="amount_satang",
+                expected_cash_satang=in_drawer,
+            )
+    row: dict[str, Any] = {"shift_id": shift_id, "kind": movement.value, "amount_satang": amount,
+           "reason": text, "actor_id": actor.user_id, "at": now}  # fmt: skip
+    row["id"] = conn.execute(
+        insert(ShiftCashMovement).returning(ShiftCashMovement.id), row
+    ).scalar_one()
+    audit.record(conn, actor, movement.value, "shift", shift_id, now, amount_satang=amount,
+                 reason=text)  # fmt: skip
+    return CashMovementView(**row)
+
+
+def list_cash_movements(conn: Connection, actor: Actor, shift_id: int) -> list[CashMovementView]:
+    shift = get_shift(conn, shift_id)
+    _may_work_on(actor, shift.cashier_id, "see the cash")
+    rows = conn.execute(
+        select(ShiftCashMovement)
+        .where(ShiftCashMovement.shift_id == shift_id)
+        .order_by(ShiftCashMovement.id)
+    ).mappings()
+    return [CashMovementView(**{k: r[k] for k in CashMovementView.__slots__}) for r in rows]  # type: ignore[attr-defined]
+
+
+def shift_report(conn: Connection, actor: Actor, shift_id: int) -> ShiftReport:
+    """The X report of an open shift, or the stored Z report of a closed one."""
+    row = _shift_row(conn, shift_id)
+    _may_work_on(actor, row["cashier_id"], "see shift reports")
+    if row["z_report"] is not None:
+        return _report_from_json(row["z_report"])
+    return _compute(conn, row)
+
+
+def _shift_row(conn: Connection, shift_id: int, *, lock: bool = False) -> Any:
+    query = (
+        select(Shift, Till.code.label("till_code"), _USERS.c.display_name, _USERS.c.username)
+        .join(Till, Till.id == Shift.till_id)
+        .join(_USERS, _USERS.c.id == Shift.cashier_id)
+        .where(Shift.id == shift_id)
+    )
+    row = conn.execute(query.with_for_update(of=Shift) if lock else query).mappings().first()
+    if row is None:
+        raise NotFoundError(f"shift {shift_id} not found", field="shift_id")
+    return row
+
+
+def _compute(
+    conn: Connection,
+    shift: Any,
+    *,
+    closed_at: datetime | None = None,
+    z_number: str | None = None,
+    counted: int | None = None,
+    denominations: dict[str, int] | None = None,
+) -> ShiftReport:
+    shift_id = shift["id"]
+    completed = Sale.status == SaleStatus.COMPLETED.value
+    sales = conn.execute(
+        select(
+            func.count().filter(completed),
+            func.coalesce(func.sum(Sale.subtotal_satang).filter(completed), 0),
+            func.coalesce(func.sum(Sale.discount_satang).filter(completed), 0),
+            func.coalesce(func.sum(Sale.total_satang).filter(completed), 0),
+            func.coalesce(func.sum(Sale.vat_included_satang).filter(completed), 0),
+            func.count().filter(Sale.status == SaleStatus.PENDING_PAYMENT.value),
+            func.count().filter(Sale.status == SaleStatus.VOIDED.value),
+        ).where(Sale.shift_id == shift_id)
+    ).one()
+    is_cash = SalePayment.method == "cash"
+    paid = conn.execute(
+        select(
+            func.coalesce(func.sum(case((is_cash, SalePayment.amount_satang), else_=0)), 0),
+            func.coalesce(func.sum(case((~is_cash, SalePayment.amount_satang), else_=0)), 0),
+            func.coalesce(
+                func.sum(
+                    case((is_cash, func.coalesce(SalePayment.tendered_satang,
+                                                 SalePayment.amount_satang)), else_=0)
+                ),
+                0,
+            ),
+            func.coalesce(func.sum(case((is_cash, SalePayment.change_satang), else_=0)), 0),
+        )
+        .join(Sale, Sale.id == SalePayment.sale_id)
+        # A QR that expired before the rest was taken another way paid nothing.
+        .join(Payment, (Payment.id == SalePayment.payment_id) & (Payment.status == "confirmed"))
+        .where(Sale.shift_id == shift_id, completed)
+    ).one()  # fmt: skip
+    is_cash_refund = Refund.method == RefundMethod.CASH.value
+    refunds = conn.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(Refund.total_satang), 0),
+            func.coalesce(func.sum(case((is_cash_refund, Refund.total_satang), else_=0)), 0),
+            func.coalesce(func.sum(Refund.vat_included_satang), 0),
+        ).where(Refund.shift_id == shift_id)
+    ).one()
+    is_in = ShiftCashMovement.kind == CashMovementKind.PAY_IN.value
+    moved = conn.execute(
+        select(
+            func.coalesce(func.sum(case((is_in, ShiftCashMovement.amount_satang), else_=0)), 0),
+            func.coalesce(func.sum(case((~is_in, ShiftCashMovement.amount_satang), else_=0)), 0),
+        ).where(ShiftCashMovement.shift_id == shift_id)
+    ).one()
+    drawer = DrawerCash(
+        opening_float_satang=shift["opening_float_satang"],
+        cash_taken_satang=int(paid[2]),
+        change_given_satang=int(paid[3]),
+        pay_ins_satang=int(moved[0]),
+        pay_outs_satang=int(moved[1]),
+        cash_refunds_satang=int(refunds[2]),
+    )
+    expected = drawer.expected_satang
+    return ShiftReport(
+        shift_id=shift_id, till_id=shift["till_id"], till_code=shift["till_code"],
+        cashier_id=shift["cashier_id"], cashier=shift["display_name"] or shift["username"],
+        opened_at=shift["opened_at"], closed_at=closed_at, z_number=z_number,
+        sales_count=int(sales[0]), gross_satang=int(sales[1]), discount_satang=int(sales[2]),
+        sales_satang=int(sales[3]), refunds_count=int(refunds[0]),
+        refunds_satang=int(refunds[1]), net_satang=int(sales[3]) - int(refunds[1]),
+        vat_included_satang=int(sales[4]) - int(refunds[3]), cash_satang=int(paid[0]),
+        promptpay_satang=int(paid[1]), pending_sales=int(sales[5]), voided_sales=int(sales[6]),
+        opening_float_satang=drawer.opening_float_satang,
+        cash_taken_satang=drawer.cash_taken_satang,
+        change_given_satang=drawer.change_given_satang,
+        cash_sales_satang=drawer.cash_sales_satang, pay_ins_satang=drawer.pay_ins_satang,
+        pay_outs_satang=drawer.pay_outs_satang, cash_refunds_satang=drawer.cash_refunds_satang,
+        transfer_refunds_satang=int(refunds[1]) - int(refunds[2]),
+        expected_cash_satang=expected, counted_cash_satang=counted,
+        difference_satang=None if counted is None else counted - expected,
+        closing_denominations=denominations,
+    )  # fmt: skip
+
+
+def close_shift(
+    conn: Connection,
+    actor: Actor,
+    now: datetime,
+    shift_id: int,
+    *,
+    counted_satang: int | None,
+    denominations: dict[str, Any] | None = None,
+) -> ShiftReport:
+    """Close a shift with the drawer counted: the numbered Z report, stored as printed.
+
+    Refused while a sale of the shift waits for its payment (finish or void it first)."""
+    shift = get_shift(conn, shift_id)
+    _may_work_on(actor, shift.cashier_id, "close shifts")
+    if denominations is not None:
+        counted_from_pieces = count_denominations(denominations, "denominations")
+        if counted_satang is not None and counted_satang != counted_from_pieces:
+            raise InvalidInputError(
+                f"counted_satang ({counted_satang}) is not what the denominations add up to "
+                f"({counted_from_pieces})",
+                field="counted_satang",
+            )
+        counted_satang = counted_from_pieces
+    if counted_satang is None:
+        raise InvalidInputError("count the drawer: counted_satang", field="counted_satang")
+    if (
+        isinstance(counted_satang, bool)
+        or not isinstance(counted_satang, int)
+        or not 0 <= counted_satang <= 10 * MAX_FLOAT_SATANG
+    ):
+        raise InvalidInputError("counted_satang must be whole satang >= 0", field="counted_satang")
+    row = _shift_row(conn, shift_id, lock=True)
+    if row["status"] != ShiftStatus.OPEN:
+        raise ConflictError(f"shift {shift_id} is already closed ({row['z_number']})",
+                            field="shift_id", z_number=row["z_number"])  # fmt: skip
+    # A sale whose QRs all lapsed with nothing paid would otherwise hold the close for ever.
+    void_stranded(conn, now, shift_id=shift_id)
+    pending = list(
+        conn.execute(
+            select(Sale.id).where(
+                Sale.shift_id == shift_id, Sale.status == SaleStatus.PENDING_PAYMENT.value
+            )
+        ).scalars()
+    )
+    if pending:
+        raise ConflictError(
+            f"{len(pending)} sale(s) still wait for payment: finish or void them before closing",
+            field="shift_id",
+            pending_sale_ids=pending,
+        )
+    seq = next_in_sequence(conn, f"z:{row['till_id']}")
+    number = f"Z-{row['till_code']}-{seq:06d}"
+    pieces = None if denominations is None else {k: int(v) for k, v in denominations.items()}
+    report = _compute(conn, row, closed_at=now, z_number=number, counted=counted_satang,
+                      denominations=pieces)  # fmt: skip
+    changed = conn.execute(
+        update(Shift)
+        .where(Shift.id == shift_id, Shift.status == ShiftStatus.OPEN.value)
+        .values(
+            status=ShiftStatus.CLOSED.value, closed_at=now, closed_by_id=actor.user_id,
+            z_seq=seq, z_number=number, expected_cash_satang=report.expected_cash_satang,
+            counted_cash_satang=counted_satang,
+            closing_denominations=None if pieces is None else json.dumps(pieces),
+            z_report=_report_to_json(report),
+        )
+    ).rowcount  # fmt: skip
+    if changed != 1:
+        raise ConflictError(f"shift {shift_id} is already closed", field="shift_id")
+    audit.record(conn, actor, "shift_closed", "shift", shift_id, now, z_number=number,
+                 expected_cash_satang=report.expected_cash_satang,
+                 counted_cash_satang=counted_satang,
+                 difference_satang=report.difference_satang)  # fmt: skip
+    return report
+
+
+def _report_to_json(report: ShiftReport) -> str:
+    return json.dumps(asdict(report), default=lambda v: v.isoformat(), ensure_ascii=False)
+
+
+def _report_from_json(text: str) -> ShiftReport:
+    data = json.loads(text)
+    for name in ("opened_at", "closed_at"):
+        if data[name] is not None:
+            data[name] = datetime.fromisoformat(data[name])
+    return ShiftReport(**data)
