@@ -1,18 +1,61 @@
-"""Domain errors. The web layer maps each class to one HTTP status in one place."""
+"""Domain errors: a stable code, a Thai sentence, and the values in it.
+
+Every refusal says what went wrong in words a cashier or an entrepreneur can read, Thai first:
+
+    raise ConflictError(
+        "stock.short", "สินค้า {name} ไม่พอ: ต้องการ {requested} มีอยู่ {on_hand}",
+        field="lines", name=name, requested=requested, on_hand=on_hand,
+    )
+
+- ``code`` is for machines: a client (the till, a script) acts on it; it never changes.
+- The Thai template is the catalogue's source text; its English stands beside it in
+  ``kernel/locale/en/LC_MESSAGES/messages.po`` under the code as the message context
+  (``pybabel extract`` finds every raise: see ``babel.cfg``). Both must be literals.
+- ``params`` fill the template, and travel in the API's answer beside the code.
+- ``field`` names the offending input when there is one.
+
+``str(error)`` is the English sentence, for logs and developers; people get
+:meth:`DomainError.message_in` their language. The web layer maps each class to one HTTP
+status in one place.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from kernel.i18n import translate
+
 
 class DomainError(Exception):
-    """A refusal the caller can act on; ``field`` names the offending input when known."""
+    """A refusal the caller can act on."""
 
-    def __init__(self, message: str, *, field: str | None = None, **data: Any) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self, code: str, thai: str | None = None, /, *, field: str | None = None, **params: Any
+    ) -> None:
+        if thai is None:  # TRANSITIONAL: an English sentence with no code yet; none may remain
+            code, thai = "uncoded", code
+        self.code = code
+        self.thai = thai
         self.field = field
-        self.data = data
+        self.params = params
+        super().__init__(self.message_in("en"))
+
+    def message_in(self, lang: str) -> str:
+        """The sentence in ``lang`` (``th`` or ``en``), its values filled in."""
+        template = translate(self.thai, lang, context=self.code)
+        try:
+            return template.format(**self.params)
+        except (KeyError, IndexError, ValueError):  # a template naming a value not given
+            return template
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.params  # TRANSITIONAL: the old name
+
+    @property
+    def message(self) -> str:
+        """The English sentence (for logs, the command line and developers)."""
+        return self.message_in("en")
 
 
 class InvalidInputError(DomainError):
