@@ -24,7 +24,10 @@ def english() -> dict[tuple[str | None, str], str]:
     return {
         (message.context, message.id): message.string
         for message in catalog
-        if message.id and isinstance(message.id, str) and message.string
+        if isinstance(message.id, str)
+        and message.id
+        and isinstance(message.string, str)
+        and message.string
     }
 
 
