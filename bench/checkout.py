@@ -39,7 +39,7 @@ from inventory.stock.service import apply_movements
 from kernel.access import SYSTEM, Actor, Role
 from kernel.db.engine import Database
 from pos.tills.service import create_till, open_shift
-from web.accounts import NewPassword, create_user
+from web.accounts.users import NewPassword, create_user
 from web.commands.seed import seed_demo_database, seed_demo_history
 from web.migrate import upgrade
 from web.settings import Settings

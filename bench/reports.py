@@ -25,9 +25,9 @@ from pos.models import Refund, Sale, SaleLine
 from pos.reports.centre import SECTIONS, CentreReport
 from pos.reports.periods import Period
 from web.commands.seed import seed_demo_database, seed_demo_history
-from web.controllers.reports_pages import PAGE_TABLES, report_charts, time_group_of
 from web.migrate import upgrade
-from web.report_tables import table
+from web.reports.pages import PAGE_TABLES, report_charts, time_group_of
+from web.reports.tables import table
 from web.settings import Settings
 
 CACHE = Path(__file__).resolve().parents[1] / "var" / "bench"

@@ -30,7 +30,7 @@ from kernel.access import Actor, Role
 from kernel.db.engine import Database
 from pos.models import Till
 from pos.tills.service import open_shift
-from web.accounts import User
+from web.accounts.users import User
 from web.commands.seed import seed_demo_database
 from web.migrate import upgrade
 

@@ -43,8 +43,12 @@ class DomainError(Exception):
     def message_in(self, lang: str) -> str:
         """The sentence in ``lang`` (``th`` or ``en``), its values filled in."""
         template = translate(self.thai, lang, context=self.code)
+        values = {  # an error given as a value (the cause) is said in the same language
+            name: value.message_in(lang) if isinstance(value, DomainError) else value
+            for name, value in self.params.items()
+        }
         try:
-            return template.format(**self.params)
+            return template.format(**values)
         except (KeyError, IndexError, ValueError):  # a template naming a value not given
             return template
 

@@ -19,17 +19,67 @@ from litestar.template import TemplateConfig
 from kernel.access import Actor
 from kernel.clock import Clock, SystemClock
 from kernel.db.engine import Database
+from web.accounts.approvals_api import ApprovalsApi
+from web.accounts.auth_api import AuthApi
+from web.accounts.pages import SignInPages
+from web.accounts.users_api import UsersController
 from web.auth import SESSION_COOKIE, SessionMiddleware, provide_actor
-from web.controllers import ROUTE_HANDLERS
-from web.controllers.payments_api import receiving_account
+from web.catalogue.api import CatalogueApi
+from web.catalogue.entrepreneur_pages import EntrepreneurPages
+from web.catalogue.place_pages import PlacePages
+from web.catalogue.product_pages import ProductPages
+from web.catalogue.spreadsheets import SpreadsheetsController
+from web.consignment.api import ConsignmentApi
+from web.consignment.payout_pages import PayoutPages
+from web.consignment.portal import PortalPages
 from web.errors import EXCEPTION_HANDLERS, document_errors
 from web.headers import security_headers
+from web.health import HealthController
 from web.i18n import template_helpers
+from web.payments.api import PaymentsApi, receiving_account
+from web.payments.demo_payer import DemoPayer
+from web.payments.pages import PaymentPages
+from web.reports.pages import ReportPages
 from web.settings import Settings, get_settings
+from web.stock.api import StockApi
+from web.stock.pages import StockPages
+from web.till.pages import TillPages
+from web.till.receipts import ReceiptPages
+from web.till.refunds import RefundsApi
+from web.till.sales import SalesApi
+from web.till.shifts import ShiftsApi
 
 HERE = Path(__file__).parent
 # Bank and gateway callbacks authenticate by signature, not by a browser's CSRF token.
 CSRF_EXEMPT = ["/api/v1/payments/webhook"]
+
+# Every controller, by domain (see the packages of web/).
+CONTROLLERS = [
+    ApprovalsApi,
+    AuthApi,
+    SignInPages,
+    UsersController,
+    CatalogueApi,
+    EntrepreneurPages,
+    PlacePages,
+    ProductPages,
+    SpreadsheetsController,
+    ConsignmentApi,
+    PayoutPages,
+    PortalPages,
+    HealthController,
+    PaymentsApi,
+    DemoPayer,
+    PaymentPages,
+    ReportPages,
+    StockApi,
+    StockPages,
+    TillPages,
+    ReceiptPages,
+    RefundsApi,
+    SalesApi,
+    ShiftsApi,
+]
 
 
 def _dependencies(settings: Settings, db: Database, clock: Clock) -> dict[str, Provide]:
@@ -80,7 +130,7 @@ def create_app(
     )
     app = Litestar(
         route_handlers=[
-            *document_errors(ROUTE_HANDLERS),
+            *document_errors(CONTROLLERS),
             create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],
         dependencies=_dependencies(settings, db, clock),

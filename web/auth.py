@@ -15,7 +15,7 @@ from kernel.access import MANAGERS, STAFF, Actor, Role
 from kernel.clock import Clock
 from kernel.db.engine import Database
 from kernel.db.writer import serving
-from web.accounts import UserView, session_user
+from web.accounts.users import UserView, session_user
 
 SESSION_COOKIE = "otop_session"
 # Guards are coroutines: Litestar runs a plain function guard in a worker thread, a hop that

@@ -86,7 +86,7 @@ def create_user_command(
     from kernel.clock import SystemClock
     from kernel.db.engine import Database
     from kernel.errors import DomainError
-    from web.accounts import NewPassword, create_user
+    from web.accounts.users import NewPassword, create_user
 
     db = Database(get_settings().database_url)
     try:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from litestar import HttpMethod, MediaType, Request, Response
+from litestar import Controller, HttpMethod, MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
@@ -24,6 +24,7 @@ from litestar.status_codes import (
     HTTP_429_TOO_MANY_REQUESTS,
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
+from litestar.utils import join_paths
 from sqlalchemy.exc import DataError, IntegrityError, StatementError
 
 from kernel.errors import (
@@ -33,7 +34,7 @@ from kernel.errors import (
     InvalidInputError,
     NotFoundError,
 )
-from web.accounts import BadCredentialsError, TooManyAttemptsError
+from web.accounts.users import BadCredentialsError, TooManyAttemptsError
 
 log = logging.getLogger("otop.web")
 
@@ -65,8 +66,12 @@ def error_body(status: int, message: str, field: str | None = None, **extra: Any
 def domain_error_handler(_: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     assert isinstance(exc, DomainError)
     status = status_of(exc)
+    params = {  # a cause travels as its code and values, like the error itself
+        name: {"code": value.code, **value.params} if isinstance(value, DomainError) else value
+        for name, value in exc.params.items()
+    }
     return Response(
-        error_body(status, exc.message, exc.field, **exc.data),
+        error_body(status, exc.message, exc.field, **params),
         status_code=status,
         media_type=MediaType.JSON,
     )
@@ -173,18 +178,20 @@ TOO_MANY_ATTEMPTS = {
 WITH_BODY = {HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH}
 
 
-def document_errors(handlers: Sequence[Any]) -> list[Any]:
+def document_errors(controllers: Sequence[type[Controller]]) -> list[type[Controller]]:
     """The house errors in every API operation's OpenAPI responses (a handler's own entries
     win), so that a client, and schemathesis, know each status and its body."""
-    for handler in handlers:
-        if isinstance(handler, HTTPRouteHandler) and any(
-            path.startswith("/api/") for path in handler.paths
-        ):
-            errors = dict(ERROR_RESPONSES)
-            if handler.http_methods & WITH_BODY:
-                errors.update(TOO_LARGE)
-            handler.responses = {**errors, **(handler.responses or {})}
-    return list(handlers)
+    for controller in controllers:
+        for handler in vars(controller).values():
+            prefix = vars(controller).get("path", "/")
+            if isinstance(handler, HTTPRouteHandler) and any(
+                join_paths([prefix, path]).startswith("/api/") for path in handler.paths
+            ):
+                errors = dict(ERROR_RESPONSES)
+                if handler.http_methods & WITH_BODY:
+                    errors.update(TOO_LARGE)
+                handler.responses = {**errors, **(handler.responses or {})}
+    return list(controllers)
 
 
 EXCEPTION_HANDLERS = {

@@ -7,7 +7,7 @@ import payments.ledger.models
 import payments.ledger.payout_models
 import payments.models
 import pos.models
-import web.accounts
+import web.accounts.users
 
 metadata = kernel.db.engine.Base.metadata
 

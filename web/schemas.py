@@ -53,7 +53,7 @@ class OptionalBody(Operation):
 @dataclass
 class IdempotentCreate(Operation):
     """The handler reads ``Idempotency-Key`` itself (400 naming it when missing or malformed,
-    see ``web.controllers.sales_api.idempotency_key``); the schema still has to declare it,
+    see ``web.till.sales.idempotency_key``); the schema still has to declare it,
     and the 200 a replay answers with."""
 
     def __post_init__(self) -> None:

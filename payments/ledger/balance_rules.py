@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from payments.ledger.rules import PostingRole
 
@@ -62,7 +63,7 @@ def balance_from_sums(
 @dataclass(frozen=True, slots=True)
 class StatementLine:
     entry_id: int
-    at: object  # datetime (kept loose: pure module)
+    at: datetime
     kind: str  # sale | refund | payout | reversal | adjustment
     document: str
     gross_satang: int
@@ -73,7 +74,7 @@ class StatementLine:
 
 
 def running_lines(
-    opening_satang: int, rows: Sequence[tuple[int, object, str, str, Mapping[str, int]]]
+    opening_satang: int, rows: Sequence[tuple[int, datetime, str, str, Mapping[str, int]]]
 ) -> list[StatementLine]:
     """Statement lines with a running balance; ``rows`` are (entry id, at, kind, document,
     sums by role) in order."""

@@ -93,7 +93,7 @@ def read_statement(conn: Connection, entrepreneur_id: int, start: date, end: dat
                   JournalEntryRow.document, PostingRow.role)
         .order_by(JournalEntryRow.at, JournalEntryRow.id)
     )  # fmt: skip
-    entries: list[tuple[int, object, str, str, dict[str, int]]] = []
+    entries: list[tuple[int, datetime, str, str, dict[str, int]]] = []
     for entry_id, at, kind, document, role, total in rows:
         if not entries or entries[-1][0] != entry_id:
             entries.append((entry_id, at, kind, document, {}))

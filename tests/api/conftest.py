@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 from kernel.access import SYSTEM, Role
 from kernel.clock import FixedClock
 from kernel.db.engine import Database
-from web.accounts import NewPassword, create_user
+from web.accounts.users import NewPassword, create_user
 from web.app import create_app
 from web.settings import Settings
 

@@ -42,8 +42,8 @@ from kernel.db.engine import Database
 from payments.webhook import sign
 from pos.models import Till
 from tests.conftest import BACKENDS, _truncate_postgres
-from web import accounts
-from web.accounts import User, get_user, open_session
+from web.accounts import users as accounts
+from web.accounts.users import User, get_user, open_session
 from web.app import create_app
 from web.commands.seed import seed_demo_database
 from web.settings import Settings

@@ -10,8 +10,8 @@ from kernel.access import Role
 from kernel.clock import FixedClock
 from kernel.db.engine import Database
 from tests.api.conftest import PASSWORD, LoginAs, make_user
-from web import accounts
-from web.accounts import User
+from web.accounts import users as accounts
+from web.accounts.users import User
 
 pytestmark = pytest.mark.anyio
 

@@ -20,7 +20,7 @@ from payments.webhook import sign
 from tests import factories as f
 from tests.api.conftest import LoginAs
 from tests.api.openapi import operation, served_schema
-from web.controllers.payments_api import WEBHOOK_MAX_BODY_BYTES
+from web.payments.api import WEBHOOK_MAX_BODY_BYTES
 from web.settings import Settings
 
 pytestmark = pytest.mark.anyio

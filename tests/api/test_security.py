@@ -33,8 +33,8 @@ from payments.models import PaymentEventRow
 from payments.status import PaymentEvent
 from payments.webhook import sign
 from tests.api.conftest import PASSWORD, LoginAs, make_user
-from web import accounts
-from web.accounts import LoginAttempt
+from web.accounts import users as accounts
+from web.accounts.users import LoginAttempt
 from web.app import create_app
 from web.headers import CONTENT_SECURITY_POLICY
 from web.settings import Settings

@@ -12,7 +12,7 @@ from sqlalchemy import update
 from kernel.access import Role
 from kernel.db.engine import Database
 from tests.api.conftest import LoginAs
-from web.accounts import User, UserSession
+from web.accounts.users import User, UserSession
 
 pytestmark = pytest.mark.anyio
 

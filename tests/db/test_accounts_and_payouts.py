@@ -18,7 +18,7 @@ from pos.consignment.access import entrepreneur_balance, entrepreneur_statement
 from pos.consignment.payouts import cancel_payout, create_run, mark_paid, payout_candidates
 from pos.refunds.service import RefundRequest, refund_sale
 from tests.db.test_sales import Shop, _sell, _shop, _user
-from web.accounts import User
+from web.accounts.users import User
 
 WINDOW = timedelta(days=7)
 PRICE = 45000  # the first product of _shop; its maker's commission is 20%

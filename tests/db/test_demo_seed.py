@@ -27,7 +27,7 @@ from inventory.models import (
 from kernel.audit import AuditEntry
 from kernel.db.engine import Database, current_sequence
 from kernel.errors import ConflictError, InvalidInputError
-from web.accounts import User
+from web.accounts.users import User
 from web.commands.seed import DEMO_LOGINS, seed_demo_database
 
 NOW = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)

@@ -29,7 +29,7 @@ from pos.completion.by_payment import complete_if_paid
 from pos.models import Sale, SaleLine, SalePayment
 from pos.tills.service import create_till, open_shift
 from tests import factories as f
-from web.accounts import NewPassword, create_user
+from web.accounts.users import NewPassword, create_user
 
 ACCOUNT = check_account("0812345678", None)
 EXPIRY = timedelta(minutes=10)

@@ -91,7 +91,7 @@ from pos.tills.service import create_till, open_shift
 from pos.tills.shifts import close_shift
 from tests import factories as f
 from tests.conftest import _truncate_postgres
-from web.accounts import User
+from web.accounts.users import User
 from web.models import metadata
 
 LONG = os.environ.get("OTOP_STATEFUL", "").lower() == "long"

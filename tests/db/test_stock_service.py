@@ -27,7 +27,7 @@ from kernel.clock import FixedClock
 from kernel.db.engine import Database
 from kernel.errors import ForbiddenError, InvalidInputError, NotFoundError
 from tests import factories as f
-from web.accounts import NewPassword, create_user
+from web.accounts.users import NewPassword, create_user
 
 MANAGER = Actor(user_id=None, username="manager", role=Role.MANAGER)
 CASHIER = Actor(user_id=None, username="cashier", role=Role.CASHIER)

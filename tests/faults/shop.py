@@ -17,7 +17,7 @@ from kernel.db.engine import Database
 from pos.models import Sale
 from pos.tills.service import create_till, open_shift
 from tests import factories as f
-from web.accounts import NewPassword, create_user
+from web.accounts.users import NewPassword, create_user
 from web.migrate import upgrade
 
 PASSWORD = "faults-password-2026"  # of every user made here

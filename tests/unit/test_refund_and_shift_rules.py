@@ -13,7 +13,7 @@ from payments.ledger.rules import BANK, COMMISSION_INCOME, SaleLineShare, refund
 from pos.checkout.pricing import needs_discount_approval
 from pos.refunds.rules import SoldLine, refund_parts, refunded_part
 from pos.tills.shift_rules import DrawerCash, count_denominations
-from web.approvals import ApprovalAction, issue, verify
+from web.accounts.approvals import ApprovalAction, issue, verify
 
 NOW = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)
 SECRET = "s" * 40

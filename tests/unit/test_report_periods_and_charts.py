@@ -23,7 +23,15 @@ from pos.reports.periods import (
     share_bp,
     short_label,
 )
-from web.charts import Series, bar_chart, column_chart, line_chart, nice_step, share_bar, text_width
+from web.reports.charts import (
+    Series,
+    bar_chart,
+    column_chart,
+    line_chart,
+    nice_step,
+    share_bar,
+    text_width,
+)
 
 SATURDAY = date(2026, 11, 21)
 

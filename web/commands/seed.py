@@ -29,8 +29,8 @@ from kernel.clock import SystemClock, business_date
 from kernel.db.engine import Database
 from kernel.errors import DomainError
 from pos.tills.service import create_till
-from web.accounts import NewPassword, User, create_user
-from web.controllers.payments_api import receiving_account
+from web.accounts.users import NewPassword, User, create_user
+from web.payments.api import receiving_account
 from web.settings import Settings, get_settings
 
 

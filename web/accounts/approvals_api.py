@@ -1,0 +1,65 @@
+"""A manager approves a cashier's discount or refund by typing their own password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
+
+from kernel.access import MANAGERS, Actor
+from kernel.clock import Clock
+from kernel.db.engine import Database
+from kernel.errors import ForbiddenError
+from web.accounts.approvals import Approval, issue
+from web.accounts.auth_api import authenticate, client_of
+from web.accounts.schemas import ApprovalIn
+from web.accounts.users import BadCredentialsError, record_login
+from web.auth import staff_only
+from web.errors import TOO_MANY_ATTEMPTS
+from web.settings import Settings
+
+
+class ApprovalsApi(Controller):
+    """A manager's approval, asked for at the till."""
+
+    path = "/api/v1"
+    guards = [staff_only]
+
+    @post(
+        "/approvals",
+        status_code=201,
+        responses=TOO_MANY_ATTEMPTS,
+    )
+    async def approval_create(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[ApprovalIn],
+        db: NamedDependency[Database],
+        actor: NamedDependency[Actor],
+        clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
+    ) -> Approval:
+        """A manager's (or admin's) approval for the signed-in cashier: a token that lives five
+        minutes, to send as ``approval_token`` with the sale or refund. 401 wrong password
+        (counted like a failed login), 403 when the approver is not a manager."""
+        now = clock.now()
+        candidate, approver = await authenticate(
+            request, db, settings, now, data.username, data.password
+        )
+        client = client_of(request)
+        # The attempt is recorded even when refused (it counts like a failed login).
+        await db.writer.run(lambda conn: record_login(conn, candidate, approver, client, now))
+        if approver is None:
+            raise BadCredentialsError("wrong username or password", field="password")
+        if approver.role not in MANAGERS:
+            raise ForbiddenError("only a manager or an admin can approve", field="username")
+        return issue(
+            settings.secret,
+            approver_id=approver.id,
+            approver_name=approver.display_name or approver.username,
+            cashier_id=actor.user_id,
+            action=data.action,
+            now=now,
+        )

@@ -1,0 +1,135 @@
+"""Sign in and out over the API; the login page posts here too."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
+from sqlalchemy.engine import Connection
+
+from kernel.clock import Clock
+from kernel.db.engine import Database
+from web.accounts.schemas import LoginIn, MeOut
+from web.accounts.users import (
+    BadCredentialsError,
+    LoginCandidate,
+    UserView,
+    check_password,
+    close_session,
+    login_candidate,
+    open_session,
+    record_login,
+)
+from web.auth import SESSION_COOKIE, current_user, signed_in
+from web.errors import TOO_MANY_ATTEMPTS
+from web.settings import Settings
+
+
+def client_of(request: Request[Any, Any, Any]) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def authenticate(
+    request: Request[Any, Any, Any],
+    db: Database,
+    settings: Settings,
+    now: datetime,
+    username: str,
+    password: str,
+) -> tuple[LoginCandidate, UserView | None]:
+    """Who signs in and whether the password is theirs: a read, then the hash check on a
+    thread (never inside a write transaction). Too many recent failures: 429 at once."""
+    window = timedelta(minutes=settings.login_window_minutes)
+    with db.read() as conn:
+        candidate = login_candidate(
+            conn, username, now=now, max_failures=settings.login_max_failures, window=window
+        )
+    return candidate, await check_password(candidate, password)
+
+
+async def sign_in(
+    request: Request[Any, Any, Any],
+    db: Database,
+    clock: Clock,
+    settings: Settings,
+    username: str,
+    password: str,
+) -> tuple[MeOut, str]:
+    now = clock.now()
+    previous, previous_token = current_user(request), request.cookies.get(SESSION_COOKIE)
+    candidate, user = await authenticate(request, db, settings, now, username, password)
+
+    def record(conn: Connection) -> str:
+        record_login(conn, candidate, user, client_of(request), now)
+        if user is None:
+            return ""
+        if previous and previous_token:
+            # The session changes at login: the one this browser had is over, whoever's it was.
+            close_session(conn, previous_token, previous.actor(), now)
+        return open_session(conn, user, now=now, hours=settings.session_hours)
+
+    token = await db.writer.run(record)  # the attempt is recorded even when refused
+    if user is None:
+        raise BadCredentialsError("wrong username or password", field="password")
+    return MeOut.of(user), token
+
+
+def with_session_cookie(response: Response[Any], token: str, settings: Settings) -> Response[Any]:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        path="/",
+        max_age=settings.session_hours * 3600,
+    )
+    return response
+
+
+async def sign_out(request: Request[Any, Any, Any], db: Database, clock: Clock) -> None:
+    """End the request's session, if it has one."""
+    token = request.cookies.get(SESSION_COOKIE)
+    user = current_user(request)
+    if token and user:
+        now = clock.now()
+        await db.writer.run(lambda conn: close_session(conn, token, user.actor(), now))
+
+
+class AuthApi(Controller):
+    """Signing in and out over JSON, and who is signed in."""
+
+    path = "/api/v1/auth"
+
+    @post("/login", status_code=200, responses=TOO_MANY_ATTEMPTS)
+    async def login(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[LoginIn],
+        db: NamedDependency[Database],
+        clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
+    ) -> Response[MeOut]:
+        """Sign in; sets an HttpOnly session cookie. Repeated failures are refused for a while."""
+        me, token = await sign_in(request, db, clock, settings, data.username, data.password)
+        return with_session_cookie(Response(me), token, settings)
+
+    @post("/logout", status_code=200, guards=[signed_in])
+    async def logout(
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[Database],
+        clock: NamedDependency[Clock],
+    ) -> Response[dict[str, str]]:
+        await sign_out(request, db, clock)
+        response: Response[dict[str, str]] = Response({"status": "signed out"})
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
+    @get("/me", sync_to_thread=False, guards=[signed_in])
+    def me(self, request: Request[Any, Any, Any]) -> MeOut:
+        user = current_user(request)
+        assert user is not None
+        return MeOut.of(user)

@@ -1,0 +1,66 @@
+"""Sign-in pages and the home redirect."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, URLEncodedBody
+from litestar.response import Redirect, Template
+
+from kernel.clock import Clock
+from kernel.db.engine import Database
+from kernel.errors import DomainError
+from web.accounts.auth_api import sign_in, sign_out, with_session_cookie
+from web.accounts.schemas import LoginForm
+from web.auth import SESSION_COOKIE, current_user
+from web.pages import home_of, page, redirect, safe_next
+from web.settings import Settings
+
+
+class SignInPages(Controller):
+    """The home page and the sign-in form."""
+
+    @get("/", sync_to_thread=False, include_in_schema=False)
+    def home(self, request: Request[Any, Any, Any]) -> Redirect:
+        user = current_user(request)
+        return redirect("/login" if user is None else home_of(user.role.value))
+
+    @get("/login", sync_to_thread=False, include_in_schema=False)
+    def login_page(
+        self, request: Request[Any, Any, Any], next: FromQuery[str | None] = None
+    ) -> Template:
+        return page(request, "login.html", next=safe_next(next, "/"), error=None)
+
+    @post("/login", include_in_schema=False)
+    async def login_form(
+        self,
+        request: Request[Any, Any, Any],
+        data: URLEncodedBody[LoginForm],
+        db: NamedDependency[Database],
+        clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
+    ) -> Response[Any]:
+        try:
+            me, token = await sign_in(request, db, clock, settings, data.username, data.password)
+        except DomainError as error:
+            response = page(
+                request, "login.html", next=data.next, error=error.message, username=data.username
+            )
+            response.status_code = 401 if "wrong" in error.message else 429
+            return response
+        target = safe_next(data.next if data.next != "/" else None, home_of(me.role))
+        return with_session_cookie(redirect(target), token, settings)
+
+    @post("/logout", include_in_schema=False)
+    async def logout_form(
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[Database],
+        clock: NamedDependency[Clock],
+    ) -> Redirect:
+        await sign_out(request, db, clock)
+        response = redirect("/login")
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response

@@ -1,0 +1,2 @@
+"""The catalogue over HTTP: products, entrepreneurs, categories, locations, CSV import and
+export."""

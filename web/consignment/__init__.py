@@ -1,0 +1,1 @@
+"""Entrepreneurs' accounts over HTTP: balances, statements, the portal and payout runs."""

@@ -1,0 +1,1 @@
+"""The centre's sales reports as pages, tables and charts."""

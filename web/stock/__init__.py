@@ -1,0 +1,1 @@
+"""Stock over HTTP: levels, movements, goods received, counts, transfers and labels."""

@@ -1,0 +1,99 @@
+"""The browser till (``/till``), its customer-facing display (``/till/display``) and the
+compact catalogue the till loads once to scan and search from memory.
+
+The till page is one screen driven by ``/static/till*.js`` against the JSON API (sales,
+payments, shifts, refunds); the server renders only its frame and the settings it needs.
+"""
+
+from __future__ import annotations
+
+import gzip
+from typing import Any
+
+from litestar import Controller, MediaType, Request, Response, get
+from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromQuery
+from litestar.response import Template
+from litestar.serialization import encode_json
+
+from kernel.access import Actor
+from kernel.db.engine import Database
+from pos.tills.catalogue import TillCatalogue, till_catalogue
+from pos.tills.shift_rules import DENOMINATIONS
+from web.auth import current_user, staff_only
+from web.i18n import language_of
+from web.pages import page
+from web.settings import Settings
+
+
+def till_config(request: Request[Any, Any, Any], settings: Settings) -> dict[str, Any]:
+    """What the till's script needs from the server, as one JSON object in the page."""
+    user = current_user(request)
+    assert user is not None  # the guard let only staff in
+    return {
+        "user": {
+            "id": user.id,
+            "username": user.username,
+            "display_name": user.display_name,
+            "role": user.role.value,
+        },
+        "discount_approval_percent": settings.discount_approval_percent,
+        "payment_expiry_minutes": settings.payment_expiry_minutes,
+        "demo": settings.demo,
+        "vat_registered": settings.vat_registered,
+        # Notes and coins to count the drawer by: [key the API takes, satang].
+        "denominations": list(DENOMINATIONS.items()),
+        "lang": language_of(request.cookies, dict(request.query_params), settings.default_language),
+    }
+
+
+# The body is encoded (and maybe gzipped) here, so the schema names what it carries.
+CATALOGUE = {200: ResponseSpec(TillCatalogue, description="The catalogue", generate_examples=False)}
+
+
+class TillPages(Controller):
+    """The till, its customer display and its catalogue."""
+
+    guards = [staff_only]
+
+    @get("/till", sync_to_thread=False, include_in_schema=False)
+    def till_page(
+        self, request: Request[Any, Any, Any], settings: NamedDependency[Settings]
+    ) -> Template:
+        """The cashier's screen: scan, cart, payment, receipt, and the day menu."""
+        return page(request, "till/till.html", config=till_config(request, settings))
+
+    @get("/till/display", sync_to_thread=False, include_in_schema=False)
+    def display_page(
+        self,
+        request: Request[Any, Any, Any],
+        settings: NamedDependency[Settings],
+        till: FromQuery[int | None] = None,
+    ) -> Template:
+        """The customer's screen (a second monitor in the same browser): cart, totals, QR."""
+        return page(
+            request, "till/display.html", till_id=till, config=till_config(request, settings)
+        )
+
+    @get("/api/v1/till/catalogue", sync_to_thread=True, responses=CATALOGUE)
+    def catalogue(
+        self,
+        request: Request[Any, Any, Any],
+        till_id: FromQuery[int],
+        db: NamedDependency[Database],
+        actor: NamedDependency[Actor],
+    ) -> Response[bytes]:
+        """Every active product in compact rows (``columns`` names the values), with on-hand at
+        the till's location, plus the categories and entrepreneurs the rows refer to: a
+        ``TillCatalogue`` as JSON. In a thread: at full scale it is tens of milliseconds of
+        query and encoding that must not hold up the checkouts on the event loop. Gzipped when
+        the browser takes it (the full catalogue is 1.7 MB of JSON, a fifth of that gzipped: it
+        matters to a tablet on Wi-Fi)."""
+        with db.read() as conn:
+            body = encode_json(till_catalogue(conn, actor, till_id))
+        headers = {"Cache-Control": "no-store", "Vary": "Accept-Encoding"}
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            body = gzip.compress(body, compresslevel=1)
+            headers["Content-Encoding"] = "gzip"
+        return Response(body, media_type=MediaType.JSON, headers=headers)

@@ -1,0 +1,126 @@
+"""Refunds against a receipt over JSON, and the printable credit note.
+
+``POST /api/v1/refunds`` takes an ``Idempotency-Key`` like a sale: a retry answers 200 with
+the first refund and ``Idempotency-Replayed: true``. A cashier sends a manager's
+``approval_token`` (POST /api/v1/approvals, action ``refund``); a manager needs none.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.response import Template
+
+from kernel.access import Actor
+from kernel.clock import Clock
+from kernel.db.engine import Database
+from kernel.money import format_baht
+from pos.checkout.receipts import receipt_datetime
+from pos.checkout.thai_words import baht_words
+from pos.refunds.service import RefundRequest, RefundView, get_refund, refund_sale, refunds_of_sale
+from web.accounts.approvals import ApprovalAction, approver_of
+from web.auth import staff_only
+from web.schemas import IdempotentCreate
+from web.settings import Settings
+from web.till.sales import REPLAYED, idempotency_key
+from web.till.schemas import RefundIn
+
+
+class RefundsApi(Controller):
+    """Refunds against a receipt."""
+
+    path = "/api/v1"
+    guards = [staff_only]
+
+    @post("/refunds", status_code=201, operation_class=IdempotentCreate)
+    async def refund_create(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[RefundIn],
+        db: NamedDependency[Database],
+        actor: NamedDependency[Actor],
+        clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
+    ) -> Response[RefundView]:
+        """Refund lines of a completed sale: 201 with the numbered credit note; a replay 200;
+        more than is left to refund 422 naming the line; a cashier without approval 403."""
+        key = idempotency_key(request)
+        now = clock.now()
+        approved_by_id = approver_of(
+            settings.secret,
+            data.approval_token,
+            action=ApprovalAction.REFUND,
+            cashier_id=actor.user_id,
+            now=now,
+        )
+        wanted = RefundRequest(
+            sale_id=data.sale_id,
+            till_id=data.till_id,
+            lines=tuple((line.line_no, line.quantity) for line in data.lines),
+            restock=data.restock,
+            method=data.method,
+            reason=data.reason,
+        )
+        work = partial(
+            refund_sale,
+            actor=actor,
+            now=now,
+            request=wanted,
+            idempotency_key=key,
+            approved_by_id=approved_by_id,
+        )
+        view, replayed = await db.writer.run(lambda conn: work(conn))
+        return Response(
+            view, status_code=200 if replayed else 201, headers=REPLAYED if replayed else None
+        )
+
+    @get("/refunds/{refund_id:int}", sync_to_thread=False)
+    def refund_show(
+        self, refund_id: FromPath[int], db: NamedDependency[Database], actor: NamedDependency[Actor]
+    ) -> RefundView:
+        with db.read() as conn:
+            return get_refund(conn, actor, refund_id)
+
+    @get("/sales/{sale_id:int}/refunds", sync_to_thread=False)
+    def sale_refunds(
+        self, sale_id: FromPath[int], db: NamedDependency[Database], actor: NamedDependency[Actor]
+    ) -> list[RefundView]:
+        """The refunds made against a sale, oldest first."""
+        with db.read() as conn:
+            return refunds_of_sale(conn, actor, sale_id)
+
+    @get(
+        "/refunds/{refund_id:int}/credit-note",
+        sync_to_thread=False,
+        media_type="text/html",
+    )
+    def refund_credit_note(
+        self,
+        refund_id: FromPath[int],
+        db: NamedDependency[Database],
+        actor: NamedDependency[Actor],
+        settings: NamedDependency[Settings],
+        copy: FromQuery[int] = 0,
+    ) -> Template:
+        """The credit note (ใบลดหนี้) for 80 mm paper, referring to the original receipt."""
+        with db.read() as conn:
+            refund = get_refund(conn, actor, refund_id)
+        return Template(
+            template_name="pos/credit_note.html",
+            context={
+                "refund": refund,
+                "copy": bool(copy),
+                "vat_registered": settings.vat_registered,
+                "seller_tax_id": settings.receipt_tax_id,
+                "seller_name_th": settings.centre_name_th,
+                "seller_name_en": settings.centre_name_en,
+                "printed_at": receipt_datetime(refund.created_at),
+                "baht": format_baht,
+                "total_words": baht_words(refund.total_satang),
+            },
+            media_type="text/html",
+        )

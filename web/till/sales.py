@@ -1,0 +1,253 @@
+"""Sales over JSON: checkout (exactly once, by Idempotency-Key), read, complete; tills and
+shifts.
+
+Checkout is ``async`` and runs its unit of work on the single writer (group commit), so the
+event loop never blocks on the database and many tills' sales share one commit. A replay of
+an earlier request (same key, same body) answers **200** with the same sale and the header
+``Idempotency-Replayed: true``; a first answer is 201. The same key with another body is 409.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import ValidationException
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
+
+from kernel.access import Actor
+from kernel.clock import Clock
+from kernel.db.engine import Database
+from kernel.errors import NotFoundError
+from pos.checkout.queries import SaleView, find_by_receipt, get_sale
+from pos.checkout.requests import (
+    IDEMPOTENCY_KEY,
+    CheckoutRequest,
+    LineRequest,
+    PaymentRequest,
+)
+from pos.checkout.service import CheckoutJob, checkout_many
+from pos.checkout.voids import void_sale
+from pos.completion.by_payment import complete_if_paid
+from pos.completion.rest import take_rest
+from pos.tills.service import (
+    ShiftView,
+    TillView,
+    create_till,
+    current_shift,
+    list_tills,
+)
+from pos.tills.service import open_shift as open_shift_service
+from web.accounts.approvals import ApprovalAction, approver_of
+from web.auth import managers_only, staff_only
+from web.payments.api import receiving_account
+from web.schemas import IdempotentCreate
+from web.settings import Settings
+from web.till.schemas import RestIn, SaleIn, ShiftIn, TillIn
+
+REPLAYED = {"Idempotency-Replayed": "true"}
+
+
+def idempotency_key(request: Request[Any, Any, Any]) -> str:
+    """The header, or 400 naming it."""
+    key = request.headers.get("idempotency-key")
+    if key is None or not IDEMPOTENCY_KEY.match(key):
+        message = (
+            "the Idempotency-Key header is required"
+            if key is None
+            else "Idempotency-Key must be 8-100 characters of A-Z, a-z, 0-9, '_' or '-'"
+        )
+        raise ValidationException(
+            detail=message,
+            extra=[{"key": "Idempotency-Key", "message": message, "source": "header"}],
+        )
+    return key
+
+
+def checkout_request(data: SaleIn, approved_by_id: int | None = None) -> CheckoutRequest:
+    return CheckoutRequest(
+        till_id=data.till_id,
+        lines=tuple(
+            LineRequest(ln.product_id, ln.quantity, ln.discount_satang) for ln in data.lines
+        ),
+        payments=tuple(
+            PaymentRequest(p.method, p.amount_satang, getattr(p, "tendered_satang", None))
+            for p in data.payments
+        ),
+        cart_discount_satang=data.cart_discount_satang,
+        approved_by_id=approved_by_id,
+    )
+
+
+class SalesApi(Controller):
+    """Sales, tills and shifts as the till reaches them."""
+
+    path = "/api/v1"
+
+    @post("/sales", guards=[staff_only], status_code=201, operation_class=IdempotentCreate)
+    async def sale_create(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[SaleIn],
+        db: NamedDependency[Database],
+        actor: NamedDependency[Actor],
+        clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
+    ) -> Response[SaleView]:
+        """Checkout, all or nothing: 201 with the sale (``completed`` with its receipt number when
+        paid in cash; ``pending_payment`` with each PromptPay payment's QR otherwise); a replay 200
+        with ``Idempotency-Replayed: true``; short stock 409 listing every short line."""
+        key = idempotency_key(request)
+        now = clock.now()
+        approved_by_id = approver_of(
+            settings.secret,
+            data.approval_token,
+            action=ApprovalAction.DISCOUNT,
+            cashier_id=actor.user_id,
+            now=now,
+        )
+        job = CheckoutJob(
+            actor=actor,
+            now=now,
+            request=checkout_request(data, approved_by_id),
+            idempotency_key=key,
+            account=receiving_account(settings),
+            expiry=timedelta(minutes=settings.payment_expiry_minutes),
+            discount_approval_percent=settings.discount_approval_percent,
+        )
+        # The writer hands every checkout queued meanwhile to checkout_many together.
+        view, replayed = await db.writer.run_batched(checkout_many, job)
+        if replayed:
+            return Response(view, status_code=200, headers=REPLAYED)
+        return Response(view, status_code=201)
+
+    @get("/sales/{sale_id:int}", sync_to_thread=False, guards=[staff_only])
+    def sale_show(
+        self,
+        sale_id: FromPath[int],
+        db: NamedDependency[Database],
+        actor: NamedDependency[Actor],
+        clock: NamedDependency[Clock],
+    ) -> SaleView:
+        """The sale with its lines and payments (a QR past its expiry reads as expired)."""
+        with db.read() as conn:
+            return get_sale(conn, actor, sale_id, clock.now())
+
+    @post("/sales/{sale_id:int}/payments", guards=[staff_only], status_code=200)
+    async def sale_take_rest(
+        self,
+        sale_id: FromPath[int],
+        data: JSONBody[RestIn],
+        db: NamedDependency[Database],
+        actor: NamedDependency[Actor],
+        clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
+    ) -> SaleView:
+        """Take what is still due on a pending sale (a QR expired or withdrawn after another was
+        paid): ``cash`` completes it at once (change as at checkout); ``promptpay`` gives a new QR
+        for exactly the rest. A QR still pending for the sale is withdrawn first. 409 when the
+        sale no longer waits for payment."""
+        now = clock.now()
+        account = receiving_account(settings)
+        expiry = timedelta(minutes=settings.payment_expiry_minutes)
+        return await db.writer.run(
+            lambda conn: take_rest(
+                conn,
+                actor,
+                now,
+                sale_id,
+                method=data.method,
+                tendered_satang=data.tendered_satang,
+                account=account,
+                expiry=expiry,
+            )
+        )
+
+    @post("/sales/{sale_id:int}/complete", guards=[staff_only], status_code=200)
+    async def sale_complete(
+        self,
+        sale_id: FromPath[int],
+        db: NamedDependency[Database],
+        actor: NamedDependency[Actor],
+        clock: NamedDependency[Clock],
+    ) -> SaleView:
+        """Complete a pending sale whose confirmed payments add up to its total; otherwise the sale
+        as it is. Idempotent. Kept for clients: a payment's confirmation completes its sale in the
+        same transaction, so the till no longer calls this."""
+        now = clock.now()
+        return await db.writer.run(lambda conn: complete_if_paid(conn, now, sale_id, actor=actor))
+
+    @get("/sales", sync_to_thread=False, guards=[staff_only])
+    def sale_find(
+        self,
+        receipt_number: FromQuery[Annotated[str, Parameter(min_length=1, max_length=32)]],
+        db: NamedDependency[Database],
+        actor: NamedDependency[Actor],
+    ) -> list[SaleView]:
+        """The sale printed with a receipt number (an empty list when there is none); each line
+        says how much of it was refunded already."""
+        with db.read() as conn:
+            return find_by_receipt(conn, actor, receipt_number)
+
+    @post("/sales/{sale_id:int}/void", guards=[staff_only], status_code=200)
+    async def sale_void(
+        self,
+        sale_id: FromPath[int],
+        db: NamedDependency[Database],
+        actor: NamedDependency[Actor],
+        clock: NamedDependency[Clock],
+    ) -> SaleView:
+        """Void a sale still waiting for its payment: its pending payments are cancelled and its
+        stock returned (idempotent). A PromptPay part already confirmed is recorded as owed back
+        to the customer (a ``refund_owed`` exception for a manager). A completed sale answers
+        409: refund it instead."""
+        now = clock.now()
+        return await db.writer.run(lambda conn: void_sale(conn, actor, now, sale_id))
+
+    @post("/tills", guards=[managers_only], status_code=201)
+    async def till_create(
+        self,
+        data: JSONBody[TillIn],
+        db: NamedDependency[Database],
+        actor: NamedDependency[Actor],
+        clock: NamedDependency[Clock],
+    ) -> TillView:
+        """Register a till at a location (its code is printed on every receipt)."""
+        now = clock.now()
+        return await db.writer.run(
+            lambda conn: create_till(
+                conn, actor, now, code=data.code, name=data.name, location_id=data.location_id
+            )
+        )
+
+    @get("/tills", sync_to_thread=False, guards=[staff_only])
+    def till_index(self, db: NamedDependency[Database]) -> list[TillView]:
+        with db.read() as conn:
+            return list_tills(conn)
+
+    @post("/shifts", guards=[staff_only], status_code=201)
+    async def shift_open(
+        self,
+        data: JSONBody[ShiftIn],
+        db: NamedDependency[Database],
+        actor: NamedDependency[Actor],
+        clock: NamedDependency[Clock],
+    ) -> ShiftView:
+        """Open a shift on a till for the signed-in user (409 when the till has one open)."""
+        now = clock.now()
+        return await db.writer.run(
+            lambda conn: open_shift_service(
+                conn, actor, now, data.till_id, data.opening_float_satang, data.denominations
+            )
+        )
+
+    @get("/shifts/current", sync_to_thread=False, guards=[staff_only])
+    def shift_current(self, till_id: FromQuery[int], db: NamedDependency[Database]) -> ShiftView:
+        """The till's open shift; 404 when none is open."""
+        with db.read() as conn:
+            shift = current_shift(conn, till_id)
+        if shift is None:
+            raise NotFoundError(f"no open shift on till {till_id}", field="till_id")
+        return shift

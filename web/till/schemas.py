@@ -1,0 +1,89 @@
+"""The request and response bodies of till's controllers, as the API documents them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from payments.lifecycle import MAX_AMOUNT_SATANG
+from pos.checkout.pricing import MAX_LINES, MAX_QUANTITY
+from pos.tills.service import MAX_FLOAT_SATANG
+from web.schemas import WholeNumber
+
+Amount = Annotated[WholeNumber, Field(gt=0, le=MAX_AMOUNT_SATANG)]
+Discount = Annotated[WholeNumber, Field(ge=0, le=MAX_AMOUNT_SATANG)]
+
+
+class RefundLineIn(BaseModel):
+    line_no: Annotated[WholeNumber, Field(gt=0, le=MAX_LINES)]
+    quantity: Annotated[WholeNumber, Field(gt=0, le=MAX_QUANTITY)]
+
+
+class RefundIn(BaseModel):
+    sale_id: Annotated[WholeNumber, Field(gt=0)]
+    till_id: Annotated[WholeNumber, Field(gt=0)]
+    lines: Annotated[list[RefundLineIn], Field(min_length=1, max_length=MAX_LINES)]
+    restock: bool = True  # False: the goods are written off (damaged)
+    method: Literal["cash", "transfer"] = "cash"
+    reason: Annotated[str, Field(min_length=1, max_length=200)]
+    approval_token: Annotated[str | None, Field(max_length=1000)] = None
+
+
+class SaleLineIn(BaseModel):
+    product_id: Annotated[WholeNumber, Field(gt=0)]
+    quantity: Annotated[WholeNumber, Field(gt=0, le=MAX_QUANTITY)]
+    discount_satang: Discount = 0
+
+
+class CashIn(BaseModel):
+    method: Literal["cash"]
+    amount_satang: Amount
+    tendered_satang: Amount | None = None  # none: exact money
+
+
+class PromptPayIn(BaseModel):
+    method: Literal["promptpay"]
+    amount_satang: Amount
+
+
+PaymentIn = Annotated[CashIn | PromptPayIn, Field(discriminator="method")]
+
+
+class SaleIn(BaseModel):
+    till_id: Annotated[WholeNumber, Field(gt=0)]
+    lines: Annotated[list[SaleLineIn], Field(min_length=1, max_length=MAX_LINES)]
+    cart_discount_satang: Discount = 0
+    payments: Annotated[list[PaymentIn], Field(min_length=1, max_length=10)]
+    # A manager's approval (POST /api/v1/approvals) for a discount above the limit.
+    approval_token: Annotated[str | None, Field(max_length=1000)] = None
+
+
+class TillIn(BaseModel):
+    code: Annotated[str, Field(min_length=2, max_length=16)]
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    location_id: Annotated[WholeNumber, Field(gt=0)]
+
+
+class ShiftIn(BaseModel):
+    till_id: Annotated[WholeNumber, Field(gt=0)]
+    opening_float_satang: Annotated[WholeNumber, Field(ge=0, le=MAX_FLOAT_SATANG)] | None = None
+    # The float counted by note and coin: {"1000": 2, "100": 5}; then it sets the float.
+    denominations: dict[str, WholeNumber] | None = None
+
+
+class RestIn(BaseModel):
+    method: Literal["cash", "promptpay"]
+    tendered_satang: Amount | None = None  # cash: none means exact money
+
+
+class CashMovementIn(BaseModel):
+    kind: Literal["pay_in", "pay_out"]
+    amount_satang: Annotated[WholeNumber, Field(gt=0, le=MAX_FLOAT_SATANG)]
+    reason: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class CloseIn(BaseModel):
+    counted_satang: Annotated[WholeNumber, Field(ge=0, le=10 * MAX_FLOAT_SATANG)] | None = None
+    # The drawer counted by note and coin: {"1000": 2, "100": 5, "0.50": 4}.
+    denominations: dict[str, WholeNumber] | None = None
