@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Table, func, insert, select
@@ -64,6 +65,10 @@ class DemoSummary:
         ]
 
 
+class DemoEvent(StrEnum):
+    DEMO_SEEDED = "demo_seeded"  # the demo catalogue was written (the audit log says by whom)
+
+
 def catalogue_is_empty(conn: Connection) -> bool:
     """True when no district, location, category, entrepreneur or product exists yet."""
     return all(
@@ -109,7 +114,7 @@ def seed_demo(
     record(
         conn,
         SYSTEM,
-        "demo_seeded",
+        DemoEvent.DEMO_SEEDED,
         "catalogue",
         None,
         now,

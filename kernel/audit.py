@@ -1,8 +1,14 @@
-"""The audit log: who changed what, when. Append-only."""
+"""The audit log: who changed what, when. Append-only.
+
+An action is a member of its domain's documented vocabulary (a ``StrEnum``, stored as its
+text): ``CatalogueEvent``, ``PaymentEvent``, ``SaleEvent``, ``TillEvent`` (and the cash
+movements' ``CashMovementKind``), ``PayoutEvent``, ``UserEvent``.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, insert
@@ -32,7 +38,7 @@ _INSERT = insert(AuditEntry)
 
 def entry(
     actor: Actor,
-    action: str,
+    action: StrEnum,
     entity: str,
     entity_id: object | None,
     at: datetime,
@@ -53,7 +59,7 @@ def entry(
 def record(
     conn: Connection,
     actor: Actor,
-    action: str,
+    action: StrEnum,
     entity: str,
     entity_id: object | None,
     at: datetime,

@@ -141,7 +141,15 @@ def _confirm_paid(conn: Connection, now: datetime, row: RowMapping, event: Webho
         paid_at = event.paid_at.isoformat()
         append_event(conn, now, PaymentEvent.PAYMENT_CONFIRMED, payment_id,
                      source=EventSource.WEBHOOK, paid_at=paid_at, **detail)  # fmt: skip
-        audit.record(conn, WEBHOOK_ACTOR, "payment_confirmed", "payment", payment_id, now, **detail)
+        audit.record(
+            conn,
+            WEBHOOK_ACTOR,
+            PaymentEvent.PAYMENT_CONFIRMED,
+            "payment",
+            payment_id,
+            now,
+            **detail,
+        )
         return Outcome(
             OutcomeKind.CONFIRMED, "payment confirmed", view_of(payment_row(conn, payment_id))
         )
@@ -325,7 +333,7 @@ def confirm_manually(
     audit.record(
         conn,
         actor,
-        "payment_confirmed",
+        PaymentEvent.PAYMENT_CONFIRMED,
         "payment",
         payment_id,
         now,
@@ -384,5 +392,5 @@ def confirm_from_exception(
     detail: dict[str, Any] = {"confirmation": how.value, "transaction_id": transaction_id}
     append_event(conn, now, PaymentEvent.PAYMENT_CONFIRMED, payment_id, source=EventSource.USER,
                  actor=actor, accepted_by_manager=True, **detail)  # fmt: skip
-    audit.record(conn, actor, "payment_confirmed", "payment", payment_id, now, **detail)
+    audit.record(conn, actor, PaymentEvent.PAYMENT_CONFIRMED, "payment", payment_id, now, **detail)
     return view_of(payment_row(conn, payment_id))

@@ -190,7 +190,7 @@ def resolve_exception(
     audit.record(
         conn,
         actor,
-        "payment_exception_resolved",
+        PaymentEvent.PAYMENT_EXCEPTION_RESOLVED,
         "payment_exception",
         exception_id,
         now,

@@ -234,8 +234,11 @@ def _note_created(
         events.append(event_row(new.now, PaymentEvent.PAYMENT_CONFIRMED, payment.id,
                                 source=user, actor=new.actor,
                                 confirmation=Confirmation.CASH.value))  # fmt: skip
-    audits.append(audit.entry(new.actor, "payment_created", "payment", payment.id, new.now,
-                              **detail))  # fmt: skip
+    audits.append(
+        audit.entry(
+            new.actor, PaymentEvent.PAYMENT_CREATED, "payment", payment.id, new.now, **detail
+        )
+    )
 
 
 def get_payment(conn: Connection, payment_id: int, now: datetime | None = None) -> PaymentView:
@@ -258,7 +261,7 @@ def cancel_payment(conn: Connection, actor: Actor, now: datetime, payment_id: in
     append_event(
         conn, now, PaymentEvent.PAYMENT_CANCELLED, payment_id, source=EventSource.USER, actor=actor
     )
-    audit.record(conn, actor, "payment_cancelled", "payment", payment_id, now)
+    audit.record(conn, actor, PaymentEvent.PAYMENT_CANCELLED, "payment", payment_id, now)
     return view_of(payment_row(conn, payment_id))
 
 

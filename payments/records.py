@@ -158,7 +158,7 @@ def expire_if_due(conn: Connection, now: datetime, payment_id: int) -> bool:
 
 def note_expired(conn: Connection, now: datetime, payment_id: int) -> None:
     append_event(conn, now, PaymentEvent.PAYMENT_EXPIRED, payment_id, source=EventSource.SYSTEM)
-    audit.record(conn, EXPIRY_ACTOR, "payment_expired", "payment", payment_id, now)
+    audit.record(conn, EXPIRY_ACTOR, PaymentEvent.PAYMENT_EXPIRED, "payment", payment_id, now)
 
 
 def events_of(conn: Connection, payment_id: int) -> list[EventView]:

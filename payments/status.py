@@ -50,6 +50,9 @@ class PaymentEvent(StrEnum):
     # Migration: the payment named a sale that did not exist; its sale_id was cleared and
     # the name kept here (the foreign key now refuses such a payment).
     PAYMENT_SALE_UNLINKED = "payment_sale_unlinked"
+    # The audit log's name for a manager resolving an exception (EXCEPTION_RESOLVED is the
+    # payment's own event row).
+    PAYMENT_EXCEPTION_RESOLVED = "payment_exception_resolved"
 
 
 class EventSource(StrEnum):

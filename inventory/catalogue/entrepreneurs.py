@@ -9,6 +9,7 @@ from typing import Any, cast
 from sqlalchemy import Select, bindparam, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
+from inventory.catalogue.events import CatalogueEvent
 from inventory.catalogue.places import vars_of
 from inventory.catalogue.promptpay_ids import normalize_promptpay_id
 from inventory.catalogue.rules import (
@@ -182,7 +183,9 @@ def create_entrepreneur(
         .values(**values, created_at=now, updated_at=now)
         .returning(Entrepreneur.id)
     ).scalar_one()
-    audit.record(conn, actor, "entrepreneur_created", "entrepreneur", new_id, now, **values)
+    audit.record(
+        conn, actor, CatalogueEvent.ENTREPRENEUR_CREATED, "entrepreneur", new_id, now, **values
+    )
     return get_entrepreneur(conn, actor, new_id)
 
 
@@ -221,7 +224,13 @@ def update_entrepreneur(
     if "code" in diff:
         refresh_search_text(conn, entrepreneur_id, values["code"])
     audit.record(
-        conn, actor, "entrepreneur_updated", "entrepreneur", entrepreneur_id, now, changes=diff
+        conn,
+        actor,
+        CatalogueEvent.ENTREPRENEUR_UPDATED,
+        "entrepreneur",
+        entrepreneur_id,
+        now,
+        changes=diff,
     )
     return get_entrepreneur(conn, actor, entrepreneur_id)
 

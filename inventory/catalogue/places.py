@@ -9,6 +9,7 @@ from typing import Any, cast
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
+from inventory.catalogue.events import CatalogueEvent
 from inventory.catalogue.rules import (
     CATEGORY_CODE_MAX,
     LOCATION_CODE_MAX,
@@ -198,7 +199,7 @@ def create_location(
     if values["is_default"]:
         conn.execute(update(Location).values(is_default=False))
     new_id = conn.execute(insert(Location).values(**values).returning(Location.id)).scalar_one()
-    audit.record(conn, actor, "location_created", "location", new_id, now, **values)
+    audit.record(conn, actor, CatalogueEvent.LOCATION_CREATED, "location", new_id, now, **values)
     return get_location(conn, new_id)
 
 
@@ -228,7 +229,9 @@ def update_location(
         if values.get("is_default"):
             conn.execute(update(Location).values(is_default=False))
         conn.execute(update(Location).where(Location.id == location_id).values(**values))
-        audit.record(conn, actor, "location_updated", "location", location_id, now, changes=diff)
+        audit.record(
+            conn, actor, CatalogueEvent.LOCATION_UPDATED, "location", location_id, now, changes=diff
+        )
     return get_location(conn, location_id)
 
 
@@ -275,7 +278,7 @@ def create_category(
     values = clean_changes(vars_of(draft), _category_cleaners())
     ensure_unique(conn, Category.code, Category.id, values["code"], "code")
     new_id = conn.execute(insert(Category).values(**values).returning(Category.id)).scalar_one()
-    audit.record(conn, actor, "category_created", "category", new_id, now, **values)
+    audit.record(conn, actor, CatalogueEvent.CATEGORY_CREATED, "category", new_id, now, **values)
     return get_category(conn, new_id)
 
 
@@ -298,7 +301,9 @@ def update_category(
     diff = changed(vars_of(current), values)
     if diff:
         conn.execute(update(Category).where(Category.id == category_id).values(**values))
-        audit.record(conn, actor, "category_updated", "category", category_id, now, changes=diff)
+        audit.record(
+            conn, actor, CatalogueEvent.CATEGORY_UPDATED, "category", category_id, now, changes=diff
+        )
     return get_category(conn, category_id)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from inventory.catalogue.barcodes import in_store_code, validate_gtin
+from inventory.catalogue.events import CatalogueEvent
 from inventory.catalogue.places import vars_of
 from inventory.catalogue.product_queries import ProductView, get_product
 from inventory.catalogue.rules import (
@@ -129,7 +130,7 @@ def create_product(
     audit.record(
         conn,
         actor,
-        "product_created",
+        CatalogueEvent.PRODUCT_CREATED,
         "product",
         new_id,
         now,
@@ -180,7 +181,9 @@ def update_product(
     )
     if bumped.rowcount != 1:  # changed between our read and our write
         raise NotFoundError(f"product {product_id} not found", field="product_id")
-    audit.record(conn, actor, "product_updated", "product", product_id, now, changes=diff)
+    audit.record(
+        conn, actor, CatalogueEvent.PRODUCT_UPDATED, "product", product_id, now, changes=diff
+    )
     return get_product(conn, actor, product_id)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
 from inventory.catalogue.entrepreneurs import EDITABLE, entrepreneur_cleaners
+from inventory.catalogue.events import CatalogueEvent
 from inventory.catalogue.rules import parse_bool, parse_percent_to_bp
 from inventory.models import District, Entrepreneur
 from inventory.spreadsheets.parsing import (
@@ -159,7 +160,7 @@ def _write(conn: Connection, actor: Actor, now: datetime, plan: _Plan) -> None:
     audit.record(
         conn,
         actor,
-        "entrepreneurs_imported",
+        CatalogueEvent.ENTREPRENEURS_IMPORTED,
         "entrepreneur",
         None,
         now,

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
+from inventory.catalogue.events import CatalogueEvent
 from inventory.catalogue.products import clean_barcode, next_in_store_codes, product_cleaners
 from inventory.catalogue.rules import parse_bool
 from inventory.catalogue.search import search_text
@@ -229,7 +230,7 @@ def _write(
         )
     _audit_rows(conn, actor, now, plan, inserts, updates)
     if last:
-        audit.record(conn, actor, "products_imported", "product", None, now,
+        audit.record(conn, actor, CatalogueEvent.PRODUCTS_IMPORTED, "product", None, now,
                      created=len(plan.inserts), updated=len(plan.updates))  # fmt: skip
 
 

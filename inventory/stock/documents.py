@@ -22,6 +22,7 @@ from inventory.stock.document_rules import (
     merge_quantities,
     refuse_duplicates,
 )
+from inventory.stock.events import StockEvent
 from inventory.stock.intakes import check_note
 from inventory.stock.refs import (
     entrepreneur_exists,
@@ -121,7 +122,7 @@ def adjust_stock(
         kind=MovementKind.ADJUSTMENT, reason=reason, document=number,
     )  # fmt: skip
     record(
-        conn, actor, "stock_adjusted", "stock", number, now,
+        conn, actor, StockEvent.STOCK_ADJUSTED, "stock", number, now,
         location_id=place.id, reason=reason, lines={str(p): q for p, q in deltas.items()},
     )  # fmt: skip
     moved = [MovedLine(p, q, after[p]) for p, q in deltas.items()]
@@ -153,7 +154,7 @@ def return_to_entrepreneur(
         kind=MovementKind.RETURN, reason=reason[:200], document=number,
     )  # fmt: skip
     record(
-        conn, actor, "stock_returned", "stock", number, now,
+        conn, actor, StockEvent.STOCK_RETURNED, "stock", number, now,
         entrepreneur_id=entrepreneur_id, location_id=place.id, note=note,
         lines={str(p): q for p, q in quantities.items()},
     )  # fmt: skip
@@ -214,7 +215,7 @@ def transfer_stock(
         ],
     )
     record(
-        conn, actor, "stock_transferred", "transfer", transfer_id, now, number=number,
+        conn, actor, StockEvent.STOCK_TRANSFERRED, "transfer", transfer_id, now, number=number,
         from_location_id=source.id, to_location_id=target.id,
         lines={str(p): q for p, q in quantities.items()},
     )  # fmt: skip
@@ -265,7 +266,7 @@ def post_count(
         ],
     )
     record(
-        conn, actor, "stock_counted", "stock_count", count_id, now, number=number,
+        conn, actor, StockEvent.STOCK_COUNTED, "stock_count", count_id, now, number=number,
         location_id=place.id, differences={str(p): d for p, d in differences.items()},
     )  # fmt: skip
     views = [CountLineView(p, expected[p], c, c - expected[p]) for p, c in counted.items()]

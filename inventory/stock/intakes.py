@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from inventory.models import Entrepreneur, Intake, IntakeLine, Location, Product
 from inventory.stock.document_rules import DocumentPrefix, LineIn, merge_quantities
+from inventory.stock.events import StockEvent
 from inventory.stock.refs import (
     ProductRef,
     entrepreneur_exists,
@@ -122,7 +123,7 @@ def receive_intake(
         document=number,
     )
     record(
-        conn, actor, "intake_received", "intake", intake_id, now,
+        conn, actor, StockEvent.INTAKE_RECEIVED, "intake", intake_id, now,
         number=number, entrepreneur_id=entrepreneur_id, location_id=place.id,
         lines={str(p): q for p, q in quantities.items()},
     )  # fmt: skip

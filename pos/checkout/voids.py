@@ -26,6 +26,7 @@ from payments.exception_queue import open_refund_owed
 from payments.lifecycle import cancel_payment
 from payments.records import append_event, expire_if_due
 from payments.status import EventSource, PaymentEvent, PaymentMethod, PaymentStatus
+from pos.checkout.events import SaleEvent
 from pos.checkout.queries import SaleView, load_sale
 from pos.models import Sale, SaleStatus, Till
 
@@ -78,7 +79,7 @@ def void_sale(conn: Connection, actor: Actor, now: datetime, sale_id: int) -> Sa
         .values(status=SaleStatus.VOIDED.value)
     )
     audit.record(
-        conn, actor, "sale_voided", "sale", sale_id, now, total_satang=sale.total_satang,
+        conn, actor, SaleEvent.SALE_VOIDED, "sale", sale_id, now, total_satang=sale.total_satang,
         refund_owed_satang=sum(p.amount_satang for p in owed),
         cash_returned_satang=sum(p.amount_satang for p in confirmed if p not in owed),
     )  # fmt: skip

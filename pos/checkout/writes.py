@@ -28,6 +28,7 @@ from kernel.access import Actor
 from kernel.clock import business_date
 from kernel.db.bulk import insert_rows, sent_together
 from payments.lifecycle import NewPayment, ReceivingAccount, create_payments
+from pos.checkout.events import SaleEvent
 from pos.checkout.ledger_shares import line_share
 from pos.checkout.pricing import CashTender, PricedSale
 from pos.checkout.queries import SaleView, payment_view, sale_view
@@ -112,7 +113,9 @@ def _write_accepted(conn: Connection, plans: list[SalePlan]) -> list[SaleView]:
                    "amount_satang": p.amount_satang, "tendered_satang": p.tendered_satang,
                    "change_satang": p.change_satang} for p in payments]  # fmt: skip
         audits.append(audit.entry(
-            plan.actor, "sale_completed" if plan.completes else "sale_created", "sale",
+            plan.actor,
+            SaleEvent.SALE_COMPLETED if plan.completes else SaleEvent.SALE_CREATED,
+            "sale",
             row["id"], plan.now, total_satang=plan.priced.total_satang,
             receipt_number=row["receipt_number"],
         ))  # fmt: skip

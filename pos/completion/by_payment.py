@@ -26,6 +26,7 @@ from payments.models import Payment
 from payments.records import PaymentView, row_by
 from payments.status import Acceptance, PaymentStatus
 from payments.webhook import WebhookEvent
+from pos.checkout.events import SaleEvent
 from pos.checkout.ledger_shares import line_share
 from pos.checkout.queries import SaleView, load_sale
 from pos.completion.service import COMPLETION_ACTOR, Completing, complete_sales
@@ -61,7 +62,7 @@ def complete_if_paid(
         .where(Sale.id == sale_id, Sale.status == SaleStatus.PENDING_PAYMENT.value)
         .values(**values)
     )
-    audit.record(conn, actor, "sale_completed", "sale", sale_id, now,
+    audit.record(conn, actor, SaleEvent.SALE_COMPLETED, "sale", sale_id, now,
                  receipt_number=values["receipt_number"])  # fmt: skip
     return load_sale(conn, sale_id)
 

@@ -23,6 +23,7 @@ from kernel.errors import ConflictError, ForbiddenError
 from payments.lifecycle import NewPayment, ReceivingAccount, cancel_payment, create_payments
 from payments.records import expire_if_due
 from payments.status import PaymentMethod, PaymentStatus
+from pos.checkout.events import SaleEvent
 from pos.checkout.pricing import cash_change
 from pos.checkout.queries import SaleView, load_sale
 from pos.completion.by_payment import complete_if_paid, confirmed_satang
@@ -73,6 +74,6 @@ def take_rest(
         "amount_satang": due, "tendered_satang": tender.tendered_satang if tender else None,
         "change_satang": tender.change_satang if tender else None,
     }])  # fmt: skip
-    audit.record(conn, actor, "sale_rest_taken", "sale", sale_id, now, method=made.method,
+    audit.record(conn, actor, SaleEvent.SALE_REST_TAKEN, "sale", sale_id, now, method=made.method,
                  amount_satang=due, payment_id=made.id)  # fmt: skip
     return complete_if_paid(conn, now, sale_id, actor=actor)

@@ -31,6 +31,7 @@ from payments.exception_queue import (
 )
 from payments.records import payment_row
 from payments.status import ExceptionKind
+from pos.checkout.events import SaleEvent
 from pos.checkout.queries import SaleView, load_sale
 from pos.completion.by_payment import complete_if_paid, confirmed_satang
 from pos.models import Sale, SaleStatus, Till
@@ -62,7 +63,7 @@ def complete_voided_sale(
     )
     confirm_from_exception(conn, actor, now, found.payment_id, found.transaction_id)
     done = complete_if_paid(conn, now, sale.id, actor=actor)
-    audit.record(conn, actor, "voided_sale_completed", "sale", sale.id, now,
+    audit.record(conn, actor, SaleEvent.VOIDED_SALE_COMPLETED, "sale", sale.id, now,
                  exception_id=exception_id, receipt_number=done.receipt_number)  # fmt: skip
     resolved = resolve_exception(conn, actor, now, exception_id, resolution)
     others = [p.payment_id for p in sale.payments if p.payment_id != found.payment_id]

@@ -31,6 +31,7 @@ from payments.ledger.models import JournalEntryRow, PostingRow
 from payments.ledger.payout_models import Payout, PayoutRun, PayoutStatus
 from payments.ledger.postings import post_entry
 from payments.ledger.rules import EntryKind, payout_entry
+from pos.consignment.events import PayoutEvent
 
 MAX_MINIMUM_SATANG = 100_000_000
 
@@ -201,7 +202,8 @@ def create_run(
             "prepare the run again",
             field="cutoff_date",
         ) from None
-    audit.record(conn, actor, "payout_run_created", "payout_run", run_id, now, number=number,
+    audit.record(conn, actor, PayoutEvent.PAYOUT_RUN_CREATED, "payout_run", run_id, now,
+                 number=number,
                  payouts=len(candidates), total_satang=sum(c.amount_satang for c in candidates),
                  left_out=sorted(exclude))  # fmt: skip
     return get_run(conn, actor, run_id)
@@ -308,7 +310,7 @@ def mark_paid(
         raise ConflictError(f"bank reference {reference} was already used for another payout",
                             field="bank_reference") from None  # fmt: skip
     audit.record(
-        conn, actor, "payout_paid", "payout", payout_id, now, bank_reference=reference,
+        conn, actor, PayoutEvent.PAYOUT_PAID, "payout", payout_id, now, bank_reference=reference,
         amount_satang=row["amount_satang"], entrepreneur_id=row["entrepreneur_id"],
     )  # fmt: skip
     return get_payout(conn, actor, payout_id)
@@ -328,6 +330,6 @@ def cancel_payout(conn: Connection, actor: Actor, now: datetime, payout_id: int)
     if not changed:
         raise ConflictError(f"payout {payout_id} is already paid: it cannot be cancelled",
                             field="payout_id")  # fmt: skip
-    audit.record(conn, actor, "payout_cancelled", "payout", payout_id, now,
+    audit.record(conn, actor, PayoutEvent.PAYOUT_CANCELLED, "payout", payout_id, now,
                  amount_satang=payout.amount_satang)  # fmt: skip
     return get_payout(conn, actor, payout_id)

@@ -32,6 +32,7 @@ from kernel.db.engine import next_in_sequence
 from kernel.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from payments.ledger.postings import post_entry
 from payments.ledger.rules import BANK, SaleLineShare, cash_account, refund_entry
+from pos.checkout.events import SaleEvent
 from pos.checkout.queries import load_sale
 from pos.checkout.requests import check_idempotency_key
 from pos.models import (
@@ -185,7 +186,7 @@ def refund_sale(
             back[product_id] = back.get(product_id, 0) + p.quantity
         apply_movements(conn, actor, now, location_id=location_id, deltas=back,
                         kind=MovementKind.REFUND, reason=reason, document=number)  # fmt: skip
-    audit.record(conn, actor, "sale_refunded", "sale", sale.id, now, credit_note=number,
+    audit.record(conn, actor, SaleEvent.SALE_REFUNDED, "sale", sale.id, now, credit_note=number,
                  total_satang=total, method=method.value, restock=bool(request.restock),
                  approved_by_id=approved_by_id)  # fmt: skip
     return load_refund(conn, refund_id), False

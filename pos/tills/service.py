@@ -22,6 +22,7 @@ from kernel import audit
 from kernel.access import MANAGERS, STAFF, Actor, Role
 from kernel.errors import ConflictError, InvalidInputError, NotFoundError
 from pos.models import Shift, ShiftStatus, Till
+from pos.tills.events import TillEvent
 from pos.tills.shift_rules import count_denominations
 
 TILL_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,15}$")
@@ -89,7 +90,7 @@ def create_till(
             ).scalar_one()
     except IntegrityError:
         raise ConflictError(f"a till with code {code} exists", field="code") from None
-    audit.record(conn, actor, "till_created", "till", till_id, now, code=code)
+    audit.record(conn, actor, TillEvent.TILL_CREATED, "till", till_id, now, code=code)
     return get_till(conn, till_id)
 
 
@@ -174,7 +175,7 @@ def open_shift(
         raise ConflictError(
             f"till {till.code} already has an open shift", field="till_id"
         ) from None
-    audit.record(conn, actor, "shift_opened", "shift", shift_id, now, till_id=till_id,
+    audit.record(conn, actor, TillEvent.SHIFT_OPENED, "shift", shift_id, now, till_id=till_id,
                  opening_float_satang=opening_float_satang)  # fmt: skip
     shift = current_shift(conn, till_id)
     assert shift is not None

@@ -35,6 +35,7 @@ from pos.models import (
     ShiftStatus,
     Till,
 )
+from pos.tills.events import TillEvent
 from pos.tills.service import MAX_FLOAT_SATANG, get_shift
 from pos.tills.shift_rules import DrawerCash, count_denominations
 
@@ -152,7 +153,7 @@ def record_cash_movement(
     row["id"] = conn.execute(
         insert(ShiftCashMovement).returning(ShiftCashMovement.id), row
     ).scalar_one()
-    audit.record(conn, actor, movement.value, "shift", shift_id, now, amount_satang=amount,
+    audit.record(conn, actor, movement, "shift", shift_id, now, amount_satang=amount,
                  reason=text)  # fmt: skip
     return CashMovementView(**row)
 
@@ -345,7 +346,7 @@ def close_shift(
     ).rowcount  # fmt: skip
     if changed != 1:
         raise ConflictError(f"shift {shift_id} is already closed", field="shift_id")
-    audit.record(conn, actor, "shift_closed", "shift", shift_id, now, z_number=number,
+    audit.record(conn, actor, TillEvent.SHIFT_CLOSED, "shift", shift_id, now, z_number=number,
                  expected_cash_satang=report.expected_cash_satang,
                  counted_cash_satang=counted_satang,
                  difference_satang=report.difference_satang)  # fmt: skip

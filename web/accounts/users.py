@@ -16,6 +16,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -50,6 +51,15 @@ def _stand_in_hash() -> str:
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
 MIN_PASSWORD = 8
+
+
+class UserEvent(StrEnum):
+    """What happens to a user, as the audit log names it."""
+
+    USER_CREATED = "user_created"
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"  # a wrong password for this username; counted for the limit
+    LOGOUT = "logout"
 
 
 class User(Base):
@@ -192,7 +202,7 @@ def create_user(
     audit.record(
         conn,
         actor,
-        "user_created",
+        UserEvent.USER_CREATED,
         "user",
         user_id,
         now,
@@ -279,9 +289,9 @@ def record_login(
     )
     if user is None:
         failed = Actor(None, username, Role.CASHIER)
-        audit.record(conn, failed, "login_failed", "user", None, now, client=client)
+        audit.record(conn, failed, UserEvent.LOGIN_FAILED, "user", None, now, client=client)
     else:
-        audit.record(conn, user.actor(), "login", "user", user.id, now, client=client)
+        audit.record(conn, user.actor(), UserEvent.LOGIN, "user", user.id, now, client=client)
 
 
 def _lowest_priority() -> None:
@@ -332,7 +342,7 @@ def close_session(conn: Connection, token: str, actor: Actor, now: datetime) -> 
     conn.execute(
         update(UserSession).where(UserSession.token_hash == _hash_token(token)).values(revoked=True)
     )
-    audit.record(conn, actor, "logout", "user", actor.user_id, now)
+    audit.record(conn, actor, UserEvent.LOGOUT, "user", actor.user_id, now)
 
 
 # Every request with a session cookie runs this: compiled once, run on the driver directly.

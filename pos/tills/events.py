@@ -1,0 +1,15 @@
+"""What happens to a till and its shifts, as the audit log names it.
+
+Cash put into or taken out of the drawer is logged under its
+:class:`~pos.models.CashMovementKind` (``pay_in``, ``pay_out``).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class TillEvent(StrEnum):
+    TILL_CREATED = "till_created"
+    SHIFT_OPENED = "shift_opened"  # with its opening float
+    SHIFT_CLOSED = "shift_closed"  # the drawer counted: the Z report is numbered
