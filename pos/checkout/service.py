@@ -7,7 +7,7 @@ key under its UNIQUE constraint), the stock movements (rows locked in product or
 short line in one error), the lines, the payments and, when every payment is confirmed (cash),
 the receipt number and the ledger entry. A PromptPay sale waits as ``pending_payment`` (its
 stock already taken) until a confirmation of its payments completes it in the same transaction
-(:mod:`pos.completion.by_payment`). Either way the completion is :mod:`pos.completion.service`'s.
+(:mod:`pos.completion.by_payment`). Either way the completion is :mod:`pos.checkout.completion`'s.
 
 The hot path runs on the single writer, which commits many sales per transaction:
 :func:`checkout_many` takes a whole batch, checks every sale first (reading only) and writes

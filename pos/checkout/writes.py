@@ -28,12 +28,12 @@ from kernel.access import Actor
 from kernel.clock import business_date
 from kernel.db.bulk import insert_rows, sent_together
 from payments.lifecycle import NewPayment, ReceivingAccount, create_payments
+from pos.checkout.completion import Completing, complete_sales
 from pos.checkout.events import SaleEvent
 from pos.checkout.ledger_shares import line_share
 from pos.checkout.pricing import CashTender, PricedSale
 from pos.checkout.queries import SaleView, payment_view, sale_view
 from pos.checkout.requests import PaymentRequest
-from pos.completion.service import Completing, complete_sales
 from pos.models import Sale, SaleLine, SalePayment, SaleStatus
 
 

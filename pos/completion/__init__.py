@@ -1,2 +1,2 @@
-"""Completing sales: a paid sale gets its receipt number and its ledger entry; money left over is
-resolved."""
+"""Sales that waited for their money: completed by a confirmed payment or by the rest in
+another method, voided when stranded, and money that came for a voided sale."""

@@ -26,10 +26,10 @@ from payments.models import Payment
 from payments.records import PaymentView, row_by
 from payments.status import Acceptance, PaymentStatus
 from payments.webhook import WebhookEvent
+from pos.checkout.completion import COMPLETION_ACTOR, Completing, complete_sales
 from pos.checkout.events import SaleEvent
 from pos.checkout.ledger_shares import line_share
 from pos.checkout.queries import SaleView, load_sale
-from pos.completion.service import COMPLETION_ACTOR, Completing, complete_sales
 from pos.models import Sale, SaleStatus
 
 CONFIRMED = PaymentStatus.CONFIRMED.value
