@@ -1,4 +1,5 @@
-"""The shared kernel: money, time, errors, access and the database base.
+"""The shared kernel: money, time, errors and the words people read, access, the audit log,
+and the database (``kernel.db``: the engine, the one write path, bulk inserts, backups).
 
 It imports nothing from the domains (inventory, payments, pos) or the web layer.
 """

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, insert
 from sqlalchemy.engine import Connection
@@ -32,6 +32,18 @@ class AuditEntry(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+class AuditRow(TypedDict):
+    """One entry of the log as it is inserted."""
+
+    at: datetime
+    actor_id: int | None
+    actor_name: str
+    action: str
+    entity: str
+    entity_id: str | None
+    detail: dict[str, Any]
+
+
 # Built once: the parameters go separately, so SQLAlchemy's compiled cache serves every call.
 _INSERT = insert(AuditEntry)
 
@@ -43,7 +55,7 @@ def entry(
     entity_id: object | None,
     at: datetime,
     **detail: Any,
-) -> dict[str, Any]:
+) -> AuditRow:
     """The row :func:`record` appends, for :func:`record_many`."""
     return {
         "at": at,
@@ -69,6 +81,6 @@ def record(
     conn.execute(_INSERT, entry(actor, action, entity, entity_id, at, **detail))
 
 
-def record_many(conn: Connection, entries: list[dict[str, Any]]) -> None:
+def record_many(conn: Connection, entries: list[AuditRow]) -> None:
     """Append several entries (rows from :func:`entry`) in one statement, in order."""
     insert_rows(conn, AuditEntry, entries)

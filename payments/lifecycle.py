@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import column, select, table, update
 from sqlalchemy.engine import Connection
 
 from kernel import audit
 from kernel.access import STAFF, Actor
+from kernel.audit import AuditRow
 from kernel.db.bulk import insert_rows
 from kernel.errors import InvalidInputError
 from payments import promptpay
@@ -34,6 +34,7 @@ from payments.exception_queue import ExceptionView, list_exceptions, resolve_exc
 from payments.models import Payment
 from payments.records import (
     EventView,
+    PaymentEventValues,
     PaymentView,
     append_event,
     append_events,
@@ -164,7 +165,7 @@ def create_payments(
     conn: Connection,
     payments: Sequence[NewPayment],
     *,
-    audit_entries: list[dict[str, Any]] | None = None,
+    audit_entries: list[AuditRow] | None = None,
 ) -> list[PaymentView]:
     """:func:`create_payment` for several payments at once (a statement per table for all of
     them: the till's batches); every one is checked before anything is written. Given
@@ -179,8 +180,8 @@ def create_payments(
                 for row in insert_rows(conn, Payment, rows, _COLUMNS))  # fmt: skip
     stored = {row["reference"]: row for row in returned}
     views = [view_of(stored[row["reference"]]) for row in rows]
-    events: list[dict[str, Any]] = []
-    audits: list[dict[str, Any]] = []
+    events: list[PaymentEventValues] = []
+    audits: list[AuditRow] = []
     for new, view in zip(payments, views, strict=True):
         _note_created(events, audits, new, view)
     append_events(conn, events)
@@ -219,8 +220,8 @@ def _payment_row(new: NewPayment) -> dict[str, object]:
 
 
 def _note_created(
-    events: list[dict[str, Any]],
-    audits: list[dict[str, Any]],
+    events: list[PaymentEventValues],
+    audits: list[AuditRow],
     new: NewPayment,
     payment: PaymentView,
 ) -> None:

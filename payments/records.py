@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, RowMapping
@@ -115,6 +115,17 @@ def append_event(
     append_events(conn, [event_row(now, event, payment_id, source=source, actor=actor, **detail)])
 
 
+class PaymentEventValues(TypedDict):
+    """One payment event as it is inserted."""
+
+    payment_id: int | None
+    event: str
+    at: datetime
+    actor_id: int | None
+    source: str
+    detail: dict[str, Any]
+
+
 def event_row(
     now: datetime,
     event: PaymentEvent,
@@ -123,7 +134,7 @@ def event_row(
     source: EventSource,
     actor: Actor | None = None,
     **detail: Any,
-) -> dict[str, Any]:
+) -> PaymentEventValues:
     """The row :func:`append_event` writes, for :func:`append_events`."""
     return {
         "payment_id": payment_id,
@@ -135,7 +146,7 @@ def event_row(
     }
 
 
-def append_events(conn: Connection, rows: list[dict[str, Any]]) -> None:
+def append_events(conn: Connection, rows: list[PaymentEventValues]) -> None:
     """Several events (rows from :func:`event_row`) in one statement, in order."""
     insert_rows(conn, PaymentEventRow, rows)
 

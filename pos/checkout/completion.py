@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TypedDict
 
 from sqlalchemy.engine import Connection
 
@@ -55,7 +55,17 @@ def _debits(till_code: str, paid: Iterable[tuple[str, int]]) -> list[tuple[str, 
     ]
 
 
-def complete_sales(conn: Connection, sales: Sequence[Completing]) -> list[dict[str, Any]]:
+class CompletedSale(TypedDict):
+    """The columns a sale's row gets when it completes."""
+
+    status: str
+    receipt_seq: int
+    receipt_number: str
+    completed_at: datetime
+    journal_entry_id: int
+
+
+def complete_sales(conn: Connection, sales: Sequence[Completing]) -> list[CompletedSale]:
     """Receipt numbers (per till, gapless, in order) and ledger entries for sales paid in full;
     for each, the columns to set on its row."""
     if not sales:

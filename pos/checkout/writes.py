@@ -25,6 +25,7 @@ from inventory.stock.rules import MovementKind
 from inventory.stock.service import StockTake, check_takes, record_takes
 from kernel import audit
 from kernel.access import Actor
+from kernel.audit import AuditRow
 from kernel.clock import business_date
 from kernel.db.bulk import insert_rows, sent_together
 from payments.lifecycle import NewPayment, ReceivingAccount, create_payments
@@ -92,7 +93,7 @@ def _write_accepted(conn: Connection, plans: list[SalePlan]) -> list[SaleView]:
     )
     lines = [[{**line, "sale_id": row["id"]} for line in plan.lines] for plan, row in sales]
     insert_rows(conn, SaleLine, [line for sale_lines in lines for line in sale_lines])
-    audits: list[dict[str, Any]] = []
+    audits: list[AuditRow] = []
     made = iter(create_payments(conn, [
         NewPayment(plan.actor, plan.now, request.amount_satang, request.method, plan.account,
                    plan.expiry, row["id"])
