@@ -23,7 +23,7 @@ from web.auth import SESSION_COOKIE, SessionMiddleware, provide_actor
 from web.controllers import ROUTE_HANDLERS
 from web.controllers.payments_api import receiving_account
 from web.errors import EXCEPTION_HANDLERS, document_errors
-from web.headers import security_headers
+from web.headers import security_headers, static_revalidation
 from web.i18n import template_helpers
 from web.settings import Settings, get_settings
 
@@ -85,7 +85,7 @@ def create_app(
         ],
         dependencies=_dependencies(settings, db, clock),
         middleware=[SessionMiddleware()],
-        before_send=[security_headers],
+        before_send=[security_headers, static_revalidation],
         csrf_config=CSRFConfig(
             secret=settings.secret,
             cookie_name="csrftoken",
