@@ -1,15 +1,8 @@
 /* Payments: keep a PromptPay panel's status live (server-sent events, long polling as the
    fallback), count down to expiry, confirm by hand (with an optional slip QR that a scanner
    types in) or cancel, and resolve exceptions. Plain DOM and fetch(); no framework. */
-import { apiOk, minutesSeconds, showError, tr } from "./shared.js";
+import { PAYMENT_STATUS_WORDS, apiOk, minutesSeconds, showError, tr } from "./shared.js";
 
-const LABELS = {
-  pending: tr("รอชำระเงิน", "Waiting for payment"),
-  confirmed: tr("ชำระแล้ว", "Paid"),
-  expired: tr("หมดอายุ", "Expired"),
-  cancelled: tr("ยกเลิกแล้ว", "Cancelled"),
-  failed: tr("ไม่สำเร็จ", "Failed")
-};
 const FINAL = { confirmed: true, expired: true, cancelled: true, failed: true };
 
 /* --- the live panel ------------------------------------------------------------------ */
@@ -21,7 +14,7 @@ function watch(panel) {
   function apply(status) {
     panel.setAttribute("data-status", status);
     document.querySelectorAll("[data-status-text]").forEach(function (el) {
-      el.textContent = LABELS[status] || status;
+      el.textContent = PAYMENT_STATUS_WORDS[status] || status;
     });
     if (FINAL[status]) {
       stopped = true;

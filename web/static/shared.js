@@ -10,6 +10,15 @@ export function tr(th, en) { return thai ? th : en; }
 
 export { thai };
 
+/** A payment's status in words. */
+export const PAYMENT_STATUS_WORDS = {
+  pending: tr("รอชำระเงิน", "Waiting for payment"),
+  confirmed: tr("ชำระแล้ว", "Paid"),
+  expired: tr("หมดอายุ", "Expired"),
+  cancelled: tr("ยกเลิกแล้ว", "Cancelled"),
+  failed: tr("ไม่สำเร็จ", "Failed")
+};
+
 /** Satang as baht with two decimals and thousands separators: 123456 -> "1,234.56". */
 export function baht(satang) {
   const sign = satang < 0 ? "-" : "";
