@@ -4,6 +4,7 @@
    it uses from the modules below it, never from one above:
 
      shared.js          every page's helpers: language, baht, the API
+     pricing.js         the sale's money, pure (as pos/pricing.py computes it)
      till.js            settings, state, helpers, dialogs and messages (this file)
      till_products.js   the catalogue in memory, the barcode map, search and the product grid
      till_display.js    the customer display's channel (BroadcastChannel)
@@ -50,10 +51,6 @@ export function parseBaht(text) {
 
 export function asciiDigits(text) {
   return text.replace(/[๐-๙]/g, function (d) { return String(d.charCodeAt(0) - 0x0e50); });
-}
-
-export function roundHalfUpDiv(numerator, denominator) {
-  return Math.floor((2 * numerator + denominator) / (2 * denominator));
 }
 
 /* The business runs on Bangkok time, whatever the browser's clock zone is. */

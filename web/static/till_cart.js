@@ -1,9 +1,10 @@
-/* The browser till: the cart (its lines, their rows on the screen), its money as
-   pos/pricing.py computes it, what it becomes in a sale, what the customer display shows of
+/* The browser till: the cart (its lines, their rows on the screen), its money (pricing.js,
+   as pos/pricing.py computes it), what it becomes in a sale, what the customer display shows of
    it, and the "sale done" panel over it until the next sale starts. */
 
 import { baht, tr } from "./shared.js";
-import { $, $all, MAX_QTY, asciiDigits, config, focusScan, message, roundHalfUpDiv, state } from "./till.js";
+import { needsDiscountApproval, priceSale } from "./pricing.js";
+import { $, $all, MAX_QTY, asciiDigits, config, focusScan, message, state } from "./till.js";
 import { loadCatalogue, makerName, otherName, productById, productName, renderCategories, runSearch } from "./till_products.js";
 import { postCart, releaseDisplay } from "./till_display.js";
 
@@ -99,34 +100,16 @@ export function clearCart() {
 }
 
 /* --- the money ------------------------------------------------------------------------------ */
-/* pos/pricing.py allocate(): largest remainder, ties to the earlier weight; exact in BigInt. */
-function allocate(amount, weights) {
-  var total = weights.reduce(function (a, w) { return a + w; }, 0);
-  if (total === 0 || amount === 0) return weights.map(function () { return 0; });
-  var big = BigInt(amount), bigTotal = BigInt(total);
-  var shares = weights.map(function (w) { return Number((big * BigInt(w)) / bigTotal); });
-  var remainders = weights.map(function (w) { return Number((big * BigInt(w)) % bigTotal); });
-  var left = amount - shares.reduce(function (a, s) { return a + s; }, 0);
-  var order = weights.map(function (_, i) { return i; }).sort(function (a, b) {
-    return remainders[b] - remainders[a] || a - b;
-  });
-  for (var i = 0; i < left; i++) shares[order[i]] += 1;
-  return shares;
-}
-
 /* The sale's money as pos/pricing.py computes it; the server's figures win once posted. */
 export function pricing() {
-  var afterLine = cart.lines.map(function (l) { return l.product.price * l.quantity - l.discount; });
-  var shares = allocate(Math.min(cart.cartDiscount, afterLine.reduce(function (a, b) { return a + b; }, 0)), afterLine);
-  var subtotal = 0, total = 0, vat = 0, items = 0;
-  cart.lines.forEach(function (l, i) {
-    var lineTotal = afterLine[i] - shares[i];
-    subtotal += l.product.price * l.quantity;
-    total += lineTotal;
-    items += l.quantity;
-    if (l.product.vat) vat += roundHalfUpDiv(lineTotal * 7, 107);
-  });
-  return { subtotal: subtotal, discount: subtotal - total, total: total, vat: vat, items: items };
+  var sale = priceSale(cart.lines.map(function (l) {
+    return { unit_price_satang: l.product.price, quantity: l.quantity, discount_satang: l.discount, vat: l.product.vat };
+  }), cart.cartDiscount);
+  var items = cart.lines.reduce(function (a, l) { return a + l.quantity; }, 0);
+  return {
+    subtotal: sale.subtotal_satang, discount: sale.discount_satang, total: sale.total_satang,
+    vat: sale.vat_included_satang, items: items
+  };
 }
 
 var broadcastPending = false;
@@ -158,7 +141,7 @@ export function totalDiscount() {
 export function needsApproval() {
   if (config.user.role !== "cashier") return false;
   var money = pricing();
-  return money.discount * 100 > money.subtotal * config.discount_approval_percent;
+  return needsDiscountApproval(money.subtotal, money.discount, config.discount_approval_percent);
 }
 
 export function approvalValid() {

@@ -2,7 +2,8 @@
    quantity; and the manager's approval (a discount above the limit, a refund). */
 
 import { apiOk, baht, tr } from "./shared.js";
-import { $, $all, MAX_QTY, asciiDigits, closeDialog, config, dialog, message, openDialog, parseBaht, roundHalfUpDiv, showError } from "./till.js";
+import { scaleHalfUp } from "./pricing.js";
+import { $, $all, MAX_QTY, asciiDigits, closeDialog, config, dialog, message, openDialog, parseBaht, showError } from "./till.js";
 import { productName } from "./till_products.js";
 import { approvalValid, cart, cartChanged, needsApproval, pricing, renderLine, setQuantity, totalDiscount } from "./till_cart.js";
 
@@ -50,7 +51,7 @@ export function bindAmountDialog() {
     button.addEventListener("click", function () {
       var base = amountDialog.options.percentOf;
       var percent = Number(button.dataset.percent);
-      input.value = baht(roundHalfUpDiv(base * percent, 100)).replace(/,/g, "");
+      input.value = baht(scaleHalfUp(base, percent, 100)).replace(/,/g, "");
       form.requestSubmit();
     });
   });
