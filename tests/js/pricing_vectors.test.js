@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
 import {
-  allocate, needsDiscountApproval, priceSale, roundHalfUpDiv, scaleHalfUp, vatIncluded
+  allocate, needsDiscountApproval, priceSale, refundedAmount, roundHalfUpDiv, scaleHalfUp, vatIncluded
 } from "../../web/static/pricing.js";
 
 const vectors = JSON.parse(readFileSync(new URL("../pricing_vectors.json", import.meta.url), "utf8"));
@@ -37,6 +37,11 @@ each("discount_approval", function (c) {
 // The amount dialog's percent buttons (till_discounts.js).
 each("percent_discount", function (c) {
   assert.equal(scaleHalfUp(c.base_satang, c.percent, 100), c.expected);
+});
+
+// What the refund dialog shows per line and asks the manager to approve (till_refund.js).
+each("refunds", function (c) {
+  assert.equal(refundedAmount(c.line_total_satang, c.sold, c.refunded_before, c.quantity), c.expected);
 });
 
 each("sales", function (c) {

@@ -19,6 +19,7 @@ from pos.pricing import (
     round_half_up_div,
     vat_included,
 )
+from pos.refund_rules import SoldLine, refunded_part
 from tests.servers import require_program
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,6 +58,12 @@ def test_discount_approval(case: dict[str, Any]) -> None:
 def test_a_percent_discount_is_an_amount_rounded_half_up(case: dict[str, Any]) -> None:
     """The till turns a percent into satang; the server only ever sees the amount."""
     assert round_half_up_div(case["base_satang"] * case["percent"], 100) == case["expected"]
+
+
+@cases("refunds")
+def test_refund(case: dict[str, Any]) -> None:
+    line = SoldLine(1, case["sold"], case["refunded_before"], case["line_total_satang"], 0, 0)
+    assert refunded_part(line, case["quantity"], "lines").amount_satang == case["expected"]
 
 
 @cases("sales")

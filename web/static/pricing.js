@@ -1,4 +1,4 @@
-/* The money of a sale as pos/pricing.py computes it, for the till to
+/* The money of a sale as pos/pricing.py and pos/refund_rules.py compute it, for the till to
    show before the server answers (the server's figures win once posted). Pure integer satang:
    no DOM, no imports, so that Node can run it too. tests/pricing_vectors.json holds the cases
    both implementations must agree on: tests/js/pricing_vectors.test.js runs them against this
@@ -69,4 +69,11 @@ export function priceSale(lines, cartDiscount) {
 /** pricing.needs_discount_approval: a discount above limitPercent of the subtotal. */
 export function needsDiscountApproval(subtotal, discount, limitPercent) {
   return discount * 100 > subtotal * limitPercent;
+}
+
+/** refund_rules.refunded_part's amount: refunding `quantity` of a line's `sold` units, when
+    `refundedBefore` went back already, gives the difference of two cumulative shares of the
+    line's total, so that the whole line, in any number of refunds, returns exactly its total. */
+export function refundedAmount(lineTotal, sold, refundedBefore, quantity) {
+  return scaleHalfUp(lineTotal, refundedBefore + quantity, sold) - scaleHalfUp(lineTotal, refundedBefore, sold);
 }

@@ -3,6 +3,7 @@
    the credit note prints. */
 
 import { ApiError, apiOk, baht, thai, tr } from "./shared.js";
+import { refundedAmount } from "./pricing.js";
 import { $, $all, asciiDigits, bangkokTime, closeDialog, config, dialog, openDialog, showError, state } from "./till.js";
 import { productById } from "./till_products.js";
 import { approve } from "./till_discounts.js";
@@ -26,10 +27,9 @@ export function openRefund() {
 
 function refundable(line) { return line.quantity - (line.refunded_quantity || 0); }
 
-/* What a line's refund comes to, for the screen (the server computes the real amount). */
+/* What a line's refund comes to, as the server computes it (the credit note's figure). */
 function estimate(line, quantity) {
-  return quantity === refundable(line) && !line.refunded_quantity ? line.line_total_satang
-    : Math.floor((2 * line.line_total_satang * quantity + line.quantity) / (2 * line.quantity));
+  return refundedAmount(line.line_total_satang, line.quantity, line.refunded_quantity || 0, quantity);
 }
 
 function showSale(sale) {
