@@ -79,7 +79,14 @@ def prepare(url: str, scale: float) -> tuple[int, list[str], int]:
 
 def _ready(page: Any) -> float:
     page.wait_for_selector("body[data-ready]", timeout=30_000)
-    return float(page.evaluate("Till.readyMs"))
+    return float(page.evaluate("performance.getEntriesByName('till-ready')[0].startTime"))
+
+
+def _measured(page: Any, name: str) -> float:
+    """The duration of the till's latest performance measure ``name`` (till_keys.js,
+    till_products.js), once there is one."""
+    page.wait_for_function(f"() => performance.getEntriesByName('{name}').length")
+    return float(page.evaluate(f"performance.getEntriesByName('{name}')[0].duration"))
 
 
 def measure(base: str, till_id: int, codes: list[str], quick: bool) -> dict[str, Any]:
@@ -110,20 +117,19 @@ def measure(base: str, till_id: int, codes: list[str], quick: bool) -> dict[str,
         scan_ms = []
         for i in range(scans):
             if i % 10 == 0:
-                page.evaluate("Till.clearCart()")
-            page.evaluate("Till.lastScanMs = null")
+                page.evaluate("async () => (await import('/static/till_cart.js')).clearCart()")
+            page.evaluate("performance.clearMeasures('till-scan')")
             page.keyboard.type(rng.choice(codes))
             page.keyboard.press("Enter")
-            page.wait_for_function("() => Till.lastScanMs !== null")
-            scan_ms.append(float(page.evaluate("Till.lastScanMs")))
+            scan_ms.append(_measured(page, "till-scan"))
         search_ms = []
         for query in QUERIES:
-            page.evaluate("Till.lastSearchMs = null")
+            page.evaluate("performance.clearMeasures('till-search')")
             page.fill("#scan", "")
             page.keyboard.type(query)
-            page.wait_for_function("() => Till.lastSearchMs !== null")
+            page.wait_for_function("() => performance.getEntriesByName('till-search').length")
             page.wait_for_timeout(100)  # the last keystroke's search
-            search_ms.append(float(page.evaluate("Till.lastSearchMs")))
+            search_ms.append(_measured(page, "till-search"))
             page.keyboard.press("Escape")
         version = browser.version
         browser.close()

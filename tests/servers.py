@@ -11,6 +11,7 @@ it afterwards.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -46,13 +47,26 @@ def postgres_reason() -> str | None:
 
 def require_postgres() -> None:
     """Skip the calling test when PostgreSQL is not there; with CI=true, fail it."""
-    import pytest
-
     reason = postgres_reason()
     if reason:
-        if IN_CI:
-            pytest.fail(f"CI=true but {reason}")
-        pytest.skip(reason)
+        _missing(reason)
+
+
+def require_program(name: str) -> str:
+    """The path of a program the calling test runs (.ci/run installs it); without it the test
+    is skipped, or fails with CI=true."""
+    found = shutil.which(name)
+    if found is None:
+        _missing(f"{name} is not installed")
+    return str(found)
+
+
+def _missing(reason: str) -> None:
+    import pytest
+
+    if IN_CI:
+        pytest.fail(f"CI=true but {reason}")
+    pytest.skip(reason)
 
 
 @contextmanager

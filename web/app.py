@@ -33,7 +33,7 @@ from web.consignment.api import ConsignmentApi
 from web.consignment.payout_pages import PayoutPages
 from web.consignment.portal import PortalPages
 from web.errors import EXCEPTION_HANDLERS, document_errors
-from web.headers import security_headers
+from web.headers import security_headers, static_revalidation
 from web.health import HealthController
 from web.i18n import template_helpers
 from web.payments.api import PaymentsApi, receiving_account
@@ -135,7 +135,7 @@ def create_app(
         ],
         dependencies=_dependencies(settings, db, clock),
         middleware=[SessionMiddleware()],
-        before_send=[security_headers],
+        before_send=[security_headers, static_revalidation],
         csrf_config=CSRFConfig(
             secret=settings.secret,
             cookie_name="csrftoken",

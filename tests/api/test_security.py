@@ -307,9 +307,25 @@ async def test_every_response_carries_the_security_headers(
         assert response.headers["cache-control"] == "no-store", where
     static = await client.get("/static/till.js")
     assert static.status_code == 200 and static.headers["x-content-type-options"] == "nosniff"
-    assert "cache-control" not in static.headers and static.headers["etag"]  # stays cacheable
+    # Kept but revalidated on every use: after a deploy no page mixes old and new modules.
+    assert static.headers["cache-control"] == "no-cache" and static.headers["etag"]
+    assert static.headers["content-type"].startswith("text/javascript")  # module scripts need it
     assert "script-src 'self';" in CONTENT_SECURITY_POLICY
     assert "unsafe" not in CONTENT_SECURITY_POLICY
+
+
+async def test_a_static_file_the_browser_holds_is_answered_not_modified(
+    client: AsyncTestClient[Any],
+) -> None:
+    first = await client.get("/static/till_cart.js")
+    again = await client.get(
+        "/static/till_cart.js", headers={"if-none-match": first.headers["etag"]}
+    )
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == first.headers["etag"]
+    assert again.headers["cache-control"] == "no-cache"
+    changed = await client.get("/static/till_cart.js", headers={"if-none-match": '"older"'})
+    assert changed.status_code == 200 and changed.content == first.content
 
 
 INLINE = re.compile(

@@ -23,6 +23,13 @@ TILL_READY = "body[data-ready]"
 RECEIPT_PRINTED = "[data-receipt][data-printed]"
 
 
+def till_module(page: Any, module: str, expression: str) -> Any:
+    """``expression`` over the exports (``m``) of one of the till's ES modules: importing the
+    URL the page imported gives the page's own instance, its state included."""
+    script = f"async () => {{ const m = await import('/static/{module}'); return {expression}; }}"
+    return page.evaluate(script)
+
+
 def printed(page: Any, what: str) -> None:
     page.wait_for_selector(f"[data-print-frame][data-printed*='{what}']", state="attached")
 
@@ -38,7 +45,7 @@ def start_till(page: Any, server: LiveServer, code: str, float_baht: str = "1000
         page.fill("#dlg-open [name=amount]", float_baht)
         page.click("#dlg-open [data-open-submit]")
         page.wait_for_function("() => !document.querySelector('#dlg-open').open")
-    till_id: int = page.evaluate("Till.state.till.id")
+    till_id: int = till_module(page, "till.js", "m.state.till.id")
     return till_id
 
 
@@ -64,7 +71,7 @@ def scan(page: Any, barcode: str) -> None:
 
 
 def shift_report(page: Any) -> dict[str, Any]:
-    shift_id = page.evaluate("Till.state.shift.id")
+    shift_id = till_module(page, "till.js", "m.state.shift.id")
     report: dict[str, Any] = api_get(page, f"/api/v1/shifts/{shift_id}/report")
     return report
 
@@ -348,10 +355,10 @@ def test_a_lapsed_qr_after_a_cash_part_takes_the_rest_in_cash_without_complete(
     page.fill("#dlg-pay [name=cash_part]", str(cash_part // 100))
     page.keyboard.press("Enter")
     page.locator("#dlg-qr").wait_for(state="visible")
-    sale_id = page.evaluate("Till.load('otop.till.pending').sale_id")
+    sale_id = till_module(page, "till.js", "m.load('otop.till.pending').sale_id")
     sale = api_get(page, f"/api/v1/sales/{sale_id}")
     payment = next(p["payment_id"] for p in sale["payments"] if p["status"] == "pending")
-    page.evaluate(f"() => Till.apiOk('POST', '/api/v1/payments/{payment}/cancel')")
+    till_module(page, "shared.js", f"m.apiOk('POST', '/api/v1/payments/{payment}/cancel')")
     rest = page.locator("#dlg-rest")
     rest.wait_for(state="visible", timeout=10_000)
     assert page.inner_text("[data-rest-due]") == f"฿{baht(price - cash_part)}"

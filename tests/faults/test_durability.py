@@ -14,16 +14,13 @@ from __future__ import annotations
 import asyncio
 import random
 import re
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from tests.faults.shop import prepare_shop
 from tests.faults.till import Till, sale_body
-from tests.servers import IN_CI, Server
+from tests.servers import Server, require_program
 
 SALES = 12
 # strace -f -ttt -y: "PID TIME fdatasync(FD<PATH>) = 0", or split in two lines when another
@@ -40,15 +37,6 @@ class Answered:
     what: str
     sent: float  # Unix time
     answered: float
-
-
-def _strace() -> str:
-    found = shutil.which("strace")
-    if found is None:
-        if IN_CI:
-            pytest.fail("CI=true but strace is not installed (.ci/run installs it)")
-        pytest.skip("strace is not installed")
-    return found
 
 
 async def _a_till_day(server: Server, shop_till: str, shop: object) -> list[Answered]:
@@ -96,7 +84,7 @@ def _log_syncs(trace: Path) -> list[float]:
 
 
 def test_every_acknowledged_write_is_synced_to_disk_before_its_answer(tmp_path: Path) -> None:
-    strace = _strace()
+    strace = require_program("strace")
     url = f"sqlite:///{tmp_path / 'durable.db'}"
     shop = prepare_shop(url, tills=1)
     trace = tmp_path / "syncs.trace"

@@ -1,152 +1,110 @@
 /* Payments: keep a PromptPay panel's status live (server-sent events, long polling as the
    fallback), count down to expiry, confirm by hand (with an optional slip QR that a scanner
    types in) or cancel, and resolve exceptions. Plain DOM and fetch(); no framework. */
-(function () {
-  "use strict";
+import { PAYMENT_STATUS_WORDS, apiOk, minutesSeconds, showError, tr } from "./shared.js";
 
-  var thai = (document.documentElement.lang || "th") !== "en";
-  function tr(th, en) { return thai ? th : en; }
-  var LABELS = {
-    pending: tr("รอชำระเงิน", "Waiting for payment"),
-    confirmed: tr("ชำระแล้ว", "Paid"),
-    expired: tr("หมดอายุ", "Expired"),
-    cancelled: tr("ยกเลิกแล้ว", "Cancelled"),
-    failed: tr("ไม่สำเร็จ", "Failed")
-  };
-  var FINAL = { confirmed: true, expired: true, cancelled: true, failed: true };
+const FINAL = { confirmed: true, expired: true, cancelled: true, failed: true };
 
-  function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
+/* --- the live panel ------------------------------------------------------------------ */
+function watch(panel) {
+  var id = panel.getAttribute("data-payment");
+  var actions = document.querySelector("[data-actions]");
+  var stopped = false;
 
-  function postJSON(url, payload) {
-    return fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "content-type": "application/json", "x-csrftoken": csrfToken() },
-      body: JSON.stringify(payload || {})
-    }).then(function (response) {
-      return response.json().catch(function () { return null; }).then(function (body) {
-        if (!response.ok) {
-          var text = (body && body.detail) || tr("เกิดข้อผิดพลาด", "Error") + " (" + response.status + ")";
-          if (body && body.field) text += " [" + body.field + "]";
-          throw new Error(text);
-        }
-        return body;
-      });
+  function apply(status) {
+    panel.setAttribute("data-status", status);
+    document.querySelectorAll("[data-status-text]").forEach(function (el) {
+      el.textContent = PAYMENT_STATUS_WORDS[status] || status;
     });
-  }
-
-  function showError(box, error) {
-    if (!box) return;
-    box.textContent = error ? error.message || String(error) : "";
-    box.hidden = !error;
-  }
-
-  /* --- the live panel ------------------------------------------------------------------ */
-  function watch(panel) {
-    var id = panel.getAttribute("data-payment");
-    var actions = document.querySelector("[data-actions]");
-    var stopped = false;
-
-    function apply(status) {
-      panel.setAttribute("data-status", status);
-      document.querySelectorAll("[data-status-text]").forEach(function (el) {
-        el.textContent = LABELS[status] || status;
-      });
-      if (FINAL[status]) {
-        stopped = true;
-        var qr = panel.querySelector("[data-qr]");
-        if (qr) qr.hidden = true;
-        var line = panel.querySelector("[data-countdown-line]");
-        if (line) line.hidden = true;
-        if (actions) actions.hidden = true;
-      }
+    if (FINAL[status]) {
+      stopped = true;
+      var qr = panel.querySelector("[data-qr]");
+      if (qr) qr.hidden = true;
+      var line = panel.querySelector("[data-countdown-line]");
+      if (line) line.hidden = true;
+      if (actions) actions.hidden = true;
     }
-
-    function longPoll(status) {
-      if (stopped) return;
-      fetch("/api/v1/payments/" + id + "?wait=25&status=" + encodeURIComponent(status),
-        { credentials: "same-origin", cache: "no-store" })
-        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-        .then(function (p) { apply(p.status); longPoll(p.status); })
-        .catch(function () { setTimeout(function () { longPoll(status); }, 2000); });
-    }
-
-    if (FINAL[panel.getAttribute("data-status")]) return { apply: apply };
-    if (window.EventSource) {
-      var source = new EventSource("/api/v1/payments/" + id + "/events");
-      source.addEventListener("status", function (message) {
-        var data = JSON.parse(message.data);
-        apply(data.status);
-        if (FINAL[data.status]) source.close();
-      });
-      source.onerror = function () {
-        // EventSource reconnects by itself; once the payment is final there is nothing to wait for.
-        if (stopped) source.close();
-      };
-    } else {
-      longPoll(panel.getAttribute("data-status"));
-    }
-    countdown(panel, apply);
-    return { apply: apply };
   }
 
-  function countdown(panel, apply) {
-    var clock = panel.querySelector("[data-countdown]");
-    if (!clock) return;
-    var ends = Date.now() + Number(panel.getAttribute("data-remaining") || 0) * 1000;
-    var timer = setInterval(function () {
-      var left = Math.max(0, Math.round((ends - Date.now()) / 1000));
-      clock.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
-      if (FINAL[panel.getAttribute("data-status")]) clearInterval(timer);
-      else if (left === 0) { clearInterval(timer); apply("expired"); }
-    }, 1000);
+  function longPoll(status) {
+    if (stopped) return;
+    apiOk("GET", "/api/v1/payments/" + id + "?wait=25&status=" + encodeURIComponent(status))
+      .then(function (p) { apply(p.status); longPoll(p.status); })
+      .catch(function () { setTimeout(function () { longPoll(status); }, 2000); });
   }
 
-  /* --- the cashier's buttons ------------------------------------------------------------ */
-  function bindActions(panel, live) {
-    var form = document.querySelector("[data-confirm]");
-    if (!form) return;
-    var id = panel.getAttribute("data-payment");
-    var errorBox = document.querySelector("[data-actions] [data-error]");
-    var slip = form.querySelector("[name=slip_payload]");
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      showError(errorBox, null);
-      var text = slip && slip.value.trim();
-      postJSON("/api/v1/payments/" + id + "/confirm", text ? { slip_payload: text } : {})
-        .then(function (p) { live.apply(p.status); })
-        .catch(function (error) { showError(errorBox, error); if (slip) slip.select(); });
+  if (FINAL[panel.getAttribute("data-status")]) return { apply: apply };
+  if (window.EventSource) {
+    var source = new EventSource("/api/v1/payments/" + id + "/events");
+    source.addEventListener("status", function (message) {
+      var data = JSON.parse(message.data);
+      apply(data.status);
+      if (FINAL[data.status]) source.close();
     });
-    var cancel = form.querySelector("[data-cancel]");
-    if (cancel) cancel.addEventListener("click", function () {
-      if (!window.confirm(tr("ยกเลิกรายการชำระเงินนี้?", "Cancel this payment?"))) return;
-      showError(errorBox, null);
-      postJSON("/api/v1/payments/" + id + "/cancel")
-        .then(function (p) { live.apply(p.status); })
-        .catch(function (error) { showError(errorBox, error); });
-    });
+    source.onerror = function () {
+      // EventSource reconnects by itself; once the payment is final there is nothing to wait for.
+      if (stopped) source.close();
+    };
+  } else {
+    longPoll(panel.getAttribute("data-status"));
   }
+  countdown(panel, apply);
+  return { apply: apply };
+}
 
-  /* --- exceptions (managers) ------------------------------------------------------------ */
-  function bindResolve(form) {
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var box = form.querySelector("[data-error]");
-      showError(box, null);
-      var input = form.querySelector("[name=resolution]");
-      var action = event.submitter && event.submitter.name === "action" ? event.submitter.value : "note";
-      postJSON("/api/v1/payments/exceptions/" + form.getAttribute("data-resolve") + "/resolve",
-        { resolution: input.value, action: action })
-        .then(function (item) { form.replaceWith(document.createTextNode(item.resolution)); })
-        .catch(function (error) { showError(box, error); });
-    });
-  }
+function countdown(panel, apply) {
+  var clock = panel.querySelector("[data-countdown]");
+  if (!clock) return;
+  var ends = Date.now() + Number(panel.getAttribute("data-remaining") || 0) * 1000;
+  var timer = setInterval(function () {
+    var left = Math.max(0, Math.round((ends - Date.now()) / 1000));
+    clock.textContent = minutesSeconds(left);
+    if (FINAL[panel.getAttribute("data-status")]) clearInterval(timer);
+    else if (left === 0) { clearInterval(timer); apply("expired"); }
+  }, 1000);
+}
 
-  document.querySelectorAll("[data-payment]").forEach(function (panel) {
-    bindActions(panel, watch(panel));
+/* --- the cashier's buttons ------------------------------------------------------------ */
+function bindActions(panel, live) {
+  var form = document.querySelector("[data-confirm]");
+  if (!form) return;
+  var id = panel.getAttribute("data-payment");
+  var errorBox = document.querySelector("[data-actions] [data-error]");
+  var slip = form.querySelector("[name=slip_payload]");
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    showError(errorBox, null);
+    var text = slip && slip.value.trim();
+    apiOk("POST", "/api/v1/payments/" + id + "/confirm", text ? { slip_payload: text } : {})
+      .then(function (p) { live.apply(p.status); })
+      .catch(function (error) { showError(errorBox, error); if (slip) slip.select(); });
   });
-  document.querySelectorAll("[data-resolve]").forEach(bindResolve);
-})();
+  var cancel = form.querySelector("[data-cancel]");
+  if (cancel) cancel.addEventListener("click", function () {
+    if (!window.confirm(tr("ยกเลิกรายการชำระเงินนี้?", "Cancel this payment?"))) return;
+    showError(errorBox, null);
+    apiOk("POST", "/api/v1/payments/" + id + "/cancel")
+      .then(function (p) { live.apply(p.status); })
+      .catch(function (error) { showError(errorBox, error); });
+  });
+}
+
+/* --- exceptions (managers) ------------------------------------------------------------ */
+function bindResolve(form) {
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var box = form.querySelector("[data-error]");
+    showError(box, null);
+    var input = form.querySelector("[name=resolution]");
+    var action = event.submitter && event.submitter.name === "action" ? event.submitter.value : "note";
+    apiOk("POST", "/api/v1/payments/exceptions/" + form.getAttribute("data-resolve") + "/resolve",
+      { resolution: input.value, action: action })
+      .then(function (item) { form.replaceWith(document.createTextNode(item.resolution)); })
+      .catch(function (error) { showError(box, error); });
+  });
+}
+
+document.querySelectorAll("[data-payment]").forEach(function (panel) {
+  bindActions(panel, watch(panel));
+});
+document.querySelectorAll("[data-resolve]").forEach(bindResolve);

@@ -1,16 +1,13 @@
-// The payout run preview: the total and count follow the ticked boxes; tick or untick all.
-(function () {
-  "use strict";
-  const form = document.querySelector("[data-preview]");
-  if (!form) return;
+/* The payout run preview: the total and count follow the ticked boxes; tick or untick all. */
+import { baht } from "./shared.js";
+
+const form = document.querySelector("[data-preview]");
+if (form) bindPreview(form);
+
+function bindPreview(form) {
   const boxes = Array.from(form.querySelectorAll("input[name=pay]"));
   const totals = form.querySelectorAll("[data-total]");
   const counts = form.querySelectorAll("[data-count]");
-
-  function baht(satang) {
-    const whole = Math.floor(satang / 100).toLocaleString("en-US");
-    return whole + "." + String(satang % 100).padStart(2, "0");
-  }
 
   function update() {
     let total = 0;
@@ -33,4 +30,4 @@
       update();
     });
   }
-})();
+}

@@ -1,43 +1,43 @@
-/* The browser till: the wiring, once every till_*.js file has added its part to `window.Till`
-   (they are deferred, so all of them have run by DOMContentLoaded). */
-(function () {
-  "use strict";
+/* The browser till: the wiring. till.html loads this module; it imports every part of the
+   till (which import what they use, see till.js), binds each, and starts. A module runs once
+   the document is parsed, so the page's elements are all there. */
+import { $, $all, anyDialogOpen, focusScan, state } from "./till.js";
+import { bindGrid, browsingAll } from "./till_products.js";
+import { bindDisplay } from "./till_display.js";
+import { addProduct, bindCart, cart, doneVisible, reloadCatalogue } from "./till_cart.js";
+import { bindAmountDialog, bindApproval, cartDiscountDialog, lineDiscount } from "./till_discounts.js";
+import { bindOpenShift, bindTillChoice, start } from "./till_shift.js";
+import { bindPay, isBusy, resume } from "./till_pay.js";
+import { bindDay } from "./till_day.js";
+import { bindKeys } from "./till_keys.js";
 
-  var T = window.Till;
-  var $ = T.$, $all = T.$all;
+var REFRESH_MS = 10 * 60 * 1000;
+/* On-hand changes as other tills sell: reload the catalogue now and then, when idle. */
+function refreshWhenIdle() {
+  var idle = state.ready && !cart.lines.length && !doneVisible() && !anyDialogOpen() &&
+    !isBusy() && $("#scan").value === "" && browsingAll();
+  if (idle) reloadCatalogue().catch(function () { /* next time */ });
+}
 
-  var REFRESH_MS = 10 * 60 * 1000;
-  /* On-hand changes as other tills sell: reload the catalogue now and then, when idle. */
-  function refreshWhenIdle() {
-    var idle = T.state.ready && !T.cart.lines.length && !T.doneVisible() && !T.anyDialogOpen() &&
-      !T.isBusy() && $("#scan").value === "" && T.browsingAll();
-    if (idle) T.reloadCatalogue().catch(function () { /* next time */ });
-  }
+/* Every dialog gives the keyboard back to the scan input when it closes. */
+function bindDialogs() {
+  $all("dialog.till-dialog").forEach(function (box) {
+    box.addEventListener("close", function () { setTimeout(focusScan, 0); });
+    $all("[data-close]", box).forEach(function (b) { b.addEventListener("click", function () { box.close(); }); });
+  });
+}
 
-  /* Every dialog gives the keyboard back to the scan input when it closes. */
-  function bindDialogs() {
-    $all("dialog.till-dialog").forEach(function (box) {
-      box.addEventListener("close", function () { setTimeout(T.focusScan, 0); });
-      $all("[data-close]", box).forEach(function (b) { b.addEventListener("click", function () { box.close(); }); });
-    });
-  }
+bindKeys();
+bindDialogs();
+bindTillChoice();
+bindCart({ lineDiscount: lineDiscount, cartDiscount: cartDiscountDialog });
+bindGrid(function (product) { addProduct(product, 1); });
+bindAmountDialog();
+bindOpenShift();
+bindApproval();
+bindPay();
+bindDisplay();
+bindDay();
 
-  function boot() {
-    T.bindKeys();
-    bindDialogs();
-    T.bindTillChoice();
-    T.bindCart();
-    T.bindGrid();
-    T.bindAmountDialog();
-    T.bindOpenShift();
-    T.bindApproval();
-    T.bindPay();
-    T.bindDisplay();
-    T.bindDay();
-
-    setInterval(refreshWhenIdle, REFRESH_MS);
-    T.start();
-  }
-
-  document.addEventListener("DOMContentLoaded", boot);
-})();
+setInterval(refreshWhenIdle, REFRESH_MS);
+start(resume);

@@ -1,260 +1,277 @@
-/* The browser till: the cart (its lines, their rows on the screen), its money as
-   pos/pricing.py computes it, and what it becomes in a sale. */
-(function () {
-  "use strict";
+/* The browser till: the cart (its lines, their rows on the screen), its money (pricing.js,
+   as pos/pricing.py computes it), what it becomes in a sale, what the customer display shows of
+   it, and the "sale done" panel over it until the next sale starts. */
 
-  var T = window.Till;
-  var config = T.config, tr = T.tr, $ = T.$, $all = T.$all, baht = T.baht;
-  var MAX_QTY = T.MAX_QTY;
+import { baht, tr } from "./shared.js";
+import { needsDiscountApproval, priceSale } from "./pricing.js";
+import { $, $all, MAX_QTY, asciiDigits, config, focusScan, message, state } from "./till.js";
+import { loadCatalogue, makerName, otherName, productById, productName, renderCategories, runSearch } from "./till_products.js";
+import { postCart, releaseDisplay } from "./till_display.js";
 
-  var cart = { lines: [], cartDiscount: 0, current: null, approval: null };
-  var lineRows = new Map(); // product id -> <li>
+export const cart = { lines: [], cartDiscount: 0, current: null, approval: null };
+var lineRows = new Map(); // product id -> <li>
 
-  function findLine(productId) {
-    for (var i = 0; i < cart.lines.length; i++) if (cart.lines[i].product.id === productId) return cart.lines[i];
-    return null;
-  }
+function findLine(productId) {
+  for (var i = 0; i < cart.lines.length; i++) if (cart.lines[i].product.id === productId) return cart.lines[i];
+  return null;
+}
 
-  function addProduct(p, quantity) {
-    T.hideDone();
-    T.message(null);
-    var line = findLine(p.id);
-    if (line) {
-      setQuantity(line, line.quantity + (quantity || 1));
-      bump(line);
-    } else {
-      line = { product: p, quantity: Math.min(MAX_QTY, quantity || 1), discount: 0 };
-      cart.lines.push(line);
-      var row = $("#tpl-line").content.firstElementChild.cloneNode(true);
-      row.dataset.product = p.id;
-      $("[data-name]", row).textContent = T.productName(p);
-      $("[data-name-en]", row).textContent = T.otherName(p);
-      $("[data-maker]", row).textContent = T.makerName(p);
-      $("[data-unit]", row).textContent = "@ " + baht(p.price);
-      lineRows.set(p.id, row);
-      $("[data-cart]").appendChild(row);
-      renderLine(line);
-      cartChanged();
-    }
-    setCurrent(line);
-    return line;
-  }
-
-  function bump(line) {
-    var row = lineRows.get(line.product.id);
-    row.classList.remove("bump");
-    void row.offsetWidth; // restart the animation
-    row.classList.add("bump");
-  }
-
-  function setQuantity(line, quantity) {
-    if (!(quantity >= 1)) return removeLine(line);
-    line.quantity = Math.min(MAX_QTY, Math.floor(quantity));
-    var gross = line.product.price * line.quantity;
-    if (line.discount > gross) line.discount = gross;
+export function addProduct(p, quantity) {
+  hideDone();
+  message(null);
+  var line = findLine(p.id);
+  if (line) {
+    setQuantity(line, line.quantity + (quantity || 1));
+    bump(line);
+  } else {
+    line = { product: p, quantity: Math.min(MAX_QTY, quantity || 1), discount: 0 };
+    cart.lines.push(line);
+    var row = $("#tpl-line").content.firstElementChild.cloneNode(true);
+    row.dataset.product = p.id;
+    $("[data-name]", row).textContent = productName(p);
+    $("[data-name-en]", row).textContent = otherName(p);
+    $("[data-maker]", row).textContent = makerName(p);
+    $("[data-unit]", row).textContent = "@ " + baht(p.price);
+    lineRows.set(p.id, row);
+    $("[data-cart]").appendChild(row);
     renderLine(line);
     cartChanged();
   }
+  setCurrent(line);
+  return line;
+}
 
-  function removeLine(line) {
-    var index = cart.lines.indexOf(line);
-    if (index === -1) return;
-    cart.lines.splice(index, 1);
-    lineRows.get(line.product.id).remove();
-    lineRows.delete(line.product.id);
-    if (cart.current === line) setCurrent(cart.lines[cart.lines.length - 1] || null);
-    cartChanged();
-  }
+function bump(line) {
+  var row = lineRows.get(line.product.id);
+  row.classList.remove("bump");
+  void row.offsetWidth; // restart the animation
+  row.classList.add("bump");
+}
 
-  function setCurrent(line) {
-    if (cart.current && lineRows.has(cart.current.product.id)) lineRows.get(cart.current.product.id).classList.remove("current");
-    cart.current = line;
-    if (!line) return;
-    var row = lineRows.get(line.product.id);
-    row.classList.add("current");
-    row.scrollIntoView({ block: "nearest" });
-  }
+export function setQuantity(line, quantity) {
+  if (!(quantity >= 1)) return removeLine(line);
+  line.quantity = Math.min(MAX_QTY, Math.floor(quantity));
+  var gross = line.product.price * line.quantity;
+  if (line.discount > gross) line.discount = gross;
+  renderLine(line);
+  cartChanged();
+}
 
-  function renderLine(line) {
-    var row = lineRows.get(line.product.id);
-    var qty = $("[data-qty]", row);
-    if (document.activeElement !== qty) qty.value = line.quantity;
-    var gross = line.product.price * line.quantity;
-    $("[data-line-total]", row).textContent = baht(gross - line.discount);
-    $("[data-line-discount]", row).textContent = line.discount ? "−" + baht(line.discount) : tr("ส่วนลด", "discount");
-    $("[data-line-discount]", row).classList.toggle("has", line.discount > 0);
-    var short = $("[data-short]", row);
-    short.hidden = line.quantity <= line.product.on_hand;
-    short.textContent = line.product.on_hand > 0 ? tr("มีเพียง ", "only ") + line.product.on_hand : tr("ไม่มีในสต็อก", "not in stock");
-  }
+export function removeLine(line) {
+  var index = cart.lines.indexOf(line);
+  if (index === -1) return;
+  cart.lines.splice(index, 1);
+  lineRows.get(line.product.id).remove();
+  lineRows.delete(line.product.id);
+  if (cart.current === line) setCurrent(cart.lines[cart.lines.length - 1] || null);
+  cartChanged();
+}
 
-  function clearCart() {
-    cart.lines = [];
-    cart.cartDiscount = 0;
-    cart.current = null;
-    cart.approval = null;
-    lineRows.clear();
-    $("[data-cart]").textContent = "";
-    cartChanged();
-  }
+function setCurrent(line) {
+  if (cart.current && lineRows.has(cart.current.product.id)) lineRows.get(cart.current.product.id).classList.remove("current");
+  cart.current = line;
+  if (!line) return;
+  var row = lineRows.get(line.product.id);
+  row.classList.add("current");
+  row.scrollIntoView({ block: "nearest" });
+}
 
-  /* --- the money ------------------------------------------------------------------------------ */
-  /* pos/pricing.py allocate(): largest remainder, ties to the earlier weight; exact in BigInt. */
-  function allocate(amount, weights) {
-    var total = weights.reduce(function (a, w) { return a + w; }, 0);
-    if (total === 0 || amount === 0) return weights.map(function () { return 0; });
-    var big = BigInt(amount), bigTotal = BigInt(total);
-    var shares = weights.map(function (w) { return Number((big * BigInt(w)) / bigTotal); });
-    var remainders = weights.map(function (w) { return Number((big * BigInt(w)) % bigTotal); });
-    var left = amount - shares.reduce(function (a, s) { return a + s; }, 0);
-    var order = weights.map(function (_, i) { return i; }).sort(function (a, b) {
-      return remainders[b] - remainders[a] || a - b;
-    });
-    for (var i = 0; i < left; i++) shares[order[i]] += 1;
-    return shares;
-  }
+export function renderLine(line) {
+  var row = lineRows.get(line.product.id);
+  var qty = $("[data-qty]", row);
+  if (document.activeElement !== qty) qty.value = line.quantity;
+  var gross = line.product.price * line.quantity;
+  $("[data-line-total]", row).textContent = baht(gross - line.discount);
+  $("[data-line-discount]", row).textContent = line.discount ? "−" + baht(line.discount) : tr("ส่วนลด", "discount");
+  $("[data-line-discount]", row).classList.toggle("has", line.discount > 0);
+  var short = $("[data-short]", row);
+  short.hidden = line.quantity <= line.product.on_hand;
+  short.textContent = line.product.on_hand > 0 ? tr("มีเพียง ", "only ") + line.product.on_hand : tr("ไม่มีในสต็อก", "not in stock");
+}
 
-  /* The sale's money as pos/pricing.py computes it; the server's figures win once posted. */
-  function pricing() {
-    var afterLine = cart.lines.map(function (l) { return l.product.price * l.quantity - l.discount; });
-    var shares = allocate(Math.min(cart.cartDiscount, afterLine.reduce(function (a, b) { return a + b; }, 0)), afterLine);
-    var subtotal = 0, total = 0, vat = 0, items = 0;
-    cart.lines.forEach(function (l, i) {
-      var lineTotal = afterLine[i] - shares[i];
-      subtotal += l.product.price * l.quantity;
-      total += lineTotal;
-      items += l.quantity;
-      if (l.product.vat) vat += T.roundHalfUpDiv(lineTotal * 7, 107);
-    });
-    return { subtotal: subtotal, discount: subtotal - total, total: total, vat: vat, items: items };
-  }
+export function clearCart() {
+  cart.lines = [];
+  cart.cartDiscount = 0;
+  cart.current = null;
+  cart.approval = null;
+  lineRows.clear();
+  $("[data-cart]").textContent = "";
+  cartChanged();
+}
 
-  var broadcastPending = false;
-  function cartChanged() {
-    var money = pricing();
-    $("[data-subtotal]").textContent = baht(money.subtotal);
-    $("[data-item-count]").textContent = money.items ? "(" + money.items + " " + tr("ชิ้น", money.items === 1 ? "item" : "items") + ")" : "";
-    $all("[data-discount-row]").forEach(function (el) { el.hidden = !money.discount; });
-    $("[data-discount]").textContent = "−" + baht(money.discount);
-    $("[data-vat]").textContent = baht(money.vat);
-    $("[data-total]").textContent = "฿" + baht(money.total);
-    $("[data-empty]").hidden = cart.lines.length > 0;
-    document.body.classList.toggle("cart-empty", cart.lines.length === 0);
-    if (!broadcastPending) {
-      broadcastPending = true;
-      // Coalesced per task (not per frame: a till window behind another gets no frames).
-      Promise.resolve().then(function () {
-        broadcastPending = false;
-        T.broadcastCart();
-      });
-    }
-  }
+/* --- the money ------------------------------------------------------------------------------ */
+/* The sale's money as pos/pricing.py computes it; the server's figures win once posted. */
+export function pricing() {
+  var sale = priceSale(cart.lines.map(function (l) {
+    return { unit_price_satang: l.product.price, quantity: l.quantity, discount_satang: l.discount, vat: l.product.vat };
+  }), cart.cartDiscount);
+  var items = cart.lines.reduce(function (a, l) { return a + l.quantity; }, 0);
+  return {
+    subtotal: sale.subtotal_satang, discount: sale.discount_satang, total: sale.total_satang,
+    vat: sale.vat_included_satang, items: items
+  };
+}
 
-  function totalDiscount() {
-    return cart.lines.reduce(function (a, l) { return a + l.discount; }, 0) + cart.cartDiscount;
-  }
-
-  /* A cashier's discount above the limit needs a manager (the server checks it again). */
-  function needsApproval() {
-    if (config.user.role !== "cashier") return false;
-    var money = pricing();
-    return money.discount * 100 > money.subtotal * config.discount_approval_percent;
-  }
-
-  function approvalValid() {
-    var a = cart.approval;
-    return !!a && a.discount >= totalDiscount() && Date.parse(a.expires_at) - Date.now() > 15000;
-  }
-
-  /* --- the cart as data ---------------------------------------------------------------------- */
-  /* What the cart becomes in POST /api/v1/sales. */
-  function saleBody(payments) {
-    var body = {
-      till_id: T.state.till.id,
-      lines: cart.lines.map(function (l) {
-        var line = { product_id: l.product.id, quantity: l.quantity };
-        if (l.discount) line.discount_satang = l.discount;
-        return line;
-      }),
-      payments: payments
-    };
-    if (cart.cartDiscount) body.cart_discount_satang = cart.cartDiscount;
-    if (cart.approval && needsApproval()) body.approval_token = cart.approval.token;
-    return body;
-  }
-
-  function cartSnapshot() {
-    return {
-      lines: cart.lines.map(function (l) { return [l.product.id, l.quantity, l.discount]; }),
-      cart_discount: cart.cartDiscount
-    };
-  }
-
-  function restoreCart(snapshot) {
-    if (!snapshot) return;
-    clearCart();
-    snapshot.lines.forEach(function (l) {
-      var p = T.productById(l[0]);
-      if (!p) return;
-      var line = addProduct(p, l[1]);
-      line.discount = l[2] || 0;
-      renderLine(line);
-    });
-    cart.cartDiscount = snapshot.cart_discount || 0;
-    cartChanged();
-  }
-
-  /* After a completed sale: what left the shelf is no longer on hand here. */
-  function applySold(sale) {
-    sale.lines.forEach(function (l) {
-      var p = T.productById(l.product_id);
-      if (p) p.on_hand -= l.quantity;
+var broadcastPending = false;
+export function cartChanged() {
+  var money = pricing();
+  $("[data-subtotal]").textContent = baht(money.subtotal);
+  $("[data-item-count]").textContent = money.items ? "(" + money.items + " " + tr("ชิ้น", money.items === 1 ? "item" : "items") + ")" : "";
+  $all("[data-discount-row]").forEach(function (el) { el.hidden = !money.discount; });
+  $("[data-discount]").textContent = "−" + baht(money.discount);
+  $("[data-vat]").textContent = baht(money.vat);
+  $("[data-total]").textContent = "฿" + baht(money.total);
+  $("[data-empty]").hidden = cart.lines.length > 0;
+  document.body.classList.toggle("cart-empty", cart.lines.length === 0);
+  if (!broadcastPending) {
+    broadcastPending = true;
+    // Coalesced per task (not per frame: a till window behind another gets no frames).
+    Promise.resolve().then(function () {
+      broadcastPending = false;
+      broadcastCart();
     });
   }
+}
 
-  /* --- the cart's own buttons and quantity inputs --------------------------------------------- */
-  function onCartClick(event) {
-    var row = event.target.closest("li.line");
-    if (!row) return;
-    var line = findLine(Number(row.dataset.product));
-    if (!line) return;
-    if (event.target.closest("[data-plus]")) setQuantity(line, line.quantity + 1);
-    else if (event.target.closest("[data-minus]")) setQuantity(line, line.quantity - 1);
-    else if (event.target.closest("[data-remove]")) { removeLine(line); return; }
-    else if (event.target.closest("[data-line-discount]")) { setCurrent(line); T.lineDiscount(line); return; }
-    else if (event.target.closest("[data-qty]")) { setCurrent(line); return; }
-    if (findLine(line.product.id)) setCurrent(line);
-  }
+export function totalDiscount() {
+  return cart.lines.reduce(function (a, l) { return a + l.discount; }, 0) + cart.cartDiscount;
+}
 
-  function bindCart() {
-    var list = $("[data-cart]");
-    list.addEventListener("click", onCartClick);
-    list.addEventListener("change", function (event) {
-      if (!event.target.matches("[data-qty]")) return;
-      var line = findLine(Number(event.target.closest("li.line").dataset.product));
-      var text = T.asciiDigits(event.target.value.trim());
-      if (/^\d{1,6}$/.test(text)) setQuantity(line, Number(text));
-      else renderLine(line);
-    });
-    list.addEventListener("keydown", function (event) {
-      if (event.target.matches("[data-qty]") && event.key === "Enter") {
-        event.preventDefault();
-        event.target.dispatchEvent(new Event("change", { bubbles: true }));
-        T.focusScan();
-      }
-    });
-    $("[data-cart-discount]").addEventListener("click", T.cartDiscountDialog);
-    $("[data-clear]").addEventListener("click", function () {
-      if (cart.lines.length && window.confirm(tr("ล้างรายการทั้งหมด?", "Clear every line?"))) clearCart();
-      T.focusScan();
-    });
-  }
+/* A cashier's discount above the limit needs a manager (the server checks it again). */
+export function needsApproval() {
+  if (config.user.role !== "cashier") return false;
+  var money = pricing();
+  return needsDiscountApproval(money.subtotal, money.discount, config.discount_approval_percent);
+}
 
-  Object.assign(T, {
-    cart: cart, lines: function () { return cart.lines; }, addProduct: addProduct, setQuantity: setQuantity,
-    removeLine: removeLine, setCurrent: setCurrent, renderLine: renderLine, cartChanged: cartChanged,
-    clearCart: clearCart, pricing: pricing, totalDiscount: totalDiscount, needsApproval: needsApproval,
-    approvalValid: approvalValid, saleBody: saleBody, cartSnapshot: cartSnapshot, restoreCart: restoreCart,
-    applySold: applySold, bindCart: bindCart
+export function approvalValid() {
+  var a = cart.approval;
+  return !!a && a.discount >= totalDiscount() && Date.parse(a.expires_at) - Date.now() > 15000;
+}
+
+/* --- the cart as data ---------------------------------------------------------------------- */
+/* What the cart becomes in POST /api/v1/sales. */
+export function saleBody(payments) {
+  var body = {
+    till_id: state.till.id,
+    lines: cart.lines.map(function (l) {
+      var line = { product_id: l.product.id, quantity: l.quantity };
+      if (l.discount) line.discount_satang = l.discount;
+      return line;
+    }),
+    payments: payments
+  };
+  if (cart.cartDiscount) body.cart_discount_satang = cart.cartDiscount;
+  if (cart.approval && needsApproval()) body.approval_token = cart.approval.token;
+  return body;
+}
+
+export function cartSnapshot() {
+  return {
+    lines: cart.lines.map(function (l) { return [l.product.id, l.quantity, l.discount]; }),
+    cart_discount: cart.cartDiscount
+  };
+}
+
+export function restoreCart(snapshot) {
+  if (!snapshot) return;
+  clearCart();
+  snapshot.lines.forEach(function (l) {
+    var p = productById(l[0]);
+    if (!p) return;
+    var line = addProduct(p, l[1]);
+    line.discount = l[2] || 0;
+    renderLine(line);
   });
-})();
+  cart.cartDiscount = snapshot.cart_discount || 0;
+  cartChanged();
+}
+
+/* After a completed sale: what left the shelf is no longer on hand here. */
+export function applySold(sale) {
+  sale.lines.forEach(function (l) {
+    var p = productById(l.product_id);
+    if (p) p.on_hand -= l.quantity;
+  });
+}
+
+/* --- what the customer display shows of it ---------------------------------------------------- */
+/* The cart, unless the display shows the QR, or "paid" until the next sale starts. */
+function broadcastCart() {
+  var money = pricing();
+  postCart({
+    type: cart.lines.length ? "cart" : "idle",
+    lines: cart.lines.map(function (l) {
+      return {
+        name_th: l.product.name_th, name_en: l.product.name_en, quantity: l.quantity,
+        total_satang: l.product.price * l.quantity - l.discount
+      };
+    }),
+    subtotal_satang: money.subtotal, discount_satang: money.discount, total_satang: money.total
+  });
+}
+
+/* The QR or "paid" is over: back to the cart (or the welcome). */
+export function displayCart() {
+  releaseDisplay();
+  broadcastCart();
+}
+
+/* --- the "sale done" panel over the cart (till_receipt.js shows it) ------------------------- */
+export function doneVisible() { return !$("[data-done]").hidden; }
+
+export function hideDone() {
+  var done = $("[data-done]");
+  if (done.hidden) return;
+  done.hidden = true;
+  document.body.classList.remove("sale-done");
+  displayCart();
+}
+
+/* A fresh catalogue (on-hand moves as other tills sell): the cart keeps its lines. */
+export function reloadCatalogue() {
+  return loadCatalogue(state.till.id).then(function () {
+    restoreCart(cartSnapshot());
+    renderCategories();
+    runSearch();
+  });
+}
+
+/* --- the cart's own buttons and quantity inputs --------------------------------------------- */
+function onCartClick(event, actions) {
+  var row = event.target.closest("li.line");
+  if (!row) return;
+  var line = findLine(Number(row.dataset.product));
+  if (!line) return;
+  if (event.target.closest("[data-plus]")) setQuantity(line, line.quantity + 1);
+  else if (event.target.closest("[data-minus]")) setQuantity(line, line.quantity - 1);
+  else if (event.target.closest("[data-remove]")) { removeLine(line); return; }
+  else if (event.target.closest("[data-line-discount]")) { setCurrent(line); actions.lineDiscount(line); return; }
+  else if (event.target.closest("[data-qty]")) { setCurrent(line); return; }
+  if (findLine(line.product.id)) setCurrent(line);
+}
+
+/* `actions` opens the discount dialogs (till_discounts.js): lineDiscount(line), cartDiscount(). */
+export function bindCart(actions) {
+  var list = $("[data-cart]");
+  list.addEventListener("click", function (event) { onCartClick(event, actions); });
+  list.addEventListener("change", function (event) {
+    if (!event.target.matches("[data-qty]")) return;
+    var line = findLine(Number(event.target.closest("li.line").dataset.product));
+    var text = asciiDigits(event.target.value.trim());
+    if (/^\d{1,6}$/.test(text)) setQuantity(line, Number(text));
+    else renderLine(line);
+  });
+  list.addEventListener("keydown", function (event) {
+    if (event.target.matches("[data-qty]") && event.key === "Enter") {
+      event.preventDefault();
+      event.target.dispatchEvent(new Event("change", { bubbles: true }));
+      focusScan();
+    }
+  });
+  $("[data-cart-discount]").addEventListener("click", actions.cartDiscount);
+  $("[data-clear]").addEventListener("click", function () {
+    if (cart.lines.length && window.confirm(tr("ล้างรายการทั้งหมด?", "Clear every line?"))) clearCart();
+    focusScan();
+  });
+}

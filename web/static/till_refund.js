@@ -1,185 +1,185 @@
 /* The browser till: a refund against a receipt. Find the sale, choose the quantities back,
    a manager approves (for a cashier), the request goes exactly once through the outbox, and
    the credit note prints. */
-(function () {
-  "use strict";
 
-  var T = window.Till;
-  var tr = T.tr, $ = T.$, $all = T.$all, baht = T.baht;
+import { ApiError, apiOk, baht, thai, tr } from "./shared.js";
+import { refundedAmount } from "./pricing.js";
+import { $, $all, asciiDigits, bangkokTime, closeDialog, config, dialog, openDialog, showError, state } from "./till.js";
+import { productById } from "./till_products.js";
+import { approve } from "./till_discounts.js";
+import { print } from "./till_receipt.js";
+import { enqueue, onAnswer } from "./till_pay.js";
 
-  var refund = { sale: null, result: null };
+var refund = { sale: null, result: null };
 
-  function openRefund() {
-    var box = T.openDialog("refund");
-    refund.sale = null;
-    refund.result = null;
-    $("[data-refund-find]", box).reset();
-    $("[data-refund-form]", box).hidden = true;
-    $("[data-refund-done]", box).hidden = true;
-    $("[data-refund-submit]", box).hidden = true;
-    $("[data-refund-print]", box).hidden = true;
-    $("[data-refund-reprint]", box).hidden = true;
-    $("[data-refund-find] [name=receipt]", box).focus();
-  }
+export function openRefund() {
+  var box = openDialog("refund");
+  refund.sale = null;
+  refund.result = null;
+  $("[data-refund-find]", box).reset();
+  $("[data-refund-form]", box).hidden = true;
+  $("[data-refund-done]", box).hidden = true;
+  $("[data-refund-submit]", box).hidden = true;
+  $("[data-refund-print]", box).hidden = true;
+  $("[data-refund-reprint]", box).hidden = true;
+  $("[data-refund-find] [name=receipt]", box).focus();
+}
 
-  function refundable(line) { return line.quantity - (line.refunded_quantity || 0); }
+function refundable(line) { return line.quantity - (line.refunded_quantity || 0); }
 
-  /* What a line's refund comes to, for the screen (the server computes the real amount). */
-  function estimate(line, quantity) {
-    return quantity === refundable(line) && !line.refunded_quantity ? line.line_total_satang
-      : Math.floor((2 * line.line_total_satang * quantity + line.quantity) / (2 * line.quantity));
-  }
+/* What a line's refund comes to, as the server computes it (the credit note's figure). */
+function estimate(line, quantity) {
+  return refundedAmount(line.line_total_satang, line.quantity, line.refunded_quantity || 0, quantity);
+}
 
-  function showSale(sale) {
-    var box = T.dialog("refund");
-    refund.sale = sale;
-    $("[data-refund-sale]", box).textContent = sale.receipt_number + " · " + T.bangkokTime(sale.completed_at || sale.created_at, true) +
-      " · " + tr("ยอด ", "total ") + baht(sale.total_satang) + " · " + sale.payments.map(function (p) { return p.method === "cash" ? tr("เงินสด", "cash") : "PromptPay"; }).join(" + ");
-    var body = $("[data-refund-lines]", box);
-    body.textContent = "";
-    sale.lines.forEach(function (line) {
-      var tr_ = document.createElement("tr");
-      tr_.innerHTML = '<td><span></span><br><small class="muted"></small></td><td class="num"></td><td class="num"></td>' +
-        '<td class="num"><input class="qty" inputmode="numeric" autocomplete="off" value="0"></td><td class="num" data-estimate>0.00</td>';
-      tr_.children[0].children[0].textContent = T.thai ? line.name_th : line.name_en || line.name_th;
-      tr_.children[0].children[2].textContent = baht(line.line_total_satang) + " · " + line.sku;
-      tr_.children[1].textContent = line.quantity;
-      tr_.children[2].textContent = line.refunded_quantity || 0;
-      var input = tr_.children[3].children[0];
-      input.dataset.line = line.line_no;
-      input.disabled = refundable(line) <= 0;
-      input.setAttribute("aria-label", tr("จำนวนที่คืน ", "Quantity to refund ") + line.name_th);
-      body.appendChild(tr_);
-    });
-    $("[data-refund-form]", box).hidden = false;
-    $("[data-refund-submit]", box).hidden = sale.status !== "completed";
-    $("[data-refund-reprint]", box).hidden = sale.status !== "completed";
-    if (sale.status !== "completed") T.showError(box, new Error(tr("บิลนี้ยังไม่เสร็จสมบูรณ์ คืนเงินไม่ได้", "This sale is not completed: nothing to refund")));
-    updateRefundTotal();
-    var first = $("[data-refund-lines] input:not([disabled])", box);
-    if (first) first.select();
-  }
+function showSale(sale) {
+  var box = dialog("refund");
+  refund.sale = sale;
+  $("[data-refund-sale]", box).textContent = sale.receipt_number + " · " + bangkokTime(sale.completed_at || sale.created_at, true) +
+    " · " + tr("ยอด ", "total ") + baht(sale.total_satang) + " · " + sale.payments.map(function (p) { return p.method === "cash" ? tr("เงินสด", "cash") : "PromptPay"; }).join(" + ");
+  var body = $("[data-refund-lines]", box);
+  body.textContent = "";
+  sale.lines.forEach(function (line) {
+    var tr_ = document.createElement("tr");
+    tr_.innerHTML = '<td><span></span><br><small class="muted"></small></td><td class="num"></td><td class="num"></td>' +
+      '<td class="num"><input class="qty" inputmode="numeric" autocomplete="off" value="0"></td><td class="num" data-estimate>0.00</td>';
+    tr_.children[0].children[0].textContent = thai ? line.name_th : line.name_en || line.name_th;
+    tr_.children[0].children[2].textContent = baht(line.line_total_satang) + " · " + line.sku;
+    tr_.children[1].textContent = line.quantity;
+    tr_.children[2].textContent = line.refunded_quantity || 0;
+    var input = tr_.children[3].children[0];
+    input.dataset.line = line.line_no;
+    input.disabled = refundable(line) <= 0;
+    input.setAttribute("aria-label", tr("จำนวนที่คืน ", "Quantity to refund ") + line.name_th);
+    body.appendChild(tr_);
+  });
+  $("[data-refund-form]", box).hidden = false;
+  $("[data-refund-submit]", box).hidden = sale.status !== "completed";
+  $("[data-refund-reprint]", box).hidden = sale.status !== "completed";
+  if (sale.status !== "completed") showError(box, new Error(tr("บิลนี้ยังไม่เสร็จสมบูรณ์ คืนเงินไม่ได้", "This sale is not completed: nothing to refund")));
+  updateRefundTotal();
+  var first = $("[data-refund-lines] input:not([disabled])", box);
+  if (first) first.select();
+}
 
-  function chosenLines() {
-    var box = T.dialog("refund");
-    var out = [];
-    var problem = null;
-    $all("[data-refund-lines] input", box).forEach(function (input) {
-      var line = refund.sale.lines.filter(function (l) { return l.line_no === Number(input.dataset.line); })[0];
-      var text = T.asciiDigits(input.value.trim());
-      var quantity = text === "" ? 0 : /^\d{1,6}$/.test(text) ? Number(text) : NaN;
-      var row = input.closest("tr");
-      if (!(quantity >= 0 && quantity <= refundable(line))) {
-        problem = tr("จำนวนคืนของ ", "The quantity for ") + line.name_th + tr(" ต้องอยู่ระหว่าง 0 ถึง ", " must be 0 to ") + refundable(line);
-        row.classList.add("bad");
-        return;
-      }
-      row.classList.remove("bad");
-      $("[data-estimate]", row).textContent = baht(quantity ? estimate(line, quantity) : 0);
-      if (quantity) out.push({ line: line, quantity: quantity });
-    });
-    return { lines: out, problem: problem };
-  }
-
-  function updateRefundTotal() {
-    var chosen = chosenLines();
-    var total = chosen.lines.reduce(function (sum, c) { return sum + estimate(c.line, c.quantity); }, 0);
-    $("[data-refund-total]", T.dialog("refund")).textContent = baht(total);
-  }
-
-  function submitRefund() {
-    var box = T.dialog("refund");
-    var form = $("[data-refund-form]", box);
-    var chosen = chosenLines();
-    if (chosen.problem) { T.showError(box, new Error(chosen.problem)); return; }
-    if (!chosen.lines.length) { T.showError(box, new Error(tr("เลือกจำนวนที่จะคืนอย่างน้อยหนึ่งรายการ", "Choose a quantity to refund on at least one line"))); return; }
-    var reason = $("[name=reason]", form).value.trim();
-    if (!reason) { T.showError(box, new Error(tr("ใส่เหตุผลการคืน", "Give the reason for the refund"))); $("[name=reason]", form).focus(); return; }
-    var body = {
-      sale_id: refund.sale.id,
-      till_id: T.state.till.id,
-      lines: chosen.lines.map(function (c) { return { line_no: c.line.line_no, quantity: c.quantity }; }),
-      restock: $("[name=restock]:checked", form).value === "1",
-      method: $("[name=method]:checked", form).value,
-      reason: reason
-    };
-    var total = chosen.lines.reduce(function (sum, c) { return sum + estimate(c.line, c.quantity); }, 0);
-    var approval = T.config.user.role === "cashier"
-      ? T.approve("refund", tr("คืนเงิน ", "Refund of ") + baht(total) + tr(" บาท ตามใบเสร็จ ", " baht against ") + refund.sale.receipt_number)
-      : Promise.resolve(null);
-    approval.then(function (token) {
-      if (token) body.approval_token = token.approval_token;
-      T.closeDialog("refund");
-      return T.enqueue("refund", "/api/v1/refunds", body, {
-        restock: body.restock, approver: token ? token.approver_name : null,
-        chosen: chosen.lines.map(function (c) { return [c.line.product_id, c.quantity]; })
-      });
-    }, function () {
-      T.showError(box, new Error(tr("การคืนเงินต้องให้ผู้จัดการอนุมัติ", "A manager must approve the refund")));
-    });
-  }
-
-  T.outboxHandlers.refund = function (answer, entry) {
-    var box = T.openDialog("refund");
-    $("[data-refund-find]", box).hidden = false;
-    if (!answer.ok) {
-      if (refund.sale) $("[data-refund-form]", box).hidden = false;
-      T.showError(box, new T.ApiError(answer));
+function chosenLines() {
+  var box = dialog("refund");
+  var out = [];
+  var problem = null;
+  $all("[data-refund-lines] input", box).forEach(function (input) {
+    var line = refund.sale.lines.filter(function (l) { return l.line_no === Number(input.dataset.line); })[0];
+    var text = asciiDigits(input.value.trim());
+    var quantity = text === "" ? 0 : /^\d{1,6}$/.test(text) ? Number(text) : NaN;
+    var row = input.closest("tr");
+    if (!(quantity >= 0 && quantity <= refundable(line))) {
+      problem = tr("จำนวนคืนของ ", "The quantity for ") + line.name_th + tr(" ต้องอยู่ระหว่าง 0 ถึง ", " must be 0 to ") + refundable(line);
+      row.classList.add("bad");
       return;
     }
-    var result = answer.body;
-    refund.result = result;
-    if (entry.restock && entry.chosen) {
-      entry.chosen.forEach(function (c) { var p = T.productById(c[0]); if (p) p.on_hand += c[1]; });
-    }
-    $("[data-refund-form]", box).hidden = true;
-    $("[data-refund-submit]", box).hidden = true;
-    $("[data-refund-reprint]", box).hidden = true;
-    var done = $("[data-refund-done]", box);
-    done.hidden = false;
-    done.textContent = "";
-    var title = document.createElement("p");
-    title.className = "refund-done-title";
-    title.textContent = "✓ " + tr("คืนเงินแล้ว ", "Refunded ") + baht(result.total_satang) + " · " + result.credit_note_number;
-    var detail = document.createElement("p");
-    detail.textContent = (result.method === "cash" ? tr("คืนเป็นเงินสดจากลิ้นชัก", "Cash from the drawer") : tr("โอนคืนลูกค้า", "Transfer to the customer")) +
-      " · " + (result.restock ? tr("สินค้ากลับเข้าสต็อก", "back into stock") : tr("ตัดเป็นของเสีย", "written off")) +
-      (entry.approver ? " · " + tr("อนุมัติโดย ", "approved by ") + entry.approver : "");
-    done.appendChild(title);
-    done.appendChild(detail);
-    $("[data-refund-print]", box).hidden = false;
-    T.print("/api/v1/refunds/" + result.id + "/credit-note");
-  };
+    row.classList.remove("bad");
+    $("[data-estimate]", row).textContent = baht(quantity ? estimate(line, quantity) : 0);
+    if (quantity) out.push({ line: line, quantity: quantity });
+  });
+  return { lines: out, problem: problem };
+}
 
-  function bindRefund() {
-    var box = T.dialog("refund");
-    var find = $("[data-refund-find]", box);
-    find.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var number = $("[name=receipt]", find).value.trim().toUpperCase();
-      if (!number) return;
-      T.showError(box, null);
-      $("[data-refund-done]", box).hidden = true;
-      $("[data-refund-print]", box).hidden = true;
-      T.apiOk("GET", "/api/v1/sales?receipt_number=" + encodeURIComponent(number)).then(function (sales) {
-        if (!sales.length) {
-          $("[data-refund-form]", box).hidden = true;
-          T.showError(box, new Error(tr("ไม่พบใบเสร็จ ", "No receipt ") + number));
-          $("[name=receipt]", find).select();
-          return;
-        }
-        showSale(sales[0]);
-      }, function (error) { T.showError(box, error); });
+function updateRefundTotal() {
+  var chosen = chosenLines();
+  var total = chosen.lines.reduce(function (sum, c) { return sum + estimate(c.line, c.quantity); }, 0);
+  $("[data-refund-total]", dialog("refund")).textContent = baht(total);
+}
+
+function submitRefund() {
+  var box = dialog("refund");
+  var form = $("[data-refund-form]", box);
+  var chosen = chosenLines();
+  if (chosen.problem) { showError(box, new Error(chosen.problem)); return; }
+  if (!chosen.lines.length) { showError(box, new Error(tr("เลือกจำนวนที่จะคืนอย่างน้อยหนึ่งรายการ", "Choose a quantity to refund on at least one line"))); return; }
+  var reason = $("[name=reason]", form).value.trim();
+  if (!reason) { showError(box, new Error(tr("ใส่เหตุผลการคืน", "Give the reason for the refund"))); $("[name=reason]", form).focus(); return; }
+  var body = {
+    sale_id: refund.sale.id,
+    till_id: state.till.id,
+    lines: chosen.lines.map(function (c) { return { line_no: c.line.line_no, quantity: c.quantity }; }),
+    restock: $("[name=restock]:checked", form).value === "1",
+    method: $("[name=method]:checked", form).value,
+    reason: reason
+  };
+  var total = chosen.lines.reduce(function (sum, c) { return sum + estimate(c.line, c.quantity); }, 0);
+  var approval = config.user.role === "cashier"
+    ? approve("refund", tr("คืนเงิน ", "Refund of ") + baht(total) + tr(" บาท ตามใบเสร็จ ", " baht against ") + refund.sale.receipt_number)
+    : Promise.resolve(null);
+  approval.then(function (token) {
+    if (token) body.approval_token = token.approval_token;
+    closeDialog("refund");
+    return enqueue("refund", "/api/v1/refunds", body, {
+      restock: body.restock, approver: token ? token.approver_name : null,
+      chosen: chosen.lines.map(function (c) { return [c.line.product_id, c.quantity]; })
     });
-    $("[data-refund-form]", box).addEventListener("input", updateRefundTotal);
-    $("[data-refund-form]", box).addEventListener("submit", function (event) { event.preventDefault(); submitRefund(); });
-    $("[data-refund-submit]", box).addEventListener("click", submitRefund);
-    $("[data-refund-print]", box).addEventListener("click", function () {
-      if (refund.result) T.print("/api/v1/refunds/" + refund.result.id + "/credit-note");
-    });
-    $("[data-refund-reprint]", box).addEventListener("click", function () {
-      if (refund.sale) T.print("/api/v1/sales/" + refund.sale.id + "/receipt?copy=1");
-    });
+  }, function () {
+    showError(box, new Error(tr("การคืนเงินต้องให้ผู้จัดการอนุมัติ", "A manager must approve the refund")));
+  });
+}
+
+onAnswer("refund", function (answer, entry) {
+  var box = openDialog("refund");
+  $("[data-refund-find]", box).hidden = false;
+  if (!answer.ok) {
+    if (refund.sale) $("[data-refund-form]", box).hidden = false;
+    showError(box, new ApiError(answer));
+    return;
   }
-  Object.assign(T, { openRefund: openRefund, bindRefund: bindRefund });
-})();
+  var result = answer.body;
+  refund.result = result;
+  if (entry.restock && entry.chosen) {
+    entry.chosen.forEach(function (c) { var p = productById(c[0]); if (p) p.on_hand += c[1]; });
+  }
+  $("[data-refund-form]", box).hidden = true;
+  $("[data-refund-submit]", box).hidden = true;
+  $("[data-refund-reprint]", box).hidden = true;
+  var done = $("[data-refund-done]", box);
+  done.hidden = false;
+  done.textContent = "";
+  var title = document.createElement("p");
+  title.className = "refund-done-title";
+  title.textContent = "✓ " + tr("คืนเงินแล้ว ", "Refunded ") + baht(result.total_satang) + " · " + result.credit_note_number;
+  var detail = document.createElement("p");
+  detail.textContent = (result.method === "cash" ? tr("คืนเป็นเงินสดจากลิ้นชัก", "Cash from the drawer") : tr("โอนคืนลูกค้า", "Transfer to the customer")) +
+    " · " + (result.restock ? tr("สินค้ากลับเข้าสต็อก", "back into stock") : tr("ตัดเป็นของเสีย", "written off")) +
+    (entry.approver ? " · " + tr("อนุมัติโดย ", "approved by ") + entry.approver : "");
+  done.appendChild(title);
+  done.appendChild(detail);
+  $("[data-refund-print]", box).hidden = false;
+  print("/api/v1/refunds/" + result.id + "/credit-note");
+});
+
+export function bindRefund() {
+  var box = dialog("refund");
+  var find = $("[data-refund-find]", box);
+  find.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var number = $("[name=receipt]", find).value.trim().toUpperCase();
+    if (!number) return;
+    showError(box, null);
+    $("[data-refund-done]", box).hidden = true;
+    $("[data-refund-print]", box).hidden = true;
+    apiOk("GET", "/api/v1/sales?receipt_number=" + encodeURIComponent(number)).then(function (sales) {
+      if (!sales.length) {
+        $("[data-refund-form]", box).hidden = true;
+        showError(box, new Error(tr("ไม่พบใบเสร็จ ", "No receipt ") + number));
+        $("[name=receipt]", find).select();
+        return;
+      }
+      showSale(sales[0]);
+    }, function (error) { showError(box, error); });
+  });
+  $("[data-refund-form]", box).addEventListener("input", updateRefundTotal);
+  $("[data-refund-form]", box).addEventListener("submit", function (event) { event.preventDefault(); submitRefund(); });
+  $("[data-refund-submit]", box).addEventListener("click", submitRefund);
+  $("[data-refund-print]", box).addEventListener("click", function () {
+    if (refund.result) print("/api/v1/refunds/" + refund.result.id + "/credit-note");
+  });
+  $("[data-refund-reprint]", box).addEventListener("click", function () {
+    if (refund.sale) print("/api/v1/sales/" + refund.sale.id + "/receipt?copy=1");
+  });
+}

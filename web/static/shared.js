@@ -1,0 +1,98 @@
+/* What every page script shares: the page's language, money shown as baht, and the one way
+   to call the API (the CSRF header, the answer read as JSON, an error that says what went
+   wrong). An ES module: a page loads its script with <script type="module">, which imports
+   from here by relative path; no build step. */
+
+const thai = (document.documentElement.lang || "th") !== "en";
+
+/** The Thai text on a Thai page, the English otherwise. */
+export function tr(th, en) { return thai ? th : en; }
+
+export { thai };
+
+/** A payment's status in words. */
+export const PAYMENT_STATUS_WORDS = {
+  pending: tr("รอชำระเงิน", "Waiting for payment"),
+  confirmed: tr("ชำระแล้ว", "Paid"),
+  expired: tr("หมดอายุ", "Expired"),
+  cancelled: tr("ยกเลิกแล้ว", "Cancelled"),
+  failed: tr("ไม่สำเร็จ", "Failed")
+};
+
+/** Satang as baht with two decimals and thousands separators: 123456 -> "1,234.56". */
+export function baht(satang) {
+  const sign = satang < 0 ? "-" : "";
+  const abs = Math.abs(satang);
+  const whole = Math.floor(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return sign + whole + "." + String(abs % 100).padStart(2, "0");
+}
+
+/** A QR's time left, as its countdown shows it: 125 -> "2:05". */
+export function minutesSeconds(seconds) {
+  return Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
+}
+
+/** Show an error's message in its box (or hide the box when there is none). */
+export function showError(box, error) {
+  if (!box) return;
+  box.textContent = error ? error.message || String(error) : "";
+  box.hidden = !error;
+}
+
+function csrfToken() {
+  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  return match ? decodeURIComponent(match[1]) : "";
+}
+
+/* Told whether the server answered (true) or could not be reached (false); the till shows it. */
+let connectivityListener = null;
+export function onConnectivity(listener) { connectivityListener = listener; }
+function connected(online) { if (connectivityListener) connectivityListener(online); }
+
+/** fetch() that resolves with {status, ok, body, headers} for any HTTP answer and rejects
+    only when no answer came (network down, server gone). */
+export function api(method, url, body, headers, signal) {
+  const init = { method: method, credentials: "same-origin", cache: "no-store", headers: headers || {}, signal: signal };
+  if (method !== "GET") {
+    init.headers["x-csrftoken"] = csrfToken();
+    init.headers["content-type"] = "application/json";
+    init.body = typeof body === "string" ? body : JSON.stringify(body || {});
+  }
+  return fetch(url, init).then(function (response) {
+    connected(true);
+    return response.json().catch(function () { return null; }).then(function (data) {
+      return { status: response.status, ok: response.ok, body: data, headers: response.headers };
+    });
+  }, function (error) {
+    if (error.name !== "AbortError") connected(false);
+    throw error;
+  });
+}
+
+/** The server's refusal in a sentence: its detail (or the status) and the field it names. */
+export function errorText(status, body) {
+  let text = (body && body.detail) || tr("เกิดข้อผิดพลาด", "Error") + " (" + status + ")";
+  if (body && body.field) text += " [" + body.field + "]";
+  return text;
+}
+
+/** A 4xx/5xx answer as an Error, with the answer's status and body. */
+export class ApiError extends Error {
+  constructor(answer, message) {
+    super(message || errorText(answer.status, answer.body));
+    this.name = "ApiError";
+    this.status = answer.status;
+    this.body = answer.body;
+  }
+}
+
+/** api() that resolves with the body of a 2xx, throws ApiError on a 4xx/5xx and a readable
+    Error when offline. */
+export function apiOk(method, url, body, headers) {
+  return api(method, url, body, headers).then(function (answer) {
+    if (!answer.ok) throw new ApiError(answer);
+    return answer.body;
+  }, function () {
+    throw new Error(tr("ติดต่อเซิร์ฟเวอร์ไม่ได้ ลองอีกครั้ง", "Cannot reach the server; try again"));
+  });
+}
