@@ -86,11 +86,14 @@ def seed_demo(
     it is all or nothing. Refuses a database that already has catalogue data.
     """
     if not 0 < scale <= MAX_SCALE:
-        raise InvalidInputError(f"scale must be above 0 and at most {MAX_SCALE}", field="scale")
+        raise InvalidInputError(
+            "demo.scale_out_of_range", "ขนาดข้อมูลตัวอย่าง (scale) ต้องมากกว่า 0 และไม่เกิน {max_scale}",
+            field="scale", max_scale=MAX_SCALE,
+        )  # fmt: skip
     if not catalogue_is_empty(conn):
         raise ConflictError(
-            "the database already has catalogue data; demo data is only seeded into an "
-            "empty database",
+            "demo.database_not_empty",
+            "ฐานข้อมูลมีข้อมูลสินค้าอยู่แล้ว: ใส่ข้อมูลตัวอย่างได้เฉพาะในฐานข้อมูลที่ยังว่างอยู่",
             field="database",
         )
     plan = demo_plan(scale=scale, seed=seed)

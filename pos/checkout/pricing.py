@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kernel.errors import InvalidInputError
+from kernel.money import format_baht
 
 VAT_RATE_PERCENT = 7
 BP_SCALE = 10_000
@@ -129,14 +130,16 @@ def price_sale(
 ) -> PricedSale:
     """Totals, discounts, the cart discount's allocation, commission and VAT of a sale."""
     if not lines:
-        raise InvalidInputError("a sale needs at least one line", field="lines")
+        raise InvalidInputError("sale.no_lines", "การขายต้องมีสินค้าอย่างน้อยหนึ่งรายการ", field="lines")
     for index, line in enumerate(lines):
         _check_line(index, line)
     after_line = [ln.unit_price_satang * ln.quantity - ln.discount_satang for ln in lines]
     if not 0 <= cart_discount_satang <= sum(after_line):
         raise InvalidInputError(
-            "cart_discount_satang must be between 0 and the total after line discounts",
+            "sale.cart_discount_out_of_range",
+            "ส่วนลดท้ายบิลต้องอยู่ระหว่าง 0 ถึง {limit} บาท (ยอดหลังส่วนลดรายการ)",
             field="cart_discount_satang",
+            limit=format_baht(sum(after_line)),
         )
     shares = allocate(cart_discount_satang, after_line)
     priced = tuple(
@@ -158,15 +161,24 @@ def _check_line(index: int, line: LineInput) -> None:
     where = f"lines[{index}]"
     if not _whole(line.quantity) or not 0 < line.quantity <= MAX_QUANTITY:
         raise InvalidInputError(
-            f"quantity must be a whole number from 1 to {MAX_QUANTITY}", field=f"{where}.quantity"
+            "sale.quantity_out_of_range",
+            "จำนวนสินค้าต้องเป็นจำนวนเต็มตั้งแต่ 1 ถึง {max_quantity}",
+            field=f"{where}.quantity",
+            max_quantity=MAX_QUANTITY,
         )
     if not _whole(line.unit_price_satang) or line.unit_price_satang < 0:
-        raise InvalidInputError("the price must be whole satang >= 0", field=f"{where}.product_id")
+        raise InvalidInputError(
+            "sale.price_invalid",
+            "ราคาสินค้าต้องเป็นจำนวนเงินที่ไม่ติดลบ",
+            field=f"{where}.product_id",
+        )
     gross = line.unit_price_satang * line.quantity
     if not _whole(line.discount_satang) or not 0 <= line.discount_satang <= gross:
         raise InvalidInputError(
-            f"discount_satang must be between 0 and the line's price ({gross})",
+            "sale.line_discount_out_of_range",
+            "ส่วนลดรายการต้องอยู่ระหว่าง 0 ถึงราคารวมของรายการ ({price} บาท)",
             field=f"{where}.discount_satang",
+            price=format_baht(gross),
         )
 
 
@@ -214,10 +226,19 @@ def cash_change(
 ) -> CashTender:
     """Change for a cash payment; no tendered amount means exact money."""
     tendered = amount_satang if tendered_satang is None else tendered_satang
-    if not _whole(tendered) or tendered < amount_satang:
+    if not _whole(tendered):
         raise InvalidInputError(
-            f"tendered_satang ({tendered}) must be at least the amount ({amount_satang})",
+            "sale.tendered_invalid",
+            "จำนวนเงินที่รับมาไม่ถูกต้อง",
             field=f"{field}.tendered_satang",
+        )
+    if tendered < amount_satang:
+        raise InvalidInputError(
+            "sale.tendered_too_little",
+            "รับเงินมา {tendered} บาท น้อยกว่ายอดที่ต้องชำระ {amount} บาท",
+            field=f"{field}.tendered_satang",
+            tendered=format_baht(tendered),
+            amount=format_baht(amount_satang),
         )
     return CashTender(amount_satang, tendered, tendered - amount_satang)
 
@@ -225,12 +246,17 @@ def cash_change(
 def check_payments_cover(total_satang: int, amounts: Sequence[int]) -> None:
     """Split tender: the payments must add up to the total exactly."""
     if not amounts:
-        raise InvalidInputError("a sale needs at least one payment", field="payments")
+        raise InvalidInputError(
+            "sale.no_payments", "การขายต้องมีการชำระเงินอย่างน้อยหนึ่งรายการ", field="payments"
+        )
     paid = sum(amounts)
     if paid != total_satang:
         raise InvalidInputError(
-            f"the payments add up to {paid} satang but the sale's total is {total_satang}",
+            "sale.payments_total_mismatch",
+            "ยอดชำระรวม {paid} บาท ไม่เท่ากับยอดขาย {total} บาท",
             field="payments",
+            paid=format_baht(paid),
+            total=format_baht(total_satang),
             total_satang=total_satang,
             paid_satang=paid,
         )

@@ -157,7 +157,9 @@ def load_sale(
     query = query.where(Sale.id == sale_id)
     sale = conn.execute(query.with_for_update(of=Sale) if lock else query).mappings().first()
     if sale is None:
-        raise NotFoundError(f"sale {sale_id} not found", field="sale_id")
+        raise NotFoundError(
+            "sale.not_found", "ไม่พบรายการขาย {sale_id}", field="sale_id", sale_id=sale_id
+        )
     refunded = (
         select(func.coalesce(func.sum(RefundLine.quantity), 0))
         .where(RefundLine.sale_line_id == SaleLine.id)

@@ -64,7 +64,8 @@ class CheckoutRequest:
 def check_idempotency_key(key: str | None) -> str:
     if key is None or not IDEMPOTENCY_KEY.match(key):
         raise InvalidInputError(
-            "Idempotency-Key must be 8-100 characters of A-Z, a-z, 0-9, '_' or '-'",
+            "idempotency.key_invalid",
+            "Idempotency-Key ต้องยาว 8-100 ตัวอักษร ใช้ได้เฉพาะ A-Z, a-z, 0-9, '_' หรือ '-'",
             field="Idempotency-Key",
         )
     return key
@@ -85,23 +86,34 @@ class MergedLine:
 def merge_lines(lines: tuple[LineRequest, ...]) -> list[MergedLine]:
     """One line per product, in order of first appearance; quantities and discounts add up."""
     if not lines:
-        raise InvalidInputError("a sale needs at least one line", field="lines")
+        raise InvalidInputError("sale.no_lines", "การขายต้องมีสินค้าอย่างน้อยหนึ่งรายการ", field="lines")
     if len(lines) > MAX_LINES:
-        raise InvalidInputError(f"a sale has at most {MAX_LINES} lines", field="lines")
+        raise InvalidInputError(
+            "sale.too_many_lines",
+            "การขายหนึ่งครั้งมีสินค้าได้ไม่เกิน {max_lines} รายการ",
+            field="lines",
+            max_lines=MAX_LINES,
+        )
     merged: dict[int, MergedLine] = {}
     for index, line in enumerate(lines):
         where = f"lines[{index}]"
         if not _whole(line.product_id) or line.product_id <= 0:
             raise InvalidInputError(
-                "product_id must be a whole number", field=f"{where}.product_id"
+                "sale.product_id_invalid",
+                "รหัสสินค้าต้องเป็นจำนวนเต็มบวก",
+                field=f"{where}.product_id",
             )
         if not _whole(line.quantity) or line.quantity <= 0:
             raise InvalidInputError(
-                "quantity must be a whole number above 0", field=f"{where}.quantity"
+                "sale.quantity_not_positive",
+                "จำนวนสินค้าต้องเป็นจำนวนเต็มมากกว่า 0",
+                field=f"{where}.quantity",
             )
         if not _whole(line.discount_satang) or line.discount_satang < 0:
             raise InvalidInputError(
-                "discount_satang must be whole satang >= 0", field=f"{where}.discount_satang"
+                "sale.line_discount_negative",
+                "ส่วนลดรายการต้องเป็นจำนวนเงินที่ไม่ติดลบ",
+                field=f"{where}.discount_satang",
             )
         seen = merged.get(line.product_id)
         if seen is None:
@@ -123,13 +135,20 @@ def check_payment_requests(payments: tuple[PaymentRequest, ...]) -> None:
         where = f"payments[{index}]"
         if payment.method not in PAYMENT_METHODS:
             raise InvalidInputError(
-                f"method must be cash or promptpay, not {payment.method!r}", field=f"{where}.method"
+                "sale.payment_method_unknown",
+                "วิธีชำระเงินต้องเป็นเงินสด (cash) หรือพร้อมเพย์ (promptpay) ไม่ใช่ {method!r}",
+                field=f"{where}.method",
+                method=payment.method,
             )
         if not _whole(payment.amount_satang) or payment.amount_satang <= 0:
             raise InvalidInputError(
-                "amount_satang must be whole satang above 0", field=f"{where}.amount_satang"
+                "sale.payment_amount_invalid",
+                "ยอดชำระแต่ละรายการต้องมากกว่า 0 บาท",
+                field=f"{where}.amount_satang",
             )
         if payment.tendered_satang is not None and payment.method != "cash":
             raise InvalidInputError(
-                "tendered_satang is for cash only", field=f"{where}.tendered_satang"
+                "sale.tendered_cash_only",
+                "ระบุเงินที่รับมาได้เฉพาะการชำระด้วยเงินสด",
+                field=f"{where}.tendered_satang",
             )

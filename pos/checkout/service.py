@@ -73,7 +73,6 @@ _PRODUCTS = (
     .where(Product.id.in_(bindparam("ids", expanding=True)))
 )  # fmt: skip
 _PRODUCT_FIELDS = tuple(column.name for column in _PRODUCTS.exported_columns)
-KEY_REUSED = "Idempotency-Key reused with a different body"
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,8 +270,10 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
         )
     ):
         raise ForbiddenError(
-            f"a discount above {discount_approval_percent}% needs a manager's approval",
+            "approval.discount_required",
+            "ส่วนลดเกิน {percent}% ของยอดขาย ต้องให้ผู้จัดการอนุมัติ",
             field="approval_token",
+            percent=discount_approval_percent,
         )
     check_payment_requests(request.payments)
     check_payments_cover(priced.total_satang, [p.amount_satang for p in request.payments])
@@ -299,13 +300,18 @@ def _replay(
         return None
     sale_id, stored_digest = found
     if stored_digest != digest:
-        raise ConflictError(KEY_REUSED, field="Idempotency-Key", sale_id=sale_id)
+        raise ConflictError(
+            "idempotency.key_reused",
+            "Idempotency-Key นี้เคยใช้กับคำขอที่มีเนื้อหาต่างกันแล้ว",
+            field="Idempotency-Key",
+            sale_id=sale_id,
+        )
     return load_sale(conn, sale_id)
 
 
 def _till_and_shift(actor: Actor, till_id: int, stored: _Stored) -> TillShift:
     if isinstance(till_id, bool) or not isinstance(till_id, int):
-        raise InvalidInputError("till_id must be a whole number", field="till_id")
+        raise InvalidInputError("till.id_invalid", "รหัสเครื่องขายต้องเป็นจำนวนเต็มบวก", field="till_id")
     return check_till_shift(actor, till_id, stored.tills.get(till_id), stored.held_shifts)
 
 
@@ -317,9 +323,20 @@ def _products(
         row = found.get(m.product_id)
         where = f"lines[{m.first_index}].product_id"
         if row is None:
-            raise InvalidInputError(f"product {m.product_id} not found", field=where)
+            raise InvalidInputError(
+                "sale.product_not_found",
+                "ไม่พบสินค้ารหัส {product_id}",
+                field=where,
+                product_id=m.product_id,
+            )
         if not row["active"]:
-            raise InvalidInputError(f"product {row['sku']} is not for sale", field=where)
+            raise InvalidInputError(
+                "sale.product_not_for_sale",
+                "สินค้า {name} ({sku}) งดจำหน่ายแล้ว",
+                field=where,
+                sku=row["sku"],
+                name=row["name_th"],
+            )
     return found
 
 

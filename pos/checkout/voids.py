@@ -38,11 +38,14 @@ def void_sale(conn: Connection, actor: Actor, now: datetime, sale_id: int) -> Sa
     if sale.status == SaleStatus.VOIDED:
         return sale
     if actor.role == Role.CASHIER and sale.cashier_id != actor.user_id:
-        raise ForbiddenError("a cashier may only void their own sales")
+        raise ForbiddenError("sale.void_not_own", "พนักงานขายยกเลิกได้เฉพาะรายการขายของตนเอง")
     if sale.status == SaleStatus.COMPLETED:
         raise ConflictError(
-            f"sale {sale_id} is completed ({sale.receipt_number}): refund it instead",
+            "sale.void_completed",
+            "รายการขาย {sale_id} เสร็จสมบูรณ์แล้ว (ใบเสร็จ {receipt_number}): ให้ทำรายการคืนสินค้าแทน",
             field="sale_id",
+            sale_id=sale_id,
+            receipt_number=sale.receipt_number,
         )
     for payment in sale.payments:
         expire_if_due(conn, now, payment.payment_id)
@@ -50,10 +53,9 @@ def void_sale(conn: Connection, actor: Actor, now: datetime, sale_id: int) -> Sa
     confirmed = [p for p in sale.payments if p.status == PaymentStatus.CONFIRMED]
     if sum(p.amount_satang for p in confirmed) >= sale.total_satang:
         raise ConflictError(
-            "ลูกค้าชำระครบแล้ว รายการขายจะเสร็จสมบูรณ์แทน · the sale is paid in full: it "
-            "completes instead",
+            "sale.paid_in_full",
+            "ลูกค้าชำระครบแล้ว รายการขายจะเสร็จสมบูรณ์แทนการยกเลิก",
             field="sale_id",
-            code="sale_paid_in_full",
             payment_ids=[p.payment_id for p in confirmed],
         )
     owed = [p for p in confirmed if p.method != PaymentMethod.CASH]

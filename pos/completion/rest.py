@@ -46,17 +46,13 @@ def take_rest(
     actor.require(STAFF, "take payments")
     sale = load_sale(conn, sale_id, lock=True)
     if actor.role == Role.CASHIER and sale.cashier_id != actor.user_id:
-        raise ForbiddenError(
-            "พนักงานขายรับชำระได้เฉพาะรายการขายของตนเอง · a cashier may only take payments "
-            "for their own sales",
-            code="not_own_sale",
-        )
+        raise ForbiddenError("sale.payment_not_own", "พนักงานขายรับชำระได้เฉพาะรายการขายของตนเอง")
     if sale.status != SaleStatus.PENDING_PAYMENT:
         raise ConflictError(
-            f"รายการขาย {sale_id} ไม่ได้รอชำระเงินแล้ว ({sale.status}) · sale {sale_id} is "
-            f"{sale.status}, not waiting for payment",
+            "sale.not_pending",
+            "รายการขาย {sale_id} ไม่ได้รอชำระเงินแล้ว",
             field="sale_id",
-            code="sale_not_pending",
+            sale_id=sale_id,
             sale_status=sale.status,
         )
     for payment in sale.payments:

@@ -22,6 +22,7 @@ from inventory.stock.service import apply_movements
 from kernel import audit
 from kernel.access import MANAGERS, Actor
 from kernel.errors import ConflictError
+from kernel.money import format_baht
 from payments.confirmations import confirm_from_exception
 from payments.exception_queue import (
     ExceptionView,
@@ -45,13 +46,13 @@ def complete_voided_sale(
     found = exception_by_id(conn, exception_id, lock=True)
     if found.kind != ExceptionKind.PAID_SALE_VOIDED or found.payment_id is None:
         raise ConflictError(
-            "รายการนี้ไม่ใช่เงินที่ชำระสำหรับการขายที่ยกเลิกแล้ว · only money paid for a voided "
-            "sale can complete it",
-            field="action", code="not_paid_sale_voided", kind=found.kind,
+            "voided_sale.not_paid_sale_voided",
+            "รายการนี้ไม่ใช่เงินที่ลูกค้าชำระให้การขายที่ยกเลิกแล้ว จึงใช้ทำให้การขายเสร็จสมบูรณ์ไม่ได้",
+            field="action", kind=found.kind,
         )  # fmt: skip
     if found.resolved_at is not None or found.transaction_id is None:
-        raise ConflictError("ปิดรายการนี้แล้ว · the exception is already resolved",
-                            field="exception_id", code="exception_resolved")  # fmt: skip
+        raise ConflictError("exception.already_resolved", "รายการที่ต้องตรวจสอบนี้ปิดแล้ว",
+                            field="exception_id")  # fmt: skip
     payment = payment_row(conn, found.payment_id)
     sale = load_sale(conn, payment["sale_id"], lock=True)
     _check_covers(sale, found, payment["amount_satang"])
@@ -77,16 +78,16 @@ def complete_voided_sale(
 def _check_covers(sale: SaleView, found: ExceptionView, amount_satang: int) -> None:
     if sale.status != SaleStatus.VOIDED:
         raise ConflictError(
-            f"รายการขาย {sale.id} ไม่ได้ถูกยกเลิก ({sale.status}) · sale {sale.id} is "
-            f"{sale.status}, not voided", field="action", code="sale_not_voided",
+            "voided_sale.not_voided", "รายการขาย {sale_id} ไม่ได้ถูกยกเลิก",
+            field="action", sale_id=sale.id, sale_status=sale.status,
         )  # fmt: skip
     paid = confirmed_satang(sale) + amount_satang
     if found.amount_satang != amount_satang or paid != sale.total_satang:
         raise ConflictError(
-            f"เงินที่ได้รับ {paid} สตางค์ ไม่เท่ากับยอดขาย {sale.total_satang} สตางค์: คืนเงินลูกค้าแทน "
-            f"· the money received ({paid} satang) does not pay the sale's {sale.total_satang}: "
-            "return it instead",
-            field="action", code="money_does_not_pay_sale",
+            "voided_sale.money_does_not_pay",
+            "เงินที่ได้รับ {paid} บาท ไม่เท่ากับยอดขาย {total} บาท: ให้โอนเงินคืนลูกค้าแทน",
+            field="action", paid=format_baht(paid), total=format_baht(sale.total_satang),
+            paid_satang=paid, total_satang=sale.total_satang,
         )  # fmt: skip
 
 

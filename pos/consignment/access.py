@@ -21,12 +21,15 @@ from payments.ledger.balances import Statement, read_balance, read_statement
 def check_access(conn: Connection, actor: Actor, entrepreneur_id: int) -> None:
     """403 for a cashier; 404 for an entrepreneur that does not exist or is someone else."""
     if actor.role == Role.CASHIER:
-        raise ForbiddenError("a cashier may not see entrepreneurs' balances")
+        raise ForbiddenError("balance.cashier_may_not_see", "พนักงานขายดูยอดเงินของผู้ประกอบการไม่ได้")
     if not actor.may_see_entrepreneur(entrepreneur_id) or (
         conn.execute(select(Entrepreneur.id).where(Entrepreneur.id == entrepreneur_id)).first()
         is None
     ):
-        raise NotFoundError(f"entrepreneur {entrepreneur_id} not found", field="entrepreneur_id")
+        raise NotFoundError(
+            "balance.entrepreneur_not_found", "ไม่พบผู้ประกอบการ {entrepreneur_id}",
+            field="entrepreneur_id", entrepreneur_id=entrepreneur_id,
+        )  # fmt: skip
 
 
 def entrepreneur_balance(

@@ -25,6 +25,7 @@ from kernel import audit
 from kernel.access import MANAGERS, Actor
 from kernel.db.engine import next_in_sequence
 from kernel.errors import ConflictError, InvalidInputError, NotFoundError
+from kernel.money import format_baht
 from payments.ledger.balance_rules import payable_now
 from payments.ledger.balances import day_start, read_balance
 from payments.ledger.models import JournalEntryRow, PostingRow
@@ -81,9 +82,9 @@ def _checked_minimum(minimum_satang: int) -> int:
         or not 0 < minimum_satang <= MAX_MINIMUM_SATANG
     ):
         raise InvalidInputError(
-            f"minimum_satang must be whole satang from 1 to {MAX_MINIMUM_SATANG}",
-            field="minimum_satang",
-        )
+            "payout.minimum_out_of_range", "ยอดขั้นต่ำต้องอยู่ระหว่าง 0.01 ถึง {max_minimum} บาท",
+            field="minimum_satang", max_minimum=format_baht(MAX_MINIMUM_SATANG),
+        )  # fmt: skip
     return minimum_satang
 
 
@@ -101,7 +102,9 @@ def payout_candidates(
     minimum = _checked_minimum(minimum_satang)
     cutoff_end = day_start(cutoff + timedelta(days=1))
     if cutoff_end > now + timedelta(days=1):
-        raise InvalidInputError("the cut-off date is in the future", field="cutoff_date")
+        raise InvalidInputError(
+            "payout.cutoff_in_future", "วันตัดยอดต้องไม่อยู่ในอนาคต", field="cutoff_date"
+        )
     is_sale = JournalEntryRow.kind == EntryKind.SALE.value
     amount = PostingRow.amount_satang
     sums = conn.execute(
@@ -174,8 +177,11 @@ def create_run(
         )  # fmt: skip
     candidates = [c for c in candidates if c.entrepreneur_id not in exclude]
     if not candidates:
-        raise ConflictError("nobody is owed the minimum at this cut-off: no run made",
-                            field="cutoff_date")  # fmt: skip
+        raise ConflictError(
+            "payout.nobody_owed",
+            "ณ วันตัดยอดนี้ ไม่มีผู้ประกอบการรายใดมียอดค้างจ่ายถึงขั้นต่ำ: ไม่ได้สร้างรอบจ่ายเงิน",
+            field="cutoff_date",
+        )
     seq = next_in_sequence(conn, f"payout_run:{now.year}")
     number = f"PR-{now.year}-{seq:06d}"
     run_id = conn.execute(
@@ -198,8 +204,8 @@ def create_run(
             )  # fmt: skip
     except IntegrityError:
         raise ConflictError(
-            "another run made payouts for some of these entrepreneurs at the same time: "
-            "prepare the run again",
+            "payout.run_raced",
+            "มีรอบจ่ายเงินอื่นสร้างรายการโอนให้ผู้ประกอบการบางรายในเวลาเดียวกัน: กรุณาตรวจรอบจ่ายเงินใหม่",
             field="cutoff_date",
         ) from None
     audit.record(conn, actor, PayoutEvent.PAYOUT_RUN_CREATED, "payout_run", run_id, now,
@@ -213,7 +219,9 @@ def get_run(conn: Connection, actor: Actor, run_id: int) -> PayoutRunView:
     actor.require(MANAGERS, "see payouts")
     run = conn.execute(select(PayoutRun).where(PayoutRun.id == run_id)).mappings().first()
     if run is None:
-        raise NotFoundError(f"payout run {run_id} not found", field="run_id")
+        raise NotFoundError(
+            "payout.run_not_found", "ไม่พบรอบจ่ายเงิน {run_id}", field="run_id", run_id=run_id
+        )
     payouts = _payouts(conn, Payout.run_id == run_id)
     return PayoutRunView(
         id=run["id"], number=run["number"], cutoff_date=run["cutoff_date"],
@@ -249,7 +257,10 @@ def get_payout(conn: Connection, actor: Actor, payout_id: int) -> PayoutView:
     actor.require(MANAGERS, "see payouts")
     found = _payouts(conn, Payout.id == payout_id)
     if not found:
-        raise NotFoundError(f"payout {payout_id} not found", field="payout_id")
+        raise NotFoundError(
+            "payout.not_found", "ไม่พบรายการโอนเงิน {payout_id}",
+            field="payout_id", payout_id=payout_id,
+        )  # fmt: skip
     return found[0]
 
 
@@ -272,28 +283,39 @@ def mark_paid(
     actor.require(MANAGERS, "pay out")
     reference = bank_reference.strip() if isinstance(bank_reference, str) else ""
     if not 0 < len(reference) <= 64:
-        raise InvalidInputError("give the bank's reference (1-64 characters)",
-                                field="bank_reference")  # fmt: skip
+        raise InvalidInputError(
+            "payout.bank_reference_required", "กรุณาระบุเลขอ้างอิงของธนาคาร (1-64 ตัวอักษร)",
+            field="bank_reference",
+        )  # fmt: skip
     row = conn.execute(
         select(Payout).where(Payout.id == payout_id).with_for_update()
     ).mappings().first()  # fmt: skip
     if row is None:
-        raise NotFoundError(f"payout {payout_id} not found", field="payout_id")
+        raise NotFoundError(
+            "payout.not_found", "ไม่พบรายการโอนเงิน {payout_id}",
+            field="payout_id", payout_id=payout_id,
+        )  # fmt: skip
     if row["status"] == PayoutStatus.PAID:
         if row["bank_reference"] == reference:
             return get_payout(conn, actor, payout_id)
-        raise ConflictError(f"payout {payout_id} is already paid ({row['bank_reference']})",
-                            field="payout_id")  # fmt: skip
+        raise ConflictError(
+            "payout.already_paid", "รายการโอนเงิน {payout_id} โอนแล้ว (เลขอ้างอิง {bank_reference})",
+            field="payout_id", payout_id=payout_id, bank_reference=row["bank_reference"],
+        )  # fmt: skip
     if row["status"] == PayoutStatus.CANCELLED:
-        raise ConflictError(f"payout {payout_id} was cancelled", field="payout_id")
+        raise ConflictError(
+            "payout.cancelled", "รายการโอนเงิน {payout_id} ถูกยกเลิกแล้ว",
+            field="payout_id", payout_id=payout_id,
+        )  # fmt: skip
     balance = read_balance(conn, row["entrepreneur_id"], now, refund_window)
     # This payout's own amount is among the pending ones: it may take what the others leave.
     others = balance.pending_payouts_satang - row["amount_satang"]
     room = balance.balance_satang - balance.held_satang - others
     if row["amount_satang"] > room:
         raise ConflictError(
-            f"only {room} satang is available now (a refund came in): cancel and pay again",
-            field="payout_id", available_satang=room,
+            "payout.balance_short",
+            "ตอนนี้โอนได้เพียง {available} บาท (มีการคืนสินค้าเข้ามา): ยกเลิกรายการนี้แล้วจ่ายใหม่",
+            field="payout_id", available=format_baht(room), available_satang=room,
         )  # fmt: skip
     entry_id = post_entry(conn, actor, now, payout_entry(f"PAYOUT-{payout_id}",
                                                           row["entrepreneur_id"],
@@ -307,8 +329,11 @@ def mark_paid(
                         paid_by=actor.user_id, journal_entry_id=entry_id)
             )  # fmt: skip
     except IntegrityError:
-        raise ConflictError(f"bank reference {reference} was already used for another payout",
-                            field="bank_reference") from None  # fmt: skip
+        raise ConflictError(
+            "payout.bank_reference_used",
+            "เลขอ้างอิงของธนาคาร {bank_reference} ถูกใช้กับรายการโอนเงินอื่นแล้ว",
+            field="bank_reference", bank_reference=reference,
+        ) from None  # fmt: skip
     audit.record(
         conn, actor, PayoutEvent.PAYOUT_PAID, "payout", payout_id, now, bank_reference=reference,
         amount_satang=row["amount_satang"], entrepreneur_id=row["entrepreneur_id"],
@@ -328,8 +353,10 @@ def cancel_payout(conn: Connection, actor: Actor, now: datetime, payout_id: int)
         .values(status=PayoutStatus.CANCELLED.value, cancelled_at=now, cancelled_by=actor.user_id)
     ).rowcount
     if not changed:
-        raise ConflictError(f"payout {payout_id} is already paid: it cannot be cancelled",
-                            field="payout_id")  # fmt: skip
+        raise ConflictError(
+            "payout.paid_cannot_cancel", "รายการโอนเงิน {payout_id} โอนแล้ว ยกเลิกไม่ได้",
+            field="payout_id", payout_id=payout_id,
+        )  # fmt: skip
     audit.record(conn, actor, PayoutEvent.PAYOUT_CANCELLED, "payout", payout_id, now,
                  amount_satang=payout.amount_satang)  # fmt: skip
     return get_payout(conn, actor, payout_id)

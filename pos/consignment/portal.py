@@ -70,14 +70,22 @@ def parse_month(text: str | None, today: date) -> Month:
     found = _MONTH.match(value)
     if found is None or not 1 <= int(found[2]) <= 12:
         raise InvalidInputError(
-            f"month must be written YYYY-MM, e.g. {today:%Y-%m} (got {value[:20]!r})",
+            "portal.month_invalid",
+            "เดือนต้องเขียนในรูปแบบ YYYY-MM (ปี ค.ศ.) เช่น {example} (ได้รับ {value!r})",
             field="month",
+            example=f"{today:%Y-%m}",
+            value=value[:20],
         )
     month = Month(int(found[1]), int(found[2]))
     if month.year < FIRST_YEAR:
-        raise InvalidInputError(f"month must be {FIRST_YEAR}-01 or later", field="month")
+        raise InvalidInputError(
+            "portal.month_too_early", "เดือนต้องเป็น {first_year}-01 หรือหลังจากนั้น",
+            field="month", first_year=FIRST_YEAR,
+        )  # fmt: skip
     if month.start > today:
-        raise InvalidInputError(f"month {month.key} has not begun yet", field="month")
+        raise InvalidInputError(
+            "portal.month_not_begun", "เดือน {month} ยังไม่เริ่ม", field="month", month=month.key
+        )
     return month
 
 

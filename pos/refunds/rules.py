@@ -43,14 +43,19 @@ def _cumulative(amount: int, sold: int, units: int) -> int:
 def refunded_part(line: SoldLine, quantity: int, where: str) -> RefundedPart:
     """The money of refunding ``quantity`` units of a line (see the module's docstring)."""
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
-        raise InvalidInputError("quantity must be a whole number above 0", field=where)
+        raise InvalidInputError(
+            "refund.quantity_not_positive", "จำนวนที่คืนต้องเป็นจำนวนเต็มมากกว่า 0", field=where
+        )
     left = line.quantity - line.refunded_quantity
     if quantity > left:
         raise InvalidInputError(
-            f"line {line.line_no}: {quantity} to refund but only {left} of {line.quantity} "
-            "sold are left to refund",
+            "refund.quantity_exceeds",
+            "บรรทัดที่ {line_no}: ขอคืน {quantity} ชิ้น แต่ขายไป {sold} ชิ้น "
+            "เหลือให้คืนได้อีกเพียง {refundable_quantity} ชิ้น",
             field=where,
             line_no=line.line_no,
+            quantity=quantity,
+            sold=line.quantity,
             refundable_quantity=left,
         )
     before, after = line.refunded_quantity, line.refunded_quantity + quantity
@@ -77,18 +82,22 @@ def refund_parts(
 ) -> list[RefundedPart]:
     """The parts of a refund: ``requested`` is (line_no, quantity) pairs, each line once."""
     if not requested:
-        raise InvalidInputError("a refund needs at least one line", field="lines")
+        raise InvalidInputError("refund.no_lines", "เลือกจำนวนที่จะคืนอย่างน้อยหนึ่งรายการ", field="lines")
     seen: set[int] = set()
     parts = []
     for index, (line_no, quantity) in enumerate(requested):
         where = f"lines[{index}]"
         if line_no in seen:
-            raise InvalidInputError(f"line {line_no} is listed twice", field=f"{where}.line_no")
+            raise InvalidInputError(
+                "refund.line_twice", "บรรทัดที่ {line_no} ถูกระบุซ้ำ",
+                field=f"{where}.line_no", line_no=line_no,
+            )  # fmt: skip
         seen.add(line_no)
         line = lines.get(line_no)
         if line is None:
             raise InvalidInputError(
-                f"the sale has no line {line_no}", field=f"{where}.line_no", line_no=line_no
-            )
+                "refund.no_such_line", "ใบเสร็จนี้ไม่มีบรรทัดที่ {line_no}",
+                field=f"{where}.line_no", line_no=line_no,
+            )  # fmt: skip
         parts.append(refunded_part(line, quantity, f"{where}.quantity"))
     return parts

@@ -48,7 +48,6 @@ from pos.refunds.rules import SoldLine, refund_parts
 from pos.tills.service import SHIFTS_STILL_OPEN, TILLS_AND_OPEN_SHIFTS, check_till_shift
 
 MAX_REASON = 200
-KEY_REUSED = "Idempotency-Key reused with a different body"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,18 +115,30 @@ def refund_sale(
     if replay is not None:
         return replay, True
     if actor.role == Role.CASHIER and approved_by_id is None:
-        raise ForbiddenError("a refund needs a manager's approval", field="approval_token")
+        raise ForbiddenError(
+            "approval.refund_required", "การคืนเงินต้องให้ผู้จัดการอนุมัติ", field="approval_token"
+        )
     try:
         method = RefundMethod(request.method)
     except ValueError:
-        raise InvalidInputError("method must be cash or transfer", field="method") from None
+        raise InvalidInputError(
+            "refund.method_unknown",
+            "วิธีคืนเงินต้องเป็นเงินสดจากลิ้นชัก (cash) หรือโอนคืนลูกค้า (transfer)",
+            field="method",
+        ) from None
     reason = request.reason.strip() if isinstance(request.reason, str) else ""
     if not 0 < len(reason) <= MAX_REASON:
-        raise InvalidInputError(f"give a reason (1-{MAX_REASON} characters)", field="reason")
+        raise InvalidInputError(
+            "refund.reason_required", "กรุณาระบุเหตุผลการคืน (1-{max_length} ตัวอักษร)",
+            field="reason", max_length=MAX_REASON,
+        )  # fmt: skip
     if sale.status != SaleStatus.COMPLETED or sale.receipt_number is None:
         raise ConflictError(
-            f"sale {sale.id} is {sale.status}: only a completed sale can be refunded",
+            "refund.sale_not_completed",
+            "รายการขาย {sale_id} ยังไม่เสร็จสมบูรณ์: คืนสินค้าได้เฉพาะการขายที่เสร็จสมบูรณ์แล้ว",
             field="sale_id",
+            sale_id=sale.id,
+            sale_status=sale.status,
         )
     till_id, till_code, location_id, shift_id = _till_and_shift(conn, actor, request.till_id)
     sold = {
@@ -138,8 +149,10 @@ def refund_sale(
     parts = refund_parts(sold, list(request.lines))
     total = sum(p.amount_satang for p in parts)
     if total <= 0:
-        raise InvalidInputError("these lines cost nothing: there is nothing to refund",
-                                field="lines")  # fmt: skip
+        raise InvalidInputError(
+            "refund.nothing_to_refund", "รายการที่เลือกมียอดเป็นศูนย์: ไม่มีเงินที่ต้องคืน",
+            field="lines",
+        )  # fmt: skip
     by_no = {line.line_no: line for line in sale.lines}
     seq = next_in_sequence(conn, f"credit_note:{till_id}")
     number = f"CN-{till_code}-{seq:06d}"
@@ -210,7 +223,12 @@ def _replay(conn: Connection, key: str, digest: str) -> RefundView | None:
     if found is None:
         return None
     if found[1] != digest:
-        raise ConflictError(KEY_REUSED, field="Idempotency-Key", refund_id=found[0])
+        raise ConflictError(
+            "idempotency.key_reused",
+            "Idempotency-Key นี้เคยใช้กับคำขอที่มีเนื้อหาต่างกันแล้ว",
+            field="Idempotency-Key",
+            refund_id=found[0],
+        )
     return load_refund(conn, found[0])
 
 
@@ -222,7 +240,10 @@ def load_refund(conn: Connection, refund_id: int) -> RefundView:
         .where(Refund.id == refund_id)
     ).mappings().first()  # fmt: skip
     if row is None:
-        raise NotFoundError(f"refund {refund_id} not found", field="refund_id")
+        raise NotFoundError(
+            "refund.not_found", "ไม่พบรายการคืนสินค้า {refund_id}",
+            field="refund_id", refund_id=refund_id,
+        )  # fmt: skip
     lines = conn.execute(
         select(RefundLine, SaleLine.sku, SaleLine.name_th, SaleLine.name_en,
                SaleLine.unit_price_satang)

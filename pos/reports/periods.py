@@ -42,10 +42,14 @@ class Period:
     def __post_init__(self) -> None:
         if self.start > self.end:
             raise InvalidInputError(
-                f"the period starts ({self.start}) after it ends ({self.end})", field="from"
-            )
+                "report.period_reversed", "วันเริ่มต้น ({start}) อยู่หลังวันสิ้นสุด ({end})",
+                field="from", start=self.start.isoformat(), end=self.end.isoformat(),
+            )  # fmt: skip
         if (self.end - self.start).days >= MAX_DAYS:
-            raise InvalidInputError(f"a report covers at most {MAX_DAYS} days", field="to")
+            raise InvalidInputError(
+                "report.period_too_long", "รายงานครอบคลุมได้ไม่เกิน {max_days} วัน",
+                field="to", max_days=MAX_DAYS,
+            )  # fmt: skip
 
     @property
     def days(self) -> int:
@@ -81,15 +85,21 @@ def parse_date(text: str | None, field: str) -> date:
     """A ``YYYY-MM-DD`` date, or a 422 naming the field."""
     value = (text or "").strip()
     if not value:
-        raise InvalidInputError(f"{field} is required (a date as YYYY-MM-DD)", field=field)
+        raise InvalidInputError(
+            "date.required", "กรุณาระบุวันที่ในรูปแบบ YYYY-MM-DD (ปี ค.ศ.)",
+            field=field, which=field,
+        )  # fmt: skip
     try:
         if len(value) != 10:
             raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
         raise InvalidInputError(
-            f"{field} must be a date written YYYY-MM-DD, e.g. 2026-11-01 (got {value[:20]!r})",
+            "date.invalid",
+            "วันที่ต้องเขียนในรูปแบบ YYYY-MM-DD (ปี ค.ศ.) เช่น 2026-11-01 (ได้รับ {value!r})",
             field=field,
+            which=field,
+            value=value[:20],
         ) from None
 
 

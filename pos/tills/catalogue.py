@@ -72,10 +72,12 @@ def till_catalogue(conn: Connection, actor: Actor, till_id: int) -> TillCatalogu
     """Every active product with its on-hand where the till stands (0 when none is there)."""
     actor.require(STAFF, "use a till")
     if isinstance(till_id, bool) or not isinstance(till_id, int) or till_id <= 0:
-        raise InvalidInputError("till_id must be a positive whole number", field="till_id")
+        raise InvalidInputError("till.id_invalid", "รหัสเครื่องขายต้องเป็นจำนวนเต็มบวก", field="till_id")
     till = conn.execute(_TILL, {"till_id": till_id}).first()
     if till is None:
-        raise NotFoundError(f"till {till_id} not found", field="till_id")
+        raise NotFoundError(
+            "till.not_found", "ไม่พบเครื่องขาย {till_id}", field="till_id", till_id=till_id
+        )
     code, location_id = till
     rows: list[ProductRow] = [
         (r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], r[9] or 0)

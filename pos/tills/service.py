@@ -21,6 +21,7 @@ from inventory.models import Location
 from kernel import audit
 from kernel.access import MANAGERS, STAFF, Actor, Role
 from kernel.errors import ConflictError, InvalidInputError, NotFoundError
+from kernel.money import format_baht
 from pos.models import Shift, ShiftStatus, Till
 from pos.tills.events import TillEvent
 from pos.tills.shift_rules import count_denominations
@@ -74,13 +75,18 @@ def create_till(
     code = code.strip().upper()
     if not TILL_CODE.match(code):
         raise InvalidInputError(
-            "code must be 2-16 capital letters, digits or '-' (e.g. SKP-01)", field="code"
+            "till.code_invalid",
+            "รหัสเครื่องขายต้องยาว 2-16 ตัว ใช้ตัวอักษรภาษาอังกฤษพิมพ์ใหญ่ ตัวเลข หรือ '-' (เช่น SKP-01)",
+            field="code",
         )
     name = name.strip()
     if not 0 < len(name) <= 100:
-        raise InvalidInputError("name must be 1-100 characters", field="name")
+        raise InvalidInputError("till.name_invalid", "ชื่อเครื่องขายต้องยาว 1-100 ตัวอักษร", field="name")
     if conn.execute(select(Location.id).where(Location.id == location_id)).first() is None:
-        raise NotFoundError(f"location {location_id} not found", field="location_id")
+        raise NotFoundError(
+            "till.location_not_found", "ไม่พบสถานที่ {location_id}",
+            field="location_id", location_id=location_id,
+        )  # fmt: skip
     try:
         with conn.begin_nested():
             till_id = conn.execute(
@@ -89,7 +95,9 @@ def create_till(
                 .returning(Till.id)
             ).scalar_one()
     except IntegrityError:
-        raise ConflictError(f"a till with code {code} exists", field="code") from None
+        raise ConflictError(
+            "till.code_taken", "มีเครื่องขายรหัส {till} อยู่แล้ว", field="code", till=code
+        ) from None
     audit.record(conn, actor, TillEvent.TILL_CREATED, "till", till_id, now, code=code)
     return get_till(conn, till_id)
 
@@ -97,7 +105,9 @@ def create_till(
 def get_till(conn: Connection, till_id: int) -> TillView:
     row = conn.execute(select(Till).where(Till.id == till_id)).first()
     if row is None:
-        raise NotFoundError(f"till {till_id} not found", field="till_id")
+        raise NotFoundError(
+            "till.not_found", "ไม่พบเครื่องขาย {till_id}", field="till_id", till_id=till_id
+        )
     return _till_view(row)
 
 
@@ -117,7 +127,9 @@ def get_shift(conn: Connection, shift_id: int, *, lock: bool = False) -> ShiftVi
     query = select(Shift).where(Shift.id == shift_id)
     row = conn.execute(query.with_for_update() if lock else query).first()
     if row is None:
-        raise NotFoundError(f"shift {shift_id} not found", field="shift_id")
+        raise NotFoundError(
+            "shift.not_found", "ไม่พบกะ {shift_id}", field="shift_id", shift_id=shift_id
+        )
     return _shift_view(row)
 
 
@@ -132,33 +144,34 @@ def open_shift(
     """Open a shift on a till for the actor; a till has at most one open shift. The float
     may be counted by denomination (then ``opening_float_satang``, if given, must agree)."""
     actor.require(STAFF, "open shifts")
+    if opening_float_satang is not None:
+        _check_float(opening_float_satang)
     if denominations is not None:
         counted = count_denominations(denominations, "denominations")
         if opening_float_satang is not None and opening_float_satang != counted:
             raise InvalidInputError(
-                f"opening_float_satang ({opening_float_satang}) is not what the denominations "
-                f"add up to ({counted})",
+                "shift.float_mismatch",
+                "เงินทอนตั้งต้น {opening} บาท ไม่ตรงกับยอดที่นับตามชนิดธนบัตรและเหรียญ {counted} บาท",
                 field="opening_float_satang",
+                opening=format_baht(opening_float_satang),
+                counted=format_baht(counted),
             )
         opening_float_satang = counted
     if opening_float_satang is None:
         opening_float_satang = 0
     if actor.user_id is None:
-        raise InvalidInputError("a shift belongs to a signed-in user", field="cashier_id")
-    if (
-        isinstance(opening_float_satang, bool)
-        or not isinstance(opening_float_satang, int)
-        or not (0 <= opening_float_satang <= MAX_FLOAT_SATANG)
-    ):
-        raise InvalidInputError(
-            f"opening_float_satang must be whole satang from 0 to {MAX_FLOAT_SATANG}",
-            field="opening_float_satang",
-        )
+        raise InvalidInputError("shift.no_user", "กะต้องเป็นของผู้ใช้ที่เข้าสู่ระบบแล้ว", field="cashier_id")
+    _check_float(opening_float_satang)
     till = get_till(conn, till_id)
     if not till.active:
-        raise ConflictError(f"till {till.code} is not active", field="till_id")
+        raise ConflictError(
+            "till.inactive", "เครื่องขาย {till} ปิดใช้งานอยู่", field="till_id", till=till.code
+        )
     if current_shift(conn, till_id) is not None:
-        raise ConflictError(f"till {till.code} already has an open shift", field="till_id")
+        raise ConflictError(
+            "shift.already_open", "เครื่องขาย {till} มีกะที่เปิดอยู่แล้ว",
+            field="till_id", till=till.code,
+        )  # fmt: skip
     try:
         with conn.begin_nested():
             shift_id = conn.execute(
@@ -173,13 +186,26 @@ def open_shift(
             ).scalar_one()  # fmt: skip
     except IntegrityError:
         raise ConflictError(
-            f"till {till.code} already has an open shift", field="till_id"
-        ) from None
+            "shift.already_open", "เครื่องขาย {till} มีกะที่เปิดอยู่แล้ว",
+            field="till_id", till=till.code,
+        ) from None  # fmt: skip
     audit.record(conn, actor, TillEvent.SHIFT_OPENED, "shift", shift_id, now, till_id=till_id,
                  opening_float_satang=opening_float_satang)  # fmt: skip
     shift = current_shift(conn, till_id)
     assert shift is not None
     return shift
+
+
+def _check_float(opening_float_satang: object) -> None:
+    if (
+        isinstance(opening_float_satang, bool)
+        or not isinstance(opening_float_satang, int)
+        or not (0 <= opening_float_satang <= MAX_FLOAT_SATANG)
+    ):
+        raise InvalidInputError(
+            "shift.float_out_of_range", "เงินทอนตั้งต้นต้องอยู่ระหว่าง 0 ถึง {max_float} บาท",
+            field="opening_float_satang", max_float=format_baht(MAX_FLOAT_SATANG),
+        )  # fmt: skip
 
 
 # A till with its open shift (if any), for the checks below; built once (checkout's hot path).
@@ -218,19 +244,30 @@ def check_till_shift(
     ``held_shifts`` (the shifts ``SHIFTS_STILL_OPEN`` locked), the shift must not have just
     closed."""
     if row is None:
-        raise InvalidInputError(f"till {till_id} not found", field="till_id")
+        raise InvalidInputError(
+            "till.not_found", "ไม่พบเครื่องขาย {till_id}", field="till_id", till_id=till_id
+        )
     till_id, code, location_id, active, shift_id, cashier_id = row
     if not active:
-        raise ConflictError(f"till {code} is not active", field="till_id")
+        raise ConflictError(
+            "till.inactive", "เครื่องขาย {till} ปิดใช้งานอยู่", field="till_id", till=code
+        )
     if shift_id is None:
-        raise ConflictError(f"no open shift on till {code}: open a shift first", field="till_id")
+        raise ConflictError(
+            "shift.none_open", "เครื่องขาย {till} ยังไม่เปิดกะ: กรุณาเปิดกะก่อน",
+            field="till_id", till=code,
+        )  # fmt: skip
     if actor.role == Role.CASHIER and cashier_id != actor.user_id:
         raise ConflictError(
-            f"the open shift on till {code} is another cashier's: open a shift first",
+            "shift.another_cashiers",
+            "กะที่เปิดอยู่ที่เครื่องขาย {till} เป็นของพนักงานคนอื่น: ให้ผู้นั้นปิดกะก่อน แล้วเปิดกะของคุณ",
             field="till_id",
+            till=code,
         )
     if held_shifts is not None and shift_id not in held_shifts:
         # Closing took the shift's row first and has committed: the Z report is final.
-        raise ConflictError(f"the shift on till {code} has just closed: open a shift first",
-                            field="till_id")  # fmt: skip
+        raise ConflictError(
+            "shift.just_closed", "กะของเครื่องขาย {till} เพิ่งปิดไป: กรุณาเปิดกะใหม่ก่อน",
+            field="till_id", till=code,
+        )  # fmt: skip
     return TillShift(till_id, code, location_id, shift_id)

@@ -26,12 +26,19 @@ def count_denominations(pieces: Mapping[str, object], field: str) -> int:
         if value is None:
             known = ", ".join(DENOMINATIONS)
             raise InvalidInputError(
-                f"{key!r} is not a Thai note or coin (one of {known})", field=f"{field}.{key}"
+                "shift.denomination_unknown",
+                "{denomination!r} ไม่ใช่ธนบัตรหรือเหรียญของไทย (ใช้ได้: {known})",
+                field=f"{field}.{key}",
+                denomination=key,
+                known=known,
             )
         if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_PIECES:
             raise InvalidInputError(
-                f"the count of {key} must be a whole number from 0 to {MAX_PIECES}",
+                "shift.denomination_count_invalid",
+                "จำนวนของ {denomination} บาท ต้องเป็นจำนวนเต็มตั้งแต่ 0 ถึง {max_pieces}",
                 field=f"{field}.{key}",
+                denomination=key,
+                max_pieces=MAX_PIECES,
             )
         total += value * count
     return total

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import case, column, func, insert, select, table, update
 from sqlalchemy.engine import Connection
@@ -21,6 +21,7 @@ from kernel import audit
 from kernel.access import STAFF, Actor, Role
 from kernel.db.engine import next_in_sequence
 from kernel.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from kernel.money import format_baht
 from payments.models import Payment
 from pos.completion.stranded import void_stranded
 from pos.models import (
@@ -97,25 +98,31 @@ def _may_work_on(actor: Actor, cashier_id: int, action: str) -> None:
     """Staff only; a cashier only on their own shift."""
     actor.require(STAFF, action)
     if actor.role == Role.CASHIER and cashier_id != actor.user_id:
-        raise ForbiddenError(f"a cashier may only {action} on their own shift")
+        raise ForbiddenError(
+            "shift.not_own", "พนักงานขายทำรายการนี้ได้เฉพาะในกะของตนเอง", action=action
+        )
 
 
-def _checked_amount(amount_satang: object, field: str) -> int:
+def _checked_amount(amount_satang: object) -> int:
     if (
         isinstance(amount_satang, bool)
         or not isinstance(amount_satang, int)
         or not 0 < amount_satang <= MAX_FLOAT_SATANG
     ):
         raise InvalidInputError(
-            f"{field} must be whole satang from 1 to {MAX_FLOAT_SATANG}", field=field
-        )
+            "shift.cash_amount_out_of_range", "จำนวนเงินต้องอยู่ระหว่าง 0.01 ถึง {max_amount} บาท",
+            field="amount_satang", max_amount=format_baht(MAX_FLOAT_SATANG),
+        )  # fmt: skip
     return amount_satang
 
 
 def _checked_reason(reason: object) -> str:
     text = reason.strip() if isinstance(reason, str) else ""
     if not 0 < len(text) <= MAX_REASON:
-        raise InvalidInputError(f"give a reason (1-{MAX_REASON} characters)", field="reason")
+        raise InvalidInputError(
+            "shift.cash_reason_required", "กรุณาระบุเหตุผล (1-{max_length} ตัวอักษร)",
+            field="reason", max_length=MAX_REASON,
+        )  # fmt: skip
     return text
 
 
@@ -135,17 +142,26 @@ def record_cash_movement(
     try:
         movement = CashMovementKind(kind)
     except ValueError:
-        raise InvalidInputError("kind must be pay_in or pay_out", field="kind") from None
-    amount = _checked_amount(amount_satang, "amount_satang")
+        raise InvalidInputError(
+            "shift.cash_kind_unknown",
+            "ประเภทต้องเป็นนำเงินเข้าลิ้นชัก (pay_in) หรือนำเงินออกจากลิ้นชัก (pay_out)",
+            field="kind",
+        ) from None
+    amount = _checked_amount(amount_satang)
     text = _checked_reason(reason)
     if shift.status != ShiftStatus.OPEN:
-        raise ConflictError(f"shift {shift_id} is closed", field="shift_id")
+        raise ConflictError(
+            "shift.closed", "กะ {shift_id} ปิดแล้ว", field="shift_id", shift_id=shift_id
+        )
     if movement == CashMovementKind.PAY_OUT:
         in_drawer = shift_report(conn, actor, shift_id).expected_cash_satang
         if amount > in_drawer:
             raise ConflictError(
-                f"the drawer should hold {in_drawer} satang: cannot pay out {amount}",
+                "shift.pay_out_exceeds_drawer",
+                "ลิ้นชักเงินสดควรมีเงิน {in_drawer} บาท: นำเงินออก {amount} บาทไม่ได้",
                 field="amount_satang",
+                in_drawer=format_baht(in_drawer),
+                amount=format_baht(amount),
                 expected_cash_satang=in_drawer,
             )
     row: dict[str, Any] = {"shift_id": shift_id, "kind": movement.value, "amount_satang": amount,
@@ -187,7 +203,9 @@ def _shift_row(conn: Connection, shift_id: int, *, lock: bool = False) -> Any:
     )
     row = conn.execute(query.with_for_update(of=Shift) if lock else query).mappings().first()
     if row is None:
-        raise NotFoundError(f"shift {shift_id} not found", field="shift_id")
+        raise NotFoundError(
+            "shift.not_found", "ไม่พบกะ {shift_id}", field="shift_id", shift_id=shift_id
+        )
     return row
 
 
@@ -292,27 +310,27 @@ def close_shift(
     Refused while a sale of the shift waits for its payment (finish or void it first)."""
     shift = get_shift(conn, shift_id)
     _may_work_on(actor, shift.cashier_id, "close shifts")
+    if counted_satang is not None:
+        _check_counted(counted_satang)
     if denominations is not None:
         counted_from_pieces = count_denominations(denominations, "denominations")
         if counted_satang is not None and counted_satang != counted_from_pieces:
             raise InvalidInputError(
-                f"counted_satang ({counted_satang}) is not what the denominations add up to "
-                f"({counted_from_pieces})",
+                "shift.count_mismatch",
+                "เงินสดที่นับได้ {counted} บาท ไม่ตรงกับยอดที่นับตามชนิดธนบัตรและเหรียญ {pieces} บาท",
                 field="counted_satang",
+                counted=format_baht(counted_satang),
+                pieces=format_baht(counted_from_pieces),
             )
         counted_satang = counted_from_pieces
     if counted_satang is None:
-        raise InvalidInputError("count the drawer: counted_satang", field="counted_satang")
-    if (
-        isinstance(counted_satang, bool)
-        or not isinstance(counted_satang, int)
-        or not 0 <= counted_satang <= 10 * MAX_FLOAT_SATANG
-    ):
-        raise InvalidInputError("counted_satang must be whole satang >= 0", field="counted_satang")
+        raise InvalidInputError(
+            "shift.count_required", "กรุณานับเงินในลิ้นชักก่อนปิดกะ", field="counted_satang"
+        )
+    _check_counted(counted_satang)
     row = _shift_row(conn, shift_id, lock=True)
     if row["status"] != ShiftStatus.OPEN:
-        raise ConflictError(f"shift {shift_id} is already closed ({row['z_number']})",
-                            field="shift_id", z_number=row["z_number"])  # fmt: skip
+        _refuse_closed(shift_id, row["z_number"])
     # A sale whose QRs all lapsed with nothing paid would otherwise hold the close for ever.
     void_stranded(conn, now, shift_id=shift_id)
     pending = list(
@@ -324,8 +342,10 @@ def close_shift(
     )
     if pending:
         raise ConflictError(
-            f"{len(pending)} sale(s) still wait for payment: finish or void them before closing",
+            "shift.sales_pending",
+            "ยังมีรายการขายรอชำระเงิน {count} รายการ: ให้รับชำระให้เสร็จหรือยกเลิกก่อนปิดกะ",
             field="shift_id",
+            count=len(pending),
             pending_sale_ids=pending,
         )
     seq = next_in_sequence(conn, f"z:{row['till_id']}")
@@ -345,12 +365,31 @@ def close_shift(
         )
     ).rowcount  # fmt: skip
     if changed != 1:
-        raise ConflictError(f"shift {shift_id} is already closed", field="shift_id")
+        _refuse_closed(shift_id, _shift_row(conn, shift_id)["z_number"])
     audit.record(conn, actor, TillEvent.SHIFT_CLOSED, "shift", shift_id, now, z_number=number,
                  expected_cash_satang=report.expected_cash_satang,
                  counted_cash_satang=counted_satang,
                  difference_satang=report.difference_satang)  # fmt: skip
     return report
+
+
+def _check_counted(counted_satang: object) -> None:
+    if (
+        isinstance(counted_satang, bool)
+        or not isinstance(counted_satang, int)
+        or not 0 <= counted_satang <= 10 * MAX_FLOAT_SATANG
+    ):
+        raise InvalidInputError(
+            "shift.count_invalid", "เงินสดที่นับได้ต้องเป็นจำนวนเงินที่ไม่ติดลบ",
+            field="counted_satang",
+        )  # fmt: skip
+
+
+def _refuse_closed(shift_id: int, z_number: str | None) -> NoReturn:
+    raise ConflictError(
+        "shift.already_closed", "กะ {shift_id} ปิดไปแล้ว (รายงาน Z {z_number})",
+        field="shift_id", shift_id=shift_id, z_number=z_number,
+    )  # fmt: skip
 
 
 def _report_to_json(report: ShiftReport) -> str:

@@ -52,7 +52,7 @@ async def test_the_rest_of_a_partly_paid_sale_is_taken_in_cash(
     done = rest.json()
     assert done["status"] == "completed" and done["change_satang"] == 20000 - 12550
     again = await client.post(f"/api/v1/sales/{sale['id']}/payments", json={"method": "cash"})
-    assert again.status_code == 409 and again.json()["code"] == "sale_not_pending"
+    assert again.status_code == 409 and again.json()["code"] == "sale.not_pending"
 
 
 async def test_a_payment_for_a_sale_that_does_not_exist_is_refused(
