@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export OTOP_DEMO ?= true
 
-.PHONY: install run test check lint unit db api browser bench test-faults clean
+.PHONY: install run test check lint unit db api browser bench test-faults messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ test-faults: install
 	$(BIN)/python -m tests.faults.soak
 	OTOP_FUZZ=long $(BIN)/pytest tests/api/test_openapi_fuzz.py
 	OTOP_STATEFUL=long $(BIN)/pytest tests/db/test_state_machine.py
+
+# The catalogue's source text: every coded refusal (its code as context, its Thai as the id),
+# in var/messages.pot. Each error class takes (code, Thai, ...); `__init__` finds the sentence
+# an error subclass builds itself (InsufficientStockError).
+messages: install
+	mkdir -p var && $(BIN)/pybabel extract -F babel.cfg -k DomainError:1c,2 -k InvalidInputError:1c,2 -k NotFoundError:1c,2 -k ConflictError:1c,2 -k ForbiddenError:1c,2 -k InsufficientStockError:1c,2 -k SlipReusedError:1c,2 -k BadCredentialsError:1c,2 -k TooManyAttemptsError:1c,2 -k PromptPayError:1c,2 -k __init__:1c,2 -o var/messages.pot .
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -30,7 +30,12 @@ class Actor:
 
     def require(self, roles: frozenset[Role], action: str) -> None:
         if self.role not in roles:
-            raise ForbiddenError(f"a {self.role} may not {action}")
+            raise ForbiddenError(
+                "access.role_forbidden",
+                "บัญชีของคุณไม่มีสิทธิ์ทำรายการนี้",
+                role=self.role.value,
+                action=action,
+            )
 
     def may_see_entrepreneur(self, entrepreneur_id: int) -> bool:
         return self.role != Role.ENTREPRENEUR or self.entrepreneur_id == entrepreneur_id

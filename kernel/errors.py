@@ -12,7 +12,8 @@ Every refusal says what went wrong in words a cashier or an entrepreneur can rea
   ``kernel/locale/en/LC_MESSAGES/messages.po`` under the code as the message context
   (``pybabel extract`` finds every raise: see ``babel.cfg``). Both must be literals.
 - ``params`` fill the template, and travel in the API's answer beside the code.
-- ``field`` names the offending input when there is one.
+- ``field`` names the offending input when there is one; a template may name it too
+  (``{field}``), as the rules shared by many inputs do.
 
 ``str(error)`` is the English sentence, for logs and developers; people get
 :meth:`DomainError.message_in` their language. The web layer maps each class to one HTTP
@@ -48,7 +49,7 @@ class DomainError(Exception):
             for name, value in self.params.items()
         }
         try:
-            return template.format(**values)
+            return template.format(field=self.field, **values)
         except (KeyError, IndexError, ValueError):  # a template naming a value not given
             return template
 

@@ -284,14 +284,24 @@ def _confirm(
 def slip_reference(slip_payload: str) -> str:
     """The slip's identity: sending bank (or TrueMoney) and the bank's transaction reference."""
     if not isinstance(slip_payload, str) or not slip_payload.strip():
-        raise InvalidInputError("scan or type the slip's QR", field="slip_payload")
+        raise InvalidInputError("slip.missing", "กรุณาสแกนหรือพิมพ์ QR บนสลิป", field="slip_payload")
     if len(slip_payload) > MAX_SLIP:
-        raise InvalidInputError(f"a slip QR is at most {MAX_SLIP} characters", field="slip_payload")
+        raise InvalidInputError(
+            "slip.too_long",
+            "QR บนสลิปยาวได้ไม่เกิน {limit} ตัวอักษร",
+            field="slip_payload",
+            limit=MAX_SLIP,
+        )
     try:
         slip = promptpay.parse_slip(slip_payload.strip())
     except promptpay.PromptPayError as error:
         raise InvalidInputError(
-            f"not a transfer slip's QR: {error}", field="slip_payload"
+            "slip.unreadable",
+            "QR นี้ไม่ใช่ QR บนสลิปโอนเงิน ({reason_th})",
+            field="slip_payload",
+            problem=error.code,
+            reason=str(error),
+            reason_th=error.message_in("th"),
         ) from None
     return f"{slip.bank_code or slip.kind}:{slip.transaction_ref}"
 
@@ -348,8 +358,10 @@ def _refuse_used_slip(conn: Connection, payment_id: int, slip_ref: str) -> None:
     used = row_by(conn, Payment.slip_ref, slip_ref)
     if used is not None:
         raise SlipReusedError(
-            f"this slip was already accepted for payment {used['reference']}; a slip counts once",
+            "slip.reused",
+            "สลิปนี้ใช้ยืนยันรายการชำระเงิน {reference} ไปแล้ว สลิปหนึ่งใบใช้ได้ครั้งเดียว",
             field="slip_payload",
+            reference=used["reference"],
             slip_ref=slip_ref,
             used_by_payment_id=used["id"],
             payment_id=payment_id,

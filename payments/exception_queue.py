@@ -130,12 +130,17 @@ def exception_by_id(conn: Connection, exception_id: int, *, lock: bool = False) 
     query = select(PaymentException).where(PaymentException.id == exception_id)
     row = conn.execute(query.with_for_update() if lock else query).mappings().first()
     if row is None:
-        raise NotFoundError(
-            f"ไม่พบรายการที่ต้องตรวจสอบ {exception_id} · payment exception {exception_id} not found",
-            field="exception_id",
-            code="exception_not_found",
-        )
+        raise _exception_not_found(exception_id)
     return _view(row)
+
+
+def _exception_not_found(exception_id: int) -> NotFoundError:
+    return NotFoundError(
+        "payment.exception_not_found",
+        "ไม่พบรายการชำระเงินที่ต้องตรวจสอบ {exception_id}",
+        field="exception_id",
+        exception_id=exception_id,
+    )
 
 
 def list_exceptions(
@@ -158,10 +163,17 @@ def resolve_exception(
     actor.require(MANAGERS, "resolve payment exceptions")
     text = resolution.strip() if isinstance(resolution, str) else ""
     if not text:
-        raise InvalidInputError("say how the exception was resolved", field="resolution")
+        raise InvalidInputError(
+            "payment.resolution_required",
+            "กรุณาระบุว่าจัดการรายการนี้อย่างไร",
+            field="resolution",
+        )
     if len(text) > MAX_RESOLUTION:
         raise InvalidInputError(
-            f"resolution is at most {MAX_RESOLUTION} characters", field="resolution"
+            "payment.resolution_too_long",
+            "คำอธิบายการจัดการยาวได้ไม่เกิน {limit} ตัวอักษร",
+            field="resolution",
+            limit=MAX_RESOLUTION,
         )
     row = (
         conn.execute(select(PaymentException).where(PaymentException.id == exception_id))
@@ -169,14 +181,14 @@ def resolve_exception(
         .first()
     )
     if row is None:
-        raise NotFoundError(f"payment exception {exception_id} not found", field="exception_id")
+        raise _exception_not_found(exception_id)
     done = conn.execute(
         update(PaymentException)
         .where(PaymentException.id == exception_id, PaymentException.resolved_at.is_(None))
         .values(resolved_at=now, resolved_by=actor.user_id, resolution=text)
     ).rowcount
     if not done:
-        raise ConflictError("the exception is already resolved", field="exception_id")
+        raise ConflictError("payment.exception_resolved", "รายการนี้ปิดไปแล้ว", field="exception_id")
     append_event(
         conn,
         now,

@@ -20,6 +20,7 @@ from kernel.access import STAFF, Actor
 from kernel.audit import AuditRow
 from kernel.db.bulk import insert_rows
 from kernel.errors import InvalidInputError
+from kernel.money import format_baht
 from payments import promptpay
 from payments.confirmations import (
     Outcome,
@@ -96,10 +97,18 @@ __all__ = [
 
 def _checked_amount(amount_satang: object) -> int:
     if isinstance(amount_satang, bool) or not isinstance(amount_satang, int):
-        raise InvalidInputError("amount_satang must be whole satang", field="amount_satang")
+        raise InvalidInputError(
+            "payment.amount_not_whole",
+            "จำนวนเงินต้องเป็นจำนวนเต็มหน่วยสตางค์",
+            field="amount_satang",
+        )
     if not 0 < amount_satang <= MAX_AMOUNT_SATANG:
         raise InvalidInputError(
-            f"amount_satang must be above 0 and at most {MAX_AMOUNT_SATANG}", field="amount_satang"
+            "payment.amount_out_of_range",
+            "จำนวนเงินต้องมากกว่า 0 และไม่เกิน {max_baht} บาท",
+            field="amount_satang",
+            max_satang=MAX_AMOUNT_SATANG,
+            max_baht=format_baht(MAX_AMOUNT_SATANG),
         )
     return amount_satang
 
@@ -109,7 +118,10 @@ def _checked_method(method: object) -> PaymentMethod:
         return PaymentMethod(str(method))
     except ValueError:
         raise InvalidInputError(
-            f"method must be cash or promptpay, not {method!r}", field="method"
+            "payment.method_unknown",
+            "วิธีชำระเงินต้องเป็นเงินสด (cash) หรือพร้อมเพย์ (promptpay) ไม่ใช่ {method}",
+            field="method",
+            method=repr(method),
         ) from None
 
 
@@ -154,10 +166,10 @@ def _check_sale_exists(conn: Connection, sale_id: object) -> None:
         return  # no sale, or a malformed id that _payment_row refuses
     if conn.execute(select(_SALES.c.id).where(_SALES.c.id == sale_id)).first() is None:
         raise InvalidInputError(
-            f"ไม่พบรายการขาย {sale_id} · sale {sale_id} does not exist: a payment can only "
-            "belong to a sale that exists",
+            "payment.sale_not_found",
+            "ไม่พบรายการขาย {sale_id} รายการชำระเงินต้องเป็นของรายการขายที่มีอยู่",
             field="sale_id",
-            code="sale_not_found",
+            sale_id=sale_id,
         )
 
 
@@ -198,7 +210,9 @@ def _payment_row(new: NewPayment) -> dict[str, object]:
     kind = _checked_method(new.method)
     sale_id = new.sale_id
     if sale_id is not None and (isinstance(sale_id, bool) or not isinstance(sale_id, int)):
-        raise InvalidInputError("sale_id must be a whole number", field="sale_id")
+        raise InvalidInputError(
+            "field.not_whole_number", "ช่อง {field} ต้องเป็นจำนวนเต็ม", field="sale_id"
+        )
     reference = new_reference()
     row: dict[str, object] = {"reference": reference, "sale_id": sale_id, "method": kind.value,
                               "amount_satang": amount, "created_at": new.now,
@@ -209,7 +223,9 @@ def _payment_row(new: NewPayment) -> dict[str, object]:
         try:
             payload = payment_payload(new.account, reference, amount)
         except promptpay.PromptPayError as error:
-            raise InvalidInputError(str(error), field="amount_satang") from None
+            raise InvalidInputError(
+                error.code, error.thai, field="amount_satang", **error.params
+            ) from None
         row.update(status=PaymentStatus.PENDING.value, payload=payload,
                    expires_at=new.now + new.expiry)  # fmt: skip
     else:

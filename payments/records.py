@@ -89,7 +89,12 @@ def payment_row(conn: Connection, payment_id: int, *, lock: bool = False) -> Row
     query = select(Payment).where(Payment.id == payment_id)
     row = conn.execute(query.with_for_update() if lock else query).mappings().first()
     if row is None:
-        raise NotFoundError(f"payment {payment_id} not found", field="payment_id")
+        raise NotFoundError(
+            "payment.not_found",
+            "ไม่พบรายการชำระเงิน id {payment_id}",
+            field="payment_id",
+            payment_id=payment_id,
+        )
     return row
 
 

@@ -15,6 +15,16 @@ class PaymentStatus(StrEnum):
     FAILED = "failed"
 
 
+# How the pages name each status in Thai (for the refusals below: the params carry both).
+STATUS_THAI = {
+    PaymentStatus.PENDING: "รอชำระเงิน",
+    PaymentStatus.CONFIRMED: "ชำระแล้ว",
+    PaymentStatus.EXPIRED: "หมดอายุ",
+    PaymentStatus.CANCELLED: "ยกเลิกแล้ว",
+    PaymentStatus.FAILED: "ไม่สำเร็จ",
+}
+
+
 class PaymentMethod(StrEnum):
     CASH = "cash"
     PROMPTPAY = "promptpay"
@@ -117,10 +127,26 @@ def check_move(current: PaymentStatus | str, target: PaymentStatus | str) -> Non
     current, target = PaymentStatus(current), PaymentStatus(target)
     if target in ALLOWED[current]:
         return
+    facts = {
+        "payment_status": current.value,
+        "status_th": STATUS_THAI[current],
+        "target": target.value,
+        "target_th": STATUS_THAI[target],
+    }
     if current == PaymentStatus.CONFIRMED:
-        message = "the payment is already confirmed"
-    elif current == target:
-        message = f"the payment is already {current}"
-    else:
-        message = f"the payment is {current}; it cannot become {target}"
-    raise ConflictError(message, field="status", payment_status=current.value)
+        raise ConflictError(
+            "payment.already_confirmed", "รายการชำระเงินนี้ยืนยันแล้ว", field="status", **facts
+        )
+    if current == target:
+        raise ConflictError(
+            "payment.already_in_status",
+            "รายการชำระเงินนี้อยู่ในสถานะ “{status_th}” อยู่แล้ว",
+            field="status",
+            **facts,
+        )
+    raise ConflictError(
+        "payment.status_move",
+        "รายการชำระเงินนี้อยู่ในสถานะ “{status_th}” จึงเปลี่ยนเป็น “{target_th}” ไม่ได้",
+        field="status",
+        **facts,
+    )

@@ -22,19 +22,30 @@ def validate_gtin(code: str, *, field: str = "barcode") -> str:
     """Return the GTIN as digits, or refuse it with the reason."""
     digits = code.strip().replace(" ", "").replace("-", "")
     if not ascii_digits(digits):
-        raise InvalidInputError(f"barcode {code!r} must be digits only", field=field)
+        raise InvalidInputError(
+            "barcode.not_digits",
+            "บาร์โค้ด “{barcode}” ต้องเป็นตัวเลขเท่านั้น",
+            field=field,
+            barcode=code,
+        )
     if len(digits) not in GTIN_LENGTHS:
         raise InvalidInputError(
-            f"barcode {code!r} has {len(digits)} digits; EAN-13, EAN-8 or UPC-A have 13, 8 or 12",
+            "barcode.length",
+            "บาร์โค้ด “{barcode}” มี {length} หลัก แต่ EAN-13, EAN-8 และ UPC-A มี 13, 8 และ 12 หลัก",
             field=field,
+            barcode=code,
+            length=len(digits),
         )
     try:
         ean.validate(digits)
     except StdnumValidationError:
         expected = check_digit(digits[:-1])
         raise InvalidInputError(
-            f"barcode {digits} has a wrong check digit (last digit should be {expected})",
+            "barcode.check_digit",
+            "บาร์โค้ด {barcode} มีเลขตรวจสอบ (หลักสุดท้าย) ไม่ถูกต้อง หลักสุดท้ายควรเป็น {expected}",
             field=field,
+            barcode=digits,
+            expected=expected,
         ) from None
     return digits
 

@@ -124,11 +124,18 @@ def _view(row: Any) -> EntrepreneurView:
 
 def get_entrepreneur(conn: Connection, actor: Actor, entrepreneur_id: int) -> EntrepreneurView:
     """One entrepreneur; another entrepreneur's record is "not found" to an entrepreneur user."""
-    if not actor.may_see_entrepreneur(entrepreneur_id):
-        raise NotFoundError(f"entrepreneur {entrepreneur_id} not found", field="entrepreneur_id")
-    row = conn.execute(_query().where(Entrepreneur.id == entrepreneur_id)).first()
+    row = (
+        conn.execute(_query().where(Entrepreneur.id == entrepreneur_id)).first()
+        if actor.may_see_entrepreneur(entrepreneur_id)
+        else None
+    )
     if row is None:
-        raise NotFoundError(f"entrepreneur {entrepreneur_id} not found", field="entrepreneur_id")
+        raise NotFoundError(
+            "entrepreneur.not_found",
+            "ไม่พบผู้ประกอบการ id {entrepreneur_id}",
+            field="entrepreneur_id",
+            entrepreneur_id=entrepreneur_id,
+        )
     return _view(row)
 
 
@@ -165,9 +172,11 @@ def list_entrepreneurs(
 
 def district_exists(conn: Connection, district_id: object, field: str = "district_id") -> int:
     if isinstance(district_id, bool) or not isinstance(district_id, int):
-        raise InvalidInputError("district_id must be a whole number", field=field)
+        raise InvalidInputError("field.not_whole_number", "ช่อง {field} ต้องเป็นจำนวนเต็ม", field=field)
     if conn.execute(select(District.id).where(District.id == district_id)).first() is None:
-        raise InvalidInputError(f"unknown district: {district_id}", field=field)
+        raise InvalidInputError(
+            "district.unknown", "ไม่พบอำเภอ id {district_id}", field=field, district_id=district_id
+        )
     return district_id
 
 

@@ -166,7 +166,12 @@ def list_locations(conn: Connection, *, active_only: bool = False) -> list[Locat
 def get_location(conn: Connection, location_id: int) -> LocationView:
     row = conn.execute(select(*_LOCATION_COLUMNS).where(Location.id == location_id)).first()
     if row is None:
-        raise NotFoundError(f"location {location_id} not found", field="location_id")
+        raise NotFoundError(
+            "location.not_found",
+            "ไม่พบสถานที่ id {location_id}",
+            field="location_id",
+            location_id=location_id,
+        )
     return _location_view(row)
 
 
@@ -176,7 +181,7 @@ def default_location_id(conn: Connection) -> int:
         select(Location.id).where(Location.is_default.is_(True)).order_by(Location.id).limit(1)
     ).scalar()
     if found is None:
-        raise NotFoundError("no default location is set up", field="location_id")
+        raise NotFoundError("location.no_default", "ยังไม่ได้ตั้งสถานที่หลัก", field="location_id")
     return int(found)
 
 
@@ -221,7 +226,8 @@ def update_location(
         )
     if current.is_default and (values.get("is_default") is False or values.get("active") is False):
         raise InvalidInputError(
-            "the default location cannot be closed or un-defaulted; make another one the default",
+            "location.default_required",
+            "ปิดสถานที่หลักหรือยกเลิกการเป็นสถานที่หลักไม่ได้ กรุณาตั้งสถานที่อื่นเป็นสถานที่หลักก่อน",
             field="is_default" if "is_default" in values else "active",
         )
     diff = changed(vars_of(current), values)
@@ -258,7 +264,12 @@ def list_categories(conn: Connection) -> list[CategoryView]:
 def get_category(conn: Connection, category_id: int) -> CategoryView:
     row = conn.execute(select(*_CATEGORY_COLUMNS).where(Category.id == category_id)).first()
     if row is None:
-        raise NotFoundError(f"category {category_id} not found", field="category_id")
+        raise NotFoundError(
+            "category.not_found",
+            "ไม่พบหมวดหมู่ id {category_id}",
+            field="category_id",
+            category_id=category_id,
+        )
     return _category_view(row)
 
 

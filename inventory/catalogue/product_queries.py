@@ -91,7 +91,12 @@ def _check_location(conn: Connection, location_id: int | None) -> None:
     if location_id is None:
         return
     if conn.execute(select(Location.id).where(Location.id == location_id)).first() is None:
-        raise InvalidInputError(f"unknown location: {location_id}", field="location_id")
+        raise InvalidInputError(
+            "location.unknown",
+            "ไม่พบสถานที่ id {location_id}",
+            field="location_id",
+            location_id=location_id,
+        )
 
 
 _DEFAULT_LOCATION = (
@@ -136,7 +141,12 @@ def get_product(
         query = query.where(Product.entrepreneur_id == visible)
     found = _views(conn, _with_stock(query, location_id))
     if not found:
-        raise NotFoundError(f"product {product_id} not found", field="product_id")
+        raise NotFoundError(
+            "product.not_found",
+            "ไม่พบสินค้า id {product_id}",
+            field="product_id",
+            product_id=product_id,
+        )
     return found[0]
 
 

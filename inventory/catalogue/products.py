@@ -64,7 +64,7 @@ def clean_barcode(value: object) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise InvalidInputError("barcode must be text of digits", field="barcode")
+        raise InvalidInputError("barcode.not_text", "บาร์โค้ดต้องเป็นข้อความที่เป็นตัวเลข", field="barcode")
     if not value.strip():
         return None
     return validate_gtin(value)
@@ -72,7 +72,7 @@ def clean_barcode(value: object) -> str | None:
 
 def _id(value: object, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInputError(f"{field} must be a whole number", field=field)
+        raise InvalidInputError("field.not_whole_number", "ช่อง {field} ต้องเป็นจำนวนเต็ม", field=field)
     return value
 
 
@@ -95,13 +95,23 @@ def _entrepreneur_code(conn: Connection, entrepreneur_id: int) -> str:
         select(Entrepreneur.code).where(Entrepreneur.id == entrepreneur_id)
     ).scalar()
     if code is None:
-        raise InvalidInputError(f"unknown entrepreneur: {entrepreneur_id}", field="entrepreneur_id")
+        raise InvalidInputError(
+            "entrepreneur.unknown",
+            "ไม่พบผู้ประกอบการ id {entrepreneur_id}",
+            field="entrepreneur_id",
+            entrepreneur_id=entrepreneur_id,
+        )
     return str(code)
 
 
 def _category_exists(conn: Connection, category_id: int) -> None:
     if conn.execute(select(Category.id).where(Category.id == category_id)).first() is None:
-        raise InvalidInputError(f"unknown category: {category_id}", field="category_id")
+        raise InvalidInputError(
+            "category.unknown",
+            "ไม่พบหมวดหมู่ id {category_id}",
+            field="category_id",
+            category_id=category_id,
+        )
 
 
 def create_product(
@@ -157,7 +167,11 @@ def update_product(
     check_version(current.version, version, f"product {current.sku}")
     values = clean_changes(changes, product_cleaners())
     if "barcode" in values and values["barcode"] is None:
-        raise InvalidInputError("barcode cannot be removed; give a valid GTIN", field="barcode")
+        raise InvalidInputError(
+            "barcode.cannot_remove",
+            "ลบบาร์โค้ดของสินค้าไม่ได้ กรุณาใส่บาร์โค้ด (GTIN) ที่ถูกต้อง",
+            field="barcode",
+        )
     if "category_id" in values:
         _category_exists(conn, values["category_id"])
     owner_code = _entrepreneur_code(conn, values.get("entrepreneur_id", current.entrepreneur_id))
@@ -180,7 +194,12 @@ def update_product(
         )
     )
     if bumped.rowcount != 1:  # changed between our read and our write
-        raise NotFoundError(f"product {product_id} not found", field="product_id")
+        raise NotFoundError(
+            "product.not_found",
+            "ไม่พบสินค้า id {product_id}",
+            field="product_id",
+            product_id=product_id,
+        )
     audit.record(
         conn, actor, CatalogueEvent.PRODUCT_UPDATED, "product", product_id, now, changes=diff
     )

@@ -1,7 +1,8 @@
 """PromptPay receiving IDs of entrepreneurs, checked when they are entered: payouts go to them.
 
 The format is the PromptPay codec's (:func:`payments.promptpay.receiving_id`), the one place
-that knows it; this module only says which field was wrong.
+that knows it, and so is the reason (its code, Thai sentence and values, whose English the
+catalogue holds); this module only says which field was wrong.
 """
 
 from __future__ import annotations
@@ -26,4 +27,4 @@ def normalize_promptpay_id(value: str | None, *, field: str = "promptpay_id") ->
     try:
         return receiving_id(value)
     except PromptPayError as error:
-        raise InvalidInputError(str(error), field=field) from None
+        raise InvalidInputError(error.code, error.thai, field=field, **error.params) from None

@@ -11,6 +11,7 @@ import zlib
 from collections.abc import Iterable
 
 from kernel.errors import InvalidInputError
+from kernel.money import format_baht
 
 NAME_MAX = 200
 TAMBON_MAX = 100
@@ -29,13 +30,17 @@ def clean_name(value: object, field: str, *, required: bool = True, limit: int =
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise InvalidInputError(f"{field} must be text", field=field)
+        raise InvalidInputError("field.not_text", "ช่อง {field} ต้องเป็นข้อความ", field=field)
     text = " ".join(value.split())
     if required and not text:
-        raise InvalidInputError(f"{field} is required", field=field)
+        raise InvalidInputError("field.required", "กรุณากรอกช่อง {field}", field=field)
     if len(text) > limit:
         raise InvalidInputError(
-            f"{field} is {len(text)} characters long; at most {limit} are allowed", field=field
+            "field.too_long",
+            "ช่อง {field} ยาว {length} ตัวอักษร ใส่ได้ไม่เกิน {limit} ตัวอักษร",
+            field=field,
+            length=len(text),
+            limit=limit,
         )
     return text
 
@@ -45,7 +50,10 @@ def clean_code(value: object, field: str, *, limit: int) -> str:
     text = clean_name(value, field, limit=limit)
     if not _CODE.match(text):
         raise InvalidInputError(
-            f"{field} {text!r} may hold only letters, digits, '.', '-' and '_'", field=field
+            "field.code_characters",
+            "ช่อง {field} “{text}” ใช้ได้เฉพาะตัวอักษรอังกฤษ ตัวเลข และเครื่องหมาย . - _",
+            field=field,
+            text=text,
         )
     return text
 
@@ -53,7 +61,12 @@ def clean_code(value: object, field: str, *, limit: int) -> str:
 def clean_phone(value: object, field: str = "phone") -> str:
     text = clean_name(value, field, required=False, limit=PHONE_MAX)
     if text and not _PHONE.match(text):
-        raise InvalidInputError(f"phone {text!r} may hold only digits, spaces and '-'", field=field)
+        raise InvalidInputError(
+            "entrepreneur.phone_invalid",
+            "เบอร์โทรศัพท์ “{text}” ใช้ได้เฉพาะตัวเลข ช่องว่าง และขีด (-)",
+            field=field,
+            text=text,
+        )
     return text
 
 
@@ -62,8 +75,10 @@ def check_commission_bp(value: object, field: str = "commission_bp") -> int:
     number = _strict_int(value, field)
     if not 0 <= number <= 10_000:
         raise InvalidInputError(
-            f"{field} must be between 0 and 10000 basis points (0–100 %), got {number}",
+            "commission.out_of_range",
+            "ค่าคอมมิชชั่นต้องอยู่ระหว่าง 0 ถึง 100 % (0–10000 basis points) แต่ได้ {number}",
             field=field,
+            number=number,
         )
     return number
 
@@ -71,22 +86,35 @@ def check_commission_bp(value: object, field: str = "commission_bp") -> int:
 def check_star_rating(value: object, field: str = "star_rating") -> int:
     number = _strict_int(value, field)
     if not 1 <= number <= 5:
-        raise InvalidInputError(f"{field} must be 1 to 5 OTOP stars, got {number}", field=field)
+        raise InvalidInputError(
+            "entrepreneur.stars_out_of_range",
+            "ระดับดาว OTOP ต้องเป็น 1 ถึง 5 ดาว แต่ได้ {number}",
+            field=field,
+            number=number,
+        )
     return number
 
 
 def check_price_satang(value: object, field: str = "price_satang") -> int:
     number = _strict_int(value, field)
     if number < 0:
-        raise InvalidInputError(f"{field} must not be negative", field=field)
+        raise InvalidInputError("product.price_negative", "ราคาต้องไม่ติดลบ", field=field)
     if number > MAX_PRICE_SATANG:
-        raise InvalidInputError(f"{field} {number} is implausibly high", field=field)
+        raise InvalidInputError(
+            "product.price_too_high",
+            "ราคา {baht} บาท สูงผิดปกติ กรุณาตรวจสอบอีกครั้ง",
+            field=field,
+            number=number,
+            baht=format_baht(number),
+        )
     return number
 
 
 def check_bool(value: object, field: str) -> bool:
     if not isinstance(value, bool):
-        raise InvalidInputError(f"{field} must be true or false", field=field)
+        raise InvalidInputError(
+            "field.not_boolean", "ช่อง {field} ต้องเป็นใช่หรือไม่ใช่ (true/false)", field=field
+        )
     return value
 
 
@@ -95,7 +123,10 @@ def parse_percent_to_bp(text: str, field: str = "commission_percent") -> int:
     match = re.fullmatch(r"(\d{1,3})(?:\.(\d{1,2}))?", text.strip().rstrip("%").strip())
     if match is None:
         raise InvalidInputError(
-            f"{field} {text!r} is not a percentage (write e.g. 15 or 12.5)", field=field
+            "commission.not_percent",
+            "ค่าคอมมิชชั่น “{text}” ไม่ใช่ตัวเลขเปอร์เซ็นต์ (ใส่เช่น 15 หรือ 12.5)",
+            field=field,
+            text=text,
         )
     basis_points = int(match[1]) * 100 + int((match[2] or "").ljust(2, "0"))
     return check_commission_bp(basis_points, field)
@@ -108,7 +139,12 @@ def parse_bool(text: str, field: str) -> bool:
         return True
     if word in ("0", "false", "no", "n", "f", "ไม่", "ไม่ใช่", "เท็จ"):
         return False
-    raise InvalidInputError(f"{field} {text!r} must be 1/0, true/false or yes/no", field=field)
+    raise InvalidInputError(
+        "field.not_yes_no",
+        "ช่อง {field} “{text}” ต้องเป็น 1/0, true/false, yes/no หรือ ใช่/ไม่",
+        field=field,
+        text=text,
+    )
 
 
 def content_version(values: Iterable[object]) -> int:
@@ -118,5 +154,5 @@ def content_version(values: Iterable[object]) -> int:
 
 def _strict_int(value: object, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInputError(f"{field} must be a whole number", field=field)
+        raise InvalidInputError("field.not_whole_number", "ช่อง {field} ต้องเป็นจำนวนเต็ม", field=field)
     return value

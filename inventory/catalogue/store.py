@@ -28,18 +28,28 @@ def ensure_unique(
     if exclude_id is not None:
         query = query.where(id_column != exclude_id)
     if conn.execute(query).first() is not None:
-        raise ConflictError(f"{field} {value} is already in use", field=field)
+        raise ConflictError(
+            "field.already_used",
+            "ช่อง {field}: “{value}” มีอยู่ในระบบแล้ว ใช้ซ้ำไม่ได้",
+            field=field,
+            value=value,
+        )
 
 
 def check_version(current: int, given: object, what: str) -> None:
     """Optimistic concurrency: the caller edits what it read, or is told to reload."""
     if isinstance(given, bool) or not isinstance(given, int):
-        raise InvalidInputError("version must be a whole number", field="version")
+        raise InvalidInputError(
+            "field.not_whole_number", "ช่อง {field} ต้องเป็นจำนวนเต็ม", field="version"
+        )
     if current != given:
         raise ConflictError(
-            f"{what} was changed by someone else (version {given} is stale, now {current}); "
-            "reload and try again",
+            "field.version_stale",
+            "มีผู้อื่นแก้ไขข้อมูลนี้ไปแล้ว (ฉบับที่ {given} ที่คุณเปิดอยู่เก่าแล้ว ตอนนี้เป็นฉบับที่"
+            " {current_version}) กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง",
             field="version",
+            what=what,
+            given=given,
             current_version=current,
         )
 
@@ -50,7 +60,7 @@ def clean_changes(changes: Mapping[str, Any], cleaners: Mapping[str, Cleaner]) -
     for field, value in changes.items():
         cleaner = cleaners.get(field)
         if cleaner is None:
-            raise InvalidInputError(f"{field} cannot be changed here", field=field)
+            raise InvalidInputError("field.not_editable", "แก้ไขช่อง {field} ที่นี่ไม่ได้", field=field)
         cleaned[field] = cleaner(value)
     return cleaned
 

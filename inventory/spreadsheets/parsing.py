@@ -81,9 +81,11 @@ def decode(raw: bytes) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise InvalidInputError(
-            f"the file is not UTF-8 (unreadable byte at position {error.start}); in the "
-            "spreadsheet use Save As / Download and choose 'CSV UTF-8 (Comma delimited)'",
+            "import.not_utf8",
+            "ไฟล์นี้ไม่ใช่ UTF-8 (อ่านไบต์ที่ตำแหน่ง {position} ไม่ได้) ในโปรแกรมตารางคำนวณ"
+            " ให้ใช้ บันทึกเป็น / ดาวน์โหลด แล้วเลือก 'CSV UTF-8 (Comma delimited)'",
             field="file",
+            position=error.start,
         ) from None
     return text.removeprefix(BOM)
 
@@ -94,12 +96,17 @@ def read_rows(
     """The data rows with lower-cased header names, and problems with the header itself."""
     text = decode(raw)
     if not text.strip():
-        raise InvalidInputError("the file is empty", field="file")
+        raise InvalidInputError("import.empty_file", "ไฟล์ว่างเปล่า", field="file")
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [name.strip().lower().removeprefix(BOM) for name in next(reader)]
     except csv.Error as error:
-        raise InvalidInputError(f"the header line is not CSV: {error}", field="file") from None
+        raise InvalidInputError(
+            "import.header_not_csv",
+            "บรรทัดแรก (หัวคอลัมน์) ไม่ใช่ CSV ที่อ่านได้",
+            field="file",
+            problem=str(error),
+        ) from None
     problems = [RowError(1, name, "missing column") for name in required if name not in header]
     for names in any_of:
         if not any(name in header for name in names):
@@ -156,12 +163,14 @@ def refuse_if_bad(preview: ImportPreview) -> None:
     """Nothing is imported while any row is bad; the error carries every row's problem."""
     if preview.errors:
         raise InvalidInputError(
-            f"{len({e.line for e in preview.errors})} row(s) have problems; nothing was imported",
+            "import.bad_rows",
+            "มี {rows} แถวที่ไม่ถูกต้อง ยังไม่ได้นำเข้าข้อมูลใด ๆ",
             field="file",
+            rows=len({e.line for e in preview.errors}),
             errors=[error._asdict() for error in preview.errors],
         )
     if preview.rows_total == 0:
-        raise InvalidInputError("the file has no data rows", field="file")
+        raise InvalidInputError("import.no_rows", "ไฟล์ไม่มีแถวข้อมูล", field="file")
 
 
 def audit_row(

@@ -47,12 +47,22 @@ def document_number(prefix: str, now: datetime, serial: int) -> str:
     return f"{prefix}-{business_date(now).year}-{serial:06d}"
 
 
+def line_field(index: int, name: str, lines: str = "lines") -> str:
+    """The input a refusal names: ``lines[2].quantity``."""
+    return f"{lines}[{index}].{name}"
+
+
 def check_line_count(lines: Iterable[object], field: str = "lines") -> None:
     count = len(list(lines))
     if count == 0:
-        raise InvalidInputError("give at least one line", field=field)
+        raise InvalidInputError("stock.no_lines", "กรุณาใส่สินค้าอย่างน้อยหนึ่งรายการ", field=field)
     if count > MAX_LINES:
-        raise InvalidInputError(f"at most {MAX_LINES} lines per request", field=field)
+        raise InvalidInputError(
+            "stock.too_many_lines",
+            "ใส่ได้ไม่เกิน {limit} รายการต่อครั้ง",
+            field=field,
+            limit=MAX_LINES,
+        )
 
 
 def check_quantity(
@@ -60,17 +70,25 @@ def check_quantity(
 ) -> None:
     """Quantities are whole units: positive; or signed and non-zero; or (counts) zero or more."""
     if isinstance(quantity, bool) or not isinstance(quantity, int):
-        raise InvalidInputError("quantity must be a whole number", field=field)
+        raise InvalidInputError("quantity.not_whole_number", "จำนวนต้องเป็นจำนวนเต็ม", field=field)
     if abs(quantity) > MAX_QUANTITY:
-        raise InvalidInputError(f"quantity must be at most {MAX_QUANTITY}", field=field)
+        raise _too_large(field)
     if signed:
         if quantity == 0:
-            raise InvalidInputError("quantity must not be zero", field=field)
+            raise InvalidInputError("quantity.zero", "จำนวนต้องไม่เป็นศูนย์", field=field)
     elif zero_ok:
         if quantity < 0:
-            raise InvalidInputError("counted quantity must be zero or more", field=field)
+            raise InvalidInputError(
+                "quantity.count_negative", "จำนวนที่นับได้ต้องเป็นศูนย์หรือมากกว่า", field=field
+            )
     elif quantity <= 0:
-        raise InvalidInputError("quantity must be more than zero", field=field)
+        raise InvalidInputError("quantity.not_positive", "จำนวนต้องมากกว่าศูนย์", field=field)
+
+
+def _too_large(field: str) -> InvalidInputError:
+    return InvalidInputError(
+        "quantity.too_large", "จำนวนต้องไม่เกิน {limit}", field=field, limit=MAX_QUANTITY
+    )
 
 
 def merge_quantities(
@@ -87,10 +105,14 @@ def merge_quantities(
     for product_id, total in merged.items():
         if total == 0 or (not signed and total < 0):
             raise InvalidInputError(
-                f"the lines for product {product_id} add up to {total}", field=field
+                "quantity.lines_cancel_out",
+                "จำนวนรวมทุกบรรทัดของสินค้า id {product_id} ได้ {total} ซึ่งใช้ไม่ได้",
+                field=field,
+                product_id=product_id,
+                total=total,
             )
         if abs(total) > MAX_QUANTITY:
-            raise InvalidInputError(f"quantity must be at most {MAX_QUANTITY}", field=field)
+            raise _too_large(field)
     return merged
 
 
@@ -100,8 +122,12 @@ def refuse_duplicates(product_ids: Iterable[int], field: str = "lines") -> None:
     for index, product_id in enumerate(product_ids):
         if product_id in seen:
             raise InvalidInputError(
-                f"product {product_id} is counted twice (lines {seen[product_id]} and {index})",
-                field=f"{field}[{index}].product_id",
+                "stock.counted_twice",
+                "สินค้า id {product_id} ถูกนับซ้ำสองบรรทัด (บรรทัด {first} และ {second})",
+                field=line_field(index, "product_id", field),
+                product_id=product_id,
+                first=seen[product_id],
+                second=index,
             )
         seen[product_id] = index
 

@@ -32,7 +32,7 @@ from inventory.stock.refs import (
     resolve_lines,
 )
 from inventory.stock.rules import MovementKind
-from inventory.stock.service import apply_movements, on_hand
+from inventory.stock.service import apply_movements, check_reason_length, on_hand
 from kernel.access import MANAGERS, Actor
 from kernel.audit import record
 from kernel.errors import InvalidInputError
@@ -95,9 +95,8 @@ class CountView:
 def _reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
-        raise InvalidInputError("say why stock is adjusted", field="reason")
-    if len(reason) > 200:
-        raise InvalidInputError("reason must be at most 200 characters", field="reason")
+        raise InvalidInputError("stock.reason_required", "กรุณาระบุเหตุผลที่ปรับปรุงสต็อก", field="reason")
+    check_reason_length(reason)
     return reason
 
 
@@ -178,7 +177,11 @@ def transfer_stock(
     actor.require(MANAGERS, "transfer stock")
     note = check_note(note)
     if from_location_id == to_location_id:
-        raise InvalidInputError("a transfer needs two different locations", field="to_location_id")
+        raise InvalidInputError(
+            "stock.transfer_same_location",
+            "การโอนย้ายสินค้าต้องมีสถานที่ต้นทางและปลายทางที่ต่างกัน",
+            field="to_location_id",
+        )
     source = location(conn, from_location_id, "from_location_id")
     target = location(conn, to_location_id, "to_location_id")
     resolved = resolve_lines(conn, lines, allow_barcode=True)

@@ -15,7 +15,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 
 from inventory.models import Entrepreneur, Intake, IntakeLine, Location, Product
-from inventory.stock.document_rules import DocumentPrefix, LineIn, merge_quantities
+from inventory.stock.document_rules import DocumentPrefix, LineIn, line_field, merge_quantities
 from inventory.stock.events import StockEvent
 from inventory.stock.refs import (
     ProductRef,
@@ -81,7 +81,12 @@ class IntakeSummary:
 
 def check_note(note: str, field: str = "note") -> str:
     if len(note) > MAX_NOTE:
-        raise InvalidInputError(f"note must be at most {MAX_NOTE} characters", field=field)
+        raise InvalidInputError(
+            "stock.note_too_long",
+            "หมายเหตุยาวได้ไม่เกิน {limit} ตัวอักษร",
+            field=field,
+            limit=MAX_NOTE,
+        )
     return note.strip()
 
 
@@ -134,8 +139,11 @@ def _require_active(resolved: Sequence[tuple[ProductRef, int]]) -> None:
     for index, (product, _) in enumerate(resolved):
         if not product.active:
             raise InvalidInputError(
-                f"{product.name_th} ({product.sku}) is inactive; reactivate it before intake",
-                field=f"lines[{index}].product_id",
+                "intake.product_inactive",
+                "สินค้า {name} ({sku}) ปิดการใช้งานอยู่ กรุณาเปิดใช้งานก่อนรับสินค้าเข้า",
+                field=line_field(index, "product_id"),
+                name=product.name_th,
+                sku=product.sku,
             )
 
 
@@ -187,7 +195,12 @@ def get_intake(conn: Connection, actor: Actor, intake_id: int) -> IntakeView:
         .where(Intake.id == intake_id)
     ).first()
     if head is None or not actor.may_see_entrepreneur(head.entrepreneur_id):
-        raise NotFoundError(f"no goods-received note {intake_id}", field="intake_id")
+        raise NotFoundError(
+            "intake.not_found",
+            "ไม่พบใบรับสินค้า id {intake_id}",
+            field="intake_id",
+            intake_id=intake_id,
+        )
     lines = [
         IntakeLineView(*row)
         for row in conn.execute(

@@ -206,7 +206,9 @@ def lookup_product(
     """A product by barcode (or SKU) with its on-hand at a location (default: the default)."""
     product = product_by_code(conn, code)
     if product is None or not actor.may_see_entrepreneur(product.entrepreneur_id):
-        raise NotFoundError(f"no product has barcode {code}", field="barcode")
+        raise NotFoundError(
+            "barcode.no_product", "ไม่พบสินค้าที่มีบาร์โค้ด {barcode}", field="barcode", barcode=code
+        )
     place = location(conn, location_id)
     level = on_hand(conn, [product.id], place.id)[product.id]
     return LookupResult(

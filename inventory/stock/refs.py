@@ -20,6 +20,7 @@ from inventory.stock.document_rules import (
     check_line_count,
     check_quantity,
     document_number,
+    line_field,
     sequence_name,
 )
 from kernel.access import Actor, Role
@@ -72,11 +73,22 @@ def location(conn: Connection, location_id: int | None, field: str = "location_i
     else:
         query = query.where(Location.id == location_id)
     row = conn.execute(query).first()
+    if row is None and location_id is None:
+        raise InvalidInputError("location.no_default", "ยังไม่ได้ตั้งสถานที่หลัก", field=field)
     if row is None:
-        what = "no default location is set" if location_id is None else "unknown location"
-        raise InvalidInputError(f"{what}: {location_id}", field=field)
+        raise InvalidInputError(
+            "location.unknown",
+            "ไม่พบสถานที่ id {location_id}",
+            field=field,
+            location_id=location_id,
+        )
     if not row.active:
-        raise InvalidInputError(f"location {row.code} is closed", field=field)
+        raise InvalidInputError(
+            "location.closed",
+            "สถานที่ {location_code} ปิดใช้งานแล้ว",
+            field=field,
+            location_code=row.code,
+        )
     return LocationRef(row.id, row.code, row.name_th, row.name_en)
 
 
@@ -88,9 +100,19 @@ def entrepreneur_exists(
         select(Entrepreneur.code, Entrepreneur.active).where(Entrepreneur.id == entrepreneur_id)
     ).first()
     if row is None:
-        raise InvalidInputError(f"unknown entrepreneur: {entrepreneur_id}", field=field)
+        raise InvalidInputError(
+            "entrepreneur.unknown",
+            "ไม่พบผู้ประกอบการ id {entrepreneur_id}",
+            field=field,
+            entrepreneur_id=entrepreneur_id,
+        )
     if not row.active:
-        raise InvalidInputError(f"entrepreneur {row.code} is inactive", field=field)
+        raise InvalidInputError(
+            "entrepreneur.inactive",
+            "ผู้ประกอบการ {entrepreneur_code} ปิดการใช้งานอยู่",
+            field=field,
+            entrepreneur_code=row.code,
+        )
     return str(row.code)
 
 
@@ -127,7 +149,7 @@ def resolve_lines(
     by_id = products_by_id(conn, [line.product_id for line in lines if line.product_id is not None])
     resolved: list[tuple[ProductRef, int]] = []
     for index, line in enumerate(lines):
-        field = f"lines[{index}].{quantity_field}"
+        field = line_field(index, quantity_field)
         check_quantity(line.quantity, field, signed=signed, zero_ok=zero_ok)
         resolved.append((_line_product(conn, index, line, by_id, allow_barcode), line.quantity))
     return resolved
@@ -140,18 +162,33 @@ def _line_product(
         found = by_id.get(line.product_id)
         if found is None:
             raise InvalidInputError(
-                f"unknown product: {line.product_id}", field=f"lines[{index}].product_id"
+                "product.unknown",
+                "ไม่พบสินค้า id {product_id}",
+                field=line_field(index, "product_id"),
+                product_id=line.product_id,
             )
         return found
     if allow_barcode and line.barcode:
         by_code = product_by_code(conn, line.barcode)
         if by_code is None:
             raise InvalidInputError(
-                f"no product has barcode {line.barcode}", field=f"lines[{index}].barcode"
+                "barcode.no_product",
+                "ไม่พบสินค้าที่มีบาร์โค้ด {barcode}",
+                field=line_field(index, "barcode"),
+                barcode=line.barcode,
             )
         return by_code
-    wanted = "product_id or barcode" if allow_barcode else "product_id"
-    raise InvalidInputError(f"give a {wanted}", field=f"lines[{index}].product_id")
+    if allow_barcode:
+        raise InvalidInputError(
+            "stock.line_needs_product_or_barcode",
+            "กรุณาระบุสินค้า (product_id) หรือบาร์โค้ด",
+            field=line_field(index, "product_id"),
+        )
+    raise InvalidInputError(
+        "stock.line_needs_product",
+        "กรุณาระบุสินค้า (product_id)",
+        field=line_field(index, "product_id"),
+    )
 
 
 def require_own_products(
@@ -161,9 +198,13 @@ def require_own_products(
     for index, (product, _) in enumerate(resolved):
         if product.entrepreneur_id != entrepreneur_id:
             raise InvalidInputError(
-                f"line {index}: {product.name_th} ({product.sku}) is not a product of "
-                f"entrepreneur {entrepreneur_code}",
-                field=f"lines[{index}].product_id",
+                "stock.not_entrepreneurs_product",
+                "บรรทัด {line}: {name} ({sku}) ไม่ใช่สินค้าของผู้ประกอบการ {entrepreneur_code}",
+                field=line_field(index, "product_id"),
+                line=index,
+                name=product.name_th,
+                sku=product.sku,
+                entrepreneur_code=entrepreneur_code,
             )
 
 
@@ -172,5 +213,8 @@ def visible_entrepreneur(actor: Actor, entrepreneur_id: int | None) -> int | Non
     if actor.role != Role.ENTREPRENEUR:
         return entrepreneur_id
     if actor.entrepreneur_id is None:
-        raise ForbiddenError("this entrepreneur account is not linked to an entrepreneur")
+        raise ForbiddenError(
+            "access.entrepreneur_unlinked",
+            "บัญชีผู้ประกอบการนี้ยังไม่ได้ผูกกับผู้ประกอบการรายใด กรุณาติดต่อผู้จัดการศูนย์",
+        )
     return actor.entrepreneur_id

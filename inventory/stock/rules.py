@@ -28,19 +28,24 @@ class Shortage:
     label: str = ""
 
     def describe(self) -> str:
-        name = self.label or f"product {self.product_id}"
-        return f"{name}: {self.requested} requested, {self.on_hand} on hand"
+        """``ผ้าซิ่น (SKU7) 2/0``: the name, wanted / on hand, read alike in Thai and English
+        (the sentence around it says which number is which)."""
+        name = self.label or f"#{self.product_id}"
+        return f"{name} {self.requested}/{self.on_hand}"
 
 
 class InsufficientStockError(ConflictError):
-    """One error for the whole request, naming every short product."""
+    """One error for the whole request, naming every short product; ``shortages`` (in the
+    params too) gives each line's numbers to a client that lists them its own way."""
 
     def __init__(self, shortages: list[Shortage]) -> None:
         self.shortages = shortages
-        listed = "; ".join(s.describe() for s in shortages)
         super().__init__(
-            f"not enough stock for {len(shortages)} item(s): {listed}",
+            "stock.short",
+            "สต็อกไม่พอ {count} รายการ (ต้องการ/มีอยู่): {listed}",
             field="lines",
+            count=len(shortages),
+            listed="; ".join(s.describe() for s in shortages),
             shortages=[
                 {
                     "product_id": s.product_id,

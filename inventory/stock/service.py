@@ -72,6 +72,16 @@ def on_hand(
     return {product_id: levels.get(product_id, 0) for product_id in ids}
 
 
+def check_reason_length(reason: str) -> None:
+    if len(reason) > MAX_REASON:
+        raise InvalidInputError(
+            "stock.reason_too_long",
+            "เหตุผลยาวได้ไม่เกิน {limit} ตัวอักษร",
+            field="reason",
+            limit=MAX_REASON,
+        )
+
+
 def apply_movements(
     conn: Connection,
     actor: Actor,
@@ -89,10 +99,14 @@ def apply_movements(
     products) before anything is written. Zero deltas are ignored. The caller has checked
     that the products and the location exist and that the actor may do this.
     """
-    if len(reason) > MAX_REASON:
-        raise InvalidInputError(f"reason must be at most {MAX_REASON} characters", field="reason")
+    check_reason_length(reason)
     if document is not None and len(document) > MAX_DOCUMENT:
-        raise InvalidInputError("document number too long", field="document")
+        raise InvalidInputError(
+            "stock.document_too_long",
+            "เลขที่เอกสารยาวเกินไป (ไม่เกิน {limit} ตัวอักษร)",
+            field="document",
+            limit=MAX_DOCUMENT,
+        )
     changes = {pid: delta for pid, delta in sorted(deltas.items()) if delta != 0}
     if not changes:
         return {}
@@ -222,7 +236,9 @@ def record_takes(
     for take, actor, now, document in takes:
         for pid, units in sorted(take.quantities.items()):
             if units <= 0:
-                raise InvalidInputError("a take's units must be above zero", field="quantity")
+                raise InvalidInputError(
+                    "stock.take_not_positive", "จำนวนที่ตัดสต็อกต้องมากกว่าศูนย์", field="quantity"
+                )
             key = (take.location_id, pid)
             totals[key] = totals.get(key, 0) + units
             movements.append({

@@ -73,10 +73,14 @@ def read_statement(conn: Connection, entrepreneur_id: int, start: date, end: dat
     """Sales, refunds and payouts of the Bangkok days ``start``..``end`` with a running
     balance, opening with what was owed before ``start`` (the caller has checked access)."""
     if end < start:
-        raise InvalidInputError("'to' must not be before 'from'", field="to")
+        raise InvalidInputError("ledger.period_reversed", "วันที่สิ้นสุดต้องไม่อยู่ก่อนวันที่เริ่มต้น", field="to")
     if (end - start).days >= MAX_STATEMENT_DAYS:
-        raise InvalidInputError(f"a statement covers at most {MAX_STATEMENT_DAYS} days",
-                                field="to")  # fmt: skip
+        raise InvalidInputError(
+            "ledger.period_too_long",
+            "ดูรายการเดินบัญชีได้ครั้งละไม่เกิน {limit} วัน",
+            field="to",
+            limit=MAX_STATEMENT_DAYS,
+        )
     since, until = day_start(start), day_start(end + timedelta(days=1))
     opening = conn.execute(
         select(func.coalesce(func.sum(PostingRow.amount_satang), 0))

@@ -123,7 +123,12 @@ def load_entry(conn: Connection, entry_id: int) -> JournalEntry:
         .first()
     )
     if row is None:
-        raise NotFoundError(f"journal entry {entry_id} not found", field="entry_id")
+        raise NotFoundError(
+            "ledger.entry_not_found",
+            "ไม่พบรายการบัญชี id {entry_id}",
+            field="entry_id",
+            entry_id=entry_id,
+        )
     postings = conn.execute(
         select(LedgerAccount.code, PostingRow.amount_satang, PostingRow.role)
         .join(LedgerAccount, LedgerAccount.id == PostingRow.account_id)
@@ -146,7 +151,12 @@ def reverse_entry(
         select(JournalEntryRow.id).where(JournalEntryRow.reverses_entry_id == entry_id)
     ).first()
     if already is not None:
-        raise ConflictError(f"journal entry {entry_id} is already reversed", field="entry_id")
+        raise ConflictError(
+            "ledger.entry_reversed",
+            "รายการบัญชี id {entry_id} ถูกกลับรายการไปแล้ว",
+            field="entry_id",
+            entry_id=entry_id,
+        )
     original = load_entry(conn, entry_id)
     return post_entry(conn, actor, now, reverse(original, entry_id=entry_id, document=document))
 

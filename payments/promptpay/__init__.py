@@ -125,10 +125,20 @@ def truemoney(mobile: str, amount_satang: int | None = None, *, message: str | N
         body += f.amount_field(amount_satang)
     if message is not None:
         if not isinstance(message, str) or not message:
-            raise PromptPayError(f"message must be a non-empty text, got {message!r}")
+            raise PromptPayError(
+                "promptpay.message_empty",
+                "ข้อความต้องไม่ว่าง แต่ได้ {value}",
+                "message must be a non-empty text, got {value}",
+                value=repr(message),
+            )
         encoded = message.encode("utf-16-be").hex().upper()  # tag 81: UTF-16 code units in hex
         if len(encoded) > 99:
-            raise PromptPayError(f"message is {len(message)} characters long; at most 24")
+            raise PromptPayError(
+                "promptpay.message_too_long",
+                "ข้อความยาว {length} ตัวอักษร ใส่ได้ไม่เกิน 24 ตัวอักษร",
+                "message is {length} characters long; at most 24",
+                length=len(message),
+            )
         body += tlv("81", encoded)
     return with_crc(body)
 
@@ -136,11 +146,26 @@ def truemoney(mobile: str, amount_satang: int | None = None, *, message: str | N
 def slip_verify(bank_code: str, transaction_ref: str) -> str:
     """The mini-QR a Thai bank prints on a transfer slip (tag 00 with API ID 000001, CRC in 91)."""
     if not (isinstance(bank_code, str) and len(bank_code) == 3 and bank_code.isdecimal()):
-        raise PromptPayError(f"bank_code must be 3 digits (e.g. 002, 014), got {bank_code!r}")
+        raise PromptPayError(
+            "promptpay.bank_code",
+            "รหัสธนาคารต้องเป็นตัวเลข 3 หลัก (เช่น 002, 014) แต่ได้ {value}",
+            "bank_code must be 3 digits (e.g. 002, 014), got {value}",
+            value=repr(bank_code),
+        )
     if not (isinstance(transaction_ref, str) and transaction_ref.isalnum()):
-        raise PromptPayError(f"transaction_ref must be letters and digits, got {transaction_ref!r}")
+        raise _not_alphanumeric("transaction_ref", transaction_ref)
     inner = tlv("00", f.SLIP_API_ID) + tlv("01", bank_code) + tlv("02", transaction_ref)
     return with_crc(tlv("00", inner) + "5102TH", "91")
+
+
+def _not_alphanumeric(name: str, value: object) -> PromptPayError:
+    return PromptPayError(
+        "promptpay.not_alphanumeric",
+        "{name} ต้องเป็นตัวอักษรและตัวเลขเท่านั้น แต่ได้ {value}",
+        "{name} must be letters and digits, got {value}",
+        name=name,
+        value=repr(value),
+    )
 
 
 def truemoney_slip_verify(event_type: str, transaction_id: str, transaction_date: date) -> str:
@@ -150,9 +175,14 @@ def truemoney_slip_verify(event_type: str, transaction_id: str, transaction_date
     """
     for name, value in (("event_type", event_type), ("transaction_id", transaction_id)):
         if not (isinstance(value, str) and value.isalnum() and value.isascii()):
-            raise PromptPayError(f"{name} must be letters and digits, got {value!r}")
+            raise _not_alphanumeric(name, value)
     if not isinstance(transaction_date, date):
-        raise PromptPayError(f"transaction_date must be a date, got {transaction_date!r}")
+        raise PromptPayError(
+            "promptpay.transaction_date",
+            "transaction_date ต้องเป็นวันที่ แต่ได้ {value}",
+            "transaction_date must be a date, got {value}",
+            value=repr(transaction_date),
+        )
     inner = (
         "000201010201"
         + tlv("02", event_type)

@@ -34,20 +34,21 @@ REF_MAX = 20
 _SEPARATORS = str.maketrans("", "", " -.()")
 _REF = re.compile(r"[A-Z0-9]{1,20}")
 _AMOUNT = re.compile(r"(\d{1,10})(?:\.(\d{1,2}))?")
-_TARGET_FORMS = (
-    "a mobile number (0812345678, 081-234-5678, +66 81 234 5678, 66812345678), "
-    "a 13-digit national or tax ID, or a 15-digit e-wallet ID"
-)
 
 
 def proxy(target: object, proxy_type: str | None = None) -> tuple[str, str, str]:
     """``(proxy_type, sub_tag, value)`` of tag 29 for ``target``; the type is inferred if None."""
     if not isinstance(target, str):
-        raise PromptPayError(f"target must be text, got {type(target).__name__}")
+        raise PromptPayError(
+            "promptpay.target_not_text",
+            "ผู้รับเงินต้องเป็นข้อความ แต่ได้ {type_name}",
+            "target must be text, got {type_name}",
+            type_name=type(target).__name__,
+        )
     compact = target.strip().translate(_SEPARATORS)
     digits = compact[1:] if compact[:1] == "+" else compact
     if not (digits.isdecimal() and digits.isascii()):
-        raise PromptPayError(f"target {target!r} is not {_TARGET_FORMS}")
+        raise _not_a_target(target)
     kind = proxy_type or _infer_type(target, digits, plus=compact[:1] == "+")
     if kind == "mobile":
         return kind, "01", _mobile_field(target, digits)
@@ -55,15 +56,40 @@ def proxy(target: object, proxy_type: str | None = None) -> tuple[str, str, str]
         return kind, "02", _thai_id(target, digits, kind)
     if kind == "ewallet":
         if len(digits) != 15:
-            raise PromptPayError(f"e-wallet ID {target!r} must be 15 digits")
+            raise PromptPayError(
+                "promptpay.ewallet_length",
+                "เลข e-wallet “{target}” ต้องมี 15 หลัก",
+                "e-wallet ID {target!r} must be 15 digits",
+                target=target,
+            )
         return kind, "03", digits
     if kind == "bank_account":
         if not 4 <= len(digits) <= 43:
             raise PromptPayError(
-                f"bank account {target!r} must be 4 to 43 digits (bank code first)"
+                "promptpay.bank_account_length",
+                "เลขบัญชีธนาคาร “{target}” ต้องมี 4 ถึง 43 หลัก (รหัสธนาคารขึ้นก่อน)",
+                "bank account {target!r} must be 4 to 43 digits (bank code first)",
+                target=target,
             )
         return kind, "04", digits
-    raise PromptPayError(f"proxy_type must be one of {', '.join(PROXY_TYPES)}, not {kind!r}")
+    raise PromptPayError(
+        "promptpay.proxy_type",
+        "ประเภทผู้รับเงินต้องเป็นอย่างใดอย่างหนึ่งใน {types} ไม่ใช่ “{kind}”",
+        "proxy_type must be one of {types}, not {kind!r}",
+        types=", ".join(PROXY_TYPES),
+        kind=kind,
+    )
+
+
+def _not_a_target(target: str) -> PromptPayError:
+    return PromptPayError(
+        "promptpay.target_form",
+        "“{target}” ไม่ใช่เบอร์มือถือ (เช่น 0812345678, 081-234-5678, +66 81 234 5678,"
+        " 66812345678) เลขประจำตัวประชาชนหรือเลขผู้เสียภาษี 13 หลัก หรือเลข e-wallet 15 หลัก",
+        "target {target!r} is not a mobile number (0812345678, 081-234-5678, +66 81 234 5678,"
+        " 66812345678), a 13-digit national or tax ID, or a 15-digit e-wallet ID",
+        target=target,
+    )
 
 
 def receiving_id(value: str) -> str:
@@ -76,20 +102,39 @@ def receiving_id(value: str) -> str:
     plus = compact[:1] == "+"
     digits = compact[1:] if plus else compact
     if not (digits.isdecimal() and digits.isascii()):
-        raise PromptPayError(f"PromptPay ID {value!r} must be digits only")
+        raise PromptPayError(
+            "promptpay.id_not_digits",
+            "หมายเลขพร้อมเพย์ “{value}” ต้องเป็นตัวเลขเท่านั้น",
+            "PromptPay ID {value!r} must be digits only",
+            value=value,
+        )
     if plus or (len(digits) == 11 and digits.startswith("66")):
         digits = "0" + digits.removeprefix("66")
     if len(digits) == 10:
         if digits[0] == "0" and digits[1] in "689":
             return digits
-        raise PromptPayError(f"mobile number {digits} must start with 06, 08 or 09")
+        raise PromptPayError(
+            "promptpay.mobile_prefix",
+            "เบอร์มือถือ {digits} ต้องขึ้นต้นด้วย 06, 08 หรือ 09",
+            "mobile number {digits} must start with 06, 08 or 09",
+            digits=digits,
+        )
     if len(digits) == 13:
         if _valid_id(digits) is not None:
             return digits
-        raise PromptPayError(f"national/tax ID {digits} has a wrong check digit")
+        raise PromptPayError(
+            "promptpay.id_check_digit",
+            "เลขประจำตัวประชาชน/เลขผู้เสียภาษี {digits} มีเลขตรวจสอบ (หลักสุดท้าย) ไม่ถูกต้อง",
+            "national/tax ID {digits} has a wrong check digit",
+            digits=digits,
+        )
     raise PromptPayError(
-        f"PromptPay ID {value!r} must be a mobile number (10 digits, 06/08/09…) "
-        "or a 13-digit national/tax ID"
+        "promptpay.id_form",
+        "หมายเลขพร้อมเพย์ “{value}” ต้องเป็นเบอร์มือถือ (10 หลัก ขึ้นต้นด้วย 06/08/09)"
+        " หรือเลขประจำตัวประชาชน/เลขผู้เสียภาษี 13 หลัก",
+        "PromptPay ID {value!r} must be a mobile number (10 digits, 06/08/09…)"
+        " or a 13-digit national/tax ID",
+        value=value,
     )
 
 
@@ -101,7 +146,7 @@ def _infer_type(target: str, digits: str, *, plus: bool) -> str:
         return id_type(digits)
     if size == 15:
         return "ewallet"
-    raise PromptPayError(f"target {target!r} is not {_TARGET_FORMS}")
+    raise _not_a_target(target)
 
 
 def _mobile_field(target: str, digits: str) -> str:
@@ -112,22 +157,44 @@ def _mobile_field(target: str, digits: str) -> str:
         national = digits[2:]
     else:
         raise PromptPayError(
-            f"mobile number {target!r} must be 10 digits starting with 0, or 66 and 9 digits"
+            "promptpay.mobile_length",
+            "เบอร์มือถือ “{target}” ต้องมี 10 หลักขึ้นต้นด้วย 0 หรือขึ้นต้นด้วย 66 ตามด้วย 9 หลัก",
+            "mobile number {target!r} must be 10 digits starting with 0, or 66 and 9 digits",
+            target=target,
         )
     if national[0] not in "689":
-        raise PromptPayError(f"{target!r} is not a Thai mobile number (06, 08 or 09 ...)")
+        raise PromptPayError(
+            "promptpay.not_thai_mobile",
+            "“{target}” ไม่ใช่เบอร์มือถือไทย (ต้องขึ้นต้นด้วย 06, 08 หรือ 09)",
+            "{target!r} is not a Thai mobile number (06, 08 or 09 ...)",
+            target=target,
+        )
     return "0066" + national
 
 
 def _thai_id(target: str, digits: str, kind: str) -> str:
     if len(digits) != 13:
-        raise PromptPayError(f"{kind.replace('_', ' ')} {target!r} must be 13 digits")
+        raise PromptPayError(
+            "promptpay.id_length",
+            "เลขประจำตัวประชาชน/เลขผู้เสียภาษี “{target}” ต้องมี 13 หลัก",
+            "{kind} {target!r} must be 13 digits",
+            kind=kind.replace("_", " "),
+            target=target,
+        )
     valid = _valid_id(digits)
     if kind == "national_id" and valid != "national_id":
-        raise PromptPayError(f"national ID {target!r} has a wrong check digit or first digit")
+        raise PromptPayError(
+            "promptpay.national_id_invalid",
+            "เลขประจำตัวประชาชน “{target}” มีเลขตรวจสอบหรือหลักแรกไม่ถูกต้อง",
+            "national ID {target!r} has a wrong check digit or first digit",
+            target=target,
+        )
     if kind == "tax_id" and valid is None:
         raise PromptPayError(
-            f"{target!r} is neither a national ID nor a tax ID (wrong check digit or first digit)"
+            "promptpay.tax_id_invalid",
+            "“{target}” ไม่ใช่ทั้งเลขประจำตัวประชาชนและเลขผู้เสียภาษี (เลขตรวจสอบหรือหลักแรกไม่ถูกต้อง)",
+            "{target!r} is neither a national ID nor a tax ID (wrong check digit or first digit)",
+            target=target,
         )
     return digits
 
@@ -188,22 +255,46 @@ def amount_field(amount_satang: object) -> str:
         return f"54{len(text):02d}{text}"
     if type(amount_satang) is not int:
         raise PromptPayError(
-            f"amount_satang must be an integer number of satang, "
-            f"got {type(amount_satang).__name__} {amount_satang!r}"
+            "promptpay.amount_not_integer",
+            "จำนวนเงินต้องเป็นจำนวนเต็มหน่วยสตางค์ แต่ได้ {type_name} {amount}",
+            "amount_satang must be an integer number of satang, got {type_name} {amount}",
+            type_name=type(amount_satang).__name__,
+            amount=repr(amount_satang),
         )
     if amount_satang <= 0:
-        raise PromptPayError(f"amount_satang must be more than zero, got {amount_satang}")
+        raise PromptPayError(
+            "promptpay.amount_not_positive",
+            "จำนวนเงินต้องมากกว่าศูนย์ แต่ได้ {baht} บาท",
+            "amount_satang must be more than zero, got {amount_satang}",
+            amount_satang=amount_satang,
+            baht=_baht(amount_satang),
+        )
     raise PromptPayError(
-        f"amount_satang {amount_satang} does not fit the 13 characters of tag 54 "
-        f"(at most 9999999999.99 baht)"
+        "promptpay.amount_too_large",
+        "จำนวนเงิน {baht} บาท เกินที่ QR พร้อมเพย์รองรับ (ไม่เกิน 9,999,999,999.99 บาท)",
+        "amount_satang {amount_satang} does not fit the 13 characters of tag 54"
+        " (at most 9999999999.99 baht)",
+        amount_satang=amount_satang,
+        baht=_baht(amount_satang),
     )
+
+
+def _baht(satang: int) -> str:
+    """``-123450`` -> ``'-1,234.50'``, as ``kernel.money.format_baht`` (the codec is pure)."""
+    whole, fraction = divmod(abs(satang), 100)
+    return f"{'-' if satang < 0 else ''}{whole:,}.{fraction:02d}"
 
 
 def amount_from_field(value: str) -> int:
     """Tag 54 text to integer satang, exactly: ``'150.25'`` -> ``15025``."""
     match = _AMOUNT.fullmatch(value)
     if match is None or len(value) > 13:
-        raise PromptPayError(f"tag 54 (amount) {value!r} is not an amount like 150.25")
+        raise PromptPayError(
+            "promptpay.amount_field",
+            "จำนวนเงินในแท็ก 54 “{value}” ไม่ใช่จำนวนเงินแบบ 150.25",
+            "tag 54 (amount) {value!r} is not an amount like 150.25",
+            value=value,
+        )
     return int(match[1]) * 100 + int((match[2] or "0").ljust(2, "0"))
 
 
@@ -211,7 +302,12 @@ def reference(name: str, value: object) -> str:
     """A bill-payment reference: 1 to 20 upper-case letters and digits."""
     if not isinstance(value, str) or _REF.fullmatch(value) is None:
         raise PromptPayError(
-            f"{name} must be 1 to {REF_MAX} upper-case letters and digits, got {value!r}"
+            "promptpay.reference",
+            "{name} ต้องเป็นตัวอักษรอังกฤษพิมพ์ใหญ่และตัวเลข 1 ถึง {limit} ตัว แต่ได้ {value}",
+            "{name} must be 1 to {limit} upper-case letters and digits, got {value}",
+            name=name,
+            limit=REF_MAX,
+            value=repr(value),
         )
     return value
 
@@ -225,7 +321,11 @@ def biller(biller_id: object) -> str:
         and biller_id.isascii()
     ):
         raise PromptPayError(
-            f"biller_id must be 15 digits (13-digit tax ID + 2-digit suffix), got {biller_id!r}"
+            "promptpay.biller_id",
+            "รหัสผู้รับชำระ (biller ID) ต้องเป็นตัวเลข 15 หลัก (เลขผู้เสียภาษี 13 หลัก"
+            " + ส่วนท้าย 2 หลัก) แต่ได้ {value}",
+            "biller_id must be 15 digits (13-digit tax ID + 2-digit suffix), got {value}",
+            value=repr(biller_id),
         )
     return biller_id
 
@@ -233,9 +333,28 @@ def biller(biller_id: object) -> str:
 def text(name: str, value: object, limit: int) -> str:
     """A printable ASCII text of 1 to ``limit`` characters (EMVCo 'ans' fields)."""
     if not isinstance(value, str) or not value:
-        raise PromptPayError(f"{name} must be a non-empty text, got {value!r}")
+        raise PromptPayError(
+            "promptpay.text_empty",
+            "{name} ต้องเป็นข้อความที่ไม่ว่าง แต่ได้ {value}",
+            "{name} must be a non-empty text, got {value}",
+            name=name,
+            value=repr(value),
+        )
     if not (value.isascii() and value.isprintable()):
-        raise PromptPayError(f"{name} {value!r} must be printable ASCII (Latin letters)")
+        raise PromptPayError(
+            "promptpay.text_not_ascii",
+            "{name} “{value}” ต้องเป็นตัวอักษรภาษาอังกฤษ ตัวเลข หรือเครื่องหมายที่พิมพ์ได้เท่านั้น",
+            "{name} {value!r} must be printable ASCII (Latin letters)",
+            name=name,
+            value=value,
+        )
     if len(value) > limit:
-        raise PromptPayError(f"{name} is {len(value)} characters long; at most {limit}")
+        raise PromptPayError(
+            "promptpay.text_too_long",
+            "{name} ยาว {length} ตัวอักษร ใส่ได้ไม่เกิน {limit} ตัวอักษร",
+            "{name} is {length} characters long; at most {limit}",
+            name=name,
+            length=len(value),
+            limit=limit,
+        )
     return value

@@ -91,9 +91,19 @@ def parse(payload: str) -> QRPayload:
     tags = decode_fields(text)
     for tag, name in _MANDATORY.items():
         if tag not in tags:
-            raise PromptPayError(f"payload lacks mandatory tag {tag} ({name})")
+            raise PromptPayError(
+                "promptpay.tag_missing",
+                "QR ไม่มีแท็ก {tag} ({name}) ซึ่งต้องมี",
+                "payload lacks mandatory tag {tag} ({name})",
+                tag=tag,
+                name=name,
+            )
     if not any("02" <= tag <= "51" for tag in tags):
-        raise PromptPayError("payload lacks merchant account information (tags 02 to 51)")
+        raise PromptPayError(
+            "promptpay.no_account",
+            "QR ไม่มีข้อมูลบัญชีผู้รับเงิน (แท็ก 02 ถึง 51)",
+            "payload lacks merchant account information (tags 02 to 51)",
+        )
     values: dict[str, object] = {
         "initiation": _initiation(tags.get("01")),
         "amount_satang": f.amount_from_field(tags["54"]) if "54" in tags else None,
@@ -110,16 +120,28 @@ def parse(payload: str) -> QRPayload:
 
 def _checked_crc(payload: object) -> str:
     if not isinstance(payload, str):
-        raise PromptPayError(f"payload must be text, got {type(payload).__name__}")
+        raise _not_text(payload)
     text = payload.strip()
     if not text.startswith("000201"):
-        raise PromptPayError("payload must begin with tag 00 (payload format) = 01: '000201'")
+        raise PromptPayError(
+            "promptpay.payload_start",
+            "QR นี้ไม่ใช่ QR ชำระเงิน: ต้องขึ้นต้นด้วยแท็ก 00 (รูปแบบข้อมูล) = 01: '000201'",
+            "payload must begin with tag 00 (payload format) = 01: '000201'",
+        )
     if len(text) < 14 or text[-8:-4] != "6304":
-        raise PromptPayError("payload must end with tag 63 (CRC): '6304' and 4 hex digits")
+        raise PromptPayError(
+            "promptpay.payload_end",
+            "QR ไม่ครบ: ต้องลงท้ายด้วยแท็ก 63 (CRC): '6304' และเลขฐานสิบหก 4 หลัก",
+            "payload must end with tag 63 (CRC): '6304' and 4 hex digits",
+        )
     expected = crc16(text[:-4])
     if text[-4:] != expected:
         raise PromptPayError(
-            f"wrong CRC: the payload says {text[-4:]!r}, its content gives {expected!r}"
+            "promptpay.crc",
+            "QR เสียหายหรืออ่านผิด: CRC ใน QR คือ “{given}” แต่ข้อมูลให้ค่า “{expected}”",
+            "wrong CRC: the payload says {given!r}, its content gives {expected!r}",
+            given=text[-4:],
+            expected=expected,
         )
     return text
 
@@ -131,7 +153,12 @@ def _initiation(value: str | None) -> str | None:
         return "static"
     if value == "12":
         return "dynamic"
-    raise PromptPayError(f"tag 01 (initiation) must be 11 (static) or 12 (dynamic), not {value!r}")
+    raise PromptPayError(
+        "promptpay.initiation",
+        "แท็ก 01 (ชนิด QR) ต้องเป็น 11 (QR แบบคงที่) หรือ 12 (QR แบบใช้ครั้งเดียว) ไม่ใช่ “{value}”",
+        "tag 01 (initiation) must be 11 (static) or 12 (dynamic), not {value!r}",
+        value=value,
+    )
 
 
 def _additional(value: str | None) -> dict[str, str]:
@@ -157,8 +184,12 @@ def _credit_transfer(subs: dict[str, str], tags: dict[str, str]) -> dict[str, ob
     found = [sub for sub in _PROXY_BY_SUBTAG if sub in subs]
     if len(found) != 1:
         raise PromptPayError(
-            "tag 29 must carry exactly one of sub-tags 01 (mobile), 02 (ID), 03 (e-wallet), "
-            f"04 (bank account); it has {found or 'none'}"
+            "promptpay.proxy_count",
+            "แท็ก 29 ต้องมีแท็กย่อยเพียงหนึ่งอย่างจาก 01 (มือถือ), 02 (เลขประจำตัว),"
+            " 03 (e-wallet), 04 (บัญชีธนาคาร) แต่มี {found}",
+            "tag 29 must carry exactly one of sub-tags 01 (mobile), 02 (ID), 03 (e-wallet),"
+            " 04 (bank account); it has {found}",
+            found=", ".join(found) or "none",
         )
     sub = found[0]
     value = subs[sub]
@@ -180,7 +211,12 @@ def _check_proxy_value(sub: str, value: str) -> None:
     size = {"01": (13,), "02": (13,), "03": (15,), "04": tuple(range(4, 44))}[sub]
     if not (value.isdecimal() and value.isascii() and len(value) in size):
         raise PromptPayError(
-            f"tag 29 sub-tag {sub} ({_PROXY_BY_SUBTAG[sub]}) has a malformed value {value!r}"
+            "promptpay.proxy_value",
+            "แท็ก 29 แท็กย่อย {sub} ({proxy_type}) มีค่าที่ผิดรูปแบบ “{value}”",
+            "tag 29 sub-tag {sub} ({proxy_type}) has a malformed value {value!r}",
+            sub=sub,
+            proxy_type=_PROXY_BY_SUBTAG[sub],
+            value=value,
         )
 
 
@@ -190,13 +226,24 @@ def _message(value: str | None) -> str | None:
     try:
         return bytes.fromhex(value).decode("utf-16-be")
     except ValueError:
-        raise PromptPayError(f"tag 81 (message) is not UTF-16 hex: {value!r}") from None
+        raise PromptPayError(
+            "promptpay.message_encoding",
+            "แท็ก 81 (ข้อความ) ไม่ใช่ UTF-16 แบบเลขฐานสิบหก: “{value}”",
+            "tag 81 (message) is not UTF-16 hex: {value!r}",
+            value=value,
+        ) from None
 
 
 def _bill_payment(subs: dict[str, str], values: dict[str, object]) -> dict[str, object]:
     for sub, name in (("01", "biller ID"), ("02", "ref1")):
         if sub not in subs:
-            raise PromptPayError(f"tag 30 lacks sub-tag {sub} ({name})")
+            raise PromptPayError(
+                "promptpay.bill_subtag_missing",
+                "แท็ก 30 (ชำระค่าสินค้า/บริการ) ไม่มีแท็กย่อย {sub} ({name})",
+                "tag 30 lacks sub-tag {sub} ({name})",
+                sub=sub,
+                name=name,
+            )
     additional = values["additional"]
     assert isinstance(additional, dict)
     return {
@@ -213,19 +260,39 @@ def parse_slip(payload: str) -> Slip:
     text = _slip_text(payload)
     tags = decode_fields(text, "slip")
     if list(tags)[-1] != "91":
-        raise PromptPayError("slip must end with tag 91 (CRC)")
+        raise PromptPayError(
+            "promptpay.slip_last_tag",
+            "QR บนสลิปต้องลงท้ายด้วยแท็ก 91 (CRC)",
+            "slip must end with tag 91 (CRC)",
+        )
     if "00" not in tags:
-        raise PromptPayError("slip lacks tag 00 (the transfer reference template)")
+        raise PromptPayError(
+            "promptpay.slip_no_reference",
+            "QR บนสลิปไม่มีแท็ก 00 (ข้อมูลอ้างอิงการโอน)",
+            "slip lacks tag 00 (the transfer reference template)",
+        )
     inner = decode_fields(tags["00"], "slip tag 00")
     if inner.get("00") == f.SLIP_API_ID:
         for sub, name in (("01", "sending bank"), ("02", "transaction reference")):
             if sub not in inner:
-                raise PromptPayError(f"slip tag 00 lacks sub-tag {sub} ({name})")
+                raise PromptPayError(
+                    "promptpay.slip_subtag_missing",
+                    "QR บนสลิป แท็ก 00 ไม่มีแท็กย่อย {sub} ({name})",
+                    "slip tag 00 lacks sub-tag {sub} ({name})",
+                    sub=sub,
+                    name=name,
+                )
         return Slip(inner["01"], inner["02"], tags.get("51"), inner["00"], text)
     if inner.get("00") == "01" and inner.get("01") == "01":
         for sub, name in (("02", "event type"), ("03", "transaction ID"), ("04", "date")):
             if sub not in inner:
-                raise PromptPayError(f"TrueMoney slip tag 00 lacks sub-tag {sub} ({name})")
+                raise PromptPayError(
+                    "promptpay.truemoney_slip_subtag_missing",
+                    "QR บนสลิป TrueMoney แท็ก 00 ไม่มีแท็กย่อย {sub} ({name})",
+                    "TrueMoney slip tag 00 lacks sub-tag {sub} ({name})",
+                    sub=sub,
+                    name=name,
+                )
         return Slip(
             None,
             inner["03"],
@@ -236,23 +303,45 @@ def parse_slip(payload: str) -> Slip:
             event_type=inner["02"],
             transaction_date=_ddmmyyyy(inner["04"]),
         )
-    raise PromptPayError(f"slip tag 00 has an unknown API ID {inner.get('00')!r} (expected 000001)")
+    raise PromptPayError(
+        "promptpay.slip_api_id",
+        "QR บนสลิปมีรหัส API ที่ไม่รู้จัก “{api_id}” (ควรเป็น 000001)",
+        "slip tag 00 has an unknown API ID {api_id} (expected 000001)",
+        api_id=repr(inner.get("00")),
+    )
 
 
 def _slip_text(payload: object) -> str:
     if not isinstance(payload, str):
-        raise PromptPayError(f"slip payload must be text, got {type(payload).__name__}")
+        raise PromptPayError(
+            "promptpay.slip_not_text",
+            "QR บนสลิปต้องเป็นข้อความ แต่ได้ {type_name}",
+            "slip payload must be text, got {type_name}",
+            type_name=type(payload).__name__,
+        )
     text = payload.strip()
     if text.startswith("000201") and text[-8:-4] == "6304":
-        raise PromptPayError("this is a payment QR, not a slip: read it with parse()")
+        raise PromptPayError(
+            "promptpay.payment_qr_not_slip",
+            "นี่คือ QR สำหรับชำระเงิน ไม่ใช่ QR บนสลิปโอนเงิน",
+            "this is a payment QR, not a slip: read it with parse()",
+        )
     match = _SLIP_TAIL.fullmatch(text)
     if match is None:
-        raise PromptPayError("slip must end with tag 91 (CRC): '9104' and 4 hex digits")
+        raise PromptPayError(
+            "promptpay.slip_end",
+            "QR บนสลิปไม่ครบ: ต้องลงท้ายด้วยแท็ก 91 (CRC): '9104' และเลขฐานสิบหก 4 หลัก",
+            "slip must end with tag 91 (CRC): '9104' and 4 hex digits",
+        )
     body, crc = match[1], match[2].rjust(4, "0")  # some bank apps drop the CRC's leading zeros
     expected = crc16(body)
     if crc.upper() != expected:
         raise PromptPayError(
-            f"wrong slip CRC: the slip says {crc!r}, its content gives {expected!r}"
+            "promptpay.slip_crc",
+            "QR บนสลิปเสียหายหรืออ่านผิด: CRC บนสลิปคือ “{given}” แต่ข้อมูลให้ค่า “{expected}”",
+            "wrong slip CRC: the slip says {given!r}, its content gives {expected!r}",
+            given=crc,
+            expected=expected,
         )
     return body + crc
 
@@ -261,23 +350,41 @@ def _ddmmyyyy(value: str) -> date:
     try:
         return datetime.strptime(value, "%d%m%Y").date()
     except ValueError:
-        raise PromptPayError(f"TrueMoney slip date {value!r} is not DDMMYYYY") from None
+        raise PromptPayError(
+            "promptpay.truemoney_slip_date",
+            "วันที่บนสลิป TrueMoney “{value}” ไม่ใช่รูปแบบ DDMMYYYY",
+            "TrueMoney slip date {value!r} is not DDMMYYYY",
+            value=value,
+        ) from None
 
 
 def parse_bot_barcode(text: str) -> BotBarcode:
     """Read a BOT bill-payment barcode: ``|biller CR ref1 CR ref2 CR amount in satang``."""
     if not isinstance(text, str) or not text.startswith("|"):
-        raise PromptPayError("a BOT barcode begins with '|'")
+        raise PromptPayError(
+            "promptpay.bot_barcode_start",
+            "บาร์โค้ดชำระเงินของ ธปท. ต้องขึ้นต้นด้วย '|'",
+            "a BOT barcode begins with '|'",
+        )
     parts = re.split(r"\r\n|\r|\n", text[1:])
     if len(parts) == 5 and parts[-1] == "":
         parts.pop()  # the Enter a keyboard-wedge scanner sends after the code
     if len(parts) != 4:
         raise PromptPayError(
-            f"a BOT barcode has 4 parts (biller ID, ref1, ref2, amount), this one has {len(parts)}"
+            "promptpay.bot_barcode_parts",
+            "บาร์โค้ดชำระเงินของ ธปท. มี 4 ส่วน (รหัสผู้รับชำระ, ref1, ref2, จำนวนเงิน)"
+            " แต่บาร์โค้ดนี้มี {parts} ส่วน",
+            "a BOT barcode has 4 parts (biller ID, ref1, ref2, amount), this one has {parts}",
+            parts=len(parts),
         )
     biller_id, ref1, ref2, amount = parts
     if not (amount.isdecimal() and amount.isascii() and len(amount) <= 12):
-        raise PromptPayError(f"BOT barcode amount {amount!r} must be satang in digits (0 for none)")
+        raise PromptPayError(
+            "promptpay.bot_barcode_amount",
+            "จำนวนเงินในบาร์โค้ด ธปท. “{amount}” ต้องเป็นตัวเลขหน่วยสตางค์ (0 = ไม่ระบุ)",
+            "BOT barcode amount {amount!r} must be satang in digits (0 for none)",
+            amount=amount,
+        )
     return BotBarcode(
         f.biller(biller_id),
         f.reference("ref1", ref1),
@@ -286,10 +393,19 @@ def parse_bot_barcode(text: str) -> BotBarcode:
     )
 
 
+def _not_text(payload: object) -> PromptPayError:
+    return PromptPayError(
+        "promptpay.payload_not_text",
+        "ข้อมูล QR ต้องเป็นข้อความ แต่ได้ {type_name}",
+        "payload must be text, got {type_name}",
+        type_name=type(payload).__name__,
+    )
+
+
 def parse_any(payload: str) -> QRPayload | Slip | BotBarcode:
     """A payment QR, a slip mini-QR or a BOT barcode, told apart by their shape."""
     if not isinstance(payload, str):
-        raise PromptPayError(f"payload must be text, got {type(payload).__name__}")
+        raise _not_text(payload)
     text = payload.strip()
     if payload.startswith("|"):
         return parse_bot_barcode(payload)

@@ -46,3 +46,5 @@ def test_invalid_ids_are_refused_with_the_reason(given: str, says: str) -> None:
     with pytest.raises(InvalidInputError) as caught:
         normalize_promptpay_id(given, field="promptpay_id")
     assert caught.value.field == "promptpay_id"
+    assert caught.value.code.startswith("promptpay.")
+    assert says in caught.value.message

@@ -29,7 +29,10 @@ def test_shortages_list_every_short_product_in_product_order() -> None:
 def test_insufficient_stock_error_names_products_by_label() -> None:
     with pytest.raises(InsufficientStockError) as caught:
         require_available(1, {7: 2}, {}, {7: "ผ้าซิ่น (SKU7)"})
-    assert "ผ้าซิ่น (SKU7): 2 requested, 0 on hand" in caught.value.message
+    assert caught.value.code == "stock.short"
+    for lang in ("th", "en"):
+        assert "ผ้าซิ่น (SKU7) 2/0" in caught.value.message_in(lang)
+    assert "requested/on hand" in caught.value.message
     assert caught.value.field == "lines"
     assert caught.value.data["shortages"][0]["name"] == "ผ้าซิ่น (SKU7)"
 
