@@ -34,14 +34,15 @@ def run(directory: Path, *, quick: bool) -> Report:
         with db.read() as conn:
             last = conn.execute(select(func.max(Sale.business_date))).scalar_one()
             busiest = [
-                e for e, _ in conn.execute(
+                e
+                for e, _ in conn.execute(
                     select(PostingRow.entrepreneur_id, func.count())
                     .where(PostingRow.entrepreneur_id.is_not(None))
                     .group_by(PostingRow.entrepreneur_id)
                     .order_by(func.count().desc())
                     .limit(20)
                 )
-            ]  # fmt: skip
+            ]
         now = datetime.combine(last + timedelta(days=1), time(9), BANGKOK)
         start = (last.replace(day=1) - timedelta(days=1)).replace(day=1)
         end = last.replace(day=1) - timedelta(days=1)
@@ -56,8 +57,9 @@ def run(directory: Path, *, quick: bool) -> Report:
 
         def payout_run(cutoff: date) -> None:
             with db.read() as conn:
-                payout_candidates(conn, MANAGER, now, cutoff=cutoff, minimum_satang=10_000,
-                                  refund_window=WINDOW)  # fmt: skip
+                payout_candidates(
+                    conn, MANAGER, now, cutoff=cutoff, minimum_satang=10_000, refund_window=WINDOW
+                )
 
         for name, call, inputs in (
             ("balance", balance, busiest * 5),
@@ -71,8 +73,14 @@ def run(directory: Path, *, quick: bool) -> Report:
                 "payout run": "the payout run for all entrepreneurs (candidates and amounts)",
             }[name]
             # Judged on the median: the tail on this shared 2-core machine is mostly other load.
-            report.rows.append(Row(what, f"p50 < {TARGETS_MS[name]:g} ms", measured.describe(),
-                                   measured.p50 < TARGETS_MS[name]))  # fmt: skip
+            report.rows.append(
+                Row(
+                    what,
+                    f"p50 < {TARGETS_MS[name]:g} ms",
+                    measured.describe(),
+                    measured.p50 < TARGETS_MS[name],
+                )
+            )
     finally:
         db.dispose()
     return report

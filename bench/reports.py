@@ -75,9 +75,15 @@ def history_database(days: int, scale: float) -> Built:
         db.dispose()
     seconds = time.perf_counter() - started
     marker.write_text(
-        json.dumps({"build_seconds": round(seconds, 1), "sales": summary.sales,
-                    "refunds": summary.refunds, "built": date.today().isoformat()})
-    )  # fmt: skip
+        json.dumps(
+            {
+                "build_seconds": round(seconds, 1),
+                "sales": summary.sales,
+                "refunds": summary.refunds,
+                "built": date.today().isoformat(),
+            }
+        )
+    )
     return Built(url, days, scale, seconds, summary.sales, reused=False)
 
 
@@ -138,19 +144,26 @@ def run(directory: Path, *, quick: bool) -> Report:
     report = Report(f"centre reports (SQLite, {DAYS} days of history, demo scale {scale:g})")
     how = "reused from var/bench/" if built.reused else "built now"
     report.rows.append(
-        Row(f"history seed `seed --demo --history {DAYS}` ({built.sales:,} sales; {how})",
-            "—", f"{built.build_seconds:.0f} s", None)
-    )  # fmt: skip
+        Row(
+            f"history seed `seed --demo --history {DAYS}` ({built.sales:,} sales; {how})",
+            "—",
+            f"{built.build_seconds:.0f} s",
+            None,
+        )
+    )
     db = Database(built.url)
     try:
         report.notes.append(f"database: {_sizes(db)}")
         start, end = _last_full_month(db)
         month = latency(_time_report(db, start, end))
         report.rows.append(
-            Row(f"monthly report {start:%Y-%m} (every table and chart of the page)",
-                f"< {MONTHLY_TARGET_S:g} s", month.describe(),
-                month.max < MONTHLY_TARGET_S * 1000)
-        )  # fmt: skip
+            Row(
+                f"monthly report {start:%Y-%m} (every table and chart of the page)",
+                f"< {MONTHLY_TARGET_S:g} s",
+                month.describe(),
+                month.max < MONTHLY_TARGET_S * 1000,
+            )
+        )
         _time_sections(db, start, end, report)
         with db.read() as conn:
             first = conn.execute(select(func.min(Sale.business_date))).scalar_one()

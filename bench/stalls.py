@@ -341,14 +341,33 @@ def products_csv(categories: list[str], entrepreneurs: list[str], rows: int) -> 
     gives each an in-store code), the existing categories and entrepreneurs in turn."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["sku", "barcode", "name_th", "name_en", "category_code",
-                     "entrepreneur_code", "price_baht", "vat_applicable", "active"])  # fmt: skip
+    writer.writerow(
+        [
+            "sku",
+            "barcode",
+            "name_th",
+            "name_en",
+            "category_code",
+            "entrepreneur_code",
+            "price_baht",
+            "vat_applicable",
+            "active",
+        ]
+    )
     for n in range(1, rows + 1):
-        writer.writerow([
-            f"ST-{n:06d}", "", f"ผ้าทอ {n}", f"Woven cloth {n}",
-            categories[n % len(categories)], entrepreneurs[n % len(entrepreneurs)],
-            f"{50 + n % 950}.00", n % 2, 1,
-        ])  # fmt: skip
+        writer.writerow(
+            [
+                f"ST-{n:06d}",
+                "",
+                f"ผ้าทอ {n}",
+                f"Woven cloth {n}",
+                categories[n % len(categories)],
+                entrepreneurs[n % len(entrepreneurs)],
+                f"{50 + n % 950}.00",
+                n % 2,
+                1,
+            ]
+        )
     return out.getvalue().encode()
 
 
@@ -368,9 +387,13 @@ async def csv_import(ctx: Context, window: Window) -> Side:
     body, content_type = multipart("products.csv", ctx.products_csv)
     tally = Tally()
     answer = await timed(
-        ctx.import_manager, tally, "/api/v1/imports/products", body,
-        content_type=content_type, timeout=SIDE_LIMIT_S,
-    )  # fmt: skip
+        ctx.import_manager,
+        tally,
+        "/api/v1/imports/products",
+        body,
+        content_type=content_type,
+        timeout=SIDE_LIMIT_S,
+    )
     seconds = tally.samples_ms[0] / 1000
     if answer is None:
         return Side(f"no answer in {seconds:.0f} s", tally, ok=False)
@@ -456,10 +479,13 @@ async def scenario(stage: Stage, ctx: Context, name: str, job: Job) -> Outcome:
     cpu_after = cpu_seconds(stage.server_pid)
     server = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
     return Outcome(
-        name, sales, side, seconds,
+        name,
+        sales,
+        side,
+        seconds,
         None if server is None else server / seconds,
         (time.process_time() - own_before) / seconds,
-    )  # fmt: skip
+    )
 
 
 async def measure(stage: Stage, ctx: Context) -> list[Outcome]:
@@ -472,9 +498,16 @@ async def measure(stage: Stage, ctx: Context) -> list[Outcome]:
 
 # --- a database, its server, the table -------------------------------------------------
 
-HEADER = ("scenario", "sales", "sale's wait p50 / p95 / max ms", "its answer p95 / max ms",
-          "beside the tills", "5xx or no answer (tills / side)", "CPU cores (otop-pos / bench)",
-          "ok")  # fmt: skip
+HEADER = (
+    "scenario",
+    "sales",
+    "sale's wait p50 / p95 / max ms",
+    "its answer p95 / max ms",
+    "beside the tills",
+    "5xx or no answer (tills / side)",
+    "CPU cores (otop-pos / bench)",
+    "ok",
+)
 
 
 def row_cells(backend: str, outcome: Outcome) -> list[str]:

@@ -87,9 +87,11 @@ def seed_demo(
     """
     if not 0 < scale <= MAX_SCALE:
         raise InvalidInputError(
-            "demo.scale_out_of_range", "ขนาดข้อมูลตัวอย่าง (scale) ต้องมากกว่า 0 และไม่เกิน {max_scale}",
-            field="scale", max_scale=MAX_SCALE,
-        )  # fmt: skip
+            "demo.scale_out_of_range",
+            "ขนาดข้อมูลตัวอย่าง (scale) ต้องมากกว่า 0 และไม่เกิน {max_scale}",
+            field="scale",
+            max_scale=MAX_SCALE,
+        )
     if not catalogue_is_empty(conn):
         raise ConflictError(
             "demo.database_not_empty",

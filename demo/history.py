@@ -40,11 +40,20 @@ from pos.tills.shifts import close_shift, shift_report
 BASE_SALES_PER_DAY = 300
 WEEKEND_FACTOR = 1.6
 FESTIVALS: dict[tuple[int, int], float] = {
-    (1, 1): 2.0, (12, 31): 2.2, (12, 30): 1.8, (12, 29): 1.6,  # New Year
-    (4, 13): 2.5, (4, 14): 2.5, (4, 15): 2.2, (4, 12): 1.7,  # Songkran
-    (11, 24): 2.4, (11, 25): 2.2, (11, 23): 1.7,  # Yi Peng / Loy Krathong (2026)
-    (11, 5): 1.8, (11, 6): 1.6,  # Loy Krathong (2025)
-}  # fmt: skip
+    (1, 1): 2.0,
+    (12, 31): 2.2,
+    (12, 30): 1.8,
+    (12, 29): 1.6,  # New Year
+    (4, 13): 2.5,
+    (4, 14): 2.5,
+    (4, 15): 2.2,
+    (4, 12): 1.7,  # Songkran
+    (11, 24): 2.4,
+    (11, 25): 2.2,
+    (11, 23): 1.7,  # Yi Peng / Loy Krathong (2026)
+    (11, 5): 1.8,
+    (11, 6): 1.6,  # Loy Krathong (2025)
+}
 RESTOCK_BELOW = 3
 RESTOCK_TO = 25
 REFUND_REASON = "ลูกค้าเปลี่ยนใจ (customer changed mind)"
@@ -58,8 +67,10 @@ class HistorySummary:
     refunds: int
 
     def lines(self) -> list[str]:
-        return [f"{self.days} days of history: {self.sales:,} sales "
-                f"({self.promptpay_sales:,} by PromptPay), {self.refunds:,} refunds"]  # fmt: skip
+        return [
+            f"{self.days} days of history: {self.sales:,} sales "
+            f"({self.promptpay_sales:,} by PromptPay), {self.refunds:,} refunds"
+        ]
 
 
 def sales_on(day: date, index: int, days: int, rng: random.Random, scale: float) -> int:
@@ -127,8 +138,19 @@ def seed_history(
     for index, day in enumerate(history_days(today, days)):
         count = sales_on(day, index, days, rng, scale)
         share = promptpay_share(index, days)
-        made, by_qr, back = _one_day(conn_factory, rng, day, count, share, tills, cashiers,
-                                     manager, products, weights, account)  # fmt: skip
+        made, by_qr, back = _one_day(
+            conn_factory,
+            rng,
+            day,
+            count,
+            share,
+            tills,
+            cashiers,
+            manager,
+            products,
+            weights,
+            account,
+        )
         progress(index + 1)
         sales += made
         promptpay += by_qr
@@ -170,9 +192,20 @@ def _one_day(
             for n in range(start, min(start + SALES_PER_TRANSACTION, len(minutes))):
                 till_id, location_id = tills[n % len(tills)]
                 key = f"history-{day.isoformat()}-{n:05d}"
-                rung = _one_sale(conn, rng, _at(day, minutes[n]), key, till_id, location_id,
-                                 shifts[till_id], manager, products, weights, share,
-                                 account)  # fmt: skip
+                rung = _one_sale(
+                    conn,
+                    rng,
+                    _at(day, minutes[n]),
+                    key,
+                    till_id,
+                    location_id,
+                    shifts[till_id],
+                    manager,
+                    products,
+                    weights,
+                    share,
+                    account,
+                )
                 if rung is not None:
                     sale_id, line_count, qr = rung
                     made += 1
@@ -212,13 +245,23 @@ def _one_sale(
     if total <= 0:
         return None
     qr = rng.random() < share
-    payment = (PaymentRequest("promptpay", total) if qr
-               else PaymentRequest("cash", total, _tendered(total, rng)))  # fmt: skip
+    payment = (
+        PaymentRequest("promptpay", total)
+        if qr
+        else PaymentRequest("cash", total, _tendered(total, rng))
+    )
     request = CheckoutRequest(
         till_id, tuple(LineRequest(pid, qty) for pid, qty in lines.items()), (payment,)
     )
-    sale = checkout(conn, cashier, now, request, idempotency_key=key, account=account,
-                    expiry=timedelta(minutes=10))  # fmt: skip
+    sale = checkout(
+        conn,
+        cashier,
+        now,
+        request,
+        idempotency_key=key,
+        account=account,
+        expiry=timedelta(minutes=10),
+    )
     if qr:
         paid_at = now + timedelta(seconds=rng.randrange(15, 90))
         confirm_manually(conn, cashier, paid_at, sale.payments[0].payment_id, None)
@@ -238,12 +281,22 @@ def _refunds(
     for sale_id, till_id, line_count in completed:
         if rng.random() < 0.01:
             wanted = RefundRequest(
-                sale_id, till_id, ((rng.randint(1, line_count), 1),),
-                restock=rng.random() < 0.8, method="cash", reason=REFUND_REASON,
-            )  # fmt: skip
+                sale_id,
+                till_id,
+                ((rng.randint(1, line_count), 1),),
+                restock=rng.random() < 0.8,
+                method="cash",
+                reason=REFUND_REASON,
+            )
             key = f"history-refund-{sale_id}"
-            refund_sale(conn, manager, _at(day, 9 * 60 - 10), wanted, idempotency_key=key,
-                        approved_by_id=None)  # fmt: skip
+            refund_sale(
+                conn,
+                manager,
+                _at(day, 9 * 60 - 10),
+                wanted,
+                idempotency_key=key,
+                approved_by_id=None,
+            )
             back += 1
     return back
 
@@ -269,9 +322,19 @@ def _restock(
             )
         )
     }
-    top_up = {pid: RESTOCK_TO + qty for pid, qty in lines.items()
-              if levels.get(pid, 0) - qty < RESTOCK_BELOW}  # fmt: skip
+    top_up = {
+        pid: RESTOCK_TO + qty
+        for pid, qty in lines.items()
+        if levels.get(pid, 0) - qty < RESTOCK_BELOW
+    }
     if top_up:
-        apply_movements(conn, manager, now - timedelta(minutes=1), location_id=location_id,
-                        deltas=top_up, kind=MovementKind.INTAKE, reason="history restock",
-                        document=None)  # fmt: skip
+        apply_movements(
+            conn,
+            manager,
+            now - timedelta(minutes=1),
+            location_id=location_id,
+            deltas=top_up,
+            kind=MovementKind.INTAKE,
+            reason="history restock",
+            document=None,
+        )

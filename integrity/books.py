@@ -77,14 +77,18 @@ def payable_accounts(conn: Connection) -> Iterator[Violation]:
 def posting_entrepreneurs(conn: Connection) -> Iterator[Violation]:
     rows = conn.execute(
         select(
-            PostingRow.id, PostingRow.entry_id, JournalEntryRow.document,
-            PostingRow.entrepreneur_id, LedgerAccount.code, LedgerAccount.entrepreneur_id,
+            PostingRow.id,
+            PostingRow.entry_id,
+            JournalEntryRow.document,
+            PostingRow.entrepreneur_id,
+            LedgerAccount.code,
+            LedgerAccount.entrepreneur_id,
         )
         .join(LedgerAccount, LedgerAccount.id == PostingRow.account_id)
         .join(JournalEntryRow, JournalEntryRow.id == PostingRow.entry_id)
         .where(PostingRow.entrepreneur_id.is_distinct_from(LedgerAccount.entrepreneur_id))
         .order_by(PostingRow.id)
-    )  # fmt: skip
+    )
     for posting_id, entry_id, document, named, code, owner in rows:
         yield Violation(
             "posting-entrepreneur",
@@ -114,17 +118,22 @@ def balance_folds(conn: Connection) -> Iterator[Violation]:
             case((unknown_role, 1), else_=0).label("unknown"),
         )
         .join(LedgerAccount, LedgerAccount.id == PostingRow.account_id)
-        .where(or_(
-            PostingRow.entrepreneur_id.is_distinct_from(LedgerAccount.entrepreneur_id),
-            and_(PostingRow.entrepreneur_id.is_not(None), unknown_role),
-        ))
+        .where(
+            or_(
+                PostingRow.entrepreneur_id.is_distinct_from(LedgerAccount.entrepreneur_id),
+                and_(PostingRow.entrepreneur_id.is_not(None), unknown_role),
+            )
+        )
         .cte("astray")
-    )  # fmt: skip
+    )
     sides = union_all(
-        select(astray.c.named.label("entrepreneur_id"), astray.c.amount.label("difference"),
-               astray.c.unknown).where(astray.c.named.is_not(None)),
+        select(
+            astray.c.named.label("entrepreneur_id"),
+            astray.c.amount.label("difference"),
+            astray.c.unknown,
+        ).where(astray.c.named.is_not(None)),
         select(astray.c.owner, -astray.c.amount, literal(0)).where(astray.c.owner.is_not(None)),
-    ).subquery()  # fmt: skip
+    ).subquery()
     differing = (
         select(sides.c.entrepreneur_id, func.sum(sides.c.unknown).label("unknown"))
         .group_by(sides.c.entrepreneur_id)
@@ -151,17 +160,19 @@ def balance_folds(conn: Connection) -> Iterator[Violation]:
         where = f"entrepreneur {code or '?'} (id {entrepreneur_id})"
         if read_sum != fold_sum:
             yield Violation(
-                "balance-fold", where,
+                "balance-fold",
+                where,
                 f"the payout run reads {baht(-int(read_sum or 0))} owed, but the "
                 f"postings on {payable_account(entrepreneur_id)} fold to "
                 f"{baht(-int(fold_sum or 0))} owed",
-            )  # fmt: skip
+            )
         if unknown:
             yield Violation(
-                "balance-fold", where,
+                "balance-fold",
+                where,
                 f"{unknown} of their postings have a role the balance does not know, so it "
                 f"cannot be read (known: {', '.join(KNOWN_ROLES)})",
-            )  # fmt: skip
+            )
 
 
 def paid_payouts(conn: Connection) -> Iterator[Violation]:
@@ -177,18 +188,36 @@ def paid_payouts(conn: Connection) -> Iterator[Violation]:
     )
     is_paid = Payout.status == PayoutStatus.PAID.value
     rows = conn.execute(
-        select(Payout.id, Payout.status, Payout.amount_satang, Payout.journal_entry_id,
-               JournalEntryRow.kind, paid_out.c.amount)
+        select(
+            Payout.id,
+            Payout.status,
+            Payout.amount_satang,
+            Payout.journal_entry_id,
+            JournalEntryRow.kind,
+            paid_out.c.amount,
+        )
         .outerjoin(JournalEntryRow, JournalEntryRow.id == Payout.journal_entry_id)
-        .outerjoin(paid_out, and_(paid_out.c.entry_id == Payout.journal_entry_id,
-                                  paid_out.c.entrepreneur_id == Payout.entrepreneur_id))
-        .where(or_(
-            and_(~is_paid, Payout.journal_entry_id.is_not(None)),
-            and_(is_paid, or_(JournalEntryRow.kind.is_distinct_from(EntryKind.PAYOUT.value),
-                              paid_out.c.amount.is_distinct_from(Payout.amount_satang))),
-        ))
+        .outerjoin(
+            paid_out,
+            and_(
+                paid_out.c.entry_id == Payout.journal_entry_id,
+                paid_out.c.entrepreneur_id == Payout.entrepreneur_id,
+            ),
+        )
+        .where(
+            or_(
+                and_(~is_paid, Payout.journal_entry_id.is_not(None)),
+                and_(
+                    is_paid,
+                    or_(
+                        JournalEntryRow.kind.is_distinct_from(EntryKind.PAYOUT.value),
+                        paid_out.c.amount.is_distinct_from(Payout.amount_satang),
+                    ),
+                ),
+            )
+        )
         .order_by(Payout.id)
-    )  # fmt: skip
+    )
     for payout_id, status, amount, entry_id, kind, posted in rows:
         if status != PayoutStatus.PAID:
             detail = f"it is {status} but has journal entry {entry_id}"
@@ -204,13 +233,21 @@ def paid_payouts(conn: Connection) -> Iterator[Violation]:
 
 def stock_matches_movements(conn: Connection) -> Iterator[Violation]:
     levels = select(
-        StockLevel.product_id, StockLevel.location_id, StockLevel.on_hand.label("level"),
-        literal(1).label("rows"), literal(0).label("moved"), literal(0).label("movements"),
-    )  # fmt: skip
+        StockLevel.product_id,
+        StockLevel.location_id,
+        StockLevel.on_hand.label("level"),
+        literal(1).label("rows"),
+        literal(0).label("moved"),
+        literal(0).label("movements"),
+    )
     moved = select(
-        StockMovement.product_id, StockMovement.location_id, literal(0), literal(0),
-        func.sum(StockMovement.quantity), func.count(),
-    ).group_by(StockMovement.product_id, StockMovement.location_id)  # fmt: skip
+        StockMovement.product_id,
+        StockMovement.location_id,
+        literal(0),
+        literal(0),
+        func.sum(StockMovement.quantity),
+        func.count(),
+    ).group_by(StockMovement.product_id, StockMovement.location_id)
     both = union_all(levels, moved).subquery()
     sums = [func.sum(both.c[name]).label(name) for name in ("level", "rows", "moved", "movements")]
     differing = (
@@ -250,17 +287,35 @@ def stock_not_negative(conn: Connection) -> Iterator[Violation]:
 
 
 BOOK_RULES = (
-    Rule("journal-balanced", "every journal entry has postings and they sum to zero",
-         journal_balanced),
-    Rule("payable-account", "a payable account's code names the entrepreneur it belongs to",
-         payable_accounts),
-    Rule("posting-entrepreneur", "a posting names the entrepreneur its account belongs to",
-         posting_entrepreneurs),
-    Rule("balance-fold", "each entrepreneur's balance as read equals the fold of their "
-         "payable account", balance_folds),
-    Rule("payout-ledger", "a paid payout, and only a paid one, is posted for its amount",
-         paid_payouts),
-    Rule("stock-movements", "on-hand stock is the sum of the movements, for every product and "
-         "location", stock_matches_movements),
+    Rule(
+        "journal-balanced",
+        "every journal entry has postings and they sum to zero",
+        journal_balanced,
+    ),
+    Rule(
+        "payable-account",
+        "a payable account's code names the entrepreneur it belongs to",
+        payable_accounts,
+    ),
+    Rule(
+        "posting-entrepreneur",
+        "a posting names the entrepreneur its account belongs to",
+        posting_entrepreneurs,
+    ),
+    Rule(
+        "balance-fold",
+        "each entrepreneur's balance as read equals the fold of their payable account",
+        balance_folds,
+    ),
+    Rule(
+        "payout-ledger",
+        "a paid payout, and only a paid one, is posted for its amount",
+        paid_payouts,
+    ),
+    Rule(
+        "stock-movements",
+        "on-hand stock is the sum of the movements, for every product and location",
+        stock_matches_movements,
+    ),
     Rule("stock-not-negative", "no stock level is below zero", stock_not_negative),
-)  # fmt: skip
+)

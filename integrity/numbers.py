@@ -65,11 +65,16 @@ def _gaps(conn: Connection, n: Numbering) -> Iterator[Violation]:
     """Each number against the one before it on its till: one more, or a gap or a repeat."""
     before = func.lag(n.seq).over(partition_by=n.model.till_id, order_by=(n.seq, n.model.id))
     ordered = (
-        select(n.model.till_id, n.model.id, n.seq.label("seq"), n.number.label("number"),
-               before.label("before"))
+        select(
+            n.model.till_id,
+            n.model.id,
+            n.seq.label("seq"),
+            n.number.label("number"),
+            before.label("before"),
+        )
         .where(n.seq.is_not(None))
         .subquery()
-    )  # fmt: skip
+    )
     rows = conn.execute(
         select(Till.code, ordered.c.id, ordered.c.seq, ordered.c.number, ordered.c.before)
         .join(Till, Till.id == ordered.c.till_id)
@@ -94,13 +99,15 @@ def _printed(conn: Connection, n: Numbering) -> Iterator[Violation]:
     rows = conn.execute(
         select(Till.code, n.model.id, n.seq, n.number, should)
         .join(Till, Till.id == n.model.till_id)
-        .where(or_(
-            and_(n.numbered, ~has), and_(~n.numbered, or_(n.seq.is_not(None),
-                                                          n.number.is_not(None))),
-            and_(n.seq.is_not(None), n.number.is_distinct_from(expected)),
-        ))
+        .where(
+            or_(
+                and_(n.numbered, ~has),
+                and_(~n.numbered, or_(n.seq.is_not(None), n.number.is_not(None))),
+                and_(n.seq.is_not(None), n.number.is_distinct_from(expected)),
+            )
+        )
         .order_by(n.model.id)
-    )  # fmt: skip
+    )
     for code, row_id, seq, number, numbered in rows:
         where = f"till {code}, {n.owner} {row_id}"
         if numbered and (seq is None or number is None):
@@ -150,16 +157,37 @@ def _check(n: Numbering) -> Rule:
 
 
 RECEIPTS = Numbering(
-    "receipt-numbers", "receipt", "sale", Sale, Sale.receipt_seq, Sale.receipt_number, "",
-    "receipt:", Sale.status == SaleStatus.COMPLETED.value,
-)  # fmt: skip
+    "receipt-numbers",
+    "receipt",
+    "sale",
+    Sale,
+    Sale.receipt_seq,
+    Sale.receipt_number,
+    "",
+    "receipt:",
+    Sale.status == SaleStatus.COMPLETED.value,
+)
 CREDIT_NOTES = Numbering(
-    "credit-note-numbers", "credit note", "refund", Refund, Refund.credit_note_seq,
-    Refund.credit_note_number, "CN-", "credit_note:", true(),
-)  # fmt: skip
+    "credit-note-numbers",
+    "credit note",
+    "refund",
+    Refund,
+    Refund.credit_note_seq,
+    Refund.credit_note_number,
+    "CN-",
+    "credit_note:",
+    true(),
+)
 Z_REPORTS = Numbering(
-    "z-numbers", "Z report", "shift", Shift, Shift.z_seq, Shift.z_number, "Z-", "z:",
+    "z-numbers",
+    "Z report",
+    "shift",
+    Shift,
+    Shift.z_seq,
+    Shift.z_number,
+    "Z-",
+    "z:",
     Shift.status == ShiftStatus.CLOSED.value,
-)  # fmt: skip
+)
 
 NUMBER_RULES = tuple(_check(n) for n in (RECEIPTS, CREDIT_NOTES, Z_REPORTS))

@@ -40,43 +40,71 @@ def sale_payments(conn: Connection) -> Iterator[Violation]:
     paid = (
         select(
             SalePayment.sale_id,
-            func.sum(case((Payment.status == CONFIRMED, Payment.amount_satang), else_=0))
-            .label("confirmed"),
+            func.sum(case((Payment.status == CONFIRMED, Payment.amount_satang), else_=0)).label(
+                "confirmed"
+            ),
             # An expired or withdrawn QR whose amount was then taken another way paid nothing
             # and stays linked; a payment still pending on a completed sale is wrong.
             _count_if(Payment.status == PaymentStatus.PENDING.value).label("unconfirmed"),
-            _count_if(or_(SalePayment.amount_satang != Payment.amount_satang,
-                          Payment.sale_id.is_distinct_from(SalePayment.sale_id)))
-            .label("mismatched"),
+            _count_if(
+                or_(
+                    SalePayment.amount_satang != Payment.amount_satang,
+                    Payment.sale_id.is_distinct_from(SalePayment.sale_id),
+                )
+            ).label("mismatched"),
         )
         .join(Payment, Payment.id == SalePayment.payment_id)
         .group_by(SalePayment.sale_id)
         .subquery()
-    )  # fmt: skip
+    )
     rows = conn.execute(
-        select(Sale.id, Sale.receipt_number, Sale.total_satang, paid.c.sale_id,
-               paid.c.confirmed, paid.c.unconfirmed, paid.c.mismatched)
+        select(
+            Sale.id,
+            Sale.receipt_number,
+            Sale.total_satang,
+            paid.c.sale_id,
+            paid.c.confirmed,
+            paid.c.unconfirmed,
+            paid.c.mismatched,
+        )
         .outerjoin(paid, paid.c.sale_id == Sale.id)
-        .where(Sale.status == COMPLETED,
-               or_(paid.c.sale_id.is_(None), paid.c.confirmed != Sale.total_satang,
-                   paid.c.unconfirmed > 0, paid.c.mismatched > 0))
+        .where(
+            Sale.status == COMPLETED,
+            or_(
+                paid.c.sale_id.is_(None),
+                paid.c.confirmed != Sale.total_satang,
+                paid.c.unconfirmed > 0,
+                paid.c.mismatched > 0,
+            ),
+        )
         .order_by(Sale.id)
-    )  # fmt: skip
+    )
     for sale_id, number, total, linked, confirmed, unconfirmed, mismatched in rows:
         where = _sale_label(sale_id, number)
         if linked is None:
-            yield Violation("sale-payments", where, f"it is completed ({baht(total)}) but has "
-                            "no payments")  # fmt: skip
+            yield Violation(
+                "sale-payments", where, f"it is completed ({baht(total)}) but has no payments"
+            )
             continue
         if confirmed != total:
-            yield Violation("sale-payments", where, f"its confirmed payments add up to "
-                            f"{baht(confirmed)}, but its total is {baht(total)}")  # fmt: skip
+            yield Violation(
+                "sale-payments",
+                where,
+                f"its confirmed payments add up to "
+                f"{baht(confirmed)}, but its total is {baht(total)}",
+            )
         if unconfirmed:
-            yield Violation("sale-payments", where, f"it is completed but {unconfirmed} of its "
-                            "payments are still pending")  # fmt: skip
+            yield Violation(
+                "sale-payments",
+                where,
+                f"it is completed but {unconfirmed} of its payments are still pending",
+            )
         if mismatched:
-            yield Violation("sale-payments", where, f"{mismatched} of its payment links disagree "
-                            "with the payment's own amount or sale")  # fmt: skip
+            yield Violation(
+                "sale-payments",
+                where,
+                f"{mismatched} of its payment links disagree with the payment's own amount or sale",
+            )
 
 
 def _confirmations() -> Any:
@@ -110,8 +138,11 @@ def payments_confirmed_once(conn: Connection) -> Iterator[Violation]:
         .order_by(Payment.id)
     )
     for payment_id, reference, n in rows:
-        yield Violation("payment-confirmed-once", f"payment {payment_id} ({reference})",
-                        f"it was confirmed {n} times (payment_confirmed events)")  # fmt: skip
+        yield Violation(
+            "payment-confirmed-once",
+            f"payment {payment_id} ({reference})",
+            f"it was confirmed {n} times (payment_confirmed events)",
+        )
 
 
 def payment_confirmations(conn: Connection) -> Iterator[Violation]:
@@ -124,18 +155,32 @@ def payment_confirmations(conn: Connection) -> Iterator[Violation]:
         Payment.slip_ref.is_distinct_from(events.c.slip_ref),
     )
     rows = conn.execute(
-        select(Payment.id, Payment.reference, Payment.status, Payment.confirmed_at,
-               Payment.confirmation, Payment.transaction_id, Payment.slip_ref, events.c.n,
-               events.c.how, events.c.transaction_id, events.c.slip_ref)
+        select(
+            Payment.id,
+            Payment.reference,
+            Payment.status,
+            Payment.confirmed_at,
+            Payment.confirmation,
+            Payment.transaction_id,
+            Payment.slip_ref,
+            events.c.n,
+            events.c.how,
+            events.c.transaction_id,
+            events.c.slip_ref,
+        )
         .outerjoin(events, events.c.payment_id == Payment.id)
-        .where(or_(
-            and_(confirmed, events.c.n.is_(None)),
-            and_(~confirmed, events.c.n.is_not(None)),
-            and_(confirmed, or_(Payment.confirmed_at.is_(None), Payment.confirmation.is_(None))),
-            and_(events.c.n == 1, disagree),
-        ))
+        .where(
+            or_(
+                and_(confirmed, events.c.n.is_(None)),
+                and_(~confirmed, events.c.n.is_not(None)),
+                and_(
+                    confirmed, or_(Payment.confirmed_at.is_(None), Payment.confirmation.is_(None))
+                ),
+                and_(events.c.n == 1, disagree),
+            )
+        )
         .order_by(Payment.id)
-    )  # fmt: skip
+    )
     for payment_id, reference, status, at, how, tx, slip, n, e_how, e_tx, e_slip in rows:
         where = f"payment {payment_id} ({reference})"
         if status == CONFIRMED and n is None:
@@ -157,17 +202,25 @@ def slips_confirmed_once(conn: Connection) -> Iterator[Violation]:
     for key, label in (("transaction_id", "bank transaction"), ("slip_ref", "slip")):
         value = PaymentEventRow.detail[key].as_string()
         rows = conn.execute(
-            select(value, func.count(func.distinct(PaymentEventRow.payment_id)),
-                   func.min(PaymentEventRow.payment_id), func.max(PaymentEventRow.payment_id))
-            .where(PaymentEventRow.event == PaymentEvent.PAYMENT_CONFIRMED.value,
-                   value.is_not(None))
+            select(
+                value,
+                func.count(func.distinct(PaymentEventRow.payment_id)),
+                func.min(PaymentEventRow.payment_id),
+                func.max(PaymentEventRow.payment_id),
+            )
+            .where(
+                PaymentEventRow.event == PaymentEvent.PAYMENT_CONFIRMED.value, value.is_not(None)
+            )
             .group_by(value)
             .having(func.count(func.distinct(PaymentEventRow.payment_id)) > 1)
             .order_by(value)
-        )  # fmt: skip
+        )
         for used, n, first, last in rows:
-            yield Violation("slip-confirmed-once", f"{label} {used}",
-                            f"it confirmed {n} payments ({_ids(n, first, last)})")  # fmt: skip
+            yield Violation(
+                "slip-confirmed-once",
+                f"{label} {used}",
+                f"it confirmed {n} payments ({_ids(n, first, last)})",
+            )
 
 
 def idempotency_keys(conn: Connection) -> Iterator[Violation]:
@@ -179,8 +232,11 @@ def idempotency_keys(conn: Connection) -> Iterator[Violation]:
             .order_by(model.idempotency_key)
         )
         for key, n, first, last in rows:
-            yield Violation("idempotency-key", f"Idempotency-Key {key!r}",
-                            f"it made {n} {noun} ({_ids(n, first, last)})")  # fmt: skip
+            yield Violation(
+                "idempotency-key",
+                f"Idempotency-Key {key!r}",
+                f"it made {n} {noun} ({_ids(n, first, last)})",
+            )
 
 
 def sale_lines(conn: Connection) -> Iterator[Violation]:
@@ -195,13 +251,25 @@ def sale_lines(conn: Connection) -> Iterator[Violation]:
         .subquery()
     )
     rows = conn.execute(
-        select(Sale.id, Sale.receipt_number, Sale.total_satang, Sale.subtotal_satang,
-               lines.c.n, lines.c.total, lines.c.gross)
+        select(
+            Sale.id,
+            Sale.receipt_number,
+            Sale.total_satang,
+            Sale.subtotal_satang,
+            lines.c.n,
+            lines.c.total,
+            lines.c.gross,
+        )
         .outerjoin(lines, lines.c.sale_id == Sale.id)
-        .where(or_(lines.c.n.is_(None), lines.c.total != Sale.total_satang,
-                   lines.c.gross != Sale.subtotal_satang))
+        .where(
+            or_(
+                lines.c.n.is_(None),
+                lines.c.total != Sale.total_satang,
+                lines.c.gross != Sale.subtotal_satang,
+            )
+        )
         .order_by(Sale.id)
-    )  # fmt: skip
+    )
     for sale_id, number, total, subtotal, n, lines_total, gross in rows:
         if n is None:
             detail = "it has no lines"
@@ -229,12 +297,14 @@ def sale_ledger(conn: Connection) -> Iterator[Violation]:
     e = _with_entry(Sale, Sale.receipt_number, Sale.status)
     rows = conn.execute(
         select(e)
-        .where(or_(
-            and_(e.c.status != COMPLETED, e.c.journal_entry_id.is_not(None)),
-            and_(e.c.status == COMPLETED, _entry_differs(e, EntryKind.SALE, e.c.total_satang)),
-        ))
+        .where(
+            or_(
+                and_(e.c.status != COMPLETED, e.c.journal_entry_id.is_not(None)),
+                and_(e.c.status == COMPLETED, _entry_differs(e, EntryKind.SALE, e.c.total_satang)),
+            )
+        )
         .order_by(e.c.id)
-    )  # fmt: skip
+    )
     for sale_id, total, entry_id, kind, document, amount, number, status in rows:
         if status != COMPLETED:
             detail = f"it is {status} but has journal entry {entry_id}"
@@ -253,13 +323,19 @@ def _with_entry(document: Any, number: Any, *more: Any) -> Subquery:
     """A sale's or a refund's id, total and journal entry, with the entry's kind, document and
     money posted (an outer join: no entry, no kind), its printed number and ``more``."""
     return (
-        select(document.id, document.total_satang, document.journal_entry_id,
-               JournalEntryRow.kind, JournalEntryRow.document,
-               _money_posted(document.journal_entry_id).label("amount"),
-               number.label("number"), *more)
+        select(
+            document.id,
+            document.total_satang,
+            document.journal_entry_id,
+            JournalEntryRow.kind,
+            JournalEntryRow.document,
+            _money_posted(document.journal_entry_id).label("amount"),
+            number.label("number"),
+            *more,
+        )
         .outerjoin(JournalEntryRow, JournalEntryRow.id == document.journal_entry_id)
         .subquery()
-    )  # fmt: skip
+    )
 
 
 def _entry_differs(e: Subquery, kind: EntryKind, amount: Any) -> ColumnElement[bool]:
@@ -295,24 +371,31 @@ def refund_lines(conn: Connection) -> Iterator[Violation]:
         .order_by(Refund.id)
     )
     for refund_id, number, total, amount in rows:
-        yield Violation("refund-lines", f"refund {refund_id} ({number})",
-                        f"its lines add up to {baht(amount)}, but it is {baht(total)}")  # fmt: skip
+        yield Violation(
+            "refund-lines",
+            f"refund {refund_id} ({number})",
+            f"its lines add up to {baht(amount)}, but it is {baht(total)}",
+        )
     returned = (
         select(RefundLine.sale_line_id, func.sum(RefundLine.quantity).label("quantity"))
         .group_by(RefundLine.sale_line_id)
         .subquery()
     )
     rows = conn.execute(
-        select(Sale.id, Sale.receipt_number, SaleLine.line_no, SaleLine.quantity,
-               returned.c.quantity)
+        select(
+            Sale.id, Sale.receipt_number, SaleLine.line_no, SaleLine.quantity, returned.c.quantity
+        )
         .join(SaleLine, SaleLine.id == returned.c.sale_line_id)
         .join(Sale, Sale.id == SaleLine.sale_id)
         .where(returned.c.quantity > SaleLine.quantity)
         .order_by(Sale.id, SaleLine.line_no)
-    )  # fmt: skip
+    )
     for sale_id, number, line_no, sold, given_back in rows:
-        yield Violation("refund-lines", f"{_sale_label(sale_id, number)}, line {line_no}",
-                        f"{given_back} units were refunded but {sold} were sold")  # fmt: skip
+        yield Violation(
+            "refund-lines",
+            f"{_sale_label(sale_id, number)}, line {line_no}",
+            f"{given_back} units were refunded but {sold} were sold",
+        )
 
 
 def refund_ledger(conn: Connection) -> Iterator[Violation]:
@@ -343,8 +426,11 @@ def payment_sales(conn: Connection) -> Iterator[Violation]:
         .order_by(Payment.id)
     )
     for payment_id, reference, sale_id in rows:
-        yield Violation("payment-sale", f"payment {payment_id} ({reference})",
-                        f"it belongs to sale {sale_id}, which does not exist")  # fmt: skip
+        yield Violation(
+            "payment-sale",
+            f"payment {payment_id} ({reference})",
+            f"it belongs to sale {sale_id}, which does not exist",
+        )
 
 
 def voided_sale_money(conn: Connection) -> Iterator[Violation]:
@@ -355,14 +441,21 @@ def voided_sale_money(conn: Connection) -> Iterator[Violation]:
         select(Sale.id, Payment.id, Payment.amount_satang)
         .join(SalePayment, SalePayment.sale_id == Sale.id)
         .join(Payment, Payment.id == SalePayment.payment_id)
-        .where(Sale.status == SaleStatus.VOIDED.value, Payment.status == CONFIRMED,
-               Payment.method == PaymentMethod.PROMPTPAY.value, Payment.id.not_in(recorded))
+        .where(
+            Sale.status == SaleStatus.VOIDED.value,
+            Payment.status == CONFIRMED,
+            Payment.method == PaymentMethod.PROMPTPAY.value,
+            Payment.id.not_in(recorded),
+        )
         .order_by(Sale.id, Payment.id)
-    )  # fmt: skip
+    )
     for sale_id, payment_id, amount in rows:
-        yield Violation("voided-sale-money", _sale_label(sale_id, None),
-                        f"it is voided but its PromptPay payment {payment_id} of {baht(amount)} "
-                        "was confirmed and no exception records the money owed back")  # fmt: skip
+        yield Violation(
+            "voided-sale-money",
+            _sale_label(sale_id, None),
+            f"it is voided but its PromptPay payment {payment_id} of {baht(amount)} "
+            "was confirmed and no exception records the money owed back",
+        )
 
 
 def stranded_sales(conn: Connection, now: datetime) -> Iterator[Violation]:
@@ -370,31 +463,50 @@ def stranded_sales(conn: Connection, now: datetime) -> Iterator[Violation]:
     exception covers it (the sweep voids the unpaid ones; a partly paid one is the cashier's)."""
     minutes = int(STRANDED_GRACE.total_seconds() // 60)
     for sale_id, latest in conn.execute(stranded_query(now - STRANDED_GRACE)):
-        yield Violation("sale-not-stranded", _sale_label(sale_id, None),
-                        f"it still waits for payment, but its last QR expired at "
-                        f"{latest:%Y-%m-%d %H:%M} UTC, over {minutes} minutes ago")  # fmt: skip
+        yield Violation(
+            "sale-not-stranded",
+            _sale_label(sale_id, None),
+            f"it still waits for payment, but its last QR expired at "
+            f"{latest:%Y-%m-%d %H:%M} UTC, over {minutes} minutes ago",
+        )
 
 
 SALE_RULES = (
     Rule("sale-lines", "a sale's lines add up to its subtotal and total", sale_lines),
-    Rule("sale-payments", "a completed sale's confirmed payments add up to its total",
-         sale_payments),
-    Rule("sale-ledger", "a completed sale, and only a completed one, is posted for its total",
-         sale_ledger),
-    Rule("refund-lines", "a refund's lines add up to it and never exceed what was sold",
-         refund_lines),
+    Rule(
+        "sale-payments", "a completed sale's confirmed payments add up to its total", sale_payments
+    ),
+    Rule(
+        "sale-ledger",
+        "a completed sale, and only a completed one, is posted for its total",
+        sale_ledger,
+    ),
+    Rule(
+        "refund-lines", "a refund's lines add up to it and never exceed what was sold", refund_lines
+    ),
     Rule("refund-ledger", "a refund is posted for its total", refund_ledger),
     Rule("payment-confirmed-once", "no payment is confirmed twice", payments_confirmed_once),
-    Rule("payment-confirmation", "a payment is confirmed exactly when an event records it, "
-         "and they agree", payment_confirmations),
-    Rule("slip-confirmed-once", "a bank transaction or a slip confirms one payment only",
-         slips_confirmed_once),
-    Rule("idempotency-key", "an Idempotency-Key made one sale (one refund) only",
-         idempotency_keys),
+    Rule(
+        "payment-confirmation",
+        "a payment is confirmed exactly when an event records it, and they agree",
+        payment_confirmations,
+    ),
+    Rule(
+        "slip-confirmed-once",
+        "a bank transaction or a slip confirms one payment only",
+        slips_confirmed_once,
+    ),
+    Rule("idempotency-key", "an Idempotency-Key made one sale (one refund) only", idempotency_keys),
     Rule("payment-sale", "a payment belongs to no sale or to one that exists", payment_sales),
-    Rule("voided-sale-money", "PromptPay money confirmed for a voided sale is recorded as owed "
-         "back", voided_sale_money),
-    Rule("sale-not-stranded", "no sale waits for payment past its last QR's expiry plus "
-         f"{int(STRANDED_GRACE.total_seconds() // 60)} minutes unless an exception covers it",
-         timed=stranded_sales),
-)  # fmt: skip
+    Rule(
+        "voided-sale-money",
+        "PromptPay money confirmed for a voided sale is recorded as owed back",
+        voided_sale_money,
+    ),
+    Rule(
+        "sale-not-stranded",
+        "no sale waits for payment past its last QR's expiry plus "
+        f"{int(STRANDED_GRACE.total_seconds() // 60)} minutes unless an exception covers it",
+        timed=stranded_sales,
+    ),
+)

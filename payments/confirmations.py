@@ -113,8 +113,9 @@ def confirm_by_webhook(
         return _exception(conn, now, row, event, mismatch, expected_satang=row["amount_satang"])
     if acceptance == Acceptance.SALE_VOIDED:
         voided = ExceptionKind.PAID_SALE_VOIDED
-        return _exception(conn, now, row, event, voided, status=row["status"],
-                          sale_id=row["sale_id"])  # fmt: skip
+        return _exception(
+            conn, now, row, event, voided, status=row["status"], sale_id=row["sale_id"]
+        )
     if acceptance == Acceptance.SALE_SETTLED:
         settled = ExceptionKind.PAID_NOT_PENDING
         return _exception(conn, now, row, event, settled, status=row["status"], sale_paid=True)
@@ -139,8 +140,15 @@ def _confirm_paid(conn: Connection, now: datetime, row: RowMapping, event: Webho
         if row["status"] != PaymentStatus.PENDING or _passed(row["expires_at"], now):
             detail["late"] = True  # paid in time, told after the QR's expiry
         paid_at = event.paid_at.isoformat()
-        append_event(conn, now, PaymentEvent.PAYMENT_CONFIRMED, payment_id,
-                     source=EventSource.WEBHOOK, paid_at=paid_at, **detail)  # fmt: skip
+        append_event(
+            conn,
+            now,
+            PaymentEvent.PAYMENT_CONFIRMED,
+            payment_id,
+            source=EventSource.WEBHOOK,
+            paid_at=paid_at,
+            **detail,
+        )
         audit.record(
             conn,
             WEBHOOK_ACTOR,
@@ -395,14 +403,26 @@ def confirm_from_exception(
         update(Payment)
         .where(Payment.id == payment_id, Payment.status != PaymentStatus.CONFIRMED.value)
         .values(
-            status=PaymentStatus.CONFIRMED.value, confirmed_at=now, confirmed_by=actor.user_id,
-            confirmation=how.value, transaction_id=transaction_id, version=Payment.version + 1,
+            status=PaymentStatus.CONFIRMED.value,
+            confirmed_at=now,
+            confirmed_by=actor.user_id,
+            confirmation=how.value,
+            transaction_id=transaction_id,
+            version=Payment.version + 1,
         )
-    ).rowcount  # fmt: skip
+    ).rowcount
     if not changed:
         check_move(PaymentStatus.CONFIRMED, PaymentStatus.CONFIRMED)
     detail: dict[str, Any] = {"confirmation": how.value, "transaction_id": transaction_id}
-    append_event(conn, now, PaymentEvent.PAYMENT_CONFIRMED, payment_id, source=EventSource.USER,
-                 actor=actor, accepted_by_manager=True, **detail)  # fmt: skip
+    append_event(
+        conn,
+        now,
+        PaymentEvent.PAYMENT_CONFIRMED,
+        payment_id,
+        source=EventSource.USER,
+        actor=actor,
+        accepted_by_manager=True,
+        **detail,
+    )
     audit.record(conn, actor, PaymentEvent.PAYMENT_CONFIRMED, "payment", payment_id, now, **detail)
     return view_of(payment_row(conn, payment_id))

@@ -188,8 +188,9 @@ def create_payments(
         return []
     # RETURNING the whole row: the view is of the stored row, without reading it again. The
     # rows come back matched by their (unique, random) references.
-    returned = (dict(zip(_COLUMNS, row, strict=True))
-                for row in insert_rows(conn, Payment, rows, _COLUMNS))  # fmt: skip
+    returned = (
+        dict(zip(_COLUMNS, row, strict=True)) for row in insert_rows(conn, Payment, rows, _COLUMNS)
+    )
     stored = {row["reference"]: row for row in returned}
     views = [view_of(stored[row["reference"]]) for row in rows]
     events: list[PaymentEventValues] = []
@@ -214,11 +215,20 @@ def _payment_row(new: NewPayment) -> dict[str, object]:
             "field.not_whole_number", "ช่อง {field} ต้องเป็นจำนวนเต็ม", field="sale_id"
         )
     reference = new_reference()
-    row: dict[str, object] = {"reference": reference, "sale_id": sale_id, "method": kind.value,
-                              "amount_satang": amount, "created_at": new.now,
-                              "created_by": new.actor.user_id, "version": 1, "payload": None,
-                              "expires_at": None, "confirmed_at": None, "confirmed_by": None,
-                              "confirmation": None}  # fmt: skip
+    row: dict[str, object] = {
+        "reference": reference,
+        "sale_id": sale_id,
+        "method": kind.value,
+        "amount_satang": amount,
+        "created_at": new.now,
+        "created_by": new.actor.user_id,
+        "version": 1,
+        "payload": None,
+        "expires_at": None,
+        "confirmed_at": None,
+        "confirmed_by": None,
+        "confirmation": None,
+    }
     if kind == PaymentMethod.PROMPTPAY:
         try:
             payload = payment_payload(new.account, reference, amount)
@@ -226,12 +236,16 @@ def _payment_row(new: NewPayment) -> dict[str, object]:
             raise InvalidInputError(
                 error.code, error.thai, field="amount_satang", **error.params
             ) from None
-        row.update(status=PaymentStatus.PENDING.value, payload=payload,
-                   expires_at=new.now + new.expiry)  # fmt: skip
+        row.update(
+            status=PaymentStatus.PENDING.value, payload=payload, expires_at=new.now + new.expiry
+        )
     else:
-        row.update(status=PaymentStatus.CONFIRMED.value, confirmed_at=new.now,
-                   confirmed_by=new.actor.user_id,
-                   confirmation=Confirmation.CASH.value)  # fmt: skip
+        row.update(
+            status=PaymentStatus.CONFIRMED.value,
+            confirmed_at=new.now,
+            confirmed_by=new.actor.user_id,
+            confirmation=Confirmation.CASH.value,
+        )
     return row
 
 
@@ -242,15 +256,34 @@ def _note_created(
     payment: PaymentView,
 ) -> None:
     """The events and the audit entry of a new payment (appended to the lists)."""
-    detail = {"method": payment.method, "amount_satang": payment.amount_satang,
-              "reference": payment.reference}  # fmt: skip
+    detail = {
+        "method": payment.method,
+        "amount_satang": payment.amount_satang,
+        "reference": payment.reference,
+    }
     user = EventSource.USER
-    events.append(event_row(new.now, PaymentEvent.PAYMENT_CREATED, payment.id, source=user,
-                            actor=new.actor, sale_id=payment.sale_id, **detail))  # fmt: skip
+    events.append(
+        event_row(
+            new.now,
+            PaymentEvent.PAYMENT_CREATED,
+            payment.id,
+            source=user,
+            actor=new.actor,
+            sale_id=payment.sale_id,
+            **detail,
+        )
+    )
     if payment.method == PaymentMethod.CASH:
-        events.append(event_row(new.now, PaymentEvent.PAYMENT_CONFIRMED, payment.id,
-                                source=user, actor=new.actor,
-                                confirmation=Confirmation.CASH.value))  # fmt: skip
+        events.append(
+            event_row(
+                new.now,
+                PaymentEvent.PAYMENT_CONFIRMED,
+                payment.id,
+                source=user,
+                actor=new.actor,
+                confirmation=Confirmation.CASH.value,
+            )
+        )
     audits.append(
         audit.entry(
             new.actor, PaymentEvent.PAYMENT_CREATED, "payment", payment.id, new.now, **detail

@@ -206,9 +206,12 @@ def _write(
     owners = plan.lookups.entrepreneur_codes
     for values in [*inserts, *updates]:
         values["search_text"] = search_text(
-            name_th=values["name_th"], name_en=values["name_en"], sku=values["sku"],
-            barcode=values["barcode"], entrepreneur_code=owners[values["entrepreneur_id"]],
-        )  # fmt: skip
+            name_th=values["name_th"],
+            name_en=values["name_en"],
+            sku=values["sku"],
+            barcode=values["barcode"],
+            entrepreneur_code=owners[values["entrepreneur_id"]],
+        )
     fresh = {"version": 1, "created_at": now, "updated_at": now}
     if inserts:
         conn.execute(insert(Product), [{**v, **fresh} for v in inserts])
@@ -230,8 +233,16 @@ def _write(
         )
     _audit_rows(conn, actor, now, plan, inserts, updates)
     if last:
-        audit.record(conn, actor, CatalogueEvent.PRODUCTS_IMPORTED, "product", None, now,
-                     created=len(plan.inserts), updated=len(plan.updates))  # fmt: skip
+        audit.record(
+            conn,
+            actor,
+            CatalogueEvent.PRODUCTS_IMPORTED,
+            "product",
+            None,
+            now,
+            created=len(plan.inserts),
+            updated=len(plan.updates),
+        )
 
 
 def _audit_rows(

@@ -117,13 +117,26 @@ def adjust_stock(
     deltas = merge_quantities(((p.id, q) for p, q in resolved), signed=True)
     number = next_document_number(conn, DocumentPrefix.ADJUSTMENT, now)
     after = apply_movements(
-        conn, actor, now, location_id=place.id, deltas=deltas,
-        kind=MovementKind.ADJUSTMENT, reason=reason, document=number,
-    )  # fmt: skip
+        conn,
+        actor,
+        now,
+        location_id=place.id,
+        deltas=deltas,
+        kind=MovementKind.ADJUSTMENT,
+        reason=reason,
+        document=number,
+    )
     record(
-        conn, actor, StockEvent.STOCK_ADJUSTED, "stock", number, now,
-        location_id=place.id, reason=reason, lines={str(p): q for p, q in deltas.items()},
-    )  # fmt: skip
+        conn,
+        actor,
+        StockEvent.STOCK_ADJUSTED,
+        "stock",
+        number,
+        now,
+        location_id=place.id,
+        reason=reason,
+        lines={str(p): q for p, q in deltas.items()},
+    )
     moved = [MovedLine(p, q, after[p]) for p, q in deltas.items()]
     return MovementDocument(number, MovementKind.ADJUSTMENT.value, place.id, reason, moved)
 
@@ -149,14 +162,27 @@ def return_to_entrepreneur(
     number = next_document_number(conn, DocumentPrefix.RETURN, now)
     reason = f"returned to {code}" + (f": {note}" if note else "")
     after = apply_movements(
-        conn, actor, now, location_id=place.id, deltas={p: -q for p, q in quantities.items()},
-        kind=MovementKind.RETURN, reason=reason[:200], document=number,
-    )  # fmt: skip
+        conn,
+        actor,
+        now,
+        location_id=place.id,
+        deltas={p: -q for p, q in quantities.items()},
+        kind=MovementKind.RETURN,
+        reason=reason[:200],
+        document=number,
+    )
     record(
-        conn, actor, StockEvent.STOCK_RETURNED, "stock", number, now,
-        entrepreneur_id=entrepreneur_id, location_id=place.id, note=note,
+        conn,
+        actor,
+        StockEvent.STOCK_RETURNED,
+        "stock",
+        number,
+        now,
+        entrepreneur_id=entrepreneur_id,
+        location_id=place.id,
+        note=note,
         lines={str(p): q for p, q in quantities.items()},
-    )  # fmt: skip
+    )
     moved = [MovedLine(p, -q, after[p]) for p, q in quantities.items()]
     return MovementDocument(
         number, MovementKind.RETURN.value, place.id, reason[:200], moved, entrepreneur_id
@@ -191,13 +217,25 @@ def transfer_stock(
         on_hand(conn, quantities, place_id, for_update=True)
     number = next_document_number(conn, DocumentPrefix.TRANSFER, now)
     out = apply_movements(
-        conn, actor, now, location_id=source.id, deltas={p: -q for p, q in quantities.items()},
-        kind=MovementKind.TRANSFER, reason=f"to {target.code}", document=number,
-    )  # fmt: skip
+        conn,
+        actor,
+        now,
+        location_id=source.id,
+        deltas={p: -q for p, q in quantities.items()},
+        kind=MovementKind.TRANSFER,
+        reason=f"to {target.code}",
+        document=number,
+    )
     into = apply_movements(
-        conn, actor, now, location_id=target.id, deltas=quantities,
-        kind=MovementKind.TRANSFER, reason=f"from {source.code}", document=number,
-    )  # fmt: skip
+        conn,
+        actor,
+        now,
+        location_id=target.id,
+        deltas=quantities,
+        kind=MovementKind.TRANSFER,
+        reason=f"from {source.code}",
+        document=number,
+    )
     transfer_id = conn.execute(
         insert(Transfer)
         .values(
@@ -218,10 +256,17 @@ def transfer_stock(
         ],
     )
     record(
-        conn, actor, StockEvent.STOCK_TRANSFERRED, "transfer", transfer_id, now, number=number,
-        from_location_id=source.id, to_location_id=target.id,
+        conn,
+        actor,
+        StockEvent.STOCK_TRANSFERRED,
+        "transfer",
+        transfer_id,
+        now,
+        number=number,
+        from_location_id=source.id,
+        to_location_id=target.id,
         lines={str(p): q for p, q in quantities.items()},
-    )  # fmt: skip
+    )
     views = [TransferLineView(p, q, out[p], into[p]) for p, q in quantities.items()]
     return TransferView(transfer_id, number, source.id, target.id, note, views)
 
@@ -251,9 +296,15 @@ def post_count(
     differences = count_differences(expected, counted)
     number = next_document_number(conn, DocumentPrefix.COUNT, now)
     apply_movements(
-        conn, actor, now, location_id=place.id, deltas=differences,
-        kind=MovementKind.COUNT, reason=f"stock count {number}", document=number,
-    )  # fmt: skip
+        conn,
+        actor,
+        now,
+        location_id=place.id,
+        deltas=differences,
+        kind=MovementKind.COUNT,
+        reason=f"stock count {number}",
+        document=number,
+    )
     count_id = conn.execute(
         insert(StockCount)
         .values(
@@ -269,8 +320,15 @@ def post_count(
         ],
     )
     record(
-        conn, actor, StockEvent.STOCK_COUNTED, "stock_count", count_id, now, number=number,
-        location_id=place.id, differences={str(p): d for p, d in differences.items()},
-    )  # fmt: skip
+        conn,
+        actor,
+        StockEvent.STOCK_COUNTED,
+        "stock_count",
+        count_id,
+        now,
+        number=number,
+        location_id=place.id,
+        differences={str(p): d for p, d in differences.items()},
+    )
     views = [CountLineView(p, expected[p], c, c - expected[p]) for p, c in counted.items()]
     return CountView(count_id, number, place.id, note, views)

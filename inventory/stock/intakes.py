@@ -128,10 +128,17 @@ def receive_intake(
         document=number,
     )
     record(
-        conn, actor, StockEvent.INTAKE_RECEIVED, "intake", intake_id, now,
-        number=number, entrepreneur_id=entrepreneur_id, location_id=place.id,
+        conn,
+        actor,
+        StockEvent.INTAKE_RECEIVED,
+        "intake",
+        intake_id,
+        now,
+        number=number,
+        entrepreneur_id=entrepreneur_id,
+        location_id=place.id,
         lines={str(p): q for p, q in quantities.items()},
-    )  # fmt: skip
+    )
     return get_intake(conn, actor, intake_id)
 
 

@@ -212,9 +212,17 @@ def lookup_product(
     place = location(conn, location_id)
     level = on_hand(conn, [product.id], place.id)[product.id]
     return LookupResult(
-        product.id, product.sku, product.barcode, product.name_th, product.name_en,
-        product.entrepreneur_id, product.price_satang, product.active, place.id, level,
-    )  # fmt: skip
+        product.id,
+        product.sku,
+        product.barcode,
+        product.name_th,
+        product.name_en,
+        product.entrepreneur_id,
+        product.price_satang,
+        product.active,
+        place.id,
+        level,
+    )
 
 
 def count_sheet(

@@ -241,11 +241,18 @@ def record_takes(
                 )
             key = (take.location_id, pid)
             totals[key] = totals.get(key, 0) + units
-            movements.append({
-                "product_id": pid, "location_id": take.location_id, "quantity": -units,
-                "kind": kind.value, "reason": reason, "document": document,
-                "actor_id": actor.user_id, "created_at": now,
-            })  # fmt: skip
+            movements.append(
+                {
+                    "product_id": pid,
+                    "location_id": take.location_id,
+                    "quantity": -units,
+                    "kind": kind.value,
+                    "reason": reason,
+                    "document": document,
+                    "actor_id": actor.user_id,
+                    "created_at": now,
+                }
+            )
     if not movements:
         return
     levels = sorted(totals.items())
@@ -254,6 +261,8 @@ def record_takes(
         products = [pid for (_, pid), _ in levels]
         write(conn, _TAKE_LEVELS, (locations, products, [units for _, units in levels]))
     else:
-        conn.execute(_UPDATE_LEVEL, [{"p_id": pid, "l_id": loc, "delta": -units}
-                                     for (loc, pid), units in levels])  # fmt: skip
+        conn.execute(
+            _UPDATE_LEVEL,
+            [{"p_id": pid, "l_id": loc, "delta": -units} for (loc, pid), units in levels],
+        )
     insert_rows(conn, StockMovement, movements)

@@ -85,13 +85,17 @@ def running_lines(
         balance += change
         lines.append(
             StatementLine(
-                entry_id=entry_id, at=at, kind=kind, document=document,
+                entry_id=entry_id,
+                at=at,
+                kind=kind,
+                document=document,
                 gross_satang=-by_role.get(PostingRole.SALE.value, 0),
                 discount_satang=by_role.get(PostingRole.DISCOUNT.value, 0),
                 commission_satang=by_role.get(PostingRole.COMMISSION.value, 0),
-                amount_satang=change, balance_satang=balance,
+                amount_satang=change,
+                balance_satang=balance,
             )
-        )  # fmt: skip
+        )
     return lines
 
 

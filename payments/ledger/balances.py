@@ -88,15 +88,29 @@ def read_statement(conn: Connection, entrepreneur_id: int, start: date, end: dat
         .where(on_entrepreneurs_accounts(entrepreneur_id), JournalEntryRow.at < since)
     ).scalar_one()
     rows = conn.execute(
-        select(JournalEntryRow.id, JournalEntryRow.at, JournalEntryRow.kind,
-               JournalEntryRow.document, PostingRow.role, func.sum(PostingRow.amount_satang))
+        select(
+            JournalEntryRow.id,
+            JournalEntryRow.at,
+            JournalEntryRow.kind,
+            JournalEntryRow.document,
+            PostingRow.role,
+            func.sum(PostingRow.amount_satang),
+        )
         .join(PostingRow, PostingRow.entry_id == JournalEntryRow.id)
-        .where(on_entrepreneurs_accounts(entrepreneur_id), JournalEntryRow.at >= since,
-               JournalEntryRow.at < until)
-        .group_by(JournalEntryRow.id, JournalEntryRow.at, JournalEntryRow.kind,
-                  JournalEntryRow.document, PostingRow.role)
+        .where(
+            on_entrepreneurs_accounts(entrepreneur_id),
+            JournalEntryRow.at >= since,
+            JournalEntryRow.at < until,
+        )
+        .group_by(
+            JournalEntryRow.id,
+            JournalEntryRow.at,
+            JournalEntryRow.kind,
+            JournalEntryRow.document,
+            PostingRow.role,
+        )
         .order_by(JournalEntryRow.at, JournalEntryRow.id)
-    )  # fmt: skip
+    )
     entries: list[tuple[int, datetime, str, str, dict[str, int]]] = []
     for entry_id, at, kind, document, role, total in rows:
         if not entries or entries[-1][0] != entry_id:

@@ -46,17 +46,23 @@ class CheckoutRequest:
         body = {
             "till_id": self.till_id,
             "lines": [
-                {"product_id": ln.product_id, "quantity": ln.quantity,
-                 "discount_satang": ln.discount_satang}
+                {
+                    "product_id": ln.product_id,
+                    "quantity": ln.quantity,
+                    "discount_satang": ln.discount_satang,
+                }
                 for ln in self.lines
             ],
             "payments": [
-                {"method": p.method, "amount_satang": p.amount_satang,
-                 "tendered_satang": p.tendered_satang}
+                {
+                    "method": p.method,
+                    "amount_satang": p.amount_satang,
+                    "tendered_satang": p.tendered_satang,
+                }
                 for p in self.payments
             ],
             "cart_discount_satang": self.cart_discount_satang,
-        }  # fmt: skip
+        }
         canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 

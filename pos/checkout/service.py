@@ -62,8 +62,15 @@ _SALES_BY_KEYS = select(Sale.idempotency_key, Sale.id, Sale.request_hash).where(
 )
 _PRODUCTS = (
     select(
-        Product.id, Product.sku, Product.barcode, Product.name_th, Product.name_en,
-        Product.price_satang, Product.vat_applicable, Product.active, Product.entrepreneur_id,
+        Product.id,
+        Product.sku,
+        Product.barcode,
+        Product.name_th,
+        Product.name_en,
+        Product.price_satang,
+        Product.vat_applicable,
+        Product.active,
+        Product.entrepreneur_id,
         # The category's rate, when set, overrides the entrepreneur's.
         Category.commission_bp.label("category_bp"),
         Entrepreneur.commission_bp.label("entrepreneur_bp"),
@@ -71,7 +78,7 @@ _PRODUCTS = (
     .join(Category, Category.id == Product.category_id)
     .join(Entrepreneur, Entrepreneur.id == Product.entrepreneur_id)
     .where(Product.id.in_(bindparam("ids", expanding=True)))
-)  # fmt: skip
+)
 _PRODUCT_FIELDS = tuple(column.name for column in _PRODUCTS.exported_columns)
 
 
@@ -218,10 +225,13 @@ def _lookups(conn: Connection, jobs: Sequence[CheckoutJob]) -> _Stored:
     """The stored sales of the jobs' keys, their tills and their products."""
     keys = sorted({job.idempotency_key for job in jobs if isinstance(job.idempotency_key, str)})
     tills = sorted({job.request.till_id for job in jobs if _whole(job.request.till_id)})
-    products = sorted({line.product_id for job in jobs for line in job.request.lines
-                       if _whole(line.product_id)})  # fmt: skip
-    sales = {key: (sale_id, digest)
-             for key, sale_id, digest in conn.execute(_SALES_BY_KEYS, {"keys": keys})}  # fmt: skip
+    products = sorted(
+        {line.product_id for job in jobs for line in job.request.lines if _whole(line.product_id)}
+    )
+    sales = {
+        key: (sale_id, digest)
+        for key, sale_id, digest in conn.execute(_SALES_BY_KEYS, {"keys": keys})
+    }
     found_tills: dict[int, tuple[Any, ...]] = {}
     if tills:
         for row in conn.execute(TILLS_AND_OPEN_SHIFTS, {"till_ids": tills}):
@@ -284,11 +294,21 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
         for i, p in enumerate(request.payments)
     ]
     return SalePlan(
-        actor, now, key, digest, place.till_id, place.code, place.location_id, place.shift_id,
-        priced, _line_rows(merged, products, priced),
-        list(zip(request.payments, tenders, strict=True)), job.account, job.expiry,
+        actor,
+        now,
+        key,
+        digest,
+        place.till_id,
+        place.code,
+        place.location_id,
+        place.shift_id,
+        priced,
+        _line_rows(merged, products, priced),
+        list(zip(request.payments, tenders, strict=True)),
+        job.account,
+        job.expiry,
         request.approved_by_id,
-    )  # fmt: skip
+    )
 
 
 def _replay(
@@ -347,10 +367,12 @@ def _commission_bp(product: Mapping[Any, Any]) -> int:
 
 def _line_input(m: MergedLine, product: Mapping[Any, Any]) -> LineInput:
     return LineInput(
-        unit_price_satang=product["price_satang"], quantity=m.quantity,
-        commission_bp=_commission_bp(product), vat_applicable=bool(product["vat_applicable"]),
+        unit_price_satang=product["price_satang"],
+        quantity=m.quantity,
+        commission_bp=_commission_bp(product),
+        vat_applicable=bool(product["vat_applicable"]),
         discount_satang=m.discount_satang,
-    )  # fmt: skip
+    )
 
 
 def _line_rows(
@@ -362,18 +384,27 @@ def _line_rows(
     lines = []
     for line_no, (m, p) in enumerate(zip(merged, priced.lines, strict=True), start=1):
         product = products[m.product_id]
-        lines.append({
-            "line_no": line_no, "product_id": m.product_id,
-            "entrepreneur_id": product["entrepreneur_id"], "sku": product["sku"],
-            "barcode": product["barcode"], "name_th": product["name_th"],
-            "name_en": product["name_en"], "unit_price_satang": product["price_satang"],
-            "quantity": m.quantity, "discount_satang": p.discount_satang,
-            "cart_discount_satang": p.cart_discount_satang,
-            "line_total_satang": p.line_total_satang, "commission_bp": _commission_bp(product),
-            "commission_satang": p.commission_satang, "net_satang": p.net_satang,
-            "vat_applicable": bool(product["vat_applicable"]),
-            "vat_included_satang": p.vat_included_satang,
-            "line_discount_bearer": p.line_discount_bearer.value,
-            "cart_discount_bearer": p.cart_discount_bearer.value,
-        })  # fmt: skip
+        lines.append(
+            {
+                "line_no": line_no,
+                "product_id": m.product_id,
+                "entrepreneur_id": product["entrepreneur_id"],
+                "sku": product["sku"],
+                "barcode": product["barcode"],
+                "name_th": product["name_th"],
+                "name_en": product["name_en"],
+                "unit_price_satang": product["price_satang"],
+                "quantity": m.quantity,
+                "discount_satang": p.discount_satang,
+                "cart_discount_satang": p.cart_discount_satang,
+                "line_total_satang": p.line_total_satang,
+                "commission_bp": _commission_bp(product),
+                "commission_satang": p.commission_satang,
+                "net_satang": p.net_satang,
+                "vat_applicable": bool(product["vat_applicable"]),
+                "vat_included_satang": p.vat_included_satang,
+                "line_discount_bearer": p.line_discount_bearer.value,
+                "cart_discount_bearer": p.cart_discount_bearer.value,
+            }
+        )
     return lines

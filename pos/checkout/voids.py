@@ -60,10 +60,24 @@ def void_sale(conn: Connection, actor: Actor, now: datetime, sale_id: int) -> Sa
         )
     owed = [p for p in confirmed if p.method != PaymentMethod.CASH]
     for payment in owed:
-        open_refund_owed(conn, now, payment.payment_id, payment.amount_satang, sale_id=sale_id,
-                         reference=payment.reference, voided_by=actor.username)  # fmt: skip
-        append_event(conn, now, PaymentEvent.REFUND_OWED, payment.payment_id,
-                     source=EventSource.USER, actor=actor, sale_id=sale_id)  # fmt: skip
+        open_refund_owed(
+            conn,
+            now,
+            payment.payment_id,
+            payment.amount_satang,
+            sale_id=sale_id,
+            reference=payment.reference,
+            voided_by=actor.username,
+        )
+        append_event(
+            conn,
+            now,
+            PaymentEvent.REFUND_OWED,
+            payment.payment_id,
+            source=EventSource.USER,
+            actor=actor,
+            sale_id=sale_id,
+        )
     for payment in sale.payments:
         if payment.status == PaymentStatus.PENDING:
             cancel_payment(conn, actor, now, payment.payment_id)
@@ -72,17 +86,29 @@ def void_sale(conn: Connection, actor: Actor, now: datetime, sale_id: int) -> Sa
     for line in sale.lines:
         returned[line.product_id] = returned.get(line.product_id, 0) + line.quantity
     apply_movements(
-        conn, actor, now, location_id=location_id, deltas=returned, kind=MovementKind.SALE,
-        reason="sale voided", document=f"SALE-{sale_id}",
-    )  # fmt: skip
+        conn,
+        actor,
+        now,
+        location_id=location_id,
+        deltas=returned,
+        kind=MovementKind.SALE,
+        reason="sale voided",
+        document=f"SALE-{sale_id}",
+    )
     conn.execute(
         update(Sale)
         .where(Sale.id == sale_id, Sale.status == SaleStatus.PENDING_PAYMENT.value)
         .values(status=SaleStatus.VOIDED.value)
     )
     audit.record(
-        conn, actor, SaleEvent.SALE_VOIDED, "sale", sale_id, now, total_satang=sale.total_satang,
+        conn,
+        actor,
+        SaleEvent.SALE_VOIDED,
+        "sale",
+        sale_id,
+        now,
+        total_satang=sale.total_satang,
         refund_owed_satang=sum(p.amount_satang for p in owed),
         cash_returned_satang=sum(p.amount_satang for p in confirmed if p not in owed),
-    )  # fmt: skip
+    )
     return load_sale(conn, sale_id)

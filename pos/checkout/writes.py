@@ -94,11 +94,25 @@ def _write_accepted(conn: Connection, plans: list[SalePlan]) -> list[SaleView]:
     lines = [[{**line, "sale_id": row["id"]} for line in plan.lines] for plan, row in sales]
     insert_rows(conn, SaleLine, [line for sale_lines in lines for line in sale_lines])
     audits: list[AuditRow] = []
-    made = iter(create_payments(conn, [
-        NewPayment(plan.actor, plan.now, request.amount_satang, request.method, plan.account,
-                   plan.expiry, row["id"])
-        for plan, row in sales for request, _ in plan.payments
-    ], audit_entries=audits))  # fmt: skip
+    made = iter(
+        create_payments(
+            conn,
+            [
+                NewPayment(
+                    plan.actor,
+                    plan.now,
+                    request.amount_satang,
+                    request.method,
+                    plan.account,
+                    plan.expiry,
+                    row["id"],
+                )
+                for plan, row in sales
+                for request, _ in plan.payments
+            ],
+            audit_entries=audits,
+        )
+    )
     views = []
     links = []
     for (plan, row), sale_lines in zip(sales, lines, strict=True):
@@ -110,16 +124,28 @@ def _write_accepted(conn: Connection, plans: list[SalePlan]) -> list[SaleView]:
             )
             for payment, (_, tender) in ((next(made), paid) for paid in plan.payments)
         ]
-        links += [{"sale_id": row["id"], "payment_id": p.payment_id, "method": p.method,
-                   "amount_satang": p.amount_satang, "tendered_satang": p.tendered_satang,
-                   "change_satang": p.change_satang} for p in payments]  # fmt: skip
-        audits.append(audit.entry(
-            plan.actor,
-            SaleEvent.SALE_COMPLETED if plan.completes else SaleEvent.SALE_CREATED,
-            "sale",
-            row["id"], plan.now, total_satang=plan.priced.total_satang,
-            receipt_number=row["receipt_number"],
-        ))  # fmt: skip
+        links += [
+            {
+                "sale_id": row["id"],
+                "payment_id": p.payment_id,
+                "method": p.method,
+                "amount_satang": p.amount_satang,
+                "tendered_satang": p.tendered_satang,
+                "change_satang": p.change_satang,
+            }
+            for p in payments
+        ]
+        audits.append(
+            audit.entry(
+                plan.actor,
+                SaleEvent.SALE_COMPLETED if plan.completes else SaleEvent.SALE_CREATED,
+                "sale",
+                row["id"],
+                plan.now,
+                total_satang=plan.priced.total_satang,
+                receipt_number=row["receipt_number"],
+            )
+        )
         views.append(sale_view(row, plan.till_code, sale_lines, payments))
     insert_rows(conn, SalePayment, links)
     audit.record_many(conn, audits)
@@ -136,20 +162,33 @@ def _complete(conn: Connection, sales: list[tuple[SalePlan, dict[str, Any]]]) ->
 def _sale_row(plan: SalePlan) -> dict[str, Any]:
     priced = plan.priced
     return {
-        "till_id": plan.till_id, "shift_id": plan.shift_id, "cashier_id": plan.actor.user_id,
-        "receipt_number": None, "receipt_seq": None, "idempotency_key": plan.key,
-        "request_hash": plan.digest, "status": SaleStatus.PENDING_PAYMENT.value,
-        "subtotal_satang": priced.subtotal_satang, "discount_satang": priced.discount_satang,
+        "till_id": plan.till_id,
+        "shift_id": plan.shift_id,
+        "cashier_id": plan.actor.user_id,
+        "receipt_number": None,
+        "receipt_seq": None,
+        "idempotency_key": plan.key,
+        "request_hash": plan.digest,
+        "status": SaleStatus.PENDING_PAYMENT.value,
+        "subtotal_satang": priced.subtotal_satang,
+        "discount_satang": priced.discount_satang,
         "cart_discount_satang": sum(p.cart_discount_satang for p in priced.lines),
-        "total_satang": priced.total_satang, "vat_included_satang": priced.vat_included_satang,
-        "created_at": plan.now, "completed_at": None, "business_date": business_date(plan.now),
-        "journal_entry_id": None, "approved_by_id": plan.approved_by_id,
-    }  # fmt: skip
+        "total_satang": priced.total_satang,
+        "vat_included_satang": priced.vat_included_satang,
+        "created_at": plan.now,
+        "completed_at": None,
+        "business_date": business_date(plan.now),
+        "journal_entry_id": None,
+        "approved_by_id": plan.approved_by_id,
+    }
 
 
 def _completing(plan: SalePlan) -> Completing:
     return Completing(
-        plan.actor, plan.now, plan.till_id, plan.till_code,
+        plan.actor,
+        plan.now,
+        plan.till_id,
+        plan.till_code,
         [line_share(line) for line in plan.lines],
         [(request.method, request.amount_satang) for request, _ in plan.payments],
-    )  # fmt: skip
+    )

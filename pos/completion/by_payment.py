@@ -62,8 +62,15 @@ def complete_if_paid(
         .where(Sale.id == sale_id, Sale.status == SaleStatus.PENDING_PAYMENT.value)
         .values(**values)
     )
-    audit.record(conn, actor, SaleEvent.SALE_COMPLETED, "sale", sale_id, now,
-                 receipt_number=values["receipt_number"])  # fmt: skip
+    audit.record(
+        conn,
+        actor,
+        SaleEvent.SALE_COMPLETED,
+        "sale",
+        sale_id,
+        now,
+        receipt_number=values["receipt_number"],
+    )
     return load_sale(conn, sale_id)
 
 
@@ -84,8 +91,11 @@ def acceptance(sale: SaleView | None, payment_id: int, amount_satang: int) -> Ac
         return Acceptance.SALE_VOIDED
     if sale.status == SaleStatus.COMPLETED:
         return Acceptance.SALE_SETTLED
-    others = sum(p.amount_satang for p in sale.payments
-                 if p.status == CONFIRMED and p.payment_id != payment_id)  # fmt: skip
+    others = sum(
+        p.amount_satang
+        for p in sale.payments
+        if p.status == CONFIRMED and p.payment_id != payment_id
+    )
     fits = others + amount_satang <= sale.total_satang
     return Acceptance.ACCEPT if fits else Acceptance.SALE_SETTLED
 

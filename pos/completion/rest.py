@@ -65,11 +65,29 @@ def take_rest(
         return complete_if_paid(conn, now, sale_id, actor=actor)
     tender = cash_change(due, tendered_satang, "payment") if method == PaymentMethod.CASH else None
     [made] = create_payments(conn, [NewPayment(actor, now, due, method, account, expiry, sale_id)])
-    insert_rows(conn, SalePayment, [{
-        "sale_id": sale_id, "payment_id": made.id, "method": made.method,
-        "amount_satang": due, "tendered_satang": tender.tendered_satang if tender else None,
-        "change_satang": tender.change_satang if tender else None,
-    }])  # fmt: skip
-    audit.record(conn, actor, SaleEvent.SALE_REST_TAKEN, "sale", sale_id, now, method=made.method,
-                 amount_satang=due, payment_id=made.id)  # fmt: skip
+    insert_rows(
+        conn,
+        SalePayment,
+        [
+            {
+                "sale_id": sale_id,
+                "payment_id": made.id,
+                "method": made.method,
+                "amount_satang": due,
+                "tendered_satang": tender.tendered_satang if tender else None,
+                "change_satang": tender.change_satang if tender else None,
+            }
+        ],
+    )
+    audit.record(
+        conn,
+        actor,
+        SaleEvent.SALE_REST_TAKEN,
+        "sale",
+        sale_id,
+        now,
+        method=made.method,
+        amount_satang=due,
+        payment_id=made.id,
+    )
     return complete_if_paid(conn, now, sale_id, actor=actor)

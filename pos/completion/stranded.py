@@ -66,9 +66,8 @@ def void_stranded(conn: Connection, now: datetime, *, shift_id: int | None = Non
             select(func.count())
             .select_from(SalePayment)
             .join(Payment, Payment.id == SalePayment.payment_id)
-            .where(SalePayment.sale_id == sale_id,
-                   Payment.status == PaymentStatus.CONFIRMED.value)
-        ).scalar_one()  # fmt: skip
+            .where(SalePayment.sale_id == sale_id, Payment.status == PaymentStatus.CONFIRMED.value)
+        ).scalar_one()
         if not confirmed:
             void_sale(conn, SWEEP_ACTOR, now, sale_id)
             voided.append(sale_id)

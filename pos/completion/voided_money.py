@@ -48,11 +48,13 @@ def complete_voided_sale(
         raise ConflictError(
             "voided_sale.not_paid_sale_voided",
             "รายการนี้ไม่ใช่เงินที่ลูกค้าชำระให้การขายที่ยกเลิกแล้ว จึงใช้ทำให้การขายเสร็จสมบูรณ์ไม่ได้",
-            field="action", kind=found.kind,
-        )  # fmt: skip
+            field="action",
+            kind=found.kind,
+        )
     if found.resolved_at is not None or found.transaction_id is None:
-        raise ConflictError("exception.already_resolved", "รายการที่ต้องตรวจสอบนี้ปิดแล้ว",
-                            field="exception_id")  # fmt: skip
+        raise ConflictError(
+            "exception.already_resolved", "รายการที่ต้องตรวจสอบนี้ปิดแล้ว", field="exception_id"
+        )
     payment = payment_row(conn, found.payment_id)
     sale = load_sale(conn, payment["sale_id"], lock=True)
     _check_covers(sale, found, payment["amount_satang"])
@@ -64,8 +66,16 @@ def complete_voided_sale(
     )
     confirm_from_exception(conn, actor, now, found.payment_id, found.transaction_id)
     done = complete_if_paid(conn, now, sale.id, actor=actor)
-    audit.record(conn, actor, SaleEvent.VOIDED_SALE_COMPLETED, "sale", sale.id, now,
-                 exception_id=exception_id, receipt_number=done.receipt_number)  # fmt: skip
+    audit.record(
+        conn,
+        actor,
+        SaleEvent.VOIDED_SALE_COMPLETED,
+        "sale",
+        sale.id,
+        now,
+        exception_id=exception_id,
+        receipt_number=done.receipt_number,
+    )
     resolved = resolve_exception(conn, actor, now, exception_id, resolution)
     others = [p.payment_id for p in sale.payments if p.payment_id != found.payment_id]
     for owed in open_exceptions_of(conn, others):
@@ -78,17 +88,23 @@ def complete_voided_sale(
 def _check_covers(sale: SaleView, found: ExceptionView, amount_satang: int) -> None:
     if sale.status != SaleStatus.VOIDED:
         raise ConflictError(
-            "voided_sale.not_voided", "รายการขาย {sale_id} ไม่ได้ถูกยกเลิก",
-            field="action", sale_id=sale.id, sale_status=sale.status,
-        )  # fmt: skip
+            "voided_sale.not_voided",
+            "รายการขาย {sale_id} ไม่ได้ถูกยกเลิก",
+            field="action",
+            sale_id=sale.id,
+            sale_status=sale.status,
+        )
     paid = confirmed_satang(sale) + amount_satang
     if found.amount_satang != amount_satang or paid != sale.total_satang:
         raise ConflictError(
             "voided_sale.money_does_not_pay",
             "เงินที่ได้รับ {paid} บาท ไม่เท่ากับยอดขาย {total} บาท: ให้โอนเงินคืนลูกค้าแทน",
-            field="action", paid=format_baht(paid), total=format_baht(sale.total_satang),
-            paid_satang=paid, total_satang=sale.total_satang,
-        )  # fmt: skip
+            field="action",
+            paid=format_baht(paid),
+            total=format_baht(sale.total_satang),
+            paid_satang=paid,
+            total_satang=sale.total_satang,
+        )
 
 
 def _take_stock_again(conn: Connection, actor: Actor, now: datetime, sale: SaleView) -> None:
@@ -97,6 +113,12 @@ def _take_stock_again(conn: Connection, actor: Actor, now: datetime, sale: SaleV
     for line in sale.lines:
         taken[line.product_id] = taken.get(line.product_id, 0) - line.quantity
     apply_movements(
-        conn, actor, now, location_id=location_id, deltas=taken, kind=MovementKind.SALE,
-        reason="voided sale completed after payment", document=f"SALE-{sale.id}",
-    )  # fmt: skip
+        conn,
+        actor,
+        now,
+        location_id=location_id,
+        deltas=taken,
+        kind=MovementKind.SALE,
+        reason="voided sale completed after payment",
+        document=f"SALE-{sale.id}",
+    )

@@ -27,9 +27,11 @@ def check_access(conn: Connection, actor: Actor, entrepreneur_id: int) -> None:
         is None
     ):
         raise NotFoundError(
-            "balance.entrepreneur_not_found", "ไม่พบผู้ประกอบการ {entrepreneur_id}",
-            field="entrepreneur_id", entrepreneur_id=entrepreneur_id,
-        )  # fmt: skip
+            "balance.entrepreneur_not_found",
+            "ไม่พบผู้ประกอบการ {entrepreneur_id}",
+            field="entrepreneur_id",
+            entrepreneur_id=entrepreneur_id,
+        )
 
 
 def entrepreneur_balance(

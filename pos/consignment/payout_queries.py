@@ -36,18 +36,28 @@ def run_summaries(conn: Connection, actor: Actor, limit: int = RUNS_SHOWN) -> li
     pending = Payout.status == PayoutStatus.PENDING.value
     amount = Payout.amount_satang
     rows = conn.execute(
-        select(PayoutRun.id, PayoutRun.number, PayoutRun.cutoff_date, PayoutRun.minimum_satang,
-               PayoutRun.created_at,
-               func.coalesce(func.sum(case((live, 1), else_=0)), 0),
-               func.coalesce(func.sum(case((pending, 1), else_=0)), 0),
-               func.coalesce(func.sum(case((live, amount), else_=0)), 0),
-               func.coalesce(func.sum(case((paid, amount), else_=0)), 0))
+        select(
+            PayoutRun.id,
+            PayoutRun.number,
+            PayoutRun.cutoff_date,
+            PayoutRun.minimum_satang,
+            PayoutRun.created_at,
+            func.coalesce(func.sum(case((live, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((pending, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((live, amount), else_=0)), 0),
+            func.coalesce(func.sum(case((paid, amount), else_=0)), 0),
+        )
         .outerjoin(Payout, Payout.run_id == PayoutRun.id)
-        .group_by(PayoutRun.id, PayoutRun.number, PayoutRun.cutoff_date,
-                  PayoutRun.minimum_satang, PayoutRun.created_at)
+        .group_by(
+            PayoutRun.id,
+            PayoutRun.number,
+            PayoutRun.cutoff_date,
+            PayoutRun.minimum_satang,
+            PayoutRun.created_at,
+        )
         .order_by(PayoutRun.id.desc())
         .limit(max(1, min(limit, RUNS_SHOWN)))
-    )  # fmt: skip
+    )
     return [
         RunSummary(i, number, cutoff, minimum, created, int(n), int(waiting), int(total), int(done))
         for i, number, cutoff, minimum, created, n, waiting, total, done in rows

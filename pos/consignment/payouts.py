@@ -82,9 +82,11 @@ def _checked_minimum(minimum_satang: int) -> int:
         or not 0 < minimum_satang <= MAX_MINIMUM_SATANG
     ):
         raise InvalidInputError(
-            "payout.minimum_out_of_range", "ยอดขั้นต่ำต้องอยู่ระหว่าง 0.01 ถึง {max_minimum} บาท",
-            field="minimum_satang", max_minimum=format_baht(MAX_MINIMUM_SATANG),
-        )  # fmt: skip
+            "payout.minimum_out_of_range",
+            "ยอดขั้นต่ำต้องอยู่ระหว่าง 0.01 ถึง {max_minimum} บาท",
+            field="minimum_satang",
+            max_minimum=format_baht(MAX_MINIMUM_SATANG),
+        )
     return minimum_satang
 
 
@@ -112,16 +114,23 @@ def payout_candidates(
             PostingRow.entrepreneur_id,
             func.sum(amount),
             func.sum(case((JournalEntryRow.at < cutoff_end, amount), else_=0)),
-            func.sum(case((is_sale & (JournalEntryRow.at < cutoff_end)
-                           & (JournalEntryRow.at >= cutoff_end - refund_window), amount),
-                          else_=0)),
-            func.sum(case((is_sale & (JournalEntryRow.at > now - refund_window), amount),
-                          else_=0)),
+            func.sum(
+                case(
+                    (
+                        is_sale
+                        & (JournalEntryRow.at < cutoff_end)
+                        & (JournalEntryRow.at >= cutoff_end - refund_window),
+                        amount,
+                    ),
+                    else_=0,
+                )
+            ),
+            func.sum(case((is_sale & (JournalEntryRow.at > now - refund_window), amount), else_=0)),
         )
         .join(JournalEntryRow, JournalEntryRow.id == PostingRow.entry_id)
         .where(PostingRow.entrepreneur_id.is_not(None))
         .group_by(PostingRow.entrepreneur_id)
-    )  # fmt: skip
+    )
     pending = {
         e: int(total)
         for e, total in conn.execute(
@@ -143,11 +152,16 @@ def payout_candidates(
     if not amounts:
         return []
     people = conn.execute(
-        select(Entrepreneur.id, Entrepreneur.code, Entrepreneur.name_th, Entrepreneur.name_en,
-               Entrepreneur.promptpay_id)
+        select(
+            Entrepreneur.id,
+            Entrepreneur.code,
+            Entrepreneur.name_th,
+            Entrepreneur.name_en,
+            Entrepreneur.promptpay_id,
+        )
         .where(Entrepreneur.id.in_(list(amounts)))
         .order_by(Entrepreneur.code)
-    )  # fmt: skip
+    )
     return [
         PayoutCandidate(e, code, name_th, name_en, promptpay_id, amounts[e])
         for e, code, name_th, name_en, promptpay_id in people
@@ -172,9 +186,13 @@ def create_run(
     not given. Two runs racing for one entrepreneur still meet the unique pending payout."""
     if candidates is None:
         candidates = payout_candidates(
-            conn, actor, now, cutoff=cutoff, minimum_satang=minimum_satang,
+            conn,
+            actor,
+            now,
+            cutoff=cutoff,
+            minimum_satang=minimum_satang,
             refund_window=refund_window,
-        )  # fmt: skip
+        )
     candidates = [c for c in candidates if c.entrepreneur_id not in exclude]
     if not candidates:
         raise ConflictError(
@@ -186,32 +204,53 @@ def create_run(
     number = f"PR-{now.year}-{seq:06d}"
     run_id = conn.execute(
         insert(PayoutRun).returning(PayoutRun.id),
-        {"number": number, "cutoff_date": cutoff, "minimum_satang": minimum_satang,
-         "created_by": actor.user_id, "created_at": now},
-    ).scalar_one()  # fmt: skip
+        {
+            "number": number,
+            "cutoff_date": cutoff,
+            "minimum_satang": minimum_satang,
+            "created_by": actor.user_id,
+            "created_at": now,
+        },
+    ).scalar_one()
     try:
         with conn.begin_nested():
             conn.execute(
                 insert(Payout),
                 [
-                    {"run_id": run_id, "entrepreneur_id": c.entrepreneur_id,
-                     "amount_satang": c.amount_satang, "promptpay_id": c.promptpay_id,
-                     "status": PayoutStatus.PENDING.value, "bank_reference": None,
-                     "paid_at": None, "paid_by": None, "cancelled_at": None,
-                     "cancelled_by": None, "journal_entry_id": None}
+                    {
+                        "run_id": run_id,
+                        "entrepreneur_id": c.entrepreneur_id,
+                        "amount_satang": c.amount_satang,
+                        "promptpay_id": c.promptpay_id,
+                        "status": PayoutStatus.PENDING.value,
+                        "bank_reference": None,
+                        "paid_at": None,
+                        "paid_by": None,
+                        "cancelled_at": None,
+                        "cancelled_by": None,
+                        "journal_entry_id": None,
+                    }
                     for c in candidates
                 ],
-            )  # fmt: skip
+            )
     except IntegrityError:
         raise ConflictError(
             "payout.run_raced",
             "มีรอบจ่ายเงินอื่นสร้างรายการโอนให้ผู้ประกอบการบางรายในเวลาเดียวกัน: กรุณาตรวจรอบจ่ายเงินใหม่",
             field="cutoff_date",
         ) from None
-    audit.record(conn, actor, PayoutEvent.PAYOUT_RUN_CREATED, "payout_run", run_id, now,
-                 number=number,
-                 payouts=len(candidates), total_satang=sum(c.amount_satang for c in candidates),
-                 left_out=sorted(exclude))  # fmt: skip
+    audit.record(
+        conn,
+        actor,
+        PayoutEvent.PAYOUT_RUN_CREATED,
+        "payout_run",
+        run_id,
+        now,
+        number=number,
+        payouts=len(candidates),
+        total_satang=sum(c.amount_satang for c in candidates),
+        left_out=sorted(exclude),
+    )
     return get_run(conn, actor, run_id)
 
 
@@ -224,12 +263,15 @@ def get_run(conn: Connection, actor: Actor, run_id: int) -> PayoutRunView:
         )
     payouts = _payouts(conn, Payout.run_id == run_id)
     return PayoutRunView(
-        id=run["id"], number=run["number"], cutoff_date=run["cutoff_date"],
-        minimum_satang=run["minimum_satang"], created_at=run["created_at"],
+        id=run["id"],
+        number=run["number"],
+        cutoff_date=run["cutoff_date"],
+        minimum_satang=run["minimum_satang"],
+        created_at=run["created_at"],
         total_satang=sum(p.amount_satang for p in payouts if p.status != PayoutStatus.CANCELLED),
         paid_satang=sum(p.amount_satang for p in payouts if p.status == PayoutStatus.PAID),
         payouts=payouts,
-    )  # fmt: skip
+    )
 
 
 def list_runs(conn: Connection, actor: Actor) -> list[PayoutRunView]:
@@ -246,11 +288,22 @@ def _payouts(conn: Connection, where: object) -> list[PayoutView]:
         .order_by(Entrepreneur.code)
     ).mappings()
     return [
-        PayoutView(r["id"], r["run_id"], r["entrepreneur_id"], r["code"], r["name_th"],
-                   r["name_en"], r["promptpay_id"], r["amount_satang"], r["status"],
-                   r["bank_reference"], r["paid_at"], r["cancelled_at"])
+        PayoutView(
+            r["id"],
+            r["run_id"],
+            r["entrepreneur_id"],
+            r["code"],
+            r["name_th"],
+            r["name_en"],
+            r["promptpay_id"],
+            r["amount_satang"],
+            r["status"],
+            r["bank_reference"],
+            r["paid_at"],
+            r["cancelled_at"],
+        )
         for r in rows
-    ]  # fmt: skip
+    ]
 
 
 def get_payout(conn: Connection, actor: Actor, payout_id: int) -> PayoutView:
@@ -258,16 +311,19 @@ def get_payout(conn: Connection, actor: Actor, payout_id: int) -> PayoutView:
     found = _payouts(conn, Payout.id == payout_id)
     if not found:
         raise NotFoundError(
-            "payout.not_found", "ไม่พบรายการโอนเงิน {payout_id}",
-            field="payout_id", payout_id=payout_id,
-        )  # fmt: skip
+            "payout.not_found",
+            "ไม่พบรายการโอนเงิน {payout_id}",
+            field="payout_id",
+            payout_id=payout_id,
+        )
     return found[0]
 
 
 def payouts_of(conn: Connection, entrepreneur_id: int) -> list[PayoutView]:
     """An entrepreneur's payouts, newest first (the caller has checked access)."""
-    return sorted(_payouts(conn, Payout.entrepreneur_id == entrepreneur_id),
-                  key=lambda p: p.id, reverse=True)  # fmt: skip
+    return sorted(
+        _payouts(conn, Payout.entrepreneur_id == entrepreneur_id), key=lambda p: p.id, reverse=True
+    )
 
 
 def mark_paid(
@@ -284,29 +340,39 @@ def mark_paid(
     reference = bank_reference.strip() if isinstance(bank_reference, str) else ""
     if not 0 < len(reference) <= 64:
         raise InvalidInputError(
-            "payout.bank_reference_required", "กรุณาระบุเลขอ้างอิงของธนาคาร (1-64 ตัวอักษร)",
+            "payout.bank_reference_required",
+            "กรุณาระบุเลขอ้างอิงของธนาคาร (1-64 ตัวอักษร)",
             field="bank_reference",
-        )  # fmt: skip
-    row = conn.execute(
-        select(Payout).where(Payout.id == payout_id).with_for_update()
-    ).mappings().first()  # fmt: skip
+        )
+    row = (
+        conn.execute(select(Payout).where(Payout.id == payout_id).with_for_update())
+        .mappings()
+        .first()
+    )
     if row is None:
         raise NotFoundError(
-            "payout.not_found", "ไม่พบรายการโอนเงิน {payout_id}",
-            field="payout_id", payout_id=payout_id,
-        )  # fmt: skip
+            "payout.not_found",
+            "ไม่พบรายการโอนเงิน {payout_id}",
+            field="payout_id",
+            payout_id=payout_id,
+        )
     if row["status"] == PayoutStatus.PAID:
         if row["bank_reference"] == reference:
             return get_payout(conn, actor, payout_id)
         raise ConflictError(
-            "payout.already_paid", "รายการโอนเงิน {payout_id} โอนแล้ว (เลขอ้างอิง {bank_reference})",
-            field="payout_id", payout_id=payout_id, bank_reference=row["bank_reference"],
-        )  # fmt: skip
+            "payout.already_paid",
+            "รายการโอนเงิน {payout_id} โอนแล้ว (เลขอ้างอิง {bank_reference})",
+            field="payout_id",
+            payout_id=payout_id,
+            bank_reference=row["bank_reference"],
+        )
     if row["status"] == PayoutStatus.CANCELLED:
         raise ConflictError(
-            "payout.cancelled", "รายการโอนเงิน {payout_id} ถูกยกเลิกแล้ว",
-            field="payout_id", payout_id=payout_id,
-        )  # fmt: skip
+            "payout.cancelled",
+            "รายการโอนเงิน {payout_id} ถูกยกเลิกแล้ว",
+            field="payout_id",
+            payout_id=payout_id,
+        )
     balance = read_balance(conn, row["entrepreneur_id"], now, refund_window)
     # This payout's own amount is among the pending ones: it may take what the others leave.
     others = balance.pending_payouts_satang - row["amount_satang"]
@@ -315,29 +381,47 @@ def mark_paid(
         raise ConflictError(
             "payout.balance_short",
             "ตอนนี้โอนได้เพียง {available} บาท (มีการคืนสินค้าเข้ามา): ยกเลิกรายการนี้แล้วจ่ายใหม่",
-            field="payout_id", available=format_baht(room), available_satang=room,
-        )  # fmt: skip
-    entry_id = post_entry(conn, actor, now, payout_entry(f"PAYOUT-{payout_id}",
-                                                          row["entrepreneur_id"],
-                                                          row["amount_satang"]))  # fmt: skip
+            field="payout_id",
+            available=format_baht(room),
+            available_satang=room,
+        )
+    entry_id = post_entry(
+        conn,
+        actor,
+        now,
+        payout_entry(f"PAYOUT-{payout_id}", row["entrepreneur_id"], row["amount_satang"]),
+    )
     try:
         with conn.begin_nested():
             conn.execute(
                 update(Payout)
                 .where(Payout.id == payout_id, Payout.status == PayoutStatus.PENDING.value)
-                .values(status=PayoutStatus.PAID.value, bank_reference=reference, paid_at=now,
-                        paid_by=actor.user_id, journal_entry_id=entry_id)
-            )  # fmt: skip
+                .values(
+                    status=PayoutStatus.PAID.value,
+                    bank_reference=reference,
+                    paid_at=now,
+                    paid_by=actor.user_id,
+                    journal_entry_id=entry_id,
+                )
+            )
     except IntegrityError:
         raise ConflictError(
             "payout.bank_reference_used",
             "เลขอ้างอิงของธนาคาร {bank_reference} ถูกใช้กับรายการโอนเงินอื่นแล้ว",
-            field="bank_reference", bank_reference=reference,
-        ) from None  # fmt: skip
+            field="bank_reference",
+            bank_reference=reference,
+        ) from None
     audit.record(
-        conn, actor, PayoutEvent.PAYOUT_PAID, "payout", payout_id, now, bank_reference=reference,
-        amount_satang=row["amount_satang"], entrepreneur_id=row["entrepreneur_id"],
-    )  # fmt: skip
+        conn,
+        actor,
+        PayoutEvent.PAYOUT_PAID,
+        "payout",
+        payout_id,
+        now,
+        bank_reference=reference,
+        amount_satang=row["amount_satang"],
+        entrepreneur_id=row["entrepreneur_id"],
+    )
     return get_payout(conn, actor, payout_id)
 
 
@@ -354,9 +438,18 @@ def cancel_payout(conn: Connection, actor: Actor, now: datetime, payout_id: int)
     ).rowcount
     if not changed:
         raise ConflictError(
-            "payout.paid_cannot_cancel", "รายการโอนเงิน {payout_id} โอนแล้ว ยกเลิกไม่ได้",
-            field="payout_id", payout_id=payout_id,
-        )  # fmt: skip
-    audit.record(conn, actor, PayoutEvent.PAYOUT_CANCELLED, "payout", payout_id, now,
-                 amount_satang=payout.amount_satang)  # fmt: skip
+            "payout.paid_cannot_cancel",
+            "รายการโอนเงิน {payout_id} โอนแล้ว ยกเลิกไม่ได้",
+            field="payout_id",
+            payout_id=payout_id,
+        )
+    audit.record(
+        conn,
+        actor,
+        PayoutEvent.PAYOUT_CANCELLED,
+        "payout",
+        payout_id,
+        now,
+        amount_satang=payout.amount_satang,
+    )
     return get_payout(conn, actor, payout_id)

@@ -79,9 +79,11 @@ def parse_month(text: str | None, today: date) -> Month:
     month = Month(int(found[1]), int(found[2]))
     if month.year < FIRST_YEAR:
         raise InvalidInputError(
-            "portal.month_too_early", "เดือนต้องเป็น {first_year}-01 หรือหลังจากนั้น",
-            field="month", first_year=FIRST_YEAR,
-        )  # fmt: skip
+            "portal.month_too_early",
+            "เดือนต้องเป็น {first_year}-01 หรือหลังจากนั้น",
+            field="month",
+            first_year=FIRST_YEAR,
+        )
     if month.start > today:
         raise InvalidInputError(
             "portal.month_not_begun", "เดือน {month} ยังไม่เริ่ม", field="month", month=month.key
@@ -136,22 +138,31 @@ def period_figures(lines: Iterable[StatementLine]) -> PeriodFigures:
 def sales_by_day(conn: Connection, entrepreneur_id: int, start: date, end: date) -> list[DaySales]:
     """Every day of ``start``..``end`` (zeros included), for one entrepreneur."""
     sold = conn.execute(
-        select(Sale.business_date, func.sum(SaleLine.line_total_satang),
-               func.sum(SaleLine.quantity))
+        select(
+            Sale.business_date, func.sum(SaleLine.line_total_satang), func.sum(SaleLine.quantity)
+        )
         .join(Sale, Sale.id == SaleLine.sale_id)
-        .where(SaleLine.entrepreneur_id == entrepreneur_id, COMPLETED,
-               Sale.business_date >= start, Sale.business_date <= end)
+        .where(
+            SaleLine.entrepreneur_id == entrepreneur_id,
+            COMPLETED,
+            Sale.business_date >= start,
+            Sale.business_date <= end,
+        )
         .group_by(Sale.business_date)
-    )  # fmt: skip
+    )
     refunded = conn.execute(
-        select(Refund.business_date, func.sum(RefundLine.amount_satang),
-               func.sum(RefundLine.quantity))
+        select(
+            Refund.business_date, func.sum(RefundLine.amount_satang), func.sum(RefundLine.quantity)
+        )
         .join(SaleLine, SaleLine.id == RefundLine.sale_line_id)
         .join(Refund, Refund.id == RefundLine.refund_id)
-        .where(SaleLine.entrepreneur_id == entrepreneur_id, Refund.business_date >= start,
-               Refund.business_date <= end)
+        .where(
+            SaleLine.entrepreneur_id == entrepreneur_id,
+            Refund.business_date >= start,
+            Refund.business_date <= end,
+        )
         .group_by(Refund.business_date)
-    )  # fmt: skip
+    )
     money: dict[date, int] = {}
     units: dict[date, int] = {}
     for sign, rows in ((1, sold), (-1, refunded)):
@@ -168,22 +179,37 @@ def sales_by_day(conn: Connection, entrepreneur_id: int, start: date, end: date)
 def items_sold(conn: Connection, entrepreneur_id: int, start: date, end: date) -> list[ItemSold]:
     """The entrepreneur's products sold in ``start``..``end`` less refunds, best-selling first."""
     sold = conn.execute(
-        select(SaleLine.product_id, func.sum(SaleLine.quantity),
-               func.sum(SaleLine.line_total_satang), func.sum(SaleLine.net_satang))
+        select(
+            SaleLine.product_id,
+            func.sum(SaleLine.quantity),
+            func.sum(SaleLine.line_total_satang),
+            func.sum(SaleLine.net_satang),
+        )
         .join(Sale, Sale.id == SaleLine.sale_id)
-        .where(SaleLine.entrepreneur_id == entrepreneur_id, COMPLETED,
-               Sale.business_date >= start, Sale.business_date <= end)
+        .where(
+            SaleLine.entrepreneur_id == entrepreneur_id,
+            COMPLETED,
+            Sale.business_date >= start,
+            Sale.business_date <= end,
+        )
         .group_by(SaleLine.product_id)
-    )  # fmt: skip
+    )
     refunded = conn.execute(
-        select(SaleLine.product_id, func.sum(RefundLine.quantity),
-               func.sum(RefundLine.amount_satang), func.sum(RefundLine.net_satang))
+        select(
+            SaleLine.product_id,
+            func.sum(RefundLine.quantity),
+            func.sum(RefundLine.amount_satang),
+            func.sum(RefundLine.net_satang),
+        )
         .join(SaleLine, SaleLine.id == RefundLine.sale_line_id)
         .join(Refund, Refund.id == RefundLine.refund_id)
-        .where(SaleLine.entrepreneur_id == entrepreneur_id, Refund.business_date >= start,
-               Refund.business_date <= end)
+        .where(
+            SaleLine.entrepreneur_id == entrepreneur_id,
+            Refund.business_date >= start,
+            Refund.business_date <= end,
+        )
         .group_by(SaleLine.product_id)
-    )  # fmt: skip
+    )
     totals: dict[int, list[int]] = {}
     for sign, rows in ((1, sold), (-1, refunded)):
         for product_id, quantity, amount, net in rows:

@@ -89,15 +89,19 @@ def refund_parts(
         where = f"lines[{index}]"
         if line_no in seen:
             raise InvalidInputError(
-                "refund.line_twice", "บรรทัดที่ {line_no} ถูกระบุซ้ำ",
-                field=f"{where}.line_no", line_no=line_no,
-            )  # fmt: skip
+                "refund.line_twice",
+                "บรรทัดที่ {line_no} ถูกระบุซ้ำ",
+                field=f"{where}.line_no",
+                line_no=line_no,
+            )
         seen.add(line_no)
         line = lines.get(line_no)
         if line is None:
             raise InvalidInputError(
-                "refund.no_such_line", "ใบเสร็จนี้ไม่มีบรรทัดที่ {line_no}",
-                field=f"{where}.line_no", line_no=line_no,
-            )  # fmt: skip
+                "refund.no_such_line",
+                "ใบเสร็จนี้ไม่มีบรรทัดที่ {line_no}",
+                field=f"{where}.line_no",
+                line_no=line_no,
+            )
         parts.append(refunded_part(line, quantity, f"{where}.quantity"))
     return parts

@@ -129,9 +129,11 @@ def refund_sale(
     reason = request.reason.strip() if isinstance(request.reason, str) else ""
     if not 0 < len(reason) <= MAX_REASON:
         raise InvalidInputError(
-            "refund.reason_required", "กรุณาระบุเหตุผลการคืน (1-{max_length} ตัวอักษร)",
-            field="reason", max_length=MAX_REASON,
-        )  # fmt: skip
+            "refund.reason_required",
+            "กรุณาระบุเหตุผลการคืน (1-{max_length} ตัวอักษร)",
+            field="reason",
+            max_length=MAX_REASON,
+        )
     if sale.status != SaleStatus.COMPLETED or sale.receipt_number is None:
         raise ConflictError(
             "refund.sale_not_completed",
@@ -142,22 +144,31 @@ def refund_sale(
         )
     till_id, till_code, location_id, shift_id = _till_and_shift(conn, actor, request.till_id)
     sold = {
-        line.line_no: SoldLine(line.line_no, line.quantity, line.refunded_quantity,
-                               line.line_total_satang, line.net_satang, line.vat_included_satang)
+        line.line_no: SoldLine(
+            line.line_no,
+            line.quantity,
+            line.refunded_quantity,
+            line.line_total_satang,
+            line.net_satang,
+            line.vat_included_satang,
+        )
         for line in sale.lines
-    }  # fmt: skip
+    }
     parts = refund_parts(sold, list(request.lines))
     total = sum(p.amount_satang for p in parts)
     if total <= 0:
         raise InvalidInputError(
-            "refund.nothing_to_refund", "รายการที่เลือกมียอดเป็นศูนย์: ไม่มีเงินที่ต้องคืน",
+            "refund.nothing_to_refund",
+            "รายการที่เลือกมียอดเป็นศูนย์: ไม่มีเงินที่ต้องคืน",
             field="lines",
-        )  # fmt: skip
+        )
     by_no = {line.line_no: line for line in sale.lines}
     seq = next_in_sequence(conn, f"credit_note:{till_id}")
     number = f"CN-{till_code}-{seq:06d}"
-    shares = [SaleLineShare(by_no[p.line_no].entrepreneur_id, p.net_satang, p.commission_satang)
-              for p in parts]  # fmt: skip
+    shares = [
+        SaleLineShare(by_no[p.line_no].entrepreneur_id, p.net_satang, p.commission_satang)
+        for p in parts
+    ]
     paid_from = cash_account(till_code) if method == RefundMethod.CASH else BANK
     entry_id = post_entry(conn, actor, now, refund_entry(number, shares, paid_from, total))
     line_ids = {
@@ -167,13 +178,24 @@ def refund_sale(
         )
     }
     row: dict[str, Any] = {
-        "sale_id": sale.id, "till_id": till_id, "shift_id": shift_id, "credit_note_seq": seq,
-        "credit_note_number": number, "idempotency_key": key, "request_hash": digest,
-        "method": method.value, "restock": bool(request.restock), "reason": reason,
-        "total_satang": total, "vat_included_satang": sum(p.vat_included_satang for p in parts),
-        "cashier_id": actor.user_id, "approved_by_id": approved_by_id, "created_at": now,
-        "business_date": business_date(now), "journal_entry_id": entry_id,
-    }  # fmt: skip
+        "sale_id": sale.id,
+        "till_id": till_id,
+        "shift_id": shift_id,
+        "credit_note_seq": seq,
+        "credit_note_number": number,
+        "idempotency_key": key,
+        "request_hash": digest,
+        "method": method.value,
+        "restock": bool(request.restock),
+        "reason": reason,
+        "total_satang": total,
+        "vat_included_satang": sum(p.vat_included_satang for p in parts),
+        "cashier_id": actor.user_id,
+        "approved_by_id": approved_by_id,
+        "created_at": now,
+        "business_date": business_date(now),
+        "journal_entry_id": entry_id,
+    }
     try:
         with conn.begin_nested():
             refund_id = conn.execute(insert(Refund).returning(Refund.id), row).scalar_one()
@@ -185,23 +207,47 @@ def refund_sale(
     conn.execute(
         insert(RefundLine),
         [
-            {"refund_id": refund_id, "sale_line_id": line_ids[p.line_no], "line_no": p.line_no,
-             "quantity": p.quantity, "amount_satang": p.amount_satang,
-             "commission_satang": p.commission_satang, "net_satang": p.net_satang,
-             "vat_included_satang": p.vat_included_satang}
+            {
+                "refund_id": refund_id,
+                "sale_line_id": line_ids[p.line_no],
+                "line_no": p.line_no,
+                "quantity": p.quantity,
+                "amount_satang": p.amount_satang,
+                "commission_satang": p.commission_satang,
+                "net_satang": p.net_satang,
+                "vat_included_satang": p.vat_included_satang,
+            }
             for p in parts
         ],
-    )  # fmt: skip
+    )
     if request.restock:
         back: dict[int, int] = {}
         for p in parts:
             product_id = by_no[p.line_no].product_id
             back[product_id] = back.get(product_id, 0) + p.quantity
-        apply_movements(conn, actor, now, location_id=location_id, deltas=back,
-                        kind=MovementKind.REFUND, reason=reason, document=number)  # fmt: skip
-    audit.record(conn, actor, SaleEvent.SALE_REFUNDED, "sale", sale.id, now, credit_note=number,
-                 total_satang=total, method=method.value, restock=bool(request.restock),
-                 approved_by_id=approved_by_id)  # fmt: skip
+        apply_movements(
+            conn,
+            actor,
+            now,
+            location_id=location_id,
+            deltas=back,
+            kind=MovementKind.REFUND,
+            reason=reason,
+            document=number,
+        )
+    audit.record(
+        conn,
+        actor,
+        SaleEvent.SALE_REFUNDED,
+        "sale",
+        sale.id,
+        now,
+        credit_note=number,
+        total_satang=total,
+        method=method.value,
+        restock=bool(request.restock),
+        approved_by_id=approved_by_id,
+    )
     return load_refund(conn, refund_id), False
 
 
@@ -233,35 +279,61 @@ def _replay(conn: Connection, key: str, digest: str) -> RefundView | None:
 
 
 def load_refund(conn: Connection, refund_id: int) -> RefundView:
-    row = conn.execute(
-        select(Refund, Till.code.label("till_code"), Sale.receipt_number)
-        .join(Till, Till.id == Refund.till_id)
-        .join(Sale, Sale.id == Refund.sale_id)
-        .where(Refund.id == refund_id)
-    ).mappings().first()  # fmt: skip
+    row = (
+        conn.execute(
+            select(Refund, Till.code.label("till_code"), Sale.receipt_number)
+            .join(Till, Till.id == Refund.till_id)
+            .join(Sale, Sale.id == Refund.sale_id)
+            .where(Refund.id == refund_id)
+        )
+        .mappings()
+        .first()
+    )
     if row is None:
         raise NotFoundError(
-            "refund.not_found", "ไม่พบรายการคืนสินค้า {refund_id}",
-            field="refund_id", refund_id=refund_id,
-        )  # fmt: skip
+            "refund.not_found",
+            "ไม่พบรายการคืนสินค้า {refund_id}",
+            field="refund_id",
+            refund_id=refund_id,
+        )
     lines = conn.execute(
-        select(RefundLine, SaleLine.sku, SaleLine.name_th, SaleLine.name_en,
-               SaleLine.unit_price_satang)
+        select(
+            RefundLine, SaleLine.sku, SaleLine.name_th, SaleLine.name_en, SaleLine.unit_price_satang
+        )
         .join(SaleLine, SaleLine.id == RefundLine.sale_line_id)
         .where(RefundLine.refund_id == refund_id)
         .order_by(RefundLine.line_no)
-    ).mappings()  # fmt: skip
+    ).mappings()
     return RefundView(
-        id=row["id"], credit_note_number=row["credit_note_number"], sale_id=row["sale_id"],
-        receipt_number=row["receipt_number"], till_id=row["till_id"],
-        till_code=row["till_code"], shift_id=row["shift_id"], method=row["method"],
-        restock=row["restock"], reason=row["reason"], total_satang=row["total_satang"],
-        vat_included_satang=row["vat_included_satang"], created_at=row["created_at"],
-        cashier_id=row["cashier_id"], approved_by_id=row["approved_by_id"],
-        lines=[RefundLineView(ln["line_no"], ln["sku"], ln["name_th"], ln["name_en"],
-                              ln["unit_price_satang"], ln["quantity"], ln["amount_satang"],
-                              ln["vat_included_satang"]) for ln in lines],
-    )  # fmt: skip
+        id=row["id"],
+        credit_note_number=row["credit_note_number"],
+        sale_id=row["sale_id"],
+        receipt_number=row["receipt_number"],
+        till_id=row["till_id"],
+        till_code=row["till_code"],
+        shift_id=row["shift_id"],
+        method=row["method"],
+        restock=row["restock"],
+        reason=row["reason"],
+        total_satang=row["total_satang"],
+        vat_included_satang=row["vat_included_satang"],
+        created_at=row["created_at"],
+        cashier_id=row["cashier_id"],
+        approved_by_id=row["approved_by_id"],
+        lines=[
+            RefundLineView(
+                ln["line_no"],
+                ln["sku"],
+                ln["name_th"],
+                ln["name_en"],
+                ln["unit_price_satang"],
+                ln["quantity"],
+                ln["amount_satang"],
+                ln["vat_included_satang"],
+            )
+            for ln in lines
+        ],
+    )
 
 
 def get_refund(conn: Connection, actor: Actor, refund_id: int) -> RefundView:

@@ -167,11 +167,16 @@ class CentreReport:
         for (day, _till), figures in self._days.items():
             sums[bucket_of(day, grain)].add(figures)
         return [
-            ReportRow(bucket_key(first, grain), bucket_label(first, grain, "th", self.period),
-                      bucket_label(first, grain, "en", self.period), figures,
-                      short_label(first, grain, "th"), short_label(first, grain, "en"))
+            ReportRow(
+                bucket_key(first, grain),
+                bucket_label(first, grain, "th", self.period),
+                bucket_label(first, grain, "en", self.period),
+                figures,
+                short_label(first, grain, "th"),
+                short_label(first, grain, "en"),
+            )
             for first, figures in sums.items()
-        ]  # fmt: skip
+        ]
 
     def by_location(self) -> list[ReportRow]:
         tills = {
@@ -223,10 +228,14 @@ class CentreReport:
         makers = self._makers
         sums = self._roll_up(lambda k: makers[k[1]].stars)
         return [
-            ReportRow(str(s), f"{'★' * s} {s} ดาว", f"{'★' * s} {s} star{'s' * (s > 1)}",
-                      sums.get(s, Figures()))
+            ReportRow(
+                str(s),
+                f"{'★' * s} {s} ดาว",
+                f"{'★' * s} {s} star{'s' * (s > 1)}",
+                sums.get(s, Figures()),
+            )
             for s in STARS
-        ]  # fmt: skip
+        ]
 
     def top_entrepreneurs(self, limit: int = TOP_LIMIT) -> list[ReportRow]:
         makers = self._makers
@@ -238,9 +247,16 @@ class CentreReport:
         for maker_id, figures in top:
             m = makers[maker_id]
             place = districts.get(m.district_id)
-            rows.append(ReportRow(m.code, m.name_th, m.name_en, figures,
-                                  detail_th=place.name_th if place else "",
-                                  detail_en=place.name_en if place else ""))  # fmt: skip
+            rows.append(
+                ReportRow(
+                    m.code,
+                    m.name_th,
+                    m.name_en,
+                    figures,
+                    detail_th=place.name_th if place else "",
+                    detail_en=place.name_en if place else "",
+                )
+            )
         return rows
 
     def top_products(self, limit: int = TOP_LIMIT) -> list[ReportRow]:
@@ -267,9 +283,16 @@ class CentreReport:
         rows = []
         for pid, figures in top:
             p = names[pid]
-            rows.append(ReportRow(p.sku, p.name_th, p.name_en, figures,
-                                  detail_th=f"{p.maker} {p.maker_th}",
-                                  detail_en=f"{p.maker} {p.maker_en}"))  # fmt: skip
+            rows.append(
+                ReportRow(
+                    p.sku,
+                    p.name_th,
+                    p.name_en,
+                    figures,
+                    detail_th=f"{p.maker} {p.maker_th}",
+                    detail_en=f"{p.maker} {p.maker_en}",
+                )
+            )
         return rows
 
     def payment_mix(self) -> PaymentMix:
@@ -283,10 +306,14 @@ class CentreReport:
         for item in self._payments.items():
             months[bucket_of(item[0][0], Grain.MONTH)].append(item)
         return [
-            _mix(bucket_key(first, Grain.MONTH), bucket_label(first, Grain.MONTH, "th"),
-                 bucket_label(first, Grain.MONTH, "en"), items)
+            _mix(
+                bucket_key(first, Grain.MONTH),
+                bucket_label(first, Grain.MONTH, "th"),
+                bucket_label(first, Grain.MONTH, "en"),
+                items,
+            )
             for first, items in months.items()
-        ]  # fmt: skip
+        ]
 
 
 def _mix(key: str, label_th: str, label_en: str, items: Iterable[PaymentItem]) -> PaymentMix:
@@ -322,11 +349,18 @@ def centre_report(conn: Connection, start: date, end: date) -> CentreTables:
     period = Period(start, end)
     report = CentreReport(conn, period)
     return CentreTables(
-        period, report.summary(), report.over_time(period.natural_grain()),
-        report.by_category(), report.by_district(), report.by_stars(), report.by_location(),
-        report.top_products(), report.top_entrepreneurs(), report.payment_mix(),
+        period,
+        report.summary(),
+        report.over_time(period.natural_grain()),
+        report.by_category(),
+        report.by_district(),
+        report.by_stars(),
+        report.by_location(),
+        report.top_products(),
+        report.top_entrepreneurs(),
+        report.payment_mix(),
         report.payment_mix_by_month(),
-    )  # fmt: skip
+    )
 
 
 SECTIONS: dict[str, Callable[[Connection, date, date], object]] = {

@@ -75,33 +75,50 @@ def sales_by_day_and_till(conn: Connection, period: Period) -> dict[DayKey, Figu
 
     in_period = Sale.business_date.between(period.start, period.end)
     for day, till, count, gross, discount in conn.execute(
-        select(Sale.business_date, Sale.till_id, func.count(), func.sum(Sale.subtotal_satang),
-               func.sum(Sale.discount_satang))
-        .where(COMPLETED, in_period).group_by(Sale.business_date, Sale.till_id)
-    ):  # fmt: skip
+        select(
+            Sale.business_date,
+            Sale.till_id,
+            func.count(),
+            func.sum(Sale.subtotal_satang),
+            func.sum(Sale.discount_satang),
+        )
+        .where(COMPLETED, in_period)
+        .group_by(Sale.business_date, Sale.till_id)
+    ):
         row = at(day, till)
         row.sales, row.gross_satang, row.discount_satang = count, int(gross), int(discount)
     for day, till, quantity, commission in conn.execute(
-        select(Sale.business_date, Sale.till_id, func.sum(SaleLine.quantity),
-               func.sum(SaleLine.commission_satang))
+        select(
+            Sale.business_date,
+            Sale.till_id,
+            func.sum(SaleLine.quantity),
+            func.sum(SaleLine.commission_satang),
+        )
         .join(Sale, Sale.id == SaleLine.sale_id)
-        .where(COMPLETED, in_period).group_by(Sale.business_date, Sale.till_id)
-    ):  # fmt: skip
+        .where(COMPLETED, in_period)
+        .group_by(Sale.business_date, Sale.till_id)
+    ):
         row = at(day, till)
         row.quantity, row.commission_satang = int(quantity), int(commission)
     refunded = Refund.business_date.between(period.start, period.end)
     for day, till, count, amount in conn.execute(
         select(Refund.business_date, Refund.till_id, func.count(), func.sum(Refund.total_satang))
-        .where(refunded).group_by(Refund.business_date, Refund.till_id)
-    ):  # fmt: skip
+        .where(refunded)
+        .group_by(Refund.business_date, Refund.till_id)
+    ):
         row = at(day, till)
         row.refunds, row.refunds_satang = count, int(amount)
     for day, till, quantity, commission in conn.execute(
-        select(Refund.business_date, Refund.till_id, func.sum(RefundLine.quantity),
-               func.sum(RefundLine.commission_satang))
+        select(
+            Refund.business_date,
+            Refund.till_id,
+            func.sum(RefundLine.quantity),
+            func.sum(RefundLine.commission_satang),
+        )
         .join(Refund, Refund.id == RefundLine.refund_id)
-        .where(refunded).group_by(Refund.business_date, Refund.till_id)
-    ):  # fmt: skip
+        .where(refunded)
+        .group_by(Refund.business_date, Refund.till_id)
+    ):
         row = at(day, till)
         row.quantity -= int(quantity)
         row.commission_satang -= int(commission)
@@ -118,24 +135,37 @@ def lines_by_product(conn: Connection, period: Period) -> dict[LineKey, Figures]
     discount = func.sum(SaleLine.discount_satang + SaleLine.cart_discount_satang)
     keys = (SaleLine.product_id, SaleLine.entrepreneur_id)
     for product, maker, till, quantity, money, off, commission in conn.execute(
-        select(*keys, Sale.till_id, func.sum(SaleLine.quantity), gross, discount,
-               func.sum(SaleLine.commission_satang))
+        select(
+            *keys,
+            Sale.till_id,
+            func.sum(SaleLine.quantity),
+            gross,
+            discount,
+            func.sum(SaleLine.commission_satang),
+        )
         .join(Sale, Sale.id == SaleLine.sale_id)
         .where(COMPLETED, Sale.business_date.between(period.start, period.end))
         .group_by(*keys, Sale.till_id)
-    ):  # fmt: skip
+    ):
         found[(product, maker, till)] = Figures(
-            quantity=int(quantity), gross_satang=int(money), discount_satang=int(off),
+            quantity=int(quantity),
+            gross_satang=int(money),
+            discount_satang=int(off),
             commission_satang=int(commission),
-        )  # fmt: skip
+        )
     for product, maker, till, quantity, amount, commission in conn.execute(
-        select(*keys, Refund.till_id, func.sum(RefundLine.quantity),
-               func.sum(RefundLine.amount_satang), func.sum(RefundLine.commission_satang))
+        select(
+            *keys,
+            Refund.till_id,
+            func.sum(RefundLine.quantity),
+            func.sum(RefundLine.amount_satang),
+            func.sum(RefundLine.commission_satang),
+        )
         .join(SaleLine, SaleLine.id == RefundLine.sale_line_id)
         .join(Refund, Refund.id == RefundLine.refund_id)
         .where(Refund.business_date.between(period.start, period.end))
         .group_by(*keys, Refund.till_id)
-    ):  # fmt: skip
+    ):
         row = found.setdefault((product, maker, till), Figures())
         row.quantity -= int(quantity)
         row.refunds_satang += int(amount)

@@ -47,9 +47,16 @@ class TillCatalogue:
 # Built once (SQLAlchemy's compiled cache then hits); the location is a parameter.
 _PRODUCTS = (
     select(
-        Product.id, Product.barcode, Product.sku, Product.name_th, Product.name_en,
-        Product.price_satang, Product.vat_applicable, Product.category_id,
-        Product.entrepreneur_id, StockLevel.on_hand,
+        Product.id,
+        Product.barcode,
+        Product.sku,
+        Product.name_th,
+        Product.name_en,
+        Product.price_satang,
+        Product.vat_applicable,
+        Product.category_id,
+        Product.entrepreneur_id,
+        StockLevel.on_hand,
     )
     .outerjoin(
         StockLevel,
@@ -60,7 +67,7 @@ _PRODUCTS = (
     )
     .where(Product.active)
     .order_by(Product.name_th, Product.id)
-)  # fmt: skip
+)
 _TILL = select(Till.code, Till.location_id).where(Till.id == bindparam("till_id"))
 _ENTREPRENEURS = select(Entrepreneur.id, Entrepreneur.name_th, Entrepreneur.name_en).order_by(
     Entrepreneur.id

@@ -61,10 +61,17 @@ def _till_view(row: object) -> TillView:
 def _shift_view(row: object) -> ShiftView:
     r = row._mapping  # type: ignore[attr-defined]
     return ShiftView(
-        r["id"], r["till_id"], r["cashier_id"], r["opened_at"], r["closed_at"],
-        r["opening_float_satang"], r["status"], r["z_number"], r["expected_cash_satang"],
+        r["id"],
+        r["till_id"],
+        r["cashier_id"],
+        r["opened_at"],
+        r["closed_at"],
+        r["opening_float_satang"],
+        r["status"],
+        r["z_number"],
+        r["expected_cash_satang"],
         r["counted_cash_satang"],
-    )  # fmt: skip
+    )
 
 
 def create_till(
@@ -84,9 +91,11 @@ def create_till(
         raise InvalidInputError("till.name_invalid", "ชื่อเครื่องขายต้องยาว 1-100 ตัวอักษร", field="name")
     if conn.execute(select(Location.id).where(Location.id == location_id)).first() is None:
         raise NotFoundError(
-            "till.location_not_found", "ไม่พบสถานที่ {location_id}",
-            field="location_id", location_id=location_id,
-        )  # fmt: skip
+            "till.location_not_found",
+            "ไม่พบสถานที่ {location_id}",
+            field="location_id",
+            location_id=location_id,
+        )
     try:
         with conn.begin_nested():
             till_id = conn.execute(
@@ -169,28 +178,45 @@ def open_shift(
         )
     if current_shift(conn, till_id) is not None:
         raise ConflictError(
-            "shift.already_open", "เครื่องขาย {till} มีกะที่เปิดอยู่แล้ว",
-            field="till_id", till=till.code,
-        )  # fmt: skip
+            "shift.already_open",
+            "เครื่องขาย {till} มีกะที่เปิดอยู่แล้ว",
+            field="till_id",
+            till=till.code,
+        )
     try:
         with conn.begin_nested():
             shift_id = conn.execute(
                 insert(Shift)
                 .values(
-                    till_id=till_id, cashier_id=actor.user_id, opened_at=now, closed_at=None,
-                    opening_float_satang=opening_float_satang, status=ShiftStatus.OPEN.value,
-                    opening_denominations=None if denominations is None else json.dumps(
-                        {k: denominations[k] for k in sorted(denominations)}),
+                    till_id=till_id,
+                    cashier_id=actor.user_id,
+                    opened_at=now,
+                    closed_at=None,
+                    opening_float_satang=opening_float_satang,
+                    status=ShiftStatus.OPEN.value,
+                    opening_denominations=None
+                    if denominations is None
+                    else json.dumps({k: denominations[k] for k in sorted(denominations)}),
                 )
                 .returning(Shift.id)
-            ).scalar_one()  # fmt: skip
+            ).scalar_one()
     except IntegrityError:
         raise ConflictError(
-            "shift.already_open", "เครื่องขาย {till} มีกะที่เปิดอยู่แล้ว",
-            field="till_id", till=till.code,
-        ) from None  # fmt: skip
-    audit.record(conn, actor, TillEvent.SHIFT_OPENED, "shift", shift_id, now, till_id=till_id,
-                 opening_float_satang=opening_float_satang)  # fmt: skip
+            "shift.already_open",
+            "เครื่องขาย {till} มีกะที่เปิดอยู่แล้ว",
+            field="till_id",
+            till=till.code,
+        ) from None
+    audit.record(
+        conn,
+        actor,
+        TillEvent.SHIFT_OPENED,
+        "shift",
+        shift_id,
+        now,
+        till_id=till_id,
+        opening_float_satang=opening_float_satang,
+    )
     shift = current_shift(conn, till_id)
     assert shift is not None
     return shift
@@ -203,9 +229,11 @@ def _check_float(opening_float_satang: object) -> None:
         or not (0 <= opening_float_satang <= MAX_FLOAT_SATANG)
     ):
         raise InvalidInputError(
-            "shift.float_out_of_range", "เงินทอนตั้งต้นต้องอยู่ระหว่าง 0 ถึง {max_float} บาท",
-            field="opening_float_satang", max_float=format_baht(MAX_FLOAT_SATANG),
-        )  # fmt: skip
+            "shift.float_out_of_range",
+            "เงินทอนตั้งต้นต้องอยู่ระหว่าง 0 ถึง {max_float} บาท",
+            field="opening_float_satang",
+            max_float=format_baht(MAX_FLOAT_SATANG),
+        )
 
 
 # A till with its open shift (if any), for the checks below; built once (checkout's hot path).
@@ -254,9 +282,11 @@ def check_till_shift(
         )
     if shift_id is None:
         raise ConflictError(
-            "shift.none_open", "เครื่องขาย {till} ยังไม่เปิดกะ: กรุณาเปิดกะก่อน",
-            field="till_id", till=code,
-        )  # fmt: skip
+            "shift.none_open",
+            "เครื่องขาย {till} ยังไม่เปิดกะ: กรุณาเปิดกะก่อน",
+            field="till_id",
+            till=code,
+        )
     if actor.role == Role.CASHIER and cashier_id != actor.user_id:
         raise ConflictError(
             "shift.another_cashiers",
@@ -267,7 +297,9 @@ def check_till_shift(
     if held_shifts is not None and shift_id not in held_shifts:
         # Closing took the shift's row first and has committed: the Z report is final.
         raise ConflictError(
-            "shift.just_closed", "กะของเครื่องขาย {till} เพิ่งปิดไป: กรุณาเปิดกะใหม่ก่อน",
-            field="till_id", till=code,
-        )  # fmt: skip
+            "shift.just_closed",
+            "กะของเครื่องขาย {till} เพิ่งปิดไป: กรุณาเปิดกะใหม่ก่อน",
+            field="till_id",
+            till=code,
+        )
     return TillShift(till_id, code, location_id, shift_id)

@@ -110,9 +110,11 @@ def _checked_amount(amount_satang: object) -> int:
         or not 0 < amount_satang <= MAX_FLOAT_SATANG
     ):
         raise InvalidInputError(
-            "shift.cash_amount_out_of_range", "จำนวนเงินต้องอยู่ระหว่าง 0.01 ถึง {max_amount} บาท",
-            field="amount_satang", max_amount=format_baht(MAX_FLOAT_SATANG),
-        )  # fmt: skip
+            "shift.cash_amount_out_of_range",
+            "จำนวนเงินต้องอยู่ระหว่าง 0.01 ถึง {max_amount} บาท",
+            field="amount_satang",
+            max_amount=format_baht(MAX_FLOAT_SATANG),
+        )
     return amount_satang
 
 
@@ -120,9 +122,11 @@ def _checked_reason(reason: object) -> str:
     text = reason.strip() if isinstance(reason, str) else ""
     if not 0 < len(text) <= MAX_REASON:
         raise InvalidInputError(
-            "shift.cash_reason_required", "กรุณาระบุเหตุผล (1-{max_length} ตัวอักษร)",
-            field="reason", max_length=MAX_REASON,
-        )  # fmt: skip
+            "shift.cash_reason_required",
+            "กรุณาระบุเหตุผล (1-{max_length} ตัวอักษร)",
+            field="reason",
+            max_length=MAX_REASON,
+        )
     return text
 
 
@@ -164,13 +168,18 @@ def record_cash_movement(
                 amount=format_baht(amount),
                 expected_cash_satang=in_drawer,
             )
-    row: dict[str, Any] = {"shift_id": shift_id, "kind": movement.value, "amount_satang": amount,
-           "reason": text, "actor_id": actor.user_id, "at": now}  # fmt: skip
+    row: dict[str, Any] = {
+        "shift_id": shift_id,
+        "kind": movement.value,
+        "amount_satang": amount,
+        "reason": text,
+        "actor_id": actor.user_id,
+        "at": now,
+    }
     row["id"] = conn.execute(
         insert(ShiftCashMovement).returning(ShiftCashMovement.id), row
     ).scalar_one()
-    audit.record(conn, actor, movement, "shift", shift_id, now, amount_satang=amount,
-                 reason=text)  # fmt: skip
+    audit.record(conn, actor, movement, "shift", shift_id, now, amount_satang=amount, reason=text)
     return CashMovementView(**row)
 
 
@@ -238,8 +247,13 @@ def _compute(
             func.coalesce(func.sum(case((~is_cash, SalePayment.amount_satang), else_=0)), 0),
             func.coalesce(
                 func.sum(
-                    case((is_cash, func.coalesce(SalePayment.tendered_satang,
-                                                 SalePayment.amount_satang)), else_=0)
+                    case(
+                        (
+                            is_cash,
+                            func.coalesce(SalePayment.tendered_satang, SalePayment.amount_satang),
+                        ),
+                        else_=0,
+                    )
                 ),
                 0,
             ),
@@ -249,7 +263,7 @@ def _compute(
         # A QR that expired before the rest was taken another way paid nothing.
         .join(Payment, (Payment.id == SalePayment.payment_id) & (Payment.status == "confirmed"))
         .where(Sale.shift_id == shift_id, completed)
-    ).one()  # fmt: skip
+    ).one()
     is_cash_refund = Refund.method == RefundMethod.CASH.value
     refunds = conn.execute(
         select(
@@ -276,24 +290,39 @@ def _compute(
     )
     expected = drawer.expected_satang
     return ShiftReport(
-        shift_id=shift_id, till_id=shift["till_id"], till_code=shift["till_code"],
-        cashier_id=shift["cashier_id"], cashier=shift["display_name"] or shift["username"],
-        opened_at=shift["opened_at"], closed_at=closed_at, z_number=z_number,
-        sales_count=int(sales[0]), gross_satang=int(sales[1]), discount_satang=int(sales[2]),
-        sales_satang=int(sales[3]), refunds_count=int(refunds[0]),
-        refunds_satang=int(refunds[1]), net_satang=int(sales[3]) - int(refunds[1]),
-        vat_included_satang=int(sales[4]) - int(refunds[3]), cash_satang=int(paid[0]),
-        promptpay_satang=int(paid[1]), pending_sales=int(sales[5]), voided_sales=int(sales[6]),
+        shift_id=shift_id,
+        till_id=shift["till_id"],
+        till_code=shift["till_code"],
+        cashier_id=shift["cashier_id"],
+        cashier=shift["display_name"] or shift["username"],
+        opened_at=shift["opened_at"],
+        closed_at=closed_at,
+        z_number=z_number,
+        sales_count=int(sales[0]),
+        gross_satang=int(sales[1]),
+        discount_satang=int(sales[2]),
+        sales_satang=int(sales[3]),
+        refunds_count=int(refunds[0]),
+        refunds_satang=int(refunds[1]),
+        net_satang=int(sales[3]) - int(refunds[1]),
+        vat_included_satang=int(sales[4]) - int(refunds[3]),
+        cash_satang=int(paid[0]),
+        promptpay_satang=int(paid[1]),
+        pending_sales=int(sales[5]),
+        voided_sales=int(sales[6]),
         opening_float_satang=drawer.opening_float_satang,
         cash_taken_satang=drawer.cash_taken_satang,
         change_given_satang=drawer.change_given_satang,
-        cash_sales_satang=drawer.cash_sales_satang, pay_ins_satang=drawer.pay_ins_satang,
-        pay_outs_satang=drawer.pay_outs_satang, cash_refunds_satang=drawer.cash_refunds_satang,
+        cash_sales_satang=drawer.cash_sales_satang,
+        pay_ins_satang=drawer.pay_ins_satang,
+        pay_outs_satang=drawer.pay_outs_satang,
+        cash_refunds_satang=drawer.cash_refunds_satang,
         transfer_refunds_satang=int(refunds[1]) - int(refunds[2]),
-        expected_cash_satang=expected, counted_cash_satang=counted,
+        expected_cash_satang=expected,
+        counted_cash_satang=counted,
         difference_satang=None if counted is None else counted - expected,
         closing_denominations=denominations,
-    )  # fmt: skip
+    )
 
 
 def close_shift(
@@ -351,25 +380,38 @@ def close_shift(
     seq = next_in_sequence(conn, f"z:{row['till_id']}")
     number = f"Z-{row['till_code']}-{seq:06d}"
     pieces = None if denominations is None else {k: int(v) for k, v in denominations.items()}
-    report = _compute(conn, row, closed_at=now, z_number=number, counted=counted_satang,
-                      denominations=pieces)  # fmt: skip
+    report = _compute(
+        conn, row, closed_at=now, z_number=number, counted=counted_satang, denominations=pieces
+    )
     changed = conn.execute(
         update(Shift)
         .where(Shift.id == shift_id, Shift.status == ShiftStatus.OPEN.value)
         .values(
-            status=ShiftStatus.CLOSED.value, closed_at=now, closed_by_id=actor.user_id,
-            z_seq=seq, z_number=number, expected_cash_satang=report.expected_cash_satang,
+            status=ShiftStatus.CLOSED.value,
+            closed_at=now,
+            closed_by_id=actor.user_id,
+            z_seq=seq,
+            z_number=number,
+            expected_cash_satang=report.expected_cash_satang,
             counted_cash_satang=counted_satang,
             closing_denominations=None if pieces is None else json.dumps(pieces),
             z_report=_report_to_json(report),
         )
-    ).rowcount  # fmt: skip
+    ).rowcount
     if changed != 1:
         _refuse_closed(shift_id, _shift_row(conn, shift_id)["z_number"])
-    audit.record(conn, actor, TillEvent.SHIFT_CLOSED, "shift", shift_id, now, z_number=number,
-                 expected_cash_satang=report.expected_cash_satang,
-                 counted_cash_satang=counted_satang,
-                 difference_satang=report.difference_satang)  # fmt: skip
+    audit.record(
+        conn,
+        actor,
+        TillEvent.SHIFT_CLOSED,
+        "shift",
+        shift_id,
+        now,
+        z_number=number,
+        expected_cash_satang=report.expected_cash_satang,
+        counted_cash_satang=counted_satang,
+        difference_satang=report.difference_satang,
+    )
     return report
 
 
@@ -380,16 +422,20 @@ def _check_counted(counted_satang: object) -> None:
         or not 0 <= counted_satang <= 10 * MAX_FLOAT_SATANG
     ):
         raise InvalidInputError(
-            "shift.count_invalid", "เงินสดที่นับได้ต้องเป็นจำนวนเงินที่ไม่ติดลบ",
+            "shift.count_invalid",
+            "เงินสดที่นับได้ต้องเป็นจำนวนเงินที่ไม่ติดลบ",
             field="counted_satang",
-        )  # fmt: skip
+        )
 
 
 def _refuse_closed(shift_id: int, z_number: str | None) -> NoReturn:
     raise ConflictError(
-        "shift.already_closed", "กะ {shift_id} ปิดไปแล้ว (รายงาน Z {z_number})",
-        field="shift_id", shift_id=shift_id, z_number=z_number,
-    )  # fmt: skip
+        "shift.already_closed",
+        "กะ {shift_id} ปิดไปแล้ว (รายงาน Z {z_number})",
+        field="shift_id",
+        shift_id=shift_id,
+        z_number=z_number,
+    )
 
 
 def _report_to_json(report: ShiftReport) -> str:

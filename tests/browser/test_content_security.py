@@ -28,18 +28,26 @@ class Watch:
         self.problems: list[str] = []
 
     def context(self, browser: Any, **options: Any) -> Any:
-        context = browser.new_context(viewport={"width": 1366, "height": 800}, locale="th-TH",
-                                      **options)  # fmt: skip
-        context.expose_binding("__csp", lambda source, text: self.problems.append(
-            f"{source['frame'].url}: {text}"))  # fmt: skip
+        context = browser.new_context(
+            viewport={"width": 1366, "height": 800}, locale="th-TH", **options
+        )
+        context.expose_binding(
+            "__csp", lambda source, text: self.problems.append(f"{source['frame'].url}: {text}")
+        )
         context.add_init_script(REPORT)
         context.on("page", self.page)
         return context
 
     def page(self, page: Any) -> None:
         page.set_default_timeout(10_000)
-        page.on("console", lambda m: self.problems.append(f"{page.url}: console: {m.text}")
-                if "Content Security Policy" in m.text else None)  # fmt: skip
+        page.on(
+            "console",
+            lambda m: (
+                self.problems.append(f"{page.url}: console: {m.text}")
+                if "Content Security Policy" in m.text
+                else None
+            ),
+        )
         page.on("pageerror", lambda e: self.problems.append(f"{page.url}: error: {e}"))
 
 

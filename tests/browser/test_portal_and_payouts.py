@@ -36,8 +36,11 @@ def _api_sale_today(browser: Any, server: LiveServer, entrepreneur_code: str) ->
     token = next(c["value"] for c in context.cookies() if c["name"] == "csrftoken")
     headers = {"x-csrftoken": token}
     username, password = server.logins["cashier"]
-    login = api.post(f"{server.url}/api/v1/auth/login", headers=headers,
-                     data={"username": username, "password": password})  # fmt: skip
+    login = api.post(
+        f"{server.url}/api/v1/auth/login",
+        headers=headers,
+        data={"username": username, "password": password},
+    )
     assert login.ok, login.text()
     till = next(t for t in api.get(f"{server.url}/api/v1/tills").json() if t["code"] == "SKP-01")
     query = {"q": entrepreneur_code, "location_id": till["location_id"]}
@@ -45,19 +48,28 @@ def _api_sale_today(browser: Any, server: LiveServer, entrepreneur_code: str) ->
     product = next(
         p for p in found if p["entrepreneur_code"] == entrepreneur_code and p["on_hand"] > 0
     )
-    shift = api.post(f"{server.url}/api/v1/shifts", headers=headers,
-                     data={"till_id": till["id"], "opening_float_satang": 0})  # fmt: skip
+    shift = api.post(
+        f"{server.url}/api/v1/shifts",
+        headers=headers,
+        data={"till_id": till["id"], "opening_float_satang": 0},
+    )
     assert shift.status == 201, shift.text()
     total = product["price_satang"]
     sale = api.post(
         f"{server.url}/api/v1/sales",
         headers={**headers, "Idempotency-Key": "browser-portal-sale-1"},
-        data={"till_id": till["id"], "lines": [{"product_id": product["id"], "quantity": 1}],
-              "payments": [{"method": "cash", "amount_satang": total}]},
-    )  # fmt: skip
+        data={
+            "till_id": till["id"],
+            "lines": [{"product_id": product["id"], "quantity": 1}],
+            "payments": [{"method": "cash", "amount_satang": total}],
+        },
+    )
     assert sale.status == 201, sale.text()
-    closed = api.post(f"{server.url}/api/v1/shifts/{shift.json()['id']}/close", headers=headers,
-                      data={"counted_satang": total})  # fmt: skip
+    closed = api.post(
+        f"{server.url}/api/v1/shifts/{shift.json()['id']}/close",
+        headers=headers,
+        data={"counted_satang": total},
+    )
     assert closed.ok, closed.text()
     context.close()
     return int(total)
@@ -122,8 +134,9 @@ def test_a_payout_run_on_a_desktop(page: Any, history_server: LiveServer) -> Non
 def test_the_portal_on_a_phone(browser: Any, history_server: LiveServer) -> None:
     server = history_server
     sold_today = _api_sale_today(browser, server, "CM-0001")
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
-                                  has_touch=True, locale="th-TH")  # fmt: skip
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="th-TH"
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:

@@ -25,18 +25,29 @@ AWKWARD = ['say "hi"', "back\\slash", "a,b", "{braces}", "NULL", "", " spaced ",
 
 def _rows(n: int, actor_id: int | None = None) -> list[dict[str, object]]:
     return [
-        {"at": AT + timedelta(seconds=i), "actor_id": actor_id, "actor_name": f"bulk-{i}",
-         "action": "bulk_test", "entity": AWKWARD[i % len(AWKWARD)],
-         "entity_id": None if i == 1 else str(i),
-         "detail": {"n": i, "thai": "ผ้าไหม", "nested": [1, None, "x"], "quote": 'a "b" \\c'}}
+        {
+            "at": AT + timedelta(seconds=i),
+            "actor_id": actor_id,
+            "actor_name": f"bulk-{i}",
+            "action": "bulk_test",
+            "entity": AWKWARD[i % len(AWKWARD)],
+            "entity_id": None if i == 1 else str(i),
+            "detail": {"n": i, "thai": "ผ้าไหม", "nested": [1, None, "x"], "quote": 'a "b" \\c'},
+        }
         for i in range(n)
-    ]  # fmt: skip
+    ]
 
 
 def _stored(conn: Connection) -> list[tuple[object, ...]]:
-    columns = (audit.AuditEntry.at, audit.AuditEntry.actor_id, audit.AuditEntry.actor_name,
-               audit.AuditEntry.action, audit.AuditEntry.entity, audit.AuditEntry.entity_id,
-               audit.AuditEntry.detail)  # fmt: skip
+    columns = (
+        audit.AuditEntry.at,
+        audit.AuditEntry.actor_id,
+        audit.AuditEntry.actor_name,
+        audit.AuditEntry.action,
+        audit.AuditEntry.entity,
+        audit.AuditEntry.entity_id,
+        audit.AuditEntry.detail,
+    )
     query = select(*columns).where(audit.AuditEntry.action == "bulk_test")
     return [tuple(row) for row in conn.execute(query.order_by(audit.AuditEntry.id))]
 

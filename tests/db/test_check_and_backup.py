@@ -80,8 +80,11 @@ def test_check_lists_the_violations_by_rule_and_exits_1(
         r"but its \d movement\(s\) add up to \d+"
     )
     assert any(re.fullmatch(shown, line) for line in lines[1:5]), lines
-    assert re.fullmatch(rf"check FAILED: 4 violation\(s\) of 1 of {len(RULES)} rules on \S+ "
-                        r"\(\d+\.\d s\)", lines[-1])  # fmt: skip
+    assert re.fullmatch(
+        rf"check FAILED: 4 violation\(s\) of 1 of {len(RULES)} rules on \S+ "
+        r"\(\d+\.\d s\)",
+        lines[-1],
+    )
     with db.read() as conn:
         capped = report(find_violations(conn), shown_per_rule=3)
     assert len(capped) == 1 + 3 + 1 and capped[-1] == "  … and 1 more"
@@ -123,8 +126,10 @@ def test_restore_refuses_what_is_not_our_database_and_a_database_being_written(
     upgrade(f"sqlite:///{live}")
     _on(monkeypatch, f"sqlite:///{live}")
     assert cli.invoke(main, ["backup", str(tmp_path / "copy.db")]).exit_code == 0
-    refused = [cli.invoke(main, ["restore", str(tmp_path / name), "--yes"])
-               for name in ("stranger.db", "notes.txt", "missing.db")]  # fmt: skip
+    refused = [
+        cli.invoke(main, ["restore", str(tmp_path / name), "--yes"])
+        for name in ("stranger.db", "notes.txt", "missing.db")
+    ]
     writer = sqlite3.connect(live, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")
     try:
@@ -190,9 +195,13 @@ async def _ring_through_backup(
             await asyncio.gather(*ringing)
     started = time.monotonic()
     backup = await asyncio.create_subprocess_exec(
-        str(OTOP), "backup", str(copy), env=server_env(server.database_url),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-    )  # fmt: skip
+        str(OTOP),
+        "backup",
+        str(copy),
+        env=server_env(server.database_url),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     said, _ = await backup.communicate()
     ended = time.monotonic()
     await asyncio.sleep(0.3)

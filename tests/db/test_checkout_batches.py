@@ -50,8 +50,15 @@ def test_a_batch_writes_the_accepted_sales_and_refuses_each_other_one_alone(
     with db.write() as conn:
         answers = checkout_many(conn, jobs)
     kinds = [type(a).__name__ for a in answers]
-    assert kinds == ["tuple", "InsufficientStockError", "tuple", "InvalidInputError", "tuple",
-                     "ConflictError", "tuple"]  # fmt: skip
+    assert kinds == [
+        "tuple",
+        "InsufficientStockError",
+        "tuple",
+        "InvalidInputError",
+        "tuple",
+        "ConflictError",
+        "tuple",
+    ]
     sold: list[SaleView] = []
     for index in (0, 2, 6):
         answer = answers[index]
@@ -73,9 +80,10 @@ def test_a_batch_writes_the_accepted_sales_and_refuses_each_other_one_alone(
             .order_by(StockMovement.id)
         ).all()
         assert [tuple(m) for m in sold_units] == [
-            (a, -1, f"SALE-{sold[0].id}"), (b, -1, f"SALE-{sold[1].id}"),
+            (a, -1, f"SALE-{sold[0].id}"),
+            (b, -1, f"SALE-{sold[1].id}"),
             (c, -3, f"SALE-{sold[2].id}"),
-        ]  # fmt: skip
+        ]
         assert on_hand(conn, [a, b, c], shop.location) == {a: 1, b: 9, c: 7}
         assert current_sequence(conn, f"receipt:{shop.till}") == 3
         assert unbalanced_entries(conn) == []

@@ -86,16 +86,28 @@ def trade_a_day(db: Database, clock: FixedClock) -> Day:
     with db.write() as conn:
         manager = _user(conn, "manager9", Role.MANAGER)
         other_location = f.location(conn, code="TPR", name_en="Tha Phae", is_default=False)
-    cash = _sell(db, clock, shop, _request(shop, [(a, 2), (b, 1)], total=2 * 45000 + 12050),
-                 "chk-cash-1")  # fmt: skip
+    cash = _sell(
+        db, clock, shop, _request(shop, [(a, 2), (b, 1)], total=2 * 45000 + 12050), "chk-cash-1"
+    )
     split = [PaymentRequest("cash", 9900), PaymentRequest("cash", 19800)]
     _sell(db, clock, shop, _request(shop, [(c, 3)], split), "chk-split-1")
-    hook = _sell(db, clock, shop, _request(shop, [(a, 1)], [PaymentRequest("promptpay", 45000)]),
-                 "chk-hook-1")  # fmt: skip
-    slip = _sell(db, clock, shop, _request(shop, [(b, 2)], [PaymentRequest("promptpay", 24100)]),
-                 "chk-slip-1")  # fmt: skip
-    walked = _sell(db, clock, shop, _request(shop, [(c, 1)], [PaymentRequest("promptpay", 9900)]),
-                   "chk-void-1")  # fmt: skip
+    hook = _sell(
+        db,
+        clock,
+        shop,
+        _request(shop, [(a, 1)], [PaymentRequest("promptpay", 45000)]),
+        "chk-hook-1",
+    )
+    slip = _sell(
+        db,
+        clock,
+        shop,
+        _request(shop, [(b, 2)], [PaymentRequest("promptpay", 24100)]),
+        "chk-slip-1",
+    )
+    walked = _sell(
+        db, clock, shop, _request(shop, [(c, 1)], [PaymentRequest("promptpay", 9900)]), "chk-void-1"
+    )
     with db.write() as conn:
         paid = WebhookEvent(hook.payments[0].reference, 45000, TRANSACTION, clock.now())
         confirm_by_webhook(conn, clock.now(), paid)
@@ -103,48 +115,99 @@ def trade_a_day(db: Database, clock: FixedClock) -> Day:
         confirm_manually(conn, shop.cashier, clock.now(), slip.payments[0].payment_id, SLIP)
         complete_if_paid(conn, clock.now(), slip.id)
         void_sale(conn, shop.cashier, clock.now(), walked.id)
-        loose = create_payment(conn, shop.cashier, clock.now(), amount_satang=5000,
-                               method="promptpay", account=ACCOUNT,
-                               expiry=timedelta(hours=1))  # fmt: skip
-        first = refund_sale(conn, manager, clock.now(),
-                            RefundRequest(cash.id, shop.till, ((1, 1),), True, "cash", "too big"),
-                            idempotency_key="chk-refund-1", approved_by_id=None)[0]  # fmt: skip
-        second = refund_sale(conn, manager, clock.now(),
-                             RefundRequest(slip.id, shop.till, ((1, 1),), False, "transfer",
-                                           "damaged"),
-                             idempotency_key="chk-refund-2", approved_by_id=None)[0]  # fmt: skip
-        transfer_stock(conn, manager, clock.now(), from_location_id=shop.location,
-                       to_location_id=other_location, lines=[LineIn(2, c)])  # fmt: skip
+        loose = create_payment(
+            conn,
+            shop.cashier,
+            clock.now(),
+            amount_satang=5000,
+            method="promptpay",
+            account=ACCOUNT,
+            expiry=timedelta(hours=1),
+        )
+        first = refund_sale(
+            conn,
+            manager,
+            clock.now(),
+            RefundRequest(cash.id, shop.till, ((1, 1),), True, "cash", "too big"),
+            idempotency_key="chk-refund-1",
+            approved_by_id=None,
+        )[0]
+        second = refund_sale(
+            conn,
+            manager,
+            clock.now(),
+            RefundRequest(slip.id, shop.till, ((1, 1),), False, "transfer", "damaged"),
+            idempotency_key="chk-refund-2",
+            approved_by_id=None,
+        )[0]
+        transfer_stock(
+            conn,
+            manager,
+            clock.now(),
+            from_location_id=shop.location,
+            to_location_id=other_location,
+            lines=[LineIn(2, c)],
+        )
         shift = current_shift(conn, shop.till)
         assert shift is not None
         close_shift(conn, shop.cashier, clock.now(), shift.id, counted_satang=0)
         open_shift(conn, shop.cashier, clock.now(), shop.till, 100000)
     last = _sell(db, clock, shop, _request(shop, [(b, 1)], total=12050), "chk-cash-2")
-    pending = _sell(db, clock, shop, _request(shop, [(a, 1)], [PaymentRequest("promptpay", 45000)]),
-                    "chk-pending-1")  # fmt: skip
+    pending = _sell(
+        db,
+        clock,
+        shop,
+        _request(shop, [(a, 1)], [PaymentRequest("promptpay", 45000)]),
+        "chk-pending-1",
+    )
     later = clock.now() + timedelta(days=10)
     with db.write() as conn:
-        run = create_run(conn, manager, later, cutoff=business_date(later) - timedelta(days=1),
-                         minimum_satang=100, refund_window=WINDOW)  # fmt: skip
-        payout = mark_paid(conn, manager, later, run.payouts[0].id, bank_reference="SCB-CHK-1",
-                           refund_window=WINDOW)  # fmt: skip
+        run = create_run(
+            conn,
+            manager,
+            later,
+            cutoff=business_date(later) - timedelta(days=1),
+            minimum_satang=100,
+            refund_window=WINDOW,
+        )
+        payout = mark_paid(
+            conn,
+            manager,
+            later,
+            run.payouts[0].id,
+            bank_reference="SCB-CHK-1",
+            refund_window=WINDOW,
+        )
         maker = payout.entrepreneur_id
         codes = dict(conn.execute(select(Entrepreneur.id, Entrepreneur.code)).all())
         cash_entry = conn.execute(select(Sale.journal_entry_id).where(Sale.id == cash.id))
         sku = conn.execute(select(Product.sku).where(Product.id == a)).scalar_one()
     return Day(
-        cash_sale=cash.id, cash_entry=int(cash_entry.scalar_one() or 0),
-        cash_payment=cash.payments[0].payment_id, last_sale=last.id,
-        receipts=int(str(last.receipt_number).rsplit("-", 1)[1]), pending_sale=pending.id,
+        cash_sale=cash.id,
+        cash_entry=int(cash_entry.scalar_one() or 0),
+        cash_payment=cash.payments[0].payment_id,
+        last_sale=last.id,
+        receipts=int(str(last.receipt_number).rsplit("-", 1)[1]),
+        pending_sale=pending.id,
         pending_payment=pending.payments[0].payment_id,
         void_payment=walked.payments[0].payment_id,
-        hook_sale=hook.id, hook_payment=hook.payments[0].payment_id,
-        hook_reference=hook.payments[0].reference, loose_payment=loose.id, refund=first.id,
-        last_refund=second.id, payout=payout.id, closed_shift=shift.id, product=a,
-        product_sku=sku, other_product=b, location=shop.location, other_location=other_location,
-        maker=maker, maker_code=codes[maker],
+        hook_sale=hook.id,
+        hook_payment=hook.payments[0].payment_id,
+        hook_reference=hook.payments[0].reference,
+        loose_payment=loose.id,
+        refund=first.id,
+        last_refund=second.id,
+        payout=payout.id,
+        closed_shift=shift.id,
+        product=a,
+        product_sku=sku,
+        other_product=b,
+        location=shop.location,
+        other_location=other_location,
+        maker=maker,
+        maker_code=codes[maker],
         other_maker=next(m for m in shop.makers if m != maker),
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -220,39 +283,65 @@ def _allow_negative_stock(conn: Connection) -> None:
 
 def _negative_stock(conn: Connection, day: Day) -> None:
     _allow_negative_stock(conn)
-    _sql("UPDATE stock_levels SET on_hand = -1 "
-         "WHERE product_id = :other_product AND location_id = :location")(conn, day)  # fmt: skip
+    _sql(
+        "UPDATE stock_levels SET on_hand = -1 "
+        "WHERE product_id = :other_product AND location_id = :location"
+    )(conn, day)
     units = conn.execute(
         select(func.sum(StockMovement.quantity)).where(
             StockMovement.product_id == day.other_product,
             StockMovement.location_id == day.location,
         )
     ).scalar_one()
-    conn.execute(insert(StockMovement).values(
-        product_id=day.other_product, location_id=day.location, quantity=-(units + 1),
-        kind="adjustment", reason="lost", document=None, actor_id=None, created_at=NOW,
-    ))  # fmt: skip
+    conn.execute(
+        insert(StockMovement).values(
+            product_id=day.other_product,
+            location_id=day.location,
+            quantity=-(units + 1),
+            kind="adjustment",
+            reason="lost",
+            document=None,
+            actor_id=None,
+            created_at=NOW,
+        )
+    )
 
 
 def _movement_without_level(conn: Connection, day: Day) -> None:
-    conn.execute(insert(StockMovement).values(
-        product_id=day.product, location_id=day.other_location, quantity=2, kind="intake",
-        reason="brought", document=None, actor_id=None, created_at=NOW,
-    ))  # fmt: skip
+    conn.execute(
+        insert(StockMovement).values(
+            product_id=day.product,
+            location_id=day.other_location,
+            quantity=2,
+            kind="intake",
+            reason="brought",
+            document=None,
+            actor_id=None,
+            created_at=NOW,
+        )
+    )
 
 
 def _empty_entry(conn: Connection, day: Day) -> None:
-    conn.execute(insert(JournalEntryRow).values(
-        at=NOW, kind="adjustment", document="ADJ-EMPTY", reverses_entry_id=None, actor_id=None
-    ))  # fmt: skip
+    conn.execute(
+        insert(JournalEntryRow).values(
+            at=NOW, kind="adjustment", document="ADJ-EMPTY", reverses_entry_id=None, actor_id=None
+        )
+    )
 
 
 def _confirmation_event(payment: str, **detail: str) -> Callable[[Connection, Day], None]:
     def write(conn: Connection, day: Day) -> None:
-        conn.execute(insert(PaymentEventRow).values(
-            payment_id=getattr(day, payment), event="payment_confirmed", at=NOW,
-            actor_id=None, source="webhook", detail=detail,
-        ))  # fmt: skip
+        conn.execute(
+            insert(PaymentEventRow).values(
+                payment_id=getattr(day, payment),
+                event="payment_confirmed",
+                at=NOW,
+                actor_id=None,
+                source="webhook",
+                detail=detail,
+            )
+        )
 
     return write
 
@@ -286,8 +375,10 @@ def _payment_of_no_sale(conn: Connection, day: Day) -> None:
 
 def _voided_sale_paid(conn: Connection, day: Day) -> None:
     """The voided sale's withdrawn QR turned confirmed (with its event), no exception."""
-    _sql("UPDATE payments SET status = 'confirmed', confirmation = 'manual', "
-         "confirmed_at = created_at WHERE id = :void_payment")(conn, day)  # fmt: skip
+    _sql(
+        "UPDATE payments SET status = 'confirmed', confirmation = 'manual', "
+        "confirmed_at = created_at WHERE id = :void_payment"
+    )(conn, day)
     _confirmation_event("void_payment", confirmation="manual")(conn, day)
 
 
@@ -309,90 +400,192 @@ class Break:
 
 
 BREAKS = [
-    Break("a posting off by one satang", ("journal-balanced",),
-          lambda d: f"journal entry {d.cash_entry} (SKP-01-000001)",
-          _sql("UPDATE postings SET amount_satang = amount_satang + 1 WHERE id = (SELECT min(id) "
-               "FROM postings WHERE entry_id = :cash_entry AND entrepreneur_id IS NULL "
-               "AND role = 'commission')")),
-    Break("an entry without postings", ("journal-balanced",), lambda d: "(ADJ-EMPTY)",
-          _empty_entry),
-    Break("a payable account renamed", ("payable-account",),
-          lambda d: "(entrepreneur_payable:999999)",
-          _sql("UPDATE ledger_accounts SET code = 'entrepreneur_payable:999999' "
-               "WHERE entrepreneur_id = :maker")),
-    Break("a posting naming another maker", ("posting-entrepreneur", "balance-fold"),
-          lambda d: f"of journal entry {d.cash_entry}",
-          _sql("UPDATE postings SET entrepreneur_id = :other_maker WHERE id = (SELECT min(id) "
-               "FROM postings WHERE entry_id = :cash_entry AND entrepreneur_id = :maker)")),
-    Break("a posting with a role the balance does not know", ("balance-fold",),
-          lambda d: f"entrepreneur {d.maker_code} (id {d.maker})",
-          _sql("UPDATE postings SET role = 'bonus' WHERE id = (SELECT min(id) FROM postings "
-               "WHERE entry_id = :cash_entry AND entrepreneur_id = :maker AND role = 'sale')")),
-    Break("a payout's amount edited", ("payout-ledger",), lambda d: f"payout {d.payout}",
-          _sql("UPDATE payouts SET amount_satang = amount_satang + 100 WHERE id = :payout")),
-    Break("a stock level edited", ("stock-movements",), lambda d: f"product {d.product_sku} at SKP",
-          _sql("UPDATE stock_levels SET on_hand = on_hand + 1 "
-               "WHERE product_id = :product AND location_id = :location")),
-    Break("a movement without a level", ("stock-movements",),
-          lambda d: f"product {d.product_sku} at TPR", _movement_without_level),
+    Break(
+        "a posting off by one satang",
+        ("journal-balanced",),
+        lambda d: f"journal entry {d.cash_entry} (SKP-01-000001)",
+        _sql(
+            "UPDATE postings SET amount_satang = amount_satang + 1 WHERE id = (SELECT min(id) "
+            "FROM postings WHERE entry_id = :cash_entry AND entrepreneur_id IS NULL "
+            "AND role = 'commission')"
+        ),
+    ),
+    Break(
+        "an entry without postings", ("journal-balanced",), lambda d: "(ADJ-EMPTY)", _empty_entry
+    ),
+    Break(
+        "a payable account renamed",
+        ("payable-account",),
+        lambda d: "(entrepreneur_payable:999999)",
+        _sql(
+            "UPDATE ledger_accounts SET code = 'entrepreneur_payable:999999' "
+            "WHERE entrepreneur_id = :maker"
+        ),
+    ),
+    Break(
+        "a posting naming another maker",
+        ("posting-entrepreneur", "balance-fold"),
+        lambda d: f"of journal entry {d.cash_entry}",
+        _sql(
+            "UPDATE postings SET entrepreneur_id = :other_maker WHERE id = (SELECT min(id) "
+            "FROM postings WHERE entry_id = :cash_entry AND entrepreneur_id = :maker)"
+        ),
+    ),
+    Break(
+        "a posting with a role the balance does not know",
+        ("balance-fold",),
+        lambda d: f"entrepreneur {d.maker_code} (id {d.maker})",
+        _sql(
+            "UPDATE postings SET role = 'bonus' WHERE id = (SELECT min(id) FROM postings "
+            "WHERE entry_id = :cash_entry AND entrepreneur_id = :maker AND role = 'sale')"
+        ),
+    ),
+    Break(
+        "a payout's amount edited",
+        ("payout-ledger",),
+        lambda d: f"payout {d.payout}",
+        _sql("UPDATE payouts SET amount_satang = amount_satang + 100 WHERE id = :payout"),
+    ),
+    Break(
+        "a stock level edited",
+        ("stock-movements",),
+        lambda d: f"product {d.product_sku} at SKP",
+        _sql(
+            "UPDATE stock_levels SET on_hand = on_hand + 1 "
+            "WHERE product_id = :product AND location_id = :location"
+        ),
+    ),
+    Break(
+        "a movement without a level",
+        ("stock-movements",),
+        lambda d: f"product {d.product_sku} at TPR",
+        _movement_without_level,
+    ),
     Break("stock below zero", ("stock-not-negative",), lambda d: "at SKP", _negative_stock),
-    Break("a gap in the receipt numbers", ("receipt-numbers", "sale-ledger"),
-          lambda d: f"till SKP-01, receipt {_receipt(d, d.receipts + 2)}",
-          _renumber_last_sale),
-    Break("a receipt misprinted", ("receipt-numbers", "sale-ledger"),
-          lambda d: f"till SKP-01, sale {d.cash_sale}",
-          _sql("UPDATE sales SET receipt_number = 'SKP-01-1' WHERE id = :cash_sale")),
-    Break("a pending sale numbered", ("receipt-numbers",),
-          lambda d: f"till SKP-01, sale {d.pending_sale}",
-          _sql("UPDATE sales SET receipt_seq = :receipts + 1, receipt_number = 'SKP-01-999999' "
-               "WHERE id = :pending_sale")),
-    Break("a gap in the credit notes", ("credit-note-numbers", "refund-ledger"),
-          lambda d: "till SKP-01, credit note CN-SKP-01-000005",
-          _sql("UPDATE refunds SET credit_note_seq = 5, credit_note_number = 'CN-SKP-01-000005' "
-               "WHERE id = :last_refund")),
-    Break("a gap in the Z numbers", ("z-numbers",),
-          lambda d: "till SKP-01, Z report Z-SKP-01-000003",
-          _sql("UPDATE shifts SET z_seq = 3, z_number = 'Z-SKP-01-000003' "
-               "WHERE id = :closed_shift")),
-    Break("a payment's amount altered", ("sale-payments",),
-          lambda d: f"sale {d.cash_sale} (SKP-01-000001)",
-          _sql("UPDATE payments SET amount_satang = amount_satang - 100 WHERE id = :cash_payment")),
-    Break("a paid payment made pending", ("sale-payments", "payment-confirmation"),
-          lambda d: f"sale {d.hook_sale} (",
-          _sql("UPDATE payments SET status = 'pending' WHERE id = :hook_payment")),
-    Break("a payment confirmed twice", ("payment-confirmed-once",),
-          lambda d: f"payment {d.hook_payment} ({d.hook_reference})",
-          _confirmation_event("hook_payment", confirmation="webhook", transaction_id=TRANSACTION)),
-    Break("a confirmed payment's transaction altered", ("payment-confirmation",),
-          lambda d: f"payment {d.hook_payment} ({d.hook_reference})",
-          _sql("UPDATE payments SET transaction_id = 'TX-OTHER' WHERE id = :hook_payment")),
-    Break("a slip confirming a second payment", ("slip-confirmed-once", "payment-confirmation"),
-          lambda d: f"slip {SLIP_REF}",
-          _confirmation_event("loose_payment", confirmation="slip", slip_ref=SLIP_REF)),
-    Break("a bank transaction confirming a second payment",
-          ("slip-confirmed-once", "payment-confirmation"),
-          lambda d: f"bank transaction {TRANSACTION}",
-          _confirmation_event("loose_payment", confirmation="webhook", transaction_id=TRANSACTION)),
-    Break("an Idempotency-Key on two sales", ("idempotency-key",),
-          lambda d: "Idempotency-Key 'chk-cash-1'", _reused_key),
-    Break("a sale line edited", ("sale-lines",), lambda d: f"sale {d.cash_sale} (SKP-01-000001)",
-          _sql("UPDATE sale_lines SET line_total_satang = line_total_satang - 1, "
-               "net_satang = net_satang - 1 WHERE sale_id = :cash_sale AND line_no = 2")),
-    Break("a completed sale without its entry", ("sale-ledger",),
-          lambda d: f"sale {d.cash_sale} (SKP-01-000001)",
-          _sql("UPDATE sales SET journal_entry_id = NULL WHERE id = :cash_sale")),
-    Break("a refund of more than was sold", ("refund-lines",),
-          lambda d: f"sale {d.cash_sale} (SKP-01-000001), line 1",
-          _sql("UPDATE refund_lines SET quantity = 50 WHERE refund_id = :refund")),
-    Break("a refund posted as a sale", ("refund-ledger",), lambda d: f"refund {d.refund} (",
-          _sql("UPDATE refunds SET journal_entry_id = :cash_entry WHERE id = :refund")),
-    Break("a payment of a sale that does not exist", ("payment-sale",),
-          lambda d: f"payment {d.loose_payment} (", _payment_of_no_sale),
-    Break("a voided sale's QR paid without the money owed back", ("voided-sale-money",),
-          lambda d: "sale ", _voided_sale_paid),
-    Break("a sale left waiting past its QR's expiry", ("sale-not-stranded",),
-          lambda d: f"sale {d.pending_sale} (", _stranded),
-]  # fmt: skip
+    Break(
+        "a gap in the receipt numbers",
+        ("receipt-numbers", "sale-ledger"),
+        lambda d: f"till SKP-01, receipt {_receipt(d, d.receipts + 2)}",
+        _renumber_last_sale,
+    ),
+    Break(
+        "a receipt misprinted",
+        ("receipt-numbers", "sale-ledger"),
+        lambda d: f"till SKP-01, sale {d.cash_sale}",
+        _sql("UPDATE sales SET receipt_number = 'SKP-01-1' WHERE id = :cash_sale"),
+    ),
+    Break(
+        "a pending sale numbered",
+        ("receipt-numbers",),
+        lambda d: f"till SKP-01, sale {d.pending_sale}",
+        _sql(
+            "UPDATE sales SET receipt_seq = :receipts + 1, receipt_number = 'SKP-01-999999' "
+            "WHERE id = :pending_sale"
+        ),
+    ),
+    Break(
+        "a gap in the credit notes",
+        ("credit-note-numbers", "refund-ledger"),
+        lambda d: "till SKP-01, credit note CN-SKP-01-000005",
+        _sql(
+            "UPDATE refunds SET credit_note_seq = 5, credit_note_number = 'CN-SKP-01-000005' "
+            "WHERE id = :last_refund"
+        ),
+    ),
+    Break(
+        "a gap in the Z numbers",
+        ("z-numbers",),
+        lambda d: "till SKP-01, Z report Z-SKP-01-000003",
+        _sql("UPDATE shifts SET z_seq = 3, z_number = 'Z-SKP-01-000003' WHERE id = :closed_shift"),
+    ),
+    Break(
+        "a payment's amount altered",
+        ("sale-payments",),
+        lambda d: f"sale {d.cash_sale} (SKP-01-000001)",
+        _sql("UPDATE payments SET amount_satang = amount_satang - 100 WHERE id = :cash_payment"),
+    ),
+    Break(
+        "a paid payment made pending",
+        ("sale-payments", "payment-confirmation"),
+        lambda d: f"sale {d.hook_sale} (",
+        _sql("UPDATE payments SET status = 'pending' WHERE id = :hook_payment"),
+    ),
+    Break(
+        "a payment confirmed twice",
+        ("payment-confirmed-once",),
+        lambda d: f"payment {d.hook_payment} ({d.hook_reference})",
+        _confirmation_event("hook_payment", confirmation="webhook", transaction_id=TRANSACTION),
+    ),
+    Break(
+        "a confirmed payment's transaction altered",
+        ("payment-confirmation",),
+        lambda d: f"payment {d.hook_payment} ({d.hook_reference})",
+        _sql("UPDATE payments SET transaction_id = 'TX-OTHER' WHERE id = :hook_payment"),
+    ),
+    Break(
+        "a slip confirming a second payment",
+        ("slip-confirmed-once", "payment-confirmation"),
+        lambda d: f"slip {SLIP_REF}",
+        _confirmation_event("loose_payment", confirmation="slip", slip_ref=SLIP_REF),
+    ),
+    Break(
+        "a bank transaction confirming a second payment",
+        ("slip-confirmed-once", "payment-confirmation"),
+        lambda d: f"bank transaction {TRANSACTION}",
+        _confirmation_event("loose_payment", confirmation="webhook", transaction_id=TRANSACTION),
+    ),
+    Break(
+        "an Idempotency-Key on two sales",
+        ("idempotency-key",),
+        lambda d: "Idempotency-Key 'chk-cash-1'",
+        _reused_key,
+    ),
+    Break(
+        "a sale line edited",
+        ("sale-lines",),
+        lambda d: f"sale {d.cash_sale} (SKP-01-000001)",
+        _sql(
+            "UPDATE sale_lines SET line_total_satang = line_total_satang - 1, "
+            "net_satang = net_satang - 1 WHERE sale_id = :cash_sale AND line_no = 2"
+        ),
+    ),
+    Break(
+        "a completed sale without its entry",
+        ("sale-ledger",),
+        lambda d: f"sale {d.cash_sale} (SKP-01-000001)",
+        _sql("UPDATE sales SET journal_entry_id = NULL WHERE id = :cash_sale"),
+    ),
+    Break(
+        "a refund of more than was sold",
+        ("refund-lines",),
+        lambda d: f"sale {d.cash_sale} (SKP-01-000001), line 1",
+        _sql("UPDATE refund_lines SET quantity = 50 WHERE refund_id = :refund"),
+    ),
+    Break(
+        "a refund posted as a sale",
+        ("refund-ledger",),
+        lambda d: f"refund {d.refund} (",
+        _sql("UPDATE refunds SET journal_entry_id = :cash_entry WHERE id = :refund"),
+    ),
+    Break(
+        "a payment of a sale that does not exist",
+        ("payment-sale",),
+        lambda d: f"payment {d.loose_payment} (",
+        _payment_of_no_sale,
+    ),
+    Break(
+        "a voided sale's QR paid without the money owed back",
+        ("voided-sale-money",),
+        lambda d: "sale ",
+        _voided_sale_paid,
+    ),
+    Break(
+        "a sale left waiting past its QR's expiry",
+        ("sale-not-stranded",),
+        lambda d: f"sale {d.pending_sale} (",
+        _stranded,
+    ),
+]
 
 
 def test_every_rule_has_a_write_that_breaks_it() -> None:

@@ -137,8 +137,15 @@ def test_bad_input_is_refused_naming_the_field_and_nothing_is_written(
 def test_an_entrepreneur_cannot_take_payments(db: Database, clock: FixedClock) -> None:
     maker = Actor(user_id=None, username="maker", role=Role.ENTREPRENEUR, entrepreneur_id=1)
     with pytest.raises(ForbiddenError), db.write() as conn:
-        create_payment(conn, maker, clock.now(), amount_satang=100, method="cash",
-                       account=ACCOUNT, expiry=EXPIRY)  # fmt: skip
+        create_payment(
+            conn,
+            maker,
+            clock.now(),
+            amount_satang=100,
+            method="cash",
+            account=ACCOUNT,
+            expiry=EXPIRY,
+        )
 
 
 def test_a_payment_reads_as_expired_after_its_expiry_and_cannot_then_be_confirmed(

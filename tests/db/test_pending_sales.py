@@ -112,8 +112,9 @@ def test_a_cashier_or_slip_confirmation_completes_the_sale(
     shop = _shop(db, clock)
     sale = _one_qr(db, clock, shop, "pending-cashier-1")
     with db.write() as conn:
-        paid = confirm_by_cashier(conn, shop.cashier, clock.now(), sale.payments[0].payment_id,
-                                  slip)  # fmt: skip
+        paid = confirm_by_cashier(
+            conn, shop.cashier, clock.now(), sale.payments[0].payment_id, slip
+        )
     assert paid.status == "confirmed" and paid.confirmation == ("slip" if slip else "manual")
     assert _sale(db, sale.id).status == "completed"
     _check(db)
@@ -126,18 +127,29 @@ def test_a_partly_paid_sale_takes_the_rest_in_cash_and_completes(
     shop = _shop(db, clock)
     stuck = _first_paid_second_lapsed(db, clock, shop, how)
     with db.write() as conn:
-        done = take_rest(conn, shop.cashier, clock.now(), stuck.id, method="cash",
-                         tendered_satang=30000, account=ACCOUNT, expiry=EXPIRY)  # fmt: skip
+        done = take_rest(
+            conn,
+            shop.cashier,
+            clock.now(),
+            stuck.id,
+            method="cash",
+            tendered_satang=30000,
+            account=ACCOUNT,
+            expiry=EXPIRY,
+        )
     assert done.status == "completed" and done.receipt_number == "SKP-01-000001"
     assert [(p.method, p.status, p.amount_satang) for p in done.payments] == [
-        ("promptpay", "confirmed", 20000), ("promptpay", how, 25000), ("cash", "confirmed", 25000)
-    ]  # fmt: skip
+        ("promptpay", "confirmed", 20000),
+        ("promptpay", how, 25000),
+        ("cash", "confirmed", 25000),
+    ]
     assert done.change_satang == 5000
     assert _stock(db, shop) == 9
     _check(db)
     with db.write() as conn:  # the shift closes: 250 baht cash in the drawer, no pending sale
-        report = close_shift(conn, shop.cashier, clock.now(), done.shift_id,
-                             counted_satang=200000 + 25000)  # fmt: skip
+        report = close_shift(
+            conn, shop.cashier, clock.now(), done.shift_id, counted_satang=200000 + 25000
+        )
     assert (report.cash_satang, report.promptpay_satang) == (25000, 20000)
     assert report.difference_satang == 0
 
@@ -146,8 +158,15 @@ def test_a_partly_paid_sale_takes_the_rest_by_a_new_qr(db: Database, clock: Fixe
     shop = _shop(db, clock)
     stuck = _first_paid_second_lapsed(db, clock, shop, "expired")
     with db.write() as conn:
-        again = take_rest(conn, shop.cashier, clock.now(), stuck.id, method="promptpay",
-                          account=ACCOUNT, expiry=EXPIRY)  # fmt: skip
+        again = take_rest(
+            conn,
+            shop.cashier,
+            clock.now(),
+            stuck.id,
+            method="promptpay",
+            account=ACCOUNT,
+            expiry=EXPIRY,
+        )
     assert again.status == "pending_payment"
     rest = again.payments[2]
     assert (rest.method, rest.status, rest.amount_satang) == ("promptpay", "pending", 25000)
@@ -207,8 +226,9 @@ def test_money_for_a_voided_sale_is_an_exception(db: Database, clock: FixedClock
         void_sale(conn, shop.cashier, clock.now(), sale.id)
     assert _hook(db, clock, _paid(sale, 0, "TX-V", clock.now())) == OutcomeKind.SALE_VOIDED
     with db.read() as conn:
-        kinds = conn.execute(select(PaymentException.kind, func.count()).group_by(
-            PaymentException.kind)).all()  # fmt: skip
+        kinds = conn.execute(
+            select(PaymentException.kind, func.count()).group_by(PaymentException.kind)
+        ).all()
     assert kinds == [("paid_sale_voided", 1)]
     assert _sale(db, sale.id).status == "voided"
 
@@ -220,8 +240,9 @@ def test_a_fully_paid_sale_cannot_take_more_or_be_voided(db: Database, clock: Fi
     _hook(db, clock, _paid(sale, 1, "TX-F2", clock.now()))
     assert _sale(db, sale.id).status == "completed"
     with pytest.raises(ConflictError, match="not waiting for payment"), db.write() as conn:
-        take_rest(conn, shop.cashier, clock.now(), sale.id, method="cash", account=ACCOUNT,
-                  expiry=EXPIRY)  # fmt: skip
+        take_rest(
+            conn, shop.cashier, clock.now(), sale.id, method="cash", account=ACCOUNT, expiry=EXPIRY
+        )
     with pytest.raises(ConflictError, match="refund it instead"), db.write() as conn:
         void_sale(conn, shop.cashier, clock.now(), sale.id)
 

@@ -417,8 +417,15 @@ def test_a_close_racing_a_sale_waits_for_it_and_counts_it(db: Database, clock: F
 
     def sell() -> None:
         with db.write() as conn:
-            checkout(conn, shop.cashier, clock.now(), _request(shop, [(a, 1)], total=PRICES[0]),
-                     idempotency_key="race-close-1", account=ACCOUNT, expiry=EXPIRY)  # fmt: skip
+            checkout(
+                conn,
+                shop.cashier,
+                clock.now(),
+                _request(shop, [(a, 1)], total=PRICES[0]),
+                idempotency_key="race-close-1",
+                account=ACCOUNT,
+                expiry=EXPIRY,
+            )
             sold.set()
             closing.wait(5)  # the close has started and must wait for this commit
 

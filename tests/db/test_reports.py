@@ -56,10 +56,20 @@ def _bangkok(day: date, hour: int, minute: int = 0) -> datetime:
 def _setup(db: Database, clock: FixedClock) -> Centre:
     with db.write() as conn:
         f.reference_places(conn)
-        weavers = f.entrepreneur(conn, f.district_id_by_code(conn, "5013"), code="CM-0001",
-                                 name_th="กลุ่มทอผ้าสันกำแพง", commission_bp=2000)  # fmt: skip
-        cooks = f.entrepreneur(conn, f.district_id_by_code(conn, "5015"), code="CM-0002",
-                               name_th="น้ำพริกหางดง", commission_bp=1500)  # fmt: skip
+        weavers = f.entrepreneur(
+            conn,
+            f.district_id_by_code(conn, "5013"),
+            code="CM-0001",
+            name_th="กลุ่มทอผ้าสันกำแพง",
+            commission_bp=2000,
+        )
+        cooks = f.entrepreneur(
+            conn,
+            f.district_id_by_code(conn, "5015"),
+            code="CM-0002",
+            name_th="น้ำพริกหางดง",
+            commission_bp=1500,
+        )
         conn.execute(update(Entrepreneur).where(Entrepreneur.id == cooks).values(star_rating=2))
         textiles = f.category(conn)
         food = f.category(conn, code="food", name_th="อาหาร", name_en="Food")
@@ -74,8 +84,9 @@ def _setup(db: Database, clock: FixedClock) -> Centre:
         cashier = _user(conn, "cashier1", Role.CASHIER)
         tills = []
         for code, place in (("SKP-01", "SKP"), ("TPR-01", "TPR")):
-            till = create_till(conn, manager, clock.now(), code=code, name=code,
-                               location_id=places[place])  # fmt: skip
+            till = create_till(
+                conn, manager, clock.now(), code=code, name=code, location_id=places[place]
+            )
             open_shift(conn, cashier, clock.now(), till.id, 100000)
             tills.append(till.id)
     centre = Centre(tills[0], tills[1], cashier, manager, (p1, p2, p3), (weavers, cooks), {})
@@ -84,9 +95,16 @@ def _setup(db: Database, clock: FixedClock) -> Centre:
 
 
 def _sell(
-    db: Database, centre: Centre, at: datetime, till: int, lines: list[LineRequest], method: str,
-    key: str, *, paid: bool = True,
-) -> int:  # fmt: skip
+    db: Database,
+    centre: Centre,
+    at: datetime,
+    till: int,
+    lines: list[LineRequest],
+    method: str,
+    key: str,
+    *,
+    paid: bool = True,
+) -> int:
     total = sum(
         {centre.products[0]: P1, centre.products[1]: P2, centre.products[2]: P3}[ln.product_id]
         * ln.quantity
@@ -95,8 +113,9 @@ def _sell(
     )
     request = CheckoutRequest(till, tuple(lines), (PaymentRequest(method, total),))
     with db.write() as conn:
-        sale = checkout(conn, centre.cashier, at, request, idempotency_key=key, account=ACCOUNT,
-                        expiry=EXPIRY)  # fmt: skip
+        sale = checkout(
+            conn, centre.cashier, at, request, idempotency_key=key, account=ACCOUNT, expiry=EXPIRY
+        )
         if method == "promptpay" and paid:
             confirm_manually(conn, centre.cashier, at, sale.payments[0].payment_id, None)
             complete_if_paid(conn, at, sale.id, actor=centre.cashier)
@@ -107,24 +126,48 @@ def _ring(db: Database, centre: Centre) -> None:
     p1, p2, p3 = centre.products
     skp, tpr = centre.skp_till, centre.tpr_till
     nov2, nov10 = date(2026, 11, 2), date(2026, 11, 10)
-    centre.sales["s1"] = _sell(db, centre, _bangkok(nov2, 10), skp,
-                               [LineRequest(p1, 2, DISCOUNT), LineRequest(p2, 1)], "cash",
-                               "report-sale-0001")  # fmt: skip
-    centre.sales["s2"] = _sell(db, centre, _bangkok(nov2, 11), skp, [LineRequest(p3, 3)],
-                               "promptpay", "report-sale-0002")  # fmt: skip
-    centre.sales["s3"] = _sell(db, centre, _bangkok(nov10, 15), tpr, [LineRequest(p2, 2)],
-                               "cash", "report-sale-0003")  # fmt: skip
-    centre.sales["pending"] = _sell(db, centre, _bangkok(nov10, 16), skp, [LineRequest(p1, 1)],
-                                    "promptpay", "report-sale-0004", paid=False)  # fmt: skip
+    centre.sales["s1"] = _sell(
+        db,
+        centre,
+        _bangkok(nov2, 10),
+        skp,
+        [LineRequest(p1, 2, DISCOUNT), LineRequest(p2, 1)],
+        "cash",
+        "report-sale-0001",
+    )
+    centre.sales["s2"] = _sell(
+        db, centre, _bangkok(nov2, 11), skp, [LineRequest(p3, 3)], "promptpay", "report-sale-0002"
+    )
+    centre.sales["s3"] = _sell(
+        db, centre, _bangkok(nov10, 15), tpr, [LineRequest(p2, 2)], "cash", "report-sale-0003"
+    )
+    centre.sales["pending"] = _sell(
+        db,
+        centre,
+        _bangkok(nov10, 16),
+        skp,
+        [LineRequest(p1, 1)],
+        "promptpay",
+        "report-sale-0004",
+        paid=False,
+    )
     # 00:30 on 1 December in Bangkok is 17:30 on 30 November in UTC.
     late = datetime(2026, 11, 30, 17, 30, tzinfo=UTC)
-    centre.sales["s5"] = _sell(db, centre, late, tpr, [LineRequest(p3, 1)], "cash",
-                               "report-sale-0005")  # fmt: skip
-    refund = RefundRequest(centre.sales["s1"], skp, ((2, 1),), restock=True, method="cash",
-                           reason="ลูกค้าเปลี่ยนใจ")  # fmt: skip
+    centre.sales["s5"] = _sell(
+        db, centre, late, tpr, [LineRequest(p3, 1)], "cash", "report-sale-0005"
+    )
+    refund = RefundRequest(
+        centre.sales["s1"], skp, ((2, 1),), restock=True, method="cash", reason="ลูกค้าเปลี่ยนใจ"
+    )
     with db.write() as conn:
-        refund_sale(conn, centre.manager, _bangkok(date(2026, 12, 1), 14), refund,
-                    idempotency_key="report-refund-0001", approved_by_id=None)  # fmt: skip
+        refund_sale(
+            conn,
+            centre.manager,
+            _bangkok(date(2026, 12, 1), 14),
+            refund,
+            idempotency_key="report-refund-0001",
+            approved_by_id=None,
+        )
 
 
 def _commission(conn: Connection, sale_ids: list[int]) -> int:
@@ -155,8 +198,13 @@ def test_completed_sales_of_the_period_count_on_their_bangkok_business_day(
         november = CentreReport(conn, NOVEMBER).summary()
         commission = _commission(conn, [s["s1"], s["s2"], s["s3"]])
     gross = 2 * P1 + P2 + 3 * P3 + 2 * P2
-    assert november == Figures(sales=3, quantity=2 + 1 + 3 + 2, gross_satang=gross,
-                               discount_satang=DISCOUNT, commission_satang=commission)  # fmt: skip
+    assert november == Figures(
+        sales=3,
+        quantity=2 + 1 + 3 + 2,
+        gross_satang=gross,
+        discount_satang=DISCOUNT,
+        commission_satang=commission,
+    )
     assert november.net_sales_satang == gross - DISCOUNT == 151350
 
 
@@ -294,8 +342,13 @@ def test_the_tables_of_a_history_add_up_to_the_same_totals(db: Database, clock: 
         ).scalar_one()
     assert tables.summary.sales == history.sales > 0
     assert tables.summary.commission_satang == lines - back
-    for rows in (tables.over_time, tables.by_category, tables.by_district, tables.by_stars,
-                 tables.by_location):  # fmt: skip
+    for rows in (
+        tables.over_time,
+        tables.by_category,
+        tables.by_district,
+        tables.by_stars,
+        tables.by_location,
+    ):
         total = Figures()
         for row in rows:
             total.add(row.figures)

@@ -580,10 +580,19 @@ class ShopMachine(RuleBasedStateMachine):
             self.stock[(line.item.id, till.location)] -= line.qty
         cash = sum(p.amount_satang for p in request.payments if p.method == "cash")
         sale = MSale(
-            view.id, till, shift, key, request, actor, status="pending_payment",
-            total=expected.total, lines=lines, payments=[p.payment_id for p in view.payments],
-            cash=cash, promptpay=expected.total - cash,
-        )  # fmt: skip
+            view.id,
+            till,
+            shift,
+            key,
+            request,
+            actor,
+            status="pending_payment",
+            total=expected.total,
+            lines=lines,
+            payments=[p.payment_id for p in view.payments],
+            cash=cash,
+            promptpay=expected.total - cash,
+        )
         self.sales[sale.id] = sale
         self.sale_keys[key] = sale.id
         for asked, paid in zip(request.payments, view.payments, strict=True):
@@ -592,9 +601,14 @@ class ShopMachine(RuleBasedStateMachine):
             assert paid.status == ("pending" if pending else "confirmed")
             assert paid.expires_at == (self.now() + EXPIRY if pending else None)
             self.payments[paid.payment_id] = MPayment(
-                paid.payment_id, sale.id, paid.method, paid.amount_satang, paid.reference,
-                paid.status, paid.expires_at,
-            )  # fmt: skip
+                paid.payment_id,
+                sale.id,
+                paid.method,
+                paid.amount_satang,
+                paid.reference,
+                paid.status,
+                paid.expires_at,
+            )
         if sale.promptpay == 0:
             self.complete(sale)
         assert view.status == sale.status
@@ -668,8 +682,11 @@ class ShopMachine(RuleBasedStateMachine):
             with self.db.write() as conn:
                 assert void_sale(conn, actor, self.now(), sale.id).status == "voided"
             return
-        paid = sum(self.payments[p].amount for p in sale.payments
-                   if self.status_of(self.payments[p]) == "confirmed")  # fmt: skip
+        paid = sum(
+            self.payments[p].amount
+            for p in sale.payments
+            if self.status_of(self.payments[p]) == "confirmed"
+        )
         if actor.role == Role.CASHIER and actor != sale.actor:
             refusal: type[DomainError] | None = ForbiddenError
         elif sale.status == "completed" or paid >= sale.total:
@@ -684,8 +701,11 @@ class ShopMachine(RuleBasedStateMachine):
         with self.db.write() as conn:
             assert void_sale(conn, actor, self.now(), sale.id).status == "voided"
         self.voided(sale)
-        self.excepted.update(p for p, (method, status) in zip(sale.payments, statuses, strict=True)
-                             if (method, status) == ("promptpay", "confirmed"))  # fmt: skip
+        self.excepted.update(
+            p
+            for p, (method, status) in zip(sale.payments, statuses, strict=True)
+            if (method, status) == ("promptpay", "confirmed")
+        )
 
     def voided(self, sale: MSale) -> None:
         """The model of a void: stock back, pending payments withdrawn."""
@@ -840,13 +860,21 @@ class ShopMachine(RuleBasedStateMachine):
         bad_line=st.sampled_from([None] * 8 + ["no such line", "twice"]),
     )
     def refund(
-        self, pick: int, till: int, units: list[int], method: str, restock: bool,
+        self,
+        pick: int,
+        till: int,
+        units: list[int],
+        method: str,
+        restock: bool,
         bad_line: str | None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """Refund ``units`` of the sale's lines in turn (0: not that line), at either till;
         more than is left is refused, and so are a line that is not there or listed twice."""
-        sale = self.choose(self.sales, pick, lambda s: s.status == "completed" and any(
-            ln.refunded < ln.qty for ln in s.lines))  # fmt: skip
+        sale = self.choose(
+            self.sales,
+            pick,
+            lambda s: s.status == "completed" and any(ln.refunded < ln.qty for ln in s.lines),
+        )
         lines = [(ln.line_no, q) for ln, q in zip(sale.lines, units, strict=False) if q]
         lines = lines or [(1, 1)]
         if bad_line == "no such line":
@@ -963,8 +991,9 @@ class ShopMachine(RuleBasedStateMachine):
         def act(conn: Connection) -> Any:
             return close_shift(conn, place.cashier, now, closing, counted_satang=counted)
 
-        waiting = [s for s in self.sales.values()
-                   if s.status == "pending_payment" and s.shift == closing]  # fmt: skip
+        waiting = [
+            s for s in self.sales.values() if s.status == "pending_payment" and s.shift == closing
+        ]
         swept = [s for s in waiting if self.stranded(s)]
         if shift_id is None or len(swept) < len(waiting):
             self.refused(ConflictError, act)

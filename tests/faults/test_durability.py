@@ -88,8 +88,17 @@ def test_every_acknowledged_write_is_synced_to_disk_before_its_answer(tmp_path: 
     url = f"sqlite:///{tmp_path / 'durable.db'}"
     shop = prepare_shop(url, tills=1)
     trace = tmp_path / "syncs.trace"
-    wrapper = [strace, "-f", "-ttt", "-y", "--seccomp-bpf", "-e", "trace=fsync,fdatasync",
-               "-o", str(trace)]  # fmt: skip
+    wrapper = [
+        strace,
+        "-f",
+        "-ttt",
+        "-y",
+        "--seccomp-bpf",
+        "-e",
+        "trace=fsync,fdatasync",
+        "-o",
+        str(trace),
+    ]
     with Server(url, tmp_path / "server.log", wrapper=wrapper) as server:
         answered = asyncio.run(_a_till_day(server, shop.tills[0].username, shop))
     syncs = _log_syncs(trace)

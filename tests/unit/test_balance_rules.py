@@ -22,11 +22,16 @@ E = 7
 PAYABLE = payable_account(E)
 
 operation = st.one_of(
-    st.tuples(st.just("sale"), st.integers(1, 500_000), st.integers(1, 5),
-              st.integers(0, 3000), st.integers(0, 50)),
+    st.tuples(
+        st.just("sale"),
+        st.integers(1, 500_000),
+        st.integers(1, 5),
+        st.integers(0, 3000),
+        st.integers(0, 50),
+    ),
     st.tuples(st.just("refund"), st.integers(0, 20), st.integers(1, 5)),
     st.tuples(st.just("payout"), st.integers(1, 100)),
-)  # fmt: skip
+)
 
 
 def _sums(entries: list[JournalEntry]) -> dict[str, int]:

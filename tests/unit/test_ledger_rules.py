@@ -39,7 +39,9 @@ def test_reverse_mirrors_every_posting() -> None:
     mirror = reverse(original, entry_id=7)
     assert mirror.kind == EntryKind.REVERSAL and mirror.reverses_entry_id == 7
     assert [(p.account, p.amount_satang) for p in mirror.postings] == [
-        ("cash:SKP-01", -500), (COMMISSION_INCOME, 500)]  # fmt: skip
+        ("cash:SKP-01", -500),
+        (COMMISSION_INCOME, 500),
+    ]
 
 
 def test_a_sale_debits_where_the_money_is_and_credits_payables_and_commission() -> None:
@@ -52,10 +54,12 @@ def test_a_sale_debits_where_the_money_is_and_credits_payables_and_commission() 
     for p in made.postings:
         amounts[p.account] = amounts.get(p.account, 0) + p.amount_satang
     assert amounts == {
-        "cash:SKP-01": 6000, PROMPTPAY_CLEARING: 5500,
-        "entrepreneur_payable:3": -8400, "entrepreneur_payable:4": -900,
+        "cash:SKP-01": 6000,
+        PROMPTPAY_CLEARING: 5500,
+        "entrepreneur_payable:3": -8400,
+        "entrepreneur_payable:4": -900,
         COMMISSION_INCOME: -2200,
-    }  # fmt: skip
+    }
     roles = {(p.account, p.role.value): p.amount_satang for p in made.postings}
     assert roles[("entrepreneur_payable:3", "sale")] == -10500  # the goods' price
     assert roles[("entrepreneur_payable:3", "commission")] == 2100
@@ -67,15 +71,22 @@ def test_a_discount_the_entrepreneur_bears_is_its_own_posting() -> None:
     made = sale_entry("R", [SaleLineShare(3, 7200, 1800, 10000, 1000)], [("cash:T", 9000)])
     roles = {(p.account, p.role.value): p.amount_satang for p in made.postings}
     assert roles == {
-        ("cash:T", "money"): 9000, ("entrepreneur_payable:3", "sale"): -10000,
+        ("cash:T", "money"): 9000,
+        ("entrepreneur_payable:3", "sale"): -10000,
         ("entrepreneur_payable:3", "discount"): 1000,
-        ("entrepreneur_payable:3", "commission"): 1800, (COMMISSION_INCOME, "commission"): -1800,
-    }  # fmt: skip
+        ("entrepreneur_payable:3", "commission"): 1800,
+        (COMMISSION_INCOME, "commission"): -1800,
+    }
     assert account_kind("entrepreneur_payable:3").value == "liability"
 
 
-@given(st.lists(st.tuples(st.integers(1, 50), st.integers(0, 10**7), st.integers(-10**5, 10**6)),
-                min_size=1, max_size=20))  # fmt: skip
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 50), st.integers(0, 10**7), st.integers(-(10**5), 10**6)),
+        min_size=1,
+        max_size=20,
+    )
+)
 def test_every_sale_entry_sums_to_zero(shares: list[tuple[int, int, int]]) -> None:
     lines = [SaleLineShare(e, net, commission) for e, net, commission in shares]
     total = sum(net + commission for _, net, commission in shares)

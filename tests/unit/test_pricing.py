@@ -101,8 +101,12 @@ lines_strategy = st.lists(
 )
 
 
-@given(lines_strategy, st.integers(0, 100), st.sampled_from(list(DiscountBearer)),
-       st.sampled_from(list(DiscountBearer)))  # fmt: skip
+@given(
+    lines_strategy,
+    st.integers(0, 100),
+    st.sampled_from(list(DiscountBearer)),
+    st.sampled_from(list(DiscountBearer)),
+)
 def test_the_parts_of_a_sale_always_add_up_to_its_total(
     lines: list[LineInput],
     cart_ratio: int,

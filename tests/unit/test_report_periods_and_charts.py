@@ -84,11 +84,14 @@ def test_iso_weeks_cross_the_year_and_buckets_cover_the_period() -> None:
     assert bucket_key(bucket_of(new_year, Grain.WEEK), Grain.WEEK) == "2026-W53"
     period = Period(date(2026, 12, 30), date(2027, 1, 12))
     assert [bucket_key(b, Grain.WEEK) for b in buckets(period, Grain.WEEK)] == [
-        "2026-W53", "2027-W01", "2027-W02",
-    ]  # fmt: skip
+        "2026-W53",
+        "2027-W01",
+        "2027-W02",
+    ]
     assert [bucket_key(b, Grain.MONTH) for b in buckets(period, Grain.MONTH)] == [
-        "2026-12", "2027-01",
-    ]  # fmt: skip
+        "2026-12",
+        "2027-01",
+    ]
     assert len(buckets(period, Grain.DAY)) == period.days == 14
 
 
@@ -158,16 +161,25 @@ def test_a_bar_chart_lists_every_row_even_zero() -> None:
 
 
 def test_a_line_chart_and_a_share_bar_render() -> None:
-    line = _svg(line_chart(["ก.ย. 69", "ต.ค. 69"], [Series("พร้อมเพย์", [3200, 4100], "s-pp")],
-                           title="สัดส่วน", fmt=percent_text, high=10_000))  # fmt: skip
+    line = _svg(
+        line_chart(
+            ["ก.ย. 69", "ต.ค. 69"],
+            [Series("พร้อมเพย์", [3200, 4100], "s-pp")],
+            title="สัดส่วน",
+            fmt=percent_text,
+            high=10_000,
+        )
+    )
     assert len(line.findall(f"{NS}circle")) == 2
     assert "41.0%" in [t.text for t in line.findall(f"{NS}text")]
-    gap = _svg(line_chart(["a", "b", "c", "d"], [Series("pp", [10, None, 30, 40], "s-pp")],
-                          title="t", fmt=str))  # fmt: skip
+    gap = _svg(
+        line_chart(
+            ["a", "b", "c", "d"], [Series("pp", [10, None, 30, 40], "s-pp")], title="t", fmt=str
+        )
+    )
     assert len(gap.findall(f"{NS}circle")) == 3  # a month without payments is no zero
     assert len(gap.findall(f"{NS}polyline")) == 2
-    bar = _svg(share_bar([("เงินสด", 600, "s-cash"), ("พร้อมเพย์", 400, "s-pp")], title="t",
-                         fmt=str))  # fmt: skip
+    bar = _svg(share_bar([("เงินสด", 600, "s-cash"), ("พร้อมเพย์", 400, "s-pp")], title="t", fmt=str))
     parts = [r for r in bar.findall(f"{NS}rect") if "part" in (r.get("class") or "")]
     assert [round(float(r.get("width") or 0)) for r in parts] == [384, 256]
     empty = _svg(share_bar([("เงินสด", 0, "s-cash")], title="t", fmt=str))

@@ -13,8 +13,10 @@ from payments.webhook import SignatureError, WebhookFormatError, parse_event, si
 
 NOW = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)
 TS = str(int(NOW.timestamp()))
-BODY = b'{"reference":"OTPABCDEFGHIJKLM","amount_satang":15000,"transaction_id":"T1",' \
-    b'"paid_at":"2026-11-21T10:00:00+07:00"}'  # fmt: skip
+BODY = (
+    b'{"reference":"OTPABCDEFGHIJKLM","amount_satang":15000,"transaction_id":"T1",'
+    b'"paid_at":"2026-11-21T10:00:00+07:00"}'
+)
 
 
 def test_signature_is_hex_hmac_sha256_of_timestamp_dot_body() -> None:
