@@ -5,19 +5,26 @@ Pages speak through gettext over the one catalogue (kernel.i18n): ``{{ _("ไท
 in a ``{name}`` placeholder, filled after translation, as in the errors' sentences:
 ``{{ _("เหลือ {n}").format(n=count) }}``. The template environment is shared by every request
 and thread, so each callable reads the language from the request in the template's context.
+
+The browser's scripts read the same English from ``/i18n/en.json`` (:class:`WordsController`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 from typing import Any, NamedTuple
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
+from litestar import Controller, MediaType, Response, get
+from litestar.params import FromQuery
 
 from kernel.clock import BANGKOK, buddhist_year
-from kernel.i18n import LANGUAGES, translate
+from kernel.i18n import LANGUAGES, english, translate
 from kernel.money import format_baht
 from web.settings import Settings
 
@@ -51,9 +58,46 @@ def thai_datetime(at: datetime | None, lang: str = "th") -> str:
     return f"{local.day:02d}/{local.month:02d}/{year} {local.hour:02d}:{local.minute:02d}"
 
 
+@cache
+def english_words() -> tuple[bytes, str]:
+    """The catalogue as the scripts read it, and its version (a digest of it).
+
+    ``{"words": {thai: english}, "contexts": {context: {thai: english}}}``: a script looks a
+    word up as ``words[thai]``, or ``contexts[context][thai]`` for a message with a context.
+    """
+    words: dict[str, str] = {}
+    contexts: dict[str, dict[str, str]] = {}
+    for (context, thai), text in sorted(
+        english().items(), key=lambda item: (item[0][0] or "", item[0][1])
+    ):
+        if context is None:
+            words[thai] = text
+        else:
+            contexts.setdefault(context, {})[thai] = text
+    body = json.dumps({"words": words, "contexts": contexts}, ensure_ascii=False).encode()
+    return body, hashlib.sha256(body).hexdigest()[:12]
+
+
+def words_url() -> str:
+    """Where the scripts fetch English from; the version in it changes with the catalogue."""
+    return f"/i18n/en.json?v={english_words()[1]}"
+
+
+class WordsController(Controller):
+    """The catalogue's English for the browser's scripts (Thai is the source: nothing to fetch)."""
+
+    @get("/i18n/en.json", sync_to_thread=False, include_in_schema=False)
+    def english_json(self, v: FromQuery[str | None] = None) -> Response[bytes]:
+        """Cached for good when asked for the current version, revalidated otherwise."""
+        body, version = english_words()
+        cache_control = "public, max-age=31536000, immutable" if v == version else "no-cache"
+        return Response(body, media_type=MediaType.JSON, headers={"cache-control": cache_control})
+
+
 def template_helpers(settings: Settings) -> Callable[[Any], None]:
     """The engine callback: Jinja's i18n extension over the catalogue (``_``, ``pgettext``,
-    ``{% trans %}``), and ``lang()``, ``other_language()``, ``when()`` and ``baht``."""
+    ``{% trans %}``), and ``lang()``, ``other_language()``, ``when()``, ``words_url()`` and
+    ``baht``."""
 
     def setup(engine: Any) -> None:
         env = engine.engine
@@ -94,6 +138,7 @@ def template_helpers(settings: Settings) -> Callable[[Any], None]:
             lang=lang,
             other_language=other_language,
             when=when,
+            words_url=words_url,
             settings=settings,
         )
         env.filters["baht"] = format_baht

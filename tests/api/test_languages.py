@@ -1,4 +1,4 @@
-"""Pages speak Thai unless English is asked for."""
+"""Pages speak Thai unless English is asked for; the scripts read the same catalogue."""
 
 from __future__ import annotations
 
@@ -39,3 +39,21 @@ async def test_a_page_is_thai_by_default_and_english_on_request(
     assert re.search(r'href="\?lang=th"[^>]*lang="th">ภาษาไทย</a>', english)
     # The choice is remembered.
     assert "Products" in _parts((await client.get("/admin/products")).text, "nav")
+
+
+async def test_the_scripts_fetch_the_english_of_the_catalogue(
+    client: AsyncTestClient[Any],
+) -> None:
+    page = (await client.get("/login")).text
+    found = re.search(r'data-words="([^"]+)"', page)
+    assert found is not None
+    url = found.group(1).replace("&amp;", "&")
+    words = await client.get(url)  # no one signed in
+    assert words.status_code == 200
+    assert words.headers["cache-control"] == "public, max-age=31536000, immutable"
+    body = words.json()
+    assert body["words"]["ออกจากระบบ"] == "Sign out"
+    assert body["words"]["สินค้า"] == "Product"
+    assert body["contexts"]["plural"]["สินค้า"] == "Products"
+    stale = await client.get("/i18n/en.json?v=old")
+    assert stale.headers["cache-control"] == "no-cache" and stale.json() == body
