@@ -31,6 +31,12 @@ def english() -> dict[tuple[str | None, str], str]:
     }
 
 
+def N_(thai: str) -> str:
+    """Marks Thai for the catalogue where the language is not known yet (a table of headings):
+    the value is the Thai itself; ``translate`` it where it is shown."""
+    return thai
+
+
 def translate(thai: str, lang: str, *, context: str | None = None) -> str:
     """``thai`` in ``lang``; a message without English shows its Thai (a test forbids that)."""
     if lang != "en":

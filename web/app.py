@@ -35,7 +35,7 @@ from web.consignment.portal import PortalPages
 from web.errors import EXCEPTION_HANDLERS, document_errors
 from web.headers import security_headers, static_revalidation
 from web.health import HealthController
-from web.i18n import template_helpers
+from web.i18n import WordsController, template_helpers
 from web.payments.api import PaymentsApi, receiving_account
 from web.payments.demo_payer import DemoPayer
 from web.payments.pages import PaymentPages
@@ -79,6 +79,7 @@ CONTROLLERS = [
     RefundsApi,
     SalesApi,
     ShiftsApi,
+    WordsController,
 ]
 
 

@@ -1,106 +1,52 @@
-"""Thai by default, English on request (the ``lang`` cookie or ``?lang=``)."""
+"""Thai by default, English on request (the ``lang`` cookie or ``?lang=``).
+
+Pages speak through gettext over the one catalogue (kernel.i18n): ``{{ _("ไทย") }}``, or
+``{{ pgettext("plural", "สินค้า") }}`` where the same Thai needs another English. A value goes
+in a ``{name}`` placeholder, filled after translation, as in the errors' sentences:
+``{{ _("เหลือ {n}").format(n=count) }}``. The template environment is shared by every request
+and thread, so each callable reads the language from the request in the template's context.
+
+The browser's scripts read the same English from ``/i18n/en.json`` (:class:`WordsController`).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
+from litestar import Controller, MediaType, Response, get
+from litestar.params import FromQuery
 
 from kernel.clock import BANGKOK, buddhist_year
+from kernel.i18n import LANGUAGES, english, translate
 from kernel.money import format_baht
 from web.settings import Settings
 
-LANGUAGES = ("th", "en")
 
-# key -> (Thai, English). Pages look words up here; a missing key shows the key itself.
-WORDS: dict[str, tuple[str, str]] = {
-    "app_name": ("OTOP POS สันกำแพง", "OTOP POS San Kamphaeng"),
-    "login": ("เข้าสู่ระบบ", "Sign in"),
-    "logout": ("ออกจากระบบ", "Sign out"),
-    "username": ("ชื่อผู้ใช้", "Username"),
-    "password": ("รหัสผ่าน", "Password"),
-    "products": ("สินค้า", "Products"),
-    "product": ("สินค้า", "Product"),
-    "entrepreneurs": ("ผู้ประกอบการ", "Entrepreneurs"),
-    "entrepreneur": ("ผู้ประกอบการ", "Entrepreneur"),
-    "categories": ("หมวดหมู่", "Categories"),
-    "category": ("หมวดหมู่", "Category"),
-    "districts": ("อำเภอ", "Districts"),
-    "district": ("อำเภอ", "District"),
-    "tambon": ("ตำบล", "Tambon"),
-    "locations": ("สถานที่", "Locations"),
-    "location": ("สถานที่", "Location"),
-    "stock": ("สต็อก", "Stock"),
-    "on_hand": ("คงเหลือ", "On hand"),
-    "intake": ("รับสินค้า", "Goods in"),
-    "intakes": ("ใบรับสินค้า", "Goods-received notes"),
-    "adjustment": ("ปรับปรุงสต็อก", "Adjustment"),
-    "transfer": ("โอนย้ายสินค้า", "Transfer"),
-    "count": ("ตรวจนับสต็อก", "Stock count"),
-    "low_stock": ("สินค้าใกล้หมด", "Low stock"),
-    "import": ("นำเข้า CSV", "Import CSV"),
-    "export": ("ส่งออก CSV", "Export CSV"),
-    "labels": ("พิมพ์ฉลาก", "Print labels"),
-    "search": ("ค้นหา", "Search"),
-    "search_hint": (
-        "ชื่อไทย/อังกฤษ, บาร์โค้ด, SKU, รหัสผู้ประกอบการ",
-        "Thai/English name, barcode, SKU, entrepreneur code",
-    ),
-    "name_th": ("ชื่อ (ไทย)", "Name (Thai)"),
-    "name_en": ("ชื่อ (อังกฤษ)", "Name (English)"),
-    "code": ("รหัส", "Code"),
-    "sku": ("SKU", "SKU"),
-    "barcode": ("บาร์โค้ด", "Barcode"),
-    "price": ("ราคา (บาท)", "Price (baht)"),
-    "quantity": ("จำนวน", "Quantity"),
-    "phone": ("โทรศัพท์", "Phone"),
-    "promptpay_id": ("พร้อมเพย์สำหรับรับเงิน", "PromptPay receiving ID"),
-    "commission": ("ค่าคอมมิชชั่น (%)", "Commission (%)"),
-    "stars": ("ระดับดาว OTOP", "OTOP stars"),
-    "active": ("ใช้งาน", "Active"),
-    "vat": ("มีภาษีมูลค่าเพิ่ม", "VAT applies"),
-    "save": ("บันทึก", "Save"),
-    "new": ("เพิ่มใหม่", "New"),
-    "edit": ("แก้ไข", "Edit"),
-    "cancel": ("ยกเลิก", "Cancel"),
-    "reason": ("เหตุผล", "Reason"),
-    "note": ("หมายเหตุ", "Note"),
-    "scan_here": ("สแกนบาร์โค้ดหรือพิมพ์ชื่อ แล้วกด Enter", "Scan a barcode or type a name, then Enter"),
-    "from_location": ("จากสถานที่", "From"),
-    "to_location": ("ไปยังสถานที่", "To"),
-    "counted": ("นับได้", "Counted"),
-    "expected": ("ในระบบ", "Expected"),
-    "difference": ("ผลต่าง", "Difference"),
-    "post": ("บันทึกรายการ", "Post"),
-    "preview": ("ตรวจสอบก่อนนำเข้า", "Preview"),
-    "no_results": ("ไม่พบรายการ", "Nothing found"),
-    "users": ("ผู้ใช้", "Users"),
-    "audit": ("บันทึกการเปลี่ยนแปลง", "Audit log"),
-    "home": ("หน้าหลัก", "Home"),
-    "language": ("English", "ภาษาไทย"),
-    "line": ("บรรทัด", "Line"),
-    "field": ("ช่อง", "Field"),
-    "problem": ("ปัญหา", "Problem"),
-    "all": ("ทั้งหมด", "All"),
-    "received": ("รับเมื่อ", "Received"),
-    "number": ("เลขที่", "Number"),
-    "total": ("รวม", "Total"),
-}
+class Language(NamedTuple):
+    code: str
+    name: str  # in its own language
 
 
-def word(key: str, lang: str) -> str:
-    pair = WORDS.get(key)
-    if pair is None:
-        return key
-    return pair[1] if lang == "en" else pair[0]
+# The switch names the other language in that language: "English" on a Thai page, "ภาษาไทย"
+# on an English one. Each name is the same whatever the page's language, so not a translation.
+NAMES = {"th": "ภาษาไทย", "en": "English"}
 
 
 def language_of(cookies: dict[str, str], query: dict[str, Any], default: str) -> str:
     lang = query.get("lang") or cookies.get("lang") or default
     return lang if lang in LANGUAGES else default
+
+
+def other_than(lang: str) -> Language:
+    code = "th" if lang == "en" else "en"
+    return Language(code, NAMES[code])
 
 
 def thai_datetime(at: datetime | None, lang: str = "th") -> str:
@@ -112,8 +58,46 @@ def thai_datetime(at: datetime | None, lang: str = "th") -> str:
     return f"{local.day:02d}/{local.month:02d}/{year} {local.hour:02d}:{local.minute:02d}"
 
 
+@cache
+def english_words() -> tuple[bytes, str]:
+    """The catalogue as the scripts read it, and its version (a digest of it).
+
+    ``{"words": {thai: english}, "contexts": {context: {thai: english}}}``: a script looks a
+    word up as ``words[thai]``, or ``contexts[context][thai]`` for a message with a context.
+    """
+    words: dict[str, str] = {}
+    contexts: dict[str, dict[str, str]] = {}
+    for (context, thai), text in sorted(
+        english().items(), key=lambda item: (item[0][0] or "", item[0][1])
+    ):
+        if context is None:
+            words[thai] = text
+        else:
+            contexts.setdefault(context, {})[thai] = text
+    body = json.dumps({"words": words, "contexts": contexts}, ensure_ascii=False).encode()
+    return body, hashlib.sha256(body).hexdigest()[:12]
+
+
+def words_url() -> str:
+    """Where the scripts fetch English from; the version in it changes with the catalogue."""
+    return f"/i18n/en.json?v={english_words()[1]}"
+
+
+class WordsController(Controller):
+    """The catalogue's English for the browser's scripts (Thai is the source: nothing to fetch)."""
+
+    @get("/i18n/en.json", sync_to_thread=False, include_in_schema=False)
+    def english_json(self, v: FromQuery[str | None] = None) -> Response[bytes]:
+        """Cached for good when asked for the current version, revalidated otherwise."""
+        body, version = english_words()
+        cache_control = "public, max-age=31536000, immutable" if v == version else "no-cache"
+        return Response(body, media_type=MediaType.JSON, headers={"cache-control": cache_control})
+
+
 def template_helpers(settings: Settings) -> Callable[[Any], None]:
-    """The engine callback that gives templates ``t()``, ``lang()``, ``when()`` and ``baht``."""
+    """The engine callback: Jinja's i18n extension over the catalogue (``_``, ``pgettext``,
+    ``{% trans %}``), and ``lang()``, ``other_language()``, ``when()``, ``words_url()`` and
+    ``baht``."""
 
     def setup(engine: Any) -> None:
         env = engine.engine
@@ -128,19 +112,35 @@ def template_helpers(settings: Settings) -> Callable[[Any], None]:
             )
 
         @pass_context
-        def t(ctx: Context, key: str) -> str:
-            return word(key, lang(ctx))
+        def gettext(ctx: Context, thai: str) -> str:
+            return translate(thai, lang(ctx))
+
+        @pass_context
+        def pgettext(ctx: Context, context: str, thai: str) -> str:
+            return translate(thai, lang(ctx), context=context)
+
+        @pass_context
+        def ngettext(ctx: Context, singular: str, plural: str, n: int) -> str:
+            return translate(singular if n == 1 else plural, lang(ctx))
+
+        @pass_context
+        def other_language(ctx: Context) -> Language:
+            return other_than(lang(ctx))
 
         @pass_context
         def when(ctx: Context, at: datetime | None) -> str:
             return thai_datetime(at, lang(ctx))
 
-        @pass_context
-        def tr(ctx: Context, thai: str, english: str) -> str:
-            """Inline pair for words used on one page only."""
-            return english if lang(ctx) == "en" else thai
-
-        env.globals.update(t=t, tr=tr, lang=lang, when=when, settings=settings)
+        env.add_extension("jinja2.ext.i18n")
+        # Old-style callables: jinja2 calls them through the context, so they see the request.
+        env.install_gettext_callables(gettext, ngettext, newstyle=False, pgettext=pgettext)
+        env.globals.update(
+            lang=lang,
+            other_language=other_language,
+            when=when,
+            words_url=words_url,
+            settings=settings,
+        )
         env.filters["baht"] = format_baht
 
     return setup

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from kernel.clock import buddhist_year
 from kernel.errors import InvalidInputError
+from kernel.i18n import translate
 
 # Ten years of days: a day-by-day table longer than this is no report anyone reads.
 MAX_DAYS = 3660
@@ -165,7 +166,7 @@ def bucket_label(first: date, grain: Grain, lang: str, period: Period | None = N
         start, end = max(start, period.start), min(end, period.end)
     week = first.isocalendar()[1]
     days = range_text(start, end, lang)
-    return f"{'Week' if lang == 'en' else 'สัปดาห์ที่'} {week} ({days})"
+    return translate("สัปดาห์ที่ {week} ({days})", lang).format(week=week, days=days)
 
 
 def short_label(first: date, grain: Grain, lang: str) -> str:

@@ -61,6 +61,8 @@ ACCESS = """
 GET    /                                                    | ok    | ok    | ok    | ok    | ok
 GET    /health                                              | ok    | ok    | ok    | ok    | ok
 GET    /login                                               | ok    | ok    | ok    | ok    | ok
+# The catalogue's English for the scripts: public words, like the login page's.
+GET    /i18n/en.json                                        | ok    | ok    | ok    | ok    | ok
 # An empty form is a wrong login, whoever sends it: the login page again with 401.
 POST   /login                                               | 401   | 401   | 401   | 401   | 401
 POST   /logout                                              | ok    | ok    | ok    | ok    | ok

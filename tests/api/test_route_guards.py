@@ -14,6 +14,7 @@ PUBLIC = {
     "/login",
     "/logout",  # does nothing without a session
     "/health",
+    "/i18n/en.json",  # the catalogue's English: the words of the pages, no data
     "/api/v1/auth/login",
     "/api/v1/payments/webhook",  # authenticated by signature (PromptPay issue)
 }

@@ -25,6 +25,7 @@ from kernel.access import MANAGERS, Actor, Role
 from kernel.clock import Clock, business_date
 from kernel.db.engine import Database
 from kernel.errors import DomainError, ForbiddenError, NotFoundError
+from kernel.i18n import translate
 from kernel.money import format_baht
 from payments import promptpay
 from payments.qr import payload_svg
@@ -103,14 +104,18 @@ def _choose(request: Request[Any, Any, Any]) -> Template:
 
 def sales_chart(days: list[DaySales], lang: str) -> Markup:
     """Sales by day as columns, sized for a phone (it scales with the page)."""
-    units = "units" if lang == "en" else "ชิ้น"
+    tip = translate("{day}: ฿{amount} ({quantity} ชิ้น)", lang)
     return column_chart(
         [short_label(d.day, Grain.DAY, lang) for d in days],
         [d.sales_satang for d in days],
-        title="Sales by day" if lang == "en" else "ยอดขายรายวัน",
+        title=translate("ยอดขายรายวัน", lang),
         fmt=lambda satang: f"{satang // 100:,}",
         tips=[
-            f"{day_text(d.day, lang)}: ฿{format_baht(d.sales_satang)} ({d.quantity:,} {units})"
+            tip.format(
+                day=day_text(d.day, lang),
+                amount=format_baht(d.sales_satang),
+                quantity=f"{d.quantity:,}",
+            )
             for d in days
         ],
         width=360,

@@ -17,6 +17,7 @@ from kernel.access import Actor
 from kernel.clock import Clock
 from kernel.db.engine import Database
 from kernel.errors import DomainError
+from kernel.i18n import N_
 from kernel.money import parse_baht
 from payments import promptpay
 from payments.lifecycle import create_payment, events_of, get_payment, list_exceptions
@@ -29,13 +30,13 @@ from web.payments.api import receiving_account
 from web.payments.schemas import NewPaymentForm
 from web.settings import Settings
 
-# What each kind of exception means, Thai and English, for the manager's queue.
+# What each kind of exception means, for the manager's queue (the page translates it).
 EXCEPTION_KINDS = {
-    "amount_mismatch": ("ยอดที่โอนไม่ตรง", "Amount differs"),
-    "paid_not_pending": ("ชำระหลังหมดอายุหรือชำระครบแล้ว", "Paid after expiry or once paid"),
-    "transaction_reused": ("รายการโอนซ้ำ", "Transaction reused"),
-    "paid_sale_voided": ("ชำระให้การขายที่ยกเลิกแล้ว", "Paid for a voided sale"),
-    "refund_owed": ("ต้องโอนคืนลูกค้า (ยกเลิกการขาย)", "Owed back (sale voided)"),
+    "amount_mismatch": N_("ยอดที่โอนไม่ตรง"),
+    "paid_not_pending": N_("ชำระหลังหมดอายุหรือชำระครบแล้ว"),
+    "transaction_reused": N_("รายการโอนซ้ำ"),
+    "paid_sale_voided": N_("ชำระให้การขายที่ยกเลิกแล้ว"),
+    "refund_owed": N_("ต้องโอนคืนลูกค้า (ยกเลิกการขาย)"),
 }
 
 

@@ -18,6 +18,7 @@ from litestar.response import Template
 from kernel.clock import Clock, business_date
 from kernel.db.engine import Database
 from kernel.errors import InvalidInputError
+from kernel.i18n import translate
 from pos.reports.centre import TOP_LIMIT, CentreReport
 from pos.reports.periods import (
     Grain,
@@ -151,24 +152,22 @@ GRAINS_BY_NATURAL = {Grain.DAY: Group.DAY, Grain.WEEK: Group.WEEK, Grain.MONTH: 
 def report_charts(over_time: Table, tables: dict[Group, Table], lang: str) -> dict[str, Any]:
     """The page's charts, where a person would rather look than read."""
 
-    def tr(th: str, en: str) -> str:
-        return en if lang == "en" else th
-
-    baht = tr("บาท", "baht")
+    baht = translate("บาท", lang)
+    tip = translate("{period}: {amount} บาท, {sales} บิล", lang)
     rows = over_time.rows
     charts: dict[str, Any] = {
         "over_time": column_chart(
             [r["short"] for r in rows], [r["net_sales_satang"] for r in rows],
-            title=tr("ยอดขายสุทธิ", "Net sales") + f" ({baht})", fmt=whole_baht,
-            tips=[f"{r['label']}: {whole_baht(r['net_sales_satang'])} {baht}, "
-                  f"{r['sales']:,} {tr('บิล', 'sales')}" for r in rows],
+            title=translate("ยอดขายสุทธิ (บาท)", lang), fmt=whole_baht,
+            tips=[tip.format(period=r["label"], amount=whole_baht(r["net_sales_satang"]),
+                             sales=f"{r['sales']:,}") for r in rows],
         ),
     }  # fmt: skip
     methods = tables[Group.PAYMENT_METHOD].rows
     charts["mix"] = share_bar(
         [(f"{m['label']} {percent_text(m['share_bp'])}", m["amount_satang"], f"s-{m['key']}")
          for m in methods],
-        title=tr("สัดส่วนวิธีชำระเงิน (ตามยอดเงิน)", "Payment mix (by amount)"),
+        title=translate("สัดส่วนวิธีชำระเงิน (ตามยอดเงิน)", lang),
         fmt=lambda satang: f"{whole_baht(satang)} {baht}",
     )  # fmt: skip
     months = tables[Group.PAYMENT_MONTH].rows
@@ -176,7 +175,7 @@ def report_charts(over_time: Table, tables: dict[Group, Table], lang: str) -> di
     charts["adoption"] = len(months) > 1 and line_chart(
         [m["label"] for m in months],
         [Series(method_name("promptpay", lang) + " %", shares, "s-promptpay")],
-        title=tr("สัดส่วนพร้อมเพย์รายเดือน", "PromptPay share by month"),
+        title=translate("สัดส่วนพร้อมเพย์รายเดือน", lang),
         fmt=percent_text, high=10_000,
     )  # fmt: skip
     for group in (Group.DISTRICT, Group.CATEGORY, Group.STARS):

@@ -1,4 +1,4 @@
-"""The report page's tables: columns (Thai and English headings), cells, CSV and JSON.
+"""The report page's tables: columns (Thai headings, English in the catalogue), cells, CSV, JSON.
 
 One definition per table serves the page, its CSV download and the JSON API, so the three
 always agree. Cells hold raw values (satang, counts, basis points); formatting happens last.
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from kernel.i18n import N_, translate
 from kernel.money import format_baht
 from pos.reports.centre import TOP_LIMIT, CentreReport, Figures, PaymentMix, ReportRow
 from pos.reports.periods import Grain, Period, percent_text, share_bp
@@ -27,12 +28,11 @@ class Kind(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Column:
     key: str
-    th: str
-    en: str
+    thai: str  # the heading; its English stands in the catalogue
     kind: Kind = Kind.TEXT
 
     def heading(self, lang: str) -> str:
-        return self.en if lang == "en" else self.th
+        return translate(self.thai, lang)
 
     @property
     def numeric(self) -> bool:
@@ -45,14 +45,13 @@ Row = dict[str, Any]
 @dataclass(frozen=True, slots=True)
 class Table:
     name: str  # the CSV's and the API's name: "district"
-    title_th: str
-    title_en: str
+    title_thai: str  # may name {n}, the length of a top table
     columns: list[Column]
     rows: list[Row]
     total: Row | None = None
 
     def title(self, lang: str) -> str:
-        return self.title_en if lang == "en" else self.title_th
+        return translate(self.title_thai, lang).format(n=TOP_LIMIT)
 
 
 class Group(StrEnum):
@@ -71,45 +70,48 @@ class Group(StrEnum):
     PAYMENT_MONTH = "payment_month"
 
 
-SALES = Column("sales", "จำนวนบิล", "Sales", Kind.COUNT)
-UNITS = Column("quantity", "จำนวนชิ้น", "Units", Kind.COUNT)
+SALES = Column("sales", N_("จำนวนบิล"), Kind.COUNT)
+UNITS = Column("quantity", N_("จำนวนชิ้น"), Kind.COUNT)
 MONEY = [
-    Column("gross_satang", "ยอดขายก่อนส่วนลด", "Gross", Kind.MONEY),
-    Column("discount_satang", "ส่วนลด", "Discounts", Kind.MONEY),
-    Column("refunds_satang", "คืนเงิน", "Refunds", Kind.MONEY),
-    Column("net_sales_satang", "ยอดขายสุทธิ", "Net sales", Kind.MONEY),
-    Column("commission_satang", "ค่าคอมมิชชั่น", "Commission", Kind.MONEY),
+    Column("gross_satang", N_("ยอดขายก่อนส่วนลด"), Kind.MONEY),
+    Column("discount_satang", N_("ส่วนลด"), Kind.MONEY),
+    Column("refunds_satang", N_("คืนเงิน"), Kind.MONEY),
+    Column("net_sales_satang", N_("ยอดขายสุทธิ"), Kind.MONEY),
+    Column("commission_satang", N_("ค่าคอมมิชชั่น"), Kind.MONEY),
 ]
-SHARE = Column("share_bp", "สัดส่วน", "Share", Kind.SHARE)
-NAME = Column("label", "ชื่อ", "Name")
-CODE = Column("key", "รหัส", "Code")
-ISO = Column("key", "ISO", "ISO")
-TITLES: dict[Group, tuple[str, str]] = {
-    Group.DAY: ("ยอดขายรายวัน", "Sales by day"),
-    Group.WEEK: ("ยอดขายรายสัปดาห์ (ISO)", "Sales by ISO week"),
-    Group.MONTH: ("ยอดขายรายเดือน", "Sales by month"),
-    Group.CATEGORY: ("ยอดขายตามหมวดหมู่", "Sales by category"),
-    Group.DISTRICT: ("ยอดขายตามอำเภอของผู้ประกอบการ (25 อำเภอ)",
-                     "Sales by the entrepreneur's district (all 25)"),
-    Group.STARS: ("ยอดขายตามระดับดาว OTOP", "Sales by OTOP star rating"),
-    Group.LOCATION: ("ยอดขายตามสถานที่ขาย", "Sales by location"),
-    Group.PRODUCT: (f"สินค้าขายดี {TOP_LIMIT} อันดับ", f"Top {TOP_LIMIT} products"),
-    Group.ENTREPRENEUR: (f"ผู้ประกอบการยอดขายสูงสุด {TOP_LIMIT} อันดับ",
-                         f"Top {TOP_LIMIT} entrepreneurs"),
-    Group.PAYMENT_METHOD: ("วิธีชำระเงิน", "Payment methods"),
-    Group.PAYMENT_MONTH: ("วิธีชำระเงินรายเดือน", "Payment methods by month"),
-}  # fmt: skip
-METHOD_NAMES = {"cash": ("เงินสด", "Cash"), "promptpay": ("พร้อมเพย์", "PromptPay")}
+SHARE = Column("share_bp", N_("สัดส่วน"), Kind.SHARE)
+NAME = Column("label", N_("ชื่อ"))
+CODE = Column("key", N_("รหัส"))
+ISO = Column("key", "ISO")  # the same in both languages
+TITLES: dict[Group, str] = {
+    Group.DAY: N_("ยอดขายรายวัน"),
+    Group.WEEK: N_("ยอดขายรายสัปดาห์ (ISO)"),
+    Group.MONTH: N_("ยอดขายรายเดือน"),
+    Group.CATEGORY: N_("ยอดขายตามหมวดหมู่"),
+    Group.DISTRICT: N_("ยอดขายตามอำเภอของผู้ประกอบการ (25 อำเภอ)"),
+    Group.STARS: N_("ยอดขายตามระดับดาว OTOP"),
+    Group.LOCATION: N_("ยอดขายตามสถานที่ขาย"),
+    Group.PRODUCT: N_("สินค้าขายดี {n} อันดับ"),
+    Group.ENTREPRENEUR: N_("ผู้ประกอบการยอดขายสูงสุด {n} อันดับ"),
+    Group.PAYMENT_METHOD: N_("วิธีชำระเงิน"),
+    Group.PAYMENT_MONTH: N_("วิธีชำระเงินรายเดือน"),
+}
+METHOD_NAMES = {"cash": N_("เงินสด"), "promptpay": N_("พร้อมเพย์")}
 GRAINS = {Group.DAY: Grain.DAY, Group.WEEK: Grain.WEEK, Group.MONTH: Grain.MONTH}
 
 
 def method_name(method: str, lang: str) -> str:
-    th, en = METHOD_NAMES.get(method, (method, method))
-    return en if lang == "en" else th
+    return translate(METHOD_NAMES.get(method, method), lang)
 
 
 def _labels(th: str, en: str, lang: str) -> Row:
+    """A row named by data in both languages (a product, a district, a period)."""
     return {"label": en if lang == "en" else th, "label_th": th, "label_en": en}
+
+
+def _word_labels(thai: str, lang: str) -> Row:
+    """A row named by a word of the catalogue (the total, a payment method)."""
+    return _labels(thai, translate(thai, "en"), lang)
 
 
 def _figures_row(row: ReportRow, lang: str, share_of: int | None = None) -> Row:
@@ -126,7 +128,7 @@ def _figures_row(row: ReportRow, lang: str, share_of: int | None = None) -> Row:
 
 def _total_row(figures: Figures, lang: str) -> Row:
     whole = 10_000 if figures.net_sales_satang > 0 else 0
-    return {"key": "", **_labels("รวม", "Total", lang), "share_bp": whole, **figures.as_dict()}
+    return {"key": "", **_word_labels(N_("รวม"), lang), "share_bp": whole, **figures.as_dict()}
 
 
 def _ranked(rows: list[Row]) -> list[Row]:
@@ -142,12 +144,12 @@ def _sum(rows: list[ReportRow]) -> Figures:
 
 def table(report: CentreReport, group: Group, lang: str, limit: int = TOP_LIMIT) -> Table:
     """The table of one grouping of the report's period (``limit``: of the top tables)."""
-    th, en = TITLES[group]
+    title = TITLES[group]
     if group in GRAINS:
         rows = report.over_time(GRAINS[group])
-        columns = [ISO, Column("label", "ช่วงเวลา", "Period"), SALES, UNITS]
+        columns = [ISO, Column("label", N_("ช่วงเวลา")), SALES, UNITS]
         cells = [_figures_row(r, lang) for r in rows]
-        return Table(group.value, th, en, columns + MONEY, cells, _total_row(_sum(rows), lang))
+        return Table(group.value, title, columns + MONEY, cells, _total_row(_sum(rows), lang))
     if group is Group.PAYMENT_METHOD:
         return _methods_table(report.payment_mix(), lang)
     if group is Group.PAYMENT_MONTH:
@@ -160,13 +162,13 @@ def table(report: CentreReport, group: Group, lang: str, limit: int = TOP_LIMIT)
     if group is Group.LOCATION:
         columns = [CODE, NAME, SALES, UNITS, *MONEY, SHARE]
     if group is Group.STARS:
-        columns = [Column("label", "ระดับดาว", "Stars"), UNITS, *MONEY, SHARE]
+        columns = [Column("label", N_("ระดับดาว")), UNITS, *MONEY, SHARE]
     if group in (Group.PRODUCT, Group.ENTREPRENEUR):
-        detail = (Column("detail", "ผู้ประกอบการ", "Entrepreneur") if group is Group.PRODUCT
-                  else Column("detail", "อำเภอ", "District"))  # fmt: skip
-        columns = [Column("rank", "อันดับ", "Rank", Kind.COUNT), CODE, NAME, detail, UNITS, *MONEY]
-        return Table(group.value, th, en, columns, _ranked(cells))
-    return Table(group.value, th, en, columns, cells, _total_row(total, lang))
+        detail = (Column("detail", N_("ผู้ประกอบการ")) if group is Group.PRODUCT
+                  else Column("detail", N_("อำเภอ")))  # fmt: skip
+        columns = [Column("rank", N_("อันดับ"), Kind.COUNT), CODE, NAME, detail, UNITS, *MONEY]
+        return Table(group.value, title, columns, _ranked(cells))
+    return Table(group.value, title, columns, cells, _total_row(total, lang))
 
 
 def _rows_of(report: CentreReport, group: Group, limit: int) -> list[ReportRow]:
@@ -182,37 +184,36 @@ def _rows_of(report: CentreReport, group: Group, limit: int) -> list[ReportRow]:
 
 
 def _methods_table(mix: PaymentMix, lang: str) -> Table:
-    th, en = TITLES[Group.PAYMENT_METHOD]
     columns = [
-        Column("label", "วิธีชำระ", "Method"),
-        Column("payments", "จำนวนครั้ง", "Payments", Kind.COUNT),
-        Column("amount_satang", "ยอดเงิน", "Amount", Kind.MONEY),
-        Column("share_bp", "สัดส่วนตามยอดเงิน", "Share of amount", Kind.SHARE),
-        Column("count_share_bp", "สัดส่วนตามจำนวนครั้ง", "Share of payments", Kind.SHARE),
+        Column("label", N_("วิธีชำระ")),
+        Column("payments", N_("จำนวนครั้ง"), Kind.COUNT),
+        Column("amount_satang", N_("ยอดเงิน"), Kind.MONEY),
+        Column("share_bp", N_("สัดส่วนตามยอดเงิน"), Kind.SHARE),
+        Column("count_share_bp", N_("สัดส่วนตามจำนวนครั้ง"), Kind.SHARE),
     ]
     rows = [
-        {"key": m.method, **_labels(*METHOD_NAMES.get(m.method, (m.method, m.method)), lang),
+        {"key": m.method, **_word_labels(METHOD_NAMES.get(m.method, m.method), lang),
          "payments": m.payments,
          "amount_satang": m.amount_satang, "share_bp": m.share_bp,
          "count_share_bp": share_bp(m.payments, mix.payments)}
         for m in mix.methods
     ]  # fmt: skip
-    total = {"key": "", **_labels("รวม", "Total", lang), "payments": mix.payments,
+    total = {"key": "", **_word_labels(N_("รวม"), lang), "payments": mix.payments,
              "amount_satang": mix.amount_satang, "share_bp": 10_000 if mix.amount_satang else 0,
              "count_share_bp": 10_000 if mix.payments else 0}  # fmt: skip
-    return Table(Group.PAYMENT_METHOD.value, th, en, columns, rows, total)
+    return Table(Group.PAYMENT_METHOD.value, TITLES[Group.PAYMENT_METHOD], columns, rows, total)
 
 
 def _months_table(months: list[PaymentMix], lang: str) -> Table:
-    th, en = TITLES[Group.PAYMENT_MONTH]
-    columns = [ISO, Column("label", "เดือน", "Month")]
-    for method in ("cash", "promptpay"):
-        name_th, name_en = METHOD_NAMES[method]
-        columns += [
-            Column(f"{method}_payments", f"{name_th} (ครั้ง)", f"{name_en} (payments)", Kind.COUNT),
-            Column(f"{method}_satang", f"{name_th} (บาท)", f"{name_en} (baht)", Kind.MONEY),
-        ]
-    columns.append(Column("promptpay_share_bp", "สัดส่วนพร้อมเพย์", "PromptPay share", Kind.SHARE))
+    columns = [
+        ISO,
+        Column("label", N_("เดือน")),
+        Column("cash_payments", N_("เงินสด (ครั้ง)"), Kind.COUNT),
+        Column("cash_satang", N_("เงินสด (บาท)"), Kind.MONEY),
+        Column("promptpay_payments", N_("พร้อมเพย์ (ครั้ง)"), Kind.COUNT),
+        Column("promptpay_satang", N_("พร้อมเพย์ (บาท)"), Kind.MONEY),
+        Column("promptpay_share_bp", N_("สัดส่วนพร้อมเพย์"), Kind.SHARE),
+    ]
     rows = []
     for mix in months:
         row: Row = {"key": mix.key, **_labels(mix.label_th, mix.label_en, lang),
@@ -221,7 +222,7 @@ def _months_table(months: list[PaymentMix], lang: str) -> Table:
             row[f"{m.method}_payments"] = m.payments
             row[f"{m.method}_satang"] = m.amount_satang
         rows.append(row)
-    return Table(Group.PAYMENT_MONTH.value, th, en, columns, rows)
+    return Table(Group.PAYMENT_MONTH.value, TITLES[Group.PAYMENT_MONTH], columns, rows)
 
 
 # --- formatting ------------------------------------------------------------------------
@@ -254,7 +255,8 @@ def csv_table(tab: Table, lang: str, period: Period) -> str:
 def _csv_heading(column: Column, lang: str) -> str:
     heading = column.heading(lang)
     if column.kind is Kind.MONEY and "บาท" not in heading and "baht" not in heading:
-        return f"{heading} ({'baht' if lang == 'en' else 'บาท'})"
+        baht = translate("บาท", lang)
+        return f"{heading} ({baht})"
     return heading
 
 
