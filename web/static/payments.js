@@ -81,7 +81,7 @@ function bindActions(panel, live) {
   });
   var cancel = form.querySelector("[data-cancel]");
   if (cancel) cancel.addEventListener("click", function () {
-    if (!window.confirm(tr("ยกเลิกรายการชำระเงินนี้?", "Cancel this payment?"))) return;
+    if (!window.confirm(tr("ยกเลิกรายการชำระเงินนี้?"))) return;
     showError(errorBox, null);
     apiOk("POST", "/api/v1/payments/" + id + "/cancel")
       .then(function (p) { live.apply(p.status); })

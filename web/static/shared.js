@@ -5,18 +5,29 @@
 
 const thai = (document.documentElement.lang || "th") !== "en";
 
-/** The Thai text on a Thai page, the English otherwise. */
-export function tr(th, en) { return thai ? th : en; }
+// The catalogue's English (GET /i18n/en.json, the same PO file the pages use), read once
+// before any module that imports this one runs; Thai pages need none.
+const wordsUrl = document.documentElement.dataset.words;
+const catalogue = thai || !wordsUrl
+  ? null
+  : await fetch(wordsUrl).then((r) => (r.ok ? r.json() : null)).catch(() => null);
+
+/** `th` in the page's language; `context` tells apart one Thai word with two English ones. */
+export function tr(th, context) {
+  if (thai || !catalogue) return th;
+  const table = context ? catalogue.contexts[context] : catalogue.words;
+  return (table && table[th]) || th;
+}
 
 export { thai };
 
 /** A payment's status in words. */
 export const PAYMENT_STATUS_WORDS = {
-  pending: tr("รอชำระเงิน", "Waiting for payment"),
-  confirmed: tr("ชำระแล้ว", "Paid"),
-  expired: tr("หมดอายุ", "Expired"),
-  cancelled: tr("ยกเลิกแล้ว", "Cancelled"),
-  failed: tr("ไม่สำเร็จ", "Failed")
+  pending: tr("รอชำระเงิน"),
+  confirmed: tr("ชำระแล้ว"),
+  expired: tr("หมดอายุ"),
+  cancelled: tr("ยกเลิกแล้ว"),
+  failed: tr("ไม่สำเร็จ")
 };
 
 /** Satang as baht with two decimals and thousands separators: 123456 -> "1,234.56". */
@@ -71,7 +82,7 @@ export function api(method, url, body, headers, signal) {
 
 /** The server's refusal in a sentence: its detail (or the status) and the field it names. */
 export function errorText(status, body) {
-  let text = (body && body.detail) || tr("เกิดข้อผิดพลาด", "Error") + " (" + status + ")";
+  let text = (body && body.detail) || tr("เกิดข้อผิดพลาด") + " (" + status + ")";
   if (body && body.field) text += " [" + body.field + "]";
   return text;
 }
@@ -93,6 +104,6 @@ export function apiOk(method, url, body, headers) {
     if (!answer.ok) throw new ApiError(answer);
     return answer.body;
   }, function () {
-    throw new Error(tr("ติดต่อเซิร์ฟเวอร์ไม่ได้ ลองอีกครั้ง", "Cannot reach the server; try again"));
+    throw new Error(tr("ติดต่อเซิร์ฟเวอร์ไม่ได้ ลองอีกครั้ง"));
   });
 }

@@ -76,7 +76,7 @@ LinesForm.prototype.defaultQuantity = function () { return this.kind === "adjust
 LinesForm.prototype.scanned = function (code) {
   var self = this;
   var where = this.field(this.form.dataset.lookupLocation);
-  show(this.status, tr("กำลังค้นหา ", "Looking up ") + code + " …");
+  show(this.status, tr("กำลังค้นหา ") + code + " …");
   lookup(code, where ? where.value : "").then(function (product) {
     if (!self.checkOwner(product)) return;
     self.add(product);
@@ -93,7 +93,7 @@ LinesForm.prototype.checkOwner = function (product) {
   if (!owner.value) owner.value = String(product.entrepreneur_id);
   if (owner.value !== String(product.entrepreneur_id)) {
     show(this.status, "✗ " + product.name_th + ": " +
-      tr("เป็นสินค้าของผู้ประกอบการรายอื่น", "belongs to another entrepreneur"));
+      tr("เป็นสินค้าของผู้ประกอบการรายอื่น"));
     return false;
   }
   return true;
@@ -144,17 +144,17 @@ LinesForm.prototype.payload = function () {
   Object.keys(this.lines).forEach(function (id) {
     var line = this.lines[id], quantity = wholeNumber(line.input.value);
     if (isNaN(quantity) || quantity === 0 || (this.kind !== "adjustment" && quantity < 0)) {
-      problem = problem || (line.product.name_th + ": " + tr("จำนวนไม่ถูกต้อง", "invalid quantity"));
+      problem = problem || (line.product.name_th + ": " + tr("จำนวนไม่ถูกต้อง"));
       line.input.setAttribute("aria-invalid", "true");
     } else {
       line.input.removeAttribute("aria-invalid");
     }
     lines.push({ product_id: line.product.product_id, quantity: quantity });
   }, this);
-  if (!lines.length) problem = tr("ยังไม่มีรายการสินค้า สแกนบาร์โค้ดก่อน", "No lines yet: scan a barcode first");
-  if (this.kind === "adjustment" && !body.reason) problem = problem || tr("กรุณาระบุเหตุผล", "Give a reason");
+  if (!lines.length) problem = tr("ยังไม่มีรายการสินค้า สแกนบาร์โค้ดก่อน");
+  if (this.kind === "adjustment" && !body.reason) problem = problem || tr("กรุณาระบุเหตุผล");
   if (this.field("entrepreneur_id") && !body.entrepreneur_id) {
-    problem = problem || tr("กรุณาเลือกผู้ประกอบการ", "Choose the entrepreneur");
+    problem = problem || tr("กรุณาเลือกผู้ประกอบการ");
   }
   body.lines = lines;
   return { body: body, problem: problem };
@@ -172,7 +172,7 @@ LinesForm.prototype.submit = function () {
       window.location.assign("/admin/intakes/" + result.id);
       return;
     }
-    show(self.ok, tr("บันทึกแล้ว ", "Saved ") + result.number);
+    show(self.ok, tr("บันทึกแล้ว ") + result.number);
     self.body.innerHTML = "";
     self.lines = {};
     self.recount();
@@ -269,10 +269,10 @@ CountForm.prototype.submit = function () {
     var input = row.querySelector("input.counted");
     if (input.value.trim() === "") return;
     var counted = wholeNumber(input.value);
-    if (isNaN(counted) || counted < 0) problem = problem || row.dataset.sku + ": " + tr("จำนวนไม่ถูกต้อง", "invalid count");
+    if (isNaN(counted) || counted < 0) problem = problem || row.dataset.sku + ": " + tr("จำนวนไม่ถูกต้อง", "stock count");
     lines.push({ product_id: parseInt(row.dataset.productId, 10), counted: counted });
   });
-  if (!lines.length) problem = tr("ยังไม่ได้กรอกจำนวนที่นับ", "Nothing counted yet");
+  if (!lines.length) problem = tr("ยังไม่ได้กรอกจำนวนที่นับ");
   show(this.ok, "");
   if (problem) { show(this.error, problem); return; }
   show(this.error, "");
@@ -283,8 +283,8 @@ CountForm.prototype.submit = function () {
     note: note ? note.value.trim() : ""
   }).then(function (result) {
     var changed = result.lines.filter(function (l) { return l.difference !== 0; }).length;
-    show(self.ok, tr("บันทึกแล้ว ", "Posted ") + result.number + " · " +
-      changed + tr(" รายการมีผลต่าง", " line(s) differed"));
+    show(self.ok, tr("บันทึกแล้ว ", "stock count") + result.number + " · " +
+      changed + tr(" รายการมีผลต่าง"));
     result.lines.forEach(function (line) {
       var row = self.body.querySelector('tr[data-product-id="' + line.product_id + '"]');
       if (!row) return;

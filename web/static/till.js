@@ -65,7 +65,7 @@ onConnectivity(function (online) {
   const chip = $("[data-net]");
   if (!chip) return;
   chip.hidden = online;
-  if (!online) chip.textContent = tr("⚠ ออฟไลน์", "⚠ Offline");
+  if (!online) chip.textContent = tr("⚠ ออฟไลน์");
 });
 
 export function newKey() {

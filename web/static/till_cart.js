@@ -82,11 +82,11 @@ export function renderLine(line) {
   if (document.activeElement !== qty) qty.value = line.quantity;
   var gross = line.product.price * line.quantity;
   $("[data-line-total]", row).textContent = baht(gross - line.discount);
-  $("[data-line-discount]", row).textContent = line.discount ? "−" + baht(line.discount) : tr("ส่วนลด", "discount");
+  $("[data-line-discount]", row).textContent = line.discount ? "−" + baht(line.discount) : tr("ส่วนลด", "lowercase");
   $("[data-line-discount]", row).classList.toggle("has", line.discount > 0);
   var short = $("[data-short]", row);
   short.hidden = line.quantity <= line.product.on_hand;
-  short.textContent = line.product.on_hand > 0 ? tr("มีเพียง ", "only ") + line.product.on_hand : tr("ไม่มีในสต็อก", "not in stock");
+  short.textContent = line.product.on_hand > 0 ? tr("มีเพียง ") + line.product.on_hand : tr("ไม่มีในสต็อก");
 }
 
 export function clearCart() {
@@ -116,7 +116,7 @@ var broadcastPending = false;
 export function cartChanged() {
   var money = pricing();
   $("[data-subtotal]").textContent = baht(money.subtotal);
-  $("[data-item-count]").textContent = money.items ? "(" + money.items + " " + tr("ชิ้น", money.items === 1 ? "item" : "items") + ")" : "";
+  $("[data-item-count]").textContent = money.items ? "(" + money.items + " " + tr("ชิ้น", money.items === 1 ? "one" : "other") + ")" : "";
   $all("[data-discount-row]").forEach(function (el) { el.hidden = !money.discount; });
   $("[data-discount]").textContent = "−" + baht(money.discount);
   $("[data-vat]").textContent = baht(money.vat);
@@ -271,7 +271,7 @@ export function bindCart(actions) {
   });
   $("[data-cart-discount]").addEventListener("click", actions.cartDiscount);
   $("[data-clear]").addEventListener("click", function () {
-    if (cart.lines.length && window.confirm(tr("ล้างรายการทั้งหมด?", "Clear every line?"))) clearCart();
+    if (cart.lines.length && window.confirm(tr("ล้างรายการทั้งหมด?"))) clearCart();
     focusScan();
   });
 }

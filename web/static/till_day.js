@@ -12,28 +12,28 @@ import { bindRefund, openRefund } from "./till_refund.js";
 
 // ShiftReport fields shown on screen, in order: [field, Thai, English].
 var REPORT_ROWS = [
-  ["sales_count", "จำนวนบิลขาย", "Sales"],
-  ["gross_satang", "ยอดขายก่อนส่วนลด", "Gross sales"],
-  ["discount_satang", "ส่วนลด", "Discounts"],
-  ["sales_satang", "ยอดขาย", "Sales total"],
-  ["refunds_count", "จำนวนการคืนเงิน", "Refunds"],
-  ["refunds_satang", "ยอดคืนเงิน", "Refunded"],
-  ["net_satang", "ยอดขายสุทธิ", "Net sales"],
-  ["vat_included_satang", "ภาษีมูลค่าเพิ่มที่รวมอยู่", "VAT included"],
-  ["cash_satang", "รับชำระเงินสด", "Paid in cash"],
-  ["promptpay_satang", "รับชำระพร้อมเพย์", "Paid by PromptPay"],
-  ["pending_sales", "บิลรอชำระ", "Sales awaiting payment"],
-  ["voided_sales", "บิลที่ยกเลิก", "Voided sales"],
-  ["opening_float_satang", "เงินทอนตั้งต้น", "Opening float"],
-  ["cash_taken_satang", "รับเงินสดมา", "Cash taken"],
-  ["change_given_satang", "เงินทอนที่จ่าย", "Change given"],
-  ["pay_ins_satang", "นำเงินเข้า", "Pay-ins"],
-  ["pay_outs_satang", "นำเงินออก", "Pay-outs"],
-  ["cash_refunds_satang", "คืนเงินสด", "Cash refunds"],
-  ["transfer_refunds_satang", "โอนคืน", "Refunds by transfer"],
-  ["expected_cash_satang", "เงินสดที่ควรมีในลิ้นชัก", "Expected cash in the drawer"],
-  ["counted_cash_satang", "เงินสดที่นับได้", "Counted cash"],
-  ["difference_satang", "ผลต่าง", "Difference"]
+  ["sales_count", "จำนวนบิลขาย"],
+  ["gross_satang", "ยอดขายก่อนส่วนลด", "till report"],
+  ["discount_satang", "ส่วนลด"],
+  ["sales_satang", "ยอดขาย", "till report"],
+  ["refunds_count", "จำนวนการคืนเงิน"],
+  ["refunds_satang", "ยอดคืนเงิน"],
+  ["net_satang", "ยอดขายสุทธิ"],
+  ["vat_included_satang", "ภาษีมูลค่าเพิ่มที่รวมอยู่"],
+  ["cash_satang", "รับชำระเงินสด"],
+  ["promptpay_satang", "รับชำระพร้อมเพย์"],
+  ["pending_sales", "บิลรอชำระ"],
+  ["voided_sales", "บิลที่ยกเลิก"],
+  ["opening_float_satang", "เงินทอนตั้งต้น"],
+  ["cash_taken_satang", "รับเงินสดมา"],
+  ["change_given_satang", "เงินทอนที่จ่าย"],
+  ["pay_ins_satang", "นำเงินเข้า"],
+  ["pay_outs_satang", "นำเงินออก"],
+  ["cash_refunds_satang", "คืนเงินสด", "till report"],
+  ["transfer_refunds_satang", "โอนคืน", "till report"],
+  ["expected_cash_satang", "เงินสดที่ควรมีในลิ้นชัก"],
+  ["counted_cash_satang", "เงินสดที่นับได้"],
+  ["difference_satang", "ผลต่าง"]
 ];
 
 function shiftId() { return state.shift && state.shift.id; }
@@ -43,7 +43,7 @@ export function openMenu() {
   if (isBusy()) return;
   var box = openDialog("menu");
   var shift = state.shift;
-  $("[data-menu-shift]", box).textContent = state.till ? state.till.code + (shift ? " · " + tr("กะ #", "shift #") + shift.id : "") : "";
+  $("[data-menu-shift]", box).textContent = state.till ? state.till.code + (shift ? " · " + tr("กะ #", "lowercase") + shift.id : "") : "";
   $("[data-auto-print]", box).checked = autoPrint();
   var own = shiftUsable();
   ["pay_in", "pay_out", "x", "close", "refund"].forEach(function (name) { $("[data-menu=" + name + "]", box).disabled = !own; });
@@ -62,10 +62,10 @@ var ACTIONS = {
   x: function () { showReport(false); },
   close: function () { openClose(); },
   reload: function () {
-    reloadCatalogue().then(function () { message(tr("โหลดรายการสินค้าใหม่แล้ว", "Catalogue reloaded"), "ok"); }, function (e) { message(e.message); });
+    reloadCatalogue().then(function () { message(tr("โหลดรายการสินค้าใหม่แล้ว"), "ok"); }, function (e) { message(e.message); });
   },
   till: function () {
-    if (cart.lines.length) { message(tr("ขายรายการนี้ให้เสร็จก่อนเปลี่ยนเครื่อง", "Finish this sale before changing till")); return; }
+    if (cart.lines.length) { message(tr("ขายรายการนี้ให้เสร็จก่อนเปลี่ยนเครื่อง")); return; }
     chooseAnotherTill();
   }
 };
@@ -76,7 +76,7 @@ function openMovement(kind) {
   var form = $("[data-movement-form]", box);
   form.reset();
   form.dataset.kind = kind;
-  $("[data-movement-title]", box).textContent = kind === "pay_in" ? tr("นำเงินเข้าลิ้นชัก", "Pay in") : tr("นำเงินออกจากลิ้นชัก", "Pay out");
+  $("[data-movement-title]", box).textContent = kind === "pay_in" ? tr("นำเงินเข้าลิ้นชัก") : tr("นำเงินออกจากลิ้นชัก");
   $("[name=amount]", form).focus();
 }
 
@@ -87,12 +87,12 @@ function bindMovement() {
     event.preventDefault();
     var amount = parseBaht($("[name=amount]", form).value);
     var reason = $("[name=reason]", form).value.trim();
-    if (!(amount > 0)) { showError(box, new Error(tr("ใส่จำนวนเงิน เช่น 500", "Enter an amount, e.g. 500"))); return; }
-    if (!reason) { showError(box, new Error(tr("ใส่เหตุผล", "Give a reason"))); return; }
+    if (!(amount > 0)) { showError(box, new Error(tr("ใส่จำนวนเงิน เช่น 500"))); return; }
+    if (!reason) { showError(box, new Error(tr("ใส่เหตุผล"))); return; }
     var kind = form.dataset.kind;
     apiOk("POST", "/api/v1/shifts/" + shiftId() + "/cash-movements", { kind: kind, amount_satang: amount, reason: reason }).then(function () {
       closeDialog("movement");
-      message((kind === "pay_in" ? tr("นำเงินเข้าแล้ว ", "Paid in ") : tr("นำเงินออกแล้ว ", "Paid out ")) + baht(amount), "ok");
+      message((kind === "pay_in" ? tr("นำเงินเข้าแล้ว ") : tr("นำเงินออกแล้ว ")) + baht(amount), "ok");
     }, function (error) { showError(box, error); });
   });
 }
@@ -105,9 +105,9 @@ function differenceClass(d) { return d === 0 ? "positive" : d < 0 ? "negative" :
 /* The figures a cashier looks at first: expected cash, counted, the difference. */
 function fillKey(list, report) {
   list.textContent = "";
-  var key = [["expected_cash_satang", "เงินสดที่ควรมี", "Expected cash"], ["counted_cash_satang", "นับได้", "Counted"],
-    ["difference_satang", "ผลต่าง", "Difference"]];
-  if (report.counted_cash_satang == null) key = [["net_satang", "ยอดขายสุทธิ", "Net sales"], ["sales_count", "จำนวนบิล", "Sales"], key[0]];
+  var key = [["expected_cash_satang", "เงินสดที่ควรมี"], ["counted_cash_satang", "นับได้"],
+    ["difference_satang", "ผลต่าง"]];
+  if (report.counted_cash_satang == null) key = [["net_satang", "ยอดขายสุทธิ"], ["sales_count", "จำนวนบิล"], key[0]];
   key.forEach(function (k) {
     var value = report[k[0]];
     var div = document.createElement("div");
@@ -144,7 +144,7 @@ function showReport(isClose, report) {
   var list = $("[data-report]", box);
   reportShown.id = id;
   function show(r) {
-    $("[data-report-title]", box).textContent = r.z_number ? tr("รายงาน Z ", "Z report ") + r.z_number : tr("รายงาน X (ระหว่างกะ) · กะ #", "X report (shift open) · shift #") + r.shift_id;
+    $("[data-report-title]", box).textContent = r.z_number ? tr("รายงาน Z ") + r.z_number : tr("รายงาน X (ระหว่างกะ) · กะ #") + r.shift_id;
     fillKey($("[data-report-key]", box), r);
     fillReport(list, r);
     if (isClose) print("/api/v1/shifts/" + id + "/report.html");
@@ -170,7 +170,7 @@ function openClose() {
   apiOk("GET", "/api/v1/shifts/" + shiftId() + "/report").then(function (report) {
     closeState.expected = report.expected_cash_satang;
     $("[data-close-expected]", box).textContent = baht(report.expected_cash_satang);
-    if (report.pending_sales) showError(box, new Error(tr("มีบิลรอชำระ ", "Pending sales: ") + report.pending_sales + tr(" รายการ: ยืนยันหรือยกเลิกก่อนปิดกะ", " — confirm or cancel them before closing")));
+    if (report.pending_sales) showError(box, new Error(tr("มีบิลรอชำระ ") + report.pending_sales + tr(" รายการ: ยืนยันหรือยกเลิกก่อนปิดกะ")));
     updateDifference();
   }, function (error) { showError(box, error); });
 }
@@ -188,7 +188,7 @@ function updateDifference() {
   var diff = $("[data-close-difference]", box);
   if (value == null || closeState.expected == null) { diff.textContent = "—"; diff.className = ""; return; }
   var d = value - closeState.expected;
-  diff.textContent = (d > 0 ? "+" : "") + baht(d) + (d === 0 ? " ✓" : d < 0 ? tr(" (ขาด)", " (short)") : tr(" (เกิน)", " (over)"));
+  diff.textContent = (d > 0 ? "+" : "") + baht(d) + (d === 0 ? " ✓" : d < 0 ? tr(" (ขาด)") : tr(" (เกิน)"));
   diff.className = differenceClass(d);
 }
 
@@ -204,7 +204,7 @@ function bindClose() {
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var value = counted(form);
-    if (value == null) { showError(box, new Error(tr("ใส่เงินสดที่นับได้ (0 ได้)", "Enter the counted cash (0 is allowed)"))); input.select(); return; }
+    if (value == null) { showError(box, new Error(tr("ใส่เงินสดที่นับได้ (0 ได้)"))); input.select(); return; }
     var body = { counted_satang: value };
     if (closeState.denoms.used()) body.denominations = closeState.denoms.counts();
     var id = shiftId();

@@ -42,7 +42,7 @@ export function bindAmountDialog() {
     event.preventDefault();
     var options = amountDialog.options;
     var value = typedValue(input, options);
-    var problem = value === null ? tr("ตัวเลขไม่ถูกต้อง", "Not a valid number") : options.check(value);
+    var problem = value === null ? tr("ตัวเลขไม่ถูกต้อง") : options.check(value);
     if (problem) { showError(box, new Error(problem)); input.select(); return; }
     closeDialog("amount");
     options.apply(value);
@@ -63,12 +63,12 @@ export function lineDiscount(line) {
   if (!line) return;
   var gross = line.product.price * line.quantity;
   askAmount({
-    title: tr("ส่วนลดรายการ", "Line discount") + ": " + productName(line.product),
-    hint: tr("ราคารวมของรายการ ", "Line price ") + baht(gross),
-    label: tr("ส่วนลด (บาท)", "Discount (baht)"),
+    title: tr("ส่วนลดรายการ") + ": " + productName(line.product),
+    hint: tr("ราคารวมของรายการ ") + baht(gross),
+    label: tr("ส่วนลด (บาท)"),
     value: line.discount ? baht(line.discount).replace(/,/g, "") : "",
     percentOf: gross,
-    check: function (v) { return v > gross ? tr("ส่วนลดมากกว่าราคารายการ", "More than the line's price") : null; },
+    check: function (v) { return v > gross ? tr("ส่วนลดมากกว่าราคารายการ") : null; },
     apply: function (v) { line.discount = v; renderLine(line); cartChanged(); afterDiscount(); }
   });
 }
@@ -77,12 +77,12 @@ export function cartDiscountDialog() {
   if (!cart.lines.length) return;
   var afterLines = pricing().total + cart.cartDiscount;
   askAmount({
-    title: tr("ส่วนลดท้ายบิล", "Cart discount"),
-    hint: tr("ยอดหลังส่วนลดรายการ ", "After line discounts ") + baht(afterLines),
-    label: tr("ส่วนลด (บาท)", "Discount (baht)"),
+    title: tr("ส่วนลดท้ายบิล"),
+    hint: tr("ยอดหลังส่วนลดรายการ ") + baht(afterLines),
+    label: tr("ส่วนลด (บาท)"),
     value: cart.cartDiscount ? baht(cart.cartDiscount).replace(/,/g, "") : "",
     percentOf: afterLines,
-    check: function (v) { return v > afterLines ? tr("ส่วนลดมากกว่ายอดขาย", "More than the sale") : null; },
+    check: function (v) { return v > afterLines ? tr("ส่วนลดมากกว่ายอดขาย") : null; },
     apply: function (v) { cart.cartDiscount = v; cartChanged(); afterDiscount(); }
   });
 }
@@ -90,12 +90,12 @@ export function cartDiscountDialog() {
 /* Ask for the manager while they are at the till, not when the customer is paying. */
 function afterDiscount() {
   if (!needsApproval() || approvalValid()) return;
-  approve("discount", tr("ส่วนลดรวม ", "Total discount ") + baht(totalDiscount()) + tr(" บาท เกิน ", " baht is over ") +
-    config.discount_approval_percent + tr("% ของยอดขาย", "% of the sale")).then(function (token) {
+  approve("discount", tr("ส่วนลดรวม ") + baht(totalDiscount()) + tr(" บาท เกิน ") +
+    config.discount_approval_percent + tr("% ของยอดขาย")).then(function (token) {
     cart.approval = { token: token.approval_token, expires_at: token.expires_at, discount: totalDiscount(), by: token.approver_name };
-    message(tr("อนุมัติส่วนลดโดย ", "Discount approved by ") + token.approver_name, "ok");
+    message(tr("อนุมัติส่วนลดโดย ") + token.approver_name, "ok");
   }, function () {
-    message(tr("ส่วนลดนี้ต้องให้ผู้จัดการอนุมัติก่อนชำระเงิน", "A manager must approve this discount before payment"));
+    message(tr("ส่วนลดนี้ต้องให้ผู้จัดการอนุมัติก่อนชำระเงิน"));
   });
 }
 
@@ -103,11 +103,11 @@ export function askQuantity(line) {
   line = line || cart.current;
   if (!line) return;
   askAmount({
-    title: tr("จำนวน", "Quantity") + ": " + productName(line.product),
-    label: tr("จำนวน (ชิ้น)", "Quantity"),
+    title: tr("จำนวน") + ": " + productName(line.product),
+    label: tr("จำนวน (ชิ้น)"),
     value: String(line.quantity),
     integer: true,
-    check: function (v) { return v < 1 || v > MAX_QTY ? tr("จำนวน 1 ถึง ", "1 to ") + MAX_QTY : null; },
+    check: function (v) { return v < 1 || v > MAX_QTY ? tr("จำนวน 1 ถึง ") + MAX_QTY : null; },
     apply: function (v) { setQuantity(line, v); }
   });
 }

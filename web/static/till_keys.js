@@ -39,7 +39,7 @@ function onEnter(scan) {
   var p = lookup(times ? times[2] : raw) || searchPick(raw);
   if (!p) {
     beep();
-    message(tr("ไม่พบสินค้า: ", "No product: ") + raw);
+    message(tr("ไม่พบสินค้า: ") + raw);
     scan.select();
     return;
   }

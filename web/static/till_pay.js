@@ -31,10 +31,10 @@ var busy = false;
 
 export function openPay(method) {
   if (busy || !state.ready) return;
-  if (!cart.lines.length) { message(tr("ยังไม่มีสินค้าในรายการ", "The cart is empty")); return; }
+  if (!cart.lines.length) { message(tr("ยังไม่มีสินค้าในรายการ")); return; }
   if (!shiftUsable()) { openShiftDialog(); return; }
   var money = pricing();
-  if (money.total <= 0) { message(tr("ยอดสุทธิเป็นศูนย์: ลดส่วนลดลง", "The total is zero: reduce the discount")); return; }
+  if (money.total <= 0) { message(tr("ยอดสุทธิเป็นศูนย์: ลดส่วนลดลง")); return; }
   var box = openDialog("pay");
   var form = $("[data-pay-form]", box);
   form.reset();
@@ -72,7 +72,7 @@ function updateChange(form) {
   var tendered = parseBaht($("[name=tendered]", form).value);
   var change = tendered == null ? 0 : tendered - due;
   var out = $("[data-change]", form);
-  out.textContent = change < 0 ? tr("ยังขาด ", "Short by ") + baht(-change) : baht(change);
+  out.textContent = change < 0 ? tr("ยังขาด ") + baht(-change) : baht(change);
   out.classList.toggle("short", change < 0);
 }
 
@@ -82,11 +82,11 @@ function paymentsFrom(form) {
   if (m === "promptpay") return [{ method: "promptpay", amount_satang: total }];
   var due = cashDue(form);
   if (m === "split" && !(due > 0 && due < total)) {
-    throw new Error(tr("ส่วนเงินสดต้องมากกว่า 0 และน้อยกว่ายอดรวม", "The cash part must be more than 0 and less than the total"));
+    throw new Error(tr("ส่วนเงินสดต้องมากกว่า 0 และน้อยกว่ายอดรวม"));
   }
   var tendered = parseBaht($("[name=tendered]", form).value);
-  if (tendered === null) throw new Error(tr("จำนวนเงินที่รับมาไม่ถูกต้อง", "The tendered amount is not a number"));
-  if (tendered !== undefined && tendered < due) throw new Error(tr("รับเงินมาน้อยกว่ายอดที่ต้องชำระ", "Less than the amount due"));
+  if (tendered === null) throw new Error(tr("จำนวนเงินที่รับมาไม่ถูกต้อง"));
+  if (tendered !== undefined && tendered < due) throw new Error(tr("รับเงินมาน้อยกว่ายอดที่ต้องชำระ"));
   var cash = { method: "cash", amount_satang: due, tendered_satang: tendered === undefined ? due : tendered };
   return m === "split" ? [cash, { method: "promptpay", amount_satang: total - due }] : [cash];
 }
@@ -110,14 +110,14 @@ function bindPayDialog() {
     try { payments = paymentsFrom(form); } catch (error) { showError(box, error); return; }
     closeDialog("pay");
     withApproval().then(function () { send(saleBody(payments)); }, function () {
-      message(tr("ส่วนลดนี้ต้องให้ผู้จัดการอนุมัติ", "A manager must approve this discount"));
+      message(tr("ส่วนลดนี้ต้องให้ผู้จัดการอนุมัติ"));
     });
   });
 }
 
 function withApproval() {
   if (!needsApproval() || approvalValid()) return Promise.resolve();
-  return approve("discount", tr("ส่วนลดรวม ", "Total discount ") + baht(totalDiscount()) + tr(" บาท เกินเพดาน ", " baht is over ") +
+  return approve("discount", tr("ส่วนลดรวม ") + baht(totalDiscount()) + tr(" บาท เกินเพดาน ") +
     config.discount_approval_percent + "%").then(function (token) {
     cart.approval = { token: token.approval_token, expires_at: token.expires_at, discount: totalDiscount(), by: token.approver_name };
   });
@@ -167,13 +167,13 @@ function retryable(answer) {
 function showSending(entry, answer) {
   if (sending.entry !== entry) return;
   var box = openDialog("sending");
-  $("[data-sending-title]", box).textContent = entry.kind === "refund" ? tr("กำลังยืนยันการคืนเงิน", "Waiting to confirm the refund") : tr("กำลังยืนยันการขาย", "Waiting to confirm the sale");
+  $("[data-sending-title]", box).textContent = entry.kind === "refund" ? tr("กำลังยืนยันการคืนเงิน") : tr("กำลังยืนยันการขาย");
   $("[data-sending-key]", box).textContent = entry.key;
-  var why = answer === null ? tr("ติดต่อเซิร์ฟเวอร์ไม่ได้", "No answer from the server")
-    : answer === undefined ? tr("กำลังส่ง…", "Sending…")
-    : answer.status === 401 ? tr("หมดเวลาเข้าสู่ระบบ: เข้าสู่ระบบใหม่ในแท็บอื่น แล้วระบบจะส่งต่อเอง", "Signed out: sign in again in another tab and the till carries on")
-    : tr("เซิร์ฟเวอร์ตอบ ", "The server answered ") + answer.status;
-  $("[data-sending-text]", box).textContent = why + " · " + tr("ครั้งที่ ", "attempt ") + (entry.attempts || 1);
+  var why = answer === null ? tr("ติดต่อเซิร์ฟเวอร์ไม่ได้")
+    : answer === undefined ? tr("กำลังส่ง…")
+    : answer.status === 401 ? tr("หมดเวลาเข้าสู่ระบบ: เข้าสู่ระบบใหม่ในแท็บอื่น แล้วระบบจะส่งต่อเอง")
+    : tr("เซิร์ฟเวอร์ตอบ ") + answer.status;
+  $("[data-sending-text]", box).textContent = why + " · " + tr("ครั้งที่ ") + (entry.attempts || 1);
 }
 
 function bindSending() {
@@ -224,16 +224,16 @@ onAnswer("sale", function (answer, entry) {
   else if (sale.status === "pending_payment") {
     rememberPending(sale, entry.till_id, entry.cart);
     showQr(sale);
-  } else message(tr("รายการขายนี้ถูกยกเลิกแล้ว", "This sale was voided"));
+  } else message(tr("รายการขายนี้ถูกยกเลิกแล้ว"));
 });
 
 /* A refused sale in words; not enough stock names each short product as the till shows it. */
 function refusalText(status, body) {
   if (!(body && Array.isArray(body.shortages) && body.shortages.length)) return errorText(status, body);
-  return tr("สินค้าไม่พอขาย: ", "Not enough stock: ") + body.shortages.map(function (s) {
+  return tr("สินค้าไม่พอขาย: ") + body.shortages.map(function (s) {
     var product = productById(s.product_id);
     var name = product ? productName(product) : s.name || "#" + s.product_id;
-    return name + " (" + tr("ต้องการ ", "wanted ") + s.requested + ", " + tr("มี ", "on hand ") + s.on_hand + ")";
+    return name + " (" + tr("ต้องการ ") + s.requested + ", " + tr("มี ") + s.on_hand + ")";
   }).join("; ");
 }
 
@@ -251,7 +251,7 @@ export function resume() {
     apiOk("GET", "/api/v1/sales/" + pending.sale_id).then(function (sale) {
       if (sale.status === "completed") completed(sale);
       else if (sale.status === "pending_payment") showQr(sale);
-      else { forgetPending(); message(tr("รายการขายที่ค้างอยู่ถูกยกเลิกแล้ว สินค้ายังอยู่ในตะกร้า", "The waiting sale was voided; the cart is kept")); }
+      else { forgetPending(); message(tr("รายการขายที่ค้างอยู่ถูกยกเลิกแล้ว สินค้ายังอยู่ในตะกร้า")); }
     }, function (error) { message(error.message); });
   }
 }

@@ -133,11 +133,11 @@ function renderGrid() {
   search.shown = 0;
   appendCards(grid);
   var count = search.results.length;
-  $("[data-result-count]").textContent = count + " " + tr("รายการ", count === 1 ? "item" : "items");
+  $("[data-result-count]").textContent = count + " " + tr("รายการ", count === 1 ? "one" : "other");
   if (!count) {
     var empty = document.createElement("p");
     empty.className = "till-loading";
-    empty.textContent = tr("ไม่พบสินค้า", "Nothing found");
+    empty.textContent = tr("ไม่พบสินค้า", "search");
     grid.appendChild(empty);
   }
 }
@@ -158,7 +158,7 @@ function card(p, index) {
   button.className = "card-product";
   button.setAttribute("role", "option");
   button.dataset.index = index;
-  var stock = p.on_hand > 0 ? tr("เหลือ ", "") + p.on_hand + tr("", " left") : tr("หมด", "out");
+  var stock = p.on_hand > 0 ? tr("เหลือ {n}").replace("{n}", p.on_hand) : tr("หมด", "lowercase");
   button.innerHTML = '<span class="card-name"></span><span class="card-en"></span>' +
     '<span class="card-maker"></span><span class="card-foot"><strong class="card-price"></strong>' +
     '<span class="card-stock"></span></span>';
@@ -196,7 +196,7 @@ export function renderCategories() {
   var all = document.createElement("button");
   all.type = "button";
   all.dataset.category = "";
-  all.textContent = tr("ทั้งหมด", "All");
+  all.textContent = tr("ทั้งหมด");
   nav.appendChild(all);
   categories.forEach(function (c) {
     var b = document.createElement("button");

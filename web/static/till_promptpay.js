@@ -38,7 +38,7 @@ export function showQr(sale) {
   if (!qr) {
     if (sale.status === "completed") return completed(sale);
     if (paidPart(sale) > 0) return showRest(sale);
-    return voidSale(sale.id, tr("การชำระเงินไม่สำเร็จ: ยกเลิกรายการแล้ว กดชำระเงินอีกครั้ง", "The payment did not go through: the sale was cancelled; take payment again"));
+    return voidSale(sale.id, tr("การชำระเงินไม่สำเร็จ: ยกเลิกรายการแล้ว กดชำระเงินอีกครั้ง"));
   }
   var box = openDialog("qr");
   $("[data-qr-img]", box).src = qr.qr_url;
@@ -48,7 +48,7 @@ export function showQr(sale) {
   setQrStatus("pending");
   var cash = sale.payments.filter(function (p) { return p.method === "cash"; })[0];
   $("[data-qr-cash]", box).hidden = !cash;
-  if (cash) $("[data-qr-cash]", box).textContent = tr("รับเงินสดแล้ว ", "Cash taken ") + baht(cash.amount_satang) + (cash.change_satang ? tr(" ทอน ", ", change ") + baht(cash.change_satang) : "");
+  if (cash) $("[data-qr-cash]", box).textContent = tr("รับเงินสดแล้ว ") + baht(cash.amount_satang) + (cash.change_satang ? tr(" ทอน ") + baht(cash.change_satang) : "");
   var demo = $("[data-qr-demo]", box);
   demo.hidden = !config.demo;
   demo.href = "/demo/pay/" + encodeURIComponent(qr.reference);
@@ -71,8 +71,8 @@ export function showQr(sale) {
 
 function setQrStatus(status) {
   var words = Object.assign({}, PAYMENT_STATUS_WORDS, {
-    pending: tr("รอลูกค้าสแกนจ่าย…", "Waiting for the customer to pay…"),
-    expired: tr("QR หมดอายุ", "QR expired")
+    pending: tr("รอลูกค้าสแกนจ่าย…"),
+    expired: tr("QR หมดอายุ")
   });
   var box = dialog("qr");
   var el = $("[data-qr-status]", box);
@@ -143,7 +143,7 @@ function refresh(saleId, delay) {
     var sale = answer.body;
     if (sale.status === "completed") completed(sale);
     else if (sale.status === "pending_payment") { stopWatching(); showQr(sale); }
-    else voidedShown(tr("รายการขายนี้ถูกยกเลิกแล้ว", "This sale was voided"));
+    else voidedShown(tr("รายการขายนี้ถูกยกเลิกแล้ว"));
   }).catch(function () {
     var next = Math.min((delay || 500) * 2, MAX_BACKOFF_MS);
     setTimeout(function () { refresh(saleId, next); }, next);
@@ -197,7 +197,7 @@ function takeRest(body) {
     closeDialog("rest");
     if (sale.status === "completed") completed(sale);
     else if (sale.status === "pending_payment") showQr(sale);
-    else voidedShown(tr("รายการขายนี้ถูกยกเลิกแล้ว", "This sale was voided"));
+    else voidedShown(tr("รายการขายนี้ถูกยกเลิกแล้ว"));
   }, function (error) { showError(box, error); });
 }
 
@@ -207,14 +207,14 @@ function bindRest() {
   $("[data-rest-cash]", box).addEventListener("click", function () {
     var typed = $("[data-rest-tendered]", box).value.trim();
     var tendered = typed ? parseBaht(typed) : null;
-    if (typed && tendered === null) return showError(box, new Error(tr("จำนวนเงินไม่ถูกต้อง", "Not an amount")));
+    if (typed && tendered === null) return showError(box, new Error(tr("จำนวนเงินไม่ถูกต้อง")));
     takeRest(tendered === null ? { method: "cash" } : { method: "cash", tendered_satang: tendered });
   });
   $("[data-rest-qr]", box).addEventListener("click", function () { takeRest({ method: "promptpay" }); });
   $("[data-rest-void]", box).addEventListener("click", function () {
     var paid = Number(box.dataset.paid || 0);
-    if (!window.confirm(tr("ยกเลิกการขายนี้? สินค้ากลับเข้าสต็อก เงินพร้อมเพย์ที่รับแล้ว ฿", "Void this sale? The goods go back into stock; the PromptPay money already paid, ฿") + baht(paid) + tr(" จะถูกบันทึกให้ผู้จัดการโอนคืนลูกค้า", ", is recorded for the manager to transfer back"))) return;
-    voidSale(Number(box.dataset.sale), tr("ยกเลิกการขายแล้ว เงินที่รับแล้วรอผู้จัดการโอนคืน", "Sale voided; the money paid awaits the manager's return transfer"));
+    if (!window.confirm(tr("ยกเลิกการขายนี้? สินค้ากลับเข้าสต็อก เงินพร้อมเพย์ที่รับแล้ว ฿") + baht(paid) + tr(" จะถูกบันทึกให้ผู้จัดการโอนคืนลูกค้า"))) return;
+    voidSale(Number(box.dataset.sale), tr("ยกเลิกการขายแล้ว เงินที่รับแล้วรอผู้จัดการโอนคืน"));
   });
 }
 
@@ -243,8 +243,8 @@ export function bindQr() {
   });
   $("[data-qr-cancel]", box).addEventListener("click", function () {
     if (!watching.saleId) return;
-    if (!window.confirm(tr("ยกเลิกรายการขายนี้? สินค้าจะกลับเข้าสต็อก และยังอยู่ในตะกร้า", "Cancel this sale? The goods go back into stock and stay in the cart."))) return;
-    voidSale(watching.saleId, tr("ยกเลิกรายการขายแล้ว สินค้ายังอยู่ในตะกร้า", "Sale cancelled; the cart is kept"));
+    if (!window.confirm(tr("ยกเลิกรายการขายนี้? สินค้าจะกลับเข้าสต็อก และยังอยู่ในตะกร้า"))) return;
+    voidSale(watching.saleId, tr("ยกเลิกรายการขายแล้ว สินค้ายังอยู่ในตะกร้า"));
   });
   $("[data-qr-slip]", box).addEventListener("keydown", function (event) {
     if (event.key === "Enter") { event.preventDefault(); $("[data-qr-confirm]", box).click(); }

@@ -36,7 +36,7 @@ function showSale(sale) {
   var box = dialog("refund");
   refund.sale = sale;
   $("[data-refund-sale]", box).textContent = sale.receipt_number + " · " + bangkokTime(sale.completed_at || sale.created_at, true) +
-    " · " + tr("ยอด ", "total ") + baht(sale.total_satang) + " · " + sale.payments.map(function (p) { return p.method === "cash" ? tr("เงินสด", "cash") : "PromptPay"; }).join(" + ");
+    " · " + tr("ยอด ") + baht(sale.total_satang) + " · " + sale.payments.map(function (p) { return p.method === "cash" ? tr("เงินสด", "lowercase") : "PromptPay"; }).join(" + ");
   var body = $("[data-refund-lines]", box);
   body.textContent = "";
   sale.lines.forEach(function (line) {
@@ -50,13 +50,13 @@ function showSale(sale) {
     var input = tr_.children[3].children[0];
     input.dataset.line = line.line_no;
     input.disabled = refundable(line) <= 0;
-    input.setAttribute("aria-label", tr("จำนวนที่คืน ", "Quantity to refund ") + line.name_th);
+    input.setAttribute("aria-label", tr("จำนวนที่คืน ") + line.name_th);
     body.appendChild(tr_);
   });
   $("[data-refund-form]", box).hidden = false;
   $("[data-refund-submit]", box).hidden = sale.status !== "completed";
   $("[data-refund-reprint]", box).hidden = sale.status !== "completed";
-  if (sale.status !== "completed") showError(box, new Error(tr("บิลนี้ยังไม่เสร็จสมบูรณ์ คืนเงินไม่ได้", "This sale is not completed: nothing to refund")));
+  if (sale.status !== "completed") showError(box, new Error(tr("บิลนี้ยังไม่เสร็จสมบูรณ์ คืนเงินไม่ได้")));
   updateRefundTotal();
   var first = $("[data-refund-lines] input:not([disabled])", box);
   if (first) first.select();
@@ -72,7 +72,7 @@ function chosenLines() {
     var quantity = text === "" ? 0 : /^\d{1,6}$/.test(text) ? Number(text) : NaN;
     var row = input.closest("tr");
     if (!(quantity >= 0 && quantity <= refundable(line))) {
-      problem = tr("จำนวนคืนของ ", "The quantity for ") + line.name_th + tr(" ต้องอยู่ระหว่าง 0 ถึง ", " must be 0 to ") + refundable(line);
+      problem = tr("จำนวนคืนของ ") + line.name_th + tr(" ต้องอยู่ระหว่าง 0 ถึง ") + refundable(line);
       row.classList.add("bad");
       return;
     }
@@ -94,9 +94,9 @@ function submitRefund() {
   var form = $("[data-refund-form]", box);
   var chosen = chosenLines();
   if (chosen.problem) { showError(box, new Error(chosen.problem)); return; }
-  if (!chosen.lines.length) { showError(box, new Error(tr("เลือกจำนวนที่จะคืนอย่างน้อยหนึ่งรายการ", "Choose a quantity to refund on at least one line"))); return; }
+  if (!chosen.lines.length) { showError(box, new Error(tr("เลือกจำนวนที่จะคืนอย่างน้อยหนึ่งรายการ"))); return; }
   var reason = $("[name=reason]", form).value.trim();
-  if (!reason) { showError(box, new Error(tr("ใส่เหตุผลการคืน", "Give the reason for the refund"))); $("[name=reason]", form).focus(); return; }
+  if (!reason) { showError(box, new Error(tr("ใส่เหตุผลการคืน"))); $("[name=reason]", form).focus(); return; }
   var body = {
     sale_id: refund.sale.id,
     till_id: state.till.id,
@@ -107,7 +107,7 @@ function submitRefund() {
   };
   var total = chosen.lines.reduce(function (sum, c) { return sum + estimate(c.line, c.quantity); }, 0);
   var approval = config.user.role === "cashier"
-    ? approve("refund", tr("คืนเงิน ", "Refund of ") + baht(total) + tr(" บาท ตามใบเสร็จ ", " baht against ") + refund.sale.receipt_number)
+    ? approve("refund", tr("คืนเงิน ") + baht(total) + tr(" บาท ตามใบเสร็จ ") + refund.sale.receipt_number)
     : Promise.resolve(null);
   approval.then(function (token) {
     if (token) body.approval_token = token.approval_token;
@@ -117,7 +117,7 @@ function submitRefund() {
       chosen: chosen.lines.map(function (c) { return [c.line.product_id, c.quantity]; })
     });
   }, function () {
-    showError(box, new Error(tr("การคืนเงินต้องให้ผู้จัดการอนุมัติ", "A manager must approve the refund")));
+    showError(box, new Error(tr("การคืนเงินต้องให้ผู้จัดการอนุมัติ")));
   });
 }
 
@@ -142,11 +142,11 @@ onAnswer("refund", function (answer, entry) {
   done.textContent = "";
   var title = document.createElement("p");
   title.className = "refund-done-title";
-  title.textContent = "✓ " + tr("คืนเงินแล้ว ", "Refunded ") + baht(result.total_satang) + " · " + result.credit_note_number;
+  title.textContent = "✓ " + tr("คืนเงินแล้ว ") + baht(result.total_satang) + " · " + result.credit_note_number;
   var detail = document.createElement("p");
-  detail.textContent = (result.method === "cash" ? tr("คืนเป็นเงินสดจากลิ้นชัก", "Cash from the drawer") : tr("โอนคืนลูกค้า", "Transfer to the customer")) +
-    " · " + (result.restock ? tr("สินค้ากลับเข้าสต็อก", "back into stock") : tr("ตัดเป็นของเสีย", "written off")) +
-    (entry.approver ? " · " + tr("อนุมัติโดย ", "approved by ") + entry.approver : "");
+  detail.textContent = (result.method === "cash" ? tr("คืนเป็นเงินสดจากลิ้นชัก") : tr("โอนคืนลูกค้า")) +
+    " · " + (result.restock ? tr("สินค้ากลับเข้าสต็อก") : tr("ตัดเป็นของเสีย", "done")) +
+    (entry.approver ? " · " + tr("อนุมัติโดย ") + entry.approver : "");
   done.appendChild(title);
   done.appendChild(detail);
   $("[data-refund-print]", box).hidden = false;
@@ -166,7 +166,7 @@ export function bindRefund() {
     apiOk("GET", "/api/v1/sales?receipt_number=" + encodeURIComponent(number)).then(function (sales) {
       if (!sales.length) {
         $("[data-refund-form]", box).hidden = true;
-        showError(box, new Error(tr("ไม่พบใบเสร็จ ", "No receipt ") + number));
+        showError(box, new Error(tr("ไม่พบใบเสร็จ ") + number));
         $("[name=receipt]", find).select();
         return;
       }

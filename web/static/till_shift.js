@@ -28,7 +28,7 @@ function chooseTill(tills) {
     b.addEventListener("click", function () { closeDialog("till"); useTill(till); });
     list.appendChild(b);
   });
-  if (!list.children.length) showError(box, new Error(tr("ยังไม่มีเครื่องขาย: ให้ผู้จัดการลงทะเบียนก่อน", "No till is registered yet: ask a manager")));
+  if (!list.children.length) showError(box, new Error(tr("ยังไม่มีเครื่องขาย: ให้ผู้จัดการลงทะเบียนก่อน")));
 }
 
 function fetchTills() {
@@ -89,8 +89,8 @@ export function start(onReady) {
 export function setShift(shift) {
   state.shift = shift;
   var info = $("[data-shift-info]");
-  if (!shift) { info.textContent = tr("ยังไม่เปิดกะ", "No open shift"); return; }
-  info.textContent = tr("กะ #", "Shift #") + shift.id + " · " + tr("เปิด ", "opened ") + bangkokTime(shift.opened_at);
+  if (!shift) { info.textContent = tr("ยังไม่เปิดกะ"); return; }
+  info.textContent = tr("กะ #") + shift.id + " · " + tr("เปิด ") + bangkokTime(shift.opened_at);
 }
 
 /* A cashier sells only on their own shift (the server refuses otherwise). */
@@ -106,9 +106,9 @@ export function openShiftDialog() {
   var other = state.shift && !shiftUsable();
   var warning = $("[data-other-shift]", box);
   warning.hidden = !other;
-  $("[data-open-title]", box).textContent = other ? tr("เครื่องไม่ว่าง", "Till in use:") : tr("เปิดกะ", "Open a shift");
+  $("[data-open-title]", box).textContent = other ? tr("เครื่องไม่ว่าง") : tr("เปิดกะ");
   if (other) {
-    warning.textContent = tr("กะ #", "Shift #") + state.shift.id + tr(" ของพนักงานคนอื่นยังเปิดอยู่ที่เครื่องนี้: ให้ผู้นั้นปิดกะก่อน หรือเลือกเครื่องอื่น", " of another cashier is open on this till: they must close it first, or choose another till");
+    warning.textContent = tr("กะ #") + state.shift.id + tr(" ของพนักงานคนอื่นยังเปิดอยู่ที่เครื่องนี้: ให้ผู้นั้นปิดกะก่อน หรือเลือกเครื่องอื่น");
   }
   $("[data-open-fields]", box).hidden = other;
   $("[data-open-submit]", box).hidden = other;
@@ -135,7 +135,7 @@ export function denominations(container, onChange) {
     var input = row.children[2];
     input.dataset.key = key;
     input.dataset.satang = satang;
-    input.setAttribute("aria-label", key + " " + tr("บาท", "baht"));
+    input.setAttribute("aria-label", key + " " + tr("บาท"));
     input.addEventListener("input", function () {
       var n = Number(asciiDigits(input.value)) || 0;
       row.children[3].textContent = n ? baht(n * satang) : "";
@@ -168,11 +168,11 @@ function rechecked(shift) {
 function submitOpenShift(box, amount) {
   var value = parseBaht(amount.value);
   if (value === undefined) value = 0;
-  if (value === null) { showError(box, new Error(tr("จำนวนเงินไม่ถูกต้อง เช่น 1000 หรือ 1000.50", "Not an amount, e.g. 1000 or 1000.50"))); amount.select(); return; }
+  if (value === null) { showError(box, new Error(tr("จำนวนเงินไม่ถูกต้อง เช่น 1000 หรือ 1000.50"))); amount.select(); return; }
   apiOk("POST", "/api/v1/shifts", { till_id: state.till.id, opening_float_satang: value }).then(function (shift) {
     setShift(shift);
     closeDialog("open");
-    message(tr("เปิดกะแล้ว เงินทอนตั้งต้น ", "Shift open, float ") + baht(value), "ok");
+    message(tr("เปิดกะแล้ว เงินทอนตั้งต้น ") + baht(value), "ok");
     focusScan();
   }, function (error) {
     if (error.status === 409) loadShift(state.till.id).then(rechecked);
@@ -202,7 +202,7 @@ export function bindOpenShift() {
 /* The till chip in the bar: another till, once this sale is done. */
 export function bindTillChoice() {
   $("[data-till-name]").addEventListener("click", function () {
-    if (cart.lines.length) { message(tr("ขายรายการนี้ให้เสร็จก่อนเปลี่ยนเครื่อง", "Finish this sale before changing till")); return; }
+    if (cart.lines.length) { message(tr("ขายรายการนี้ให้เสร็จก่อนเปลี่ยนเครื่อง")); return; }
     fetchTills().then(chooseTill, function (error) { message(error.message); });
   });
 }
