@@ -6,7 +6,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
@@ -15,7 +14,9 @@ from kernel.access import MANAGERS, STAFF, Actor, Role
 from kernel.clock import Clock
 from kernel.db.engine import Database
 from kernel.db.writer import serving
+from kernel.errors import ForbiddenError
 from web.accounts.users import UserView, session_user
+from web.errors import SignInRequiredError
 
 SESSION_COOKIE = "otop_session"
 # Guards are coroutines: Litestar runs a plain function guard in a worker thread, a hop that
@@ -61,9 +62,14 @@ def requires(roles: frozenset[Role]) -> Guard:
     async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         user = current_user(connection)
         if user is None:
-            raise NotAuthorizedException("sign in first")
+            raise SignInRequiredError("auth.required", "กรุณาเข้าสู่ระบบก่อน")
         if user.role not in roles:
-            raise PermissionDeniedException(f"a {user.role} may not use {connection.scope['path']}")
+            raise ForbiddenError(
+                "auth.forbidden",
+                "ผู้ใช้บทบาท {role} ไม่มีสิทธิ์ใช้ {path}",
+                role=user.role.value,
+                path=connection.scope["path"],
+            )
 
     return guard
 
@@ -77,5 +83,5 @@ admin_only = requires(frozenset({Role.ADMIN}))
 def provide_actor(request: ASGIConnection[Any, Any, Any, Any]) -> Actor:
     user = current_user(request)
     if user is None:
-        raise NotAuthorizedException("sign in first")
+        raise SignInRequiredError("auth.required", "กรุณาเข้าสู่ระบบก่อน")
     return user.actor()

@@ -11,6 +11,7 @@ from litestar.openapi.spec import OpenAPIHeader as Header
 from litestar.openapi.spec import OpenAPIResponse as Response
 from litestar.openapi.spec import OpenAPIType, Operation, Parameter, RequestBody, Schema
 from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from pos.checkout.requests import IDEMPOTENCY_KEY
 
@@ -18,11 +19,16 @@ from pos.checkout.requests import IDEMPOTENCY_KEY
 INT_MAX = 2**31 - 1
 
 
+# The error types name the kinds web.request_errors gives their codes and Thai.
 def _whole_number(value: object) -> object:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError("must be a whole number, not text or a decimal")
+        raise PydanticCustomError(
+            "not_whole_number", "must be a whole number, not text or a decimal"
+        )
     if not -INT_MAX <= value <= INT_MAX:
-        raise ValueError(f"must be between -{INT_MAX} and {INT_MAX}")
+        raise PydanticCustomError(
+            "out_of_range", "must be between {low} and {high}", {"low": -INT_MAX, "high": INT_MAX}
+        )
     return value
 
 
@@ -34,7 +40,7 @@ WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
 
 def _true_or_false(value: object) -> object:
     if not isinstance(value, bool):
-        raise ValueError("must be true or false")
+        raise PydanticCustomError("not_true_or_false", "must be true or false")
     return value
 
 

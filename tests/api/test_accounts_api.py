@@ -101,9 +101,14 @@ async def test_a_cut_off_date_with_no_utc_instant_is_400_not_500(login_as: Login
     which no datetime holds; the preview and the run answered 500."""
     client = await login_as(Role.MANAGER)
     for cutoff in ("0001-01-01", "0001-01-07"):
-        preview = await client.get("/api/v1/payouts/preview", params={"cutoff_date": cutoff})
+        preview = await client.get(
+            "/api/v1/payouts/preview",
+            params={"cutoff_date": cutoff},
+            headers={"Accept-Language": "en"},
+        )
         assert preview.status_code == 400, preview.text
         assert "out of range" in preview.json()["detail"]
+        assert preview.json()["code"] == "request.out_of_range"
         run = await client.post("/api/v1/payout-runs", json={"cutoff_date": cutoff})
         assert run.status_code == 400, run.text
     assert (await client.get("/api/v1/payout-runs")).json() == []

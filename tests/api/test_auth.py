@@ -36,10 +36,13 @@ async def test_wrong_password_is_401_and_does_not_say_which(
 ) -> None:
     make_user(db, clock, "malee", Role.CASHIER)
     response = await client.post(
-        "/api/v1/auth/login", json={"username": "malee", "password": "nope-nope"}
+        "/api/v1/auth/login",
+        json={"username": "malee", "password": "nope-nope"},
+        headers={"Accept-Language": "en"},
     )
     assert response.status_code == 401
     assert response.json()["detail"] == "wrong username or password"
+    assert response.json()["code"] == "auth.bad_credentials"
 
 
 async def test_login_is_rate_limited_after_repeated_failures(

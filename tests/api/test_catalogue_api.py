@@ -147,7 +147,9 @@ async def test_an_entrepreneur_sees_only_their_own_and_others_are_not_found(
     await login_as(Role.ENTREPRENEUR, entrepreneur_id=ids["owner"])
     listed = await client.get("/api/v1/products", params={"entrepreneur_id": ids["other"]})
     assert listed.status_code == 200 and listed.json() == []
-    theirs = await client.get(f"/api/v1/products/{ids['theirs']}")
+    theirs = await client.get(
+        f"/api/v1/products/{ids['theirs']}", headers={"Accept-Language": "en"}
+    )
     assert theirs.status_code == 404 and "not found" in theirs.json()["detail"]
     other = await client.get(f"/api/v1/entrepreneurs/{ids['other']}")
     assert other.status_code == 404

@@ -85,7 +85,7 @@ async def test_a_refused_product_form_comes_back_with_the_message_by_the_field(
     says: str,
 ) -> None:
     await login_as(Role.MANAGER)
-    response = await client.post("/admin/products/new", data=_product_form(ids, **over))
+    response = await client.post("/admin/products/new?lang=en", data=_product_form(ids, **over))
     assert response.status_code == 422
     assert f'id="err-{field}"' in response.text and says in response.text
     assert 'value="ร่มกระดาษสา"' in response.text or field == "name_th"  # input kept

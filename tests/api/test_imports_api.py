@@ -88,6 +88,7 @@ async def test_a_file_that_is_not_utf8_is_a_clear_422(
     client: AsyncTestClient[Any], login_as: LoginAs, ready: None
 ) -> None:
     await login_as(Role.MANAGER)
+    client.headers["Accept-Language"] = "en"  # the English wording is asserted below
     response = await client.post(
         "/api/v1/imports/entrepreneurs", files=_file(PEOPLE.decode().encode("cp874"))
     )

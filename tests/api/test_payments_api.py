@@ -279,6 +279,7 @@ async def test_manual_confirmation_without_a_body_and_twice(login_as: LoginAs) -
     payment = await _pay(client)
     url = f"/api/v1/payments/{payment['id']}/confirm"
     assert (await client.post(url)).json()["confirmation"] == "manual"
+    client.headers["Accept-Language"] = "en"  # the English wording is asserted below
     again = await client.post(url, json={})
     assert again.status_code == 409
     assert "already confirmed" in again.json()["detail"]

@@ -71,7 +71,7 @@ async def test_a_run_made_from_the_preview_and_paid_through_its_page(
     assert "กลุ่มจักสานแม่ออน" in preview.text and "1 รายยังไม่มีพร้อมเพย์" in preview.text
 
     nobody = await client.post("/admin/payouts", data={"cutoff_date": cutoff, "minimum": "100"})
-    assert nobody.status_code == 422 and "tick at least one" in nobody.text
+    assert nobody.status_code == 422 and "เลือกผู้ประกอบการที่จะจ่ายอย่างน้อยหนึ่งราย" in nobody.text
     assert nobody.text.count('name="pay"') == 2  # the preview again, nothing lost
 
     made = await client.post(
@@ -162,7 +162,7 @@ async def test_a_bad_preview_is_shown_again_with_the_message(
     login_as: LoginAs, params: dict[str, str], message: str, field: str
 ) -> None:
     client = await login_as(Role.ADMIN)
-    response = await client.get("/admin/payouts/new", params=params)
+    response = await client.get("/admin/payouts/new", params={**params, "lang": "en"})
     assert response.status_code == 422
     assert message in response.text
     assert re.search(rf'name="{field}" [^>]*aria-invalid="true"', response.text)

@@ -171,7 +171,9 @@ async def test_the_page_explains_a_bad_period_instead_of_failing(
     client: AsyncTestClient[Any], login_as: LoginAs, query: str, says: str
 ) -> None:
     await login_as(Role.MANAGER)
-    page = await client.get(f"/admin/reports?{query}")
+    page = await client.get(f"/admin/reports?{query}&lang=en")
     assert page.status_code == 422
     assert 'class="error"' in page.text and says in page.text
-    assert "รายงานยอดขายของศูนย์" in page.text  # the form is there to try again
+    thai = await client.get(f"/admin/reports?{query}&lang=th")
+    assert thai.status_code == 422 and 'class="error"' in thai.text
+    assert "รายงานยอดขายของศูนย์" in thai.text  # the form is there to try again

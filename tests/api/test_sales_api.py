@@ -83,6 +83,7 @@ async def test_checkout_answers_201_and_a_replay_200_with_the_same_sale(
     assert again.json() == sale
     shown = await client.get(f"/api/v1/sales/{sale['id']}")
     assert shown.json() == sale
+    client.headers["Accept-Language"] = "en"  # the English wording is asserted below
     other = await client.post(
         "/api/v1/sales", json=_body(till, products, cart_discount_satang=100), headers=headers
     )
@@ -182,6 +183,7 @@ async def test_a_cashier_without_a_shift_gets_409(login_as: LoginAs, db: Databas
         )
     ).json()["id"]
     await login_as(Role.CASHIER)
+    client.headers["Accept-Language"] = "en"  # the English wording is asserted below
     response = await client.post(
         "/api/v1/sales", json=_body(till, products), headers={"Idempotency-Key": "no-shift-1"}
     )

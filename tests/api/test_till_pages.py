@@ -204,7 +204,7 @@ async def test_a_till_elsewhere_sees_the_stock_there(login_as: LoginAs, db: Data
         ("till_id=-4", 422, "till_id"),
         ("till_id=abc", 400, "till_id"),
         ("till_id=", 400, "till_id"),
-        ("", 400, None),
+        ("", 400, "till_id"),  # a missing parameter is named too
     ],
 )
 async def test_a_bad_till_id_is_refused_clearly(

@@ -61,7 +61,7 @@ def verify(
     secret: str, token: str, *, action: ApprovalAction, cashier_id: int | None, now: datetime
 ) -> int:
     """The approver's user id, or 403 naming ``approval_token``."""
-    invalid = ForbiddenError("the approval is not valid: ask a manager again", field=FIELD)
+    invalid = ForbiddenError("approval.invalid", "การอนุมัติไม่ถูกต้อง: ขอให้ผู้จัดการอนุมัติอีกครั้ง", field=FIELD)
     body, _, signature = token.partition(".")
     if not hmac.compare_digest(_sign(secret, body.encode()).encode(), signature.encode()):
         raise invalid
@@ -70,11 +70,18 @@ def verify(
     except (binascii.Error, ValueError):
         raise invalid from None
     if claims.get("a") != action.value:
-        raise ForbiddenError(f"this approval is not for a {action.value}", field=FIELD)
+        raise ForbiddenError(
+            "approval.wrong_action",
+            "การอนุมัตินี้ไม่ได้ให้สำหรับ {action}",
+            field=FIELD,
+            action=action.value,
+        )
     if claims.get("c") != cashier_id:
-        raise ForbiddenError("this approval was given to another cashier", field=FIELD)
+        raise ForbiddenError("approval.other_cashier", "การอนุมัตินี้ให้ไว้กับพนักงานขายคนอื่น", field=FIELD)
     if datetime.fromtimestamp(int(claims.get("x", 0)), UTC) <= now:
-        raise ForbiddenError("the approval has expired: ask a manager again", field=FIELD)
+        raise ForbiddenError(
+            "approval.expired", "การอนุมัติหมดอายุแล้ว: ขอให้ผู้จัดการอนุมัติอีกครั้ง", field=FIELD
+        )
     return int(claims["u"])
 
 

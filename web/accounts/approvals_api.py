@@ -52,9 +52,15 @@ class ApprovalsApi(Controller):
         # The attempt is recorded even when refused (it counts like a failed login).
         await db.writer.run(lambda conn: record_login(conn, candidate, approver, client, now))
         if approver is None:
-            raise BadCredentialsError("wrong username or password", field="password")
+            raise BadCredentialsError(
+                "auth.bad_credentials", "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", field="password"
+            )
         if approver.role not in MANAGERS:
-            raise ForbiddenError("only a manager or an admin can approve", field="username")
+            raise ForbiddenError(
+                "approval.not_a_manager",
+                "ผู้อนุมัติต้องเป็นผู้จัดการหรือผู้ดูแลระบบ",
+                field="username",
+            )
         return issue(
             settings.secret,
             approver_id=approver.id,

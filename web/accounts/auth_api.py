@@ -73,7 +73,7 @@ async def sign_in(
 
     token = await db.writer.run(record)  # the attempt is recorded even when refused
     if user is None:
-        raise BadCredentialsError("wrong username or password", field="password")
+        raise BadCredentialsError("auth.bad_credentials", "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", field="password")
     return MeOut.of(user), token
 
 

@@ -15,7 +15,8 @@ from kernel.errors import DomainError
 from web.accounts.auth_api import sign_in, sign_out, with_session_cookie
 from web.accounts.schemas import LoginForm
 from web.auth import SESSION_COOKIE, current_user
-from web.pages import home_of, page, redirect, safe_next
+from web.errors import status_of
+from web.pages import home_of, page, redirect, safe_next, said
 from web.settings import Settings
 
 
@@ -46,9 +47,13 @@ class SignInPages(Controller):
             me, token = await sign_in(request, db, clock, settings, data.username, data.password)
         except DomainError as error:
             response = page(
-                request, "login.html", next=data.next, error=error.message, username=data.username
+                request,
+                "login.html",
+                next=data.next,
+                error=said(request, error),
+                username=data.username,
             )
-            response.status_code = 401 if "wrong" in error.message else 429
+            response.status_code = status_of(error)
             return response
         target = safe_next(data.next if data.next != "/" else None, home_of(me.role))
         return with_session_cookie(redirect(target), token, settings)

@@ -137,7 +137,10 @@ class NewPassword:
     def of(cls, password: str) -> NewPassword:
         if len(password) < MIN_PASSWORD:
             raise InvalidInputError(
-                f"password must be at least {MIN_PASSWORD} characters", field="password"
+                "user.password_too_short",
+                "รหัสผ่านต้องยาวอย่างน้อย {min_length} ตัวอักษร",
+                field="password",
+                min_length=MIN_PASSWORD,
             )
         return cls(_hasher.hash(password))
 
@@ -158,18 +161,23 @@ def create_user(
     username = username.strip().lower()
     if not USERNAME.match(username):
         raise InvalidInputError(
-            "username must be 3-32 characters: a-z, 0-9, dot, dash, underscore",
+            "user.username_invalid",
+            "ชื่อผู้ใช้ต้องยาว 3-32 ตัวอักษร ใช้ได้เฉพาะ a-z, 0-9, จุด, ขีด และขีดล่าง",
             field="username",
         )
     try:
         role = Role(role)
     except ValueError:
         raise InvalidInputError(
-            f"role must be one of {', '.join(r.value for r in Role)}", field="role"
+            "user.role_unknown",
+            "บทบาทต้องเป็นหนึ่งใน {roles}",
+            field="role",
+            roles=", ".join(r.value for r in Role),
         ) from None
     if (role == Role.ENTREPRENEUR) != (entrepreneur_id is not None):
         raise InvalidInputError(
-            "an entrepreneur user needs entrepreneur_id, and only an entrepreneur user has one",
+            "user.entrepreneur_link",
+            "ผู้ใช้บทบาทผู้ประกอบการต้องระบุ entrepreneur_id และมีเพียงบทบาทนี้ที่ระบุได้",
             field="entrepreneur_id",
         )
     if entrepreneur_id is not None:
@@ -180,7 +188,10 @@ def create_user(
         ).scalar()
         if not exists:
             raise NotFoundError(
-                f"no entrepreneur with id {entrepreneur_id}", field="entrepreneur_id"
+                "user.entrepreneur_not_found",
+                "ไม่พบผู้ประกอบการหมายเลข {entrepreneur_id}",
+                field="entrepreneur_id",
+                entrepreneur_id=entrepreneur_id,
             )
     try:
         with conn.begin_nested():
@@ -198,7 +209,12 @@ def create_user(
                 .returning(User.id)
             ).scalar_one()
     except IntegrityError:
-        raise ConflictError(f"username {username!r} is taken", field="username") from None
+        raise ConflictError(
+            "user.username_taken",
+            "ชื่อผู้ใช้ '{username}' มีผู้ใช้แล้ว",
+            field="username",
+            username=username,
+        ) from None
     audit.record(
         conn,
         actor,
@@ -216,7 +232,7 @@ def create_user(
 def get_user(conn: Connection, user_id: int) -> UserView:
     row = conn.execute(select(User).where(User.id == user_id)).one_or_none()
     if row is None:
-        raise NotFoundError(f"no user with id {user_id}")
+        raise NotFoundError("user.not_found", "ไม่พบผู้ใช้หมายเลข {user_id}", user_id=user_id)
     return _view(row)
 
 
@@ -258,9 +274,11 @@ def login_candidate(
     username = username.strip().lower()[:64]
     if _too_many_failures(conn, username, now - window, max_failures):
         raise TooManyAttemptsError(
-            f"too many failed logins for {username!r}; try again in "
-            f"{int(window.total_seconds() // 60)} minutes",
+            "auth.too_many_attempts",
+            "เข้าสู่ระบบด้วย '{username}' ผิดหลายครั้งเกินไป ลองใหม่ในอีก {minutes} นาที",
             field="username",
+            username=username,
+            minutes=int(window.total_seconds() // 60),
         )
     row = conn.execute(select(User).where(User.username == username)).one_or_none()
     if row is None or not row.active:

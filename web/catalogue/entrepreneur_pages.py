@@ -19,22 +19,28 @@ from inventory.catalogue.rules import parse_percent_to_bp
 from kernel.access import Actor
 from kernel.clock import Clock
 from kernel.db.engine import Database
-from kernel.errors import DomainError
+from kernel.errors import DomainError, InvalidInputError
 from web.auth import managers_only, staff_only
-from web.catalogue.product_pages import PAGE_SIZE, error_of, int_field
+from web.catalogue.product_pages import PAGE_SIZE, error_of
 from web.catalogue.schemas import EntrepreneurForm
-from web.pages import form_id, form_number, page, redirect
+from web.pages import form_id, form_number, page, redirect, stale_form
 
 # --- entrepreneurs ---------------------------------------------------------------------
 
 
 def _entrepreneur_values(form: EntrepreneurForm) -> dict[str, Any]:
-    stars = form_number(form.star_rating, "star_rating", "choose 1 to 5 stars")
+    stars = form_number(
+        form.star_rating,
+        InvalidInputError("form.choose_stars", "เลือกระดับดาว 1 ถึง 5", field="star_rating"),
+    )
     return {
         "code": form.code,
         "name_th": form.name_th,
         "name_en": form.name_en,
-        "district_id": int_field(form.district_id, "district_id"),
+        "district_id": form_number(
+            form.district_id,
+            InvalidInputError("form.choose_district", "กรุณาเลือกอำเภอ", field="district_id"),
+        ),
         "tambon": form.tambon,
         "phone": form.phone,
         "promptpay_id": form.promptpay_id or None,
@@ -131,7 +137,7 @@ class EntrepreneurPages(Controller):
                 lambda conn: catalogue.create_entrepreneur(conn, actor, now, draft)
             )
         except DomainError as error:
-            errors = error_of(error, {"commission_bp": "commission_percent"})
+            errors = error_of(request, error, {"commission_bp": "commission_percent"})
             return _entrepreneur_form(request, db, data.model_dump(), errors=errors)
         return redirect(f"/admin/entrepreneurs/{view.id}?saved=1")
 
@@ -182,7 +188,7 @@ class EntrepreneurPages(Controller):
     ) -> Template | Redirect:
         try:
             values = _entrepreneur_values(data)
-            version = int_field(data.version, "version")
+            version = form_number(data.version, stale_form())
             now = clock.now()
             await db.writer.run(
                 lambda conn: catalogue.update_entrepreneur(
@@ -190,7 +196,7 @@ class EntrepreneurPages(Controller):
                 )
             )
         except DomainError as error:
-            errors = error_of(error, {"commission_bp": "commission_percent"})
+            errors = error_of(request, error, {"commission_bp": "commission_percent"})
             return _entrepreneur_form(
                 request, db, data.model_dump(), entrepreneur_id=entrepreneur_id, errors=errors
             )

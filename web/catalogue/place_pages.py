@@ -18,11 +18,11 @@ from kernel.db.engine import Database
 from kernel.errors import DomainError
 from web.auth import managers_only, staff_only
 from web.catalogue.schemas import PlaceForm
-from web.pages import form_number, page, redirect
+from web.pages import form_number, page, redirect, refusal, stale_form
 
 
 def _version(text: str) -> int:
-    return form_number(text, "version", "reload the page and try again")
+    return form_number(text, stale_form())
 
 
 def _category_values(form: PlaceForm) -> dict[str, Any]:
@@ -65,7 +65,7 @@ def _render(
         "catalogue/places.html",
         kind=kind,
         items=items,
-        error=error,
+        error=refusal(request, error) if error else None,
         form=form or {"active": "on"},
         row_id=row_id,
     )

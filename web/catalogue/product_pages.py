@@ -22,44 +22,45 @@ from kernel.access import Actor
 from kernel.clock import Clock
 from kernel.db.engine import Database
 from kernel.errors import DomainError, InvalidInputError
-from kernel.money import parse_baht
 from web.auth import managers_only, staff_only
 from web.catalogue.schemas import ProductForm
-from web.pages import form_id, form_number, page, redirect
+from web.pages import form_baht, form_id, form_number, page, redirect, said, stale_form
 
 PAGE_SIZE = 50
 
 
-def int_field(text: str, field: str) -> int:
-    return form_number(text, field, f"choose a {field.removesuffix('_id')}")
-
-
-def error_of(error: DomainError, renames: dict[str, str]) -> dict[str, str]:
+def error_of(
+    request: Request[Any, Any, Any], error: DomainError, renames: dict[str, str]
+) -> dict[str, str]:
+    """The refusal beside its form field, in the page's language."""
     field = error.field or "form"
-    return {renames.get(field, field): error.message}
+    return {renames.get(field, field): said(request, error)}
 
 
 # --- products --------------------------------------------------------------------------
 
 
 def _product_values(conn: Connection, form: ProductForm) -> dict[str, Any]:
-    try:
-        price = parse_baht(form.price_baht)
-    except ValueError as error:
-        raise InvalidInputError(str(error), field="price_baht") from None
+    price = form_baht(form.price_baht, "price_baht")
     owner = conn.execute(
         select(Entrepreneur.id).where(Entrepreneur.code == form.entrepreneur_code.strip())
     ).scalar()
     if owner is None:
         raise InvalidInputError(
-            f"no entrepreneur has code {form.entrepreneur_code!r}", field="entrepreneur_code"
+            "form.entrepreneur_code_unknown",
+            "ไม่มีผู้ประกอบการรหัส '{entrepreneur_code}'",
+            field="entrepreneur_code",
+            entrepreneur_code=form.entrepreneur_code[:40],
         )
     return {
         "sku": form.sku,
         "barcode": form.barcode,
         "name_th": form.name_th,
         "name_en": form.name_en,
-        "category_id": int_field(form.category_id, "category_id"),
+        "category_id": form_number(
+            form.category_id,
+            InvalidInputError("form.choose_category", "กรุณาเลือกหมวดหมู่", field="category_id"),
+        ),
         "entrepreneur_id": int(owner),
         "price_satang": price,
         "vat_applicable": bool(form.vat_applicable),
@@ -159,7 +160,9 @@ class ProductPages(Controller):
             view = await db.writer.run(create)
         except DomainError as error:
             errors = error_of(
-                error, {"price_satang": "price_baht", "entrepreneur_id": "entrepreneur_code"}
+                request,
+                error,
+                {"price_satang": "price_baht", "entrepreneur_id": "entrepreneur_code"},
             )
             return _product_form(request, db, data.model_dump(), errors=errors)
         return redirect(f"/admin/products/{view.id}?saved=1")
@@ -206,7 +209,7 @@ class ProductPages(Controller):
         clock: NamedDependency[Clock],
     ) -> Template | Redirect:
         try:
-            now, version = clock.now(), int_field(data.version, "version")
+            now, version = clock.now(), form_number(data.version, stale_form())
 
             def update(conn: Connection) -> None:
                 values = _product_values(conn, data)
@@ -217,7 +220,9 @@ class ProductPages(Controller):
             await db.writer.run(update)
         except DomainError as error:
             errors = error_of(
-                error, {"price_satang": "price_baht", "entrepreneur_id": "entrepreneur_code"}
+                request,
+                error,
+                {"price_satang": "price_baht", "entrepreneur_id": "entrepreneur_code"},
             )
             return _product_form(
                 request, db, data.model_dump(), product_id=product_id, errors=errors

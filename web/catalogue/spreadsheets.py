@@ -18,10 +18,8 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import Body, FromPath, PathParameter
 from litestar.response import Template
-from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
 from sqlalchemy.engine import Connection
 
 from inventory import spreadsheets
@@ -29,10 +27,11 @@ from inventory.spreadsheets import ImportJob, ImportPreview, ImportResult
 from kernel.access import Actor
 from kernel.clock import Clock
 from kernel.db.engine import Database
-from kernel.errors import DomainError, InvalidInputError
+from kernel.errors import DomainError, InvalidInputError, NotFoundError
 from web.auth import managers_only, staff_only
 from web.downloads import csv_download
-from web.pages import page
+from web.errors import TooLargeError, status_of
+from web.pages import page, said
 from web.settings import Settings
 
 Previewer = Callable[[Connection, bytes], ImportPreview]
@@ -50,13 +49,14 @@ async def run_import(
     """Check the file in a snapshot on a thread, then write it chunk by chunk through the
     writer: each chunk a short transaction, the tills' sales in between. Progress goes to the
     log. A chunk that fails (another manager changed the catalogue meanwhile) leaves the
-    chunks before it written, and says how far the import got."""
+    chunks before it written, and says how far the import got (answering with the status of
+    the chunk's refusal: see web.errors.status_of)."""
     job = await db.read_on_thread(lambda conn: planner(conn, actor, now, raw))
     for number, chunk in enumerate(job.chunks, start=1):
         try:
             await db.writer.run(chunk)
         except DomainError as error:
-            raise type(error)(
+            raise DomainError(
                 "import.stopped",
                 "นำเข้าแล้ว {written} จาก {chunks} ส่วน แล้วหยุดเพราะ: {cause} นำเข้าไฟล์เดิมอีกครั้งเพื่อให้ครบ",
                 field=error.field,
@@ -89,7 +89,12 @@ class ConfirmForm:
 def _kind(kind: str) -> tuple[Previewer, Planner]:
     found = KINDS.get(kind)
     if found is None:
-        raise NotFoundException(f"no CSV import of {kind!r}; use entrepreneurs or products")
+        raise NotFoundError(
+            "import.kind_unknown",
+            "ไม่มีการนำเข้า CSV ประเภท '{kind}': ใช้ entrepreneurs หรือ products",
+            field="kind",
+            kind=kind[:40],
+        )
     return found
 
 
@@ -101,10 +106,12 @@ def _read(upload: UploadFile, settings: Settings) -> bytes:
 
 def _check_size(size: int, settings: Settings) -> None:
     if size > settings.max_upload_bytes:
-        limit_mb = settings.max_upload_bytes / (1024 * 1024)
-        raise HTTPException(
-            status_code=HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-            detail=f"the file is larger than {limit_mb:g} MB; split it into smaller files",
+        limit_mb = format(settings.max_upload_bytes / (1024 * 1024), "g")
+        raise TooLargeError(
+            "upload.too_large",
+            "ไฟล์ใหญ่เกิน {limit_mb} MB: แบ่งเป็นไฟล์ที่เล็กลงแล้วนำเข้าทีละไฟล์",
+            field="file",
+            limit_mb=limit_mb,
         )
 
 
@@ -126,13 +133,17 @@ ExportKind = Annotated[
 # --- pages -----------------------------------------------------------------------------
 
 
-def _failed(
-    request: Request[Any, Any, Any], kind: str, message: str, errors: list[dict[str, Any]]
-) -> Template:
+def _failed(request: Request[Any, Any, Any], kind: str, error: DomainError) -> Template:
+    """The import page again with the refusal (in the page's language) and any bad rows."""
     response = page(
-        request, "imports/index.html", kinds=list(KINDS), error=message, errors=errors, kind=kind
+        request,
+        "imports/index.html",
+        kinds=list(KINDS),
+        error=said(request, error),
+        errors=error.params.get("errors", []),
+        kind=kind,
     )
-    response.status_code = 422
+    response.status_code = status_of(error)
     return response
 
 
@@ -185,7 +196,12 @@ class SpreadsheetsController(Controller):
         name = kind.removesuffix(".csv")
         export = EXPORTS.get(name)
         if export is None:
-            raise NotFoundException(f"no CSV export of {kind!r}")
+            raise NotFoundError(
+                "export.kind_unknown",
+                "ไม่มีการส่งออก CSV ประเภท '{kind}'",
+                field="kind",
+                kind=kind[:40],
+            )
         with db.read() as conn:
             text = export(conn)
         return csv_download(text, f"otop-{name}.csv")
@@ -213,8 +229,8 @@ class SpreadsheetsController(Controller):
             raw = _read(data.file, settings)
             with db.read() as conn:
                 preview = previewer(conn, raw)
-        except InvalidInputError as error:
-            return _failed(request, kind, error.message, [])
+        except DomainError as error:
+            return _failed(request, kind, error)
         response = page(
             request,
             "imports/preview.html",
@@ -246,9 +262,12 @@ class SpreadsheetsController(Controller):
             _check_size(len(raw), settings)
             result = await run_import(db, planner, actor, clock.now(), raw)
         except binascii.Error:
-            return _failed(request, kind, "the confirmed file was damaged; upload it again", [])
-        except InvalidInputError as error:
-            return _failed(request, kind, error.message, error.data.get("errors", []))
+            damaged = InvalidInputError(
+                "upload.damaged", "ไฟล์ที่ยืนยันเสียหาย: อัปโหลดใหม่อีกครั้ง", field="file"
+            )
+            return _failed(request, kind, damaged)
+        except DomainError as error:
+            return _failed(request, kind, error)
         return page(request, "imports/index.html", kinds=list(KINDS), result=result)
 
     @get("/admin/export", sync_to_thread=False, guards=[staff_only], include_in_schema=False)

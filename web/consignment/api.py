@@ -253,10 +253,19 @@ class ConsignmentApi(Controller):
         with db.read() as conn:
             payout = get_payout(conn, actor, payout_id)
         if payout.status != "pending":
-            raise ConflictError(f"payout {payout_id} is {payout.status}", field="payout_id")
+            raise ConflictError(
+                "payout.qr_not_pending",
+                "รายการจ่าย {payout_id} อยู่ในสถานะ {status} จึงไม่มี QR",
+                field="payout_id",
+                payout_id=payout_id,
+                status=payout.status,
+            )
         if not payout.promptpay_id:
             raise ConflictError(
-                f"{payout.code} has no PromptPay receiving ID", field="promptpay_id"
+                "payout.qr_no_promptpay",
+                "{entrepreneur_code} ไม่มีหมายเลขพร้อมเพย์สำหรับรับเงิน",
+                field="promptpay_id",
+                entrepreneur_code=payout.code,
             )
         payload = promptpay.credit_transfer(payout.promptpay_id, amount_satang=payout.amount_satang)
         return Response(payload_svg(payload), media_type="image/svg+xml", headers=NO_STORE)

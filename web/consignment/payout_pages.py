@@ -39,7 +39,7 @@ from pos.reports.periods import parse_date
 from web.auth import managers_only
 from web.consignment.schemas import PaidForm, RunForm
 from web.errors import status_of
-from web.pages import page, redirect
+from web.pages import page, redirect, said
 from web.settings import Settings
 
 
@@ -59,10 +59,14 @@ def _parsed(form: dict[str, str]) -> tuple[date, int]:
         minimum = parse_baht(form.get("minimum") or "")
     except ValueError:
         raise InvalidInputError(
-            "minimum must be an amount in baht, e.g. 100 or 100.50", field="minimum"
+            "payout.minimum_invalid",
+            "ยอดขั้นต่ำต้องเป็นจำนวนเงินบาท เช่น 100 หรือ 100.50",
+            field="minimum",
         ) from None
     if minimum <= 0:
-        raise InvalidInputError("minimum must be more than 0 baht", field="minimum")
+        raise InvalidInputError(
+            "payout.minimum_not_positive", "ยอดขั้นต่ำต้องมากกว่า 0 บาท", field="minimum"
+        )
     return cutoff, minimum
 
 
@@ -70,7 +74,12 @@ def _ticked(values: str | list[str]) -> set[int]:
     found = set()
     for value in [values] if isinstance(values, str) else values:
         if not ascii_digits(value.strip()) or len(value.strip()) > 12:
-            raise InvalidInputError(f"pay: {value[:20]!r} is not an entrepreneur id", field="pay")
+            raise InvalidInputError(
+                "payout.pay_invalid",
+                "pay: '{value}' ไม่ใช่หมายเลขผู้ประกอบการ",
+                field="pay",
+                value=value[:20],
+            )
         found.add(int(value))
     return found
 
@@ -82,7 +91,7 @@ def _index(
     with db.read() as conn:
         runs = run_summaries(conn, actor)
     response = page(request, "payouts/index.html", runs=runs, form=form,
-                    error=error.message if error else None,
+                    error=said(request, error) if error else None,
                     field=error.field if error else None)  # fmt: skip
     if error is not None:
         response.status_code = status_of(error)
@@ -101,7 +110,7 @@ def _preview(
     response = page(
         request, "payouts/preview.html", candidates=candidates, form=form, ticked=chosen,
         total=total, no_promptpay=sum(1 for c in candidates if not c.promptpay_id),
-        error=error.message if error else None,
+        error=said(request, error) if error else None,
     )  # fmt: skip
     if error is not None:
         response.status_code = status_of(error)
@@ -132,7 +141,13 @@ def _payout_in_run(db: Database, actor: Actor, run_id: int, payout_id: int) -> N
     with db.read() as conn:
         payout = get_payout(conn, actor, payout_id)
     if payout.run_id != run_id:
-        raise NotFoundError(f"payout {payout_id} is not in run {run_id}", field="payout_id")
+        raise NotFoundError(
+            "payout.not_in_run",
+            "รายการจ่าย {payout_id} ไม่อยู่ในรอบจ่าย {run_id}",
+            field="payout_id",
+            payout_id=payout_id,
+            run_id=run_id,
+        )
 
 
 class PayoutPages(Controller):
@@ -204,7 +219,11 @@ class PayoutPages(Controller):
         try:
             ticked = _ticked(data.pay)
             if not ticked:
-                raise InvalidInputError("tick at least one entrepreneur to pay", field="pay")
+                raise InvalidInputError(
+                    "payout.none_ticked",
+                    "เลือกผู้ประกอบการที่จะจ่ายอย่างน้อยหนึ่งราย",
+                    field="pay",
+                )
             candidates = await db.read_on_thread(
                 lambda conn: payout_candidates(
                     conn,
@@ -300,7 +319,7 @@ class PayoutPages(Controller):
             return _run_page(
                 request,
                 run,
-                errors={payout_id: error.message},
+                errors={payout_id: said(request, error)},
                 typed={payout_id: data.bank_reference},
                 status=status_of(error),
             )
@@ -325,6 +344,6 @@ class PayoutPages(Controller):
             with db.read() as conn:
                 run = get_run(conn, actor, run_id)
             return _run_page(
-                request, run, errors={payout_id: error.message}, status=status_of(error)
+                request, run, errors={payout_id: said(request, error)}, status=status_of(error)
             )
         return redirect(f"/admin/payouts/{run_id}?cancelled={payout_id}")

@@ -86,9 +86,16 @@ def _whose(actor: Actor, asked: str | None) -> int | None:
     wanted = form_id(asked, "entrepreneur_id")
     if actor.role == Role.ENTREPRENEUR:
         if actor.entrepreneur_id is None:
-            raise ForbiddenError("this entrepreneur account is not linked to an entrepreneur")
+            raise ForbiddenError(
+                "portal.account_unlinked", "บัญชีผู้ประกอบการนี้ยังไม่ได้ผูกกับผู้ประกอบการรายใด"
+            )
         if wanted is not None and wanted != actor.entrepreneur_id:
-            raise NotFoundError(f"entrepreneur {wanted} not found", field="entrepreneur_id")
+            raise NotFoundError(
+                "portal.entrepreneur_not_found",
+                "ไม่พบผู้ประกอบการหมายเลข {entrepreneur_id}",
+                field="entrepreneur_id",
+                entrepreneur_id=wanted,
+            )
         return actor.entrepreneur_id
     return wanted
 
@@ -215,7 +222,7 @@ class PortalPages(Controller):
                     found=None,
                     month=current,
                     month_text=month_title(current, lang),
-                    error=error.message,
+                    error=error.message_in(lang),
                     asked=month or "",
                     viewing=_viewing(actor, whose),
                     latest=current,

@@ -25,7 +25,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 from kernel.access import Actor
 from kernel.clock import Clock
 from kernel.db.engine import Database
-from kernel.errors import ConflictError, NotFoundError
+from kernel.errors import ConflictError, DomainError, NotFoundError
 from payments.lifecycle import (
     ExceptionView,
     OutcomeKind,
@@ -46,7 +46,7 @@ from payments.webhook import SignatureError, WebhookFormatError, parse_event, ve
 from pos.completion.by_payment import confirm_by_cashier, confirm_webhook
 from pos.completion.voided_money import complete_voided_sale
 from web.auth import managers_only, staff_only
-from web.errors import error_body
+from web.errors import error_body, language
 from web.payments.schemas import ConfirmIn, PaymentIn, ResolveIn
 from web.schemas import OptionalBody
 from web.settings import Settings
@@ -114,10 +114,15 @@ def _status_json(view: PaymentView) -> str:
 def _qr_payload(db: Database, payment_id: int, now: datetime) -> str:
     view = read_payment(db, payment_id, now)
     if view.payload is None:
-        raise NotFoundError("a cash payment has no QR", field="payment_id")
+        raise NotFoundError("payment.qr_cash", "การชำระเงินสดไม่มี QR", field="payment_id")
     if view.status != PaymentStatus.PENDING:
         # A QR for a finished payment would invite the customer to pay twice.
-        raise ConflictError(f"the payment is {view.status}; it has no QR to pay", field="status")
+        raise ConflictError(
+            "payment.qr_not_pending",
+            "การชำระนี้อยู่ในสถานะ {status} จึงไม่มี QR ให้จ่าย",
+            field="status",
+            status=view.status,
+        )
     return view.payload
 
 
@@ -139,8 +144,10 @@ async def handle_webhook(
     timestamp: str | None,
     signature: str | None,
     body: bytes,
+    lang: str = "en",
 ) -> tuple[int, dict[str, Any]]:
-    """Verify, read and apply one callback; the answer's status and body.
+    """Verify, read and apply one callback; the answer's status and body (its ``detail`` in
+    ``lang``; ``outcome`` says what happened, for the bank's program).
 
     401 bad or stale signature; 400 malformed body; 200 confirmed (its sale completed in the
     same transaction when paid in full) or a repeat (nothing changes); 404 unknown reference;
@@ -150,16 +157,31 @@ async def handle_webhook(
         verify(secret, timestamp, signature, body, now)
     except SignatureError as error:
         log.warning("payment callback refused: %s", error)
-        return 401, error_body(401, str(error))
+        untrusted = DomainError(
+            "webhook.untrusted", "ไม่รับการแจ้งชำระเงินนี้ เพราะ: {reason}", reason=str(error)
+        )
+        return 401, error_body(401, untrusted, lang)
     try:
         event = parse_event(body)
     except WebhookFormatError as error:
-        return 400, error_body(400, error.message, error.field)
+        malformed = DomainError(
+            "webhook.malformed",
+            "ข้อมูลการแจ้งชำระเงินไม่ถูกรูปแบบ: {reason}",
+            field=error.field,
+            reason=error.message,
+        )
+        return 400, error_body(400, malformed, lang)
     outcome = await db.writer.run(lambda conn: confirm_webhook(conn, now, event))
     status = _WEBHOOK_STATUS[outcome.kind]
     payment = outcome.payment
+    answered = DomainError(
+        "webhook.answered",
+        "ผลการแจ้งชำระเงิน ({outcome}): {reason}",
+        outcome=outcome.kind.value,
+        reason=outcome.message,
+    )
     return status, error_body(
-        status, outcome.message, outcome=outcome.kind.value,
+        status, answered, lang,
         payment_id=payment.id if payment else None,
         payment_status=payment.status if payment else None, exception_id=outcome.exception_id,
     )  # fmt: skip
@@ -333,6 +355,7 @@ class PaymentsApi(Controller):
             request.headers.get("x-timestamp"),
             request.headers.get("x-signature"),
             body,
+            language(request),
         )
         return Response(content, status_code=status, media_type=MediaType.JSON)
 

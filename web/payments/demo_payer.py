@@ -16,7 +16,6 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Template
 
@@ -30,7 +29,7 @@ from payments.records import row_by
 from payments.status import PaymentStatus
 from payments.webhook import sign
 from web.auth import signed_in
-from web.pages import page
+from web.pages import page, page_language
 from web.payments.api import handle_webhook
 from web.payments.pages import decoded
 from web.settings import Settings
@@ -38,12 +37,15 @@ from web.settings import Settings
 
 def _demo_payment(db: Database, clock: Clock, settings: Settings, reference: str) -> PaymentView:
     if not settings.demo:
-        raise NotFoundException("the demo payer exists in demo mode only")
+        raise NotFoundError("demo_payer.off", "หน้าจ่ายเงินจำลองมีเฉพาะในโหมดสาธิต")
     with db.read() as conn:
         row = row_by(conn, Payment.reference, reference)
         if row is None or row["payload"] is None:
             raise NotFoundError(
-                f"no PromptPay payment has reference {reference}", field="reference"
+                "demo_payer.unknown_reference",
+                "ไม่มีการชำระพร้อมเพย์เลขอ้างอิง {reference}",
+                field="reference",
+                reference=reference[:40],
             )
         return get_payment(conn, row["id"], clock.now())
 
@@ -100,7 +102,7 @@ class DemoPayer(Controller):
         timestamp = str(int(now.timestamp()))
         signature = sign(settings.hook_secret, timestamp, body)
         status, answer = await handle_webhook(
-            db, now, settings.hook_secret, timestamp, signature, body
+            db, now, settings.hook_secret, timestamp, signature, body, page_language(request)
         )
         response = _render(
             request,

@@ -16,16 +16,15 @@ from litestar.response import Redirect, Template
 from kernel.access import Actor
 from kernel.clock import Clock
 from kernel.db.engine import Database
-from kernel.errors import DomainError
+from kernel.errors import DomainError, InvalidInputError
 from kernel.i18n import N_
-from kernel.money import parse_baht
 from payments import promptpay
 from payments.lifecycle import create_payment, events_of, get_payment, list_exceptions
 from payments.qr import payload_svg
 from payments.references import reference_in
 from payments.status import PaymentStatus
 from web.auth import managers_only, staff_only
-from web.pages import page, redirect
+from web.pages import form_baht, page, redirect, said
 from web.payments.api import receiving_account
 from web.payments.schemas import NewPaymentForm
 from web.settings import Settings
@@ -55,6 +54,19 @@ def decoded(payload: str) -> dict[str, Any]:
     }
 
 
+def _refused(request: Request[Any, Any, Any], data: NewPaymentForm, error: DomainError) -> Template:
+    """The form again, with what was wrong (422), in the page's language."""
+    response = page(
+        request,
+        "payments/new.html",
+        error=said(request, error),
+        amount=data.amount,
+        method=data.method,
+    )
+    response.status_code = 422
+    return response
+
+
 class PaymentPages(Controller):
     """Taking a PromptPay payment from a page."""
 
@@ -76,7 +88,7 @@ class PaymentPages(Controller):
     ) -> Template | Redirect:
         """Amount in baht (e.g. 150 or 150.25) -> a payment -> its page."""
         try:
-            amount_satang = parse_baht(data.amount)
+            amount_satang = form_baht(data.amount, "amount")
             now = clock.now()
             payment = await db.writer.run(
                 lambda conn: create_payment(
@@ -89,13 +101,16 @@ class PaymentPages(Controller):
                     expiry=timedelta(minutes=settings.payment_expiry_minutes),
                 )
             )
-        except (ValueError, DomainError) as error:
-            message = error.message if isinstance(error, DomainError) else str(error)
-            response = page(
-                request, "payments/new.html", error=message, amount=data.amount, method=data.method
+        except ValueError as error:  # the PromptPay payload cannot carry it
+            refused = InvalidInputError(
+                "payment.not_payable",
+                "สร้างการชำระนี้ไม่ได้: {reason}",
+                field="amount",
+                reason=str(error),
             )
-            response.status_code = 422
-            return response
+            return _refused(request, data, refused)
+        except DomainError as error:
+            return _refused(request, data, error)
         return redirect(f"/admin/payments/{payment.id}")
 
     @get(

@@ -32,7 +32,7 @@ from pos.reports.periods import (
 from web.auth import managers_only
 from web.downloads import csv_download
 from web.i18n import language_of
-from web.pages import page
+from web.pages import page, said
 from web.reports.charts import Series, bar_chart, column_chart, line_chart, share_bar
 from web.reports.tables import (
     Group,
@@ -91,7 +91,12 @@ def _group(value: str | None, default: Group | None = None, field: str = "group"
     except ValueError:
         known = ", ".join(g.value for g in Group)
         raise InvalidInputError(
-            f"{field} must be one of {known} (got {(value or '')[:30]!r})", field=field
+            "report.group_unknown",
+            "{key} ต้องเป็นหนึ่งใน {known} (ได้รับ '{got}')",
+            field=field,
+            key=field,
+            known=known,
+            got=(value or "")[:30],
         ) from None
 
 
@@ -100,8 +105,12 @@ def _limit(value: str | None) -> int:
         return TOP_LIMIT
     text = value.strip()
     if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
-        message = f"limit must be a whole number from 1 to {MAX_LIMIT}"
-        raise InvalidInputError(message, field="limit")
+        raise InvalidInputError(
+            "report.limit_invalid",
+            "limit ต้องเป็นจำนวนเต็มตั้งแต่ 1 ถึง {most}",
+            field="limit",
+            most=MAX_LIMIT,
+        )
     return int(text)
 
 
@@ -119,7 +128,9 @@ def _chosen(clock: Clock, preset: str | None, start: str | None, end: str | None
         chosen = Preset(preset or Preset.THIS_MONTH)
     except ValueError:
         known = ", ".join(p.value for p in Preset)
-        raise InvalidInputError(f"preset must be one of {known}", field="preset") from None
+        raise InvalidInputError(
+            "report.preset_unknown", "preset ต้องเป็นหนึ่งใน {known}", field="preset", known=known
+        ) from None
     return Chosen(preset_period(chosen, business_date(clock.now())), chosen)
 
 
@@ -130,7 +141,9 @@ def time_group_of(grain: str | None, period: Period) -> Group:
     try:
         return GRAINS_BY_NATURAL[Grain(grain)]
     except ValueError:
-        raise InvalidInputError("grain must be day, week or month", field="grain") from None
+        raise InvalidInputError(
+            "report.grain_unknown", "grain ต้องเป็น day, week หรือ month", field="grain"
+        ) from None
 
 
 # --- the page --------------------------------------------------------------------------
@@ -140,7 +153,7 @@ def _refused(
     request: Request[Any, Any, Any], error: InvalidInputError, form: dict[str, str]
 ) -> Template:
     """The form again, with what was wrong (422), instead of a report."""
-    response = page(request, "reports/index.html", error=error.message, field=error.field,
+    response = page(request, "reports/index.html", error=said(request, error), field=error.field,
                     form=form, presets=list(Preset), report=None, cell=cell)  # fmt: skip
     response.status_code = 422
     return response

@@ -48,7 +48,11 @@ class ReceiptPages(Controller):
             sale = get_sale(conn, actor, sale_id)
         if sale.receipt_number is None or sale.completed_at is None:
             raise ConflictError(
-                f"sale {sale_id} is {sale.status}: it has no receipt yet", field="status"
+                "receipt.not_yet",
+                "รายการขาย {sale_id} อยู่ในสถานะ {status} จึงยังไม่มีใบเสร็จ",
+                field="status",
+                sale_id=sale_id,
+                status=sale.status,
             )
         return Template(
             template_name="pos/receipt.html",

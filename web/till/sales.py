@@ -14,7 +14,6 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import ValidationException
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from kernel.access import Actor
@@ -42,6 +41,7 @@ from pos.tills.service import (
 from pos.tills.service import open_shift as open_shift_service
 from web.accounts.approvals import ApprovalAction, approver_of
 from web.auth import managers_only, staff_only
+from web.errors import BadRequestError
 from web.payments.api import receiving_account
 from web.schemas import IdempotentCreate
 from web.settings import Settings
@@ -53,15 +53,17 @@ REPLAYED = {"Idempotency-Replayed": "true"}
 def idempotency_key(request: Request[Any, Any, Any]) -> str:
     """The header, or 400 naming it."""
     key = request.headers.get("idempotency-key")
-    if key is None or not IDEMPOTENCY_KEY.match(key):
-        message = (
-            "the Idempotency-Key header is required"
-            if key is None
-            else "Idempotency-Key must be 8-100 characters of A-Z, a-z, 0-9, '_' or '-'"
+    if key is None:
+        raise BadRequestError(
+            "request.idempotency_key_missing",
+            "ต้องส่งหัวข้อ Idempotency-Key มากับคำขอ",
+            field="Idempotency-Key",
         )
-        raise ValidationException(
-            detail=message,
-            extra=[{"key": "Idempotency-Key", "message": message, "source": "header"}],
+    if not IDEMPOTENCY_KEY.match(key):
+        raise BadRequestError(
+            "request.idempotency_key_malformed",
+            "Idempotency-Key ต้องยาว 8-100 ตัวอักษร ใช้ได้เฉพาะ A-Z, a-z, 0-9, '_' และ '-'",
+            field="Idempotency-Key",
         )
     return key
 
@@ -249,5 +251,10 @@ class SalesApi(Controller):
         with db.read() as conn:
             shift = current_shift(conn, till_id)
         if shift is None:
-            raise NotFoundError(f"no open shift on till {till_id}", field="till_id")
+            raise NotFoundError(
+                "shift.current_none",
+                "เครื่อง {till_id} ยังไม่มีกะที่เปิดอยู่",
+                field="till_id",
+                till_id=till_id,
+            )
         return shift
