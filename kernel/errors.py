@@ -30,11 +30,7 @@ from kernel.i18n import translate
 class DomainError(Exception):
     """A refusal the caller can act on."""
 
-    def __init__(
-        self, code: str, thai: str | None = None, /, *, field: str | None = None, **params: Any
-    ) -> None:
-        if thai is None:  # TRANSITIONAL: an English sentence with no code yet; none may remain
-            code, thai = "uncoded", code
+    def __init__(self, code: str, thai: str, /, *, field: str | None = None, **params: Any) -> None:
         self.code = code
         self.thai = thai
         self.field = field
@@ -52,10 +48,6 @@ class DomainError(Exception):
             return template.format(field=self.field, **values)
         except (KeyError, IndexError, ValueError):  # a template naming a value not given
             return template
-
-    @property
-    def data(self) -> dict[str, Any]:
-        return self.params  # TRANSITIONAL: the old name
 
     @property
     def message(self) -> str:

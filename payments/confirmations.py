@@ -384,11 +384,11 @@ def record_slip_refused(
         conn,
         now,
         PaymentEvent.SLIP_REFUSED,
-        error.data.get("payment_id"),
+        error.params.get("payment_id"),
         source=EventSource.USER,
         actor=actor,
-        slip_ref=error.data.get("slip_ref"),
-        used_by_payment_id=error.data.get("used_by_payment_id"),
+        slip_ref=error.params.get("slip_ref"),
+        used_by_payment_id=error.params.get("used_by_payment_id"),
     )
 
 

@@ -150,7 +150,7 @@ async def test_categories_and_locations_pages_add_and_edit(
     bad = await client.post(
         "/admin/categories", data={"code": "food", "name_th": "อาหาร", "name_en": "Food"}
     )
-    assert bad.status_code == 422 and "already in use" in bad.text
+    assert bad.status_code == 422 and "มีอยู่ในระบบแล้ว" in bad.text  # the Thai page says it in Thai
     locations = await client.get("/admin/locations")
     assert "ถนนท่าแพ" in locations.text
     fair = await client.post(
