@@ -4,7 +4,7 @@ Every error answer has the same body (:class:`ErrorBody`): the stable ``code``, 
 ``params``, and ``detail``, the sentence in the request's language. Domain errors bring their
 own code; the web layer's refusals (a body that fails validation, not signed in, a page that
 does not exist, an unexpected failure) are DomainErrors with codes of their own, so that one
-catalogue (kernel/locale) holds every sentence.
+catalogue (kernel/locale) holds every sentence. A browser's page visit gets a page instead.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from litestar import Controller, HttpMethod, MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.response import Redirect
+from litestar.response import Redirect, Template
 from litestar.status_codes import (
     HTTP_400_BAD_REQUEST,
     HTTP_401_UNAUTHORIZED,
@@ -42,6 +42,7 @@ from kernel.errors import (
     InvalidInputError,
     NotFoundError,
 )
+from kernel.i18n import translate
 from web.accounts.users import BadCredentialsError, TooManyAttemptsError
 from web.i18n import LANGUAGES, language_of
 from web.request_errors import Problem, refused_request
@@ -178,10 +179,13 @@ def answer(
     problems: Sequence[Problem] = (),
     headers: dict[str, str] | None = None,
 ) -> Response[Any]:
-    """The error as the asker reads it: a page visit signed out goes to sign in; anything
-    else is the JSON body."""
-    if _is_page(request) and status == HTTP_401_UNAUTHORIZED:
-        return Redirect(path=f"/login?next={quote(request.url.path)}", status_code=303)
+    """The error as the asker reads it: a page visit signed out goes to sign in; a page that
+    is forbidden, missing or failed is a page; anything else is the JSON body."""
+    if _is_page(request):
+        if status == HTTP_401_UNAUTHORIZED:
+            return Redirect(path=f"/login?next={quote(request.url.path)}", status_code=303)
+        if status in PAGE_STATUSES and (shown := error_page(request, status, error)):
+            return shown
     return Response(
         error_body(status, error, language(request), problems),
         status_code=status,
@@ -190,9 +194,48 @@ def answer(
     )
 
 
+PAGE_STATUSES = (HTTP_403_FORBIDDEN, HTTP_404_NOT_FOUND, HTTP_500_INTERNAL_SERVER_ERROR)
+
+
 def _is_page(request: Request[Any, Any, Any]) -> bool:
     path = request.url.path
     return request.method == "GET" and not path.startswith(("/api/", "/static/", "/schema"))
+
+
+def error_page(
+    request: Request[Any, Any, Any], status: int, error: DomainError
+) -> Response[Any] | None:
+    """``errors/page.html`` in the page's language (as every page: ``?lang=``, the cookie,
+    else Thai), rendered here so that a page that cannot be rendered is answered with the
+    JSON body (None) rather than a second failure."""
+    lang = language_of(
+        request.cookies, dict(request.query_params), request.app.state.settings.default_language
+    )
+    heading = {
+        HTTP_403_FORBIDDEN: ("page.forbidden", "ไม่มีสิทธิ์เปิดหน้านี้"),
+        HTTP_404_NOT_FOUND: ("page.not_found", "ไม่พบหน้าที่ต้องการ"),
+    }.get(status, ("page.failed", "ระบบขัดข้อง เปิดหน้านี้ไม่ได้"))
+    page = Template(
+        template_name="errors/page.html",
+        context={
+            "user": request.scope.get("user"),
+            "status": status,
+            "code": error.code,
+            "heading": translate(heading[1], lang, context=heading[0]),
+            "detail": error.message_in(lang),
+            "home": translate("กลับหน้าหลัก", lang, context="page.home"),
+        },
+    )
+    try:
+        engine = request.app.template_engine
+        assert engine is not None
+        html = engine.get_template(page.template_name or "").render(
+            **page.create_template_context(request)
+        )
+    except Exception:  # the page of an error must not fail the answer
+        log.exception("the error page for %s could not be rendered", request.url.path)
+        return None
+    return Response(html, status_code=status, media_type=MediaType.HTML)
 
 
 # --- the handlers --------------------------------------------------------------------------

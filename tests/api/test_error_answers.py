@@ -1,4 +1,5 @@
-"""Every error answer: a stable code, its values, and the sentence in the asker's language."""
+"""Every error answer: a stable code, its values, and the sentence in the asker's language;
+a browser's page visit that is forbidden, missing or failed gets a page, not JSON."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from litestar import get
 from litestar.testing import AsyncTestClient
 
 from kernel.access import Role
@@ -126,6 +128,62 @@ async def test_the_web_layers_own_refusals_have_codes(
     forbidden = await client.get("/api/v1/users")
     assert (forbidden.status_code, forbidden.json()["code"]) == (403, "auth.forbidden")
     assert forbidden.json()["params"] == {"role": "cashier", "path": "/api/v1/users"}
+
+
+async def test_an_unexpected_failure_is_internal_and_a_page_of_its_own(
+    app: Any, client: AsyncTestClient[Any]
+) -> None:
+    @get(["/api/v1/boom", "/boom"], sync_to_thread=False)
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    app.register(boom)
+    api = await client.get("/api/v1/boom")
+    assert api.status_code == 500 and api.json()["code"] == "internal"
+    assert api.json()["detail"] == "ระบบขัดข้อง ไม่มีการบันทึกข้อมูลใดๆ ลองอีกครั้ง"
+    page = await client.get("/boom")
+    assert page.status_code == 500 and page.headers["content-type"].startswith("text/html")
+    assert "ระบบขัดข้อง" in page.text and 'href="/"' in page.text
+    english = await client.get("/boom?lang=en")
+    assert "Something went wrong" in english.text and "internal error" in english.text
+
+
+async def test_a_missing_page_is_a_page_in_thai_then_in_english(
+    client: AsyncTestClient[Any],
+) -> None:
+    response = await client.get("/no-such-page", headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "ไม่พบหน้าที่ต้องการ" in response.text and "กลับหน้าหลัก" in response.text
+    assert '<html lang="th">' in response.text and 'href="/"' in response.text
+    english = await client.get("/no-such-page?lang=en", headers={"Accept": "text/html"})
+    assert english.status_code == 404 and english.headers["content-type"].startswith("text/html")
+    assert "Page not found" in english.text and "Back to the home page" in english.text
+    assert "/no-such-page was not found" in english.text
+
+
+async def test_a_forbidden_page_is_a_page_and_a_missing_record_too(
+    client: AsyncTestClient[Any], login_as: LoginAs
+) -> None:
+    await login_as(Role.CASHIER)
+    forbidden = await client.get("/admin/reports")
+    assert forbidden.status_code == 403
+    assert forbidden.headers["content-type"].startswith("text/html")
+    assert "ไม่มีสิทธิ์เปิดหน้านี้" in forbidden.text and "cashier" in forbidden.text
+    english = await client.get("/admin/reports?lang=en")
+    assert english.status_code == 403 and "You may not open this page" in english.text
+    missing = await client.get("/admin/products/999999?lang=th")
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+    assert "ไม่พบหน้าที่ต้องการ" in missing.text
+
+
+async def test_api_errors_stay_json_and_a_signed_out_page_still_goes_to_sign_in(
+    client: AsyncTestClient[Any],
+) -> None:
+    api = await client.get("/api/v1/no-such-thing", headers={"Accept": "text/html"})
+    assert api.status_code == 404 and api.headers["content-type"].startswith("application/json")
+    page = await client.get("/admin/reports", follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"] == "/login?next=/admin/reports"
 
 
 def test_accept_language_decides_by_rank() -> None:
