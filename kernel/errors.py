@@ -69,3 +69,11 @@ class ConflictError(DomainError):
 
 class ForbiddenError(DomainError):
     """The caller's role may not do this (HTTP 403)."""
+
+
+class BadCredentialsError(DomainError):
+    """Wrong username or password (HTTP 401); which of the two is not said."""
+
+
+class TooManyAttemptsError(DomainError):
+    """Too many failed sign-ins for this username recently (HTTP 429)."""

@@ -36,14 +36,15 @@ from litestar.utils import join_paths
 from sqlalchemy.exc import DataError, IntegrityError, StatementError
 
 from kernel.errors import (
+    BadCredentialsError,
     ConflictError,
     DomainError,
     ForbiddenError,
     InvalidInputError,
     NotFoundError,
+    TooManyAttemptsError,
 )
 from kernel.i18n import translate
-from web.accounts.users import BadCredentialsError, TooManyAttemptsError
 from web.i18n import LANGUAGES, language_of
 from web.request_errors import Problem, refused_request
 

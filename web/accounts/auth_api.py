@@ -12,9 +12,9 @@ from sqlalchemy.engine import Connection
 
 from kernel.clock import Clock
 from kernel.db.engine import Database
+from kernel.errors import BadCredentialsError
 from web.accounts.schemas import LoginIn, MeOut
 from web.accounts.users import (
-    BadCredentialsError,
     LoginCandidate,
     UserView,
     check_password,

@@ -38,7 +38,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from kernel import audit
 from kernel.access import Actor, Role
 from kernel.db.engine import Base, Database, PreparedRead, UTCDateTime
-from kernel.errors import ConflictError, DomainError, InvalidInputError, NotFoundError
+from kernel.errors import ConflictError, InvalidInputError, NotFoundError, TooManyAttemptsError
 
 _hasher = PasswordHasher()
 
@@ -92,14 +92,6 @@ class LoginAttempt(Base):
     client: Mapped[str] = mapped_column(String(64))
     succeeded: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = mapped_column(index=True)
-
-
-class TooManyAttemptsError(DomainError):
-    """Too many failed logins for this username recently (HTTP 429)."""
-
-
-class BadCredentialsError(DomainError):
-    """Wrong username or password (HTTP 401); which of the two is not said."""
 
 
 @dataclass(frozen=True, slots=True)
