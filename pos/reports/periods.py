@@ -15,10 +15,21 @@ from kernel.i18n import translate
 
 # Ten years of days: a day-by-day table longer than this is no report anyone reads.
 MAX_DAYS = 3660
-MONTHS_TH = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
-             "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")  # fmt: skip
-MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
-             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # fmt: skip
+MONTHS_TH = (
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
+)
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 class Grain(StrEnum):
@@ -43,14 +54,19 @@ class Period:
     def __post_init__(self) -> None:
         if self.start > self.end:
             raise InvalidInputError(
-                "report.period_reversed", "วันเริ่มต้น ({start}) อยู่หลังวันสิ้นสุด ({end})",
-                field="from", start=self.start.isoformat(), end=self.end.isoformat(),
-            )  # fmt: skip
+                "report.period_reversed",
+                "วันเริ่มต้น ({start}) อยู่หลังวันสิ้นสุด ({end})",
+                field="from",
+                start=self.start.isoformat(),
+                end=self.end.isoformat(),
+            )
         if (self.end - self.start).days >= MAX_DAYS:
             raise InvalidInputError(
-                "report.period_too_long", "รายงานครอบคลุมได้ไม่เกิน {max_days} วัน",
-                field="to", max_days=MAX_DAYS,
-            )  # fmt: skip
+                "report.period_too_long",
+                "รายงานครอบคลุมได้ไม่เกิน {max_days} วัน",
+                field="to",
+                max_days=MAX_DAYS,
+            )
 
     @property
     def days(self) -> int:
@@ -87,9 +103,11 @@ def parse_date(text: str | None, field: str) -> date:
     value = (text or "").strip()
     if not value:
         raise InvalidInputError(
-            "date.required", "กรุณาระบุวันที่ในรูปแบบ YYYY-MM-DD (ปี ค.ศ.)",
-            field=field, which=field,
-        )  # fmt: skip
+            "date.required",
+            "กรุณาระบุวันที่ในรูปแบบ YYYY-MM-DD (ปี ค.ศ.)",
+            field=field,
+            which=field,
+        )
     try:
         if len(value) != 10:
             raise ValueError(value)

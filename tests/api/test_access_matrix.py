@@ -366,32 +366,64 @@ def _samples(
             .order_by(Product.id)
         ).first()
         category = conn.execute(select(Product.category_id).where(Product.id == product)).scalar()
-    s: dict[str, Any] = {"entrepreneur": entrepreneur, "till": till, "location": location,
-                         "product": product, "barcode": barcode, "category": category}  # fmt: skip
+    s: dict[str, Any] = {
+        "entrepreneur": entrepreneur,
+        "till": till,
+        "location": location,
+        "product": product,
+        "barcode": barcode,
+        "category": category,
+    }
 
     _as(client, db, clock, csrf, "manager")
     version = _ok(client.get(f"/api/v1/entrepreneurs/{entrepreneur}"))["version"]
-    _ok(client.patch(f"/api/v1/entrepreneurs/{entrepreneur}",
-                     json={"promptpay_id": "0812345678", "version": version}))  # fmt: skip
-    intake = _ok(client.post("/api/v1/stock/intakes", json={
-        "entrepreneur_id": entrepreneur, "location_id": location,
-        "lines": [{"product_id": product, "quantity": 5}]}))  # fmt: skip
+    _ok(
+        client.patch(
+            f"/api/v1/entrepreneurs/{entrepreneur}",
+            json={"promptpay_id": "0812345678", "version": version},
+        )
+    )
+    intake = _ok(
+        client.post(
+            "/api/v1/stock/intakes",
+            json={
+                "entrepreneur_id": entrepreneur,
+                "location_id": location,
+                "lines": [{"product_id": product, "quantity": 5}],
+            },
+        )
+    )
     s["intake"] = intake["id"]
 
     _as(client, db, clock, csrf, "cashier")
     s["shift"] = _ok(
         client.post("/api/v1/shifts", json={"till_id": till, "opening_float_satang": 0})
     )["id"]
-    sale = _ok(client.post(
-        "/api/v1/sales", headers={"Idempotency-Key": "matrix-sale-1"},
-        json={"till_id": till, "lines": [{"product_id": product, "quantity": 3}],
-              "payments": [{"method": "cash", "amount_satang": 3 * price}]}))  # fmt: skip
+    sale = _ok(
+        client.post(
+            "/api/v1/sales",
+            headers={"Idempotency-Key": "matrix-sale-1"},
+            json={
+                "till_id": till,
+                "lines": [{"product_id": product, "quantity": 3}],
+                "payments": [{"method": "cash", "amount_satang": 3 * price}],
+            },
+        )
+    )
     s["sale"], s["receipt"] = sale["id"], sale["receipt_number"]
     _as(client, db, clock, csrf, "manager")
-    refund = _ok(client.post(
-        "/api/v1/refunds", headers={"Idempotency-Key": "matrix-refund-1"},
-        json={"sale_id": sale["id"], "till_id": till, "lines": [{"line_no": 1, "quantity": 1}],
-              "reason": "matrix"}))  # fmt: skip
+    refund = _ok(
+        client.post(
+            "/api/v1/refunds",
+            headers={"Idempotency-Key": "matrix-refund-1"},
+            json={
+                "sale_id": sale["id"],
+                "till_id": till,
+                "lines": [{"line_no": 1, "quantity": 1}],
+                "reason": "matrix",
+            },
+        )
+    )
     s["refund"] = refund["id"]
 
     clock.advance(days=8)  # the sale is past the refund window: a payout run pays for it
@@ -415,13 +447,20 @@ def _samples(
 
 
 def _webhook(client: TestClient[Any], clock: FixedClock, reference: str, amount: int) -> Any:
-    event = {"reference": reference, "amount_satang": amount, "transaction_id": f"MATRIX{amount}",
-             "paid_at": "2026-11-21T10:00:00+07:00"}  # fmt: skip
+    event = {
+        "reference": reference,
+        "amount_satang": amount,
+        "transaction_id": f"MATRIX{amount}",
+        "paid_at": "2026-11-21T10:00:00+07:00",
+    }
     body = json.dumps(event).encode()
     stamp = str(int(clock.now().timestamp()))
     signature = sign(Settings(demo=True).hook_secret, stamp, body)
-    response = client.post("/api/v1/payments/webhook", content=body,
-                           headers={"x-timestamp": stamp, "x-signature": signature})  # fmt: skip
+    response = client.post(
+        "/api/v1/payments/webhook",
+        content=body,
+        headers={"x-timestamp": stamp, "x-signature": signature},
+    )
     assert response.status_code == 422, response.text
     return response.json()
 
@@ -453,8 +492,10 @@ def test_every_role_on_every_route_gets_what_the_table_says(seeded: Seeded) -> N
                 response = _request(client, row, seeded.samples)
                 got = _outcome(row.method, response)
                 if got != row.expected[role]:
-                    wrong.append(f"{row.key} as {role}: expected {row.expected[role]}, got "
-                                 f"{response.status_code} {response.text[:120]!r}")  # fmt: skip
+                    wrong.append(
+                        f"{row.key} as {role}: expected {row.expected[role]}, got "
+                        f"{response.status_code} {response.text[:120]!r}"
+                    )
     assert wrong == []
 
 

@@ -131,9 +131,11 @@ async def test_an_unknown_or_inactive_user_costs_the_same_password_check(
 
     monkeypatch.setattr(accounts, "_hasher", Counting())
     for username, password, status in [
-        ("nobody", PASSWORD, 401), ("somchai", PASSWORD, 401), ("malee", "wrong", 401),
+        ("nobody", PASSWORD, 401),
+        ("somchai", PASSWORD, 401),
+        ("malee", "wrong", 401),
         ("malee", PASSWORD, 200),
-    ]:  # fmt: skip
+    ]:
         response = await client.post(
             "/api/v1/auth/login", json={"username": username, "password": password}
         )

@@ -46,8 +46,13 @@ async def test_another_entrepreneurs_ids_reach_nothing(
         their_product = f.product(conn, theirs, cat, sku=THEIR_SKU, name_th=THEIR_NAME)
         f.stock(conn, their_product, f.location(conn), 3)
     client = await login_as(Role.ENTREPRENEUR, entrepreneur_id=mine)
-    ids = {"entrepreneur_id": str(theirs), "product_id": str(their_product),
-           "default": "1", "kind": "products", "reference": "OTPMNOTHING"}  # fmt: skip
+    ids = {
+        "entrepreneur_id": str(theirs),
+        "product_id": str(their_product),
+        "default": "1",
+        "kind": "products",
+        "reference": "OTPMNOTHING",
+    }
     reached = []
     swept = [path for path in _get_routes(app) if "{" in path]
     assert len(swept) >= 30  # products, entrepreneurs, balances, sales, payments, payouts...

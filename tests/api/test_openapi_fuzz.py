@@ -69,8 +69,12 @@ from web.settings import Settings
 
 LONG = os.environ.get("OTOP_FUZZ", "").lower() == "long"
 ROLES = ["anonymous", "admin", "manager", "cashier", "entrepreneur"]
-USERNAMES = {"admin": "admin", "manager": "manager", "cashier": "cashier1",
-             "entrepreneur": "ent-cm0001"}  # fmt: skip
+USERNAMES = {
+    "admin": "admin",
+    "manager": "manager",
+    "cashier": "cashier1",
+    "entrepreneur": "ent-cm0001",
+}
 OPERATIONS = 80  # every operation of /schema/openapi.json
 EXCLUDED_CHECKS = ["allow_header_conformance", "positive_data_acceptance"]
 ALL_METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "PATCH", "TRACE", "QUERY"]

@@ -75,8 +75,10 @@ async def test_cashier_creates_a_promptpay_payment_with_a_dynamic_qr(login_as: L
     client = await login_as(Role.CASHIER)
     payment = await _pay(client, 25050)  # of no sale (a sale_id must name a sale that exists)
     assert (payment["status"], payment["method"], payment["sale_id"]) == (
-        "pending", "promptpay", None
-    )  # fmt: skip
+        "pending",
+        "promptpay",
+        None,
+    )
     decoded = promptpay.parse(payment["payload"])
     assert decoded.amount_satang == 25050
     assert decoded.proxy_value == "0812345678"
@@ -185,13 +187,21 @@ async def test_webhook_with_a_malformed_body_is_400_naming_the_field(
 ) -> None:
     for body, field in [
         (b"not json", None),
-        (b'{"reference": "OTPX", "amount_satang": 1.5, "transaction_id": "T", '
-         b'"paid_at": "2026-11-21T10:00:00+07:00"}', "amount_satang"),
-        (b'{"reference": "OTPX", "amount_satang": 100, "transaction_id": "T", '
-         b'"paid_at": "yesterday"}', "paid_at"),
-        (b'{"amount_satang": 100, "transaction_id": "T", "paid_at": "2026-11-21T10:00:00Z"}',
-         "reference"),
-    ]:  # fmt: skip
+        (
+            b'{"reference": "OTPX", "amount_satang": 1.5, "transaction_id": "T", '
+            b'"paid_at": "2026-11-21T10:00:00+07:00"}',
+            "amount_satang",
+        ),
+        (
+            b'{"reference": "OTPX", "amount_satang": 100, "transaction_id": "T", '
+            b'"paid_at": "yesterday"}',
+            "paid_at",
+        ),
+        (
+            b'{"amount_satang": 100, "transaction_id": "T", "paid_at": "2026-11-21T10:00:00Z"}',
+            "reference",
+        ),
+    ]:
         response = await client.post(
             "/api/v1/payments/webhook", content=body, headers=_signed(clock, body)
         )
@@ -204,9 +214,15 @@ async def test_a_webhook_body_over_the_limit_is_refused_413_and_changes_nothing(
 ) -> None:
     client = await login_as(Role.CASHIER)
     payment = await _pay(client)
-    body = json.dumps({"reference": payment["reference"], "amount_satang": 100,
-                       "transaction_id": "T", "paid_at": "2026-11-21T10:00:00Z",
-                       "padding": "x" * WEBHOOK_MAX_BODY_BYTES}).encode()  # fmt: skip
+    body = json.dumps(
+        {
+            "reference": payment["reference"],
+            "amount_satang": 100,
+            "transaction_id": "T",
+            "paid_at": "2026-11-21T10:00:00Z",
+            "padding": "x" * WEBHOOK_MAX_BODY_BYTES,
+        }
+    ).encode()
     response = await client.post(
         "/api/v1/payments/webhook", content=body, headers=_signed(clock, body)
     )

@@ -83,9 +83,13 @@ async def test_demo_payer_shows_the_transfer_and_paying_confirms_the_payment(
 
 async def test_demo_payer_does_not_exist_outside_demo_mode(db: Database, clock: FixedClock) -> None:
     settings = Settings(
-        demo=False, database_url=db.url, secret_key="s" * 40, promptpay_id="0812345678",
-        webhook_secret="w" * 40, seller_tax_id="0105559000727",
-    )  # fmt: skip
+        demo=False,
+        database_url=db.url,
+        secret_key="s" * 40,
+        promptpay_id="0812345678",
+        webhook_secret="w" * 40,
+        seller_tax_id="0105559000727",
+    )
     make_user(db, clock, "cashier9", Role.CASHIER)
     async with AsyncTestClient(create_app(settings=settings, db=db, clock=clock)) as client:
         await client.get("/login")

@@ -30,8 +30,14 @@ async def _two_owed(
     location, products, maker = _catalogue(db)
     with db.write() as conn:
         second = f.entrepreneur(conn, f.district(conn, code="MON"), name_th="กลุ่มจักสานแม่ออน")
-        basket = f.product(conn, second, f.category(conn, code="craft"), price_satang=20000,
-                           name_th="ตะกร้าไม้ไผ่", name_en="Bamboo basket")  # fmt: skip
+        basket = f.product(
+            conn,
+            second,
+            f.category(conn, code="craft"),
+            price_satang=20000,
+            name_th="ตะกร้าไม้ไผ่",
+            name_en="Bamboo basket",
+        )
         f.stock(conn, basket, location, 3)
         conn.execute(
             update(Entrepreneur).where(Entrepreneur.id == maker).values(promptpay_id="0812345678")
@@ -130,8 +136,9 @@ async def test_a_waiting_payout_is_cancelled_and_a_refused_reference_keeps_what_
     run = await client.get(run_url)
     first, last = (int(i) for i in re.findall(r'data-payout="(\d+)"', run.text))
     assert "ไม่มีหมายเลขพร้อมเพย์" in run.text  # the second has no PromptPay ID: no QR
-    ok = await client.post(f"{run_url}/payouts/{first}/paid", data={"bank_reference": "REF-77"},
-                           follow_redirects=False)  # fmt: skip
+    ok = await client.post(
+        f"{run_url}/payouts/{first}/paid", data={"bank_reference": "REF-77"}, follow_redirects=False
+    )
     assert ok.status_code == 303
     reused = await client.post(f"{run_url}/payouts/{last}/paid", data={"bank_reference": "REF-77"})
     assert reused.status_code == 409 and "was already used" in reused.text
@@ -140,8 +147,9 @@ async def test_a_waiting_payout_is_cancelled_and_a_refused_reference_keeps_what_
     assert cancelled.status_code == 303
     shown = await client.get(cancelled.headers["location"])
     assert "ยกเลิกรายการแล้ว" in shown.text
-    wrong_run = await client.post(f"/admin/payouts/{int(run_url.rsplit('/', 1)[1]) + 1}"
-                                  f"/payouts/{last}/cancel")  # fmt: skip
+    wrong_run = await client.post(
+        f"/admin/payouts/{int(run_url.rsplit('/', 1)[1]) + 1}/payouts/{last}/cancel"
+    )
     assert wrong_run.status_code == 404
 
 

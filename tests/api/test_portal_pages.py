@@ -27,8 +27,9 @@ async def _sold(login_as: LoginAs, db: Database) -> tuple[AsyncTestClient[Any], 
     entrepreneur with a PromptPay ID and goods of their own."""
     location, products, maker = _catalogue(db)
     with db.write() as conn:
-        other = f.entrepreneur(conn, f.district(conn, code="DSK"), name_th=OTHER_NAME,
-                               name_en="Someone Else")  # fmt: skip
+        other = f.entrepreneur(
+            conn, f.district(conn, code="DSK"), name_th=OTHER_NAME, name_en="Someone Else"
+        )
         conn.execute(
             update(Entrepreneur).where(Entrepreneur.id == other).values(promptpay_id="0899999999")
         )

@@ -33,14 +33,30 @@ def test_a_static_payload_needs_no_amount() -> None:
 
 def test_it_makes_a_bill_payment_with_merchant() -> None:
     code, out, _ = run(
-        "--bill-payment", "010555512345601", "--ref1", "INV001", "--ref2", "TILL1",
-        "--ref3", "OTOP", "--amount", "1,234.50", "--merchant-name", "OTOP Centre",
-        "--merchant-city", "Chiang Mai",
-    )  # fmt: skip
+        "--bill-payment",
+        "010555512345601",
+        "--ref1",
+        "INV001",
+        "--ref2",
+        "TILL1",
+        "--ref3",
+        "OTOP",
+        "--amount",
+        "1,234.50",
+        "--merchant-name",
+        "OTOP Centre",
+        "--merchant-city",
+        "Chiang Mai",
+    )
     expected = bill_payment(
-        "010555512345601", "INV001", "TILL1", 123450, ref3="OTOP",
-        merchant_name="OTOP Centre", merchant_city="Chiang Mai",
-    )  # fmt: skip
+        "010555512345601",
+        "INV001",
+        "TILL1",
+        123450,
+        ref3="OTOP",
+        merchant_name="OTOP Centre",
+        merchant_city="Chiang Mai",
+    )
     assert (code, out.strip()) == (0, expected)
 
 

@@ -29,8 +29,11 @@ async def test_only_managers_see_the_reports(
         with db.write() as conn:
             entrepreneur_id = factories.entrepreneur(conn, factories.district(conn))
     await login_as(role, entrepreneur_id=entrepreneur_id)
-    for path in (f"/api/v1/reports/sales?{NOVEMBER}&group=day", "/admin/reports",
-                 f"/admin/reports/csv/district.csv?{NOVEMBER}"):  # fmt: skip
+    for path in (
+        f"/api/v1/reports/sales?{NOVEMBER}&group=day",
+        "/admin/reports",
+        f"/admin/reports/csv/district.csv?{NOVEMBER}",
+    ):
         response = await client.get(path)
         assert response.status_code == 403, path
 
@@ -94,12 +97,19 @@ async def test_the_api_gives_days_top_products_and_the_payment_mix(
     days = (await client.get(f"/api/v1/reports/sales?{NOVEMBER}")).json()
     assert days["group"] == "day" and len(days["rows"]) == 30
     assert days["rows"][1] == {
-        "key": "2026-11-02", "label_th": "2 พ.ย. 2569", "label_en": "2 Nov 2026", "sales": 2,
-        "quantity": 6, "gross_satang": 2 * P1 + P2 + 3 * P3, "discount_satang": DISCOUNT,
-        "sales_satang": 2 * P1 + P2 + 3 * P3 - DISCOUNT, "refunds": 0, "refunds_satang": 0,
+        "key": "2026-11-02",
+        "label_th": "2 พ.ย. 2569",
+        "label_en": "2 Nov 2026",
+        "sales": 2,
+        "quantity": 6,
+        "gross_satang": 2 * P1 + P2 + 3 * P3,
+        "discount_satang": DISCOUNT,
+        "sales_satang": 2 * P1 + P2 + 3 * P3 - DISCOUNT,
+        "refunds": 0,
+        "refunds_satang": 0,
         "net_sales_satang": 2 * P1 + P2 + 3 * P3 - DISCOUNT,
         "commission_satang": days["rows"][1]["commission_satang"],
-    }  # fmt: skip
+    }
     december = "from=2026-12-01&to=2026-12-31"
     months = (await client.get(f"/api/v1/reports/sales?{december}&group=month")).json()
     assert months["rows"][0]["refunds_satang"] == P2 and months["rows"][0]["key"] == "2026-12"
@@ -115,8 +125,19 @@ async def test_every_table_downloads_as_csv_with_a_bom_and_thai(
 ) -> None:
     _setup(db, clock)
     await login_as(Role.MANAGER, username="boss")
-    for group in ("day", "week", "month", "category", "district", "stars", "location",
-                  "product", "entrepreneur", "payment_method", "payment_month"):  # fmt: skip
+    for group in (
+        "day",
+        "week",
+        "month",
+        "category",
+        "district",
+        "stars",
+        "location",
+        "product",
+        "entrepreneur",
+        "payment_method",
+        "payment_month",
+    ):
         response = await client.get(f"/admin/reports/csv/{group}.csv?{NOVEMBER}")
         assert response.status_code == 200, (group, response.text)
         assert response.content.startswith(b"\xef\xbb\xbf"), group
@@ -163,10 +184,13 @@ async def test_the_page_shows_the_period_charts_and_every_district(
 
 @pytest.mark.parametrize(
     ("query", "says"),
-    [("from=2026-11-31&to=2026-12-01", "from must be a date"),
-     ("from=2026-12-01&to=2026-11-01", "after it ends"),
-     ("preset=yesterday", "preset must be one of"), (f"{NOVEMBER}&grain=hour", "grain must be")],
-)  # fmt: skip
+    [
+        ("from=2026-11-31&to=2026-12-01", "from must be a date"),
+        ("from=2026-12-01&to=2026-11-01", "after it ends"),
+        ("preset=yesterday", "preset must be one of"),
+        (f"{NOVEMBER}&grain=hour", "grain must be"),
+    ],
+)
 async def test_the_page_explains_a_bad_period_instead_of_failing(
     client: AsyncTestClient[Any], login_as: LoginAs, query: str, says: str
 ) -> None:

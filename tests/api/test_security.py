@@ -174,21 +174,34 @@ async def test_a_captured_callback_confirms_once_and_cannot_be_replayed_or_alter
     client = await login_as(Role.CASHIER)
     made = await client.post("/api/v1/payments", json={"amount_satang": 15000})
     payment = made.json()
-    body = json.dumps({"reference": payment["reference"], "amount_satang": 15000,
-                       "transaction_id": "BANKTX-REPLAY",
-                       "paid_at": "2026-11-21T10:01:00+07:00"})  # fmt: skip
+    body = json.dumps(
+        {
+            "reference": payment["reference"],
+            "amount_satang": 15000,
+            "transaction_id": "BANKTX-REPLAY",
+            "paid_at": "2026-11-21T10:01:00+07:00",
+        }
+    )
     stamp = str(int(clock.now().timestamp()))
     secret = Settings(demo=True).hook_secret
-    captured = {"x-timestamp": stamp, "x-signature": sign(secret, stamp, body.encode()),
-                "content-type": "application/json"}  # fmt: skip
+    captured = {
+        "x-timestamp": stamp,
+        "x-signature": sign(secret, stamp, body.encode()),
+        "content-type": "application/json",
+    }
 
     async def deliver(content: str, headers: dict[str, str] = captured) -> Any:
         return await client.post("/api/v1/payments/webhook", content=content, headers=headers)
 
     async def confirmations() -> int:
         with db.read() as conn:
-            return int(conn.execute(select(func.count()).select_from(PaymentEventRow).where(
-                PaymentEventRow.event == PaymentEvent.PAYMENT_CONFIRMED)).scalar_one())  # fmt: skip
+            return int(
+                conn.execute(
+                    select(func.count())
+                    .select_from(PaymentEventRow)
+                    .where(PaymentEventRow.event == PaymentEvent.PAYMENT_CONFIRMED)
+                ).scalar_one()
+            )
 
     altered = await deliver(body.replace("15000", "1"))  # the amount changed, the signature kept
     assert altered.status_code == 401 and await confirmations() == 0
@@ -241,11 +254,19 @@ async def _raw_post(
             status = message["status"]
 
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
-        "root_path": "", "client": ("127.0.0.1", 50000), "server": ("testserver", 80),
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
         "headers": [(k.encode(), v.encode()) for k, v in headers.items()],
-    }  # fmt: skip
+    }
     await app(scope, receive, send)
     return status, pulled
 
@@ -263,21 +284,27 @@ async def test_a_body_over_the_limit_is_413_without_being_read(
     json_api = {**signed_in, "content-type": "application/json"}
     boundary = "otopboundary"
     upload = {**signed_in, "content-type": f"multipart/form-data; boundary={boundary}"}
-    upload_start = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
-                    f'filename="p.csv"\r\nContent-Type: text/csv\r\n\r\n').encode()  # fmt: skip
+    upload_start = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+        f'filename="p.csv"\r\nContent-Type: text/csv\r\n\r\n'
+    ).encode()
 
     # Announced too large: refused on the header, nothing read.
-    for path, headers in [("/api/v1/products", json_api),
-                          ("/api/v1/imports/products/preview", upload)]:  # fmt: skip
+    for path, headers in [
+        ("/api/v1/products", json_api),
+        ("/api/v1/imports/products/preview", upload),
+    ]:
         announced = {**headers, "content-length": str(1024 * 1024 * 1024)}
         assert await _raw_post(small_limit_app, path, announced, endless) == (413, 0), path
     # Chunked, no Content-Length: refused as the count passes the limit, the rest never read.
     status, pulled = await _raw_post(small_limit_app, "/api/v1/products", json_api, endless)
     assert status == 413 and pulled <= LIMIT + CHUNK
     status, pulled = await _raw_post(
-        small_limit_app, "/api/v1/imports/products/preview", upload,
+        small_limit_app,
+        "/api/v1/imports/products/preview",
+        upload,
         itertools.chain([upload_start], endless),
-    )  # fmt: skip
+    )
     assert status == 413 and pulled <= LIMIT + CHUNK + len(upload_start)
     # Under the limit the same routes read the body (a 4xx about its content, not its size).
     small = iter([b'{"sku": 5}'])
@@ -291,12 +318,19 @@ async def test_a_body_over_the_limit_is_413_without_being_read(
 async def test_every_response_carries_the_security_headers(
     client: AsyncTestClient[Any], login_as: LoginAs
 ) -> None:
-    anonymous = [await client.get("/login"), await client.get("/api/v1/auth/me"),
-                 await client.get("/no-such-page"), await client.get("/health")]  # fmt: skip
+    anonymous = [
+        await client.get("/login"),
+        await client.get("/api/v1/auth/me"),
+        await client.get("/no-such-page"),
+        await client.get("/health"),
+    ]
     await login_as(Role.MANAGER)
-    signed_in = [await client.get("/admin/products"), await client.get("/api/v1/products"),
-                 await client.get("/till"),
-                 await client.post("/api/v1/products", json={})]  # fmt: skip
+    signed_in = [
+        await client.get("/admin/products"),
+        await client.get("/api/v1/products"),
+        await client.get("/till"),
+        await client.post("/api/v1/products", json={}),
+    ]
     for response in anonymous + signed_in:
         where = f"{response.request.method} {response.request.url.path}"
         assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY, where

@@ -51,10 +51,18 @@ def _shop(db: Database) -> dict[str, int]:
         f.stock(conn, withdrawn, here, 2)
         conn.execute(update(Product).where(Product.id == withdrawn).values(active=False))
     return {
-        "here": here, "there": there, "weavers": weavers, "potters": potters, "idle": idle,
-        "stocked": stocked, "elsewhere": elsewhere, "unstocked": unstocked,
-        "withdrawn": withdrawn, "cloth": cloth, "pots": pots,
-    }  # fmt: skip
+        "here": here,
+        "there": there,
+        "weavers": weavers,
+        "potters": potters,
+        "idle": idle,
+        "stocked": stocked,
+        "elsewhere": elsewhere,
+        "unstocked": unstocked,
+        "withdrawn": withdrawn,
+        "cloth": cloth,
+        "pots": pots,
+    }
 
 
 async def _till(client: AsyncTestClient[Any], location: int, code: str = "SKP-01") -> int:
@@ -132,9 +140,17 @@ async def test_the_catalogue_lists_active_products_with_on_hand_at_the_tills_loc
     assert (body["till_code"], body["location_id"]) == ("SKP-01", shop["here"])
     columns = body["columns"]
     assert columns == [
-        "id", "barcode", "sku", "name_th", "name_en", "price_satang", "vat", "category_id",
-        "entrepreneur_id", "on_hand",
-    ]  # fmt: skip
+        "id",
+        "barcode",
+        "sku",
+        "name_th",
+        "name_en",
+        "price_satang",
+        "vat",
+        "category_id",
+        "entrepreneur_id",
+        "on_hand",
+    ]
     rows = {row[0]: dict(zip(columns, row, strict=True)) for row in body["products"]}
     assert set(rows) == {shop["stocked"], shop["elsewhere"], shop["unstocked"]}
     assert rows[shop["stocked"]]["on_hand"] == 7

@@ -14,8 +14,16 @@ from kernel.db.backup import BackupError, CopyReport, backup, inspect, restore, 
 from web.commands.check import safe_url
 from web.settings import get_settings
 
-COUNTED = ("sales", "refunds", "payments", "journal_entries", "stock_movements", "products",
-           "entrepreneurs", "users")  # fmt: skip
+COUNTED = (
+    "sales",
+    "refunds",
+    "payments",
+    "journal_entries",
+    "stock_movements",
+    "products",
+    "entrepreneurs",
+    "users",
+)
 
 
 def _sqlite_file(url: str, tool: str) -> Path:

@@ -165,10 +165,16 @@ def seed_demo_history(
     manager = users.get("manager", SYSTEM)
     with click.progressbar(length=days, label="ringing past sales", file=sys.stderr) as bar:
         summary = seed_history(
-            db.write, today=business_date(SystemClock().now()), days=days, cashiers=cashiers,
-            manager=manager, account=receiving_account(settings), seed=seed, scale=scale,
+            db.write,
+            today=business_date(SystemClock().now()),
+            days=days,
+            cashiers=cashiers,
+            manager=manager,
+            account=receiving_account(settings),
+            seed=seed,
+            scale=scale,
             progress=lambda done: bar.update(done - bar.pos),
-        )  # fmt: skip
+        )
     db.analyze()
     return summary
 
@@ -231,8 +237,9 @@ def seed(demo: bool, if_empty: bool, scale: float, seed_value: int, history_days
             click.echo(f"  {line}")
         if history_days:
             started = time.perf_counter()
-            history = seed_demo_history(db, settings, days=history_days, seed=seed_value,
-                                        scale=scale)  # fmt: skip
+            history = seed_demo_history(
+                db, settings, days=history_days, seed=seed_value, scale=scale
+            )
             for line in history.lines():
                 click.echo(f"  {line} ({time.perf_counter() - started:.0f} s)")
     echo_logins(outcome.logins)

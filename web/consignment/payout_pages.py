@@ -85,14 +85,22 @@ def _ticked(values: str | list[str]) -> set[int]:
 
 
 def _index(
-    request: Request[Any, Any, Any], db: Database, actor: Actor, form: dict[str, str],
+    request: Request[Any, Any, Any],
+    db: Database,
+    actor: Actor,
+    form: dict[str, str],
     error: DomainError | None = None,
-) -> Template:  # fmt: skip
+) -> Template:
     with db.read() as conn:
         runs = run_summaries(conn, actor)
-    response = page(request, "payouts/index.html", runs=runs, form=form,
-                    error=said(request, error) if error else None,
-                    field=error.field if error else None)  # fmt: skip
+    response = page(
+        request,
+        "payouts/index.html",
+        runs=runs,
+        form=form,
+        error=said(request, error) if error else None,
+        field=error.field if error else None,
+    )
     if error is not None:
         response.status_code = status_of(error)
     return response
@@ -108,10 +116,15 @@ def _preview(
     chosen = ticked if ticked is not None else {c.entrepreneur_id for c in candidates}
     total = sum(c.amount_satang for c in candidates if c.entrepreneur_id in chosen)
     response = page(
-        request, "payouts/preview.html", candidates=candidates, form=form, ticked=chosen,
-        total=total, no_promptpay=sum(1 for c in candidates if not c.promptpay_id),
+        request,
+        "payouts/preview.html",
+        candidates=candidates,
+        form=form,
+        ticked=chosen,
+        total=total,
+        no_promptpay=sum(1 for c in candidates if not c.promptpay_id),
         error=said(request, error) if error else None,
-    )  # fmt: skip
+    )
     if error is not None:
         response.status_code = status_of(error)
     return response
@@ -129,10 +142,16 @@ def _run_page(
     pending = [p for p in run.payouts if p.status == "pending"]
     done = [p for p in run.payouts if p.status != "pending"]
     response = page(
-        request, "payouts/run.html", run=run, pending=pending, done=done, notice=notice,
-        errors=errors or {}, typed=typed or {},
+        request,
+        "payouts/run.html",
+        run=run,
+        pending=pending,
+        done=done,
+        notice=notice,
+        errors=errors or {},
+        typed=typed or {},
         pending_satang=sum(p.amount_satang for p in pending),
-    )  # fmt: skip
+    )
     response.status_code = status
     return response
 

@@ -181,10 +181,13 @@ async def handle_webhook(
         reason=outcome.message,
     )
     return status, error_body(
-        status, answered, lang,
+        status,
+        answered,
+        lang,
         payment_id=payment.id if payment else None,
-        payment_status=payment.status if payment else None, exception_id=outcome.exception_id,
-    )  # fmt: skip
+        payment_status=payment.status if payment else None,
+        exception_id=outcome.exception_id,
+    )
 
 
 # A callback is a few hundred bytes; the endpoint is open to anyone who can reach it, so a

@@ -54,9 +54,13 @@ def _render(request: Request[Any, Any, Any], payment: PaymentView, **extra: Any)
     assert payment.payload is not None
     pending = payment.status == PaymentStatus.PENDING
     return page(
-        request, "payments/demo_pay.html", payment=payment, qr=decoded(payment.payload),
-        qr_svg=payload_svg(payment.payload) if pending else None, **extra,
-    )  # fmt: skip
+        request,
+        "payments/demo_pay.html",
+        payment=payment,
+        qr=decoded(payment.payload),
+        qr_svg=payload_svg(payment.payload) if pending else None,
+        **extra,
+    )
 
 
 class DemoPayer(Controller):

@@ -115,9 +115,14 @@ def column_chart(
 
 
 def _grid(
-    low: int, high: int, step: int, fmt: Format, left: float, right: float,
+    low: int,
+    high: int,
+    step: int,
+    fmt: Format,
+    left: float,
+    right: float,
     y: Callable[[int], float],
-) -> list[str]:  # fmt: skip
+) -> list[str]:
     lines = []
     for tick in range(low, high + 1, step):
         at = y(tick)
@@ -204,8 +209,10 @@ def line_chart(
     every = max(1, int(-(-widest // slot)))
     for i, label in enumerate(labels):
         if i % every == 0:
-            body.append(f'<text class="tick" x="{x(i):.1f}" y="{height - 6}" '
-                        f'text-anchor="middle">{escape(label)}</text>')  # fmt: skip
+            body.append(
+                f'<text class="tick" x="{x(i):.1f}" y="{height - 6}" '
+                f'text-anchor="middle">{escape(label)}</text>'
+            )
     legend_x = left
     for s in series:
         for run in _runs(s.values):
@@ -213,11 +220,15 @@ def line_chart(
             body.append(f'<polyline class="line {s.css}" points="{points}"/>')
         for i, v in ((i, v) for i, v in enumerate(s.values) if v is not None):
             tip = escape(f"{s.name} {labels[i]}: {fmt(v)}")
-            body.append(f'<circle class="dot {s.css}" cx="{x(i):.1f}" cy="{y(v):.1f}" r="4">'
-                        f"<title>{tip}</title></circle>")  # fmt: skip
+            body.append(
+                f'<circle class="dot {s.css}" cx="{x(i):.1f}" cy="{y(v):.1f}" r="4">'
+                f"<title>{tip}</title></circle>"
+            )
             if len(s.values) <= 14:
-                body.append(f'<text class="value" x="{x(i):.1f}" y="{y(v) - 9:.1f}" '
-                            f'text-anchor="middle">{escape(fmt(v))}</text>')  # fmt: skip
+                body.append(
+                    f'<text class="value" x="{x(i):.1f}" y="{y(v) - 9:.1f}" '
+                    f'text-anchor="middle">{escape(fmt(v))}</text>'
+                )
         body.append(
             f'<rect class="swatch {s.css}" x="{legend_x:.1f}" y="6" width="12" height="12"/>'
             f'<text class="legend" x="{legend_x + 16:.1f}" y="16">{escape(s.name)}</text>'
@@ -256,14 +267,18 @@ def share_bar(
         w = width * share
         tip = escape(f"{name}: {fmt(value)}")
         if w > 0:
-            body.append(f'<rect class="part {css}" x="{x:.1f}" y="0" width="{w:.1f}" '
-                        f'height="{height - 24}"><title>{tip}</title></rect>')  # fmt: skip
+            body.append(
+                f'<rect class="part {css}" x="{x:.1f}" y="0" width="{w:.1f}" '
+                f'height="{height - 24}"><title>{tip}</title></rect>'
+            )
         label = f"{name} {fmt(value)}"
         if w > text_width(label) + LABEL_GAP * 2:
             labelled += 1
             middle = (height - 24) / 2 + 5
-            body.append(f'<text class="inside" x="{x + LABEL_GAP:.1f}" y="{middle:.1f}">'
-                        f"{escape(label)}</text>")  # fmt: skip
+            body.append(
+                f'<text class="inside" x="{x + LABEL_GAP:.1f}" y="{middle:.1f}">'
+                f"{escape(label)}</text>"
+            )
         x += w
     if labelled == len(parts):  # every part carries its own label: no legend needed
         return _svg(width, height - 24, title, body, "share")

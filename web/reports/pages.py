@@ -75,8 +75,16 @@ Limit = Annotated[
         schema_extra=_text_like({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT})
     ),
 ]
-PAGE_TABLES = (Group.PAYMENT_METHOD, Group.PAYMENT_MONTH, Group.DISTRICT, Group.CATEGORY,
-               Group.STARS, Group.LOCATION, Group.PRODUCT, Group.ENTREPRENEUR)  # fmt: skip
+PAGE_TABLES = (
+    Group.PAYMENT_METHOD,
+    Group.PAYMENT_MONTH,
+    Group.DISTRICT,
+    Group.CATEGORY,
+    Group.STARS,
+    Group.LOCATION,
+    Group.PRODUCT,
+    Group.ENTREPRENEUR,
+)
 
 
 def _lang(request: Request[Any, Any, Any], settings: Settings) -> str:
@@ -153,8 +161,16 @@ def _refused(
     request: Request[Any, Any, Any], error: InvalidInputError, form: dict[str, str]
 ) -> Template:
     """The form again, with what was wrong (422), instead of a report."""
-    response = page(request, "reports/index.html", error=said(request, error), field=error.field,
-                    form=form, presets=list(Preset), report=None, cell=cell)  # fmt: skip
+    response = page(
+        request,
+        "reports/index.html",
+        error=said(request, error),
+        field=error.field,
+        form=form,
+        presets=list(Preset),
+        report=None,
+        cell=cell,
+    )
     response.status_code = 422
     return response
 
@@ -170,33 +186,46 @@ def report_charts(over_time: Table, tables: dict[Group, Table], lang: str) -> di
     rows = over_time.rows
     charts: dict[str, Any] = {
         "over_time": column_chart(
-            [r["short"] for r in rows], [r["net_sales_satang"] for r in rows],
-            title=translate("ยอดขายสุทธิ (บาท)", lang), fmt=whole_baht,
-            tips=[tip.format(period=r["label"], amount=whole_baht(r["net_sales_satang"]),
-                             sales=f"{r['sales']:,}") for r in rows],
+            [r["short"] for r in rows],
+            [r["net_sales_satang"] for r in rows],
+            title=translate("ยอดขายสุทธิ (บาท)", lang),
+            fmt=whole_baht,
+            tips=[
+                tip.format(
+                    period=r["label"],
+                    amount=whole_baht(r["net_sales_satang"]),
+                    sales=f"{r['sales']:,}",
+                )
+                for r in rows
+            ],
         ),
-    }  # fmt: skip
+    }
     methods = tables[Group.PAYMENT_METHOD].rows
     charts["mix"] = share_bar(
-        [(f"{m['label']} {percent_text(m['share_bp'])}", m["amount_satang"], f"s-{m['key']}")
-         for m in methods],
+        [
+            (f"{m['label']} {percent_text(m['share_bp'])}", m["amount_satang"], f"s-{m['key']}")
+            for m in methods
+        ],
         title=translate("สัดส่วนวิธีชำระเงิน (ตามยอดเงิน)", lang),
         fmt=lambda satang: f"{whole_baht(satang)} {baht}",
-    )  # fmt: skip
+    )
     months = tables[Group.PAYMENT_MONTH].rows
     shares = [m["promptpay_share_bp"] if _paid(m) else None for m in months]
     charts["adoption"] = len(months) > 1 and line_chart(
         [m["label"] for m in months],
         [Series(method_name("promptpay", lang) + " %", shares, "s-promptpay")],
         title=translate("สัดส่วนพร้อมเพย์รายเดือน", lang),
-        fmt=percent_text, high=10_000,
-    )  # fmt: skip
+        fmt=percent_text,
+        high=10_000,
+    )
     for group in (Group.DISTRICT, Group.CATEGORY, Group.STARS):
         data = tables[group].rows
         charts[group.value] = bar_chart(
-            [r["label"] for r in data], [r["net_sales_satang"] for r in data],
-            title=tables[group].title(lang), fmt=whole_baht,
-        )  # fmt: skip
+            [r["label"] for r in data],
+            [r["net_sales_satang"] for r in data],
+            title=tables[group].title(lang),
+            fmt=whole_baht,
+        )
     return charts
 
 

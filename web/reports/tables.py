@@ -164,8 +164,11 @@ def table(report: CentreReport, group: Group, lang: str, limit: int = TOP_LIMIT)
     if group is Group.STARS:
         columns = [Column("label", N_("ระดับดาว")), UNITS, *MONEY, SHARE]
     if group in (Group.PRODUCT, Group.ENTREPRENEUR):
-        detail = (Column("detail", N_("ผู้ประกอบการ")) if group is Group.PRODUCT
-                  else Column("detail", N_("อำเภอ")))  # fmt: skip
+        detail = (
+            Column("detail", N_("ผู้ประกอบการ"))
+            if group is Group.PRODUCT
+            else Column("detail", N_("อำเภอ"))
+        )
         columns = [Column("rank", N_("อันดับ"), Kind.COUNT), CODE, NAME, detail, UNITS, *MONEY]
         return Table(group.value, title, columns, _ranked(cells))
     return Table(group.value, title, columns, cells, _total_row(total, lang))
@@ -192,15 +195,24 @@ def _methods_table(mix: PaymentMix, lang: str) -> Table:
         Column("count_share_bp", N_("สัดส่วนตามจำนวนครั้ง"), Kind.SHARE),
     ]
     rows = [
-        {"key": m.method, **_word_labels(METHOD_NAMES.get(m.method, m.method), lang),
-         "payments": m.payments,
-         "amount_satang": m.amount_satang, "share_bp": m.share_bp,
-         "count_share_bp": share_bp(m.payments, mix.payments)}
+        {
+            "key": m.method,
+            **_word_labels(METHOD_NAMES.get(m.method, m.method), lang),
+            "payments": m.payments,
+            "amount_satang": m.amount_satang,
+            "share_bp": m.share_bp,
+            "count_share_bp": share_bp(m.payments, mix.payments),
+        }
         for m in mix.methods
-    ]  # fmt: skip
-    total = {"key": "", **_word_labels(N_("รวม"), lang), "payments": mix.payments,
-             "amount_satang": mix.amount_satang, "share_bp": 10_000 if mix.amount_satang else 0,
-             "count_share_bp": 10_000 if mix.payments else 0}  # fmt: skip
+    ]
+    total = {
+        "key": "",
+        **_word_labels(N_("รวม"), lang),
+        "payments": mix.payments,
+        "amount_satang": mix.amount_satang,
+        "share_bp": 10_000 if mix.amount_satang else 0,
+        "count_share_bp": 10_000 if mix.payments else 0,
+    }
     return Table(Group.PAYMENT_METHOD.value, TITLES[Group.PAYMENT_METHOD], columns, rows, total)
 
 
@@ -216,8 +228,11 @@ def _months_table(months: list[PaymentMix], lang: str) -> Table:
     ]
     rows = []
     for mix in months:
-        row: Row = {"key": mix.key, **_labels(mix.label_th, mix.label_en, lang),
-                    "promptpay_share_bp": mix.promptpay_share_bp}  # fmt: skip
+        row: Row = {
+            "key": mix.key,
+            **_labels(mix.label_th, mix.label_en, lang),
+            "promptpay_share_bp": mix.promptpay_share_bp,
+        }
         for m in mix.methods:
             row[f"{m.method}_payments"] = m.payments
             row[f"{m.method}_satang"] = m.amount_satang
@@ -244,12 +259,16 @@ def cell(column: Column, value: Any, *, for_csv: bool = False) -> str:
 
 def csv_table(tab: Table, lang: str, period: Period) -> str:
     """The table as CSV text, money in baht."""
-    return csv_text([
-        [f"{tab.title(lang)} {period.start.isoformat()} – {period.end.isoformat()}"],
-        [_csv_heading(c, lang) for c in tab.columns],
-        *([cell(c, row.get(c.key), for_csv=True) for c in tab.columns]
-          for row in [*tab.rows, *([tab.total] if tab.total else [])]),
-    ])  # fmt: skip
+    return csv_text(
+        [
+            [f"{tab.title(lang)} {period.start.isoformat()} – {period.end.isoformat()}"],
+            [_csv_heading(c, lang) for c in tab.columns],
+            *(
+                [cell(c, row.get(c.key), for_csv=True) for c in tab.columns]
+                for row in [*tab.rows, *([tab.total] if tab.total else [])]
+            ),
+        ]
+    )
 
 
 def _csv_heading(column: Column, lang: str) -> str:

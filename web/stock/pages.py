@@ -50,9 +50,16 @@ def _label_sheet(
     labels, cut = plan_labels(wanted)
     svgs = {label.barcode: barcode_svg(label.barcode) for label in labels}
     return page(
-        request, "stock/labels.html", labels=labels, svgs=svgs, cut=cut, title=title, back=back,
-        missing=missing or [], requested=sum(w.copies for w in wanted),
-    )  # fmt: skip
+        request,
+        "stock/labels.html",
+        labels=labels,
+        svgs=svgs,
+        cut=cut,
+        title=title,
+        back=back,
+        missing=missing or [],
+        requested=sum(w.copies for w in wanted),
+    )
 
 
 class StockPages(Controller):

@@ -49,7 +49,7 @@ def upgrade() -> None:
             {"payment_id": payment_id, "event": "payment_sale_unlinked", "at": now,
              "actor_id": None, "source": "system", "detail": {"sale_id": sale_id}}
             for payment_id, sale_id in dangling
-        ])  # fmt: skip
+        ])
         conn.execute(
             sa.update(payments)
             .where(payments.c.id.in_([payment_id for payment_id, _ in dangling]))
