@@ -20,10 +20,10 @@ from kernel.access import Actor
 from kernel.clock import Clock, SystemClock
 from kernel.db.engine import Database
 from web.accounts.approvals_api import ApprovalsApi
+from web.accounts.auth import SESSION_COOKIE, SessionMiddleware, provide_actor
 from web.accounts.auth_api import AuthApi
 from web.accounts.pages import SignInPages
 from web.accounts.users_api import UsersController
-from web.auth import SESSION_COOKIE, SessionMiddleware, provide_actor
 from web.catalogue.api import CatalogueApi
 from web.catalogue.entrepreneur_pages import EntrepreneurPages
 from web.catalogue.place_pages import PlacePages

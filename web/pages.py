@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 from kernel.errors import DomainError, InvalidInputError
 from kernel.money import parse_baht
 from kernel.text import ascii_digits
-from web.auth import current_user
+from web.accounts.auth import current_user
 from web.i18n import language_of
 
 

@@ -61,9 +61,9 @@ from schemathesis.engine import Status, events
 from kernel.clock import SystemClock
 from kernel.db.engine import Database
 from payments.webhook import sign
+from web.accounts.auth import SESSION_COOKIE
 from web.accounts.users import open_session, session_user
 from web.app import create_app
-from web.auth import SESSION_COOKIE
 from web.commands.seed import DEMO_LOGINS, seed_demo_database, seed_demo_history
 from web.settings import Settings
 

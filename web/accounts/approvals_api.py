@@ -13,10 +13,10 @@ from kernel.clock import Clock
 from kernel.db.engine import Database
 from kernel.errors import BadCredentialsError, ForbiddenError
 from web.accounts.approvals import Approval, issue
+from web.accounts.auth import staff_only
 from web.accounts.auth_api import authenticate, client_of
 from web.accounts.schemas import ApprovalIn
 from web.accounts.users import record_login
-from web.auth import staff_only
 from web.errors import TOO_MANY_ATTEMPTS
 from web.settings import Settings
 

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 from kernel.clock import Clock
 from kernel.db.engine import Database
 from kernel.errors import BadCredentialsError
+from web.accounts.auth import SESSION_COOKIE, current_user, signed_in
 from web.accounts.schemas import LoginIn, MeOut
 from web.accounts.users import (
     LoginCandidate,
@@ -23,7 +24,6 @@ from web.accounts.users import (
     open_session,
     record_login,
 )
-from web.auth import SESSION_COOKIE, current_user, signed_in
 from web.errors import TOO_MANY_ATTEMPTS
 from web.settings import Settings
 

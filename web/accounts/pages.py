@@ -12,9 +12,9 @@ from litestar.response import Redirect, Template
 from kernel.clock import Clock
 from kernel.db.engine import Database
 from kernel.errors import DomainError
+from web.accounts.auth import SESSION_COOKIE, current_user
 from web.accounts.auth_api import sign_in, sign_out, with_session_cookie
 from web.accounts.schemas import LoginForm
-from web.auth import SESSION_COOKIE, current_user
 from web.errors import status_of
 from web.pages import home_of, page, redirect, safe_next, said
 from web.settings import Settings

@@ -14,9 +14,9 @@ from kernel.access import Actor
 from kernel.audit import AuditEntry
 from kernel.clock import Clock
 from kernel.db.engine import Database
+from web.accounts.auth import admin_only, managers_only
 from web.accounts.schemas import AuditOut, UserIn, UserOut
 from web.accounts.users import create_user, list_users, new_password
-from web.auth import admin_only, managers_only
 from web.pages import page
 
 

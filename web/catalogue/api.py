@@ -29,7 +29,7 @@ from inventory.catalogue import (
 from kernel.access import Actor
 from kernel.clock import Clock
 from kernel.db.engine import Database
-from web.auth import managers_only, signed_in
+from web.accounts.auth import managers_only, signed_in
 from web.catalogue.schemas import (
     CategoryIn,
     CategoryPatch,

@@ -20,7 +20,7 @@ from kernel.access import Actor
 from kernel.clock import Clock
 from kernel.db.engine import Database
 from kernel.errors import DomainError, InvalidInputError
-from web.auth import managers_only, staff_only
+from web.accounts.auth import managers_only, staff_only
 from web.catalogue.product_pages import PAGE_SIZE, error_of
 from web.catalogue.schemas import EntrepreneurForm
 from web.pages import form_id, form_number, page, redirect, stale_form

@@ -16,7 +16,7 @@ from kernel.access import Actor
 from kernel.clock import Clock
 from kernel.db.engine import Database
 from kernel.errors import DomainError
-from web.auth import managers_only, staff_only
+from web.accounts.auth import managers_only, staff_only
 from web.catalogue.schemas import PlaceForm
 from web.pages import form_number, page, redirect, refusal, stale_form
 

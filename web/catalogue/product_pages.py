@@ -22,7 +22,7 @@ from kernel.access import Actor
 from kernel.clock import Clock
 from kernel.db.engine import Database
 from kernel.errors import DomainError, InvalidInputError
-from web.auth import managers_only, staff_only
+from web.accounts.auth import managers_only, staff_only
 from web.catalogue.schemas import ProductForm
 from web.pages import form_baht, form_id, form_number, page, redirect, said, stale_form
 

@@ -28,7 +28,7 @@ from kernel.access import Actor
 from kernel.clock import Clock
 from kernel.db.engine import Database
 from kernel.errors import DomainError, InvalidInputError, NotFoundError
-from web.auth import managers_only, staff_only
+from web.accounts.auth import managers_only, staff_only
 from web.downloads import csv_download
 from web.errors import TooLargeError, status_of
 from web.pages import page, said

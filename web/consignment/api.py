@@ -35,7 +35,7 @@ from pos.consignment.payouts import (
     mark_paid,
     payout_candidates,
 )
-from web.auth import managers_only, signed_in
+from web.accounts.auth import managers_only, signed_in
 from web.consignment.schemas import PaidIn, RunIn
 from web.downloads import csv_download, csv_text
 from web.settings import Settings

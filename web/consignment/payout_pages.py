@@ -36,7 +36,7 @@ from pos.consignment.payouts import (
     payout_candidates,
 )
 from pos.reports.periods import parse_date
-from web.auth import managers_only
+from web.accounts.auth import managers_only
 from web.consignment.schemas import PaidForm, RunForm
 from web.errors import status_of
 from web.pages import page, redirect, said

@@ -38,7 +38,7 @@ from pos.consignment.portal import (
     portal_home,
 )
 from pos.reports.periods import Grain, day_text, short_label
-from web.auth import requires
+from web.accounts.auth import requires
 from web.errors import status_of
 from web.i18n import language_of
 from web.pages import form_id, page

@@ -45,7 +45,7 @@ from payments.status import FINAL, PaymentStatus
 from payments.webhook import SignatureError, WebhookFormatError, parse_event, verify
 from pos.completion.by_payment import confirm_by_cashier, confirm_webhook
 from pos.completion.voided_money import complete_voided_sale
-from web.auth import managers_only, staff_only
+from web.accounts.auth import managers_only, staff_only
 from web.errors import error_body, language
 from web.payments.schemas import ConfirmIn, PaymentIn, ResolveIn
 from web.schemas import OptionalBody

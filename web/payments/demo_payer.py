@@ -28,7 +28,7 @@ from payments.qr import payload_svg
 from payments.records import row_by
 from payments.status import PaymentStatus
 from payments.webhook import sign
-from web.auth import signed_in
+from web.accounts.auth import signed_in
 from web.pages import page, page_language
 from web.payments.api import handle_webhook
 from web.payments.pages import decoded

@@ -23,7 +23,7 @@ from payments.lifecycle import create_payment, events_of, get_payment, list_exce
 from payments.qr import payload_svg
 from payments.references import reference_in
 from payments.status import PaymentStatus
-from web.auth import managers_only, staff_only
+from web.accounts.auth import managers_only, staff_only
 from web.pages import form_baht, page, redirect, said
 from web.payments.api import receiving_account
 from web.payments.schemas import NewPaymentForm

@@ -29,7 +29,7 @@ from pos.reports.periods import (
     preset_period,
     range_text,
 )
-from web.auth import managers_only
+from web.accounts.auth import managers_only
 from web.downloads import csv_download
 from web.i18n import language_of
 from web.pages import page, said

@@ -40,7 +40,7 @@ from inventory.stock.queries import (
 from kernel.access import Actor
 from kernel.clock import Clock
 from kernel.db.engine import Database
-from web.auth import managers_only, signed_in, staff_only
+from web.accounts.auth import managers_only, signed_in, staff_only
 from web.settings import Settings
 from web.stock.schemas import (
     AdjustmentIn,

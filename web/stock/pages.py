@@ -23,7 +23,7 @@ from inventory.stock.queries import (
 from inventory.stock.refs import products_by_id
 from kernel.access import Actor
 from kernel.db.engine import Database
-from web.auth import managers_only, staff_only
+from web.accounts.auth import managers_only, staff_only
 from web.pages import form_id, page
 from web.settings import Settings
 

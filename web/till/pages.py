@@ -21,7 +21,7 @@ from kernel.access import Actor
 from kernel.db.engine import Database
 from pos.tills.catalogue import TillCatalogue, till_catalogue
 from pos.tills.shift_rules import DENOMINATIONS
-from web.auth import current_user, staff_only
+from web.accounts.auth import current_user, staff_only
 from web.i18n import language_of
 from web.pages import page
 from web.settings import Settings

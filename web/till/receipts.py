@@ -20,7 +20,7 @@ from kernel.money import format_baht
 from pos.checkout.queries import get_sale
 from pos.checkout.receipts import receipt_datetime
 from pos.checkout.thai_words import baht_words
-from web.auth import staff_only
+from web.accounts.auth import staff_only
 from web.settings import Settings
 
 

@@ -23,7 +23,7 @@ from pos.checkout.receipts import receipt_datetime
 from pos.checkout.thai_words import baht_words
 from pos.refunds.service import RefundRequest, RefundView, get_refund, refund_sale, refunds_of_sale
 from web.accounts.approvals import ApprovalAction, approver_of
-from web.auth import staff_only
+from web.accounts.auth import staff_only
 from web.schemas import IdempotentCreate
 from web.settings import Settings
 from web.till.sales import REPLAYED, idempotency_key

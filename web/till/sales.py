@@ -40,7 +40,7 @@ from pos.tills.service import (
 )
 from pos.tills.service import open_shift as open_shift_service
 from web.accounts.approvals import ApprovalAction, approver_of
-from web.auth import managers_only, staff_only
+from web.accounts.auth import managers_only, staff_only
 from web.errors import BadRequestError
 from web.payments.api import receiving_account
 from web.schemas import IdempotentCreate

@@ -22,7 +22,7 @@ from pos.tills.shifts import (
     record_cash_movement,
     shift_report,
 )
-from web.auth import staff_only
+from web.accounts.auth import staff_only
 from web.settings import Settings
 from web.till.schemas import CashMovementIn, CloseIn
 
