@@ -155,7 +155,7 @@ async def test_a_missing_page_is_a_page_in_thai_then_in_english(
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("text/html")
     assert "ไม่พบหน้าที่ต้องการ" in response.text and "กลับหน้าหลัก" in response.text
-    assert '<html lang="th">' in response.text and 'href="/"' in response.text
+    assert '<html lang="th"' in response.text and 'href="/"' in response.text
     english = await client.get("/no-such-page?lang=en", headers={"Accept": "text/html"})
     assert english.status_code == 404 and english.headers["content-type"].startswith("text/html")
     assert "Page not found" in english.text and "Back to the home page" in english.text

@@ -96,7 +96,7 @@ async def test_a_run_made_from_the_preview_and_paid_through_its_page(
 
     paid_url = f"{run_url}/payouts/{payout_id}/paid"
     blank = await client.post(paid_url, data={"bank_reference": "   "})
-    assert blank.status_code == 422 and "give the bank&#39;s reference" in blank.text
+    assert blank.status_code == 422 and "กรุณาระบุเลขอ้างอิงของธนาคาร" in blank.text
     paid = await client.post(
         paid_url, data={"bank_reference": "KBANK-0001"}, follow_redirects=False
     )
@@ -109,9 +109,9 @@ async def test_a_run_made_from_the_preview_and_paid_through_its_page(
     )
     assert again.status_code == 303  # the same reference: already done, nothing twice
     other_ref = await client.post(paid_url, data={"bank_reference": "KBANK-0002"})
-    assert other_ref.status_code == 409 and "already paid" in other_ref.text
+    assert other_ref.status_code == 409 and "โอนแล้ว (เลขอ้างอิง" in other_ref.text
     cancel = await client.post(f"{run_url}/payouts/{payout_id}/cancel")
-    assert cancel.status_code == 409 and "cannot be cancelled" in cancel.text
+    assert cancel.status_code == 409 and "ยกเลิกไม่ได้" in cancel.text
     with db.read() as conn:
         statuses = conn.execute(select(Payout.status)).scalars().all()
     assert statuses == ["paid"]
@@ -141,7 +141,7 @@ async def test_a_waiting_payout_is_cancelled_and_a_refused_reference_keeps_what_
     )
     assert ok.status_code == 303
     reused = await client.post(f"{run_url}/payouts/{last}/paid", data={"bank_reference": "REF-77"})
-    assert reused.status_code == 409 and "was already used" in reused.text
+    assert reused.status_code == 409 and "ถูกใช้กับรายการโอนเงินอื่นแล้ว" in reused.text
     assert 'value="REF-77"' in reused.text and 'aria-invalid="true"' in reused.text
     cancelled = await client.post(f"{run_url}/payouts/{last}/cancel", follow_redirects=False)
     assert cancelled.status_code == 303

@@ -120,7 +120,7 @@ async def test_a_bad_statement_month_is_422_with_a_clear_message(
     with db.write() as conn:
         me = f.entrepreneur(conn, f.district(conn))
     client = await login_as(Role.ENTREPRENEUR, entrepreneur_id=me)
-    response = await client.get("/portal/statement", params={"month": month})
+    response = await client.get("/portal/statement", params={"month": month, "lang": "en"})
     assert response.status_code == 422
     assert message in response.text and 'role="alert"' in response.text
     assert 'aria-invalid="true"' in response.text
