@@ -125,7 +125,7 @@ def test_a_payout_run_on_a_desktop(page: Any, history_server: LiveServer) -> Non
     second.locator("button:has-text('บันทึกว่าโอนแล้ว')").click()
     page.wait_for_load_state("networkidle")
     refused = page.locator(f"#payout-{second_id}")
-    assert "was already used" in refused.locator("[role=alert]").inner_text()
+    assert "ถูกใช้กับรายการโอนเงินอื่นแล้ว" in refused.locator("[role=alert]").inner_text()
     assert refused.locator("input[name=bank_reference]").input_value() == "KTB-20261122-0001"
     refused.scroll_into_view_if_needed()
     shot(page, "payouts-run-refused")
