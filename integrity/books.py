@@ -5,8 +5,9 @@ on-hand stock is the sum of its movements and never below zero."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from sqlalchemy import String, and_, case, cast, func, literal, or_, select, union_all
+from sqlalchemy import String, and_, case, cast, exists, func, literal, or_, select, union_all
 from sqlalchemy.engine import Connection
 
 from integrity.violations import Rule, Violation, baht
@@ -14,6 +15,7 @@ from inventory.models import Entrepreneur, Location, Product, StockLevel, StockM
 from payments.ledger.models import JournalEntryRow, LedgerAccount, PostingRow
 from payments.ledger.payout_models import Payout, PayoutStatus
 from payments.ledger.rules import EntryKind, PostingRole, payable_account
+from pos.models import Sale, SaleException, SaleExceptionKind
 
 PAYABLE_PREFIX = payable_account(0).removesuffix("0")  # "entrepreneur_payable:"
 KNOWN_ROLES = [role.value for role in PostingRole]
@@ -273,17 +275,74 @@ def stock_matches_movements(conn: Connection) -> Iterator[Violation]:
 
 
 def stock_not_negative(conn: Connection) -> Iterator[Violation]:
+    """Below zero only where a sale rung offline took goods the books did not have (its
+    stock exception asks for a count: a warning, see :func:`stock_to_count`)."""
     rows = conn.execute(
         select(Product.sku, Location.code, StockLevel.on_hand)
         .join(Product, Product.id == StockLevel.product_id)
         .join(Location, Location.id == StockLevel.location_id)
-        .where(StockLevel.on_hand < 0)
+        .where(StockLevel.on_hand < 0, ~_counted_for(StockLevel.product_id))
         .order_by(StockLevel.product_id, StockLevel.location_id)
     )
     for sku, location, level in rows:
         yield Violation(
             "stock-not-negative", f"product {sku} at {location}", f"on hand is {level}, below zero"
         )
+
+
+def _counted_for(product_id: Any) -> Any:
+    """A stock exception names the product (a rung sale took it below zero)."""
+    return exists().where(
+        SaleException.kind == SaleExceptionKind.STOCK_BELOW_ZERO.value,
+        SaleException.detail["product_id"].as_integer() == product_id,
+    )
+
+
+def stock_to_count(conn: Connection) -> Iterator[Violation]:
+    """Warnings: stock below zero that a sale rung offline explains; count the shelf."""
+    rows = conn.execute(
+        select(Product.sku, Location.code, StockLevel.on_hand)
+        .join(Product, Product.id == StockLevel.product_id)
+        .join(Location, Location.id == StockLevel.location_id)
+        .where(StockLevel.on_hand < 0, _counted_for(StockLevel.product_id))
+        .order_by(StockLevel.product_id, StockLevel.location_id)
+    )
+    for sku, location, level in rows:
+        yield Violation(
+            "stock-to-count",
+            f"product {sku} at {location}",
+            f"on hand is {level}: a sale rung offline took more than the books had",
+        )
+
+
+def open_sale_exceptions(conn: Connection) -> Iterator[Violation]:
+    """Warnings: what sales rung at the till found different, not yet resolved."""
+    rows = conn.execute(
+        select(SaleException.id, SaleException.kind, Sale.receipt_number, SaleException.detail)
+        .join(Sale, Sale.id == SaleException.sale_id)
+        .where(SaleException.resolved_at.is_(None))
+        .order_by(SaleException.id)
+    )
+    for exception_id, kind, number, detail in rows:
+        yield Violation(
+            "sale-exceptions-open",
+            f"receipt {number} (exception {exception_id})",
+            f"{kind}: {detail}",
+        )
+
+
+WARNING_RULES = (
+    Rule(
+        "stock-to-count",
+        "stock below zero only where a sale rung offline took it (count the shelf)",
+        stock_to_count,
+    ),
+    Rule(
+        "sale-exceptions-open",
+        "differences sales rung at the till found on arrival, for a manager to resolve",
+        open_sale_exceptions,
+    ),
+)
 
 
 BOOK_RULES = (

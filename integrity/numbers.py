@@ -2,12 +2,13 @@
 reports run per till from 1 without gaps or duplicates.
 
 What "gapless" means follows from how the numbers are given (see pos.checkout.receipts): a sale
-takes
-its receipt number in the transaction that completes it, from the till's sequence, and a
-pending or voided sale never has one (a void is only of a pending sale). So the completed
-sales of a till hold exactly the numbers 1..N, each once, N is where the till's sequence
-stands (a number taken is a number used: a rolled back sale gives its number back), and no
-other sale has a number. Credit notes alike (every refund has one) and Z numbers (every
+the server completes takes its receipt number in that transaction, from the till's sequence;
+a sale rung at the till carries a number from a block of that sequence leased to the till's
+device (pos.tills.leases); a pending or voided sale never has one (a void is only of a
+pending sale). So the completed sales of a till hold the numbers 1..N, each once, N is where
+the till's sequence stands, and a number no sale holds lies in a leased block (not issued
+yet, on its way from an offline till, or void since its block closed; no sale holds a void
+one); no other sale has a number. Credit notes alike (every refund has one) and Z numbers (every
 closed shift, and no open one). The printed number agrees with the till's code and the seq.
 """
 
@@ -35,7 +36,8 @@ from sqlalchemy.engine import Connection
 from integrity.violations import Rule, Violation
 from kernel.db.engine import Sequence
 from pos.checkout.receipts import SEQ_DIGITS
-from pos.models import Refund, Sale, SaleStatus, Shift, ShiftStatus, Till
+from pos.models import ReceiptLease, Refund, Sale, SaleStatus, Shift, ShiftStatus, Till
+from pos.tills.leases import unexplained_by_leases
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,9 @@ class Numbering:
     prefix: str  # before the till's code in the printed number
     sequence: str  # the sequence's name before the till's id ("receipt:")
     numbered: ColumnElement[bool]  # which rows must have a number (the others must not)
+    # Receipts: numbers a till's devices hold in leased blocks (pos.tills.leases) may be
+    # missing from the sales: not issued yet, void, or on their way from an offline till.
+    leased: bool = False
 
 
 def _padded(seq: Any) -> Any:
@@ -83,6 +88,11 @@ def _gaps(conn: Connection, n: Numbering) -> Iterator[Violation]:
     )
     for code, row_id, seq, number, before in rows:
         where = f"till {code}, {n.noun} {number} ({n.owner} {row_id})"
+        if before != seq and n.leased:
+            till_id = conn.execute(select(Till.id).where(Till.code == code)).scalar_one()
+            missing = [((before or 0) + 1, seq - 1)]
+            if not unexplained_by_leases(conn, till_id, missing):
+                continue
         if before is None:
             detail = f"the first number is {seq}, not 1"
         elif before == seq:
@@ -138,10 +148,41 @@ def _sequence_ends(conn: Connection, n: Numbering) -> Iterator[Violation]:
         .order_by(Till.code)
     )
     for code, stands_at, last_seq in rows:
+        if n.leased and stands_at > last_seq:
+            till_id = conn.execute(select(Till.id).where(Till.code == code)).scalar_one()
+            if not unexplained_by_leases(conn, till_id, [(last_seq + 1, stands_at)]):
+                continue
         yield Violation(
             n.rule,
             f"till {code}, {n.noun} sequence",
             f"the sequence stands at {stands_at}, but the last {n.noun} number used is {last_seq}",
+        )
+
+
+def _void_used(conn: Connection) -> Iterator[Violation]:
+    """No sale holds a number its block voided at a close (above the last one issued)."""
+    rows = conn.execute(
+        select(Till.code, Sale.id, Sale.receipt_number, ReceiptLease.last_issued_seq)
+        .join(
+            ReceiptLease,
+            and_(
+                ReceiptLease.till_id == Sale.till_id,
+                ReceiptLease.first_seq <= Sale.receipt_seq,
+                ReceiptLease.last_seq >= Sale.receipt_seq,
+            ),
+        )
+        .join(Till, Till.id == Sale.till_id)
+        .where(
+            ReceiptLease.closed_at.is_not(None),
+            Sale.receipt_seq > ReceiptLease.last_issued_seq,
+        )
+        .order_by(Sale.id)
+    )
+    for code, sale_id, number, last in rows:
+        yield Violation(
+            RECEIPTS.rule,
+            f"till {code}, receipt {number} (sale {sale_id})",
+            f"its number was void when its block closed (the last issued was {last})",
         )
 
 
@@ -150,6 +191,8 @@ def _check(n: Numbering) -> Rule:
         yield from _gaps(conn, n)
         yield from _printed(conn, n)
         yield from _sequence_ends(conn, n)
+        if n.leased:
+            yield from _void_used(conn)
 
     return Rule(
         n.rule, f"{n.noun} numbers per till run 1..N without gaps or duplicates, as printed", find
@@ -166,6 +209,7 @@ RECEIPTS = Numbering(
     "",
     "receipt:",
     Sale.status == SaleStatus.COMPLETED.value,
+    leased=True,
 )
 CREDIT_NOTES = Numbering(
     "credit-note-numbers",

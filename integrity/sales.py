@@ -108,20 +108,26 @@ def sale_payments(conn: Connection) -> Iterator[Violation]:
 
 
 def _confirmations() -> Any:
-    """Per payment: its confirmation events, and what the (single) one recorded."""
+    """Per payment: its confirmation events, and what the (single) one recorded; the bank's
+    transaction may come later, matched to a cashier's confirmation (its own event)."""
     detail = PaymentEventRow.detail
+    confirmed = PaymentEventRow.event == PaymentEvent.PAYMENT_CONFIRMED.value
     return (
         select(
             PaymentEventRow.payment_id,
-            func.count().label("n"),
-            func.max(detail["confirmation"].as_string()).label("how"),
+            func.count().filter(confirmed).label("n"),
+            func.max(detail["confirmation"].as_string()).filter(confirmed).label("how"),
             func.max(detail["transaction_id"].as_string()).label("transaction_id"),
-            func.max(detail["slip_ref"].as_string()).label("slip_ref"),
+            func.max(detail["slip_ref"].as_string()).filter(confirmed).label("slip_ref"),
         )
-        .where(PaymentEventRow.event == PaymentEvent.PAYMENT_CONFIRMED.value)
+        .where(PaymentEventRow.event.in_(_CONFIRMING))
         .group_by(PaymentEventRow.payment_id)
         .subquery()
     )
+
+
+# The events that record how a payment was confirmed, and by which bank transaction.
+_CONFIRMING = (PaymentEvent.PAYMENT_CONFIRMED.value, PaymentEvent.PAYMENT_BANK_MATCHED.value)
 
 
 def payments_confirmed_once(conn: Connection) -> Iterator[Violation]:
@@ -208,9 +214,7 @@ def slips_confirmed_once(conn: Connection) -> Iterator[Violation]:
                 func.min(PaymentEventRow.payment_id),
                 func.max(PaymentEventRow.payment_id),
             )
-            .where(
-                PaymentEventRow.event == PaymentEvent.PAYMENT_CONFIRMED.value, value.is_not(None)
-            )
+            .where(PaymentEventRow.event.in_(_CONFIRMING), value.is_not(None))
             .group_by(value)
             .having(func.count(func.distinct(PaymentEventRow.payment_id)) > 1)
             .order_by(value)

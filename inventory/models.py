@@ -90,13 +90,12 @@ class Product(Base):
 
 
 class StockLevel(Base):
-    """On-hand per product and location: a running total of the movements, never below zero."""
+    """On-hand per product and location: a running total of the movements. Never below zero,
+    but where a sale rung offline (or a short sale a manager allowed) already took the goods:
+    then a stock exception asks for a count."""
 
     __tablename__ = "stock_levels"
-    __table_args__ = (
-        CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
-        Index("ix_stock_levels_location_product", "location_id", "product_id"),
-    )
+    __table_args__ = (Index("ix_stock_levels_location_product", "location_id", "product_id"),)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
     location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"), primary_key=True)
     on_hand: Mapped[int] = mapped_column(Integer, default=0)

@@ -18,7 +18,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
@@ -27,7 +27,7 @@ from kernel.access import STAFF, Actor
 from kernel.errors import ConflictError, InvalidInputError
 from payments import promptpay
 from payments.exception_queue import exception_for_transaction, open_exception
-from payments.models import Payment
+from payments.models import Payment, PaymentEventRow
 from payments.records import (
     WEBHOOK_ACTOR,
     PaymentView,
@@ -111,6 +111,8 @@ def confirm_by_webhook(
     if event.amount_satang != row["amount_satang"]:
         mismatch = ExceptionKind.AMOUNT_MISMATCH
         return _exception(conn, now, row, event, mismatch, expected_satang=row["amount_satang"])
+    if awaits_bank(row):
+        return _bank_matched(conn, now, row, event)
     if acceptance == Acceptance.SALE_VOIDED:
         voided = ExceptionKind.PAID_SALE_VOIDED
         return _exception(
@@ -120,6 +122,66 @@ def confirm_by_webhook(
         settled = ExceptionKind.PAID_NOT_PENDING
         return _exception(conn, now, row, event, settled, status=row["status"], sale_paid=True)
     return _confirm_paid(conn, now, row, event)
+
+
+def awaits_bank(row: RowMapping) -> bool:
+    """Confirmed by a cashier (by eye or slip) and not yet by the bank's callback."""
+    return (
+        row["status"] == PaymentStatus.CONFIRMED
+        and row["confirmation"] in (Confirmation.MANUAL, Confirmation.SLIP)
+        and row["transaction_id"] is None
+    )
+
+
+def _bank_matched(conn: Connection, now: datetime, row: RowMapping, event: WebhookEvent) -> Outcome:
+    """The bank's word on a transfer the cashier already accepted: the payment keeps its
+    confirmation and gains the bank's transaction (once: a transaction names one payment)."""
+    try:
+        with conn.begin_nested():
+            changed = conn.execute(
+                update(Payment)
+                .where(Payment.id == row["id"], Payment.transaction_id.is_(None))
+                .values(transaction_id=event.transaction_id, version=Payment.version + 1)
+            ).rowcount
+    except IntegrityError:
+        return _exception(conn, now, row, event, ExceptionKind.TRANSACTION_REUSED)
+    if not changed:  # another callback matched it a moment ago
+        current = payment_row(conn, row["id"])
+        return _repeat(conn, now, current, event) or _exception(
+            conn, now, current, event, ExceptionKind.PAID_NOT_PENDING, status=current["status"]
+        )
+    append_event(
+        conn,
+        now,
+        PaymentEvent.PAYMENT_BANK_MATCHED,
+        row["id"],
+        source=EventSource.WEBHOOK,
+        **event.as_json(),
+    )
+    view = view_of(payment_row(conn, row["id"]))
+    return Outcome(OutcomeKind.CONFIRMED, "the bank confirmed the transfer the cashier saw", view)
+
+
+def early_confirmations(conn: Connection, reference: str) -> list[WebhookEvent]:
+    """Callbacks that named ``reference`` before any payment had it: a till's offline QR,
+    paid before its sale reached the server. Their payment now exists: replay them."""
+    rows = conn.execute(
+        select(PaymentEventRow.detail)
+        .where(
+            PaymentEventRow.event == PaymentEvent.WEBHOOK_UNKNOWN_REFERENCE.value,
+            PaymentEventRow.detail["reference"].as_string() == reference,
+        )
+        .order_by(PaymentEventRow.id)
+    ).scalars()
+    return [
+        WebhookEvent(
+            d["reference"],
+            int(d["amount_satang"]),
+            d["transaction_id"],
+            datetime.fromisoformat(d["paid_at"]),
+        )
+        for d in rows
+    ]
 
 
 def _note(

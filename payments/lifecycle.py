@@ -50,6 +50,7 @@ from payments.references import (
     AccountError,
     ReceivingAccount,
     check_account,
+    is_reference,
     new_reference,
     payment_payload,
 )
@@ -136,6 +137,13 @@ class NewPayment:
     account: ReceivingAccount
     expiry: timedelta
     sale_id: int | None = None
+    # A PromptPay payment the till took itself (offline too): its QR carried the till's own
+    # reference, and the cashier saw the transfer (``MANUAL``) or scanned its slip (``SLIP``,
+    # with the slip's identity). Confirmed at once; the bank's callback, before or after,
+    # then matches it by the reference (payments.confirmations).
+    reference: str | None = None
+    confirmed_as: Confirmation | None = None
+    slip_ref: str | None = None
 
 
 def create_payment(
@@ -214,7 +222,7 @@ def _payment_row(new: NewPayment) -> dict[str, object]:
         raise InvalidInputError(
             "field.not_whole_number", "ช่อง {field} ต้องเป็นจำนวนเต็ม", field="sale_id"
         )
-    reference = new_reference()
+    reference = new_reference() if new.reference is None else _till_reference(new.reference)
     row: dict[str, object] = {
         "reference": reference,
         "sale_id": sale_id,
@@ -228,6 +236,7 @@ def _payment_row(new: NewPayment) -> dict[str, object]:
         "confirmed_at": None,
         "confirmed_by": None,
         "confirmation": None,
+        "slip_ref": None,
     }
     if kind == PaymentMethod.PROMPTPAY:
         try:
@@ -239,6 +248,14 @@ def _payment_row(new: NewPayment) -> dict[str, object]:
         row.update(
             status=PaymentStatus.PENDING.value, payload=payload, expires_at=new.now + new.expiry
         )
+        if new.confirmed_as is not None:
+            row.update(
+                status=PaymentStatus.CONFIRMED.value,
+                confirmed_at=new.now,
+                confirmed_by=new.actor.user_id,
+                confirmation=new.confirmed_as.value,
+                slip_ref=new.slip_ref,
+            )
     else:
         row.update(
             status=PaymentStatus.CONFIRMED.value,
@@ -247,6 +264,17 @@ def _payment_row(new: NewPayment) -> dict[str, object]:
             confirmation=Confirmation.CASH.value,
         )
     return row
+
+
+def _till_reference(reference: object) -> str:
+    """A reference the till made for its own QR: the same form as the server's."""
+    if not isinstance(reference, str) or not is_reference(reference):
+        raise InvalidInputError(
+            "payment.reference_invalid",
+            "เลขอ้างอิงการชำระเงินต้องเป็นตัวอักษร A-Z และตัวเลข 12-20 ตัว",
+            field="reference",
+        )
+    return reference
 
 
 def _note_created(
@@ -273,7 +301,8 @@ def _note_created(
             **detail,
         )
     )
-    if payment.method == PaymentMethod.CASH:
+    if payment.method == PaymentMethod.CASH or new.confirmed_as is not None:
+        how = Confirmation.CASH if new.confirmed_as is None else new.confirmed_as
         events.append(
             event_row(
                 new.now,
@@ -281,7 +310,8 @@ def _note_created(
                 payment.id,
                 source=user,
                 actor=new.actor,
-                confirmation=Confirmation.CASH.value,
+                confirmation=how.value,
+                slip_ref=new.slip_ref,
             )
         )
     audits.append(

@@ -47,6 +47,9 @@ class PaymentEvent(StrEnum):
     PAYMENT_EXPIRED = "payment_expired"
     PAYMENT_CANCELLED = "payment_cancelled"
     PAYMENT_FAILED = "payment_failed"
+    # The bank confirmed a transfer a cashier had confirmed by eye or by slip (a QR the till
+    # made itself, offline too): the payment now carries the bank's transaction.
+    PAYMENT_BANK_MATCHED = "payment_bank_matched"
     WEBHOOK_RECEIVED = "webhook_received"  # a correctly signed callback named this payment
     WEBHOOK_DUPLICATE = "webhook_duplicate"  # the same bank transaction again: nothing changed
     WEBHOOK_UNKNOWN_REFERENCE = "webhook_unknown_reference"  # no payment has that reference

@@ -1,15 +1,19 @@
 """Tables of the till: tills, shifts, sales, their lines and how they were paid.
 
-A sale's money is in integer satang. Receipt numbers are given only when a sale completes,
-from a per-till sequence in the same transaction, so they run without gaps or duplicates.
+A sale's money is in integer satang. Receipt numbers run per till without gaps or
+duplicates: a sale the server completes takes the next from the till's sequence in the same
+transaction; a sale rung at the till (offline too) carries a number from a block of that
+sequence leased to the till's device in advance (:class:`ReceiptLease`).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -113,6 +117,13 @@ class Sale(Base):
     journal_entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"))
     # The manager who approved a discount above the limit (none when no approval was needed).
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # A sale rung at the till (from its queue, maybe offline): the till's own clock when it
+    # was rung, the till's known offset from the server's (created_at is the two added), the
+    # device that rang it and when the server received it. None for a sale the server priced.
+    rung_at: Mapped[datetime | None]
+    clock_skew_ms: Mapped[int | None] = mapped_column(Integer)
+    device_id: Mapped[str | None] = mapped_column(String(64))
+    received_at: Mapped[datetime | None]
 
 
 class SaleLine(Base):
@@ -239,3 +250,55 @@ class RefundLine(Base):
     commission_satang: Mapped[int] = mapped_column(Integer)
     net_satang: Mapped[int] = mapped_column(Integer)
     vat_included_satang: Mapped[int] = mapped_column(Integer)
+
+
+class ReceiptLease(Base):
+    """A block of a till's receipt numbers leased to one device (a browser), so that it can
+    number its sales itself, offline too: it issues only numbers it holds, in order.
+
+    The block comes out of the till's receipt sequence, so no other device and no sale the
+    server completes can take its numbers. When the device's shift closes, it says the last
+    number it issued (``last_issued_seq``); the numbers above it are void from then on, and
+    the Z report lists them, as it lists issued numbers not yet received (``outstanding``).
+    """
+
+    __tablename__ = "receipt_leases"
+    __table_args__ = (
+        UniqueConstraint("till_id", "first_seq", name="uq_receipt_leases_till_first_seq"),
+        CheckConstraint("last_seq >= first_seq", name="block_not_empty"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    till_id: Mapped[int] = mapped_column(ForeignKey("tills.id"), index=True)
+    device_id: Mapped[str] = mapped_column(String(64))
+    first_seq: Mapped[int] = mapped_column(Integer)
+    last_seq: Mapped[int] = mapped_column(Integer)
+    leased_at: Mapped[datetime]
+    leased_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None]
+    # At close: the last number of this block the device issued (first_seq - 1: none).
+    last_issued_seq: Mapped[int | None] = mapped_column(Integer)
+    closed_shift_id: Mapped[int | None] = mapped_column(ForeignKey("shifts.id"))
+
+
+class SaleExceptionKind(StrEnum):
+    """What a sale rung at the till found different on arrival: recorded, never refused."""
+
+    PRICE_DIFFERS = "price_differs"  # the till charged another price than the catalogue's now
+    STOCK_BELOW_ZERO = "stock_below_zero"  # the sale took stock the books did not have: count it
+    SHIFT_CLOSED = "shift_closed"  # rung in a shift closed (its Z printed) before it arrived
+    NOT_FOR_SALE = "not_for_sale"  # the product was withdrawn from sale meanwhile
+    SLIP_REUSED = "slip_reused"  # the slip the cashier scanned had confirmed another payment
+
+
+class SaleException(Base):
+    """A difference a manager reviews (``otop-pos check`` lists the open ones as warnings)."""
+
+    __tablename__ = "sale_exceptions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolution: Mapped[str | None] = mapped_column(Text)

@@ -187,6 +187,9 @@ class StockTake:
 
     location_id: int
     quantities: Mapping[int, int]
+    # The goods left already (a sale rung offline): never refused; its shortages still come
+    # back, so that the caller records them for a count, and the stock goes below zero.
+    forced: bool = False
 
 
 def check_takes(
@@ -195,16 +198,24 @@ def check_takes(
     """Lock the stock rows of every location and product involved (location, then product
     order: the one order every writer uses) and check the takes in turn, each against what the
     accepted ones before it left. None accepts a take; a refused one gets the error naming its
-    every short line and leaves the stock to the takes after it. Nothing is written here:
+    every short line and leaves the stock to the takes after it (a forced take's error comes
+    back too, but the take stands and the stock goes below zero). Nothing is written here:
     :func:`record_takes` writes the accepted takes, in the same transaction. (The till's
     batches: a statement per location for all their sales.)
     """
     wanted: dict[int, set[int]] = {}
     for take in takes:
         wanted.setdefault(take.location_id, set()).update(take.quantities)
+    forced: dict[int, set[int]] = {}
+    for take in takes:
+        if take.forced:
+            forced.setdefault(take.location_id, set()).update(take.quantities)
     levels: dict[tuple[int, int], int] = {}
     for location_id in sorted(wanted):
         read = _read_levels(conn, location_id, sorted(wanted[location_id]), for_update=True)
+        unstocked = sorted(forced.get(location_id, set()) - set(read))
+        if unstocked:  # a forced take needs a row to go below zero on
+            read.update(_create_levels(conn, location_id, unstocked))
         levels.update(((location_id, pid), units) for pid, units in read.items())
     outcomes: list[InsufficientStockError | None] = []
     for take in takes:
@@ -214,6 +225,10 @@ def check_takes(
             labels = product_labels(conn, [s.product_id for s in shortages])
             shortages = find_shortages(take.location_id, take.quantities, here, labels)
             outcomes.append(InsufficientStockError(shortages))
+            if not take.forced:
+                continue
+            for pid, units in take.quantities.items():
+                levels[(take.location_id, pid)] = here[pid] - units
             continue
         for pid, units in take.quantities.items():
             levels[(take.location_id, pid)] = here[pid] - units

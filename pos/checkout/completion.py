@@ -22,7 +22,7 @@ from payments.ledger.postings import post_entries
 from payments.ledger.rules import PROMPTPAY_CLEARING, JournalEntry, SaleLineShare, cash_account
 from payments.ledger.rules import sale_entry as ledger_sale_entry
 from payments.status import PaymentMethod
-from pos.checkout.receipts import take_receipt_numbers
+from pos.checkout.receipts import receipt_number, take_receipt_numbers
 from pos.models import SaleStatus
 
 # Completing a sale after a bank callback acts on nobody's behalf; the audit log says so.
@@ -40,6 +40,7 @@ class Completing:
     till_code: str
     shares: Sequence[SaleLineShare]
     paid: Sequence[tuple[str, int]]
+    seq: int | None = None  # the number a till issued itself (pos.tills.leases); else the next
 
 
 def sale_entry(till_code: str, receipt_number: str, completing: Completing) -> JournalEntry:
@@ -70,7 +71,15 @@ def complete_sales(conn: Connection, sales: Sequence[Completing]) -> list[Comple
     for each, the columns to set on its row."""
     if not sales:
         return []
-    numbers = take_receipt_numbers(conn, [(sale.till_id, sale.till_code) for sale in sales])
+    taken = iter(
+        take_receipt_numbers(
+            conn, [(sale.till_id, sale.till_code) for sale in sales if sale.seq is None]
+        )
+    )
+    numbers = [
+        next(taken) if sale.seq is None else (sale.seq, receipt_number(sale.till_code, sale.seq))
+        for sale in sales
+    ]
     entries = [
         (sale.actor, sale.now, sale_entry(sale.till_code, number, sale))
         for sale, (_, number) in zip(sales, numbers, strict=True)

@@ -13,3 +13,5 @@ class SaleEvent(StrEnum):
     VOIDED_SALE_COMPLETED = "voided_sale_completed"  # money came for a voided sale; a manager
     # completed it instead of giving the money back
     SALE_REFUNDED = "sale_refunded"  # some lines given back against the receipt
+    SALE_EXCEPTION_OPENED = "sale_exception_opened"  # a rung sale differed from the books
+    SALE_EXCEPTION_RESOLVED = "sale_exception_resolved"  # a manager said what was done

@@ -72,6 +72,8 @@ def take_receipt_numbers(conn: Connection, tills: Seq[tuple[int, str]]) -> list[
     the rows' locks in one order; the values read back after the update are this
     transaction's own (it holds the rows' locks until it ends).
     """
+    if not tills:
+        return []
     if len(tills) == 1:
         return [take_receipt_number(conn, *tills[0])]
     counts = Counter(till_id for till_id, _ in tills)

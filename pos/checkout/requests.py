@@ -9,6 +9,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from kernel.errors import InvalidInputError
 from pos.checkout.pricing import MAX_LINES
@@ -22,6 +23,8 @@ class LineRequest:
     product_id: int
     quantity: int
     discount_satang: int = 0
+    # A sale rung at the till: the unit price the till charged (the server's, otherwise).
+    unit_price_satang: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +32,40 @@ class PaymentRequest:
     method: str  # cash | promptpay
     amount_satang: int
     tendered_satang: int | None = None  # cash only; none means exact money
+    # A sale rung at the till, paid by a PromptPay QR the till made: its reference, and the
+    # slip's QR when the cashier scanned it (otherwise the cashier saw the transfer by eye).
+    reference: str | None = None
+    slip_payload: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rung:
+    """A sale rung at the till and queued there (offline, maybe): a fact on arrival.
+
+    The goods left and the money was taken, so the server records it as the till saw it: its
+    receipt number (from a block leased to the device), the till's clock and its known offset
+    from the server's, the shift it was rung in and the prices it charged. What differs from
+    the books becomes a sale exception for a manager, never a refusal."""
+
+    receipt_seq: int
+    device_id: str
+    rung_at: datetime  # the till's clock
+    clock_skew_ms: int  # server time minus till time, as the till last measured it
+    shift_id: int
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "receipt_seq": self.receipt_seq,
+            "device_id": self.device_id,
+            "rung_at": self.rung_at.isoformat(),
+            "clock_skew_ms": self.clock_skew_ms,
+            "shift_id": self.shift_id,
+        }
+
+    @property
+    def server_time(self) -> datetime:
+        """When the sale happened by the server's clock (as far as the till knew its offset)."""
+        return self.rung_at + timedelta(milliseconds=self.clock_skew_ms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +76,7 @@ class CheckoutRequest:
     cart_discount_satang: int = 0
     # Not part of the sale's identity (left out of the digest): who approved its discount.
     approved_by_id: int | None = None
+    rung: Rung | None = None
 
     def digest(self) -> str:
         """sha256 of the canonical request: the same sale asked twice hashes the same."""
@@ -63,6 +101,10 @@ class CheckoutRequest:
             ],
             "cart_discount_satang": self.cart_discount_satang,
         }
+        if self.rung is not None:  # what only a rung sale says (so earlier digests stand)
+            body["rung"] = self.rung.as_json()
+            body["unit_prices"] = [ln.unit_price_satang for ln in self.lines]
+            body["references"] = [[p.reference, p.slip_payload] for p in self.payments]
         canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -87,6 +129,7 @@ class MergedLine:
     quantity: int
     discount_satang: int
     first_index: int  # where the product first appeared in the request (for error fields)
+    unit_price_satang: int | None = None  # a rung sale's charged price
 
 
 def merge_lines(lines: tuple[LineRequest, ...]) -> list[MergedLine]:
@@ -121,10 +164,23 @@ def merge_lines(lines: tuple[LineRequest, ...]) -> list[MergedLine]:
                 "ส่วนลดรายการต้องเป็นจำนวนเงินที่ไม่ติดลบ",
                 field=f"{where}.discount_satang",
             )
+        price = line.unit_price_satang
+        if price is not None and (not _whole(price) or price < 0):
+            raise InvalidInputError(
+                "sale.unit_price_invalid",
+                "ราคาต่อหน่วยต้องเป็นจำนวนเงินที่ไม่ติดลบ",
+                field=f"{where}.unit_price_satang",
+            )
         seen = merged.get(line.product_id)
         if seen is None:
             merged[line.product_id] = MergedLine(
-                line.product_id, line.quantity, line.discount_satang, index
+                line.product_id, line.quantity, line.discount_satang, index, price
+            )
+        elif seen.unit_price_satang != price:
+            raise InvalidInputError(
+                "sale.unit_price_differs",
+                "สินค้าเดียวกันในการขายหนึ่งครั้งต้องมีราคาต่อหน่วยเดียวกัน",
+                field=f"{where}.unit_price_satang",
             )
         else:
             merged[line.product_id] = MergedLine(
@@ -132,13 +188,29 @@ def merge_lines(lines: tuple[LineRequest, ...]) -> list[MergedLine]:
                 seen.quantity + line.quantity,
                 seen.discount_satang + line.discount_satang,
                 seen.first_index,
+                price,
             )
     return list(merged.values())
 
 
-def check_payment_requests(payments: tuple[PaymentRequest, ...]) -> None:
+def check_payment_requests(payments: tuple[PaymentRequest, ...], *, rung: bool = False) -> None:
+    """Each payment's method and amount; a rung sale's PromptPay payments carry the reference
+    of the till's own QR (the server makes the QR of any other sale)."""
     for index, payment in enumerate(payments):
         where = f"payments[{index}]"
+        has_reference = payment.reference is not None or payment.slip_payload is not None
+        if payment.method == "promptpay" and rung and payment.reference is None:
+            raise InvalidInputError(
+                "sale.rung_reference_missing",
+                "การขายจากเครื่องขายที่ชำระด้วยพร้อมเพย์ต้องมีเลขอ้างอิงของ QR ที่เครื่องสร้าง",
+                field=f"{where}.reference",
+            )
+        if has_reference and not (rung and payment.method == "promptpay"):
+            raise InvalidInputError(
+                "sale.reference_not_expected",
+                "เลขอ้างอิงและสลิปใช้ได้เฉพาะการชำระพร้อมเพย์ที่เครื่องขายสร้าง QR เอง",
+                field=f"{where}.reference",
+            )
         if payment.method not in PAYMENT_METHODS:
             raise InvalidInputError(
                 "sale.payment_method_unknown",

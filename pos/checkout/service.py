@@ -30,6 +30,7 @@ from inventory.models import Category, Entrepreneur, Product
 from kernel.access import STAFF, Actor, Role
 from kernel.db.engine import savepoint
 from kernel.errors import ConflictError, DomainError, ForbiddenError, InvalidInputError
+from payments.confirmations import slip_reference
 from payments.lifecycle import ReceivingAccount
 from pos.checkout.pricing import (
     DISCOUNT_APPROVAL_PERCENT,
@@ -48,12 +49,15 @@ from pos.checkout.queries import (
 from pos.checkout.requests import (
     CheckoutRequest,
     MergedLine,
+    Rung,
     check_idempotency_key,
     check_payment_requests,
     merge_lines,
 )
+from pos.checkout.sale_exceptions import Difference, rung_products
 from pos.checkout.writes import SalePlan, write_sales
-from pos.models import Sale
+from pos.models import Sale, SaleExceptionKind, Shift, ShiftStatus
+from pos.tills.leases import check_issued
 from pos.tills.service import SHIFTS_STILL_OPEN, TILLS_AND_OPEN_SHIFTS, TillShift, check_till_shift
 
 # The hot path's statements are built once; SQLAlchemy caches their compiled forms.
@@ -91,6 +95,8 @@ class _Stored:
     products: dict[int, Mapping[Any, Any]]  # id -> the product, with its commission rates
     # PostgreSQL: the open shifts among the tills', their rows now held (shared) until commit.
     held_shifts: frozenset[int] | None = None
+    # The shifts rung sales name: id -> (till id, open?, Z number).
+    rung_shifts: Mapping[int, tuple[int, bool, str | None]] | None = None
 
 
 def checkout(
@@ -241,15 +247,38 @@ def _lookups(conn: Connection, jobs: Sequence[CheckoutJob]) -> _Stored:
         for product_row in conn.execute(_PRODUCTS, {"ids": products}):
             product = dict(zip(_PRODUCT_FIELDS, product_row, strict=True))
             found_products[product["id"]] = product
+    rung_ids = sorted(
+        {job.request.rung.shift_id for job in jobs if job.request.rung is not None} - {None}  # type: ignore[arg-type]
+    )
     held: frozenset[int] | None = None
     if conn.dialect.name == "postgresql":
         # A sale holds its open shift's row (shared) until it commits, so that a racing close
         # waits and counts it; a shift closed meanwhile is not among these. In id order.
-        shifts = sorted({row[4] for row in found_tills.values() if row[4] is not None})
+        shifts = sorted(
+            {row[4] for row in found_tills.values() if row[4] is not None} | set(rung_ids)
+        )
         held = frozenset(
             conn.execute(SHIFTS_STILL_OPEN, {"shift_ids": shifts}).scalars() if shifts else ()
         )
-    return _Stored(sales, found_tills, found_products, held)
+    rung_shifts = None
+    if rung_ids:
+        rung_shifts = {
+            shift_id: (
+                till_id,
+                status == ShiftStatus.OPEN and (held is None or shift_id in held),
+                z,
+            )
+            for shift_id, till_id, status, z in conn.execute(
+                select(Shift.id, Shift.till_id, Shift.status, Shift.z_number).where(
+                    Shift.id.in_(rung_ids)
+                )
+            )
+        }
+    return _Stored(sales, found_tills, found_products, held, rung_shifts)
+
+
+def _still_open(shift_id: int, status: str, held: frozenset[int] | None) -> bool:
+    return status == ShiftStatus.OPEN and (held is None or shift_id in held)
 
 
 def _whole(value: object) -> bool:
@@ -266,9 +295,17 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
     replay = _replay(conn, key, digest, stored.sales)
     if replay is not None:
         return replay
-    place = _till_and_shift(actor, request.till_id, stored)
+    rung = request.rung
     merged = merge_lines(request.lines)
-    products = _products(merged, stored.products)
+    if rung is None:
+        place = _till_and_shift(actor, request.till_id, stored)
+        products = _products(merged, stored.products)
+        differences: list[Difference] = []
+    else:
+        place, closed = _rung_place(conn, request, rung, stored)
+        products, differences = rung_products(merged, stored.products)
+        if closed is not None:
+            differences.append(closed)
     priced = price_sale(
         [_line_input(m, products[m.product_id]) for m in merged], request.cart_discount_satang
     )
@@ -285,7 +322,7 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
             field="approval_token",
             percent=discount_approval_percent,
         )
-    check_payment_requests(request.payments)
+    check_payment_requests(request.payments, rung=rung is not None)
     check_payments_cover(priced.total_satang, [p.amount_satang for p in request.payments])
     tenders = [
         cash_change(p.amount_satang, p.tendered_satang, f"payments[{i}]")
@@ -293,6 +330,9 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
         else None
         for i, p in enumerate(request.payments)
     ]
+    received_at = None
+    if rung is not None:
+        received_at, now = now, min(now, rung.server_time)
     return SalePlan(
         actor,
         now,
@@ -308,6 +348,10 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
         job.account,
         job.expiry,
         request.approved_by_id,
+        rung,
+        differences,
+        _slips(request),
+        received_at,
     )
 
 
@@ -365,9 +409,52 @@ def _commission_bp(product: Mapping[Any, Any]) -> int:
     return int(product["entrepreneur_bp"] if category_bp is None else category_bp)
 
 
+def _rung_place(
+    conn: Connection, request: CheckoutRequest, rung: Rung, stored: _Stored
+) -> tuple[TillShift, Difference | None]:
+    """The till and the shift a rung sale names: the shift must be the till's, but may have
+    closed since (a difference, not a refusal); the receipt number must be one the till's
+    device could issue."""
+    till = stored.tills.get(request.till_id) if _whole(request.till_id) else None
+    if till is None:
+        raise InvalidInputError(
+            "till.not_found",
+            "ไม่พบเครื่องขาย {till_id}",
+            field="till_id",
+            till_id=request.till_id,
+        )
+    till_id, code, location_id = till[0], till[1], till[2]
+    shift = (stored.rung_shifts or {}).get(rung.shift_id)
+    if shift is None or shift[0] != till_id:
+        raise InvalidInputError(
+            "sale.rung_shift_unknown",
+            "ไม่พบกะ {shift_id} ของเครื่องขาย {till}",
+            field="rung.shift_id",
+            shift_id=rung.shift_id,
+            till=code,
+        )
+    check_issued(conn, till_id, rung.receipt_seq)
+    _, still_open, z_number = shift
+    closed = None
+    if not still_open:
+        closed = Difference(
+            SaleExceptionKind.SHIFT_CLOSED, {"shift_id": rung.shift_id, "z_number": z_number}
+        )
+    return TillShift(till_id, code, location_id, rung.shift_id), closed
+
+
+def _slips(request: CheckoutRequest) -> list[str | None]:
+    """The slips' identities of a rung sale's PromptPay payments (None: seen by eye)."""
+    return [
+        None if p.slip_payload is None else slip_reference(p.slip_payload) for p in request.payments
+    ]
+
+
 def _line_input(m: MergedLine, product: Mapping[Any, Any]) -> LineInput:
     return LineInput(
-        unit_price_satang=product["price_satang"],
+        unit_price_satang=product["price_satang"]
+        if m.unit_price_satang is None
+        else m.unit_price_satang,
         quantity=m.quantity,
         commission_bp=_commission_bp(product),
         vat_applicable=bool(product["vat_applicable"]),
@@ -393,7 +480,9 @@ def _line_rows(
                 "barcode": product["barcode"],
                 "name_th": product["name_th"],
                 "name_en": product["name_en"],
-                "unit_price_satang": product["price_satang"],
+                "unit_price_satang": (
+                    product["price_satang"] if m.unit_price_satang is None else m.unit_price_satang
+                ),
                 "quantity": m.quantity,
                 "discount_satang": p.discount_satang,
                 "cart_discount_satang": p.cart_discount_satang,

@@ -15,7 +15,7 @@ payments with their events, the links between them and the audit entries.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,13 +28,16 @@ from kernel.access import Actor
 from kernel.audit import AuditRow
 from kernel.clock import business_date
 from kernel.db.bulk import insert_rows, sent_together
+from payments.confirmations import confirm_by_webhook, early_confirmations
 from payments.lifecycle import NewPayment, ReceivingAccount, create_payments
+from payments.status import Confirmation
 from pos.checkout.completion import Completing, complete_sales
 from pos.checkout.events import SaleEvent
 from pos.checkout.ledger_shares import line_share
 from pos.checkout.pricing import CashTender, PricedSale
 from pos.checkout.queries import SaleView, payment_view, sale_view
-from pos.checkout.requests import PaymentRequest
+from pos.checkout.requests import PaymentRequest, Rung
+from pos.checkout.sale_exceptions import Difference, below_zero, record_differences
 from pos.models import Sale, SaleLine, SalePayment, SaleStatus
 
 
@@ -56,17 +59,33 @@ class SalePlan:
     account: ReceivingAccount
     expiry: timedelta
     approved_by_id: int | None = None
+    # A sale rung at the till: what it says of itself (``now`` is then when it happened, by
+    # the server's clock as the till knew it), what differs from the books, the identities of
+    # its payments' slips, and when it arrived.
+    rung: Rung | None = None
+    differences: list[Difference] = field(default_factory=list)
+    slips: list[str | None] = field(default_factory=list)
+    received_at: datetime | None = None
 
     @property
     def completes(self) -> bool:
-        """Paid in cash only: complete at once, with a receipt number and a ledger entry."""
-        return all(request.method == "cash" for request, _ in self.payments)
+        """Paid in cash only, or rung at the till (paid already): complete at once, with a
+        receipt number and a ledger entry."""
+        return self.rung is not None or all(
+            request.method == "cash" for request, _ in self.payments
+        )
 
 
 def write_sales(conn: Connection, plans: Sequence[SalePlan]) -> list[SaleView | Exception]:
     """Write the sales, in the caller's transaction: each one's view, or the error that
     refused it (short stock) having written nothing of it."""
-    refusals = check_takes(conn, [_take(plan) for plan in plans])
+    checked = check_takes(conn, [_take(plan) for plan in plans])
+    refusals: list[Exception | None] = []
+    for plan, short in zip(plans, checked, strict=True):
+        if short is not None and plan.rung is not None:  # taken already: count it
+            plan.differences.extend(below_zero(short.shortages))
+            short = None
+        refusals.append(short)
     accepted = [plan for plan, refused in zip(plans, refusals, strict=True) if refused is None]
     with sent_together(conn):  # PostgreSQL: the writes that return nothing, in one round trip
         written = iter(_write_accepted(conn, accepted) if accepted else [])
@@ -74,7 +93,8 @@ def write_sales(conn: Connection, plans: Sequence[SalePlan]) -> list[SaleView | 
 
 
 def _take(plan: SalePlan) -> StockTake:
-    return StockTake(plan.location_id, {ln["product_id"]: ln["quantity"] for ln in plan.lines})
+    quantities = {ln["product_id"]: ln["quantity"] for ln in plan.lines}
+    return StockTake(plan.location_id, quantities, forced=plan.rung is not None)
 
 
 def _write_accepted(conn: Connection, plans: list[SalePlan]) -> list[SaleView]:
@@ -106,9 +126,10 @@ def _write_accepted(conn: Connection, plans: list[SalePlan]) -> list[SaleView]:
                     plan.account,
                     plan.expiry,
                     row["id"],
+                    *_till_qr(plan, index),
                 )
                 for plan, row in sales
-                for request, _ in plan.payments
+                for index, (request, _) in enumerate(plan.payments)
             ],
             audit_entries=audits,
         )
@@ -149,7 +170,35 @@ def _write_accepted(conn: Connection, plans: list[SalePlan]) -> list[SaleView]:
         views.append(sale_view(row, plan.till_code, sale_lines, payments))
     insert_rows(conn, SalePayment, links)
     audit.record_many(conn, audits)
+    record_differences(
+        conn,
+        max(plan.received_at or plan.now for plan in plans),
+        [(row["id"], plan.actor, d) for plan, row in sales for d in plan.differences],
+    )
+    _replay_early_confirmations(conn, plans)
     return views
+
+
+def _till_qr(plan: SalePlan, index: int) -> tuple[str | None, Confirmation | None, str | None]:
+    """A rung sale's PromptPay payment: the till's reference, confirmed by the cashier (by eye,
+    or by the slip); nothing for any other payment."""
+    request = plan.payments[index][0]
+    if plan.rung is None or request.method != "promptpay":
+        return None, None, None
+    slip = plan.slips[index] if index < len(plan.slips) else None
+    return request.reference, Confirmation.MANUAL if slip is None else Confirmation.SLIP, slip
+
+
+def _replay_early_confirmations(conn: Connection, plans: Sequence[SalePlan]) -> None:
+    """The bank may have confirmed a till's QR before its sale arrived: match it now."""
+    for plan in plans:
+        if plan.rung is None:
+            continue
+        for request, _ in plan.payments:
+            if request.reference is None:
+                continue
+            for event in early_confirmations(conn, request.reference):
+                confirm_by_webhook(conn, plan.received_at or plan.now, event)
 
 
 def _complete(conn: Connection, sales: list[tuple[SalePlan, dict[str, Any]]]) -> None:
@@ -180,6 +229,10 @@ def _sale_row(plan: SalePlan) -> dict[str, Any]:
         "business_date": business_date(plan.now),
         "journal_entry_id": None,
         "approved_by_id": plan.approved_by_id,
+        "rung_at": None if plan.rung is None else plan.rung.rung_at,
+        "clock_skew_ms": None if plan.rung is None else plan.rung.clock_skew_ms,
+        "device_id": None if plan.rung is None else plan.rung.device_id,
+        "received_at": plan.received_at,
     }
 
 
@@ -191,4 +244,5 @@ def _completing(plan: SalePlan) -> Completing:
         plan.till_code,
         [line_share(line) for line in plan.lines],
         [(request.method, request.amount_satang) for request, _ in plan.payments],
+        None if plan.rung is None else plan.rung.receipt_seq,
     )

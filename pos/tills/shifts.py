@@ -10,7 +10,7 @@ on the shift's report is that stored copy.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any, NoReturn
 
@@ -23,6 +23,7 @@ from kernel.db.engine import next_in_sequence
 from kernel.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from kernel.money import format_baht
 from payments.models import Payment
+from pos.checkout.receipts import receipt_number
 from pos.completion.stranded import void_stranded
 from pos.models import (
     CashMovementKind,
@@ -37,6 +38,7 @@ from pos.models import (
     Till,
 )
 from pos.tills.events import TillEvent
+from pos.tills.leases import close_leases
 from pos.tills.service import MAX_FLOAT_SATANG, get_shift
 from pos.tills.shift_rules import DrawerCash, count_denominations
 
@@ -92,6 +94,11 @@ class ShiftReport:
     counted_cash_satang: int | None
     difference_satang: int | None  # counted - expected (below zero: the drawer is short)
     closing_denominations: dict[str, int] | None
+    # Z report: the receipt numbers the closing device issued itself (pos.tills.leases): the
+    # last one, those not yet received, and the leased ones never issued (void: "first–last").
+    last_receipt_number: str | None = None
+    outstanding_numbers: list[str] = field(default_factory=list)
+    void_numbers: list[str] = field(default_factory=list)
 
 
 def _may_work_on(actor: Actor, cashier_id: int, action: str) -> None:
@@ -333,10 +340,14 @@ def close_shift(
     *,
     counted_satang: int | None,
     denominations: dict[str, Any] | None = None,
+    device_id: str | None = None,
+    last_receipt_seq: int | None = None,
 ) -> ShiftReport:
     """Close a shift with the drawer counted: the numbered Z report, stored as printed.
 
-    Refused while a sale of the shift waits for its payment (finish or void it first)."""
+    Refused while a sale of the shift waits for its payment (finish or void it first). The
+    closing device (``device_id``) says the last receipt number it issued: its blocks close,
+    and the report lists the numbers issued but not yet received and those never issued."""
     shift = get_shift(conn, shift_id)
     _may_work_on(actor, shift.cashier_id, "close shifts")
     if counted_satang is not None:
@@ -383,6 +394,19 @@ def close_shift(
     report = _compute(
         conn, row, closed_at=now, z_number=number, counted=counted_satang, denominations=pieces
     )
+    if device_id is not None:
+        numbers = close_leases(conn, now, row["till_id"], device_id, last_receipt_seq, shift_id)
+        report = replace(
+            report,
+            last_receipt_number=None
+            if numbers.last_issued_seq is None
+            else receipt_number(row["till_code"], numbers.last_issued_seq),
+            outstanding_numbers=numbers.outstanding,
+            void_numbers=[
+                r.first if r.first_seq == r.last_seq else f"{r.first} – {r.last}"
+                for r in numbers.void
+            ],
+        )
     changed = conn.execute(
         update(Shift)
         .where(Shift.id == shift_id, Shift.status == ShiftStatus.OPEN.value)

@@ -130,7 +130,7 @@ def test_a_bad_product_row_is_reported_and_nothing_is_imported(
     assert says in preview.errors[0].reason
     with pytest.raises(InvalidInputError) as caught, db.write() as conn:
         spreadsheets.import_products(conn, MANAGER, clock.now(), raw)
-    assert caught.value.data["errors"][0]["line"] == 3
+    assert caught.value.params["errors"][0]["line"] == 3
     assert _count(db, Product) == 0
 
 

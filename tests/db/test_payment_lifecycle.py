@@ -237,7 +237,7 @@ def test_a_slip_is_stored_and_refused_for_any_later_payment(
     with pytest.raises(SlipReusedError) as caught, db.write() as conn:
         confirm_manually(conn, CASHIER, clock.now(), second.id, slip_payload=slip)
     assert caught.value.field == "slip_payload"
-    assert caught.value.data["used_by_payment_id"] == first.id
+    assert caught.value.params["used_by_payment_id"] == first.id
     with db.write() as conn:
         record_slip_refused(conn, CASHIER, clock.now(), caught.value)
     assert _status(db, second.id) == "pending"

@@ -74,7 +74,7 @@ def test_refusal_carries_the_row_errors() -> None:
     preview = ImportPreview("products", 2, 1, 0, [RowError(3, "sku", "bad")])
     with pytest.raises(InvalidInputError) as caught:
         refuse_if_bad(preview)
-    assert caught.value.data["errors"] == [{"line": 3, "field": "sku", "reason": "bad"}]
+    assert caught.value.params["errors"] == [{"line": 3, "field": "sku", "reason": "bad"}]
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ def test_a_final_status_never_changes(current: PaymentStatus, target: PaymentSta
     with pytest.raises(ConflictError) as caught:
         check_move(current, target)
     assert caught.value.field == "status"
-    assert caught.value.data["payment_status"] == current.value
+    assert caught.value.params["payment_status"] == current.value
 
 
 def test_a_second_confirmation_says_already_confirmed() -> None:

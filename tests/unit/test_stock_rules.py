@@ -34,7 +34,7 @@ def test_insufficient_stock_error_names_products_by_label() -> None:
         assert "ผ้าซิ่น (SKU7) 2/0" in caught.value.message_in(lang)
     assert "requested/on hand" in caught.value.message
     assert caught.value.field == "lines"
-    assert caught.value.data["shortages"][0]["name"] == "ผ้าซิ่น (SKU7)"
+    assert caught.value.params["shortages"][0]["name"] == "ผ้าซิ่น (SKU7)"
 
 
 def test_document_numbers_use_the_bangkok_year() -> None:

@@ -10,7 +10,15 @@ import click
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from integrity.check import RULES, Violation, find_violations, snapshot, totals
+from integrity.check import (
+    RULES,
+    WARNING_RULES,
+    Violation,
+    find_violations,
+    find_warnings,
+    snapshot,
+    totals,
+)
 from kernel.clock import SystemClock
 from kernel.db.engine import Database
 from web.settings import get_settings
@@ -35,15 +43,17 @@ def existing_sqlite_path(url: str) -> Path | None:
     return path
 
 
-def report(violations: list[Violation], shown_per_rule: int = SHOWN_PER_RULE) -> list[str]:
-    """The violations grouped by rule, at most ``shown_per_rule`` lines of each."""
+def report(
+    violations: list[Violation], shown_per_rule: int = SHOWN_PER_RULE, noun: str = "violation"
+) -> list[str]:
+    """The violations (or warnings) grouped by rule, at most ``shown_per_rule`` lines of each."""
     by_rule: dict[str, list[Violation]] = defaultdict(list)
     for violation in violations:
         by_rule[violation.rule].append(violation)
-    summaries = {known.slug: known.summary for known in RULES}
+    summaries = {known.slug: known.summary for known in (*RULES, *WARNING_RULES)}
     lines = []
     for slug, found in by_rule.items():
-        lines.append(f"{slug}: {len(found):,} violation(s) — {summaries.get(slug, '')}".rstrip())
+        lines.append(f"{slug}: {len(found):,} {noun}(s) — {summaries.get(slug, '')}".rstrip())
         lines += [f"  {v.where}: {v.detail}" for v in found[:shown_per_rule]]
         if len(found) > shown_per_rule:
             lines.append(f"  … and {len(found) - shown_per_rule:,} more")
@@ -60,6 +70,7 @@ def check() -> None:
     try:
         with snapshot(db) as conn:
             violations = find_violations(conn, SystemClock().now())
+            warnings = find_warnings(conn)
             counted = totals(conn)
     except DBAPIError as error:
         raise click.ClickException(
@@ -68,6 +79,8 @@ def check() -> None:
     finally:
         db.dispose()
     seconds = time.perf_counter() - started
+    for line in report(warnings, noun="warning"):
+        click.echo(line)
     if violations:
         for line in report(violations):
             click.echo(line)
@@ -78,7 +91,10 @@ def check() -> None:
         )
         click.get_current_context().exit(1)
     over = ", ".join(f"{count:,} {name}" for name, count in counted.items())
-    click.echo(f"check passed: {len(RULES)} rules over {over} on {safe_url(url)} ({seconds:.1f} s)")
+    warned = f", {len(warnings):,} warning(s)" if warnings else ""
+    click.echo(
+        f"check passed: {len(RULES)} rules over {over} on {safe_url(url)}{warned} ({seconds:.1f} s)"
+    )
 
 
 COMMANDS = [check]

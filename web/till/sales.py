@@ -26,11 +26,18 @@ from pos.checkout.requests import (
     CheckoutRequest,
     LineRequest,
     PaymentRequest,
+    Rung,
+)
+from pos.checkout.sale_exceptions import (
+    SaleExceptionView,
+    list_sale_exceptions,
+    resolve_sale_exception,
 )
 from pos.checkout.service import CheckoutJob, checkout_many
 from pos.checkout.voids import void_sale
 from pos.completion.by_payment import complete_if_paid
 from pos.completion.rest import take_rest
+from pos.tills.leases import LeaseView, check_device_id, lease_block, open_leases
 from pos.tills.service import (
     ShiftView,
     TillView,
@@ -45,7 +52,7 @@ from web.errors import BadRequestError
 from web.payments.api import receiving_account
 from web.schemas import IdempotentCreate
 from web.settings import Settings
-from web.till.schemas import RestIn, SaleIn, ShiftIn, TillIn
+from web.till.schemas import LeaseIn, ResolutionIn, RestIn, SaleIn, ShiftIn, TillIn
 
 REPLAYED = {"Idempotency-Replayed": "true"}
 
@@ -69,17 +76,30 @@ def idempotency_key(request: Request[Any, Any, Any]) -> str:
 
 
 def checkout_request(data: SaleIn, approved_by_id: int | None = None) -> CheckoutRequest:
+    rung = data.rung
     return CheckoutRequest(
         till_id=data.till_id,
         lines=tuple(
-            LineRequest(ln.product_id, ln.quantity, ln.discount_satang) for ln in data.lines
+            LineRequest(ln.product_id, ln.quantity, ln.discount_satang, ln.unit_price_satang)
+            for ln in data.lines
         ),
         payments=tuple(
-            PaymentRequest(p.method, p.amount_satang, getattr(p, "tendered_satang", None))
+            PaymentRequest(
+                p.method,
+                p.amount_satang,
+                getattr(p, "tendered_satang", None),
+                getattr(p, "reference", None),
+                getattr(p, "slip_payload", None),
+            )
             for p in data.payments
         ),
         cart_discount_satang=data.cart_discount_satang,
         approved_by_id=approved_by_id,
+        rung=None
+        if rung is None
+        else Rung(
+            rung.receipt_seq, rung.device_id, rung.rung_at, rung.clock_skew_ms, rung.shift_id
+        ),
     )
 
 
@@ -100,15 +120,23 @@ class SalesApi(Controller):
     ) -> Response[SaleView]:
         """Checkout, all or nothing: 201 with the sale (``completed`` with its receipt number when
         paid in cash; ``pending_payment`` with each PromptPay payment's QR otherwise); a replay 200
-        with ``Idempotency-Replayed: true``; short stock 409 listing every short line."""
+        with ``Idempotency-Replayed: true``; short stock 409 listing every short line.
+
+        A sale rung at the till (``rung``: from its queue, maybe after an outage) is a fact:
+        recorded ``completed`` with the receipt number the till issued from its block, the
+        prices it charged and the shift it was rung in. A price changed since, stock the books
+        did not have or a shift closed meanwhile become sale exceptions for a manager
+        (``GET /api/v1/sale-exceptions``), never a refusal."""
         key = idempotency_key(request)
         now = clock.now()
+        # A rung sale's approval was valid when the manager gave it at the till.
+        approved_at = now if data.rung is None else min(now, data.rung.rung_at)
         approved_by_id = approver_of(
             settings.secret,
             data.approval_token,
             action=ApprovalAction.DISCOUNT,
             cashier_id=actor.user_id,
-            now=now,
+            now=approved_at,
         )
         job = CheckoutJob(
             actor=actor,
@@ -258,3 +286,57 @@ class SalesApi(Controller):
                 till_id=till_id,
             )
         return shift
+
+    @post("/tills/{till_id:int}/receipt-blocks", guards=[staff_only], status_code=201)
+    async def receipt_block_lease(
+        self,
+        till_id: FromPath[int],
+        data: JSONBody[LeaseIn],
+        db: NamedDependency[Database],
+        actor: NamedDependency[Actor],
+        clock: NamedDependency[Clock],
+    ) -> LeaseView:
+        """Lease the device a block of the till's receipt numbers (``size``, 50 by default), so
+        that it numbers its sales itself, offline too. 409 when it holds enough already."""
+        now = clock.now()
+        return await db.writer.run(
+            lambda conn: lease_block(conn, actor, now, till_id, data.device_id, data.size)
+        )
+
+    @get("/tills/{till_id:int}/receipt-blocks", sync_to_thread=False, guards=[staff_only])
+    def receipt_block_index(
+        self,
+        till_id: FromPath[int],
+        device_id: FromQuery[Annotated[str, Parameter(min_length=8, max_length=64)]],
+        db: NamedDependency[Database],
+    ) -> list[LeaseView]:
+        """The device's blocks not yet closed (a device that lost its local copy asks)."""
+        with db.read() as conn:
+            return open_leases(conn, till_id, check_device_id(device_id))
+
+    @get("/sale-exceptions", sync_to_thread=False, guards=[staff_only])
+    def sale_exception_index(
+        self,
+        db: NamedDependency[Database],
+        actor: NamedDependency[Actor],
+        include_resolved: FromQuery[bool] = False,
+    ) -> list[SaleExceptionView]:
+        """What sales rung at the till found different on arrival (price, stock, a closed
+        shift, a used slip), newest first; the open ones unless ``include_resolved``."""
+        with db.read() as conn:
+            return list_sale_exceptions(conn, actor, open_only=not include_resolved)
+
+    @post("/sale-exceptions/{exception_id:int}/resolve", guards=[managers_only], status_code=200)
+    async def sale_exception_resolve(
+        self,
+        exception_id: FromPath[int],
+        data: JSONBody[ResolutionIn],
+        db: NamedDependency[Database],
+        actor: NamedDependency[Actor],
+        clock: NamedDependency[Clock],
+    ) -> SaleExceptionView:
+        """A manager says what was done (counted the shelf, accepted the price)."""
+        now = clock.now()
+        return await db.writer.run(
+            lambda conn: resolve_sale_exception(conn, actor, now, exception_id, data.resolution)
+        )

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from payments.lifecycle import MAX_AMOUNT_SATANG
 from pos.checkout.pricing import MAX_LINES, MAX_QUANTITY
+from pos.tills.leases import BLOCK_SIZE, MAX_BLOCK
 from pos.tills.service import MAX_FLOAT_SATANG
 from web.schemas import WholeNumber
 
 Amount = Annotated[WholeNumber, Field(gt=0, le=MAX_AMOUNT_SATANG)]
 Discount = Annotated[WholeNumber, Field(ge=0, le=MAX_AMOUNT_SATANG)]
+DeviceId = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 class RefundLineIn(BaseModel):
@@ -34,6 +36,8 @@ class SaleLineIn(BaseModel):
     product_id: Annotated[WholeNumber, Field(gt=0)]
     quantity: Annotated[WholeNumber, Field(gt=0, le=MAX_QUANTITY)]
     discount_satang: Discount = 0
+    # A sale rung at the till (``rung``): the unit price it charged.
+    unit_price_satang: Discount | None = None
 
 
 class CashIn(BaseModel):
@@ -45,6 +49,22 @@ class CashIn(BaseModel):
 class PromptPayIn(BaseModel):
     method: Literal["promptpay"]
     amount_satang: Amount
+    # A sale rung at the till, paid by the QR the till made: its reference, and the slip's QR
+    # if the cashier scanned it (none: the cashier saw the transfer on the customer's phone).
+    reference: Annotated[str, Field(min_length=12, max_length=20)] | None = None
+    slip_payload: Annotated[str, Field(min_length=1, max_length=512)] | None = None
+
+
+class RungIn(BaseModel):
+    """A sale rung at the till and queued there (offline, maybe): recorded as a fact, with the
+    number the till issued from its block, the till's clock and the shift it was rung in."""
+
+    receipt_seq: Annotated[WholeNumber, Field(gt=0)]
+    device_id: DeviceId
+    rung_at: AwareDatetime
+    # Server time minus till time, in ms, as the till last measured it (a day at most).
+    clock_skew_ms: Annotated[int, Field(ge=-86_400_000, le=86_400_000)] = 0
+    shift_id: Annotated[WholeNumber, Field(gt=0)]
 
 
 PaymentIn = Annotated[CashIn | PromptPayIn, Field(discriminator="method")]
@@ -57,6 +77,12 @@ class SaleIn(BaseModel):
     payments: Annotated[list[PaymentIn], Field(min_length=1, max_length=10)]
     # A manager's approval (POST /api/v1/approvals) for a discount above the limit.
     approval_token: Annotated[str | None, Field(max_length=1000)] = None
+    rung: RungIn | None = None
+
+
+class LeaseIn(BaseModel):
+    device_id: DeviceId
+    size: Annotated[WholeNumber, Field(gt=0, le=MAX_BLOCK)] = BLOCK_SIZE
 
 
 class TillIn(BaseModel):
@@ -87,3 +113,12 @@ class CloseIn(BaseModel):
     counted_satang: Annotated[WholeNumber, Field(ge=0, le=10 * MAX_FLOAT_SATANG)] | None = None
     # The drawer counted by note and coin: {"1000": 2, "100": 5, "0.50": 4}.
     denominations: dict[str, WholeNumber] | None = None
+    # The closing till's device and the last receipt number it issued from its blocks.
+    device_id: (
+        Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")] | None
+    ) = None
+    last_receipt_seq: Annotated[WholeNumber, Field(gt=0)] | None = None
+
+
+class ResolutionIn(BaseModel):
+    resolution: Annotated[str, Field(min_length=1, max_length=1000)]

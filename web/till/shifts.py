@@ -87,7 +87,11 @@ class ShiftsApi(Controller):
         clock: NamedDependency[Clock],
     ) -> ShiftReport:
         """Close with the drawer counted (``counted_satang``, or ``denominations``, or both if
-        they agree): the numbered Z report. 409 while a sale waits for its payment."""
+        they agree): the numbered Z report. 409 while a sale waits for its payment. The till's
+        device sends ``device_id`` and the last receipt number it issued
+        (``last_receipt_seq``): its blocks of numbers close, and the report lists the numbers
+        issued but not yet received (``outstanding_numbers``) and those never issued
+        (``void_numbers``)."""
         now = clock.now()
         return await db.writer.run(
             lambda conn: close_shift(
@@ -97,6 +101,8 @@ class ShiftsApi(Controller):
                 shift_id,
                 counted_satang=data.counted_satang,
                 denominations=data.denominations,
+                device_id=data.device_id,
+                last_receipt_seq=data.last_receipt_seq,
             )
         )
 
