@@ -1,6 +1,7 @@
 """The shared PromptPay cases (tests/promptpay_vectors.json): the file is what the Python makes
 now, every payload reads back as what it was built from, and the till's web/static/promptpay.js
-makes the same payloads under Node (tests/js/promptpay_vectors.test.js, run by the last test)."""
+makes the same payloads under Node (tests/js/promptpay_vectors.test.js, run by the last tests
+with tests/js/qr.test.js)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from tests.servers import require_program
 ROOT = Path(__file__).resolve().parents[2]
 VECTORS: dict[str, Any] = json.loads(VECTORS_PATH.read_text("utf-8"))
 NODE_TEST = ROOT / "tests" / "js" / "promptpay_vectors.test.js"
+NODE_QR_TEST = ROOT / "tests" / "js" / "qr.test.js"
 
 
 def cases(kind: str) -> Any:
@@ -75,11 +77,21 @@ def test_a_payment_carries_its_reference_and_amount(case: dict[str, Any]) -> Non
     )
 
 
-def test_the_tills_promptpay_module_makes_the_same_payloads() -> None:
-    """The same file against web/static/promptpay.js, the module the till builds QRs with."""
+def run_node_test(path: Path) -> None:
     node = require_program("node")
     run = subprocess.run(
-        [node, "--test", str(NODE_TEST)], cwd=ROOT, capture_output=True, text=True, timeout=60
+        [node, "--test", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "# fail 0" in run.stdout
+
+
+def test_the_tills_promptpay_module_makes_the_same_payloads() -> None:
+    """The same file against web/static/promptpay.js, the module the till builds QRs with."""
+    run_node_test(NODE_TEST)
+
+
+def test_the_tills_qr_module_lays_out_symbols() -> None:
+    """web/static/qr.js under Node (tests/js/qr.test.js); Chromium reads its drawings back in
+    tests/browser/test_offline_qr.py."""
+    run_node_test(NODE_QR_TEST)
