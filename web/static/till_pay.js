@@ -1,16 +1,26 @@
-/* The browser till: taking the money, exactly once.
+/* The browser till: taking the money, exactly once, without waiting for the network.
 
-   Every sale (and refund) goes through the outbox: an Idempotency-Key is made when the
-   cashier presses pay, and the request (key and exact body) is written to localStorage
-   *before* it is sent. No answer or a 5xx: the same key and body are sent again with backoff
-   while the screen says it is waiting to confirm; the server answers a replay with the first
-   result, so there is never a second sale. A reload finds the unconfirmed request and sends
-   it again. A 4xx is the server's refusal: shown with its message, the cart kept.
+   A sale paid in cash, or by a PromptPay transfer the cashier saw, is rung on the device:
+   till_queue.js gives it the next receipt number of the device's leased block and writes it
+   to the durable queue in one step, the receipt prints at once, and the queue's sender
+   delivers it (exactly once, by its Idempotency-Key) whenever the server can be reached. The
+   next customer never waits for it.
 
-   A PromptPay sale waits for its payment in till_promptpay.js; the customer display hears all
-   of it through till_display.js; the receipt is till_receipt.js's. */
+   PromptPay while the server answers: the server makes the QR and the sale waits for the
+   bank's confirmation (till_promptpay.js). When it does not answer (offline, or no answer in
+   a few seconds), the till makes the QR itself (promptpay.js, qr.js) with a reference of its
+   own; the cashier confirms the transfer seen on the customer's phone (or scans the slip),
+   and the sale is rung as paid, awaiting the bank's confirmation, which the server matches
+   by the reference, before or after the sale reaches it.
+
+   Refunds need the server: they go through the small outbox below (one at a time, retried
+   until the server answers, the same key and body, so never twice). */
 
 import { api, apiOk, baht, errorText, tr } from "./shared.js";
+import { priceSale } from "./pricing.js";
+import { newReference, paymentPayload } from "./promptpay.js";
+import { qrSvg } from "./qr.js";
+import { clockSkewMs, deviceId, ensureNumbers, flush, noteServerDate, ring } from "./till_queue.js";
 import {
   $, $all, MAX_BACKOFF_MS, closeDialog, config, dialog, focusScan, load, message, newKey, openDialog, parseBaht,
   showError, state, store
@@ -109,7 +119,7 @@ function bindPayDialog() {
     var payments;
     try { payments = paymentsFrom(form); } catch (error) { showError(box, error); return; }
     closeDialog("pay");
-    withApproval().then(function () { send(saleBody(payments)); }, function () {
+    withApproval().then(function () { pay(payments); }, function () {
       message(tr("ส่วนลดนี้ต้องให้ผู้จัดการอนุมัติ"));
     });
   });
@@ -139,7 +149,7 @@ function deliver(entry) {
       var headers = { "Idempotency-Key": entry.key };
       api("POST", entry.url, entry.body, headers).then(function (answer) {
         if (retryable(answer)) return retry(answer);
-        if (answer.status === 403 && answer.body && /csrf/i.test(answer.body.detail || "")) {
+        if (answer.status === 403 && answer.body && answer.body.code === "csrf.invalid") {
           // The CSRF cookie went stale: any GET hands out a fresh one; send again.
           return api("GET", "/api/v1/auth/me").then(function () { retry(answer); }, function () { retry(answer); });
         }
@@ -208,9 +218,156 @@ export function onAnswer(kind, handler) { handlers[kind] = handler; }
 export function isBusy() { return busy; }
 
 /* --- a sale -------------------------------------------------------------------------------- */
-function send(body) {
+var ONLINE_QR_WAIT_MS = 5000;
+
+function pay(payments) {
   message(null);
-  return enqueue("sale", "/api/v1/sales", body, { cart: cartSnapshot() });
+  var qr = payments.filter(function (p) { return p.method === "promptpay"; })[0];
+  if (!qr) return ringSale(payments);
+  if (!navigator.onLine) return offlineQr(payments);
+  return serverQr(payments);
+}
+
+/* The server makes the QR; no answer within a few seconds: the till makes its own. A pending
+   sale the server made meanwhile shows no QR to anyone and is voided at the shift's close
+   (pos/completion/stranded.py) with its stock returned. */
+function serverQr(payments) {
+  var key = newKey();
+  var body = saleBody(payments);
+  var entry = { kind: "sale", key: key, till_id: state.till.id, cart: cartSnapshot() };
+  var abort = new AbortController();
+  var timer = setTimeout(function () { abort.abort(); }, ONLINE_QR_WAIT_MS);
+  busy = true;
+  document.body.classList.add("busy");
+  return api("POST", "/api/v1/sales", body, { "Idempotency-Key": key }, abort.signal).then(function (answer) {
+    if (answer.status >= 500) throw new Error("server " + answer.status);
+    noteServerDate(answer.headers);
+    return handlers.sale(answer, entry);
+  }).catch(function () {
+    message(tr("ติดต่อเซิร์ฟเวอร์ไม่ได้: ใช้ QR ของเครื่องนี้แทน"), "ok");
+    return offlineQr(payments);
+  }).finally(function () {
+    clearTimeout(timer);
+    busy = false;
+    document.body.classList.remove("busy");
+  });
+}
+
+function pad(seq) { return String(seq).padStart(6, "0"); }
+
+/* The sale as the server will record it (and as the receipt prints it), from the cart. */
+function rungSale(payments, seq, when) {
+  var lines = cart.lines.map(function (l) {
+    return { unit_price_satang: l.product.price, quantity: l.quantity, discount_satang: l.discount, vat: l.product.vat };
+  });
+  var money = priceSale(lines, cart.cartDiscount);
+  var change = 0;
+  payments.forEach(function (p) {
+    if (p.method === "cash" && p.tendered_satang != null) change += p.tendered_satang - p.amount_satang;
+  });
+  return {
+    id: null,
+    till_id: state.till.id,
+    till_code: state.till.code,
+    shift_id: state.shift.id,
+    cashier_id: config.user.id,
+    status: "completed",
+    receipt_number: state.till.code + "-" + pad(seq),
+    subtotal_satang: money.subtotal_satang,
+    discount_satang: money.discount_satang,
+    cart_discount_satang: cart.cartDiscount,
+    total_satang: money.total_satang,
+    vat_included_satang: money.vat_included_satang,
+    change_satang: change,
+    created_at: when.toISOString(),
+    completed_at: when.toISOString(),
+    lines: cart.lines.map(function (l, i) {
+      var priced = money.lines[i];
+      return {
+        line_no: i + 1, product_id: l.product.id, sku: l.product.sku, barcode: l.product.barcode,
+        name_th: l.product.name_th, name_en: l.product.name_en, unit_price_satang: l.product.price,
+        quantity: l.quantity, discount_satang: l.discount, cart_discount_satang: priced.cart_discount_satang,
+        line_total_satang: priced.line_total_satang, vat_applicable: !!l.product.vat,
+        vat_included_satang: priced.vat_included_satang, refunded_quantity: 0
+      };
+    }),
+    payments: payments.map(function (p) {
+      return {
+        payment_id: null, method: p.method, amount_satang: p.amount_satang, status: "confirmed",
+        reference: p.reference || null, tendered_satang: p.method === "cash" ? p.tendered_satang : null,
+        change_satang: p.method === "cash" && p.tendered_satang != null ? p.tendered_satang - p.amount_satang : null,
+        qr_payload: null, qr_url: null, expires_at: null, confirmed_at: when.toISOString()
+      };
+    }),
+    queued: true
+  };
+}
+
+/* Ring the sale on the device: its number, its queue entry, its receipt; sent in the background. */
+function ringSale(payments) {
+  var tillId = state.till.id;
+  var skew = clockSkewMs();
+  var now = new Date();
+  return ring(tillId, function (seq) {
+    var body = saleBody(payments);
+    body.lines.forEach(function (line, i) { line.unit_price_satang = cart.lines[i].product.price; });
+    body.rung = {
+      receipt_seq: seq, device_id: deviceId(), rung_at: now.toISOString(), clock_skew_ms: skew,
+      shift_id: state.shift.id
+    };
+    return {
+      key: newKey(), till_id: tillId, created_at: now.getTime(), body: body,
+      sale: rungSale(payments, seq, new Date(now.getTime() + skew))
+    };
+  }).then(function (entry) {
+    completed(entry.sale);
+    flush();
+    ensureNumbers(tillId).catch(function () { /* offline: later */ });
+  }, function (error) {
+    message(error.message);
+  });
+}
+
+/* --- PromptPay with the till's own QR ------------------------------------------------------- */
+var offline = { payments: null, reference: null };
+
+function offlineQr(payments) {
+  var qr = payments.filter(function (p) { return p.method === "promptpay"; })[0];
+  var box = dialog("offline-qr");
+  var reference = newReference();
+  var payload;
+  try { payload = paymentPayload(config.account, reference, qr.amount_satang); } catch (error) {
+    message(tr("สร้าง QR ไม่ได้: ") + error.message);
+    return;
+  }
+  offline.payments = payments;
+  offline.reference = reference;
+  var holder = $("[data-offline-qr]", box);
+  holder.textContent = "";
+  holder.appendChild(qrSvg(payload));
+  $("[data-offline-amount]", box).textContent = "฿" + baht(qr.amount_satang);
+  $("[data-offline-ref]", box).textContent = reference;
+  $("[data-offline-slip]", box).value = "";
+  openDialog("offline-qr");
+  $("[data-offline-paid]", box).focus();
+}
+
+function bindOfflineQr() {
+  var box = dialog("offline-qr");
+  $("[data-offline-paid]", box).addEventListener("click", function () {
+    if (!offline.payments) return;
+    var slip = $("[data-offline-slip]", box).value.trim();
+    var payments = offline.payments.map(function (p) {
+      if (p.method !== "promptpay") return p;
+      var paid = { method: "promptpay", amount_satang: p.amount_satang, reference: offline.reference };
+      if (slip) paid.slip_payload = slip;
+      return paid;
+    });
+    offline.payments = null;
+    closeDialog("offline-qr");
+    ringSale(payments);
+  });
+  box.addEventListener("close", function () { offline.payments = null; });
 }
 
 onAnswer("sale", function (answer, entry) {
@@ -258,6 +415,7 @@ export function resume() {
 
 export function bindPay() {
   bindPayDialog();
+  bindOfflineQr();
   bindSending();
   bindQr();
   $all("[data-pay]").forEach(function (button) {

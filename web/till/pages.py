@@ -8,6 +8,7 @@ payments, shifts, refunds); the server renders only its frame and the settings i
 from __future__ import annotations
 
 import gzip
+from dataclasses import asdict
 from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, get
@@ -24,6 +25,7 @@ from pos.tills.shift_rules import DENOMINATIONS
 from web.accounts.auth import current_user, staff_only
 from web.i18n import language_of
 from web.pages import page
+from web.payments.api import receiving_account
 from web.settings import Settings
 
 
@@ -45,6 +47,8 @@ def till_config(request: Request[Any, Any, Any], settings: Settings) -> dict[str
         # Notes and coins to count the drawer by: [key the API takes, satang].
         "denominations": list(DENOMINATIONS.items()),
         "lang": language_of(request.cookies, dict(request.query_params), settings.default_language),
+        # Where customers pay: the till makes its own PromptPay QR with it when offline.
+        "account": asdict(receiving_account(settings)),
     }
 
 

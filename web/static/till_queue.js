@@ -1,0 +1,312 @@
+/* The browser till: the sale queue on the device, so that paying never waits for the network.
+
+   A sale the cashier completes (cash, or a PromptPay transfer the cashier saw) is written to
+   IndexedDB before anything else happens: one entry per sale, never rewritten but to say it
+   was answered, keyed by its Idempotency-Key, holding the request exactly as it will be sent
+   (the prices charged, payments, tendered and change, the shift, the till's clock and its
+   known offset from the server's) and the receipt number. The number comes from a block of
+   the till's numbers leased to this device in advance (pos/tills/leases.py), taken in the
+   same IndexedDB transaction that writes the entry: a number is issued with its sale or not
+   at all, and tabs of one device never issue the same number. The receipt prints at once.
+
+   One sender per device, whatever the tabs and windows (Web Locks): it sends the oldest
+   waiting entry until none is left or the server cannot be reached, and goes again on the
+   `online` event, on a timer and at start-up. A replay of a key is answered with the first
+   sale, so a sale reaches the books exactly once. A 4xx other than an expired session is the
+   server's refusal: the entry is kept as refused, shown to the cashier, never dropped.
+
+   Refunds and the day's other actions need the network (they need the sale on the server and
+   often a manager): they do not go through this queue. */
+
+import { api, tr } from "./shared.js";
+
+const DB_NAME = "otop-till-queue";
+const SENDER_LOCK = "otop-till-sender";
+const CHANNEL = "otop-till-queue";
+const DEVICE = "otop.till.device";
+const SKEW = "otop.till.clock_skew_ms";
+export const BLOCK_SIZE = 50;
+const LOW_WATER = 20; // lease another block when fewer numbers are left
+const RETRY_MS = 5000;
+const SENT_KEPT_MS = 7 * 24 * 3600 * 1000; // answered entries are kept a week, then pruned
+
+/* --- IndexedDB, as promises ------------------------------------------------------------------ */
+let opened = null;
+function db() {
+  if (!opened) {
+    opened = new Promise(function (resolve, reject) {
+      const request = indexedDB.open(DB_NAME, 1);
+      request.onupgradeneeded = function () {
+        const store = request.result.createObjectStore("outbox", { keyPath: "key" });
+        store.createIndex("waiting", ["state", "created_at"]);
+        request.result.createObjectStore("numbers", { keyPath: "till_id" });
+      };
+      request.onsuccess = function () { resolve(request.result); };
+      request.onerror = function () { reject(request.error); };
+    });
+  }
+  return opened;
+}
+
+/* One transaction over `stores`; `work(tx)` returns a value or a request whose result is the
+   value. Resolves once the transaction committed (durably: the sale survives a power cut). */
+function transact(stores, mode, work) {
+  return db().then(function (database) {
+    return new Promise(function (resolve, reject) {
+      const tx = database.transaction(stores, mode, { durability: "strict" });
+      let value;
+      try { value = work(tx); } catch (error) { tx.abort(); reject(error); return; }
+      tx.oncomplete = function () { resolve(value instanceof IDBRequest ? value.result : value); };
+      tx.onabort = tx.onerror = function () { reject(tx.error || new Error("IndexedDB transaction failed")); };
+    });
+  });
+}
+
+function requested(request) {
+  return new Promise(function (resolve, reject) {
+    request.onsuccess = function () { resolve(request.result); };
+    request.onerror = function () { reject(request.error); };
+  });
+}
+
+/* --- the device and its clock -------------------------------------------------------------- */
+export function deviceId() {
+  let id = null;
+  try { id = localStorage.getItem(DEVICE); } catch (e) { /* private mode */ }
+  if (!id) {
+    const bytes = new Uint8Array(12);
+    crypto.getRandomValues(bytes);
+    id = "dev-" + Array.prototype.map.call(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+    try { localStorage.setItem(DEVICE, id); } catch (e) { /* the id lives as long as the page */ }
+  }
+  return id;
+}
+
+/* Server time minus this device's clock, from the Date header of the server's answers. */
+export function noteServerDate(headers) {
+  const date = headers && headers.get && headers.get("date");
+  if (!date) return;
+  const skew = Date.parse(date) - Date.now();
+  if (Number.isFinite(skew)) try { localStorage.setItem(SKEW, String(Math.round(skew))); } catch (e) { /* */ }
+}
+export function clockSkewMs() {
+  try { return Number(localStorage.getItem(SKEW)) || 0; } catch (e) { return 0; }
+}
+
+/* --- receipt numbers: blocks leased to this device ------------------------------------------ */
+function left(record) {
+  if (!record) return 0;
+  return record.blocks.reduce(function (n, b) { return n + Math.max(0, b.last - Math.max(b.first, record.next) + 1); }, 0);
+}
+
+export function numbersLeft(tillId) {
+  return transact(["numbers"], "readonly", function (tx) { return tx.objectStore("numbers").get(tillId); }).then(left);
+}
+
+function addBlocks(tillId, blocks) {
+  return transact(["numbers"], "readwrite", function (tx) {
+    const store = tx.objectStore("numbers");
+    store.get(tillId).onsuccess = function (event) {
+      const record = event.target.result || { till_id: tillId, blocks: [], next: 0, last_issued: null };
+      blocks.forEach(function (b) {
+        if (!record.blocks.some(function (known) { return known.first === b.first_seq; })) {
+          record.blocks.push({ first: b.first_seq, last: b.last_seq });
+        }
+      });
+      record.blocks.sort(function (a, b) { return a.first - b.first; });
+      store.put(record);
+    };
+  });
+}
+
+/* Lease a block while online when few numbers are left (never waits on a dead network). */
+export function ensureNumbers(tillId) {
+  return numbersLeft(tillId).then(function (count) {
+    if (count >= LOW_WATER) return count;
+    const url = "/api/v1/tills/" + tillId + "/receipt-blocks";
+    return api("POST", url, { device_id: deviceId(), size: BLOCK_SIZE }).then(function (answer) {
+      if (answer.ok) return addBlocks(tillId, [answer.body]);
+      // Holding enough already (this device's local copy was lost): take the server's list.
+      return api("GET", url + "?device_id=" + deviceId()).then(function (list) {
+        if (list.ok) return addBlocks(tillId, list.body);
+      });
+    }).then(function () { return numbersLeft(tillId); });
+  });
+}
+
+/* Ring a sale: take the next number of this device's blocks and write the sale's entry, in
+   one transaction. `build(seq)` makes the entry from its number. Rejects with code
+   "no_numbers" when the device holds none (it must reach the server once to lease some). */
+export function ring(tillId, build) {
+  let entry = null;
+  return transact(["numbers", "outbox"], "readwrite", function (tx) {
+    const numbers = tx.objectStore("numbers");
+    numbers.get(tillId).onsuccess = function (event) {
+      const record = event.target.result;
+      const block = record && record.blocks.find(function (b) { return b.last >= Math.max(b.first, record.next); });
+      if (!block) {
+        const error = new Error(tr("เครื่องนี้ไม่มีเลขที่ใบเสร็จสำรองเหลือ: ต่อเครือข่ายสักครู่เพื่อรับเลขชุดใหม่"));
+        error.code = "no_numbers";
+        tx.abort();
+        entry = error;
+        return;
+      }
+      const seq = Math.max(block.first, record.next);
+      record.next = seq + 1;
+      record.last_issued = seq;
+      numbers.put(record);
+      entry = build(seq);
+      entry.state = "waiting";
+      entry.attempts = 0;
+      tx.objectStore("outbox").add(entry);
+    };
+  }).then(function () { notify(); return entry; }, function (error) {
+    throw entry instanceof Error ? entry : error;
+  });
+}
+
+/* The last number this device issued for the till (the shift close sends it). */
+export function lastIssued(tillId) {
+  return transact(["numbers"], "readonly", function (tx) { return tx.objectStore("numbers").get(tillId); })
+    .then(function (record) { return record ? record.last_issued : null; });
+}
+
+/* After the shift closed: the server closed this device's blocks; so do we. */
+export function forgetNumbers(tillId) {
+  return transact(["numbers"], "readwrite", function (tx) { tx.objectStore("numbers").delete(tillId); });
+}
+
+/* --- the queue ---------------------------------------------------------------------------------- */
+function waitingEntries() {
+  return transact(["outbox"], "readonly", function (tx) {
+    return tx.objectStore("outbox").index("waiting").getAll(IDBKeyRange.bound(["waiting", 0], ["waiting", Infinity]));
+  });
+}
+
+export function status() {
+  return transact(["outbox"], "readonly", function (tx) { return tx.objectStore("outbox").getAll(); }).then(function (all) {
+    const waiting = all.filter(function (e) { return e.state === "waiting"; });
+    return {
+      waiting: waiting.length,
+      oldest_at: waiting.length ? Math.min.apply(null, waiting.map(function (e) { return e.created_at; })) : null,
+      refused: all.filter(function (e) { return e.state === "refused"; }),
+      lastError: waiting.length ? waiting[0].last_error || null : null
+    };
+  });
+}
+
+function answered(entry, state, answer) {
+  return transact(["outbox"], "readwrite", function (tx) {
+    const store = tx.objectStore("outbox");
+    store.get(entry.key).onsuccess = function (event) {
+      const stored = event.target.result;
+      if (!stored || stored.state !== "waiting") return;
+      stored.state = state;
+      stored.answered_at = Date.now();
+      stored.status_code = answer.status;
+      if (state === "sent") stored.sale_id = answer.body && answer.body.id;
+      else stored.refusal = answer.body || null;
+      store.put(stored);
+    };
+  });
+}
+
+function attempted(entry, why) {
+  return transact(["outbox"], "readwrite", function (tx) {
+    const store = tx.objectStore("outbox");
+    store.get(entry.key).onsuccess = function (event) {
+      const stored = event.target.result;
+      if (!stored || stored.state !== "waiting") return;
+      stored.attempts += 1;
+      stored.last_error = why;
+      store.put(stored);
+    };
+  });
+}
+
+function prune() {
+  const before = Date.now() - SENT_KEPT_MS;
+  return transact(["outbox"], "readwrite", function (tx) {
+    const store = tx.objectStore("outbox");
+    store.index("waiting").openCursor(IDBKeyRange.bound(["sent", 0], ["sent", before])).onsuccess = function (event) {
+      const cursor = event.target.result;
+      if (cursor) { cursor.delete(); cursor.continue(); }
+    };
+  });
+}
+
+function retryable(answer) {
+  return answer.status >= 500 || answer.status === 408 || answer.status === 429 || answer.status === 401;
+}
+
+/* Send what waits, oldest first; stop at the first entry the server does not answer. */
+async function sendAll() {
+  const entries = await waitingEntries();
+  for (const entry of entries) {
+    let answer;
+    try {
+      answer = await api("POST", "/api/v1/sales", entry.body, { "Idempotency-Key": entry.key });
+    } catch (error) {
+      await attempted(entry, "offline");
+      notify();
+      return;
+    }
+    noteServerDate(answer.headers);
+    if (answer.status === 403 && answer.body && answer.body.code === "csrf.invalid") {
+      await api("GET", "/api/v1/auth/me").catch(function () { /* next time */ });
+      await attempted(entry, "csrf");
+      return;
+    }
+    if (retryable(answer)) {
+      await attempted(entry, answer.status === 401 ? "signed_out" : "server_" + answer.status);
+      notify();
+      return;
+    }
+    await answered(entry, answer.ok ? "sent" : "refused", answer);
+    notify();
+  }
+}
+
+let flushing = null;
+/* Send now (one sender per device: a tab that finds another sending leaves it to that one). */
+export function flush() {
+  if (flushing) return flushing;
+  const run = navigator.locks
+    ? navigator.locks.request(SENDER_LOCK, { ifAvailable: true }, function (lock) { return lock ? sendAll() : null; })
+    : sendAll();
+  flushing = Promise.resolve(run).catch(function () { /* the timer tries again */ }).then(function () { flushing = null; });
+  return flushing;
+}
+
+/* --- telling the page (and the device's other tabs) ------------------------------------------ */
+const listeners = [];
+const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel(CHANNEL) : null;
+if (channel) channel.onmessage = function () { listeners.forEach(function (l) { l(); }); };
+function notify() {
+  listeners.forEach(function (l) { l(); });
+  if (channel) channel.postMessage("changed");
+}
+export function onChange(listener) { listeners.push(listener); }
+
+/* Start sending: now, whenever the browser says it is back online, and every few seconds
+   while anything waits. */
+export function startSender() {
+  window.addEventListener("online", flush);
+  setInterval(function () {
+    status().then(function (s) { if (s.waiting) flush(); }, function () { /* */ });
+  }, RETRY_MS);
+  prune().catch(function () { /* */ });
+  return flush();
+}
+
+/* Wait (at most `ms`) for the queue to empty: before a shift closes. */
+export function drain(ms) {
+  const until = Date.now() + ms;
+  function again() {
+    return flush().then(status).then(function (s) {
+      if (!s.waiting || Date.now() > until) return s;
+      return new Promise(function (resolve) { setTimeout(resolve, 500); }).then(again);
+    });
+  }
+  return again();
+}
