@@ -89,6 +89,10 @@ async def test_a_cashier_gets_the_till_page_with_its_settings(login_as: LoginAs)
     assert config["user"]["username"] == "cashier1"
     assert config["discount_approval_percent"] == 10
     assert ["1000", 100_000] in config["denominations"]
+    # The seller as receipts print it: the till renders a sale's receipt itself.
+    assert config["shop"]["name_th"].startswith("ศูนย์")
+    assert config["shop"]["tax_id"].isdigit() and len(config["shop"]["tax_id"]) == 13
+    assert config["shop"]["vat_registered"] is True
     english = await client.get("/till?lang=en")
     assert "Shift menu" in english.text
     assert _config(english.text)["lang"] == "en"

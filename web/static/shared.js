@@ -30,13 +30,8 @@ export const PAYMENT_STATUS_WORDS = {
   failed: tr("ไม่สำเร็จ")
 };
 
-/** Satang as baht with two decimals and thousands separators: 123456 -> "1,234.56". */
-export function baht(satang) {
-  const sign = satang < 0 ? "-" : "";
-  const abs = Math.abs(satang);
-  const whole = Math.floor(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return sign + whole + "." + String(abs % 100).padStart(2, "0");
-}
+/** Satang as baht: 123456 -> "1,234.56" (money.js, pure, which the till's receipt uses too). */
+export { baht } from "./money.js";
 
 /** A QR's time left, as its countdown shows it: 125 -> "2:05". */
 export function minutesSeconds(seconds) {

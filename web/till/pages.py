@@ -44,6 +44,14 @@ def till_config(request: Request[Any, Any, Any], settings: Settings) -> dict[str
         "payment_expiry_minutes": settings.payment_expiry_minutes,
         "demo": settings.demo,
         "vat_registered": settings.vat_registered,
+        # The seller as the receipt prints it (web/till/receipts.py reads the same settings):
+        # the till renders a sale's receipt itself, without the server (receipt_render.js).
+        "shop": {
+            "name_th": settings.centre_name_th,
+            "name_en": settings.centre_name_en,
+            "tax_id": settings.receipt_tax_id,
+            "vat_registered": settings.vat_registered,
+        },
         # Notes and coins to count the drawer by: [key the API takes, satang].
         "denominations": list(DENOMINATIONS.items()),
         "lang": language_of(request.cookies, dict(request.query_params), settings.default_language),

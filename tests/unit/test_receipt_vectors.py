@@ -1,0 +1,42 @@
+"""The receipt's shared cases (tests/receipt_vectors.json) against the server's side: the date
+line pos.checkout.receipts.receipt_datetime writes and the escaping the receipt template gets
+from Jinja. The till's web/static/receipt_render.js runs the same cases under Node
+(tests/js/receipt_render.test.js, with its own cases of the whole document), from the last
+test here."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from markupsafe import escape
+
+from pos.checkout.receipts import receipt_datetime
+from tests.servers import require_program
+
+ROOT = Path(__file__).resolve().parents[2]
+VECTORS: dict[str, Any] = json.loads((ROOT / "tests" / "receipt_vectors.json").read_text("utf-8"))
+NODE_TEST = ROOT / "tests" / "js" / "receipt_render.test.js"
+
+
+@pytest.mark.parametrize("case", VECTORS["datetime"], ids=lambda c: c["at"])
+def test_the_date_line_is_bangkok_time_in_the_buddhist_era(case: dict[str, Any]) -> None:
+    assert receipt_datetime(datetime.fromisoformat(case["at"])) == case["expected"]
+
+
+@pytest.mark.parametrize("case", VECTORS["escape"], ids=lambda c: c["text"])
+def test_text_is_escaped_as_the_template_escapes_it(case: dict[str, Any]) -> None:
+    assert str(escape(case["text"])) == case["expected"]
+
+
+def test_the_tills_receipt_module_agrees() -> None:
+    """The same cases, and the document's own, against web/static/receipt_render.js."""
+    node = require_program("node")
+    run = subprocess.run(
+        [node, "--test", str(NODE_TEST)], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
