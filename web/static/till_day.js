@@ -6,8 +6,9 @@ import { apiOk, baht, tr } from "./shared.js";
 import { $, $all, closeDialog, dialog, message, openDialog, parseBaht, showError, state } from "./till.js";
 import { cart, hideDone, reloadCatalogue } from "./till_cart.js";
 import { chooseAnotherTill, denominations, openShiftDialog, setShift, shiftUsable } from "./till_shift.js";
-import { autoPrint, lastSale, print, setAutoPrint } from "./till_receipt.js";
-import { isBusy } from "./till_pay.js";
+import { autoPrint, lastSale, print, reprintLast, setAutoPrint } from "./till_receipt.js";
+import { isBusy, showQueue } from "./till_pay.js";
+import { deviceId, drain, forgetNumbers, lastIssued, status } from "./till_queue.js";
 import { bindRefund, openRefund } from "./till_refund.js";
 
 // ShiftReport fields shown on screen, in order: [field, Thai, English].
@@ -53,10 +54,7 @@ export function openMenu() {
 
 var ACTIONS = {
   refund: function () { openRefund(); },
-  reprint: function () {
-    var last = lastSale();
-    if (last) print("/api/v1/sales/" + last.sale_id + "/receipt?copy=1");
-  },
+  reprint: function () { reprintLast(); },
   pay_in: function () { openMovement("pay_in"); },
   pay_out: function () { openMovement("pay_out"); },
   x: function () { showReport(false); },
@@ -122,6 +120,20 @@ function fillKey(list, report) {
   });
 }
 
+/* The Z report's receipt numbers: issued here and not yet received, and leased but never issued. */
+function fillNumbers(list, report) {
+  [["outstanding_numbers", "เลขที่ใบเสร็จที่ออกแล้วแต่ยังไม่ถึงเซิร์ฟเวอร์"], ["void_numbers", "เลขที่ใบเสร็จที่ไม่ได้ใช้ (ยกเลิก)"]].forEach(function (row) {
+    var values = report[row[0]];
+    if (!values || !values.length) return;
+    var dt = document.createElement("dt");
+    var dd = document.createElement("dd");
+    dt.textContent = tr(row[1]);
+    dd.textContent = values.join(", ");
+    list.appendChild(dt);
+    list.appendChild(dd);
+  });
+}
+
 function fillReport(list, report) {
   list.textContent = "";
   REPORT_ROWS.forEach(function (row) {
@@ -147,6 +159,7 @@ function showReport(isClose, report) {
     $("[data-report-title]", box).textContent = r.z_number ? tr("รายงาน Z ") + r.z_number : tr("รายงาน X (ระหว่างกะ) · กะ #") + r.shift_id;
     fillKey($("[data-report-key]", box), r);
     fillReport(list, r);
+    fillNumbers(list, r);
     if (isClose) print("/api/v1/shifts/" + id + "/report.html");
   }
   if (report) return show(report);
@@ -167,6 +180,11 @@ function openClose() {
   $("[data-close-expected]", box).textContent = "…";
   updateDifference();
   $("[name=counted]", form).focus();
+  status().then(function (s) {
+    if (s.waiting) {
+      showError(box, new Error(tr("มีการขายรอส่ง {n} บิล: ระบบจะส่งก่อนปิดกะ บิลที่ยังส่งไม่ถึงจะแสดงในรายงาน Z ว่ายังค้าง").replace("{n}", s.waiting)));
+    }
+  }, function () { /* */ });
   apiOk("GET", "/api/v1/shifts/" + shiftId() + "/report").then(function (report) {
     closeState.expected = report.expected_cash_satang;
     $("[data-close-expected]", box).textContent = baht(report.expected_cash_satang);
@@ -208,7 +226,14 @@ function bindClose() {
     var body = { counted_satang: value };
     if (closeState.denoms.used()) body.denominations = closeState.denoms.counts();
     var id = shiftId();
-    apiOk("POST", "/api/v1/shifts/" + id + "/close", body).then(function (report) {
+    var tillId = state.till.id;
+    // The queue first (a few seconds at most), then the last number this device issued.
+    drain(8000).then(function () { return lastIssued(tillId); }, function () { return lastIssued(tillId); }).then(function (last) {
+      body.device_id = deviceId();
+      if (last) body.last_receipt_seq = last;
+      return apiOk("POST", "/api/v1/shifts/" + id + "/close", body);
+    }).then(function (report) {
+      forgetNumbers(tillId).then(showQueue, showQueue);
       closeDialog("close");
       hideDone();
       setShift(null);

@@ -20,7 +20,9 @@ import { api, apiOk, baht, errorText, tr } from "./shared.js";
 import { priceSale } from "./pricing.js";
 import { newReference, paymentPayload } from "./promptpay.js";
 import { qrSvg } from "./qr.js";
-import { clockSkewMs, deviceId, ensureNumbers, flush, noteServerDate, ring } from "./till_queue.js";
+import {
+  clockSkewMs, deviceId, ensureNumbers, flush, noteServerDate, onChange, ring, startSender, status
+} from "./till_queue.js";
 import {
   $, $all, MAX_BACKOFF_MS, closeDialog, config, dialog, focusScan, load, message, newKey, openDialog, parseBaht,
   showError, state, store
@@ -45,6 +47,9 @@ export function openPay(method) {
   if (!shiftUsable()) { openShiftDialog(); return; }
   var money = pricing();
   if (money.total <= 0) { message(tr("ยอดสุทธิเป็นศูนย์: ลดส่วนลดลง")); return; }
+  var short = shortLines();
+  if (short) { message(short); return; }
+  keepNumbers();  // while the cashier counts the money
   var box = openDialog("pay");
   var form = $("[data-pay-form]", box);
   form.reset();
@@ -303,12 +308,13 @@ function rungSale(payments, seq, when) {
   };
 }
 
-/* Ring the sale on the device: its number, its queue entry, its receipt; sent in the background. */
+/* Ring the sale on the device: its number, its queue entry, its receipt; sent in the background.
+   A device that holds no numbers yet (its first sale) leases a block first, if it can. */
 function ringSale(payments) {
   var tillId = state.till.id;
   var skew = clockSkewMs();
   var now = new Date();
-  return ring(tillId, function (seq) {
+  function entry(seq) {
     var body = saleBody(payments);
     body.lines.forEach(function (line, i) { line.unit_price_satang = cart.lines[i].product.price; });
     body.rung = {
@@ -319,10 +325,14 @@ function ringSale(payments) {
       key: newKey(), till_id: tillId, created_at: now.getTime(), body: body,
       sale: rungSale(payments, seq, new Date(now.getTime() + skew))
     };
-  }).then(function (entry) {
-    completed(entry.sale);
+  }
+  return ring(tillId, entry).catch(function (error) {
+    if (error.code !== "no_numbers") throw error;
+    return ensureNumbers(tillId).then(function () { return ring(tillId, entry); }, function () { throw error; });
+  }).then(function (queued) {
+    completed(queued.sale);
     flush();
-    ensureNumbers(tillId).catch(function () { /* offline: later */ });
+    keepNumbers();
   }, function (error) {
     message(error.message);
   });
@@ -384,6 +394,18 @@ onAnswer("sale", function (answer, entry) {
   } else message(tr("รายการขายนี้ถูกยกเลิกแล้ว"));
 });
 
+/* Stock never goes below zero by the till's own doing: a line above what the till knows is on
+   hand is refused here (on-hand comes with the catalogue and its refreshes; a sale another
+   till made meanwhile, or one rung offline, may still take it below: the server then asks
+   for a count instead of refusing what already happened). */
+function shortLines() {
+  var short = cart.lines.filter(function (l) { return l.quantity > l.product.on_hand; });
+  if (!short.length) return null;
+  return tr("สินค้าไม่พอขาย: ") + short.map(function (l) {
+    return productName(l.product) + " (" + tr("ต้องการ ") + l.quantity + ", " + tr("มี ") + Math.max(0, l.product.on_hand) + ")";
+  }).join("; ");
+}
+
 /* A refused sale in words; not enough stock names each short product as the till shows it. */
 function refusalText(status, body) {
   if (!(body && Array.isArray(body.shortages) && body.shortages.length)) return errorText(status, body);
@@ -394,8 +416,65 @@ function refusalText(status, body) {
   }).join("; ");
 }
 
+/* --- the queue on screen ------------------------------------------------------------------------ */
+var NUMBERS_EVERY_MS = 60 * 1000;
+
+function age(since) {
+  var minutes = Math.floor((Date.now() - since) / 60000);
+  if (minutes < 1) return tr("ไม่ถึงนาที");
+  if (minutes < 60) return tr("{n} นาที").replace("{n}", minutes);
+  return tr("{h} ชม. {m} นาที").replace("{h}", Math.floor(minutes / 60)).replace("{m}", minutes % 60);
+}
+
+/* The chip on the bar: how many sales wait to reach the server, how old the oldest is, and
+   any the server refused (kept on the device for a manager). */
+export function showQueue() {
+  return status().then(function (s) {
+    var chip = $("[data-queue]");
+    var parts = [];
+    if (s.waiting) {
+      parts.push(tr("รอส่ง {n} บิล · นานสุด {age}").replace("{n}", s.waiting).replace("{age}", age(s.oldest_at)));
+    }
+    if (s.refused.length) parts.push(tr("เซิร์ฟเวอร์ไม่รับ {n} บิล: แจ้งผู้จัดการ").replace("{n}", s.refused.length));
+    chip.hidden = !parts.length;
+    chip.textContent = parts.length ? "⏳ " + parts.join(" · ") : "";
+    chip.title = s.refused.map(function (e) {
+      return e.sale.receipt_number + ": " + errorText(e.status_code, e.refusal);
+    }).join("\n");
+    return s;
+  }, function () { /* no IndexedDB: nothing to show */ });
+}
+
+function keepNumbers() {
+  if (state.till && state.shift) ensureNumbers(state.till.id).catch(function () { /* offline: later */ });
+}
+
+/* Signing out while sales wait: they stay on this device and go when someone signs in. */
+function bindSignOut() {
+  var form = document.querySelector("form[action='/logout']");
+  if (!form) return;
+  form.addEventListener("submit", function (event) {
+    if (form.dataset.confirmed) return;
+    event.preventDefault();
+    status().then(function (s) {
+      var ok = !s.waiting || window.confirm(
+        tr("ยังมีการขายรอส่ง {n} บิล รายการจะอยู่ในเครื่องนี้และส่งเมื่อมีผู้เข้าสู่ระบบอีกครั้ง ออกจากระบบหรือไม่?").replace("{n}", s.waiting)
+      );
+      if (ok) { form.dataset.confirmed = "1"; form.submit(); }
+    }, function () { form.dataset.confirmed = "1"; form.submit(); });
+  });
+}
+
 /* --- after a reload: what was left unconfirmed --------------------------------------------- */
+var sending_started = false;
 export function resume() {
+  if (!sending_started) {
+    sending_started = true;
+    startSender();
+    setInterval(keepNumbers, NUMBERS_EVERY_MS);
+  }
+  keepNumbers();
+  showQueue();
   var entry = load(OUTBOX);
   if (entry && entry.till_id === state.till.id && handlers[entry.kind]) {
     if (entry.kind === "sale" && entry.cart) restoreCart(entry.cart);
@@ -414,6 +493,10 @@ export function resume() {
 }
 
 export function bindPay() {
+  onChange(showQueue);
+  setInterval(showQueue, 5000);
+  $("[data-queue]").addEventListener("click", function () { flush(); });
+  bindSignOut();
   bindPayDialog();
   bindOfflineQr();
   bindSending();

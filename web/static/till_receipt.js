@@ -84,6 +84,14 @@ export function print(url) {
   else loadFrame(frame, url, function () { printFrame(frame); });
 }
 
+/* Reprint the last sale, marked COPY (a sale rung offline has no server id yet). */
+export function reprintLast() {
+  var last = lastSale();
+  if (!last || !last.sale) return;
+  var frame = $("[data-print-frame]");
+  renderFrame(frame, last.sale, true, function () { printFrame(frame); });
+}
+
 function heldSale(url) {
   var match = SALE_RECEIPT.exec(url);
   var last = lastSale();
