@@ -97,7 +97,9 @@ function bindResolve(form) {
     showError(box, null);
     var input = form.querySelector("[name=resolution]");
     var action = event.submitter && event.submitter.name === "action" ? event.submitter.value : "note";
-    apiOk("POST", "/api/v1/payments/exceptions/" + form.getAttribute("data-resolve") + "/resolve",
+    // Payment exceptions by default; a sale exception's form names its own list.
+    var list = form.getAttribute("data-resolve-at") || "/api/v1/payments/exceptions/";
+    apiOk("POST", list + form.getAttribute("data-resolve") + "/resolve",
       { resolution: input.value, action: action })
       .then(function (item) { form.replaceWith(document.createTextNode(item.resolution)); })
       .catch(function (error) { showError(box, error); });

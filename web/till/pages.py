@@ -20,9 +20,11 @@ from litestar.serialization import encode_json
 
 from kernel.access import Actor
 from kernel.db.engine import Database
+from kernel.i18n import N_
+from pos.checkout.sale_exceptions import list_sale_exceptions
 from pos.tills.catalogue import TillCatalogue, till_catalogue
 from pos.tills.shift_rules import DENOMINATIONS
-from web.accounts.auth import current_user, staff_only
+from web.accounts.auth import current_user, managers_only, staff_only
 from web.i18n import language_of
 from web.pages import page
 from web.payments.api import receiving_account
@@ -60,6 +62,15 @@ def till_config(request: Request[Any, Any, Any], settings: Settings) -> dict[str
     }
 
 
+SALE_EXCEPTION_KINDS = {
+    "price_differs": N_("ราคาเปลี่ยนไปแล้ว"),
+    "stock_below_zero": N_("สต็อกไม่พอ: นับสินค้าจริง"),
+    "shift_closed": N_("มาถึงหลังปิดกะ"),
+    "not_for_sale": N_("สินค้างดจำหน่ายแล้ว"),
+    "slip_reused": N_("สลิปเคยใช้แล้ว"),
+}
+
+
 # The body is encoded (and maybe gzipped) here, so the schema names what it carries.
 CATALOGUE = {200: ResponseSpec(TillCatalogue, description="The catalogue", generate_examples=False)}
 
@@ -86,6 +97,25 @@ class TillPages(Controller):
         """The customer's screen (a second monitor in the same browser): cart, totals, QR."""
         return page(
             request, "till/display.html", till_id=till, config=till_config(request, settings)
+        )
+
+    @get(
+        "/admin/sale-exceptions",
+        sync_to_thread=False,
+        guards=[managers_only],
+        include_in_schema=False,
+    )
+    def sale_exceptions_page(
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[Database],
+        actor: NamedDependency[Actor],
+    ) -> Template:
+        """What sales rung at a till found different on arrival, for a manager to resolve."""
+        with db.read() as conn:
+            exceptions = list_sale_exceptions(conn, actor, open_only=False)
+        return page(
+            request, "till/sale_exceptions.html", exceptions=exceptions, kinds=SALE_EXCEPTION_KINDS
         )
 
     @get("/api/v1/till/catalogue", sync_to_thread=True, responses=CATALOGUE)
