@@ -99,6 +99,22 @@ export function clearCart() {
   cartChanged();
 }
 
+/* The sale is done: what it sold leaves the cart. A scan that came in while it was being paid
+   (a line the sale does not hold, or more of one) stays for the next customer. */
+export function clearSold(sale) {
+  sale.lines.forEach(function (sold) {
+    var line = findLine(sold.product_id);
+    if (!line) return;
+    if (line.quantity > sold.quantity) setQuantity(line, line.quantity - sold.quantity);
+    else removeLine(line);
+  });
+  if (!cart.lines.length) { clearCart(); return; }
+  cart.cartDiscount = 0;  // the discounts and their approval were the sold sale's
+  cart.approval = null;
+  cart.lines.forEach(function (l) { l.discount = 0; renderLine(l); });
+  cartChanged();
+}
+
 /* --- the money ------------------------------------------------------------------------------ */
 /* The sale's money as pos/pricing.py computes it; the server's figures win once posted. */
 export function pricing() {

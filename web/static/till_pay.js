@@ -227,16 +227,17 @@ var ONLINE_QR_WAIT_MS = 5000;
 
 function pay(payments) {
   message(null);
+  var snap = cartNow();
   var qr = payments.filter(function (p) { return p.method === "promptpay"; })[0];
-  if (!qr) return ringSale(payments);
-  if (!navigator.onLine) return offlineQr(payments);
-  return serverQr(payments);
+  if (!qr) return ringSale(payments, snap);
+  if (!navigator.onLine) return offlineQr(payments, snap);
+  return serverQr(payments, snap);
 }
 
 /* The server makes the QR; no answer within a few seconds: the till makes its own. A pending
    sale the server made meanwhile shows no QR to anyone and is voided at the shift's close
    (pos/completion/stranded.py) with its stock returned. */
-function serverQr(payments) {
+function serverQr(payments, snap) {
   var key = newKey();
   var body = saleBody(payments);
   var entry = { kind: "sale", key: key, till_id: state.till.id, cart: cartSnapshot() };
@@ -250,7 +251,7 @@ function serverQr(payments) {
     return handlers.sale(answer, entry);
   }).catch(function () {
     message(tr("ติดต่อเซิร์ฟเวอร์ไม่ได้: ใช้ QR ของเครื่องนี้แทน"), "ok");
-    return offlineQr(payments);
+    return offlineQr(payments, snap);
   }).finally(function () {
     clearTimeout(timer);
     busy = false;
@@ -260,12 +261,41 @@ function serverQr(payments) {
 
 function pad(seq) { return String(seq).padStart(6, "0"); }
 
-/* The sale as the server will record it (and as the receipt prints it), from the cart. */
-function rungSale(payments, seq, when) {
-  var lines = cart.lines.map(function (l) {
+/* The cart as it is when the cashier pays: the sale is made of this, whatever is scanned next. */
+function cartNow() {
+  return {
+    lines: cart.lines.map(function (l) { return { product: l.product, quantity: l.quantity, discount: l.discount }; }),
+    cartDiscount: cart.cartDiscount,
+    approval: cart.approval && needsApproval() ? cart.approval.token : null
+  };
+}
+
+/* What the server records: the lines with the prices charged, and what the till says of the
+   sale (its number, its clock and known offset, its shift). */
+function rungBody(snap, payments, seq, now, skew) {
+  var body = {
+    till_id: state.till.id,
+    lines: snap.lines.map(function (l) {
+      var line = { product_id: l.product.id, quantity: l.quantity, unit_price_satang: l.product.price };
+      if (l.discount) line.discount_satang = l.discount;
+      return line;
+    }),
+    payments: payments,
+    rung: {
+      receipt_seq: seq, device_id: deviceId(), rung_at: now.toISOString(), clock_skew_ms: skew,
+      shift_id: state.shift.id
+    }
+  };
+  if (snap.cartDiscount) body.cart_discount_satang = snap.cartDiscount;
+  if (snap.approval) body.approval_token = snap.approval;
+  return body;
+}
+
+/* The sale as the server will record it (and as the receipt prints it). */
+function rungSale(snap, payments, seq, when) {
+  var money = priceSale(snap.lines.map(function (l) {
     return { unit_price_satang: l.product.price, quantity: l.quantity, discount_satang: l.discount, vat: l.product.vat };
-  });
-  var money = priceSale(lines, cart.cartDiscount);
+  }), snap.cartDiscount);
   var change = 0;
   payments.forEach(function (p) {
     if (p.method === "cash" && p.tendered_satang != null) change += p.tendered_satang - p.amount_satang;
@@ -280,13 +310,13 @@ function rungSale(payments, seq, when) {
     receipt_number: state.till.code + "-" + pad(seq),
     subtotal_satang: money.subtotal_satang,
     discount_satang: money.discount_satang,
-    cart_discount_satang: cart.cartDiscount,
+    cart_discount_satang: snap.cartDiscount,
     total_satang: money.total_satang,
     vat_included_satang: money.vat_included_satang,
     change_satang: change,
     created_at: when.toISOString(),
     completed_at: when.toISOString(),
-    lines: cart.lines.map(function (l, i) {
+    lines: snap.lines.map(function (l, i) {
       var priced = money.lines[i];
       return {
         line_no: i + 1, product_id: l.product.id, sku: l.product.sku, barcode: l.product.barcode,
@@ -310,20 +340,16 @@ function rungSale(payments, seq, when) {
 
 /* Ring the sale on the device: its number, its queue entry, its receipt; sent in the background.
    A device that holds no numbers yet (its first sale) leases a block first, if it can. */
-function ringSale(payments) {
+function ringSale(payments, snap) {
+  snap = snap || cartNow();
   var tillId = state.till.id;
   var skew = clockSkewMs();
   var now = new Date();
   function entry(seq) {
-    var body = saleBody(payments);
-    body.lines.forEach(function (line, i) { line.unit_price_satang = cart.lines[i].product.price; });
-    body.rung = {
-      receipt_seq: seq, device_id: deviceId(), rung_at: now.toISOString(), clock_skew_ms: skew,
-      shift_id: state.shift.id
-    };
     return {
-      key: newKey(), till_id: tillId, created_at: now.getTime(), body: body,
-      sale: rungSale(payments, seq, new Date(now.getTime() + skew))
+      key: newKey(), till_id: tillId, created_at: now.getTime(),
+      body: rungBody(snap, payments, seq, now, skew),
+      sale: rungSale(snap, payments, seq, new Date(now.getTime() + skew))
     };
   }
   return ring(tillId, entry).catch(function (error) {
@@ -339,9 +365,9 @@ function ringSale(payments) {
 }
 
 /* --- PromptPay with the till's own QR ------------------------------------------------------- */
-var offline = { payments: null, reference: null };
+var offline = { payments: null, reference: null, snap: null };
 
-function offlineQr(payments) {
+function offlineQr(payments, snap) {
   var qr = payments.filter(function (p) { return p.method === "promptpay"; })[0];
   var box = dialog("offline-qr");
   var reference = newReference();
@@ -352,6 +378,7 @@ function offlineQr(payments) {
   }
   offline.payments = payments;
   offline.reference = reference;
+  offline.snap = snap || cartNow();
   var holder = $("[data-offline-qr]", box);
   holder.textContent = "";
   holder.appendChild(qrSvg(payload));
@@ -373,9 +400,10 @@ function bindOfflineQr() {
       if (slip) paid.slip_payload = slip;
       return paid;
     });
+    var snap = offline.snap;
     offline.payments = null;
     closeDialog("offline-qr");
-    ringSale(payments);
+    ringSale(payments, snap);
   });
   box.addEventListener("close", function () { offline.payments = null; });
 }

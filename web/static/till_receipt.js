@@ -11,7 +11,7 @@ import { baht } from "./shared.js";
 import { receiptHtml } from "./receipt_render.js";
 import { $, config, focusScan, load, store } from "./till.js";
 import { postDisplay } from "./till_display.js";
-import { applySold, clearCart } from "./till_cart.js";
+import { applySold, clearSold } from "./till_cart.js";
 
 var LAST_SALE = "otop.till.last_sale";
 var AUTO_PRINT = "otop.till.auto_print";
@@ -23,7 +23,7 @@ export function showDone(sale) {
   // The whole sale is kept (a few hundred bytes a line): its reprint needs no server.
   store(LAST_SALE, { sale_id: sale.id, receipt_number: sale.receipt_number, till_id: sale.till_id, sale: sale });
   applySold(sale);
-  clearCart();
+  clearSold(sale);
   var cashPaid = sale.payments.some(function (p) { return p.method === "cash"; });
   var done = $("[data-done]");
   $("[data-done-number]", done).textContent = sale.receipt_number || "";
