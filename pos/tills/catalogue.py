@@ -63,7 +63,7 @@ ProductRow = tuple[int, str, str, str, str, int, bool, int, int, int]
 OVERLAP = timedelta(minutes=2)
 # An older token gets the full catalogue: a day's changes are about the whole of it anyway.
 MAX_TOKEN_AGE = timedelta(hours=24)
-_TOKEN = re.compile(r"(\d{1,20})\.(\d{1,20})\.(\d{1,20})")
+_TOKEN = re.compile(r"(\d{1,9})\.(\d{1,18})\.(\d{1,18})")  # fits a 64-bit integer
 TOKEN_FORMAT = 1
 
 
