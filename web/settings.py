@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     # A discount above this percentage of a sale's subtotal needs a manager's approval.
     discount_approval_percent: int = Field(default=10, ge=0, le=100)
     payment_expiry_minutes: int = Field(default=10, ge=1, le=24 * 60)
+    # An open till asks for the catalogue's changes (prices, stock, products) this often.
+    catalogue_refresh_seconds: int = Field(default=30, ge=1, le=3600)
     # Shared secret of the bank/gateway callback (HMAC-SHA256); demo mode derives one.
     webhook_secret: str | None = None
 

@@ -10,6 +10,7 @@ import { bindOpenShift, bindTillChoice, start } from "./till_shift.js";
 import { bindPay, isBusy, resume } from "./till_pay.js";
 import { bindDay } from "./till_day.js";
 import { bindKeys } from "./till_keys.js";
+import { keepTillOffline } from "./till_offline.js";
 
 var REFRESH_MS = 10 * 60 * 1000;
 /* On-hand changes as other tills sell: reload the catalogue now and then, when idle. */
@@ -41,3 +42,4 @@ bindDay();
 
 setInterval(refreshWhenIdle, REFRESH_MS);
 start(resume);
+keepTillOffline();

@@ -1,8 +1,10 @@
-/* The browser till: the catalogue in memory (Maps by id, barcode and SKU), what a scan finds,
-   the search over it and the product grid with its categories. */
+/* The browser till: the catalogue in memory (Maps by id, barcode and SKU), kept on the device
+   (IndexedDB) and refreshed by deltas; what a scan finds, the search over it and the product
+   grid with its categories. */
 
 import { apiOk, baht, thai, tr } from "./shared.js";
-import { $, $all, asciiDigits, focusScan } from "./till.js";
+import { idbGet, idbPut, openDatabase } from "./idb.js";
+import { $, $all, asciiDigits, config, focusScan } from "./till.js";
 
 var GRID_PAGE = 48;
 // A barcode scanner types a dozen digits within a few ms: wait before searching digits,
@@ -23,37 +25,183 @@ function kedmanee(text) {
 }
 
 /* --- the catalogue in memory ------------------------------------------------------------- */
+/* The answer of GET /api/v1/till/catalogue as it was last whole (rows by position, see
+   `columns`), kept on the device so that the till opens offline; deltas patch it. */
+var held = null;  // { till_id, version, columns, rows: Map id -> row, makers: Map, categories }
 var products = [];
+var position = new Map();  // product id -> index in `products`
 var byId = new Map();
 var byBarcode = new Map();
 var bySku = new Map();
 var categories = [];
+var col = {};
+
+function product(row) {
+  var maker = held.makers.get(row[col.entrepreneur_id]) || { name_th: "", name_en: "" };
+  return {
+    id: row[col.id], barcode: row[col.barcode], sku: row[col.sku],
+    name_th: row[col.name_th], name_en: row[col.name_en], price: row[col.price_satang],
+    vat: row[col.vat], category_id: row[col.category_id], maker: maker, on_hand: row[col.on_hand],
+    hay: (row[col.name_th] + " " + row[col.name_en] + " " + row[col.sku] + " " + row[col.barcode] +
+      " " + maker.name_th + " " + maker.name_en).normalize("NFC").toLowerCase()
+  };
+}
+
+function setCategories(list) {
+  categories = list.map(function (c) { return { id: c[0], name_th: c[1], name_en: c[2] }; });
+}
+
+function addMakers(list) {
+  list.forEach(function (e) { held.makers.set(e[0], { name_th: e[1], name_en: e[2] }); });
+}
 
 function indexCatalogue(data) {
-  var col = {};
+  col = {};
   data.columns.forEach(function (name, i) { col[name] = i; });
-  var makers = new Map();
-  data.entrepreneurs.forEach(function (e) { makers.set(e[0], { name_th: e[1], name_en: e[2] }); });
-  categories = data.categories.map(function (c) { return { id: c[0], name_th: c[1], name_en: c[2] }; });
+  held = { till_id: data.till_id, version: data.version || "", columns: data.columns, rows: new Map(), makers: new Map() };
+  addMakers(data.entrepreneurs);
+  setCategories(data.categories);
   products = new Array(data.products.length);
+  position = new Map();
   byId = new Map();
   byBarcode = new Map();
   bySku = new Map();
   for (var i = 0; i < data.products.length; i++) {
-    var r = data.products[i];
-    var maker = makers.get(r[col.entrepreneur_id]) || { name_th: "", name_en: "" };
-    var p = {
-      id: r[col.id], barcode: r[col.barcode], sku: r[col.sku],
-      name_th: r[col.name_th], name_en: r[col.name_en], price: r[col.price_satang],
-      vat: r[col.vat], category_id: r[col.category_id], maker: maker, on_hand: r[col.on_hand],
-      hay: (r[col.name_th] + " " + r[col.name_en] + " " + r[col.sku] + " " + r[col.barcode] +
-        " " + maker.name_th + " " + maker.name_en).normalize("NFC").toLowerCase()
-    };
+    var row = data.products[i];
+    var p = product(row);
+    held.rows.set(p.id, row);
     products[i] = p;
+    position.set(p.id, i);
     byId.set(p.id, p);
     byBarcode.set(p.barcode, p);
     bySku.set(p.sku.toLowerCase(), p);
   }
+}
+
+function forget(id) {
+  var old = byId.get(id);
+  if (!old) return;
+  byId.delete(id);
+  if (byBarcode.get(old.barcode) === old) byBarcode.delete(old.barcode);
+  if (bySku.get(old.sku.toLowerCase()) === old) bySku.delete(old.sku.toLowerCase());
+}
+
+function byName(a, b) {
+  if (a.name_th !== b.name_th) return a.name_th < b.name_th ? -1 : 1;
+  return a.id - b.id;
+}
+
+/* A delta (see pos/tills/catalogue.py): rows replace the ones held, removed ids go, on-hand
+   values replace on-hand. Idempotent: the server sends a change again for a while. New
+   objects, never changed ones: a cart line keeps the product it was rung up with. True when
+   anything the till shows changed. */
+function applyDelta(data) {
+  addMakers(data.entrepreneurs);
+  var changed = [], resort = false;
+  function put(row) {
+    var old = held.rows.get(row[col.id]);
+    if (old && JSON.stringify(old) === JSON.stringify(row)) return;
+    held.rows.set(row[col.id], row);
+    changed.push(row);
+    if (!old || old[col.name_th] !== row[col.name_th]) resort = true;
+  }
+  data.products.forEach(put);
+  data.on_hand.forEach(function (pair) {
+    var row = held.rows.get(pair[0]);
+    if (row && row[col.on_hand] !== pair[1]) { row = row.slice(); row[col.on_hand] = pair[1]; put(row); }
+  });
+  var removed = data.removed.filter(function (id) { return held.rows.delete(id); });
+  var categoriesChanged = JSON.stringify(categories.map(function (c) { return [c.id, c.name_th, c.name_en]; })) !==
+    JSON.stringify(data.categories);
+  if (categoriesChanged) setCategories(data.categories);
+  held.version = data.version;
+  if (!changed.length && !removed.length) return categoriesChanged;
+  removed.forEach(forget);
+  changed.forEach(function (row) {
+    forget(row[col.id]);
+    var p = product(row);
+    byId.set(p.id, p);
+    byBarcode.set(p.barcode, p);
+    bySku.set(p.sku.toLowerCase(), p);
+    if (!resort) products[position.get(p.id)] = p;
+  });
+  if (resort || removed.length) {
+    products = Array.from(byId.values()).sort(byName);
+    position = new Map();
+    products.forEach(function (p, i) { position.set(p.id, i); });
+  }
+  return true;
+}
+
+/* What the device keeps: the shape of a whole answer, so that reading it back is indexing it. */
+function snapshot() {
+  return {
+    till_id: held.till_id, version: held.version, columns: held.columns,
+    products: products.map(function (p) { return held.rows.get(p.id); }),
+    categories: categories.map(function (c) { return [c.id, c.name_th, c.name_en]; }),
+    entrepreneurs: Array.from(held.makers, function (e) { return [e[0], e[1].name_th, e[1].name_en]; })
+  };
+}
+
+/* --- the device's copy (IndexedDB), and the refresh by deltas ------------------------------ */
+var STORE = "catalogue";
+var deviceDb = null;
+function device() {
+  deviceDb = deviceDb || openDatabase("otop-till-catalogue", 1, function (db) {
+    if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE);
+  }).catch(function (error) { deviceDb = null; throw error; });
+  return deviceDb;
+}
+function readSaved(tillId) {
+  return device().then(function (db) { return idbGet(db, STORE, tillId); }).catch(function () { return null; });
+}
+function save() {
+  var kept = snapshot();
+  return device().then(function (db) { return idbPut(db, STORE, kept, kept.till_id); }).catch(function () { /* a cache */ });
+}
+
+function fetchCatalogue(tillId, since) {
+  var url = "/api/v1/till/catalogue?till_id=" + tillId + (since ? "&since=" + encodeURIComponent(since) : "");
+  return apiOk("GET", url);
+}
+
+/* The whole catalogue from the server, kept on the device. */
+function loadWhole(tillId) {
+  return fetchCatalogue(tillId, null).then(function (data) { indexCatalogue(data); save(); });
+}
+
+var refreshing = null;
+var searchStale = false;
+/* What changed on the server since the version held (the whole catalogue when the server
+   says the version is too old); the grid is redrawn unless the cashier is searching. */
+export function refreshCatalogue() {
+  if (!held) return Promise.resolve(false);
+  if (refreshing) return refreshing;
+  var tillId = held.till_id;
+  refreshing = fetchCatalogue(tillId, held.version).then(function (data) {
+    if (!held || held.till_id !== tillId) return false;
+    var changed = true;
+    if (data.full) indexCatalogue(data);
+    else changed = applyDelta(data);
+    if (changed) { save(); redraw(); }
+    else if (data.version) save();
+    return changed;
+  }).finally(function () { refreshing = null; });
+  return refreshing;
+}
+
+var refreshTimer = null;
+function refreshEvery(seconds) {
+  if (refreshTimer) return;
+  refreshTimer = setInterval(function () { refreshCatalogue().catch(function () { /* offline: next time */ }); }, seconds * 1000);
+}
+
+function redraw() {
+  if (!document.body.dataset.ready) return;  // the start-up draws it
+  var searching = normalize(search.query) !== "" || $("#scan").value.trim() !== "";
+  if (searching) { searchStale = true; return; }
+  renderCategories();
+  runSearch();
 }
 
 export function productById(id) { return byId.get(id); }
@@ -62,8 +210,18 @@ export function productName(p) { return thai ? p.name_th : p.name_en || p.name_t
 export function otherName(p) { return thai ? p.name_en : p.name_th; }
 export function makerName(p) { return thai ? p.maker.name_th : p.maker.name_en || p.maker.name_th; }
 
+/* The till's catalogue into memory. The first time: the device's copy when it has one (the
+   till is ready at once, and offline), then what changed since in the background; the whole
+   catalogue from the server otherwise. Again for the same till (a reload asked for): the
+   whole catalogue from the server. Then the changes every `catalogue_refresh_seconds`. */
 export function loadCatalogue(tillId) {
-  return apiOk("GET", "/api/v1/till/catalogue?till_id=" + tillId).then(indexCatalogue);
+  refreshEvery(config.catalogue_refresh_seconds || 30);
+  if (held && held.till_id === tillId) return loadWhole(tillId);
+  return readSaved(tillId).then(function (saved) {
+    if (!saved || !saved.version || saved.till_id !== tillId) return loadWhole(tillId);
+    indexCatalogue(saved);
+    refreshCatalogue().catch(function () { /* offline: the device's copy serves */ });
+  });
 }
 
 /* A scanned or typed code: a barcode, a SKU, or a barcode typed on a Thai layout. */
@@ -124,7 +282,10 @@ export function clearSearch() {
   search.timer = null;
   var searched = normalize(search.query) !== "";
   search.query = "";
-  if (searched) runSearch();
+  // A delta that came while the cashier searched is drawn now.
+  if (searchStale) renderCategories();
+  if (searched || searchStale) runSearch();
+  searchStale = false;
 }
 
 function renderGrid() {

@@ -11,6 +11,9 @@ import { connectDisplay } from "./till_display.js";
 import { cart } from "./till_cart.js";
 
 var KEY_TILL = "otop.till.id";
+// The tills and this till's shift as last answered: the till opens with them offline.
+var KEY_TILLS = "otop.till.list";
+var KEY_SHIFT = "otop.till.shift";
 // What runs once a till is ready to sell (till_pay.js's resume of the outbox); see start().
 var afterReady = function () {};
 
@@ -32,7 +35,14 @@ function chooseTill(tills) {
 }
 
 function fetchTills() {
-  return apiOk("GET", "/api/v1/tills").then(function (tills) { state.tills = tills; return tills; });
+  return apiOk("GET", "/api/v1/tills").then(function (tills) {
+    store(KEY_TILLS, tills);
+    return tills;
+  }, function (error) {
+    var kept = load(KEY_TILLS);
+    if (error instanceof ApiError || !kept) throw error;
+    return kept;
+  }).then(function (tills) { state.tills = tills; return tills; });
 }
 
 function loadShift(tillId) {
@@ -40,6 +50,10 @@ function loadShift(tillId) {
     if (answer.status === 404) return null;
     if (!answer.ok) throw new ApiError(answer);
     return answer.body;
+  }, function (error) {
+    var kept = load(KEY_SHIFT);
+    if (!kept || kept.till_id !== tillId) throw error;
+    return kept.shift;
   });
 }
 
@@ -88,6 +102,7 @@ export function start(onReady) {
 
 export function setShift(shift) {
   state.shift = shift;
+  if (state.till) store(KEY_SHIFT, { till_id: state.till.id, shift: shift });
   var info = $("[data-shift-info]");
   if (!shift) { info.textContent = tr("ยังไม่เปิดกะ"); return; }
   info.textContent = tr("กะ #") + shift.id + " · " + tr("เปิด ") + bangkokTime(shift.opened_at);

@@ -1,5 +1,6 @@
-"""The browser till (``/till``), its customer-facing display (``/till/display``) and the
-compact catalogue the till loads once to scan and search from memory.
+"""The browser till (``/till``), its customer-facing display (``/till/display``), the
+service worker that keeps them on the device (``/till/sw.js``, see web/till/offline.py) and
+the compact catalogue the till keeps to scan and search from memory, refreshed by deltas.
 
 The till page is one screen driven by ``/static/till*.js`` against the JSON API (sales,
 payments, shifts, refunds); the server renders only its frame and the settings it needs.
@@ -19,6 +20,7 @@ from litestar.response import Template
 from litestar.serialization import encode_json
 
 from kernel.access import Actor
+from kernel.clock import Clock
 from kernel.db.engine import Database
 from kernel.i18n import N_
 from pos.checkout.sale_exceptions import list_sale_exceptions
@@ -29,6 +31,7 @@ from web.i18n import language_of
 from web.pages import page
 from web.payments.api import receiving_account
 from web.settings import Settings
+from web.till.offline import SCOPE, worker_script
 
 
 def till_config(request: Request[Any, Any, Any], settings: Settings) -> dict[str, Any]:
@@ -54,6 +57,8 @@ def till_config(request: Request[Any, Any, Any], settings: Settings) -> dict[str
             "tax_id": settings.receipt_tax_id,
             "vat_registered": settings.vat_registered,
         },
+        # How often an open till asks for the catalogue's changes (price, stock, products).
+        "catalogue_refresh_seconds": settings.catalogue_refresh_seconds,
         # Notes and coins to count the drawer by: [key the API takes, satang].
         "denominations": list(DENOMINATIONS.items()),
         "lang": language_of(request.cookies, dict(request.query_params), settings.default_language),
@@ -118,22 +123,37 @@ class TillPages(Controller):
             request, "till/sale_exceptions.html", exceptions=exceptions, kinds=SALE_EXCEPTION_KINDS
         )
 
+    @get("/till/sw.js", sync_to_thread=False, include_in_schema=False)
+    def service_worker(self) -> Response[bytes]:
+        """The till's service worker, its version written in (a deploy changes it). Scope
+        ``/till``: the default scope of this URL (``/till/``) would leave out the till itself.
+        ``no-cache``: the browser checks for a new one each time the till loads."""
+        body, _ = worker_script()
+        headers = {"Cache-Control": "no-cache", "Service-Worker-Allowed": SCOPE}
+        return Response(body, media_type="text/javascript; charset=utf-8", headers=headers)
+
     @get("/api/v1/till/catalogue", sync_to_thread=True, responses=CATALOGUE)
     def catalogue(
         self,
         request: Request[Any, Any, Any],
         till_id: FromQuery[int],
         db: NamedDependency[Database],
+        clock: NamedDependency[Clock],
         actor: NamedDependency[Actor],
+        since: FromQuery[str | None] = None,
     ) -> Response[bytes]:
         """Every active product in compact rows (``columns`` names the values), with on-hand at
         the till's location, plus the categories and entrepreneurs the rows refer to: a
-        ``TillCatalogue`` as JSON. In a thread: at full scale it is tens of milliseconds of
-        query and encoding that must not hold up the checkouts on the event loop. Gzipped when
-        the browser takes it (the full catalogue is 1.7 MB of JSON, a fifth of that gzipped: it
-        matters to a tablet on Wi-Fi)."""
+        ``TillCatalogue`` as JSON, whose ``version`` given back as ``since`` asks only for
+        what changed after it (``full`` false: changed rows, ``removed`` ids, ``on_hand`` at
+        the till's location; see pos/tills/catalogue.py for why nothing is missed). In a
+        thread: at full scale it is tens of milliseconds of query and encoding that must not
+        hold up the checkouts on the event loop. Gzipped when the browser takes it (the full
+        catalogue is 1.7 MB of JSON, a fifth of that gzipped: it matters to a tablet on
+        Wi-Fi)."""
+        now = clock.now()  # before the read: see the module notes of pos/tills/catalogue.py
         with db.read() as conn:
-            body = encode_json(till_catalogue(conn, actor, till_id))
+            body = encode_json(till_catalogue(conn, actor, till_id, now, since))
         headers = {"Cache-Control": "no-store", "Vary": "Accept-Encoding"}
         if "gzip" in request.headers.get("accept-encoding", ""):
             body = gzip.compress(body, compresslevel=1)
