@@ -46,8 +46,8 @@ def _follow(name: str, found: set[str]) -> None:
     found.add(name)
     text = path.read_text(errors="replace") if path.suffix in (".js", ".css") else ""
     base = Path(name).parent
-    if path.suffix == ".js":
-        links = _IMPORT.findall(text)
+    if path.suffix == ".js":  # its imports, and the files it names (a receipt's stylesheet)
+        links = _IMPORT.findall(text) + [f"/static/{n}" for n in _STATIC_LINK.findall(text)]
     elif path.suffix == ".css":
         links = [a or b for a, b in _CSS_URL.findall(text)]
     else:
