@@ -3,6 +3,7 @@
    server state: the display shows only what the till in this browser tells it (the cart, the
    totals, the PromptPay QR, "paid"). On opening it says hello and the till answers. */
 import { baht, minutesSeconds } from "./shared.js";
+import { qrSvg } from "./qr.js";
 
 var root = document.querySelector("[data-display]");
 var tillId = root.getAttribute("data-till") || rememberedTill();
@@ -70,7 +71,13 @@ function show(message) {
   } else if (message.type === "qr") {
     lines(message.lines);
     totals(message.total_satang, message.discount_satang);
-    $("[data-qr-img]").src = message.qr_url;
+    // The server's QR by URL; the till's own (offline) as its payload, drawn here.
+    var img = $("[data-qr-img]"), drawn = $("[data-qr-svg]");
+    img.hidden = !message.qr_url;
+    drawn.hidden = !message.qr_payload;
+    drawn.textContent = "";
+    if (message.qr_url) img.src = message.qr_url;
+    else drawn.appendChild(qrSvg(message.qr_payload));
     $("[data-qr-amount]").textContent = "฿" + baht(message.amount_satang);
     count(message.expires_at, message.skew_ms);
     state("qr");

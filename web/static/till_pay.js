@@ -29,11 +29,12 @@ import {
 } from "./till.js";
 import { productById, productName } from "./till_products.js";
 import {
-  cart, cartSnapshot, hideDone, needsApproval, approvalValid, pricing, restoreCart, saleBody, totalDiscount
+  cart, cartSnapshot, displayCart, hideDone, needsApproval, approvalValid, pricing, restoreCart, saleBody, totalDiscount
 } from "./till_cart.js";
 import { approve } from "./till_discounts.js";
 import { openShiftDialog, shiftUsable } from "./till_shift.js";
 import { printReceipt } from "./till_receipt.js";
+import { postDisplay } from "./till_display.js";
 import { bindQr, completed, forgetPending, pendingSale, rememberPending, showQr } from "./till_promptpay.js";
 
 var OUTBOX = "otop.till.outbox";
@@ -385,6 +386,14 @@ function offlineQr(payments, snap) {
   $("[data-offline-amount]", box).textContent = "฿" + baht(qr.amount_satang);
   $("[data-offline-ref]", box).textContent = reference;
   $("[data-offline-slip]", box).value = "";
+  postDisplay({
+    type: "qr", qr_payload: payload, amount_satang: qr.amount_satang, expires_at: null,
+    lines: offline.snap.lines.map(function (l) {
+      return { name_th: l.product.name_th, name_en: l.product.name_en, quantity: l.quantity,
+               total_satang: l.product.price * l.quantity - l.discount };
+    }),
+    discount_satang: 0, total_satang: qr.amount_satang
+  });
   openDialog("offline-qr");
   $("[data-offline-paid]", box).focus();
 }
@@ -405,7 +414,10 @@ function bindOfflineQr() {
     closeDialog("offline-qr");
     ringSale(payments, snap);
   });
-  box.addEventListener("close", function () { offline.payments = null; });
+  box.addEventListener("close", function () {
+    if (offline.payments) displayCart();  // cancelled: the display goes back to the cart
+    offline.payments = null;
+  });
 }
 
 onAnswer("sale", function (answer, entry) {
@@ -465,7 +477,7 @@ export function showQueue() {
     }
     if (s.refused.length) parts.push(tr("เซิร์ฟเวอร์ไม่รับ {n} บิล: แจ้งผู้จัดการ").replace("{n}", s.refused.length));
     chip.hidden = !parts.length;
-    chip.textContent = parts.length ? "⏳ " + parts.join(" · ") : "";
+    chip.textContent = parts.join(" · ");
     chip.title = s.refused.map(function (e) {
       return e.sale.receipt_number + ": " + errorText(e.status_code, e.refusal);
     }).join("\n");
