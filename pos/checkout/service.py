@@ -30,8 +30,9 @@ from inventory.models import Category, Entrepreneur, Product
 from kernel.access import STAFF, Actor, Role
 from kernel.db.engine import savepoint
 from kernel.errors import ConflictError, DomainError, ForbiddenError, InvalidInputError
+from kernel.money import format_baht
 from payments.confirmations import slip_reference
-from payments.lifecycle import ReceivingAccount
+from payments.lifecycle import MAX_AMOUNT_SATANG, ReceivingAccount
 from pos.checkout.pricing import (
     DISCOUNT_APPROVAL_PERCENT,
     LineInput,
@@ -309,6 +310,13 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
     priced = price_sale(
         [_line_input(m, products[m.product_id]) for m in merged], request.cart_discount_satang
     )
+    if priced.subtotal_satang > MAX_AMOUNT_SATANG:  # a typo, or a hostile price: not a sale
+        raise InvalidInputError(
+            "sale.too_large",
+            "ยอดขายก่อนส่วนลดเกิน {limit} บาท: ตรวจราคาและจำนวนอีกครั้ง",
+            field="lines",
+            limit=format_baht(MAX_AMOUNT_SATANG),
+        )
     if (
         actor.role == Role.CASHIER
         and request.approved_by_id is None

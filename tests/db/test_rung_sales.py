@@ -283,3 +283,13 @@ def test_a_manager_resolves_a_sale_exception_once(db: Database, clock: FixedCloc
     with pytest.raises(ConflictError), db.write() as conn:
         resolve_sale_exception(conn, manager, clock.now(), found.id, "again")
     assert _kinds(db, shop) == []
+
+
+def test_a_rung_price_beyond_any_sale_is_refused(db: Database, clock: FixedClock) -> None:
+    """The till says what it charged, so a hostile or mistyped price is bounded like any sale."""
+    shop = _shop(db, clock)
+    first = _lease(db, clock, shop)
+    with pytest.raises(InvalidInputError) as caught:
+        _rung(db, clock, shop, first, [(shop.products[2], 3, 999_999_999)])
+    assert caught.value.code == "sale.too_large"
+    _clean(db, clock)
