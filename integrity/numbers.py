@@ -1,7 +1,7 @@
 """Rules of ``otop-pos check`` over the numbers people read: receipts, credit notes and Z
 reports run per till from 1 without gaps or duplicates.
 
-What "gapless" means follows from how the numbers are given (see pos.checkout.receipts): a sale
+What "gapless" means follows from how the numbers are given (see pos.tills.receipts): a sale
 the server completes takes its receipt number in that transaction, from the till's sequence;
 a sale rung at the till carries a number from a block of that sequence leased to the till's
 device (pos.tills.leases); a pending or voided sale never has one (a void is only of a
@@ -35,9 +35,9 @@ from sqlalchemy.engine import Connection
 
 from integrity.violations import Rule, Violation
 from kernel.db.engine import Sequence
-from pos.checkout.receipts import SEQ_DIGITS
 from pos.models import ReceiptLease, Refund, Sale, SaleStatus, Shift, ShiftStatus, Till
 from pos.tills.leases import unexplained_by_leases
+from pos.tills.receipts import SEQ_DIGITS
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from payments.ledger.postings import post_entries
 from payments.ledger.rules import PROMPTPAY_CLEARING, JournalEntry, SaleLineShare, cash_account
 from payments.ledger.rules import sale_entry as ledger_sale_entry
 from payments.status import PaymentMethod
-from pos.checkout.receipts import receipt_number, take_receipt_numbers
 from pos.models import SaleStatus
+from pos.tills.receipts import receipt_number, take_receipt_numbers
 
 # Completing a sale after a bank callback acts on nobody's behalf; the audit log says so.
 COMPLETION_ACTOR = Actor(user_id=None, username="payment-confirmation", role=Role.ADMIN)

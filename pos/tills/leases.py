@@ -29,9 +29,9 @@ from kernel import audit
 from kernel.access import STAFF, Actor
 from kernel.db.engine import next_in_sequence
 from kernel.errors import ConflictError, InvalidInputError, NotFoundError
-from pos.checkout.receipts import receipt_number, receipt_sequence
 from pos.models import ReceiptLease, Sale, Till
 from pos.tills.events import TillEvent
+from pos.tills.receipts import receipt_number, receipt_sequence
 
 DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 BLOCK_SIZE = 50  # about an hour of the busiest till's sales, offline

@@ -23,7 +23,6 @@ from kernel.db.engine import next_in_sequence
 from kernel.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from kernel.money import format_baht
 from payments.models import Payment
-from pos.checkout.receipts import receipt_number
 from pos.completion.stranded import void_stranded
 from pos.models import (
     CashMovementKind,
@@ -39,6 +38,7 @@ from pos.models import (
 )
 from pos.tills.events import TillEvent
 from pos.tills.leases import close_leases
+from pos.tills.receipts import receipt_number
 from pos.tills.service import MAX_FLOAT_SATANG, get_shift
 from pos.tills.shift_rules import DrawerCash, count_denominations
 

@@ -1,5 +1,5 @@
 """The receipt's shared cases (tests/receipt_vectors.json) against the server's side: the date
-line pos.checkout.receipts.receipt_datetime writes and the escaping the receipt template gets
+line pos.tills.receipts.receipt_datetime writes and the escaping the receipt template gets
 from Jinja. The till's web/static/receipt_render.js runs the same cases under Node
 (tests/js/receipt_render.test.js, with its own cases of the whole document), from the last
 test here."""
@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from markupsafe import escape
 
-from pos.checkout.receipts import receipt_datetime
+from pos.tills.receipts import receipt_datetime
 from tests.servers import require_program
 
 ROOT = Path(__file__).resolve().parents[2]

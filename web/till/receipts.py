@@ -18,8 +18,8 @@ from kernel.db.engine import Database
 from kernel.errors import ConflictError
 from kernel.money import format_baht
 from pos.checkout.queries import get_sale
-from pos.checkout.receipts import receipt_datetime
 from pos.checkout.thai_words import baht_words
+from pos.tills.receipts import receipt_datetime
 from web.accounts.auth import staff_only
 from web.settings import Settings
 

@@ -19,9 +19,9 @@ from kernel.access import Actor
 from kernel.clock import Clock
 from kernel.db.engine import Database
 from kernel.money import format_baht
-from pos.checkout.receipts import receipt_datetime
 from pos.checkout.thai_words import baht_words
 from pos.refunds.service import RefundRequest, RefundView, get_refund, refund_sale, refunds_of_sale
+from pos.tills.receipts import receipt_datetime
 from web.accounts.approvals import ApprovalAction, approver_of
 from web.accounts.auth import staff_only
 from web.schemas import IdempotentCreate

@@ -12,7 +12,7 @@ from kernel.access import Actor
 from kernel.clock import Clock
 from kernel.db.engine import Database
 from kernel.money import format_baht
-from pos.checkout.receipts import receipt_datetime
+from pos.tills.receipts import receipt_datetime
 from pos.tills.service import ShiftView, get_shift
 from pos.tills.shifts import (
     CashMovementView,

@@ -1,8 +1,11 @@
-"""Receipt numbers: per till, sequential without gaps or duplicates.
+"""Receipt numbers: per till, sequential without gaps or duplicates, and how a receipt
+prints its time.
 
-A number is taken only when a sale completes, from the sequence ``receipt:<till id>`` in the
-sale's own transaction: the row update holds the sequence's lock until commit, and a rolled
-back sale gives its number back, so the numbers a till prints run 1, 2, 3... with no hole.
+A sale the server completes takes the next number of the sequence ``receipt:<till id>`` in
+the sale's own transaction: the row update holds the sequence's lock until commit, and a
+rolled back sale gives its number back. A till's device takes blocks of the same sequence in
+advance (:mod:`pos.tills.leases`) and numbers its own sales from them, offline too. So the
+numbers a till prints run 1, 2, 3... with no hole that a block does not explain.
 """
 
 from __future__ import annotations
