@@ -340,7 +340,7 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
     ]
     received_at = None
     if rung is not None:
-        received_at, now = now, min(now, rung.server_time)
+        received_at, now = now, min(now, rung_time(rung, now))
     return SalePlan(
         actor,
         now,
@@ -449,6 +449,27 @@ def _rung_place(
             SaleExceptionKind.SHIFT_CLOSED, {"shift_id": rung.shift_id, "z_number": z_number}
         )
     return TillShift(till_id, code, location_id, rung.shift_id), closed
+
+
+RUNG_WITHIN = timedelta(days=90)  # a till offline longer than a season is not a till
+
+
+def rung_time(rung: Rung, now: datetime) -> datetime:
+    """When a rung sale happened by the server's clock: the till's clock and its known offset,
+    within a season before now (and not after it: a fast clock counts as now)."""
+    rung_at = rung.rung_at
+    if (
+        not isinstance(rung_at, datetime)
+        or rung_at.tzinfo is None
+        or not (now - RUNG_WITHIN <= rung_at <= now + RUNG_WITHIN)
+    ):
+        raise InvalidInputError(
+            "sale.rung_time_invalid",
+            "เวลาที่เครื่องขายบันทึกการขายต้องอยู่ภายใน {days} วันก่อนเวลานี้",
+            field="rung.rung_at",
+            days=RUNG_WITHIN.days,
+        )
+    return min(now, rung.server_time)
 
 
 def _slips(request: CheckoutRequest) -> list[str | None]:

@@ -293,3 +293,11 @@ def test_a_rung_price_beyond_any_sale_is_refused(db: Database, clock: FixedClock
         _rung(db, clock, shop, first, [(shop.products[2], 3, 999_999_999)])
     assert caught.value.code == "sale.too_large"
     _clean(db, clock)
+
+
+def test_a_rung_time_outside_a_season_is_refused(db: Database, clock: FixedClock) -> None:
+    shop = _shop(db, clock)
+    first = _lease(db, clock, shop)
+    with pytest.raises(InvalidInputError) as caught:
+        _rung(db, clock, shop, first, [(shop.products[2], 1, 9900)], minutes_ago=200 * 24 * 60)
+    assert caught.value.code == "sale.rung_time_invalid"
