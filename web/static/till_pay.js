@@ -24,8 +24,8 @@ import {
   clockSkewMs, deviceId, ensureNumbers, flush, noteServerDate, onChange, ring, startSender, status
 } from "./till_queue.js";
 import {
-  $, $all, MAX_BACKOFF_MS, closeDialog, config, dialog, focusScan, load, message, newKey, openDialog, parseBaht,
-  showError, state, store
+  $, $all, MAX_BACKOFF_MS, closeDialog, config, dialog, focusScan, message, newKey, openDialog, parseBaht,
+  showError, state
 } from "./till.js";
 import { productById, productName } from "./till_products.js";
 import {
@@ -37,7 +37,18 @@ import { printReceipt } from "./till_receipt.js";
 import { postDisplay } from "./till_display.js";
 import { bindQr, completed, forgetPending, pendingSale, rememberPending, showQr } from "./till_promptpay.js";
 
+/* The refund in flight, per tab (sessionStorage: a reload of the tab resumes it; another tab
+   has its own, so one tab's answer never erases another's request). */
 var OUTBOX = "otop.till.outbox";
+function keep(entry) {
+  try {
+    if (entry == null) sessionStorage.removeItem(OUTBOX);
+    else sessionStorage.setItem(OUTBOX, JSON.stringify(entry));
+  } catch (e) { /* private mode: no resuming after a reload */ }
+}
+function kept() {
+  try { return JSON.parse(sessionStorage.getItem(OUTBOX) || "null"); } catch (e) { return null; }
+}
 
 /* --- the payment dialog ------------------------------------------------------------------ */
 var busy = false;
@@ -151,7 +162,7 @@ function deliver(entry) {
     function attempt() {
       clearTimeout(sending.timer);
       entry.attempts = (entry.attempts || 0) + 1;
-      store(OUTBOX, entry);
+      keep(entry);
       var headers = { "Idempotency-Key": entry.key };
       api("POST", entry.url, entry.body, headers).then(function (answer) {
         if (retryable(answer)) return retry(answer);
@@ -202,7 +213,7 @@ function bindSending() {
 /* A new request: stored before it is sent; resolves after its handler has run. */
 export function enqueue(kind, url, body, extra) {
   var entry = Object.assign({ kind: kind, url: url, key: newKey(), body: JSON.stringify(body), till_id: state.till.id, created_at: Date.now(), attempts: 0 }, extra || {});
-  store(OUTBOX, entry);
+  keep(entry);
   return run(entry);
 }
 
@@ -210,7 +221,7 @@ function run(entry) {
   busy = true;
   document.body.classList.add("busy");
   return deliver(entry).then(function (answer) {
-    store(OUTBOX, null);
+    keep(null);
     busy = false;
     document.body.classList.remove("busy");
     return handlers[entry.kind](answer, entry);
@@ -515,7 +526,7 @@ export function resume() {
   }
   keepNumbers();
   showQueue();
-  var entry = load(OUTBOX);
+  var entry = kept();
   if (entry && entry.till_id === state.till.id && handlers[entry.kind]) {
     if (entry.kind === "sale" && entry.cart) restoreCart(entry.cart);
     run(entry);
