@@ -183,13 +183,23 @@ function waitingEntries() {
   });
 }
 
+/* What waits and what was refused (read through the index: the answered entries, a week of
+   them, are never read here). */
 export function status() {
-  return transact(["outbox"], "readonly", function (tx) { return tx.objectStore("outbox").getAll(); }).then(function (all) {
-    const waiting = all.filter(function (e) { return e.state === "waiting"; });
+  const found = {};
+  return transact(["outbox"], "readonly", function (tx) {
+    const index = tx.objectStore("outbox").index("waiting");
+    ["waiting", "refused"].forEach(function (state) {
+      index.getAll(IDBKeyRange.bound([state, 0], [state, Infinity])).onsuccess = function (event) {
+        found[state] = event.target.result;
+      };
+    });
+  }).then(function () {
+    const waiting = found.waiting;
     return {
       waiting: waiting.length,
-      oldest_at: waiting.length ? Math.min.apply(null, waiting.map(function (e) { return e.created_at; })) : null,
-      refused: all.filter(function (e) { return e.state === "refused"; }),
+      oldest_at: waiting.length ? waiting[0].created_at : null,
+      refused: found.refused,
       lastError: waiting.length ? waiting[0].last_error || null : null
     };
   });
