@@ -185,7 +185,10 @@ function waitingEntries() {
 
 export function status() {
   return transact(["outbox"], "readonly", function (tx) { return tx.objectStore("outbox").getAll(); }).then(function (all) {
-    const waiting = all.filter(function (e) { return e.state === "waiting"; });
+    // Oldest first, as the sender takes them: lastError is then the error of the entry the
+    // sender is stuck on (getAll() gives them in key order, and the keys are random).
+    const waiting = all.filter(function (e) { return e.state === "waiting"; })
+      .sort(function (a, b) { return a.created_at - b.created_at; });
     return {
       waiting: waiting.length,
       oldest_at: waiting.length ? Math.min.apply(null, waiting.map(function (e) { return e.created_at; })) : null,
