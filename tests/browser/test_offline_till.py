@@ -247,12 +247,8 @@ def test_two_tabs_offline_never_share_a_number_and_one_sender_delivers_them(
         numbers.append(pay_cash(tab))
         sold[code] += 1
     for tab in (page, other):  # each tab shows the device's whole queue
-        tab.locator(QUEUE).wait_for(state="visible")
-        until(
-            "the chip counts both tabs' sales",
-            lambda t=tab: "รอส่ง 6 บิล" in t.inner_text(QUEUE),
-            tab,
-        )
+        chip = tab.locator(QUEUE, has_text="รอส่ง 6 บิล")
+        chip.wait_for(state="visible")
     shot(other, "till-two-tabs-offline-queue")
     assert posted == []
 
