@@ -10,7 +10,7 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,8 @@ class LiveServer:
     url: str
     logins: dict[str, tuple[str, str]]  # role -> (username, password), first of each role
     database_url: str
+    # The running server itself (to kill and start again), when a test made its own.
+    process: Server | None = field(default=None, compare=False)
 
 
 @pytest.fixture(scope="session")
@@ -62,7 +64,7 @@ def demo_server(folder: Path, *seed_args: str) -> Iterator[LiveServer]:
         if match:
             logins.setdefault(match[3], (match[1], match[2]))
     with Server(database_url, folder / "server.log") as server:
-        yield LiveServer(url=server.url, logins=logins, database_url=database_url)
+        yield LiveServer(url=server.url, logins=logins, database_url=database_url, process=server)
 
 
 @pytest.fixture(scope="session")

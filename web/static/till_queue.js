@@ -249,32 +249,42 @@ function retryable(answer) {
   return answer.status >= 500 || answer.status === 408 || answer.status === 429 || answer.status === 401;
 }
 
-/* Send what waits, oldest first; stop at the first entry the server does not answer. */
+/* Send what waits, oldest first, until none is left (a sale rung meanwhile goes too); stop at
+   the first entry the server does not answer. */
 async function sendAll() {
-  const entries = await waitingEntries();
-  for (const entry of entries) {
-    let answer;
-    try {
-      answer = await api("POST", "/api/v1/sales", entry.body, { "Idempotency-Key": entry.key });
-    } catch (error) {
-      await attempted(entry, "offline");
-      notify();
-      return;
+  for (;;) {
+    const entries = await waitingEntries();
+    if (!entries.length) return;
+    for (const entry of entries) {
+      if (!(await sendOne(entry))) return;
     }
-    noteServerDate(answer.headers);
-    if (answer.status === 403 && answer.body && answer.body.code === "csrf.invalid") {
-      await api("GET", "/api/v1/auth/me").catch(function () { /* next time */ });
-      await attempted(entry, "csrf");
-      return;
-    }
-    if (retryable(answer)) {
-      await attempted(entry, answer.status === 401 ? "signed_out" : "server_" + answer.status);
-      notify();
-      return;
-    }
-    await answered(entry, answer.ok ? "sent" : "refused", answer);
-    notify();
   }
+}
+
+/* One entry: true when the server answered it (recorded or refused), false to stop for now. */
+async function sendOne(entry) {
+  let answer;
+  try {
+    answer = await api("POST", "/api/v1/sales", entry.body, { "Idempotency-Key": entry.key });
+  } catch (error) {
+    await attempted(entry, "offline");
+    notify();
+    return false;
+  }
+  noteServerDate(answer.headers);
+  if (answer.status === 403 && answer.body && answer.body.code === "csrf.invalid") {
+    await api("GET", "/api/v1/auth/me").catch(function () { /* next time */ });
+    await attempted(entry, "csrf");
+    return false;
+  }
+  if (retryable(answer)) {
+    await attempted(entry, answer.status === 401 ? "signed_out" : "server_" + answer.status);
+    notify();
+    return false;
+  }
+  await answered(entry, answer.ok ? "sent" : "refused", answer);
+  notify();
+  return true;
 }
 
 let flushing = null;

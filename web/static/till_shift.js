@@ -7,6 +7,7 @@ import {
   showError, state, store
 } from "./till.js";
 import { loadCatalogue, renderCategories, runSearch } from "./till_products.js";
+import { ensureNumbers } from "./till_queue.js";
 import { connectDisplay } from "./till_display.js";
 import { cart } from "./till_cart.js";
 
@@ -177,7 +178,13 @@ export function denominations(container, onChange) {
 /* The shift as the server has it now: sell on it if it is ours, else say whose it is. */
 function rechecked(shift) {
   setShift(shift);
-  if (shiftUsable()) { closeDialog("open"); focusScan(); } else openShiftDialog();
+  if (shiftUsable()) { closeDialog("open"); focusScan(); leaseNumbers(); } else openShiftDialog();
+}
+
+/* A shift just opened: lease receipt numbers now, while the network is there, so that the
+   till can ring its first sales even if the network goes before the first payment. */
+function leaseNumbers() {
+  ensureNumbers(state.till.id).catch(function () { /* offline: the first sale or the timer tries again */ });
 }
 
 function submitOpenShift(box, amount) {
@@ -189,6 +196,7 @@ function submitOpenShift(box, amount) {
     closeDialog("open");
     message(tr("เปิดกะแล้ว เงินทอนตั้งต้น ") + baht(value), "ok");
     focusScan();
+    leaseNumbers();
   }, function (error) {
     if (error.status === 409) loadShift(state.till.id).then(rechecked);
     showError(box, error);
