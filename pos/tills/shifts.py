@@ -99,6 +99,9 @@ class ShiftReport:
     last_receipt_number: str | None = None
     outstanding_numbers: list[str] = field(default_factory=list)
     void_numbers: list[str] = field(default_factory=list)
+    # The cash of the outstanding sales, as the till counts it: in the drawer, not yet in the
+    # books (so the difference above is over by this much until they arrive).
+    outstanding_cash_satang: int = 0
 
 
 def _may_work_on(actor: Actor, cashier_id: int, action: str) -> None:
@@ -342,6 +345,7 @@ def close_shift(
     denominations: dict[str, Any] | None = None,
     device_id: str | None = None,
     last_receipt_seq: int | None = None,
+    outstanding_cash_satang: int = 0,
 ) -> ShiftReport:
     """Close a shift with the drawer counted: the numbered Z report, stored as printed.
 
@@ -402,6 +406,7 @@ def close_shift(
             if numbers.last_issued_seq is None
             else receipt_number(row["till_code"], numbers.last_issued_seq),
             outstanding_numbers=numbers.outstanding,
+            outstanding_cash_satang=outstanding_cash_satang if numbers.outstanding else 0,
             void_numbers=[
                 r.first if r.first_seq == r.last_seq else f"{r.first} – {r.last}"
                 for r in numbers.void

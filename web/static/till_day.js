@@ -8,7 +8,7 @@ import { cart, hideDone, reloadCatalogue } from "./till_cart.js";
 import { chooseAnotherTill, denominations, openShiftDialog, setShift, shiftUsable } from "./till_shift.js";
 import { autoPrint, lastSale, print, reprintLast, setAutoPrint } from "./till_receipt.js";
 import { isBusy, showQueue } from "./till_pay.js";
-import { deviceId, drain, forgetNumbers, lastIssued, status } from "./till_queue.js";
+import { deviceId, drain, forgetNumbers, lastIssued, waitingCash } from "./till_queue.js";
 import { bindRefund, openRefund } from "./till_refund.js";
 
 // ShiftReport fields shown on screen, in order: [field, Thai, English].
@@ -106,8 +106,12 @@ function fillKey(list, report) {
   var key = [["expected_cash_satang", "เงินสดที่ควรมี"], ["counted_cash_satang", "นับได้"],
     ["difference_satang", "ผลต่าง"]];
   if (report.counted_cash_satang == null) key = [["net_satang", "ยอดขายสุทธิ"], ["sales_count", "จำนวนบิล"], key[0]];
+  // The drawer holds the cash of sales not yet received: the cashier's figures count it.
+  var queued = report.outstanding_cash_satang || 0;
   key.forEach(function (k) {
     var value = report[k[0]];
+    if (k[0] === "expected_cash_satang") value += queued;
+    if (k[0] === "difference_satang") value -= queued;
     var div = document.createElement("div");
     var dt = document.createElement("dt");
     var dd = document.createElement("dd");
@@ -120,17 +124,25 @@ function fillKey(list, report) {
   });
 }
 
-/* The Z report's receipt numbers: issued here and not yet received, and leased but never issued. */
+/* The Z report's receipt numbers, first: issued here and not yet received (with their cash,
+   which is in the drawer but not yet in the books), and leased but never issued. */
 function fillNumbers(list, report) {
-  [["outstanding_numbers", "เลขที่ใบเสร็จที่ออกแล้วแต่ยังไม่ถึงเซิร์ฟเวอร์"], ["void_numbers", "เลขที่ใบเสร็จที่ไม่ได้ใช้ (ยกเลิก)"]].forEach(function (row) {
-    var values = report[row[0]];
-    if (!values || !values.length) return;
+  var rows = [
+    ["outstanding_numbers", "เลขที่ใบเสร็จที่ออกแล้วแต่ยังไม่ถึงเซิร์ฟเวอร์"],
+    ["outstanding_cash_satang", "เงินสดของบิลที่ยังไม่ถึง (อยู่ในลิ้นชักแล้ว)"],
+    ["void_numbers", "เลขที่ใบเสร็จที่ไม่ได้ใช้ (ยกเลิก)"]
+  ];
+  var first = list.firstChild;
+  rows.forEach(function (row) {
+    var value = report[row[0]];
+    if (!value || (Array.isArray(value) && !value.length)) return;
     var dt = document.createElement("dt");
     var dd = document.createElement("dd");
     dt.textContent = tr(row[1]);
-    dd.textContent = values.join(", ");
-    list.appendChild(dt);
-    list.appendChild(dd);
+    dt.className = dd.className = "strong";
+    dd.textContent = Array.isArray(value) ? value.join(", ") : baht(value);
+    list.insertBefore(dt, first);
+    list.insertBefore(dd, first);
   });
 }
 
@@ -169,7 +181,7 @@ function showReport(isClose, report) {
 }
 
 /* --- close the shift -------------------------------------------------------------------- */
-var closeState = { expected: null, denoms: null };
+var closeState = { expected: null, denoms: null, queued: 0 };
 
 function openClose() {
   var box = openDialog("close");
@@ -180,14 +192,19 @@ function openClose() {
   $("[data-close-expected]", box).textContent = "…";
   updateDifference();
   $("[name=counted]", form).focus();
-  status().then(function (s) {
-    if (s.waiting) {
-      showError(box, new Error(tr("มีการขายรอส่ง {n} บิล: ระบบจะส่งก่อนปิดกะ บิลที่ยังส่งไม่ถึงจะแสดงในรายงาน Z ว่ายังค้าง").replace("{n}", s.waiting)));
+  closeState.queued = 0;
+  // The drawer holds the cash of sales still in the queue too: expected counts it.
+  Promise.all([
+    apiOk("GET", "/api/v1/shifts/" + shiftId() + "/report"),
+    waitingCash(shiftId()).catch(function () { return 0; })
+  ]).then(function (both) {
+    var report = both[0];
+    closeState.queued = both[1];
+    closeState.expected = report.expected_cash_satang + closeState.queued;
+    $("[data-close-expected]", box).textContent = baht(closeState.expected);
+    if (closeState.queued) {
+      showError(box, new Error(tr("รวมเงินสด {cash} บาทของบิลที่ยังรอส่ง ระบบจะส่งก่อนปิดกะ บิลที่ยังส่งไม่ถึงจะแสดงในรายงาน Z ว่ายังค้าง").replace("{cash}", baht(closeState.queued))));
     }
-  }, function () { /* */ });
-  apiOk("GET", "/api/v1/shifts/" + shiftId() + "/report").then(function (report) {
-    closeState.expected = report.expected_cash_satang;
-    $("[data-close-expected]", box).textContent = baht(report.expected_cash_satang);
     if (report.pending_sales) showError(box, new Error(tr("มีบิลรอชำระ ") + report.pending_sales + tr(" รายการ: ยืนยันหรือยกเลิกก่อนปิดกะ")));
     updateDifference();
   }, function (error) { showError(box, error); });
@@ -231,6 +248,9 @@ function bindClose() {
     drain(8000).then(function () { return lastIssued(tillId); }, function () { return lastIssued(tillId); }).then(function (last) {
       body.device_id = deviceId();
       if (last) body.last_receipt_seq = last;
+      return waitingCash(id).catch(function () { return 0; });
+    }).then(function (stillQueued) {
+      if (stillQueued) body.outstanding_cash_satang = stillQueued;
       return apiOk("POST", "/api/v1/shifts/" + id + "/close", body);
     }).then(function (report) {
       forgetNumbers(tillId).then(showQueue, showQueue);

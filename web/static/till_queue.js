@@ -183,6 +183,17 @@ function waitingEntries() {
   });
 }
 
+/* The cash in the drawer from this shift's sales still waiting to be sent (their cash
+   payments; change already given back). */
+export function waitingCash(shiftId) {
+  return waitingEntries().then(function (entries) {
+    return entries.reduce(function (sum, e) {
+      if (!e.body.rung || e.body.rung.shift_id !== shiftId) return sum;
+      return sum + e.body.payments.reduce(function (a, p) { return a + (p.method === "cash" ? p.amount_satang : 0); }, 0);
+    }, 0);
+  });
+}
+
 /* What waits and what was refused (read through the index: the answered entries, a week of
    them, are never read here). */
 export function status() {

@@ -114,10 +114,10 @@ class CloseIn(BaseModel):
     # The drawer counted by note and coin: {"1000": 2, "100": 5, "0.50": 4}.
     denominations: dict[str, WholeNumber] | None = None
     # The closing till's device and the last receipt number it issued from its blocks.
-    device_id: (
-        Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")] | None
-    ) = None
+    device_id: DeviceId | None = None
     last_receipt_seq: Annotated[WholeNumber, Field(gt=0)] | None = None
+    # The cash of the device's sales still on their way (in the drawer, not yet in the books).
+    outstanding_cash_satang: Annotated[WholeNumber, Field(ge=0, le=10 * MAX_FLOAT_SATANG)] = 0
 
 
 class ResolutionIn(BaseModel):

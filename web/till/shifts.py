@@ -103,6 +103,7 @@ class ShiftsApi(Controller):
                 denominations=data.denominations,
                 device_id=data.device_id,
                 last_receipt_seq=data.last_receipt_seq,
+                outstanding_cash_satang=data.outstanding_cash_satang,
             )
         )
 
