@@ -8,6 +8,7 @@ import {
 } from "./till.js";
 import { loadCatalogue, renderCategories, runSearch } from "./till_products.js";
 import { connectDisplay } from "./till_display.js";
+import { ensureNumbers } from "./till_queue.js";
 import { cart } from "./till_cart.js";
 
 var KEY_TILL = "otop.till.id";
@@ -171,6 +172,9 @@ function submitOpenShift(box, amount) {
   if (value === null) { showError(box, new Error(tr("จำนวนเงินไม่ถูกต้อง เช่น 1000 หรือ 1000.50"))); amount.select(); return; }
   apiOk("POST", "/api/v1/shifts", { till_id: state.till.id, opening_float_satang: value }).then(function (shift) {
     setShift(shift);
+    // Receipt numbers now, while the network is here: an outage before the first sale must
+    // not find the device holding none (the till otherwise leases at the first payment).
+    ensureNumbers(state.till.id).catch(function () { /* offline: at the first payment */ });
     closeDialog("open");
     message(tr("เปิดกะแล้ว เงินทอนตั้งต้น ") + baht(value), "ok");
     focusScan();
