@@ -115,7 +115,9 @@ def test_the_same_rung_sale_sent_twice_is_one_sale(db: Database, clock: FixedClo
     shop = _shop(db, clock)
     first = _lease(db, clock, shop)
     sale, _ = _rung(db, clock, shop, first, [(shop.products[1], 1, 12050)], key="same-key-1")
-    again, replayed = _rung(db, clock, shop, first, [(shop.products[1], 1, 12050)], key="same-key-1")
+    again, replayed = _rung(
+        db, clock, shop, first, [(shop.products[1], 1, 12050)], key="same-key-1"
+    )
     assert replayed and again.id == sale.id
     with pytest.raises(ConflictError) as caught:
         _rung(db, clock, shop, first, [(shop.products[1], 2, 12050)], key="same-key-1")
@@ -195,22 +197,21 @@ def test_a_number_no_block_holds_is_refused(db: Database, clock: FixedClock) -> 
         _rung(db, clock, shop, 1, [(shop.products[2], 1, 9900)])
     assert caught.value.code == "sale.receipt_not_leased"
     first = _lease(db, clock, shop)
-    with pytest.raises(InvalidInputError) as missing_price:
-        with db.write() as conn:
-            checkout_or_replay(
-                conn,
-                shop.cashier,
-                clock.now(),
-                CheckoutRequest(
-                    shop.till,
-                    (LineRequest(shop.products[2], 1),),
-                    (PaymentRequest("cash", 9900),),
-                    rung=Rung(first, DEVICE, clock.now(), 0, _shift(db, shop)),
-                ),
-                idempotency_key="no-price-1",
-                account=ACCOUNT,
-                expiry=EXPIRY,
-            )
+    with pytest.raises(InvalidInputError) as missing_price, db.write() as conn:
+        checkout_or_replay(
+            conn,
+            shop.cashier,
+            clock.now(),
+            CheckoutRequest(
+                shop.till,
+                (LineRequest(shop.products[2], 1),),
+                (PaymentRequest("cash", 9900),),
+                rung=Rung(first, DEVICE, clock.now(), 0, _shift(db, shop)),
+            ),
+            idempotency_key="no-price-1",
+            account=ACCOUNT,
+            expiry=EXPIRY,
+        )
     assert missing_price.value.code == "sale.rung_price_missing"
 
 
@@ -238,7 +239,9 @@ def test_an_offline_promptpay_payment_is_matched_by_the_banks_callback_either_si
     # The bank's callback for the first QR arrives before its sale does.
     with db.write() as conn:
         paid_at = clock.now() - timedelta(minutes=4)
-        outcome = confirm_by_webhook(conn, clock.now(), WebhookEvent(early, 9900, "TX-EARLY-1", paid_at))
+        outcome = confirm_by_webhook(
+            conn, clock.now(), WebhookEvent(early, 9900, "TX-EARLY-1", paid_at)
+        )
     assert outcome.kind == OutcomeKind.UNKNOWN_REFERENCE
     for seq, reference in ((first, early), (first + 1, late)):
         _rung(
@@ -250,7 +253,9 @@ def test_an_offline_promptpay_payment_is_matched_by_the_banks_callback_either_si
             payments=[PaymentRequest("promptpay", 9900, reference=reference)],
         )
     with db.write() as conn:
-        outcome = confirm_by_webhook(conn, clock.now(), WebhookEvent(late, 9900, "TX-LATE-1", paid_at))
+        outcome = confirm_by_webhook(
+            conn, clock.now(), WebhookEvent(late, 9900, "TX-LATE-1", paid_at)
+        )
     assert outcome.kind == OutcomeKind.CONFIRMED
     with db.read() as conn:
         rows = conn.execute(
