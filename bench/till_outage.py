@@ -71,6 +71,8 @@ class Figures:
     found_once: int
     refused: int
     shift_sales: int
+    posts: int
+    post_s: float
     chromium: str
 
 
@@ -212,23 +214,45 @@ RING = """async ([tillId, shiftId, tillCode, baskets]) => {
   const started = performance.now();
   for (const basket of baskets) {
     const now = new Date();
-    const lines = basket.map(([id, price, vat]) =>
-      ({ product_id: id, quantity: 1, unit_price_satang: price, vat: vat }));
-    const total = priceSale(lines, 0).total_satang;
+    const at = new Date(now.getTime() + skew).toISOString();
+    const priced = priceSale(basket.map((p) =>
+      ({ unit_price_satang: p.price_satang, quantity: 1, discount_satang: 0, vat: p.vat })), 0);
+    const total = priced.total_satang;
+    // As till_pay.js's ringSale: the request as it will be sent, and the sale as the receipt
+    // prints it (rungSale), so that each entry is the size a real one is.
     const entry = await q.ring(tillId, (seq) => ({
       key: newKey(), till_id: tillId, created_at: now.getTime(),
       body: {
         till_id: tillId,
-        lines: lines.map((l) => ({
-          product_id: l.product_id, quantity: 1, unit_price_satang: l.unit_price_satang
-        })),
+        lines: basket.map((p) =>
+          ({ product_id: p.id, quantity: 1, unit_price_satang: p.price_satang })),
         payments: [{ method: 'cash', amount_satang: total, tendered_satang: total }],
         rung: {
           receipt_seq: seq, device_id: q.deviceId(), rung_at: now.toISOString(),
           clock_skew_ms: skew, shift_id: shiftId
         }
       },
-      sale: { receipt_number: tillCode + '-' + String(seq).padStart(6, '0'), total_satang: total }
+      sale: {
+        id: null, till_id: tillId, till_code: tillCode, shift_id: shiftId, status: 'completed',
+        receipt_number: tillCode + '-' + String(seq).padStart(6, '0'),
+        subtotal_satang: priced.subtotal_satang, discount_satang: priced.discount_satang,
+        cart_discount_satang: 0, total_satang: total,
+        vat_included_satang: priced.vat_included_satang, change_satang: 0,
+        created_at: at, completed_at: at,
+        lines: basket.map((p, i) => ({
+          line_no: i + 1, product_id: p.id, sku: p.sku, barcode: p.barcode, name_th: p.name_th,
+          name_en: p.name_en, unit_price_satang: p.price_satang, quantity: 1, discount_satang: 0,
+          cart_discount_satang: priced.lines[i].cart_discount_satang,
+          line_total_satang: priced.lines[i].line_total_satang, vat_applicable: !!p.vat,
+          vat_included_satang: priced.lines[i].vat_included_satang, refunded_quantity: 0
+        })),
+        payments: [{
+          payment_id: null, method: 'cash', amount_satang: total, status: 'confirmed',
+          reference: null, tendered_satang: total, change_satang: 0, qr_payload: null,
+          qr_url: null, expires_at: null, confirmed_at: at
+        }],
+        queued: true
+      }
     }));
     numbers.push(entry.sale.receipt_number);
   }
@@ -247,16 +271,28 @@ def sync(page: Any, base: str, till_id: int, stocked: list[dict[str, Any]], coun
         ids = [i for i in rng.sample(list(shelf), rng.randint(*ITEMS_PER_CUSTOMER)) if shelf[i]]
         for i in ids:
             shelf[i] -= 1
-        baskets.append([[i, by_id[i]["price_satang"], bool(by_id[i]["vat"])] for i in ids])
+        baskets.append([by_id[i] for i in ids])
     shift_id = _module(page, "till.js", "m.state.shift.id")
     page.context.set_offline(True)
     ring_s, numbers = page.evaluate(RING, [till_id, shift_id, TILL, baskets])
     _wait(page, f"(s) => s.waiting === {count}", 30)
+    page.evaluate(
+        "() => { performance.setResourceTimingBufferSize(10000);"
+        " performance.clearResourceTimings(); }"
+    )
     started = time.perf_counter()
     page.context.set_offline(False)
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
     _, status = _wait(page, "(s) => s.waiting === 0", 600)
     sync_s = time.perf_counter() - started
+    # Where the time went: the sale POSTs' own durations (request out to answer in), summed.
+    posts, waited_ms = page.evaluate(
+        """() => {
+          const sales = performance.getEntriesByType('resource')
+            .filter((e) => new URL(e.name).pathname === '/api/v1/sales');
+          return [sales.length, sales.reduce((t, e) => t + e.responseEnd - e.startTime, 0)];
+        }"""
+    )
     found = [page.request.get(f"{base}/api/v1/sales?receipt_number={n}").json() for n in numbers]
     once = sum(1 for sales in found if len(sales) == 1 and sales[0]["status"] == "completed")
     return {
@@ -266,6 +302,8 @@ def sync(page: Any, base: str, till_id: int, stocked: list[dict[str, Any]], coun
         "once": once,
         "refused": len(status["refused"]),
         "shift_id": shift_id,
+        "posts": posts,
+        "post_s": waited_ms / 1000,
     }
 
 
@@ -340,6 +378,8 @@ def measure(base: str, outage_s: float, count: int) -> Figures:
         found_once=synced["once"],
         refused=synced["refused"],
         shift_sales=int(report["sales_count"]),
+        posts=synced["posts"],
+        post_s=synced["post_s"],
         chromium=version,
     )
 
@@ -426,6 +466,8 @@ def run(directory: Path, *, quick: bool) -> Report:
         f"the shift's report counts {f.shift_sales} sales ({f.served} + {len(f.synced)} expected)",
         f"{len(f.synced)} sales rung into the device's queue offline in {f.ring_s:.1f} s "
         f"(IndexedDB, strict durability, through till_queue.js ring())",
+        f"the sync's {f.posts} sale POSTs took {f.post_s:.1f} s of its {f.sync_s:.1f} s (request "
+        f"out to answer in, summed; one at a time); the rest is the device's own work",
         f"otop-pos check: {said}",
         f"Chromium {f.chromium}; measured in {time.perf_counter() - started:.0f} s",
     ]
