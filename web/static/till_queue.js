@@ -183,15 +183,23 @@ function waitingEntries() {
   });
 }
 
+/* What waits, read through the index: the count, the oldest entry and the refused ones; never
+   every entry (the chip asks after each answer: reading the whole outbox each time made
+   sending a long queue quadratic). */
 export function status() {
-  return transact(["outbox"], "readonly", function (tx) { return tx.objectStore("outbox").getAll(); }).then(function (all) {
-    const waiting = all.filter(function (e) { return e.state === "waiting"; });
-    return {
-      waiting: waiting.length,
-      oldest_at: waiting.length ? Math.min.apply(null, waiting.map(function (e) { return e.created_at; })) : null,
-      refused: all.filter(function (e) { return e.state === "refused"; }),
-      lastError: waiting.length ? waiting[0].last_error || null : null
+  return transact(["outbox"], "readonly", function (tx) {
+    const index = tx.objectStore("outbox").index("waiting");
+    const waiting = IDBKeyRange.bound(["waiting", 0], ["waiting", Infinity]);
+    const found = { waiting: 0, oldest_at: null, refused: [], lastError: null };
+    index.count(waiting).onsuccess = function (event) { found.waiting = event.target.result; };
+    index.get(waiting).onsuccess = function (event) {
+      const oldest = event.target.result;
+      if (oldest) { found.oldest_at = oldest.created_at; found.lastError = oldest.last_error || null; }
     };
+    index.getAll(IDBKeyRange.bound(["refused", 0], ["refused", Infinity])).onsuccess = function (event) {
+      found.refused = event.target.result;
+    };
+    return found;
   });
 }
 
