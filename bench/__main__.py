@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import accounts, catalogue, checkout, reports, stalls, till_browser
+from bench import accounts, catalogue, checkout, reports, stalls, till_browser, till_outage
 from bench.report import Report, markdown
 
 
@@ -35,6 +35,7 @@ BENCHMARKS: dict[str, Callable[..., Report]] = {
     "promptpay": promptpay,
     "checkout": checkout.run,
     "till_browser": till_browser.run,
+    "till_outage": till_outage.run,
     "reports": reports.run,
     "accounts": accounts.run,
     "stalls": stalls.run,
