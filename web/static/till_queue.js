@@ -25,8 +25,8 @@ const SENDER_LOCK = "otop-till-sender";
 const CHANNEL = "otop-till-queue";
 const DEVICE = "otop.till.device";
 const SKEW = "otop.till.clock_skew_ms";
-export const BLOCK_SIZE = 50;
-const LOW_WATER = 20; // lease another block when fewer numbers are left
+export const BLOCK_SIZE = 100;
+const LOW_WATER = 150; // lease another block below this: a busy morning offline, at least
 const RETRY_MS = 5000;
 const SENT_KEPT_MS = 7 * 24 * 3600 * 1000; // answered entries are kept a week, then pruned
 
@@ -119,18 +119,20 @@ function addBlocks(tillId, blocks) {
   });
 }
 
-/* Lease a block while online when few numbers are left (never waits on a dead network). */
-export function ensureNumbers(tillId) {
+/* Lease blocks while online until the device holds enough numbers (never waits on a dead
+   network: a failed request ends it, the next sale or the timer tries again). */
+export function ensureNumbers(tillId, tries) {
+  tries = tries === undefined ? 3 : tries;
   return numbersLeft(tillId).then(function (count) {
-    if (count >= LOW_WATER) return count;
+    if (count >= LOW_WATER || tries <= 0) return count;
     const url = "/api/v1/tills/" + tillId + "/receipt-blocks";
     return api("POST", url, { device_id: deviceId(), size: BLOCK_SIZE }).then(function (answer) {
-      if (answer.ok) return addBlocks(tillId, [answer.body]);
+      if (answer.ok) return addBlocks(tillId, [answer.body]).then(function () { return ensureNumbers(tillId, tries - 1); });
       // Holding enough already (this device's local copy was lost): take the server's list.
       return api("GET", url + "?device_id=" + deviceId()).then(function (list) {
         if (list.ok) return addBlocks(tillId, list.body);
-      });
-    }).then(function () { return numbersLeft(tillId); });
+      }).then(function () { return numbersLeft(tillId); });
+    });
   });
 }
 
