@@ -54,6 +54,9 @@ MAX_SLIP = 512
 
 class OutcomeKind(StrEnum):
     CONFIRMED = "confirmed"
+    # The bank's word on a transfer a cashier had confirmed already (a QR the till made
+    # itself, offline maybe): the payment keeps its confirmation and gains the transaction.
+    MATCHED = "matched"
     DUPLICATE = "duplicate"  # this transaction was handled before; nothing changed
     UNKNOWN_REFERENCE = "unknown_reference"
     AMOUNT_MISMATCH = "amount_mismatch"
@@ -159,7 +162,7 @@ def _bank_matched(conn: Connection, now: datetime, row: RowMapping, event: Webho
         **event.as_json(),
     )
     view = view_of(payment_row(conn, row["id"]))
-    return Outcome(OutcomeKind.CONFIRMED, "the bank confirmed the transfer the cashier saw", view)
+    return Outcome(OutcomeKind.MATCHED, "the bank confirmed the transfer the cashier saw", view)
 
 
 def early_confirmations(conn: Connection, reference: str) -> list[WebhookEvent]:

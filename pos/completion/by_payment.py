@@ -110,7 +110,11 @@ def confirm_webhook(conn: Connection, now: datetime, event: WebhookEvent) -> Out
         Acceptance.ACCEPT if row is None else acceptance(sale, row["id"], row["amount_satang"])
     )
     outcome = confirm_by_webhook(conn, now, event, acceptance=accepts)
-    if sale is not None and outcome.kind in (OutcomeKind.CONFIRMED, OutcomeKind.DUPLICATE):
+    if sale is not None and outcome.kind in (
+        OutcomeKind.CONFIRMED,
+        OutcomeKind.MATCHED,
+        OutcomeKind.DUPLICATE,
+    ):
         complete_if_paid(conn, now, sale.id)
     return outcome
 

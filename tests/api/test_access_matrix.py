@@ -140,6 +140,7 @@ GET    /admin/stock/returns/new                             | login | 403   | 40
 # --- the till: tills, shifts, sales, refunds, approvals -------------------------------------
 GET    /till                                                | login | ok    | 403   | ok    | ok
 GET    /till/display?till={till}                            | login | ok    | 403   | ok    | ok
+GET    /till/sw.js                                          | login | ok    | 403   | ok    | ok
 GET    /api/v1/till/catalogue?till_id={till}                | 401   | ok    | 403   | ok    | ok
 GET    /api/v1/tills                                        | 401   | ok    | 403   | ok    | ok
 POST   /api/v1/tills                                        | 401   | 403   | 403   | ok    | ok
@@ -163,6 +164,11 @@ POST   /api/v1/refunds                                      | 401   | ok    | 40
 GET    /api/v1/refunds/{refund}                             | 401   | ok    | 403   | ok    | ok
 GET    /api/v1/refunds/{refund}/credit-note                 | 401   | ok    | 403   | ok    | ok
 POST   /api/v1/approvals                                    | 401   | ok    | 403   | ok    | ok
+POST   /api/v1/tills/{till}/receipt-blocks                  | 401   | ok    | 403   | ok    | ok
+GET    /api/v1/tills/{till}/receipt-blocks?device_id=dev-matrix | 401   | ok    | 403   | ok    | ok
+GET    /api/v1/sale-exceptions                              | 401   | ok    | 403   | ok    | ok
+POST   /api/v1/sale-exceptions/1/resolve                    | 401   | 403   | 403   | ok    | ok
+GET    /admin/sale-exceptions                               | login | 403   | 403   | ok    | ok
 
 # --- payments --------------------------------------------------------------------------------
 POST   /api/v1/payments                                     | 401   | ok    | 403   | ok    | ok

@@ -253,7 +253,7 @@ def test_an_offline_promptpay_payment_is_matched_by_the_banks_callback_either_si
     with db.write() as conn:
         late_event = WebhookEvent(late, 9900, "TX-LATE-1", paid_at)
         outcome = confirm_by_webhook(conn, clock.now(), late_event)
-    assert outcome.kind == OutcomeKind.CONFIRMED
+    assert outcome.kind == OutcomeKind.MATCHED
     with db.read() as conn:
         rows = conn.execute(
             select(Payment.reference, Payment.status, Payment.confirmation, Payment.transaction_id)

@@ -128,6 +128,7 @@ def _qr_payload(db: Database, payment_id: int, now: datetime) -> str:
 
 _WEBHOOK_STATUS = {
     OutcomeKind.CONFIRMED: 200,
+    OutcomeKind.MATCHED: 200,
     OutcomeKind.DUPLICATE: 200,
     OutcomeKind.UNKNOWN_REFERENCE: 404,
     OutcomeKind.AMOUNT_MISMATCH: 422,
