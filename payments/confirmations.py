@@ -427,6 +427,12 @@ def confirm_manually(
     return view_of(payment_row(conn, payment_id))
 
 
+def slip_used_by(conn: Connection, slip_ref: str) -> int | None:
+    """The payment a slip confirmed, if any."""
+    used = row_by(conn, Payment.slip_ref, slip_ref)
+    return None if used is None else int(used["id"])
+
+
 def _refuse_used_slip(conn: Connection, payment_id: int, slip_ref: str) -> None:
     used = row_by(conn, Payment.slip_ref, slip_ref)
     if used is not None:

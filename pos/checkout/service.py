@@ -18,7 +18,7 @@ sale writes nothing and the others commit.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,7 +31,7 @@ from kernel.access import STAFF, Actor, Role
 from kernel.db.engine import savepoint
 from kernel.errors import ConflictError, DomainError, ForbiddenError, InvalidInputError
 from kernel.money import format_baht
-from payments.confirmations import slip_reference
+from payments.confirmations import slip_reference, slip_used_by
 from payments.lifecycle import MAX_AMOUNT_SATANG, ReceivingAccount
 from pos.checkout.pricing import (
     DISCOUNT_APPROVAL_PERCENT,
@@ -98,6 +98,8 @@ class _Stored:
     held_shifts: frozenset[int] | None = None
     # The shifts rung sales name: id -> (till id, open?, Z number).
     rung_shifts: Mapping[int, tuple[int, bool, str | None]] | None = None
+    # The slips rung sales of this batch claimed so far (a slip confirms one payment, ever).
+    claimed_slips: set[str] = field(default_factory=set)
 
 
 def checkout(
@@ -358,7 +360,7 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
         request.approved_by_id,
         rung,
         differences,
-        _slips(request),
+        _slips(conn, request, differences, stored.claimed_slips),
         received_at,
     )
 
@@ -441,7 +443,7 @@ def _rung_place(
             shift_id=rung.shift_id,
             till=code,
         )
-    check_issued(conn, till_id, rung.receipt_seq)
+    check_issued(conn, till_id, rung.device_id, rung.receipt_seq)
     _, still_open, z_number = shift
     closed = None
     if not still_open:
@@ -472,11 +474,25 @@ def rung_time(rung: Rung, now: datetime) -> datetime:
     return min(now, rung.server_time)
 
 
-def _slips(request: CheckoutRequest) -> list[str | None]:
-    """The slips' identities of a rung sale's PromptPay payments (None: seen by eye)."""
-    return [
-        None if p.slip_payload is None else slip_reference(p.slip_payload) for p in request.payments
-    ]
+def _slips(
+    conn: Connection, request: CheckoutRequest, differences: list[Difference], claimed: set[str]
+) -> list[str | None]:
+    """The slips' identities of a rung sale's PromptPay payments (None: seen by eye). A slip
+    that confirmed another payment (a known fraud) is not a refusal of what already happened:
+    the payment stands as seen by eye, and a manager is told."""
+    slips: list[str | None] = []
+    for p in request.payments:
+        slip = None if p.slip_payload is None else slip_reference(p.slip_payload)
+        if slip is not None:
+            used = slip_used_by(conn, slip)
+            if used is not None or slip in claimed:
+                detail = {"slip_ref": slip, "reference": p.reference, "used_by_payment_id": used}
+                differences.append(Difference(SaleExceptionKind.SLIP_REUSED, detail))
+                slip = None
+            else:
+                claimed.add(slip)
+        slips.append(slip)
+    return slips
 
 
 def _line_input(m: MergedLine, product: Mapping[Any, Any]) -> LineInput:

@@ -171,9 +171,9 @@ def open_leases(conn: Connection, till_id: int, device_id: str) -> list[LeaseVie
     return [_view(row, code) for row in rows]
 
 
-def check_issued(conn: Connection, till_id: int, seq: int) -> None:
-    """Refuse a number the till's devices could not have issued: outside every block, or
-    above the last one issued from a block closed since (void)."""
+def check_issued(conn: Connection, till_id: int, device_id: str, seq: int) -> None:
+    """Refuse a number the device could not have issued: outside its blocks, above the last
+    one issued from a block closed since (void), or held by another sale already."""
     if isinstance(seq, bool) or not isinstance(seq, int) or seq <= 0:
         raise InvalidInputError(
             "sale.receipt_seq_invalid", "เลขที่ใบเสร็จต้องเป็นจำนวนเต็มบวก", field="rung.receipt_seq"
@@ -181,6 +181,7 @@ def check_issued(conn: Connection, till_id: int, seq: int) -> None:
     lease = conn.execute(
         select(ReceiptLease.closed_at, ReceiptLease.last_issued_seq).where(
             ReceiptLease.till_id == till_id,
+            ReceiptLease.device_id == device_id,
             ReceiptLease.first_seq <= seq,
             ReceiptLease.last_seq >= seq,
         )
@@ -188,7 +189,7 @@ def check_issued(conn: Connection, till_id: int, seq: int) -> None:
     if lease is None:
         raise ConflictError(
             "sale.receipt_not_leased",
-            "เลขที่ใบเสร็จ {seq} ไม่ได้อยู่ในชุดเลขที่เครื่องนี้ได้รับ",
+            "เลขที่ใบเสร็จ {seq} ไม่ได้อยู่ในชุดเลขที่อุปกรณ์นี้ได้รับ",
             field="rung.receipt_seq",
             seq=seq,
         )
@@ -199,6 +200,17 @@ def check_issued(conn: Connection, till_id: int, seq: int) -> None:
             "เลขที่ใบเสร็จ {seq} ถูกยกเลิกไปแล้วตอนปิดกะ (ไม่ได้ออกให้การขายใด)",
             field="rung.receipt_seq",
             seq=seq,
+        )
+    holder = conn.execute(
+        select(Sale.id).where(Sale.till_id == till_id, Sale.receipt_seq == seq)
+    ).scalar()
+    if holder is not None:
+        raise ConflictError(
+            "sale.receipt_number_used",
+            "เลขที่ใบเสร็จ {seq} เป็นของการขายอื่นแล้ว",
+            field="rung.receipt_seq",
+            seq=seq,
+            sale_id=holder,
         )
 
 

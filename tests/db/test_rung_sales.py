@@ -15,6 +15,7 @@ from inventory.stock.service import on_hand
 from kernel.clock import FixedClock
 from kernel.db.engine import Database
 from kernel.errors import ConflictError, InvalidInputError
+from payments import promptpay
 from payments.confirmations import OutcomeKind, confirm_by_webhook
 from payments.ledger.postings import entrepreneur_balance
 from payments.models import Payment, PaymentException
@@ -301,3 +302,49 @@ def test_a_rung_time_outside_a_season_is_refused(db: Database, clock: FixedClock
     with pytest.raises(InvalidInputError) as caught:
         _rung(db, clock, shop, first, [(shop.products[2], 1, 9900)], minutes_ago=200 * 24 * 60)
     assert caught.value.code == "sale.rung_time_invalid"
+
+
+def test_a_slip_used_before_is_kept_as_seen_by_eye_and_flagged(
+    db: Database, clock: FixedClock
+) -> None:
+    """The goods left: a reused slip (a known fraud) is a manager's matter, not a lost sale."""
+    shop = _shop(db, clock)
+    first = _lease(db, clock, shop)
+    slip = promptpay.slip_verify("014", "2026120700000SLP")
+    sales = [
+        _rung(
+            db,
+            clock,
+            shop,
+            seq,
+            [(shop.products[2], 1, 9900)],
+            payments=[
+                PaymentRequest("promptpay", 9900, reference=new_reference(), slip_payload=slip)
+            ],
+        )[0]
+        for seq in (first, first + 1)
+    ]
+    assert [s.status for s in sales] == ["completed", "completed"]
+    with db.read() as conn:
+        confirmations = conn.execute(
+            select(Payment.confirmation, Payment.slip_ref).order_by(Payment.id)
+        ).all()
+    assert confirmations == [("slip", "014:2026120700000SLP"), ("manual", None)]
+    assert _kinds(db, shop) == [SaleExceptionKind.SLIP_REUSED]
+    _clean(db, clock)
+
+
+def test_a_number_of_another_device_or_already_used_is_refused(
+    db: Database, clock: FixedClock
+) -> None:
+    shop = _shop(db, clock)
+    first = _lease(db, clock, shop)
+    _rung(db, clock, shop, first, [(shop.products[2], 1, 9900)])
+    with pytest.raises(ConflictError) as used:
+        _rung(db, clock, shop, first, [(shop.products[2], 1, 9900)], key="another-key-1")
+    assert used.value.code == "sale.receipt_number_used"
+    with db.write() as conn:
+        other = lease_block(conn, shop.cashier, clock.now(), shop.till, "device-0002", 5)
+    with pytest.raises(ConflictError) as foreign:
+        _rung(db, clock, shop, other.first_seq, [(shop.products[2], 1, 9900)])
+    assert foreign.value.code == "sale.receipt_not_leased"
