@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from kernel import audit
@@ -50,6 +50,9 @@ class LeaseView:
     leased_at: datetime
     first_number: str  # as printed
     last_number: str
+    # The number after the highest one the server has received from this block: a device
+    # that lost its local copy goes on from here, never issuing a number twice.
+    next_seq: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +93,7 @@ def _till_code(conn: Connection, till_id: int) -> str:
     return str(code)
 
 
-def _view(r: Mapping[Any, Any], till_code: str) -> LeaseView:
+def _view(r: Mapping[Any, Any], till_code: str, received: int | None = None) -> LeaseView:
     return LeaseView(
         id=r["id"],
         till_id=r["till_id"],
@@ -101,6 +104,7 @@ def _view(r: Mapping[Any, Any], till_code: str) -> LeaseView:
         leased_at=r["leased_at"],
         first_number=receipt_number(till_code, r["first_seq"]),
         last_number=receipt_number(till_code, r["last_seq"]),
+        next_seq=r["first_seq"] if received is None else received + 1,
     )
 
 
@@ -159,8 +163,16 @@ def lease_block(
 def open_leases(conn: Connection, till_id: int, device_id: str) -> list[LeaseView]:
     """The device's blocks not yet closed, oldest first."""
     code = _till_code(conn, till_id)
+    received = (
+        select(func.max(Sale.receipt_seq))
+        .where(
+            Sale.till_id == ReceiptLease.till_id,
+            Sale.receipt_seq.between(ReceiptLease.first_seq, ReceiptLease.last_seq),
+        )
+        .scalar_subquery()
+    )
     rows = conn.execute(
-        select(ReceiptLease)
+        select(ReceiptLease, received.label("received"))
         .where(
             ReceiptLease.till_id == till_id,
             ReceiptLease.device_id == device_id,
@@ -168,7 +180,7 @@ def open_leases(conn: Connection, till_id: int, device_id: str) -> list[LeaseVie
         )
         .order_by(ReceiptLease.first_seq)
     ).mappings()
-    return [_view(row, code) for row in rows]
+    return [_view(row, code, row["received"]) for row in rows]
 
 
 def check_issued(conn: Connection, till_id: int, device_id: str, seq: int) -> None:

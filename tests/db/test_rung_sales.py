@@ -26,7 +26,7 @@ from pos.checkout.requests import CheckoutRequest, LineRequest, PaymentRequest, 
 from pos.checkout.sale_exceptions import list_sale_exceptions, resolve_sale_exception
 from pos.checkout.service import checkout_or_replay
 from pos.models import SaleExceptionKind
-from pos.tills.leases import lease_block
+from pos.tills.leases import lease_block, open_leases
 from pos.tills.service import current_shift
 from pos.tills.shifts import close_shift
 from tests.db.test_sales import ACCOUNT, EXPIRY, Shop, _request, _sell, _shop, _user
@@ -348,3 +348,14 @@ def test_a_number_of_another_device_or_already_used_is_refused(
     with pytest.raises(ConflictError) as foreign:
         _rung(db, clock, shop, other.first_seq, [(shop.products[2], 1, 9900)])
     assert foreign.value.code == "sale.receipt_not_leased"
+
+
+def test_a_device_that_lost_its_copy_goes_on_after_the_numbers_received(
+    db: Database, clock: FixedClock
+) -> None:
+    shop = _shop(db, clock)
+    first = _lease(db, clock, shop)
+    _rung(db, clock, shop, first + 2, [(shop.products[2], 1, 9900)])
+    with db.read() as conn:
+        [block] = open_leases(conn, shop.till, DEVICE)
+    assert block.next_seq == first + 3  # never first again: it was issued (and received)

@@ -8,7 +8,7 @@ import { cart, hideDone, reloadCatalogue } from "./till_cart.js";
 import { chooseAnotherTill, denominations, openShiftDialog, setShift, shiftUsable } from "./till_shift.js";
 import { autoPrint, lastSale, print, reprintLast, setAutoPrint } from "./till_receipt.js";
 import { isBusy, showQueue } from "./till_pay.js";
-import { deviceId, drain, forgetNumbers, lastIssued, waitingCash } from "./till_queue.js";
+import { closeNumbers, deviceId, drain, forgetNumbers, reopenNumbers, waitingCash } from "./till_queue.js";
 import { bindRefund, openRefund } from "./till_refund.js";
 
 // ShiftReport fields shown on screen, in order: [field, Thai, English].
@@ -245,7 +245,8 @@ function bindClose() {
     var id = shiftId();
     var tillId = state.till.id;
     // The queue first (a few seconds at most), then the last number this device issued.
-    drain(8000).then(function () { return lastIssued(tillId); }, function () { return lastIssued(tillId); }).then(function (last) {
+    var numbering = function () { return closeNumbers(tillId); };
+    drain(8000).then(numbering, numbering).then(function (last) {
       body.device_id = deviceId();
       if (last) body.last_receipt_seq = last;
       return waitingCash(id).catch(function () { return 0; });
@@ -259,7 +260,10 @@ function bindClose() {
       setShift(null);
       reportShown.afterClose = true;
       showReport(true, report);
-    }, function (error) { showError(box, error); });
+    }, function (error) {
+      reopenNumbers(tillId).catch(function () { /* */ });  // still open: sell on
+      showError(box, error);
+    });
   });
 }
 

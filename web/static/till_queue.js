@@ -112,6 +112,8 @@ function addBlocks(tillId, blocks) {
         if (!record.blocks.some(function (known) { return known.first === b.first_seq; })) {
           record.blocks.push({ first: b.first_seq, last: b.last_seq });
         }
+        // Numbers of this block the server has received already: go on after them.
+        if (b.next_seq > b.first_seq) record.next = Math.max(record.next, b.next_seq);
       });
       record.blocks.sort(function (a, b) { return a.first - b.first; });
       store.put(record);
@@ -145,6 +147,13 @@ export function ring(tillId, build) {
     const numbers = tx.objectStore("numbers");
     numbers.get(tillId).onsuccess = function (event) {
       const record = event.target.result;
+      if (record && record.closing) {
+        const closing = new Error(tr("กำลังปิดกะ: ขายต่อได้เมื่อเปิดกะใหม่"));
+        closing.code = "closing";
+        tx.abort();
+        entry = closing;
+        return;
+      }
       const block = record && record.blocks.find(function (b) { return b.last >= Math.max(b.first, record.next); });
       if (!block) {
         const error = new Error(tr("เครื่องนี้ไม่มีเลขที่ใบเสร็จสำรองเหลือ: ต่อเครือข่ายสักครู่เพื่อรับเลขชุดใหม่"));
@@ -167,10 +176,27 @@ export function ring(tillId, build) {
   });
 }
 
-/* The last number this device issued for the till (the shift close sends it). */
-export function lastIssued(tillId) {
-  return transact(["numbers"], "readonly", function (tx) { return tx.objectStore("numbers").get(tillId); })
-    .then(function (record) { return record ? record.last_issued : null; });
+/* The shift is closing: no tab of this device issues another number (the server voids those
+   above the last one issued); the last issued, for the close to send, read in the same step. */
+export function closeNumbers(tillId) {
+  return marked(tillId, true);
+}
+/* The close failed: the device numbers its sales again. */
+export function reopenNumbers(tillId) {
+  return marked(tillId, false);
+}
+function marked(tillId, closing) {
+  let last = null;
+  return transact(["numbers"], "readwrite", function (tx) {
+    const store = tx.objectStore("numbers");
+    store.get(tillId).onsuccess = function (event) {
+      const record = event.target.result;
+      if (!record) return;
+      last = record.last_issued;
+      record.closing = closing;
+      store.put(record);
+    };
+  }).then(function () { return last; });
 }
 
 /* After the shift closed: the server closed this device's blocks; so do we. */
@@ -324,6 +350,8 @@ export function onChange(listener) { listeners.push(listener); }
 /* Start sending: now, whenever the browser says it is back online, and every few seconds
    while anything waits. */
 export function startSender() {
+  // Ask the browser not to evict the queue under storage pressure (granted to a site in use).
+  if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(function () { /* */ });
   window.addEventListener("online", flush);
   setInterval(function () {
     status().then(function (s) { if (s.waiting) flush(); }, function () { /* */ });
