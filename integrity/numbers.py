@@ -37,7 +37,7 @@ from integrity.violations import Rule, Violation
 from kernel.db.engine import Sequence
 from pos.models import ReceiptLease, Refund, Sale, SaleStatus, Shift, ShiftStatus, Till
 from pos.tills.leases import unexplained_by_leases
-from pos.tills.receipts import SEQ_DIGITS
+from pos.tills.receipts import SEQ_DIGITS, receipt_number
 
 
 @dataclass(frozen=True)
@@ -235,3 +235,57 @@ Z_REPORTS = Numbering(
 )
 
 NUMBER_RULES = tuple(_check(n) for n in (RECEIPTS, CREDIT_NOTES, Z_REPORTS))
+
+
+def outstanding_receipts(conn: Connection) -> Iterator[Violation]:
+    """Warnings: numbers a device issued before its block closed whose sales have not arrived
+    (still in a till's queue, or lost with it: ask the till)."""
+    held = func.count(Sale.id)
+    issued = ReceiptLease.last_issued_seq - ReceiptLease.first_seq + 1
+    short = conn.execute(
+        select(
+            Till.code, ReceiptLease.till_id, ReceiptLease.first_seq, ReceiptLease.last_issued_seq
+        )
+        .join(Till, Till.id == ReceiptLease.till_id)
+        .outerjoin(
+            Sale,
+            and_(
+                Sale.till_id == ReceiptLease.till_id,
+                Sale.receipt_seq.between(ReceiptLease.first_seq, ReceiptLease.last_issued_seq),
+            ),
+        )
+        .where(
+            ReceiptLease.closed_at.is_not(None),
+            ReceiptLease.last_issued_seq >= ReceiptLease.first_seq,
+        )
+        .group_by(ReceiptLease.id, Till.code)
+        .having(held < issued)
+        .order_by(Till.code, ReceiptLease.first_seq)
+    ).all()
+    for code, till_id, first, last in short:
+        assert last is not None  # the query keeps only blocks that issued numbers
+        got = set(
+            conn.execute(
+                select(Sale.receipt_seq).where(
+                    Sale.till_id == till_id, Sale.receipt_seq.between(first, last)
+                )
+            ).scalars()
+        )
+        missing = [receipt_number(code, n) for n in range(first, last + 1) if n not in got]
+        shown = ", ".join(missing[:10]) + (
+            f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+        )
+        yield Violation(
+            "receipt-numbers-outstanding",
+            f"till {code}",
+            f"issued before the shift closed, not yet received: {shown}",
+        )
+
+
+NUMBER_WARNINGS = (
+    Rule(
+        "receipt-numbers-outstanding",
+        "numbers a till issued offline reach the server (those still on their way)",
+        outstanding_receipts,
+    ),
+)

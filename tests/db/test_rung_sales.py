@@ -181,6 +181,10 @@ def test_a_sale_rung_before_its_shift_closed_arrives_after_and_is_kept(
         )
     assert report.outstanding_numbers == ["SKP-01-000001"]
     assert report.void_numbers == ["SKP-01-000002 – SKP-01-000010"]
+    with db.read() as conn:
+        [waiting] = [w for w in find_warnings(conn) if w.rule == "receipt-numbers-outstanding"]
+    assert "SKP-01-000001" in waiting.detail
+    _clean(db, clock)  # on its way: a warning, not a violation
     clock.advance(minutes=1)
     sale, _ = _rung(db, clock, shop, first, [(shop.products[2], 1, 9900)], shift_id=shift_id)
     assert sale.receipt_number == "SKP-01-000001"
@@ -188,6 +192,8 @@ def test_a_sale_rung_before_its_shift_closed_arrives_after_and_is_kept(
     with pytest.raises(ConflictError) as caught:
         _rung(db, clock, shop, first + 1, [(shop.products[2], 1, 9900)], shift_id=shift_id)
     assert caught.value.code == "sale.receipt_void"
+    with db.read() as conn:
+        assert not [w for w in find_warnings(conn) if w.rule == "receipt-numbers-outstanding"]
     _clean(db, clock)
 
 

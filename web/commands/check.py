@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from integrity.check import (
     RULES,
-    WARNING_RULES,
+    WARNINGS,
     Violation,
     find_violations,
     find_warnings,
@@ -50,7 +50,7 @@ def report(
     by_rule: dict[str, list[Violation]] = defaultdict(list)
     for violation in violations:
         by_rule[violation.rule].append(violation)
-    summaries = {known.slug: known.summary for known in (*RULES, *WARNING_RULES)}
+    summaries = {known.slug: known.summary for known in (*RULES, *WARNINGS)}
     lines = []
     for slug, found in by_rule.items():
         lines.append(f"{slug}: {len(found):,} {noun}(s) — {summaries.get(slug, '')}".rstrip())
