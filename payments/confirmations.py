@@ -13,6 +13,7 @@ completes the sale in the same transaction).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -88,6 +89,17 @@ class SlipReusedError(ConflictError):
     """The slip was already accepted for a payment (a reused slip is a known fraud)."""
 
 
+def hold_references(conn: Connection, references: Iterable[str]) -> None:
+    """PostgreSQL: hold each reference (an advisory lock until the transaction ends, in one
+    order), so that a callback naming a reference and the sale bringing a payment with it
+    (a QR a till made offline) go one after the other: the later sees what the earlier wrote,
+    and the callback is matched whichever comes first. SQLite's single writer does this."""
+    if conn.dialect.name != "postgresql":
+        return
+    for reference in sorted(set(references)):
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (reference,))
+
+
 def confirm_by_webhook(
     conn: Connection,
     now: datetime,
@@ -99,6 +111,7 @@ def confirm_by_webhook(
 
     ``acceptance`` says whether the payment's sale can take the money (pos decides: see
     :class:`Acceptance`); a payment of no sale always can."""
+    hold_references(conn, [event.reference])
     row = row_by(conn, Payment.reference, event.reference, lock=True)
     if row is None:
         _note(conn, now, PaymentEvent.WEBHOOK_UNKNOWN_REFERENCE, None, event)

@@ -28,7 +28,7 @@ from kernel.access import Actor
 from kernel.audit import AuditRow
 from kernel.clock import business_date
 from kernel.db.bulk import insert_rows, sent_together
-from payments.confirmations import confirm_by_webhook, early_confirmations
+from payments.confirmations import confirm_by_webhook, early_confirmations, hold_references
 from payments.lifecycle import NewPayment, ReceivingAccount, create_payments
 from payments.status import Confirmation
 from pos.checkout.completion import Completing, complete_sales
@@ -114,6 +114,17 @@ def _write_accepted(conn: Connection, plans: list[SalePlan]) -> list[SaleView]:
     lines = [[{**line, "sale_id": row["id"]} for line in plan.lines] for plan, row in sales]
     insert_rows(conn, SaleLine, [line for sale_lines in lines for line in sale_lines])
     audits: list[AuditRow] = []
+    # A till's own QR: its bank callback may be arriving right now (see hold_references).
+    hold_references(
+        conn,
+        [
+            request.reference
+            for plan in plans
+            if plan.rung is not None
+            for request, _ in plan.payments
+            if request.reference is not None
+        ],
+    )
     made = iter(
         create_payments(
             conn,

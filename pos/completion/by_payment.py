@@ -20,7 +20,12 @@ from sqlalchemy.engine import Connection
 
 from kernel import audit
 from kernel.access import Actor
-from payments.confirmations import Outcome, OutcomeKind, confirm_by_webhook, confirm_manually
+from payments.confirmations import (
+    Outcome,
+    OutcomeKind,
+    confirm_by_webhook,
+    confirm_manually,
+)
 from payments.lifecycle import cancel_payment
 from payments.models import Payment
 from payments.records import PaymentView, row_by

@@ -4,6 +4,7 @@ sale exception, never a refusal; exactly once; receipt numbers still gapless per
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -25,6 +26,7 @@ from pos.checkout.queries import SaleView
 from pos.checkout.requests import CheckoutRequest, LineRequest, PaymentRequest, Rung
 from pos.checkout.sale_exceptions import list_sale_exceptions, resolve_sale_exception
 from pos.checkout.service import checkout_or_replay
+from pos.completion.by_payment import confirm_webhook
 from pos.models import SaleExceptionKind
 from pos.tills.leases import lease_block, open_leases
 from pos.tills.service import current_shift
@@ -365,3 +367,46 @@ def test_a_device_that_lost_its_copy_goes_on_after_the_numbers_received(
     with db.read() as conn:
         [block] = open_leases(conn, shop.till, DEVICE)
     assert block.next_seq == first + 3  # never first again: it was issued (and received)
+
+
+def test_a_callback_racing_the_rung_sale_of_its_reference_is_matched(
+    db: Database, clock: FixedClock
+) -> None:
+    """PostgreSQL, two workers: the callback for a till's own QR arrives while the sale that
+    brings its payment is being written. It waits for that sale (the reference is held) and
+    matches it, instead of finding no payment and being lost between the two."""
+    if db.dialect != "postgresql":
+        pytest.skip("SQLite's single writer puts the two one after the other anyway")
+    shop = _shop(db, clock)
+    first = _lease(db, clock, shop)
+    reference = new_reference()
+    request = CheckoutRequest(
+        till_id=shop.till,
+        lines=(LineRequest(shop.products[2], 1, 0, 9900),),
+        payments=(PaymentRequest("promptpay", 9900, reference=reference),),
+        rung=Rung(first, DEVICE, clock.now(), 0, _shift(db, shop)),
+    )
+    event = WebhookEvent(reference, 9900, "TX-RACE-1", clock.now())
+    outcomes: list[OutcomeKind] = []
+
+    def callback() -> None:
+        with db.write() as conn:
+            outcomes.append(confirm_webhook(conn, clock.now(), event).kind)
+
+    with db.engine.connect() as conn, conn.begin():
+        checkout_or_replay(
+            conn,
+            shop.cashier,
+            clock.now(),
+            request,
+            idempotency_key="race-key-1",
+            account=ACCOUNT,
+            expiry=EXPIRY,
+        )
+        racing = threading.Thread(target=callback)
+        racing.start()
+        racing.join(timeout=1.0)
+        assert racing.is_alive()  # it waits for the sale's transaction
+    racing.join(timeout=10)
+    assert outcomes == [OutcomeKind.MATCHED]
+    _clean(db, clock)
