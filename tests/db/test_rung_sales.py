@@ -137,7 +137,9 @@ def test_a_price_changed_since_is_charged_as_rung_and_flagged(
     product = shop.products[0]
     with db.write() as conn:
         conn.execute(update(Product).where(Product.id == product).values(price_satang=50000))
-        maker = conn.execute(select(Product.entrepreneur_id).where(Product.id == product)).scalar()
+        maker = conn.execute(
+            select(Product.entrepreneur_id).where(Product.id == product)
+        ).scalar_one()
         before = entrepreneur_balance(conn, maker)
     sale, _ = _rung(db, clock, shop, first, [(product, 1, 45000)])
     assert sale.total_satang == 45000 and sale.lines[0].unit_price_satang == 45000
