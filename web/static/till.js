@@ -4,16 +4,22 @@
    it uses from the modules below it, never from one above:
 
      shared.js          every page's helpers: language, baht, the API
-     pricing.js         the sale's money, pure (as pos/pricing.py computes it)
+     pricing.js         the sale's money, pure (as pos/checkout/pricing.py computes it)
+     promptpay.js, qr.js  a PromptPay payload and its QR, pure (as payments.promptpay makes them)
+     receipt_render.js  a sale's receipt as the server prints it, from the sale
+     idb.js             IndexedDB as promises (the catalogue's copy on the device)
      till.js            settings, state, helpers, dialogs and messages (this file)
-     till_products.js   the catalogue in memory, the barcode map, search and the product grid
+     till_queue.js      the sale queue on the device, its receipt numbers and its one sender
+     till_offline.js    the service worker that keeps the till on the device
+     till_products.js   the catalogue in memory and on the device, refreshed by deltas; the
+                        barcode map, search and the product grid
      till_display.js    the customer display's channel (BroadcastChannel)
      till_cart.js       the cart, its totals and its rows; the "sale done" panel over it
      till_discounts.js  the amount dialog: discounts and quantity; manager approval
      till_shift.js      the till and its shift, the start-up
      till_receipt.js    a completed sale on screen, its receipt and printing
      till_promptpay.js  the PromptPay QR, its poll, completing or voiding the sale
-     till_pay.js        taking the money exactly once (the outbox)
+     till_pay.js        taking the money: a sale rung into the queue, the till's own QR offline
      till_refund.js     refunds against a receipt
      till_day.js        the cashier's day menu: pay-in/out, X report, closing the shift
      till_keys.js       the scan input and the keyboard
@@ -23,9 +29,10 @@
    cart, a till that is ready resumes the outbox), the higher one hands it a function when it
    binds.
 
-   Speed: the whole catalogue is loaded once (/api/v1/till/catalogue) and kept in Maps, so a
-   scanned barcode is one Map lookup and one new cart row; the product grid is re-rendered
-   only when the cashier searches or picks a category (debounced, never per scanner key). */
+   Speed: the whole catalogue is kept in Maps (from the device's copy, then the server's
+   changes), so a scanned barcode is one Map lookup and one new cart row; the product grid is
+   re-rendered only when the cashier searches or picks a category (debounced, never per
+   scanner key). */
 import { onConnectivity, showError as showErrorIn, thai, tr } from "./shared.js";
 
 export const config = JSON.parse(document.getElementById("till-config").textContent);
