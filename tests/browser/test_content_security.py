@@ -7,6 +7,7 @@ none may happen. A planted inline handler at the end proves the watch sees one.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -80,7 +81,14 @@ def test_the_till_portal_and_admin_pages_run_under_the_policy(
     shot(till, "csp-till-paid")
     shot(display, "csp-display-paid")
     receipt = staff.new_page()
-    receipt.goto(server.url + till.get_attribute("[data-receipt]", "src"))
+    number = till.inner_text("[data-done-number]")  # the till's own receipt; the server's:
+    deadline = time.monotonic() + 20
+    while not (
+        found := staff.request.get(f"{server.url}/api/v1/sales?receipt_number={number}").json()
+    ):
+        assert time.monotonic() < deadline, f"sale {number} never reached the server"
+        till.wait_for_timeout(200)
+    receipt.goto(f"{server.url}/api/v1/sales/{found[0]['id']}/receipt")
     assert receipt.locator("main.receipt").evaluate("m => getComputedStyle(m).maxWidth") != "none"
     receipt.evaluate("window.print = () => { document.body.dataset.printed = 'yes'; }")
     receipt.click("[data-print]")  # page.js, where the inline onclick was

@@ -9,13 +9,14 @@ test-artifacts/ (receipt-local-*.png, receipt-server-*.png).
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, LiveServer
 from tests.browser.test_content_security import Watch
-from tests.browser.test_till import barcodes, scan, start_till
+from tests.browser.test_till import api_get, barcodes, scan, start_till
 
 pytestmark = pytest.mark.browser
 
@@ -91,7 +92,8 @@ def _amount(page: Any, key: str, value: str) -> None:
 
 
 def _pay_cash(page: Any, tendered_baht: str | None) -> str:
-    """F8, the cash handed over (None: the exact total); the completed sale's id."""
+    """F8, the cash handed over (None: the exact total); the server's id of the sale, once the
+    till's queue has delivered it (the receipt shows before that)."""
     page.keyboard.press("F8")
     page.wait_for_selector("#dlg-pay[open]")
     if tendered_baht is not None:
@@ -99,8 +101,12 @@ def _pay_cash(page: Any, tendered_baht: str | None) -> str:
     page.keyboard.press("Enter")
     page.locator("[data-done]").wait_for(state="visible")
     page.wait_for_selector("[data-receipt][data-printed]", state="attached")
-    sale_id: str = page.get_attribute("[data-done]", "data-sale")
-    return sale_id
+    number = page.inner_text("[data-done-number]")
+    deadline = time.monotonic() + 20
+    while not (found := api_get(page, f"/api/v1/sales?receipt_number={number}")):
+        assert time.monotonic() < deadline, f"sale {number} never reached the server"
+        page.wait_for_timeout(200)
+    return str(found[0]["id"])
 
 
 def _local_receipt(page: Any) -> tuple[str, str]:
