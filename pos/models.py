@@ -302,3 +302,14 @@ class SaleException(Base):
     resolved_at: Mapped[datetime | None]
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     resolution: Mapped[str | None] = mapped_column(Text)
+
+
+class ApprovalUse(Base):
+    """A manager's approval that has been used: its token's id, recorded in the same transaction
+    as the sale or refund it approved. The primary key makes a second use fail, even racing."""
+
+    __tablename__ = "approval_uses"
+    approval_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    action: Mapped[str] = mapped_column(String(16))
+    approver_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    used_at: Mapped[datetime]

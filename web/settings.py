@@ -22,7 +22,10 @@ class Settings(BaseSettings):
     demo: bool = False
     secret_key: str | None = None
     session_hours: int = 12
+    # Wrong passwords in the window that lock a username for untrusted clients (or one trusted
+    # device), and that lock one untrusted client address over all usernames.
     login_max_failures: int = 5
+    login_client_max_failures: int = 20
     login_window_minutes: int = 15
     max_upload_bytes: int = 5 * 1024 * 1024
     low_stock_threshold: int = 3

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kernel.errors import InvalidInputError
+from pos.approvals import ApprovalGrant
 from pos.checkout.pricing import MAX_LINES
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{8,100}$")
@@ -77,6 +78,8 @@ class CheckoutRequest:
     # Not part of the sale's identity (left out of the digest): who approved its discount.
     approved_by_id: int | None = None
     rung: Rung | None = None
+    # The approval itself, used up when the sale is written (not part of the digest either).
+    approval: ApprovalGrant | None = None
 
     def digest(self) -> str:
         """sha256 of the canonical request: the same sale asked twice hashes the same."""

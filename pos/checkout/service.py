@@ -33,6 +33,7 @@ from kernel.errors import ConflictError, DomainError, ForbiddenError, InvalidInp
 from kernel.money import format_baht
 from payments.confirmations import slip_reference, slip_used_by
 from payments.lifecycle import MAX_AMOUNT_SATANG, ReceivingAccount
+from pos.approvals import approval_used_error, used_approvals
 from pos.checkout.pricing import (
     DISCOUNT_APPROVAL_PERCENT,
     LineInput,
@@ -100,6 +101,8 @@ class _Stored:
     rung_shifts: Mapping[int, tuple[int, bool, str | None]] | None = None
     # The slips rung sales of this batch claimed so far (a slip confirms one payment, ever).
     claimed_slips: set[str] = field(default_factory=set)
+    # Approvals used already, or claimed by a sale planned earlier in this batch (used once).
+    used_approvals: set[str] = field(default_factory=set)
 
 
 def checkout(
@@ -215,15 +218,19 @@ def checkout_many(conn: Connection, jobs: Sequence[CheckoutJob]) -> list[Answer]
 def _replays_after_race(
     conn: Connection, planned: list[tuple[int, SalePlan]], answers: list[Answer | None]
 ) -> list[int]:
-    """Answer the planned sales whose keys are stored now; the indexes of the others."""
+    """Answer the planned sales whose keys are stored now, or whose approval another worker
+    used meanwhile; the indexes of the others."""
     again = []
+    used = used_approvals(conn, (p.approval.approval_id for _, p in planned if p.approval))
     for index, plan in planned:
         try:
             replay = _replay(conn, plan.key, plan.digest)
         except DomainError as error:
             answers[index] = error
             continue
-        if replay is None:
+        if replay is None and plan.approval is not None and plan.approval.approval_id in used:
+            answers[index] = approval_used_error()
+        elif replay is None:
             again.append(index)
         else:
             answers[index] = (replay, True)
@@ -277,7 +284,10 @@ def _lookups(conn: Connection, jobs: Sequence[CheckoutJob]) -> _Stored:
                 )
             )
         }
-    return _Stored(sales, found_tills, found_products, held, rung_shifts)
+    used = used_approvals(
+        conn, (j.request.approval.approval_id for j in jobs if j.request.approval)
+    )
+    return _Stored(sales, found_tills, found_products, held, rung_shifts, used_approvals=used)
 
 
 def _still_open(shift_id: int, status: str, held: frozenset[int] | None) -> bool:
@@ -343,6 +353,10 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
     received_at = None
     if rung is not None:
         received_at, now = now, min(now, rung_time(rung, now))
+    if request.approval is not None:
+        if request.approval.approval_id in stored.used_approvals:
+            raise approval_used_error()
+        stored.used_approvals.add(request.approval.approval_id)
     return SalePlan(
         actor,
         now,
@@ -362,6 +376,7 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
         differences,
         _slips(conn, request, differences, stored.claimed_slips),
         received_at,
+        request.approval,
     )
 
 

@@ -31,6 +31,7 @@ from kernel.db.bulk import insert_rows, sent_together
 from payments.confirmations import confirm_by_webhook, early_confirmations, hold_references
 from payments.lifecycle import NewPayment, ReceivingAccount, create_payments
 from payments.status import Confirmation
+from pos.approvals import ApprovalGrant, record_uses
 from pos.checkout.completion import Completing, complete_sales
 from pos.checkout.events import SaleEvent
 from pos.checkout.ledger_shares import line_share
@@ -66,6 +67,7 @@ class SalePlan:
     differences: list[Difference] = field(default_factory=list)
     slips: list[str | None] = field(default_factory=list)
     received_at: datetime | None = None
+    approval: ApprovalGrant | None = None  # a manager's approval, used up with the sale
 
     @property
     def completes(self) -> bool:
@@ -99,6 +101,9 @@ def _take(plan: SalePlan) -> StockTake:
 
 def _write_accepted(conn: Connection, plans: list[SalePlan]) -> list[SaleView]:
     rows = [_sale_row(plan) for plan in plans]
+    # First: on PostgreSQL an approval used meanwhile by another worker fails the batch's
+    # savepoint before anything else is written (see checkout_many).
+    record_uses(conn, [(plan.approval, plan.now) for plan in plans if plan.approval is not None])
     _complete(conn, [(plan, row) for plan, row in zip(plans, rows, strict=True) if plan.completes])
     # Rows come back matched by their (unique) idempotency keys.
     ids = dict(insert_rows(conn, Sale, rows, ("idempotency_key", "id")))

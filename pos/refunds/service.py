@@ -32,6 +32,7 @@ from kernel.db.engine import next_in_sequence
 from kernel.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from payments.ledger.postings import post_entry
 from payments.ledger.rules import BANK, SaleLineShare, cash_account, refund_entry
+from pos.approvals import ApprovalGrant, use_approval
 from pos.checkout.events import SaleEvent
 from pos.checkout.queries import load_sale
 from pos.checkout.requests import check_idempotency_key
@@ -104,9 +105,11 @@ def refund_sale(
     *,
     idempotency_key: str,
     approved_by_id: int | None,
+    approval: ApprovalGrant | None = None,
 ) -> tuple[RefundView, bool]:
     """Refund lines of a sale (see the module's docstring); the view, and whether it is the
-    replay of an earlier request under the same key."""
+    replay of an earlier request under the same key. A manager's ``approval`` is used up here,
+    in the refund's transaction (403 ``approval.used`` the second time)."""
     actor.require(STAFF, "refund sales")
     key = check_idempotency_key(idempotency_key)
     digest = request.digest()
@@ -204,6 +207,8 @@ def refund_sale(
         if replay is None:
             raise
         return replay, True
+    if approval is not None:
+        use_approval(conn, approval, now)
     conn.execute(
         insert(RefundLine),
         [

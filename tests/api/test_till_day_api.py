@@ -16,9 +16,21 @@ from tests.api.test_sales_api import _body, _catalogue, _till_with_shift
 pytestmark = pytest.mark.anyio
 
 
-async def _approval(client: AsyncTestClient[Any], action: str) -> str:
+def discount_of(body: dict[str, Any]) -> dict[str, Any]:
+    """The subject of a discount approval for a sale's body."""
+    lines = [{**ln, "discount_satang": ln.get("discount_satang", 0)} for ln in body["lines"]]
+    return {"discount": {"lines": lines, "cart_discount_satang": body["cart_discount_satang"]}}
+
+
+def refund_of(body: dict[str, Any]) -> dict[str, Any]:
+    """The subject of a refund approval for a refund's body."""
+    return {"refund": {"sale_id": body["sale_id"], "lines": body["lines"]}}
+
+
+async def _approval(client: AsyncTestClient[Any], action: str, subject: dict[str, Any]) -> str:
     response = await client.post(
-        "/api/v1/approvals", json={"username": "manager1", "password": PASSWORD, "action": action}
+        "/api/v1/approvals",
+        json={"username": "manager1", "password": PASSWORD, "action": action, **subject},
     )
     assert response.status_code == 201, response.text
     assert response.json()["approver_id"] > 0
@@ -33,6 +45,10 @@ async def _sale(client: AsyncTestClient[Any], till: int, products: list[int], ke
     return response.json()
 
 
+def _a_refund() -> dict[str, Any]:
+    return {"refund": {"sale_id": 1, "lines": [{"line_no": 1, "quantity": 1}]}}
+
+
 async def test_a_big_discount_needs_a_managers_approval(login_as: LoginAs, db: Database) -> None:
     location, products, _ = _catalogue(db)
     client, till = await _till_with_shift(login_as, location)
@@ -43,17 +59,28 @@ async def test_a_big_discount_needs_a_managers_approval(login_as: LoginAs, db: D
     )
     assert refused.status_code == 403 and refused.json()["field"] == "approval_token"
     bad = await client.post(
-        "/api/v1/approvals", json={"username": "manager1", "password": "nope", "action": "discount"}
+        "/api/v1/approvals",
+        json={
+            "username": "manager1",
+            "password": "nope",
+            "action": "discount",
+            **discount_of(body),
+        },
     )
     assert bad.status_code == 401
     not_manager = await client.post(
         "/api/v1/approvals",
-        json={"username": "cashier1", "password": PASSWORD, "action": "discount"},
+        json={
+            "username": "cashier1",
+            "password": PASSWORD,
+            "action": "discount",
+            **discount_of(body),
+        },
     )
     assert not_manager.status_code == 403
     wrong_action = await client.post(
         "/api/v1/sales",
-        json={**body, "approval_token": await _approval(client, "refund")},
+        json={**body, "approval_token": await _approval(client, "refund", _a_refund())},
         headers={"Idempotency-Key": "discount-1b"},
     )
     assert wrong_action.status_code == 403
@@ -63,7 +90,7 @@ async def test_a_big_discount_needs_a_managers_approval(login_as: LoginAs, db: D
         headers={"Idempotency-Key": "discount-1c"},
     )
     assert forged.status_code == 403 and forged.json()["field"] == "approval_token"
-    token = await _approval(client, "discount")
+    token = await _approval(client, "discount", discount_of(body))
     ok = await client.post(
         "/api/v1/sales",
         json={**body, "approval_token": token},
@@ -108,7 +135,7 @@ async def test_void_refund_and_the_shifts_close_over_http(login_as: LoginAs, db:
         "/api/v1/refunds", json=refund_body, headers={"Idempotency-Key": "refund-0001"}
     )
     assert no_approval.status_code == 403
-    token = await _approval(client, "refund")
+    token = await _approval(client, "refund", refund_of(refund_body))
     refund = await client.post(
         "/api/v1/refunds",
         json={**refund_body, "approval_token": token},
@@ -123,9 +150,10 @@ async def test_void_refund_and_the_shifts_close_over_http(login_as: LoginAs, db:
         headers={"Idempotency-Key": "refund-0002"},
     )
     assert replay.status_code == 200 and replay.headers["idempotency-replayed"] == "true"
+    more = {**refund_body, "lines": [{"line_no": 1, "quantity": 2}]}
     too_many = await client.post(
         "/api/v1/refunds",
-        json={**refund_body, "lines": [{"line_no": 1, "quantity": 2}], "approval_token": token},
+        json={**more, "approval_token": await _approval(client, "refund", refund_of(more))},
         headers={"Idempotency-Key": "refund-0003"},
     )
     assert too_many.status_code == 422 and too_many.json()["field"] == "lines[0].quantity"

@@ -115,10 +115,14 @@ def test_an_approval_token_names_its_approver_and_refuses_misuse() -> None:
         approver_name="M",
         cashier_id=9,
         action=ApprovalAction.DISCOUNT,
+        subject="cart-1",
         now=NOW,
     )
     token = approval.approval_token
-    assert verify(SECRET, token, action=ApprovalAction.DISCOUNT, cashier_id=9, now=NOW) == 5
+    grant = verify(
+        SECRET, token, action=ApprovalAction.DISCOUNT, cashier_id=9, subject="cart-1", now=NOW
+    )
+    assert grant.approver_id == 5 and len(grant.approval_id) >= 16
     misuses = [
         dict(secret=SECRET, token=token, action=ApprovalAction.REFUND, cashier_id=9, now=NOW),
         dict(secret=SECRET, token=token, action=ApprovalAction.DISCOUNT, cashier_id=8, now=NOW),
@@ -145,6 +149,17 @@ def test_an_approval_token_names_its_approver_and_refuses_misuse() -> None:
             now=NOW,
         ),
     ]
+    misuses = [{"subject": "cart-1", **m} for m in misuses]
+    misuses.append(
+        dict(
+            secret=SECRET,
+            token=token,
+            action=ApprovalAction.DISCOUNT,
+            cashier_id=9,
+            subject="cart-2",
+            now=NOW,
+        )
+    )
     for misuse in misuses:
         with pytest.raises(ForbiddenError) as refused:
             verify(**misuse)  # type: ignore[arg-type]

@@ -2,8 +2,17 @@
 screen, and the till gets a short-lived token to send with the discounted sale or the refund.
 
 The token is signed (HMAC-SHA256 with the secret key) and names the approver, the action, the
-cashier it was given to and when it runs out, so any worker can check it and nothing is kept
-in memory. It can be used for that cashier's requests until it expires (5 minutes).
+cashier it was given to, when it runs out (5 minutes), its subject and a unique id:
+
+- the subject is a digest of what was approved: for a discount, the cart's lines (product,
+  quantity, line discount, merged per product) and its cart discount; for a refund, the sale
+  and its lines (line number, quantity). A request whose own subject differs is refused
+  (403 ``approval.other_subject``): a token for one sale's discount approves no other.
+- the id is recorded when the token is used, in the sale's or refund's own transaction
+  (:mod:`pos.approvals`, a primary key): a second use is refused (403 ``approval.used``), even
+  by two workers racing, and a sale rung offline cannot reuse a token at its earlier time.
+
+The till asks for an approval for the subject on its screen, and again for the next sale.
 """
 
 from __future__ import annotations
@@ -13,11 +22,14 @@ import binascii
 import hashlib
 import hmac
 import json
+import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from kernel.errors import ForbiddenError
+from pos.approvals import ApprovalGrant
 
 LIFETIME = timedelta(minutes=5)
 FIELD = "approval_token"
@@ -37,6 +49,30 @@ class Approval:
     expires_at: datetime
 
 
+def _digest(body: object) -> str:
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+
+def discount_subject(lines: Iterable[tuple[int, int, int]], cart_discount_satang: int) -> str:
+    """The subject of a discount: the cart's (product id, quantity, discount) lines merged per
+    product (the till may list a product twice), and the cart discount."""
+    merged: dict[int, list[int]] = {}
+    for product_id, quantity, discount_satang in lines:
+        line = merged.setdefault(product_id, [0, 0])
+        line[0] += quantity
+        line[1] += discount_satang
+    return _digest(["discount", sorted([k, *v] for k, v in merged.items()), cart_discount_satang])
+
+
+def refund_subject(sale_id: int, lines: Iterable[tuple[int, int]]) -> str:
+    """The subject of a refund: the sale and its (line number, quantity) lines."""
+    merged: dict[int, int] = {}
+    for line_no, quantity in lines:
+        merged[line_no] = merged.get(line_no, 0) + quantity
+    return _digest(["refund", sale_id, sorted(merged.items())])
+
+
 def _sign(secret: str, body: bytes) -> str:
     return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
@@ -48,19 +84,35 @@ def issue(
     approver_name: str,
     cashier_id: int | None,
     action: ApprovalAction,
+    subject: str,
     now: datetime,
 ) -> Approval:
+    """A token for one use of ``action`` on ``subject`` (see the module's docstring)."""
     expires = now + LIFETIME
-    claims = {"a": action.value, "u": approver_id, "c": cashier_id, "x": int(expires.timestamp())}
+    claims = {
+        "a": action.value,
+        "u": approver_id,
+        "c": cashier_id,
+        "x": int(expires.timestamp()),
+        "s": subject,
+        "j": secrets.token_urlsafe(16),
+    }
     body = base64.urlsafe_b64encode(json.dumps(claims, separators=(",", ":")).encode())
     token = f"{body.decode()}.{_sign(secret, body)}"
     return Approval(token, approver_id, approver_name, action.value, expires)
 
 
 def verify(
-    secret: str, token: str, *, action: ApprovalAction, cashier_id: int | None, now: datetime
-) -> int:
-    """The approver's user id, or 403 naming ``approval_token``."""
+    secret: str,
+    token: str,
+    *,
+    action: ApprovalAction,
+    cashier_id: int | None,
+    subject: str,
+    now: datetime,
+) -> ApprovalGrant:
+    """The approval (its id and approver), or 403 naming ``approval_token``. Whether it was
+    used already is for the write that uses it (:mod:`pos.approvals`)."""
     invalid = ForbiddenError("approval.invalid", "การอนุมัติไม่ถูกต้อง: ขอให้ผู้จัดการอนุมัติอีกครั้ง", field=FIELD)
     body, _, signature = token.partition(".")
     if not hmac.compare_digest(_sign(secret, body.encode()).encode(), signature.encode()):
@@ -82,7 +134,15 @@ def verify(
         raise ForbiddenError(
             "approval.expired", "การอนุมัติหมดอายุแล้ว: ขอให้ผู้จัดการอนุมัติอีกครั้ง", field=FIELD
         )
-    return int(claims["u"])
+    if claims.get("s") != subject:
+        raise ForbiddenError(
+            "approval.other_subject",
+            "การอนุมัตินี้ให้ไว้สำหรับรายการอื่น: ขอให้ผู้จัดการอนุมัติรายการนี้",
+            field=FIELD,
+        )
+    if not isinstance(claims.get("j"), str):
+        raise invalid
+    return ApprovalGrant(claims["j"], int(claims["u"]), action.value)
 
 
 def approver_of(
@@ -91,9 +151,10 @@ def approver_of(
     *,
     action: ApprovalAction,
     cashier_id: int | None,
+    subject: str,
     now: datetime,
-) -> int | None:
-    """The approver of a request's optional ``approval_token`` (None without one)."""
+) -> ApprovalGrant | None:
+    """The approval of a request's optional ``approval_token`` (None without one)."""
     if token is None:
         return None
-    return verify(secret, token, action=action, cashier_id=cashier_id, now=now)
+    return verify(secret, token, action=action, cashier_id=cashier_id, subject=subject, now=now)

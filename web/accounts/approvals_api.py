@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, post
+from litestar import Controller, Request, Response, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
@@ -14,7 +14,7 @@ from kernel.db.engine import Database
 from kernel.errors import BadCredentialsError, ForbiddenError
 from web.accounts.approvals import Approval, issue
 from web.accounts.auth import staff_only
-from web.accounts.auth_api import authenticate, client_of
+from web.accounts.auth_api import authenticate, client_of, with_device_cookie
 from web.accounts.schemas import ApprovalIn
 from web.accounts.users import record_login
 from web.errors import TOO_MANY_ATTEMPTS
@@ -40,10 +40,12 @@ class ApprovalsApi(Controller):
         actor: NamedDependency[Actor],
         clock: NamedDependency[Clock],
         settings: NamedDependency[Settings],
-    ) -> Approval:
-        """A manager's (or admin's) approval for the signed-in cashier: a token that lives five
-        minutes, to send as ``approval_token`` with the sale or refund. 401 wrong password
-        (counted like a failed login), 403 when the approver is not a manager."""
+    ) -> Response[Approval]:
+        """A manager's (or admin's) approval for the signed-in cashier: a token for one use on
+        the subject named (``discount``: the cart's lines and cart discount; ``refund``: the
+        sale and its lines) that lives five minutes, to send as ``approval_token`` with that
+        sale or refund. 401 wrong password (counted like a failed login, throttled as sign-in
+        is), 403 when the approver is not a manager."""
         now = clock.now()
         candidate, approver = await authenticate(
             request, db, settings, now, data.username, data.password
@@ -61,11 +63,17 @@ class ApprovalsApi(Controller):
                 "ผู้อนุมัติต้องเป็นผู้จัดการหรือผู้ดูแลระบบ",
                 field="username",
             )
-        return issue(
+        approval = issue(
             settings.secret,
             approver_id=approver.id,
             approver_name=approver.display_name or approver.username,
             cashier_id=actor.user_id,
             action=data.action,
+            subject=data.subject(),
             now=now,
+        )
+        # The till's browser is now trusted for the manager: a cashier guessing there cannot
+        # lock the manager out anywhere else (web.accounts.devices).
+        return with_device_cookie(
+            Response(approval, status_code=201), request, approver.username, settings
         )

@@ -14,9 +14,17 @@ from kernel.clock import Clock
 from kernel.db.engine import Database
 from kernel.errors import BadCredentialsError
 from web.accounts.auth import SESSION_COOKIE, current_user, signed_in
+from web.accounts.devices import (
+    DEVICE_COOKIE,
+    MAX_AGE_SECONDS,
+    Device,
+    device_cookie,
+    read_device,
+)
 from web.accounts.schemas import LoginIn, MeOut
 from web.accounts.users import (
     LoginCandidate,
+    LoginLimits,
     UserView,
     check_password,
     close_session,
@@ -32,6 +40,19 @@ def client_of(request: Request[Any, Any, Any]) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def device_of(request: Request[Any, Any, Any], settings: Settings) -> Device | None:
+    """The request's device cookie, when it is genuine."""
+    return read_device(settings.secret, request.cookies.get(DEVICE_COOKIE))
+
+
+def limits_of(settings: Settings) -> LoginLimits:
+    return LoginLimits(
+        max_failures=settings.login_max_failures,
+        client_max_failures=settings.login_client_max_failures,
+        window=timedelta(minutes=settings.login_window_minutes),
+    )
+
+
 async def authenticate(
     request: Request[Any, Any, Any],
     db: Database,
@@ -41,13 +62,31 @@ async def authenticate(
     password: str,
 ) -> tuple[LoginCandidate, UserView | None]:
     """Who signs in and whether the password is theirs: a read, then the hash check on a
-    thread (never inside a write transaction). Too many recent failures: 429 at once."""
-    window = timedelta(minutes=settings.login_window_minutes)
+    thread (never inside a write transaction). Too many recent failures: 429 at once, counted
+    for this browser when its device cookie has signed the username in before, else for
+    untrusted clients (per username, and per client address)."""
+    device = device_of(request, settings)
     with db.read() as conn:
         candidate = login_candidate(
-            conn, username, now=now, max_failures=settings.login_max_failures, window=window
+            conn,
+            username,
+            now=now,
+            limits=limits_of(settings),
+            client=client_of(request),
+            trusted=device.trusted_for if device else lambda _: None,
         )
     return candidate, await check_password(candidate, password)
+
+
+def with_device_cookie(
+    response: Response[Any], request: Request[Any, Any, Any], username: str, settings: Settings
+) -> Response[Any]:
+    """Trust this browser for ``username`` from now on (after the right password)."""
+    cookie = device_cookie(settings.secret, device_of(request, settings), username)
+    response.set_cookie(
+        DEVICE_COOKIE, cookie, httponly=True, samesite="lax", path="/", max_age=MAX_AGE_SECONDS
+    )
+    return response
 
 
 async def sign_in(
@@ -77,7 +116,15 @@ async def sign_in(
     return MeOut.of(user), token
 
 
-def with_session_cookie(response: Response[Any], token: str, settings: Settings) -> Response[Any]:
+def with_session_cookie(
+    response: Response[Any],
+    token: str,
+    settings: Settings,
+    request: Request[Any, Any, Any],
+    username: str,
+) -> Response[Any]:
+    """The new session's cookie, and the device cookie that trusts this browser for the user."""
+    with_device_cookie(response, request, username, settings)
     response.set_cookie(
         SESSION_COOKIE,
         token,
@@ -114,7 +161,7 @@ class AuthApi(Controller):
     ) -> Response[MeOut]:
         """Sign in; sets an HttpOnly session cookie. Repeated failures are refused for a while."""
         me, token = await sign_in(request, db, clock, settings, data.username, data.password)
-        return with_session_cookie(Response(me), token, settings)
+        return with_session_cookie(Response(me), token, settings, request, me.username)
 
     @post("/logout", status_code=200, guards=[signed_in])
     async def logout(

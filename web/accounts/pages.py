@@ -56,7 +56,7 @@ class SignInPages(Controller):
             response.status_code = status_of(error)
             return response
         target = safe_next(data.next if data.next != "/" else None, home_of(me.role))
-        return with_session_cookie(redirect(target), token, settings)
+        return with_session_cookie(redirect(target), token, settings, request, me.username)
 
     @post("/logout", include_in_schema=False)
     async def logout_form(

@@ -4,20 +4,67 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from kernel.access import Role
-from web.accounts.approvals import ApprovalAction
+from web.accounts.approvals import ApprovalAction, discount_subject, refund_subject
 from web.accounts.users import (
     UserView,
 )
 from web.schemas import WholeNumber
 
 
+class DiscountLineIn(BaseModel):
+    product_id: WholeNumber
+    quantity: WholeNumber
+    discount_satang: WholeNumber = 0
+
+
+class DiscountSubjectIn(BaseModel):
+    """The cart a discount approval is for: its lines as the sale will send them."""
+
+    lines: Annotated[list[DiscountLineIn], Field(min_length=1, max_length=500)]
+    cart_discount_satang: WholeNumber = 0
+
+
+class RefundLineSubjectIn(BaseModel):
+    line_no: WholeNumber
+    quantity: WholeNumber
+
+
+class RefundSubjectIn(BaseModel):
+    """The sale and lines a refund approval is for, as the refund will send them."""
+
+    sale_id: WholeNumber
+    lines: Annotated[list[RefundLineSubjectIn], Field(min_length=1, max_length=500)]
+
+
 class ApprovalIn(BaseModel):
+    """A manager's password and what they approve: ``discount`` for action discount,
+    ``refund`` for action refund (the token is for that subject only, and one use)."""
+
     username: Annotated[str, Field(min_length=1, max_length=64)]
     password: Annotated[str, Field(min_length=1, max_length=256)]
     action: ApprovalAction
+    discount: DiscountSubjectIn | None = None
+    refund: RefundSubjectIn | None = None
+
+    @model_validator(mode="after")
+    def _subject_of_action(self) -> ApprovalIn:
+        wanted = self.discount if self.action == ApprovalAction.DISCOUNT else self.refund
+        if wanted is None:
+            raise ValueError(f"{self.action.value} approval needs its subject: {self.action.value}")
+        return self
+
+    def subject(self) -> str:
+        """The digest the token names (see :mod:`web.accounts.approvals`)."""
+        if self.action == ApprovalAction.DISCOUNT:
+            assert self.discount is not None
+            lines = ((ln.product_id, ln.quantity, ln.discount_satang) for ln in self.discount.lines)
+            return discount_subject(lines, self.discount.cart_discount_satang)
+        assert self.refund is not None
+        lines_ = ((ln.line_no, ln.quantity) for ln in self.refund.lines)
+        return refund_subject(self.refund.sale_id, lines_)
 
 
 class LoginIn(BaseModel):

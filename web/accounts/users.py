@@ -1,6 +1,8 @@
 """Users, passwords, sign-in sessions and the login rate limit.
 
-Sessions and login attempts live in the database, so several workers agree on them.
+Sessions and login attempts live in the database, so several workers agree on them. Wrong
+passwords are throttled per username for untrusted clients, per trusted device, and per client
+address (see web.accounts.devices): a stranger cannot lock an owner out of their own browser.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ import os
 import re
 import secrets
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -89,7 +93,9 @@ class LoginAttempt(Base):
     __tablename__ = "login_attempts"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64), index=True)
-    client: Mapped[str] = mapped_column(String(64))
+    client: Mapped[str] = mapped_column(String(64), index=True)
+    # The trusted device the attempt came from (web.accounts.devices); None: an untrusted client.
+    device: Mapped[str | None] = mapped_column(String(64))
     succeeded: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = mapped_column(index=True)
 
@@ -232,20 +238,78 @@ def list_users(conn: Connection) -> list[UserView]:
     return [_view(r) for r in conn.execute(select(User).order_by(User.username))]
 
 
-def _too_many_failures(conn: Connection, username: str, since: datetime, limit: int) -> bool:
-    """At least ``limit`` failed logins for ``username`` since ``since``: counted up to
+def _failures_reach(conn: Connection, since: datetime, limit: int, *where: Any) -> bool:
+    """At least ``limit`` failed logins matching ``where`` since ``since``: counted up to
     ``limit`` only, so a flood's thousands of failures do not make each refusal slower."""
     recent = (
         select(LoginAttempt.id)
-        .where(
-            LoginAttempt.username == username,
-            LoginAttempt.succeeded.is_(False),
-            LoginAttempt.at >= since,
-        )
+        .where(LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since, *where)
         .limit(limit)
         .subquery()
     )
     return int(conn.execute(select(func.count()).select_from(recent)).scalar_one()) >= limit
+
+
+@dataclass(frozen=True, slots=True)
+class LoginLimits:
+    """How many wrong passwords in ``window`` lock: a username for untrusted clients or one
+    trusted device (``max_failures``), and one client address over all usernames."""
+
+    max_failures: int
+    client_max_failures: int
+    window: timedelta
+
+
+def _check_throttle(
+    conn: Connection,
+    username: str,
+    *,
+    client: str,
+    device: str | None,
+    now: datetime,
+    limits: LoginLimits,
+) -> None:
+    """429 when this username (on this device, or for untrusted clients) or this untrusted
+    client has failed too often lately (see web.accounts.devices)."""
+    since = now - limits.window
+    minutes = int(limits.window.total_seconds() // 60)
+    if device is not None:
+        locked = _failures_reach(
+            conn,
+            since,
+            limits.max_failures,
+            LoginAttempt.username == username,
+            LoginAttempt.device == device,
+        )
+    else:
+        locked = _failures_reach(
+            conn,
+            since,
+            limits.max_failures,
+            LoginAttempt.username == username,
+            LoginAttempt.device.is_(None),
+        )
+        if not locked and _failures_reach(
+            conn,
+            since,
+            limits.client_max_failures,
+            LoginAttempt.client == client[:64],
+            LoginAttempt.device.is_(None),
+        ):
+            raise TooManyAttemptsError(
+                "auth.too_many_attempts_client",
+                "เข้าสู่ระบบผิดจากเครื่องนี้หลายครั้งเกินไป ลองใหม่ในอีก {minutes} นาที",
+                field="username",
+                minutes=minutes,
+            )
+    if locked:
+        raise TooManyAttemptsError(
+            "auth.too_many_attempts",
+            "เข้าสู่ระบบด้วย '{username}' ผิดหลายครั้งเกินไป ลองใหม่ในอีก {minutes} นาที",
+            field="username",
+            username=username,
+            minutes=minutes,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,25 +321,27 @@ class LoginCandidate:
     username: str
     stored_hash: str
     user: UserView | None
+    device: str | None = None  # the trusted device it comes from (None: an untrusted client)
 
 
 def login_candidate(
-    conn: Connection, username: str, *, now: datetime, max_failures: int, window: timedelta
+    conn: Connection,
+    username: str,
+    *,
+    now: datetime,
+    limits: LoginLimits,
+    client: str,
+    trusted: Callable[[str], str | None] = lambda _: None,
 ) -> LoginCandidate:
-    """Read who is signing in; refuses outright after too many recent failures."""
+    """Read who is signing in; refuses outright after too many recent failures. ``trusted``
+    gives the id of the caller's device when it has signed this username in before."""
     username = username.strip().lower()[:64]
-    if _too_many_failures(conn, username, now - window, max_failures):
-        raise TooManyAttemptsError(
-            "auth.too_many_attempts",
-            "เข้าสู่ระบบด้วย '{username}' ผิดหลายครั้งเกินไป ลองใหม่ในอีก {minutes} นาที",
-            field="username",
-            username=username,
-            minutes=int(window.total_seconds() // 60),
-        )
+    device = trusted(username)
+    _check_throttle(conn, username, client=client, device=device, now=now, limits=limits)
     row = conn.execute(select(User).where(User.username == username)).one_or_none()
     if row is None or not row.active:
-        return LoginCandidate(username, _stand_in_hash(), None)
-    return LoginCandidate(username, row.password_hash, _view(row))
+        return LoginCandidate(username, _stand_in_hash(), None, device)
+    return LoginCandidate(username, row.password_hash, _view(row), device)
 
 
 def password_matches(candidate: LoginCandidate, password: str) -> UserView | None:
@@ -295,7 +361,9 @@ def record_login(
     ok = user is not None
     username, client = candidate.username, client[:64]
     conn.execute(
-        insert(LoginAttempt).values(username=username, client=client, succeeded=ok, at=now)
+        insert(LoginAttempt).values(
+            username=username, client=client, device=candidate.device, succeeded=ok, at=now
+        )
     )
     if user is None:
         failed = Actor(None, username, Role.CASHIER)

@@ -160,9 +160,23 @@ export function needsApproval() {
   return needsDiscountApproval(money.subtotal, money.discount, config.discount_approval_percent);
 }
 
+/* What a discount approval is for: this cart's lines and cart discount. The manager's token
+   names it and is used once, so a changed cart or the next sale asks again. */
+export function discountSubject() {
+  return {
+    discount: {
+      lines: cart.lines.map(function (l) {
+        return { product_id: l.product.id, quantity: l.quantity, discount_satang: l.discount || 0 };
+      }),
+      cart_discount_satang: cart.cartDiscount || 0
+    }
+  };
+}
+
 export function approvalValid() {
   var a = cart.approval;
-  return !!a && a.discount >= totalDiscount() && Date.parse(a.expires_at) - Date.now() > 15000;
+  return !!a && a.subject === JSON.stringify(discountSubject()) &&
+    Date.parse(a.expires_at) - Date.now() > 15000;
 }
 
 /* --- the cart as data ---------------------------------------------------------------------- */

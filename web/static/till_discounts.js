@@ -5,7 +5,9 @@ import { apiOk, baht, tr } from "./shared.js";
 import { scaleHalfUp } from "./pricing.js";
 import { $, $all, MAX_QTY, asciiDigits, closeDialog, config, dialog, message, openDialog, parseBaht, showError } from "./till.js";
 import { productName } from "./till_products.js";
-import { approvalValid, cart, cartChanged, needsApproval, pricing, renderLine, setQuantity, totalDiscount } from "./till_cart.js";
+import {
+  approvalValid, cart, cartChanged, discountSubject, needsApproval, pricing, renderLine, setQuantity, totalDiscount
+} from "./till_cart.js";
 
 /* --- the amount dialog ---------------------------------------------------------------------- */
 var amountDialog = { onValue: null };
@@ -91,8 +93,8 @@ export function cartDiscountDialog() {
 function afterDiscount() {
   if (!needsApproval() || approvalValid()) return;
   approve("discount", tr("ส่วนลดรวม ") + baht(totalDiscount()) + tr(" บาท เกิน ") +
-    config.discount_approval_percent + tr("% ของยอดขาย")).then(function (token) {
-    cart.approval = { token: token.approval_token, expires_at: token.expires_at, discount: totalDiscount(), by: token.approver_name };
+    config.discount_approval_percent + tr("% ของยอดขาย"), discountSubject()).then(function (token) {
+    cart.approval = approvalOf(token);
     message(tr("อนุมัติส่วนลดโดย ") + token.approver_name, "ok");
   }, function () {
     message(tr("ส่วนลดนี้ต้องให้ผู้จัดการอนุมัติก่อนชำระเงิน"));
@@ -115,14 +117,25 @@ export function askQuantity(line) {
 /* --- manager approval -------------------------------------------------------------------- */
 var approval = null;
 
-/* Resolves with the approval (its approval_token); rejects when the cashier cancels. */
-export function approve(action, what) {
+/* Resolves with the approval (its approval_token) for one use on ``subject`` ({discount: ...}
+   or {refund: ...}, as POST /api/v1/approvals takes it); rejects when the cashier cancels. */
+export function approve(action, what, subject) {
   var box = openDialog("approval");
   $("[data-approval-what]", box).textContent = what;
   var form = $("[data-approval-form]", box);
   form.reset();
   $("[name=username]", form).focus();
-  return new Promise(function (resolve, reject) { approval = { action: action, resolve: resolve, reject: reject }; });
+  return new Promise(function (resolve, reject) {
+    approval = { action: action, subject: subject, resolve: resolve, reject: reject };
+  });
+}
+
+/* The cart's record of a discount approval: the token and the subject it was given for. */
+export function approvalOf(token) {
+  return {
+    token: token.approval_token, expires_at: token.expires_at, by: token.approver_name,
+    subject: JSON.stringify(discountSubject())
+  };
 }
 
 export function bindApproval() {
@@ -132,11 +145,11 @@ export function bindApproval() {
     event.preventDefault();
     var current = approval;
     if (!current) return;
-    apiOk("POST", "/api/v1/approvals", {
+    apiOk("POST", "/api/v1/approvals", Object.assign({
       username: $("[name=username]", form).value.trim(),
       password: $("[name=password]", form).value,
       action: current.action
-    }).then(function (token) {
+    }, current.subject)).then(function (token) {
       approval = null;
       closeDialog("approval");
       current.resolve(token);

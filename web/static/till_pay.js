@@ -29,9 +29,10 @@ import {
 } from "./till.js";
 import { productById, productName } from "./till_products.js";
 import {
-  cart, cartSnapshot, displayCart, hideDone, needsApproval, approvalValid, pricing, restoreCart, saleBody, totalDiscount
+  cart, cartSnapshot, discountSubject, displayCart, hideDone, needsApproval, approvalValid, pricing, restoreCart,
+  saleBody, totalDiscount
 } from "./till_cart.js";
-import { approve } from "./till_discounts.js";
+import { approvalOf, approve } from "./till_discounts.js";
 import { openShiftDialog, shiftUsable } from "./till_shift.js";
 import { printReceipt } from "./till_receipt.js";
 import { postDisplay } from "./till_display.js";
@@ -145,8 +146,8 @@ function bindPayDialog() {
 function withApproval() {
   if (!needsApproval() || approvalValid()) return Promise.resolve();
   return approve("discount", tr("ส่วนลดรวม ") + baht(totalDiscount()) + tr(" บาท เกินเพดาน ") +
-    config.discount_approval_percent + "%").then(function (token) {
-    cart.approval = { token: token.approval_token, expires_at: token.expires_at, discount: totalDiscount(), by: token.approver_name };
+    config.discount_approval_percent + "%", discountSubject()).then(function (token) {
+    cart.approval = approvalOf(token);
   });
 }
 

@@ -107,7 +107,8 @@ function submitRefund() {
   };
   var total = chosen.lines.reduce(function (sum, c) { return sum + estimate(c.line, c.quantity); }, 0);
   var approval = config.user.role === "cashier"
-    ? approve("refund", tr("คืนเงิน ") + baht(total) + tr(" บาท ตามใบเสร็จ ") + refund.sale.receipt_number)
+    ? approve("refund", tr("คืนเงิน ") + baht(total) + tr(" บาท ตามใบเสร็จ ") + refund.sale.receipt_number,
+      { refund: { sale_id: body.sale_id, lines: body.lines } })
     : Promise.resolve(null);
   approval.then(function (token) {
     if (token) body.approval_token = token.approval_token;

@@ -2,7 +2,8 @@
 
 ``POST /api/v1/refunds`` takes an ``Idempotency-Key`` like a sale: a retry answers 200 with
 the first refund and ``Idempotency-Replayed: true``. A cashier sends a manager's
-``approval_token`` (POST /api/v1/approvals, action ``refund``); a manager needs none.
+``approval_token`` (POST /api/v1/approvals, action ``refund``, naming this sale and these
+lines; used once); a manager needs none.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from kernel.money import format_baht
 from pos.checkout.thai_words import baht_words
 from pos.refunds.service import RefundRequest, RefundView, get_refund, refund_sale, refunds_of_sale
 from pos.tills.receipts import receipt_datetime
-from web.accounts.approvals import ApprovalAction, approver_of
+from web.accounts.approvals import ApprovalAction, approver_of, refund_subject
 from web.accounts.auth import staff_only
 from web.schemas import IdempotentCreate
 from web.settings import Settings
@@ -50,11 +51,13 @@ class RefundsApi(Controller):
         more than is left to refund 422 naming the line; a cashier without approval 403."""
         key = idempotency_key(request)
         now = clock.now()
-        approved_by_id = approver_of(
+        lines = [(line.line_no, line.quantity) for line in data.lines]
+        approval = approver_of(
             settings.secret,
             data.approval_token,
             action=ApprovalAction.REFUND,
             cashier_id=actor.user_id,
+            subject=refund_subject(data.sale_id, lines),
             now=now,
         )
         wanted = RefundRequest(
@@ -71,7 +74,8 @@ class RefundsApi(Controller):
             now=now,
             request=wanted,
             idempotency_key=key,
-            approved_by_id=approved_by_id,
+            approved_by_id=None if approval is None else approval.approver_id,
+            approval=approval,
         )
         view, replayed = await db.writer.run(lambda conn: work(conn))
         return Response(

@@ -20,6 +20,7 @@ from kernel.access import Actor
 from kernel.clock import Clock
 from kernel.db.engine import Database
 from kernel.errors import NotFoundError
+from pos.approvals import ApprovalGrant
 from pos.checkout.queries import SaleView, find_by_receipt, get_sale
 from pos.checkout.requests import (
     IDEMPOTENCY_KEY,
@@ -46,7 +47,7 @@ from pos.tills.service import (
     list_tills,
 )
 from pos.tills.service import open_shift as open_shift_service
-from web.accounts.approvals import ApprovalAction, approver_of
+from web.accounts.approvals import ApprovalAction, approver_of, discount_subject
 from web.accounts.auth import managers_only, staff_only
 from web.errors import BadRequestError
 from web.payments.api import receiving_account
@@ -75,7 +76,13 @@ def idempotency_key(request: Request[Any, Any, Any]) -> str:
     return key
 
 
-def checkout_request(data: SaleIn, approved_by_id: int | None = None) -> CheckoutRequest:
+def discount_of(data: SaleIn) -> str:
+    """The subject a discount approval must name for this sale."""
+    lines = ((ln.product_id, ln.quantity, ln.discount_satang) for ln in data.lines)
+    return discount_subject(lines, data.cart_discount_satang)
+
+
+def checkout_request(data: SaleIn, approval: ApprovalGrant | None = None) -> CheckoutRequest:
     rung = data.rung
     return CheckoutRequest(
         till_id=data.till_id,
@@ -94,7 +101,8 @@ def checkout_request(data: SaleIn, approved_by_id: int | None = None) -> Checkou
             for p in data.payments
         ),
         cart_discount_satang=data.cart_discount_satang,
-        approved_by_id=approved_by_id,
+        approved_by_id=None if approval is None else approval.approver_id,
+        approval=approval,
         rung=None
         if rung is None
         else Rung(
@@ -129,19 +137,21 @@ class SalesApi(Controller):
         (``GET /api/v1/sale-exceptions``), never a refusal."""
         key = idempotency_key(request)
         now = clock.now()
-        # A rung sale's approval was valid when the manager gave it at the till.
+        # A rung sale's approval was valid when the manager gave it at the till (and it is
+        # used once, so an old token cannot backdate another sale).
         approved_at = now if data.rung is None else min(now, data.rung.rung_at)
-        approved_by_id = approver_of(
+        approval = approver_of(
             settings.secret,
             data.approval_token,
             action=ApprovalAction.DISCOUNT,
             cashier_id=actor.user_id,
+            subject=discount_of(data),
             now=approved_at,
         )
         job = CheckoutJob(
             actor=actor,
             now=now,
-            request=checkout_request(data, approved_by_id),
+            request=checkout_request(data, approval),
             idempotency_key=key,
             account=receiving_account(settings),
             expiry=timedelta(minutes=settings.payment_expiry_minutes),
