@@ -302,3 +302,36 @@ def test_a_lapsed_qr_after_a_cash_part_takes_the_rest_in_cash_without_complete(
     page.locator("[data-done]").wait_for(state="visible", timeout=10_000)
     assert rest.is_hidden()
     assert completes == []
+
+
+def _approve_as_manager(page: Any, server: LiveServer) -> None:
+    page.wait_for_selector("#dlg-approval[open]")
+    username, password = server.logins["manager"]
+    page.fill("#dlg-approval [name=username]", username)
+    page.fill("#dlg-approval [name=password]", password)
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => !document.querySelector('#dlg-approval').open")
+
+
+def _discounted_sale_paid_in_cash(page: Any, server: LiveServer, code: str, price: int) -> None:
+    """One item, half off at the bill (above the limit): the manager approves this cart."""
+    scan(page, code)
+    page.keyboard.press("F6")
+    page.wait_for_selector("#dlg-amount[open]")
+    page.fill("#dlg-amount [name=value]", str(price // 200))
+    page.keyboard.press("Enter")
+    _approve_as_manager(page, server)
+    page.keyboard.press("F8")
+    page.wait_for_selector("#dlg-pay[open]")
+    page.fill("#dlg-pay [name=tendered]", str(price // 100 + 1))
+    page.keyboard.press("Enter")
+    page.locator("[data-done]").wait_for(state="visible")
+
+
+def test_a_discount_approval_is_asked_for_each_sale(page: Any, live_server: LiveServer) -> None:
+    till_id = start_till(page, live_server, "SKP-01")
+    (code, price), *_ = barcodes(page, till_id, 1)
+    _discounted_sale_paid_in_cash(page, live_server, code, price)
+    page.wait_for_selector(RECEIPT_PRINTED, state="attached")
+    # The same cart again: the first approval was used; the manager is asked again.
+    _discounted_sale_paid_in_cash(page, live_server, code, price)
