@@ -288,6 +288,9 @@ class SaleExceptionKind(StrEnum):
     SHIFT_CLOSED = "shift_closed"  # rung in a shift closed (its Z printed) before it arrived
     NOT_FOR_SALE = "not_for_sale"  # the product was withdrawn from sale meanwhile
     SLIP_REUSED = "slip_reused"  # the slip the cashier scanned had confirmed another payment
+    # A cashier's discount above the limit with no valid approval (expired, for another cart,
+    # used already): the sale happened; a manager looks at the discount.
+    DISCOUNT_UNAPPROVED = "discount_unapproved"
 
 
 class SaleException(Base):

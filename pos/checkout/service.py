@@ -329,13 +329,22 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
             field="lines",
             limit=format_baht(MAX_AMOUNT_SATANG),
         )
-    if (
+    approval = request.approval
+    if approval is not None and approval.approval_id in stored.used_approvals:
+        if rung is None:
+            raise approval_used_error()
+        approval = None  # a rung sale happened: its discount is a manager's matter below
+    unapproved = (
         actor.role == Role.CASHIER
-        and request.approved_by_id is None
+        and (request.approved_by_id is None or (approval is None and request.approval is not None))
         and needs_discount_approval(
             priced.subtotal_satang, priced.discount_satang, discount_approval_percent
         )
-    ):
+    )
+    if unapproved and rung is not None:
+        detail = {"discount_satang": priced.discount_satang, "percent": discount_approval_percent}
+        differences.append(Difference(SaleExceptionKind.DISCOUNT_UNAPPROVED, detail))
+    elif unapproved:
         raise ForbiddenError(
             "approval.discount_required",
             "ส่วนลดเกิน {percent}% ของยอดขาย ต้องให้ผู้จัดการอนุมัติ",
@@ -353,10 +362,8 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
     received_at = None
     if rung is not None:
         received_at, now = now, min(now, rung_time(rung, now))
-    if request.approval is not None:
-        if request.approval.approval_id in stored.used_approvals:
-            raise approval_used_error()
-        stored.used_approvals.add(request.approval.approval_id)
+    if approval is not None:
+        stored.used_approvals.add(approval.approval_id)
     return SalePlan(
         actor,
         now,
@@ -371,12 +378,12 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
         list(zip(request.payments, tenders, strict=True)),
         job.account,
         job.expiry,
-        request.approved_by_id,
+        None if approval is None else request.approved_by_id,
         rung,
         differences,
         _slips(conn, request, differences, stored.claimed_slips),
         received_at,
-        request.approval,
+        approval,
     )
 
 

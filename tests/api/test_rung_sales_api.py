@@ -140,3 +140,27 @@ async def test_the_close_lists_numbers_issued_and_void(
     assert report["void_numbers"] == ["SKP-01-000003 – SKP-01-000004"]
     printed = await client.get(f"/api/v1/shifts/{shift}/report.html")
     assert "SKP-01-000003 – SKP-01-000004" in printed.text
+
+
+async def test_a_rung_sale_whose_discount_approval_fails_is_kept_and_flagged(
+    login_as: LoginAs, db: Database, clock: FixedClock
+) -> None:
+    """An approval the till held may have lapsed, or be refused on arrival: the sale happened,
+    so its discount goes to a manager instead of the sale being lost in the queue."""
+    location, products, _ = _catalogue(db)
+    client, till = await _till_with_shift(login_as, location)
+    shift = await _shift_id(client, till)
+    block = await client.post(
+        f"/api/v1/tills/{till}/receipt-blocks", json={"device_id": DEVICE, "size": 5}
+    )
+    body = _rung_body(till, shift, block.json()["first_seq"], products[1], 12550, clock)
+    body["lines"][0]["discount_satang"] = 6000  # far above the cashier's limit
+    body["payments"][0]["amount_satang"] = 12550 - 6000
+    body["approval_token"] = "not-a-token"
+    sale = await client.post(
+        "/api/v1/sales", json=body, headers={"Idempotency-Key": "rung-http-0009"}
+    )
+    assert sale.status_code == 201, sale.text
+    [found] = (await client.get("/api/v1/sale-exceptions")).json()
+    assert found["kind"] == "discount_unapproved"
+    assert found["detail"]["discount_satang"] == 6000
