@@ -73,3 +73,20 @@ async def test_an_edit_and_an_entrepreneur_are_held_to_the_same_rule(
         "/api/v1/entrepreneurs", json=_entrepreneur(ids, tambon="บ่อสร้าง\ufeff")
     )
     assert maker.status_code == 422 and maker.json()["field"] == "tambon"
+
+
+@pytest.mark.parametrize("path", ["/%00", "/static/%00x.js", "/api/v1/products/%0d%0a"])
+async def test_a_path_with_a_control_character_is_refused_in_process_too(
+    client: AsyncTestClient[Any], path: str
+) -> None:
+    refused = await client.get(path)
+    assert refused.status_code == 400 and refused.json()["code"] == "request.path_invalid"
+
+
+def test_a_log_message_with_line_breaks_stays_on_one_line() -> None:
+    import logging
+
+    from web.access_log import EscapeControls
+
+    record = logging.LogRecord("t", logging.INFO, "f", 1, "refused %s", ("a\r\nFAKE\x1b[0m",), None)
+    assert EscapeControls().filter(record) and record.getMessage() == "refused a\\r\\nFAKE\\x1b[0m"
