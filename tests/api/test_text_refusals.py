@@ -90,3 +90,12 @@ def test_a_log_message_with_line_breaks_stays_on_one_line() -> None:
 
     record = logging.LogRecord("t", logging.INFO, "f", 1, "refused %s", ("a\r\nFAKE\x1b[0m",), None)
     assert EscapeControls().filter(record) and record.getMessage() == "refused a\\r\\nFAKE\\x1b[0m"
+
+
+async def test_a_display_name_is_held_to_the_rule_and_a_thai_one_is_kept(login_as: LoginAs) -> None:
+    client = await login_as(Role.ADMIN)
+    body = {"username": "nok", "password": "long enough pw", "role": "cashier"}
+    hidden = await client.post("/api/v1/users", json={**body, "display_name": "นก\u202e"})
+    assert hidden.status_code == 422 and hidden.json()["field"] == "display_name"
+    kept = await client.post("/api/v1/users", json={**body, "display_name": "น้ำผึ้ง ใจดี"})
+    assert kept.status_code == 201 and kept.json()["display_name"] == "น้ำผึ้ง ใจดี"
