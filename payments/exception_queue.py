@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from kernel import audit
 from kernel.access import MANAGERS, Actor
 from kernel.errors import ConflictError, InvalidInputError, NotFoundError
+from kernel.text import check_text
 from payments.models import PaymentException
 from payments.records import append_event
 from payments.status import EventSource, ExceptionKind, PaymentEvent
@@ -161,7 +162,7 @@ def resolve_exception(
 ) -> ExceptionView:
     """Close an exception with what the manager did about it (refunded, accepted, ...)."""
     actor.require(MANAGERS, "resolve payment exceptions")
-    text = resolution.strip() if isinstance(resolution, str) else ""
+    text = check_text(resolution, "resolution").strip() if isinstance(resolution, str) else ""
     if not text:
         raise InvalidInputError(
             "payment.resolution_required",

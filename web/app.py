@@ -19,6 +19,7 @@ from litestar.template import TemplateConfig
 from kernel.access import Actor
 from kernel.clock import Clock, SystemClock
 from kernel.db.engine import Database
+from web.access_log import AccessGate, install_log_escaping
 from web.accounts.approvals_api import ApprovalsApi
 from web.accounts.auth import SESSION_COOKIE, SessionMiddleware, provide_actor
 from web.accounts.auth_api import AuthApi
@@ -123,6 +124,7 @@ def create_app(
     db = db or Database(settings.database_url)
     clock = clock or SystemClock()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    install_log_escaping()
 
     templates = TemplateConfig(
         directory=HERE / "templates",
@@ -151,6 +153,7 @@ def create_app(
         on_shutdown=[db.dispose],
         debug=False,
     )
+    app.asgi_handler = AccessGate(app.asgi_handler)
     app.state.db = db
     app.state.clock = clock
     app.state.settings = settings

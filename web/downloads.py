@@ -1,18 +1,11 @@
-"""CSV downloads: UTF-8 with a byte-order mark, so that Excel shows Thai."""
+"""CSV downloads: UTF-8 with a byte-order mark, so that Excel shows Thai.
+
+The text comes from ``kernel.csv_cells.csv_text``, which keeps every cell formula-safe.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
-
 from litestar import Response
-
-
-def csv_text(rows: Iterable[Sequence[object]]) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    return out.getvalue()
 
 
 def csv_download(text: str, filename: str) -> Response[bytes]:

@@ -50,6 +50,9 @@ from web.request_errors import Problem, refused_request
 
 log = logging.getLogger("otop.web")
 
+# Set in the scope (web.access_log) when the client disconnected before the request was read.
+CLIENT_LEFT = "otop.client_left"
+
 
 # --- the web layer's own refusals --------------------------------------------------------
 
@@ -294,6 +297,10 @@ def _said(request: Request[Any, Any, Any], exc: HTTPException) -> DomainError:
     return BadRequestError("request.malformed", "อ่านคำขอไม่ได้: ข้อมูลไม่อยู่ในรูปแบบที่ถูกต้อง")
 
 
+def _client_left() -> DomainError:
+    return BadRequestError("request.client_left", "การเชื่อมต่อถูกปิดก่อนส่งข้อมูลครบ")
+
+
 def _internal() -> DomainError:
     return DomainError("internal", "ระบบขัดข้อง ไม่มีการบันทึกข้อมูลใดๆ ลองอีกครั้ง")
 
@@ -323,6 +330,10 @@ def statement_error_handler(request: Request[Any, Any, Any], exc: Exception) -> 
 
 
 def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if request.scope.get(CLIENT_LEFT):  # type: ignore[misc]
+        # Litestar reads a body cut short as a 500; nobody is left to answer, nothing failed.
+        log.info("client left during %s %s", request.method, request.url.path)
+        return answer(request, HTTP_400_BAD_REQUEST, _client_left())
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return answer(request, HTTP_500_INTERNAL_SERVER_ERROR, _internal())
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from kernel.errors import InvalidInputError
 from kernel.money import format_baht
+from kernel.text import check_text
 
 NAME_MAX = 200
 TAMBON_MAX = 100
@@ -31,7 +32,7 @@ def clean_name(value: object, field: str, *, required: bool = True, limit: int =
         value = ""
     if not isinstance(value, str):
         raise InvalidInputError("field.not_text", "ช่อง {field} ต้องเป็นข้อความ", field=field)
-    text = " ".join(value.split())
+    text = " ".join(check_text(value, field).split())
     if required and not text:
         raise InvalidInputError("field.required", "กรุณากรอกช่อง {field}", field=field)
     if len(text) > limit:

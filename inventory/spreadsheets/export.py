@@ -6,7 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from inventory.models import Category, District, Entrepreneur, Location, Product, StockLevel
-from inventory.spreadsheets.parsing import baht_text, csv_text
+from inventory.spreadsheets.parsing import csv_text
+from kernel.csv_cells import baht_cell
 
 PRODUCT_COLUMNS = (
     "sku",
@@ -66,7 +67,7 @@ def export_products_csv(conn: Connection) -> str:
     )
     return csv_text(
         PRODUCT_COLUMNS,
-        [(*r[:6], baht_text(r[6]), _flag(r[7]), _flag(r[8])) for r in rows],
+        [(*r[:6], baht_cell(r[6]), _flag(r[7]), _flag(r[8])) for r in rows],
     )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
+from kernel import csv_cells
 from kernel.access import Actor
 from kernel.errors import DomainError, InvalidInputError
 from kernel.text import ascii_digits
@@ -72,7 +73,7 @@ class CsvRow:
     values: dict[str, str]
 
     def get(self, name: str) -> str:
-        return self.values.get(name, "").strip()
+        return csv_cells.unquote_cell(self.values.get(name, "").strip())
 
 
 def decode(raw: bytes) -> str:
@@ -194,12 +195,9 @@ def audit_row(
 
 
 def csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """CSV text with CRLF line ends (what spreadsheets expect); no BOM — the download adds it."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
+    """CSV text with CRLF line ends, formula-safe cells (kernel.csv_cells); no BOM — the
+    download adds it."""
+    return csv_cells.csv_text([header, *rows])
 
 
 def baht_text(satang: int) -> str:

@@ -36,6 +36,7 @@ from inventory.stock.service import apply_movements, check_reason_length, on_han
 from kernel.access import MANAGERS, Actor
 from kernel.audit import record
 from kernel.errors import InvalidInputError
+from kernel.text import check_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +94,7 @@ class CountView:
 
 
 def _reason(reason: str) -> str:
-    reason = reason.strip()
+    reason = check_text(reason, "reason").strip()
     if not reason:
         raise InvalidInputError("stock.reason_required", "กรุณาระบุเหตุผลที่ปรับปรุงสต็อก", field="reason")
     check_reason_length(reason)

@@ -31,6 +31,7 @@ from inventory.stock.service import apply_movements
 from kernel.access import STAFF, Actor
 from kernel.audit import record
 from kernel.errors import InvalidInputError, NotFoundError
+from kernel.text import check_text
 
 MAX_NOTE = 500
 
@@ -87,7 +88,7 @@ def check_note(note: str, field: str = "note") -> str:
             field=field,
             limit=MAX_NOTE,
         )
-    return note.strip()
+    return check_text(note, field).strip()
 
 
 def receive_intake(

@@ -20,6 +20,7 @@ from kernel import audit
 from kernel.access import MANAGERS, STAFF, Actor
 from kernel.db.bulk import insert_rows
 from kernel.errors import ConflictError, InvalidInputError, NotFoundError
+from kernel.text import check_text
 from pos.checkout.events import SaleEvent
 from pos.checkout.requests import MergedLine
 from pos.models import Sale, SaleException, SaleExceptionKind, Till
@@ -179,7 +180,7 @@ def resolve_sale_exception(
 ) -> SaleExceptionView:
     """A manager says what was done (counted the shelf, accepted the price, ...)."""
     actor.require(MANAGERS, "resolve sale exceptions")
-    text = resolution.strip() if isinstance(resolution, str) else ""
+    text = check_text(resolution, "resolution").strip() if isinstance(resolution, str) else ""
     if not text or len(text) > MAX_RESOLUTION:
         raise InvalidInputError(
             "sale_exception.resolution_invalid",

@@ -26,6 +26,7 @@ from kernel.access import MANAGERS, Actor
 from kernel.db.engine import next_in_sequence
 from kernel.errors import ConflictError, InvalidInputError, NotFoundError
 from kernel.money import format_baht
+from kernel.text import check_text
 from payments.ledger.balance_rules import payable_now
 from payments.ledger.balances import day_start, read_balance
 from payments.ledger.models import JournalEntryRow, PostingRow
@@ -337,7 +338,11 @@ def mark_paid(
 ) -> PayoutView:
     """The money has left the bank: post the ledger entry. Idempotent for the same reference."""
     actor.require(MANAGERS, "pay out")
-    reference = bank_reference.strip() if isinstance(bank_reference, str) else ""
+    reference = (
+        check_text(bank_reference, "bank_reference").strip()
+        if isinstance(bank_reference, str)
+        else ""
+    )
     if not 0 < len(reference) <= 64:
         raise InvalidInputError(
             "payout.bank_reference_required",

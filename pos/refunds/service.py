@@ -30,6 +30,7 @@ from kernel.access import STAFF, Actor, Role
 from kernel.clock import business_date
 from kernel.db.engine import next_in_sequence
 from kernel.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from kernel.text import check_text
 from payments.ledger.postings import post_entry
 from payments.ledger.rules import BANK, SaleLineShare, cash_account, refund_entry
 from pos.approvals import ApprovalGrant, use_approval
@@ -129,7 +130,7 @@ def refund_sale(
             "วิธีคืนเงินต้องเป็นเงินสดจากลิ้นชัก (cash) หรือโอนคืนลูกค้า (transfer)",
             field="method",
         ) from None
-    reason = request.reason.strip() if isinstance(request.reason, str) else ""
+    reason = check_text(request.reason, "reason").strip() if isinstance(request.reason, str) else ""
     if not 0 < len(reason) <= MAX_REASON:
         raise InvalidInputError(
             "refund.reason_required",

@@ -22,6 +22,7 @@ from kernel import audit
 from kernel.access import MANAGERS, STAFF, Actor, Role
 from kernel.errors import ConflictError, InvalidInputError, NotFoundError
 from kernel.money import format_baht
+from kernel.text import check_text
 from pos.models import Shift, ShiftStatus, Till
 from pos.tills.events import TillEvent
 from pos.tills.shift_rules import count_denominations
@@ -86,7 +87,7 @@ def create_till(
             "รหัสเครื่องขายต้องยาว 2-16 ตัว ใช้ตัวอักษรภาษาอังกฤษพิมพ์ใหญ่ ตัวเลข หรือ '-' (เช่น SKP-01)",
             field="code",
         )
-    name = name.strip()
+    name = check_text(name, "name").strip()
     if not 0 < len(name) <= 100:
         raise InvalidInputError("till.name_invalid", "ชื่อเครื่องขายต้องยาว 1-100 ตัวอักษร", field="name")
     if conn.execute(select(Location.id).where(Location.id == location_id)).first() is None:

@@ -22,6 +22,7 @@ from kernel.access import STAFF, Actor, Role
 from kernel.db.engine import next_in_sequence
 from kernel.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from kernel.money import format_baht
+from kernel.text import check_text
 from payments.models import Payment
 from pos.completion.stranded import void_stranded
 from pos.models import (
@@ -129,7 +130,7 @@ def _checked_amount(amount_satang: object) -> int:
 
 
 def _checked_reason(reason: object) -> str:
-    text = reason.strip() if isinstance(reason, str) else ""
+    text = check_text(reason, "reason").strip() if isinstance(reason, str) else ""
     if not 0 < len(text) <= MAX_REASON:
         raise InvalidInputError(
             "shift.cash_reason_required",

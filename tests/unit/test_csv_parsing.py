@@ -102,3 +102,18 @@ def test_exported_prices_read_back_exactly() -> None:
 
 def test_csv_text_quotes_thai_commas_and_uses_crlf() -> None:
     assert csv_text(["a", "b"], [["ร่ม, บ่อสร้าง", 1]]) == 'a,b\r\n"ร่ม, บ่อสร้าง",1\r\n'
+
+
+def test_a_cell_that_would_run_as_a_formula_is_quoted_and_numbers_stay_numbers() -> None:
+    from decimal import Decimal
+
+    from kernel.csv_cells import baht_cell, safe_cell, unquote_cell
+
+    for risky in ("=1+1", "+1", "-2", "@SUM(A1)", "\t=1", "\r=1", "-12.50"):
+        assert safe_cell(risky) == "'" + risky  # text, even when it reads like a number
+        assert unquote_cell("'" + risky) == risky
+    assert safe_cell(-2) == -2 and safe_cell(Decimal("-12.50")) == Decimal("-12.50")
+    assert safe_cell("ผ้าไหมมัดหมี่") == "ผ้าไหมมัดหมี่" and safe_cell(None) == ""
+    assert unquote_cell("'quoted") == "'quoted"  # a quote a person typed stays
+    assert baht_cell(-1250) == Decimal("-12.50") and str(baht_cell(0)) == "0.00"
+    assert csv_text(["n", "baht"], [["-2", baht_cell(-1250)]]) == "n,baht\r\n'-2,-12.50\r\n"

@@ -43,6 +43,7 @@ from kernel import audit
 from kernel.access import Actor, Role
 from kernel.db.engine import Base, Database, PreparedRead, UTCDateTime
 from kernel.errors import ConflictError, InvalidInputError, NotFoundError, TooManyAttemptsError
+from kernel.text import check_text
 
 _hasher = PasswordHasher()
 
@@ -157,6 +158,7 @@ def create_user(
     """Create a user; an entrepreneur user must name the entrepreneur it belongs to."""
     actor.require(frozenset({Role.ADMIN}), "create users")
     username = username.strip().lower()
+    display_name = " ".join(check_text(display_name, "display_name").split())
     if not USERNAME.match(username):
         raise InvalidInputError(
             "user.username_invalid",

@@ -15,9 +15,9 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from kernel.access import Actor
 from kernel.clock import Clock, business_date
+from kernel.csv_cells import baht_cell, csv_text
 from kernel.db.engine import Database
 from kernel.errors import ConflictError
-from kernel.money import format_baht
 from payments import promptpay
 from payments.ledger.balance_rules import EntrepreneurBalance
 from payments.ledger.balances import Statement
@@ -37,7 +37,7 @@ from pos.consignment.payouts import (
 )
 from web.accounts.auth import managers_only, signed_in
 from web.consignment.schemas import PaidIn, RunIn
-from web.downloads import csv_download, csv_text
+from web.downloads import csv_download
 from web.settings import Settings
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -120,7 +120,7 @@ class ConsignmentApi(Controller):
                 "",
                 "",
                 "",
-                format_baht(found.opening_balance_satang),
+                baht_cell(found.opening_balance_satang),
             ],
         ]
         for line in found.lines:
@@ -129,11 +129,11 @@ class ConsignmentApi(Controller):
                     business_date(line.at).isoformat(),
                     line.document,
                     line.kind,
-                    format_baht(line.gross_satang),
-                    format_baht(line.discount_satang),
-                    format_baht(line.commission_satang),
-                    format_baht(line.amount_satang),
-                    format_baht(line.balance_satang),
+                    baht_cell(line.gross_satang),
+                    baht_cell(line.discount_satang),
+                    baht_cell(line.commission_satang),
+                    baht_cell(line.amount_satang),
+                    baht_cell(line.balance_satang),
                 ]
             )
         name = f"statement-{entrepreneur_id}-{first.isoformat()}-{last.isoformat()}.csv"
@@ -232,7 +232,7 @@ class ConsignmentApi(Controller):
                 p.code,
                 p.name_th,
                 p.promptpay_id or "",
-                format_baht(p.amount_satang).replace(",", ""),
+                baht_cell(p.amount_satang),
                 f"{run.number}-{p.id}",
             ]
             for p in run.payouts

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from kernel.csv_cells import baht_cell, csv_text
 from kernel.i18n import N_, translate
 from kernel.money import format_baht
 from pos.reports.centre import TOP_LIMIT, CentreReport, Figures, PaymentMix, ReportRow
 from pos.reports.periods import Grain, Period, percent_text, share_bp
-from web.downloads import csv_text
 
 
 class Kind(StrEnum):
@@ -243,18 +243,29 @@ def _months_table(months: list[PaymentMix], lang: str) -> Table:
 # --- formatting ------------------------------------------------------------------------
 
 
-def cell(column: Column, value: Any, *, for_csv: bool = False) -> str:
+def cell(column: Column, value: Any) -> str:
     """A cell as people read it: baht with two decimals, counts with separators, percents."""
     if value is None or value == "":
         return ""
     if column.kind is Kind.MONEY:
-        text = format_baht(int(value))
-        return text.replace(",", "") if for_csv else text
+        return format_baht(int(value))
     if column.kind is Kind.COUNT:
-        return str(value) if for_csv else f"{int(value):,}"
+        return f"{int(value):,}"
     if column.kind is Kind.SHARE:
         return percent_text(int(value))
     return str(value)
+
+
+def csv_cell(column: Column, value: Any) -> object:
+    """A cell for the CSV: money and counts as numbers (their Python type says so, for
+    ``csv_text``), labels as text that may not run as a formula."""
+    if value is None or value == "":
+        return ""
+    if column.kind is Kind.MONEY:
+        return baht_cell(int(value))
+    if column.kind is Kind.COUNT:
+        return int(value)
+    return cell(column, value)
 
 
 def csv_table(tab: Table, lang: str, period: Period) -> str:
@@ -264,7 +275,7 @@ def csv_table(tab: Table, lang: str, period: Period) -> str:
             [f"{tab.title(lang)} {period.start.isoformat()} – {period.end.isoformat()}"],
             [_csv_heading(c, lang) for c in tab.columns],
             *(
-                [cell(c, row.get(c.key), for_csv=True) for c in tab.columns]
+                [csv_cell(c, row.get(c.key)) for c in tab.columns]
                 for row in [*tab.rows, *([tab.total] if tab.total else [])]
             ),
         ]
