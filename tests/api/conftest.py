@@ -68,6 +68,8 @@ def login_as(client: AsyncTestClient[Any], db: Database, clock: FixedClock) -> L
             "/api/v1/auth/login", json={"username": name, "password": PASSWORD}
         )
         assert response.status_code == 200, response.text
+        # Signed in, the session's own CSRF token replaces the anonymous page's.
+        client.headers["x-csrftoken"] = client.cookies["csrftoken"]
         return client
 
     return login

@@ -12,8 +12,8 @@ from litestar.response import Redirect, Template
 from kernel.clock import Clock
 from kernel.db.engine import Database
 from kernel.errors import DomainError
-from web.accounts.auth import SESSION_COOKIE, current_user
-from web.accounts.auth_api import sign_in, sign_out, with_session_cookie
+from web.accounts.auth import current_user
+from web.accounts.auth_api import sign_in, sign_out, with_session_cookie, without_session_cookie
 from web.accounts.schemas import LoginForm
 from web.errors import status_of
 from web.pages import home_of, page, redirect, safe_next, said
@@ -64,8 +64,7 @@ class SignInPages(Controller):
         request: Request[Any, Any, Any],
         db: NamedDependency[Database],
         clock: NamedDependency[Clock],
-    ) -> Redirect:
-        await sign_out(request, db, clock)
-        response = redirect("/login")
-        response.delete_cookie(SESSION_COOKIE, path="/")
-        return response
+        settings: NamedDependency[Settings],
+    ) -> Response[Any]:
+        await sign_out(request, db, clock, settings)
+        return without_session_cookie(redirect("/login"), settings)
