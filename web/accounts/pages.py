@@ -30,9 +30,15 @@ class SignInPages(Controller):
 
     @get("/login", sync_to_thread=False, include_in_schema=False)
     def login_page(
-        self, request: Request[Any, Any, Any], next: FromQuery[str | None] = None
+        self,
+        request: Request[Any, Any, Any],
+        settings: NamedDependency[Settings],
+        next: FromQuery[str | None] = None,
     ) -> Template:
-        return page(request, "login.html", next=safe_next(next, "/"), error=None)
+        """The sign-in form; in demo mode it says the logins and keys are public."""
+        return page(
+            request, "login.html", next=safe_next(next, "/"), error=None, demo=settings.demo
+        )
 
     @post("/login", include_in_schema=False)
     async def login_form(
@@ -52,6 +58,7 @@ class SignInPages(Controller):
                 next=data.next,
                 error=said(request, error),
                 username=data.username,
+                demo=settings.demo,
             )
             response.status_code = status_of(error)
             return response
