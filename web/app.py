@@ -21,7 +21,12 @@ from kernel.clock import Clock, SystemClock
 from kernel.db.engine import Database
 from web.access_log import AccessGate, install_log_escaping
 from web.accounts.approvals_api import ApprovalsApi
-from web.accounts.auth import SESSION_COOKIE, SessionMiddleware, provide_actor
+from web.accounts.auth import (
+    SessionMiddleware,
+    csrf_cookie_name,
+    provide_actor,
+    session_cookie_name,
+)
 from web.accounts.auth_api import AuthApi
 from web.accounts.pages import SignInPages
 from web.accounts.users_api import UsersController
@@ -141,7 +146,8 @@ def create_app(
         before_send=[security_headers, static_revalidation],
         csrf_config=CSRFConfig(
             secret=settings.secret,
-            cookie_name="csrftoken",
+            cookie_name=csrf_cookie_name(settings),
+            cookie_secure=not settings.demo,
             header_name="x-csrftoken",
             cookie_samesite="strict",
             exclude=CSRF_EXEMPT,
@@ -157,7 +163,8 @@ def create_app(
     app.state.db = db
     app.state.clock = clock
     app.state.settings = settings
-    app.state.session_cookie = SESSION_COOKIE
+    app.state.session_cookie = session_cookie_name(settings)
+    app.state.csrf_exempt = frozenset(CSRF_EXEMPT)
     return app
 
 

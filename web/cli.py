@@ -90,7 +90,7 @@ def create_user_command(
 
     db = Database(get_settings().database_url)
     try:
-        new_password = NewPassword.of(password)  # hashed before the transaction
+        new_password = NewPassword.of(password, username=username)  # hashed first
         with db.write() as conn:
             entrepreneur_id = None
             if entrepreneur_code:

@@ -12,6 +12,12 @@ from stdnum.th import tin
 
 DEFAULT_DB = Path("var") / "otop.db"
 DEMO_TAX_ID = "0105559000727"  # made up, with a valid check digit
+# Demo mode's secrets are public (anyone can read them here): what they sign is trusted in demo
+# mode only. Outside it the configured secrets sign and check everything, and a configured
+# secret equal to one of these is refused at start, so nothing signed with them is accepted.
+DEMO_SECRET = hashlib.sha256(b"otop-pos demo secret").hexdigest()
+DEMO_WEBHOOK_SECRET = hashlib.sha256(b"otop-pos demo webhook").hexdigest()
+PUBLIC_SECRETS = frozenset({DEMO_SECRET, DEMO_WEBHOOK_SECRET})
 
 
 class Settings(BaseSettings):
@@ -71,6 +77,12 @@ class Settings(BaseSettings):
             )
         if not self.demo and not self.webhook_secret:
             raise ValueError("OTOP_WEBHOOK_SECRET must be set unless OTOP_DEMO=true")
+        if not self.demo and {self.secret_key, self.webhook_secret} & PUBLIC_SECRETS:
+            raise ValueError(
+                "OTOP_SECRET_KEY and OTOP_WEBHOOK_SECRET must not be demo mode's built-in "
+                "secrets: they are public. Make new ones, e.g. with "
+                "python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
         if self.seller_tax_id and not tin.is_valid(self.seller_tax_id):
             raise ValueError(
                 f"OTOP_SELLER_TAX_ID {self.seller_tax_id!r} is not a 13-digit Thai tax ID "
@@ -87,8 +99,9 @@ class Settings(BaseSettings):
 
     @property
     def secret(self) -> str:
-        """The secret key; in demo mode a fixed one so that sessions survive a restart."""
-        return self.secret_key or hashlib.sha256(b"otop-pos demo secret").hexdigest()
+        """The secret key; in demo mode a fixed, public one so that sessions survive a restart
+        (never outside demo mode: the validator insists on a key of one's own there)."""
+        return self.secret_key or DEMO_SECRET
 
     @property
     def receiving_promptpay_id(self) -> str:
@@ -104,7 +117,8 @@ class Settings(BaseSettings):
 
     @property
     def hook_secret(self) -> str:
-        return self.webhook_secret or hashlib.sha256(b"otop-pos demo webhook").hexdigest()
+        """The callback's shared secret; demo mode's is built in and public."""
+        return self.webhook_secret or DEMO_WEBHOOK_SECRET
 
     @property
     def is_sqlite(self) -> bool:

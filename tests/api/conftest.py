@@ -37,6 +37,11 @@ async def client(app: Any) -> AsyncIterator[AsyncTestClient[Any]]:
         yield c
 
 
+def csrf_cookie_of(client: AsyncTestClient[Any]) -> str:
+    """The CSRF cookie's token (named __Host-csrftoken outside demo mode)."""
+    return str(client.cookies.get("csrftoken") or client.cookies["__Host-csrftoken"])
+
+
 def make_user(
     db: Database, clock: FixedClock, username: str, role: Role, entrepreneur_id: int | None = None
 ) -> None:
@@ -68,6 +73,8 @@ def login_as(client: AsyncTestClient[Any], db: Database, clock: FixedClock) -> L
             "/api/v1/auth/login", json={"username": name, "password": PASSWORD}
         )
         assert response.status_code == 200, response.text
+        # Signed in, the session's own CSRF token replaces the anonymous page's.
+        client.headers["x-csrftoken"] = csrf_cookie_of(client)
         return client
 
     return login

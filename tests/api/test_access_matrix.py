@@ -43,6 +43,7 @@ from payments.webhook import sign
 from pos.models import Till
 from tests.conftest import BACKENDS, _truncate_postgres
 from web.accounts import users as accounts
+from web.accounts.auth import session_csrf_token
 from web.accounts.users import User, get_user, open_session
 from web.app import create_app
 from web.commands.seed import seed_demo_database
@@ -343,7 +344,9 @@ def _session(db: Database, clock: FixedClock, username: str) -> str:
 def _as(client: TestClient[Any], db: Database, clock: FixedClock, csrf: str, role: str) -> None:
     cookies = {"csrftoken": csrf}
     if role != "anonymous":
-        cookies["otop_session"] = _session(db, clock, USERS[role])
+        token = cookies["otop_session"] = _session(db, clock, USERS[role])
+        # A signed-in session's pages carry its own CSRF token (web.accounts.auth).
+        csrf = cookies["csrftoken"] = session_csrf_token(Settings(demo=True).secret, token)
     client.cookies = httpx.Cookies(cookies)
     client.headers["x-csrftoken"] = csrf
 

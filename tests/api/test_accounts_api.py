@@ -40,6 +40,7 @@ async def test_a_payout_run_from_balance_to_paid(
         "/api/v1/auth/login", json={"username": "manager2", "password": PASSWORD}
     )
     assert again.status_code == 200
+    client.headers["x-csrftoken"] = client.cookies["csrftoken"]  # the new session's own
     cutoff = (business_date(clock.now()) - timedelta(days=1)).isoformat()
     preview = await client.get("/api/v1/payouts/preview", params={"cutoff_date": cutoff})
     assert preview.status_code == 200, preview.text

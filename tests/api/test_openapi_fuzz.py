@@ -61,7 +61,7 @@ from schemathesis.engine import Status, events
 from kernel.clock import SystemClock
 from kernel.db.engine import Database
 from payments.webhook import sign
-from web.accounts.auth import SESSION_COOKIE
+from web.accounts.auth import SESSION_COOKIE, session_csrf_token
 from web.accounts.users import open_session, session_user
 from web.app import create_app
 from web.commands.seed import DEMO_LOGINS, seed_demo_database, seed_demo_history
@@ -99,6 +99,7 @@ def seed(db: Database) -> None:
     password = next(x.password for x in DEMO_LOGINS if x.username == "manager")
     login = {"username": "manager", "password": password}
     assert client.post("/api/v1/auth/login", json=login).status_code == 200
+    client.headers["x-csrftoken"] = client.cookies["csrftoken"]  # the session's own
 
     def post(path: str, body: dict[str, Any], key: str | None = None) -> dict[str, Any]:
         headers = {"Idempotency-Key": key} if key else {}
@@ -191,6 +192,12 @@ class Visitor:
         with self.db.write() as conn:
             return {SESSION_COOKIE: open_session(conn, user, now=now, hours=1)}
 
+    def csrf_of(self, session: dict[str, str]) -> str:
+        """A signed-in session's CSRF token is its own (web.accounts.auth)."""
+        if SESSION_COOKIE not in session:
+            return self.csrf
+        return session_csrf_token(self.app.state.settings.secret, session[SESSION_COOKIE])
+
     def provider(self) -> type:
         """A schemathesis auth provider: every case carries the role's credentials; a
         sign-out gets a session of its own, so the others stay signed in."""
@@ -203,8 +210,9 @@ class Visitor:
                 return visitor.session
 
             def set(self, case: Any, data: dict[str, str], ctx: Any) -> None:
-                case.headers = {**(case.headers or {}), "x-csrftoken": visitor.csrf}
-                case.cookies = {**(case.cookies or {}), "csrftoken": visitor.csrf, **data}
+                csrf = visitor.csrf_of(data)
+                case.headers = {**(case.headers or {}), "x-csrftoken": csrf}
+                case.cookies = {**(case.cookies or {}), "csrftoken": csrf, **data}
 
         return RoleAuth
 

@@ -10,7 +10,7 @@ from litestar.testing import AsyncTestClient
 from kernel.access import Role
 from kernel.clock import FixedClock
 from kernel.db.engine import Database
-from tests.api.conftest import PASSWORD, LoginAs, make_user
+from tests.api.conftest import PASSWORD, LoginAs, csrf_cookie_of, make_user
 from web.app import create_app
 from web.settings import Settings
 
@@ -91,11 +91,14 @@ async def test_demo_payer_does_not_exist_outside_demo_mode(db: Database, clock: 
         seller_tax_id="0105559000727",
     )
     make_user(db, clock, "cashier9", Role.CASHIER)
-    async with AsyncTestClient(create_app(settings=settings, db=db, clock=clock)) as client:
+    app = create_app(settings=settings, db=db, clock=clock)
+    # Outside demo mode the cookies are Secure: they travel over HTTPS only.
+    async with AsyncTestClient(app, base_url="https://testserver.local") as client:
         await client.get("/login")
-        client.headers["x-csrftoken"] = client.cookies.get("csrftoken", "")
+        client.headers["x-csrftoken"] = csrf_cookie_of(client)
         login = {"username": "cashier9", "password": PASSWORD}
         assert (await client.post("/api/v1/auth/login", json=login)).status_code == 200
+        client.headers["x-csrftoken"] = csrf_cookie_of(client)  # the session's own
         payment = (await client.post("/api/v1/payments", json={"amount_satang": 100})).json()
         response = await client.get(f"/demo/pay/{payment['reference']}")
         assert response.status_code == 404

@@ -119,6 +119,7 @@ async def test_the_session_changes_at_login_and_the_previous_one_ends(
     assert first.status_code == 200
     malee = client.cookies["otop_session"]
     assert malee != "chosen-by-an-attacker"
+    client.headers["x-csrftoken"] = client.cookies["csrftoken"]  # malee's pages carry hers
 
     again = await client.post(
         "/login", data={"username": "somchai", "password": PASSWORD}, follow_redirects=False
@@ -161,6 +162,7 @@ async def test_five_failures_lock_that_username_only(
     form = await client.post("/login", data={"username": "malee", "password": PASSWORD})
     assert form.status_code == 429 and "otop_session" not in client.cookies
     assert await login("somchai", PASSWORD) == 200  # other usernames are not affected
+    client.headers["x-csrftoken"] = client.cookies["csrftoken"]  # somchai's session's token
     clock.advance(minutes=14)
     assert await login("malee", PASSWORD) == 429  # still inside the 15 minutes
 

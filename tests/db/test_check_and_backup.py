@@ -153,6 +153,7 @@ async def _signed_in(url: str, username: str) -> httpx.AsyncClient:
         "/api/v1/auth/login", json={"username": username, "password": PASSWORD}
     )
     answer.raise_for_status()
+    client.headers["x-csrftoken"] = client.cookies.get("csrftoken") or ""  # the session's own
     return client
 
 

@@ -90,6 +90,8 @@ class Till:
             body={"username": self.username, "password": PASSWORD},
         )
         answer.response.raise_for_status()
+        # Signed in, the session's own CSRF token replaces the anonymous page's.
+        self.client.headers["x-csrftoken"] = self.client.cookies.get("csrftoken") or ""
 
     async def checkout(self, body: dict[str, Any], key: str) -> Sent:
         return await self.send("POST", "/api/v1/sales", body=body, headers={"Idempotency-Key": key})

@@ -13,7 +13,13 @@ from sqlalchemy.engine import Connection
 from kernel.clock import Clock
 from kernel.db.engine import Database
 from kernel.errors import BadCredentialsError
-from web.accounts.auth import SESSION_COOKIE, current_user, signed_in
+from web.accounts.auth import (
+    csrf_cookie,
+    current_user,
+    session_cookie_name,
+    session_csrf_token,
+    signed_in,
+)
 from web.accounts.devices import (
     DEVICE_COOKIE,
     MAX_AGE_SECONDS,
@@ -98,7 +104,8 @@ async def sign_in(
     password: str,
 ) -> tuple[MeOut, str]:
     now = clock.now()
-    previous, previous_token = current_user(request), request.cookies.get(SESSION_COOKIE)
+    previous = current_user(request)
+    previous_token = request.cookies.get(session_cookie_name(settings))
     candidate, user = await authenticate(request, db, settings, now, username, password)
 
     def record(conn: Connection) -> str:
@@ -123,22 +130,43 @@ def with_session_cookie(
     request: Request[Any, Any, Any],
     username: str,
 ) -> Response[Any]:
-    """The new session's cookie, and the device cookie that trusts this browser for the user."""
+    """The new session's cookie (HttpOnly; Secure and ``__Host-`` outside demo mode), its CSRF
+    token, which replaces the anonymous page's (see web.accounts.auth), and the device cookie
+    that trusts this browser for the user."""
     with_device_cookie(response, request, username, settings)
     response.set_cookie(
-        SESSION_COOKIE,
+        session_cookie_name(settings),
         token,
         httponly=True,
         samesite="lax",
         path="/",
+        secure=not settings.demo,
         max_age=settings.session_hours * 3600,
+    )
+    response.set_cookie(csrf_cookie(settings, session_csrf_token(settings.secret, token)))
+    return response
+
+
+def without_session_cookie(response: Response[Any], settings: Settings) -> Response[Any]:
+    """Expire the session cookie (a ``__Host-`` cookie, even an expired one, is taken only
+    when Secure)."""
+    response.set_cookie(
+        session_cookie_name(settings),
+        "",
+        httponly=True,
+        samesite="lax",
+        path="/",
+        secure=not settings.demo,
+        max_age=0,
     )
     return response
 
 
-async def sign_out(request: Request[Any, Any, Any], db: Database, clock: Clock) -> None:
+async def sign_out(
+    request: Request[Any, Any, Any], db: Database, clock: Clock, settings: Settings
+) -> None:
     """End the request's session, if it has one."""
-    token = request.cookies.get(SESSION_COOKIE)
+    token = request.cookies.get(session_cookie_name(settings))
     user = current_user(request)
     if token and user:
         now = clock.now()
@@ -169,11 +197,11 @@ class AuthApi(Controller):
         request: Request[Any, Any, Any],
         db: NamedDependency[Database],
         clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
     ) -> Response[dict[str, str]]:
-        await sign_out(request, db, clock)
+        await sign_out(request, db, clock, settings)
         response: Response[dict[str, str]] = Response({"status": "signed out"})
-        response.delete_cookie(SESSION_COOKIE, path="/")
-        return response
+        return without_session_cookie(response, settings)
 
     @get("/me", sync_to_thread=False, guards=[signed_in])
     def me(self, request: Request[Any, Any, Any]) -> MeOut:

@@ -12,8 +12,8 @@ from litestar.response import Redirect, Template
 from kernel.clock import Clock
 from kernel.db.engine import Database
 from kernel.errors import DomainError
-from web.accounts.auth import SESSION_COOKIE, current_user
-from web.accounts.auth_api import sign_in, sign_out, with_session_cookie
+from web.accounts.auth import current_user
+from web.accounts.auth_api import sign_in, sign_out, with_session_cookie, without_session_cookie
 from web.accounts.schemas import LoginForm
 from web.errors import status_of
 from web.pages import home_of, page, redirect, safe_next, said
@@ -30,9 +30,15 @@ class SignInPages(Controller):
 
     @get("/login", sync_to_thread=False, include_in_schema=False)
     def login_page(
-        self, request: Request[Any, Any, Any], next: FromQuery[str | None] = None
+        self,
+        request: Request[Any, Any, Any],
+        settings: NamedDependency[Settings],
+        next: FromQuery[str | None] = None,
     ) -> Template:
-        return page(request, "login.html", next=safe_next(next, "/"), error=None)
+        """The sign-in form; in demo mode it says the logins and keys are public."""
+        return page(
+            request, "login.html", next=safe_next(next, "/"), error=None, demo=settings.demo
+        )
 
     @post("/login", include_in_schema=False)
     async def login_form(
@@ -52,6 +58,7 @@ class SignInPages(Controller):
                 next=data.next,
                 error=said(request, error),
                 username=data.username,
+                demo=settings.demo,
             )
             response.status_code = status_of(error)
             return response
@@ -64,8 +71,7 @@ class SignInPages(Controller):
         request: Request[Any, Any, Any],
         db: NamedDependency[Database],
         clock: NamedDependency[Clock],
-    ) -> Redirect:
-        await sign_out(request, db, clock)
-        response = redirect("/login")
-        response.delete_cookie(SESSION_COOKIE, path="/")
-        return response
+        settings: NamedDependency[Settings],
+    ) -> Response[Any]:
+        await sign_out(request, db, clock, settings)
+        return without_session_cookie(redirect("/login"), settings)

@@ -44,6 +44,7 @@ from kernel.access import Actor, Role
 from kernel.db.engine import Base, Database, PreparedRead, UTCDateTime
 from kernel.errors import ConflictError, InvalidInputError, NotFoundError, TooManyAttemptsError
 from kernel.text import check_text
+from web.accounts.passwords import check_password_policy
 
 _hasher = PasswordHasher()
 
@@ -55,7 +56,6 @@ def _stand_in_hash() -> str:
 
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
-MIN_PASSWORD = 8
 
 
 class UserEvent(StrEnum):
@@ -133,14 +133,10 @@ class NewPassword:
     hash: str
 
     @classmethod
-    def of(cls, password: str) -> NewPassword:
-        if len(password) < MIN_PASSWORD:
-            raise InvalidInputError(
-                "user.password_too_short",
-                "รหัสผ่านต้องยาวอย่างน้อย {min_length} ตัวอักษร",
-                field="password",
-                min_length=MIN_PASSWORD,
-            )
+    def of(cls, password: str, *, username: str = "") -> NewPassword:
+        """Hash a password that passes the policy (:mod:`web.accounts.passwords`); the
+        username it is for, when known, is one of the words it must not be."""
+        check_password_policy(password, username=username)
         return cls(_hasher.hash(password))
 
 
@@ -394,9 +390,10 @@ async def check_password(candidate: LoginCandidate, password: str) -> UserView |
     return await loop.run_in_executor(_hashing, password_matches, candidate, password)
 
 
-async def new_password(password: str) -> NewPassword:
+async def new_password(password: str, *, username: str = "") -> NewPassword:
     """:meth:`NewPassword.of` on the hashing thread, the event loop free."""
-    return await asyncio.get_running_loop().run_in_executor(_hashing, NewPassword.of, password)
+    make = functools.partial(NewPassword.of, password, username=username)
+    return await asyncio.get_running_loop().run_in_executor(_hashing, make)
 
 
 def _hash_token(token: str) -> str:

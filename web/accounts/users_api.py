@@ -66,7 +66,7 @@ class UsersController(Controller):
         clock: NamedDependency[Clock],
     ) -> UserOut:
         """Create a user; an entrepreneur user names the entrepreneur whose data it may see."""
-        password = await new_password(data.password)  # hashed before the transaction
+        password = await new_password(data.password, username=data.username)  # hashed first
         now = clock.now()
         user = await db.writer.run(
             lambda conn: create_user(

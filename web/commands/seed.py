@@ -90,7 +90,7 @@ def create_demo_users(conn: Connection, now: datetime) -> list[DemoLogin]:
             conn,
             SYSTEM,
             username=login.username,
-            password=NewPassword.of(login.password),
+            password=NewPassword.of(login.password, username=login.username),
             role=login.role,
             now=now,
             display_name=display_name,

@@ -46,7 +46,8 @@ export function showError(box, error) {
 }
 
 function csrfToken() {
-  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  // Outside demo mode the cookie is __Host-csrftoken (Secure, this origin only).
+  const match = document.cookie.match(/(?:^|;\s*)(?:__Host-)?csrftoken=([^;]+)/);
   return match ? decodeURIComponent(match[1]) : "";
 }
 
