@@ -237,6 +237,7 @@ def _payment_row(new: NewPayment) -> dict[str, object]:
         "confirmed_by": None,
         "confirmation": None,
         "slip_ref": None,
+        "slip_key": None,
     }
     if kind == PaymentMethod.PROMPTPAY:
         try:
@@ -255,6 +256,7 @@ def _payment_row(new: NewPayment) -> dict[str, object]:
                 confirmed_by=new.actor.user_id,
                 confirmation=new.confirmed_as.value,
                 slip_ref=new.slip_ref,
+                slip_key=None if new.slip_ref is None else promptpay.slip_key(new.slip_ref),
             )
     else:
         row.update(

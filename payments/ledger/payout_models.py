@@ -52,7 +52,9 @@ class Payout(Base):
     amount_satang: Mapped[int] = mapped_column(Integer)
     promptpay_id: Mapped[str | None] = mapped_column(String(20))  # as it was at the run
     status: Mapped[str] = mapped_column(String(16))
-    bank_reference: Mapped[str | None] = mapped_column(String(64), unique=True)
+    bank_reference: Mapped[str | None] = mapped_column(String(64), unique=True)  # as typed
+    # The reference however it is spelled (upper-case, no spaces or dashes): accepted once.
+    bank_reference_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     paid_at: Mapped[datetime | None]
     paid_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     cancelled_at: Mapped[datetime | None]

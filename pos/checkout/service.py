@@ -31,6 +31,7 @@ from kernel.access import STAFF, Actor, Role
 from kernel.db.engine import savepoint
 from kernel.errors import ConflictError, DomainError, ForbiddenError, InvalidInputError
 from kernel.money import format_baht
+from payments import promptpay
 from payments.confirmations import slip_reference, slip_used_by
 from payments.lifecycle import MAX_AMOUNT_SATANG, ReceivingAccount
 from pos.checkout.pricing import (
@@ -484,13 +485,14 @@ def _slips(
     for p in request.payments:
         slip = None if p.slip_payload is None else slip_reference(p.slip_payload)
         if slip is not None:
-            used = slip_used_by(conn, slip)
-            if used is not None or slip in claimed:
+            used = slip_used_by(conn, slip)  # both compared as the banks write them
+            key = promptpay.slip_key(slip)
+            if used is not None or key in claimed:
                 detail = {"slip_ref": slip, "reference": p.reference, "used_by_payment_id": used}
                 differences.append(Difference(SaleExceptionKind.SLIP_REUSED, detail))
                 slip = None
             else:
-                claimed.add(slip)
+                claimed.add(key)
         slips.append(slip)
     return slips
 

