@@ -3,6 +3,7 @@ entrepreneur in it (pending, then paid with the bank's reference, or cancelled).
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -19,6 +20,13 @@ class PayoutStatus(StrEnum):
 
 
 PENDING_ONLY = text("status = 'pending'")
+_SPACING = re.compile(r"[\s\-_.]+")
+
+
+def bank_reference_key(reference: str) -> str:
+    """A bank reference however it is spelled: upper-case, without spaces, dashes, dots or
+    underscores (``tx 0001-a`` and ``TX0001A`` are one transfer). Unique among payouts."""
+    return _SPACING.sub("", reference).upper()
 
 
 class PayoutRun(Base):

@@ -5,18 +5,20 @@ nothing, and cash tendered is bounded (no change on PromptPay)."""
 
 from __future__ import annotations
 
-from typing import Any
+import re
 
 import pytest
 from sqlalchemy import select
 
-from kernel.access import Role
+from kernel.clock import FixedClock
 from kernel.db.engine import Database
 from payments import promptpay
+from payments.ledger.payout_models import Payout
 from payments.models import Payment
 from payments.promptpay import fields as pf
 from payments.promptpay.emv import tlv, with_crc
 from tests.api.conftest import LoginAs
+from tests.api.test_payout_pages import _two_owed
 from tests.api.test_sales_api import _body, _catalogue, _till_with_shift
 
 pytestmark = pytest.mark.anyio
@@ -74,3 +76,44 @@ async def test_a_slip_spelled_otherwise_is_refused_with_the_sale_it_was_used_for
         assert answer["params"]["used_confirmed_by"] == me["id"]
     shown = (await client.get(f"/api/v1/payments/{second}")).json()
     assert shown["status"] == "pending"
+
+
+async def test_a_payout_bank_reference_respelled_is_refused(
+    login_as: LoginAs, db: Database, clock: FixedClock
+) -> None:
+    client, maker, second, cutoff = await _two_owed(login_as, db, clock)
+    made = await client.post(
+        "/admin/payouts",
+        data={"cutoff_date": cutoff, "minimum": "100", "pay": [str(maker), str(second)]},
+        follow_redirects=False,
+    )
+    assert made.status_code == 303, made.text
+    run_url = made.headers["location"].split("?")[0]
+    run = await client.get(run_url)
+    first, last = (int(i) for i in re.findall(r'data-payout="(\d+)"', run.text))
+    ok = await client.post(
+        f"{run_url}/payouts/{first}/paid",
+        data={"bank_reference": "KBANK-0077"},
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303, ok.text
+    again = await client.post(
+        f"{run_url}/payouts/{first}/paid",
+        data={"bank_reference": "kbank 0077"},
+        follow_redirects=False,
+    )
+    assert again.status_code == 303  # the same transfer respelled: already done, nothing twice
+    for spelling in ("kbank-0077", " KBANK 0077 ", "Kbank0077"):
+        reused = await client.post(
+            f"{run_url}/payouts/{last}/paid", data={"bank_reference": spelling}
+        )
+        assert reused.status_code == 409 and "ถูกใช้กับรายการโอนเงินอื่นแล้ว" in reused.text
+    dashes = await client.post(f"{run_url}/payouts/{last}/paid", data={"bank_reference": "--"})
+    assert dashes.status_code == 422
+    with db.read() as conn:
+        paid = conn.execute(
+            select(Payout.id, Payout.bank_reference, Payout.bank_reference_key).where(
+                Payout.status == "paid"
+            )
+        ).all()
+    assert [tuple(row) for row in paid] == [(first, "KBANK-0077", "KBANK0077")]
