@@ -117,3 +117,44 @@ async def test_a_payout_bank_reference_respelled_is_refused(
             )
         ).all()
     assert [tuple(row) for row in paid] == [(first, "KBANK-0077", "KBANK0077")]
+
+
+async def test_a_payment_names_only_a_sale_that_awaits_its_payment(
+    login_as: LoginAs, db: Database
+) -> None:
+    location, products, _ = _catalogue(db)
+    client, till = await _till_with_shift(login_as, location)
+    one_line = [{"product_id": products[0], "quantity": 1}]
+    cash = [{"method": "cash", "amount_satang": 10000}]
+    qr = [{"method": "promptpay", "amount_satang": 10000}]
+    completed = await client.post(
+        "/api/v1/sales",
+        json=_body(till, products, lines=one_line, payments=cash),
+        headers={"Idempotency-Key": "paid-sale-1"},
+    )
+    pending = await client.post(
+        "/api/v1/sales",
+        json=_body(till, products, lines=one_line, payments=qr),
+        headers={"Idempotency-Key": "pending-1"},
+    )
+    voided = await client.post(
+        "/api/v1/sales",
+        json=_body(till, products, lines=one_line, payments=qr),
+        headers={"Idempotency-Key": "voided-1"},
+    )
+    assert (await client.post(f"/api/v1/sales/{voided.json()['id']}/void")).status_code == 200
+    missing = await client.post(
+        "/api/v1/payments", json={"amount_satang": 10000, "sale_id": 999_999}
+    )
+    assert (missing.status_code, missing.json()["code"]) == (422, "payment.sale_not_found")
+    for sale, status in ((completed.json(), "completed"), (voided.json(), "voided")):
+        refused = await client.post(
+            "/api/v1/payments", json={"amount_satang": 10000, "sale_id": sale["id"]}
+        )
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["code"] == "payment.sale_not_payable"
+        assert refused.json()["params"]["status"] == status
+    taken = await client.post(
+        "/api/v1/payments", json={"amount_satang": 10000, "sale_id": pending.json()["id"]}
+    )
+    assert taken.status_code == 201, taken.text
