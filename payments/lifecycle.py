@@ -186,8 +186,7 @@ def _check_sale_exists(conn: Connection, sale_id: object) -> None:
     if status != _TAKES_PAYMENTS:
         raise ConflictError(
             "payment.sale_not_payable",
-            "รายการขาย {sale_id} อยู่ในสถานะ {status} จึงรับชำระเงินไม่ได้ "
-            "(รับได้เฉพาะรายการขายที่รอชำระเงิน)",
+            "รายการขาย {sale_id} อยู่ในสถานะ {status} จึงรับชำระเงินไม่ได้ (รับได้เฉพาะรายการขายที่รอชำระเงิน)",
             field="sale_id",
             sale_id=sale_id,
             status=status,

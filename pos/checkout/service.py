@@ -44,6 +44,7 @@ from pos.checkout.pricing import (
     price_sale,
 )
 from pos.checkout.queries import (
+    KeyedSale,
     SaleView,
     load_sale,
     sale_id_for_key,
@@ -53,6 +54,7 @@ from pos.checkout.requests import (
     MergedLine,
     Rung,
     check_idempotency_key,
+    check_key_holder,
     check_payment_requests,
     merge_lines,
 )
@@ -63,9 +65,9 @@ from pos.tills.leases import check_issued
 from pos.tills.service import SHIFTS_STILL_OPEN, TILLS_AND_OPEN_SHIFTS, TillShift, check_till_shift
 
 # The hot path's statements are built once; SQLAlchemy caches their compiled forms.
-_SALES_BY_KEYS = select(Sale.idempotency_key, Sale.id, Sale.request_hash).where(
-    Sale.idempotency_key.in_(bindparam("keys", expanding=True))
-)
+_SALES_BY_KEYS = select(
+    Sale.idempotency_key, Sale.id, Sale.request_hash, Sale.cashier_id, Sale.device_id
+).where(Sale.idempotency_key.in_(bindparam("keys", expanding=True)))
 _PRODUCTS = (
     select(
         Product.id,
@@ -92,7 +94,7 @@ _PRODUCT_FIELDS = tuple(column.name for column in _PRODUCTS.exported_columns)
 class _Stored:
     """What a batch's checkouts look up, read with one statement each for all of them."""
 
-    sales: dict[str, tuple[int, str]]  # idempotency key -> the sale's id, its request's hash
+    sales: dict[str, KeyedSale]  # idempotency key -> the sale made under it
     tills: dict[int, tuple[Any, ...]]  # till id -> the till with its open shift
     products: dict[int, Mapping[Any, Any]]  # id -> the product, with its commission rates
     # PostgreSQL: the open shifts among the tills', their rows now held (shared) until commit.
@@ -220,7 +222,7 @@ def _replays_after_race(
     again = []
     for index, plan in planned:
         try:
-            replay = _replay(conn, plan.key, plan.digest)
+            replay = _replay(conn, plan.actor, plan.key, plan.digest)
         except DomainError as error:
             answers[index] = error
             continue
@@ -239,8 +241,8 @@ def _lookups(conn: Connection, jobs: Sequence[CheckoutJob]) -> _Stored:
         {line.product_id for job in jobs for line in job.request.lines if _whole(line.product_id)}
     )
     sales = {
-        key: (sale_id, digest)
-        for key, sale_id, digest in conn.execute(_SALES_BY_KEYS, {"keys": keys})
+        row[0]: KeyedSale(row[1], row[2], row[3], row[4])
+        for row in conn.execute(_SALES_BY_KEYS, {"keys": keys})
     }
     found_tills: dict[int, tuple[Any, ...]] = {}
     if tills:
@@ -296,7 +298,7 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
     actor.require(STAFF, "sell")
     key = check_idempotency_key(job.idempotency_key)
     digest = request.digest()
-    replay = _replay(conn, key, digest, stored.sales)
+    replay = _replay(conn, actor, key, digest, stored.sales)
     if replay is not None:
         return replay
     rung = request.rung
@@ -367,14 +369,21 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
 
 
 def _replay(
-    conn: Connection, key: str, digest: str, known: Mapping[str, tuple[int, str]] | None = None
+    conn: Connection,
+    actor: Actor,
+    key: str,
+    digest: str,
+    known: Mapping[str, KeyedSale] | None = None,
 ) -> SaleView | None:
-    """The sale stored under the key (given ``known``, the keys looked up already), if any."""
+    """The sale stored under the key (given ``known``, the keys looked up already), if any;
+    to another user only when it is the same sale rung at a till again (check_key_holder)."""
     found = sale_id_for_key(conn, key) if known is None else known.get(key)
     if found is None:
         return None
-    sale_id, stored_digest = found
-    if stored_digest != digest:
+    sale_id, stored_digest = found.sale_id, found.request_hash
+    same_body = stored_digest == digest
+    check_key_holder(actor, found.cashier_id, same_body=same_body, device_id=found.device_id)
+    if not same_body:
         raise ConflictError(
             "idempotency.key_reused",
             "Idempotency-Key นี้เคยใช้กับคำขอที่มีเนื้อหาต่างกันแล้ว",

@@ -10,6 +10,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from kernel.access import Role
 from kernel.clock import FixedClock
 from kernel.db.engine import Database
 from payments import promptpay
@@ -17,8 +18,9 @@ from payments.ledger.payout_models import Payout
 from payments.models import Payment
 from payments.promptpay import fields as pf
 from payments.promptpay.emv import tlv, with_crc
-from tests.api.conftest import LoginAs
+from tests.api.conftest import PASSWORD, LoginAs
 from tests.api.test_payout_pages import _two_owed
+from tests.api.test_rung_sales_api import DEVICE, _rung_body, _shift_id
 from tests.api.test_sales_api import _body, _catalogue, _till_with_shift
 
 pytestmark = pytest.mark.anyio
@@ -158,3 +160,43 @@ async def test_a_payment_names_only_a_sale_that_awaits_its_payment(
         "/api/v1/payments", json={"amount_satang": 10000, "sale_id": pending.json()["id"]}
     )
     assert taken.status_code == 201, taken.text
+
+
+async def test_another_users_key_is_refused_without_its_sale_but_the_tills_queue_is_answered(
+    login_as: LoginAs, db: Database, clock: FixedClock
+) -> None:
+    location, products, _ = _catalogue(db)
+    client, till = await _till_with_shift(login_as, location)
+    body = _body(till, products)
+    headers = {"Idempotency-Key": "online-sale-0001"}
+    first = await client.post("/api/v1/sales", json=body, headers=headers)
+    assert first.status_code == 201, first.text
+    sale = first.json()
+    shift = await _shift_id(client, till)
+    block = await client.post(
+        f"/api/v1/tills/{till}/receipt-blocks", json={"device_id": DEVICE, "size": 5}
+    )
+    rung_body = _rung_body(till, shift, block.json()["first_seq"], products[1], 12550, clock)
+    rung_headers = {"Idempotency-Key": "rung-queue-0001"}
+    rung = await client.post("/api/v1/sales", json=rung_body, headers=rung_headers)
+    assert rung.status_code == 201, rung.text
+
+    other = await login_as(Role.CASHIER, username="cashier-other")
+    for attempt in (body, _body(till, products, cart_discount_satang=100)):
+        refused = await other.post("/api/v1/sales", json=attempt, headers=headers)
+        assert refused.status_code == 409, refused.text
+        answer = refused.json()
+        assert answer["code"] == "idempotency.key_taken"
+        assert "sale_id" not in answer["params"] and "id" not in answer
+        assert sale["receipt_number"] not in refused.text
+    # The device's queue, sent by whoever is signed in on it now: the very same rung sale.
+    again = await other.post("/api/v1/sales", json=rung_body, headers=rung_headers)
+    assert again.status_code == 200, again.text
+    assert again.json()["id"] == rung.json()["id"]
+    # The first user still gets their own answer.
+    back = await client.post(
+        "/api/v1/auth/login", json={"username": "cashier1", "password": PASSWORD}
+    )
+    assert back.status_code == 200, back.text
+    mine = await client.post("/api/v1/sales", json=body, headers=headers)
+    assert mine.status_code == 200 and mine.json()["id"] == sale["id"]
