@@ -288,6 +288,7 @@ class SaleExceptionKind(StrEnum):
     SHIFT_CLOSED = "shift_closed"  # rung in a shift closed (its Z printed) before it arrived
     NOT_FOR_SALE = "not_for_sale"  # the product was withdrawn from sale meanwhile
     SLIP_REUSED = "slip_reused"  # the slip the cashier scanned had confirmed another payment
+    CHANGE_TOO_LARGE = "change_too_large"  # cash change of 1,000 baht or more (a typo, or worse)
 
 
 class SaleException(Base):

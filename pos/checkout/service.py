@@ -39,6 +39,7 @@ from pos.checkout.pricing import (
     LineInput,
     PricedSale,
     cash_change,
+    change_too_large,
     check_payments_cover,
     needs_discount_approval,
     price_sale,
@@ -338,11 +339,15 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
     check_payment_requests(request.payments, rung=rung is not None)
     check_payments_cover(priced.total_satang, [p.amount_satang for p in request.payments])
     tenders = [
-        cash_change(p.amount_satang, p.tendered_satang, f"payments[{i}]")
+        cash_change(p.amount_satang, p.tendered_satang, f"payments[{i}]", bounded=rung is None)
         if p.method == "cash"
         else None
         for i, p in enumerate(request.payments)
     ]
+    for i, tender in enumerate(tenders):  # rung: the change was given; a manager looks at it
+        if tender is not None and change_too_large(tender.amount_satang, tender.tendered_satang):
+            detail = {"payment": i, "tendered_satang": tender.tendered_satang}
+            differences.append(Difference(SaleExceptionKind.CHANGE_TOO_LARGE, detail))
     received_at = None
     if rung is not None:
         received_at, now = now, min(now, rung_time(rung, now))

@@ -6,6 +6,7 @@ nothing, and cash tendered is bounded (no change on PromptPay)."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -200,3 +201,74 @@ async def test_another_users_key_is_refused_without_its_sale_but_the_tills_queue
     assert back.status_code == 200, back.text
     mine = await client.post("/api/v1/sales", json=body, headers=headers)
     assert mine.status_code == 200 and mine.json()["id"] == sale["id"]
+
+
+async def test_an_absurd_tender_is_refused_and_promptpay_gives_no_change(
+    login_as: LoginAs, db: Database, clock: FixedClock
+) -> None:
+    location, products, _ = _catalogue(db)
+    client, till = await _till_with_shift(login_as, location)
+    one_line = [{"product_id": products[0], "quantity": 1}]
+
+    def cash(tendered: int) -> list[dict[str, Any]]:
+        return [{"method": "cash", "amount_satang": 10000, "tendered_satang": tendered}]
+
+    absurd = await client.post(
+        "/api/v1/sales",
+        json=_body(till, products, lines=one_line, payments=cash(10000 + 100_000)),
+        headers={"Idempotency-Key": "tender-absurd-1"},
+    )
+    assert absurd.status_code == 422, absurd.text
+    assert absurd.json()["code"] == "sale.tendered_too_much"
+    assert absurd.json()["field"] == "payments[0].tendered_satang"
+    most = await client.post(  # a 1,000-baht note for 100 baht: 900 baht change
+        "/api/v1/sales",
+        json=_body(till, products, lines=one_line, payments=cash(100_000)),
+        headers={"Idempotency-Key": "tender-note-1"},
+    )
+    assert most.status_code == 201 and most.json()["change_satang"] == 90_000
+    qr_change = await client.post(
+        "/api/v1/sales",
+        json=_body(
+            till,
+            products,
+            lines=one_line,
+            payments=[{"method": "promptpay", "amount_satang": 10000, "tendered_satang": 20000}],
+        ),
+        headers={"Idempotency-Key": "tender-qr-1"},
+    )
+    assert qr_change.status_code == 400 and "tendered_satang" in qr_change.text  # the schema
+
+    pending = await client.post(
+        "/api/v1/sales",
+        json=_body(
+            till,
+            products,
+            lines=one_line,
+            payments=[{"method": "promptpay", "amount_satang": 10000}],
+        ),
+        headers={"Idempotency-Key": "tender-rest-1"},
+    )
+    rest = f"/api/v1/sales/{pending.json()['id']}/payments"
+    no_change = await client.post(rest, json={"method": "promptpay", "tendered_satang": 20000})
+    assert (no_change.status_code, no_change.json()["code"]) == (422, "sale.tendered_cash_only")
+    too_much = await client.post(rest, json={"method": "cash", "tendered_satang": 5_000_000})
+    assert (too_much.status_code, too_much.json()["code"]) == (422, "sale.tendered_too_much")
+    shown = (await client.get(f"/api/v1/sales/{pending.json()['id']}")).json()
+    assert shown["status"] == "pending_payment"
+    paid = await client.post(rest, json={"method": "cash", "tendered_satang": 50000})
+    assert paid.status_code == 200 and paid.json()["status"] == "completed"
+
+    # Rung at the till (offline): the change was given; a manager is told, nothing refused.
+    shift = await _shift_id(client, till)
+    block = await client.post(
+        f"/api/v1/tills/{till}/receipt-blocks", json={"device_id": DEVICE, "size": 5}
+    )
+    rung_body = _rung_body(till, shift, block.json()["first_seq"], products[1], 12550, clock)
+    rung_body["payments"][0]["tendered_satang"] = 12550 + 500_000
+    rung = await client.post(
+        "/api/v1/sales", json=rung_body, headers={"Idempotency-Key": "tender-rung-1"}
+    )
+    assert rung.status_code == 201, rung.text
+    kinds = [e["kind"] for e in (await client.get("/api/v1/sale-exceptions")).json()]
+    assert "change_too_large" in kinds

@@ -73,6 +73,7 @@ SALE_EXCEPTION_KINDS = {
     "shift_closed": N_("มาถึงหลังปิดกะ"),
     "not_for_sale": N_("สินค้างดจำหน่ายแล้ว"),
     "slip_reused": N_("สลิปเคยใช้แล้ว"),
+    "change_too_large": N_("เงินทอนตั้งแต่ 1,000 บาท"),
 }
 
 
