@@ -361,6 +361,7 @@ def _confirm(
                 confirmation=how.value,
                 transaction_id=transaction_id,
                 slip_ref=slip_ref,
+                slip_key=None if slip_ref is None else promptpay.slip_key(slip_ref),
                 version=Payment.version + 1,
             )
         ).rowcount
@@ -368,7 +369,8 @@ def _confirm(
 
 
 def slip_reference(slip_payload: str) -> str:
-    """The slip's identity: sending bank (or TrueMoney) and the bank's transaction reference."""
+    """The slip's identity as it spells it: sending bank (or TrueMoney) and the bank's
+    transaction reference. Compare slips by :func:`payments.promptpay.slip_key` of it."""
     if not isinstance(slip_payload, str) or not slip_payload.strip():
         raise InvalidInputError("slip.missing", "กรุณาสแกนหรือพิมพ์ QR บนสลิป", field="slip_payload")
     if len(slip_payload) > MAX_SLIP:
@@ -441,13 +443,15 @@ def confirm_manually(
 
 
 def slip_used_by(conn: Connection, slip_ref: str) -> int | None:
-    """The payment a slip confirmed, if any."""
-    used = row_by(conn, Payment.slip_ref, slip_ref)
+    """The payment a slip confirmed, if any, however either spelled it."""
+    used = row_by(conn, Payment.slip_key, promptpay.slip_key(slip_ref))
     return None if used is None else int(used["id"])
 
 
 def _refuse_used_slip(conn: Connection, payment_id: int, slip_ref: str) -> None:
-    used = row_by(conn, Payment.slip_ref, slip_ref)
+    """Refuse a slip whose transfer (however spelled) confirmed a payment: the answer names
+    that payment, its sale, who confirmed it and with which spelling of the slip."""
+    used = row_by(conn, Payment.slip_key, promptpay.slip_key(slip_ref))
     if used is not None:
         raise SlipReusedError(
             "slip.reused",
@@ -455,7 +459,12 @@ def _refuse_used_slip(conn: Connection, payment_id: int, slip_ref: str) -> None:
             field="slip_payload",
             reference=used["reference"],
             slip_ref=slip_ref,
+            slip_key=used["slip_key"],
+            used_slip_ref=used["slip_ref"],
             used_by_payment_id=used["id"],
+            used_for_sale_id=used["sale_id"],
+            used_confirmed_by=used["confirmed_by"],
+            used_confirmed_at=used["confirmed_at"].isoformat() if used["confirmed_at"] else None,
             payment_id=payment_id,
         )
 
@@ -472,7 +481,9 @@ def record_slip_refused(
         source=EventSource.USER,
         actor=actor,
         slip_ref=error.params.get("slip_ref"),
+        slip_key=error.params.get("slip_key"),
         used_by_payment_id=error.params.get("used_by_payment_id"),
+        used_for_sale_id=error.params.get("used_for_sale_id"),
     )
 
 

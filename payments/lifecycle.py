@@ -19,7 +19,7 @@ from kernel import audit
 from kernel.access import STAFF, Actor
 from kernel.audit import AuditRow
 from kernel.db.bulk import insert_rows
-from kernel.errors import InvalidInputError
+from kernel.errors import ConflictError, InvalidInputError
 from kernel.money import format_baht
 from payments import promptpay
 from payments.confirmations import (
@@ -164,20 +164,32 @@ def create_payment(
     return create_payments(conn, [new])[0]
 
 
-# The sales table by name only (payments does not import pos): the foreign key's target.
-_SALES = table("sales", column("id"))
+# The sales table by name only (payments does not import pos): the foreign key's target, and
+# the status that says whether it takes payments (pos.models.SaleStatus).
+_SALES = table("sales", column("id"), column("status"))
+_TAKES_PAYMENTS = "pending_payment"  # a completed sale is paid; a voided one takes nothing
 
 
 def _check_sale_exists(conn: Connection, sale_id: object) -> None:
-    """A clear refusal before the foreign key's: a payment belongs to a sale that exists."""
+    """A clear refusal before the foreign key's: a payment belongs to a sale that exists and
+    still awaits its payment (not completed, not voided)."""
     if sale_id is None or isinstance(sale_id, bool) or not isinstance(sale_id, int):
         return  # no sale, or a malformed id that _payment_row refuses
-    if conn.execute(select(_SALES.c.id).where(_SALES.c.id == sale_id)).first() is None:
+    status = conn.execute(select(_SALES.c.status).where(_SALES.c.id == sale_id)).scalar()
+    if status is None:
         raise InvalidInputError(
             "payment.sale_not_found",
             "ไม่พบรายการขาย {sale_id} รายการชำระเงินต้องเป็นของรายการขายที่มีอยู่",
             field="sale_id",
             sale_id=sale_id,
+        )
+    if status != _TAKES_PAYMENTS:
+        raise ConflictError(
+            "payment.sale_not_payable",
+            "รายการขาย {sale_id} อยู่ในสถานะ {status} จึงรับชำระเงินไม่ได้ (รับได้เฉพาะรายการขายที่รอชำระเงิน)",
+            field="sale_id",
+            sale_id=sale_id,
+            status=status,
         )
 
 
@@ -237,6 +249,7 @@ def _payment_row(new: NewPayment) -> dict[str, object]:
         "confirmed_by": None,
         "confirmation": None,
         "slip_ref": None,
+        "slip_key": None,
     }
     if kind == PaymentMethod.PROMPTPAY:
         try:
@@ -255,6 +268,7 @@ def _payment_row(new: NewPayment) -> dict[str, object]:
                 confirmed_by=new.actor.user_id,
                 confirmation=new.confirmed_as.value,
                 slip_ref=new.slip_ref,
+                slip_key=None if new.slip_ref is None else promptpay.slip_key(new.slip_ref),
             )
     else:
         row.update(

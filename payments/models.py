@@ -38,7 +38,10 @@ class Payment(Base):
     confirmation: Mapped[str | None] = mapped_column(String(16))  # webhook|manual|slip|cash
     # A bank transaction confirms one payment only; a slip is accepted only once, ever.
     transaction_id: Mapped[str | None] = mapped_column(String(64), unique=True)
-    slip_ref: Mapped[str | None] = mapped_column(String(80), unique=True)
+    slip_ref: Mapped[str | None] = mapped_column(String(80), unique=True)  # as the slip spells it
+    # The slip's identity normalised as the banks write it (promptpay.slip_key): the same
+    # transfer spelled otherwise is the same slip, refused by the index even in a race.
+    slip_key: Mapped[str | None] = mapped_column(String(80), unique=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
 

@@ -291,6 +291,7 @@ class SaleExceptionKind(StrEnum):
     # A cashier's discount above the limit with no valid approval (expired, for another cart,
     # used already): the sale happened; a manager looks at the discount.
     DISCOUNT_UNAPPROVED = "discount_unapproved"
+    CHANGE_TOO_LARGE = "change_too_large"  # cash change of 1,000 baht or more (a typo, or worse)
 
 
 class SaleException(Base):

@@ -3,6 +3,7 @@ entrepreneur in it (pending, then paid with the bank's reference, or cancelled).
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -19,6 +20,13 @@ class PayoutStatus(StrEnum):
 
 
 PENDING_ONLY = text("status = 'pending'")
+_SPACING = re.compile(r"[\s\-_.]+")
+
+
+def bank_reference_key(reference: str) -> str:
+    """A bank reference however it is spelled: upper-case, without spaces, dashes, dots or
+    underscores (``tx 0001-a`` and ``TX0001A`` are one transfer). Unique among payouts."""
+    return _SPACING.sub("", reference).upper()
 
 
 class PayoutRun(Base):
@@ -52,7 +60,9 @@ class Payout(Base):
     amount_satang: Mapped[int] = mapped_column(Integer)
     promptpay_id: Mapped[str | None] = mapped_column(String(20))  # as it was at the run
     status: Mapped[str] = mapped_column(String(16))
-    bank_reference: Mapped[str | None] = mapped_column(String(64), unique=True)
+    bank_reference: Mapped[str | None] = mapped_column(String(64), unique=True)  # as typed
+    # The reference however it is spelled (upper-case, no spaces or dashes): accepted once.
+    bank_reference_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     paid_at: Mapped[datetime | None]
     paid_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     cancelled_at: Mapped[datetime | None]

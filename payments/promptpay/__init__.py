@@ -22,6 +22,7 @@ from payments.promptpay.parse import (
     parse_any,
     parse_bot_barcode,
     parse_slip,
+    slip_key,
 )
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "parse_bot_barcode",
     "parse_slip",
     "receiving_id",
+    "slip_key",
     "slip_verify",
     "truemoney",
     "truemoney_slip_verify",

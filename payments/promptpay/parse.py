@@ -71,8 +71,59 @@ class Slip:
 
     @property
     def unique_key(self) -> str:
-        """What identifies the transfer: a slip may be accepted only once."""
+        """What identifies the transfer, as the slip spells it (see :func:`slip_key`)."""
         return f"{self.bank_code or self.kind}:{self.transaction_ref}"
+
+    @property
+    def normal_key(self) -> str:
+        """What identifies the transfer however it is spelled: a slip is accepted only once."""
+        return slip_key(self.unique_key)
+
+
+# Thai banks' short names, as apps and people write them, to the Bank of Thailand's 3-digit
+# code the slips carry (only the banks whose codes are settled; anything else stays as read).
+BANK_CODES = {
+    "BBL": "002",
+    "KBANK": "004",
+    "KBNK": "004",
+    "KTB": "006",
+    "TTB": "011",
+    "TMB": "011",
+    "SCB": "014",
+    "CIMB": "022",
+    "CIMBT": "022",
+    "UOB": "024",
+    "UOBT": "024",
+    "BAY": "025",
+    "KRUNGSRI": "025",
+    "GSB": "030",
+    "GHB": "033",
+    "BAAC": "034",
+    "TISCO": "067",
+    "KKP": "069",
+    "LHB": "073",
+    "LHBANK": "073",
+}
+_SPACING = re.compile(r"[\s\-_.]+")
+
+
+def normal_bank_code(code: str) -> str:
+    """A sending bank as the banks write it: the 3-digit code, zero-padded (``4``, ``04``,
+    ``0004``, ``KBank`` and ``004`` are one bank); spaces and dashes dropped, upper-case."""
+    text = _SPACING.sub("", code).upper()
+    if text.isdecimal():
+        return f"{int(text):03d}"
+    return BANK_CODES.get(text, text)
+
+
+def slip_key(unique_key: str) -> str:
+    """A slip's identity (``bank:transaction``, as :attr:`Slip.unique_key` spells it), normalised
+    as the banks write it: the bank by :func:`normal_bank_code` (TrueMoney's ``truemoney``
+    stays), the transaction reference upper-case without spaces or dashes. Two slips with one
+    key are one transfer."""
+    bank, _, reference = unique_key.partition(":")
+    bank = bank.strip().lower() if bank.strip().lower() == "truemoney" else normal_bank_code(bank)
+    return f"{bank}:{_SPACING.sub('', reference).upper()}"
 
 
 @dataclass(frozen=True, slots=True)

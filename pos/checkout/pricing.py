@@ -221,10 +221,27 @@ class CashTender:
     change_satang: int
 
 
+# Change is always less than the largest Thai banknote (1,000 baht): a tender that would get
+# a 1,000-baht note or more back held a note the payment did not need, so it is a typo (an
+# extra zero) or a way to take money out of the drawer as "change", not a customer's cash.
+MAX_CHANGE_SATANG = 100_000 - 1
+
+
+def change_too_large(amount_satang: int, tendered_satang: int | None) -> bool:
+    """Whether the change of a tender would reach the largest note (see MAX_CHANGE_SATANG)."""
+    return tendered_satang is not None and tendered_satang - amount_satang > MAX_CHANGE_SATANG
+
+
 def cash_change(
-    amount_satang: int, tendered_satang: int | None, field: str = "payments"
+    amount_satang: int,
+    tendered_satang: int | None,
+    field: str = "payments",
+    *,
+    bounded: bool = True,
 ) -> CashTender:
-    """Change for a cash payment; no tendered amount means exact money."""
+    """Change for a cash payment; no tendered amount means exact money. ``bounded``: refuse
+    change of 1,000 baht or more (MAX_CHANGE_SATANG); a sale rung at the till is a fact and
+    is not refused (its caller records the difference instead)."""
     tendered = amount_satang if tendered_satang is None else tendered_satang
     if not _whole(tendered):
         raise InvalidInputError(
@@ -239,6 +256,16 @@ def cash_change(
             field=f"{field}.tendered_satang",
             tendered=format_baht(tendered),
             amount=format_baht(amount_satang),
+        )
+    if bounded and change_too_large(amount_satang, tendered):
+        raise InvalidInputError(
+            "sale.tendered_too_much",
+            "รับเงินมา {tendered} บาท สำหรับยอด {amount} บาท: เงินทอนต้องน้อยกว่า 1,000 บาท "
+            "(ธนบัตรใบใหญ่ที่สุด) ตรวจจำนวนเงินที่รับมาอีกครั้ง",
+            field=f"{field}.tendered_satang",
+            tendered=format_baht(tendered),
+            amount=format_baht(amount_satang),
+            max_change_satang=MAX_CHANGE_SATANG,
         )
     return CashTender(amount_satang, tendered, tendered - amount_satang)
 

@@ -195,10 +195,22 @@ def find_by_receipt(conn: Connection, actor: Actor, receipt_number: str) -> list
     return [] if found is None else [load_sale(conn, found)]
 
 
-_BY_KEY = select(Sale.id, Sale.request_hash).where(Sale.idempotency_key == bindparam("key"))
+_BY_KEY = select(Sale.id, Sale.request_hash, Sale.cashier_id, Sale.device_id).where(
+    Sale.idempotency_key == bindparam("key")
+)
 
 
-def sale_id_for_key(conn: Connection, idempotency_key: str) -> tuple[int, str] | None:
+@dataclass(frozen=True, slots=True)
+class KeyedSale:
+    """The sale made under an idempotency key: who made it and whether a till rang it."""
+
+    sale_id: int
+    request_hash: str  # of the request that made it
+    cashier_id: int | None
+    device_id: str | None  # the till device that rang it (its queue may replay it)
+
+
+def sale_id_for_key(conn: Connection, idempotency_key: str) -> KeyedSale | None:
     """The sale made under an idempotency key, and the hash of the request that made it."""
     row = conn.execute(_BY_KEY, {"key": idempotency_key}).first()
-    return None if row is None else (row[0], row[1])
+    return None if row is None else KeyedSale(row[0], row[1], row[2], row[3])

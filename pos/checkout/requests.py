@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from kernel.errors import InvalidInputError
+from kernel.access import Actor
+from kernel.errors import ConflictError, InvalidInputError
 from pos.approvals import ApprovalGrant
 from pos.checkout.pricing import MAX_LINES
 
@@ -120,6 +121,28 @@ def check_idempotency_key(key: str | None) -> str:
             field="Idempotency-Key",
         )
     return key
+
+
+def check_key_holder(
+    actor: Actor, holder_id: int | None, *, same_body: bool, device_id: str | None = None
+) -> None:
+    """An idempotency key is answered only to whoever may see what it made: the user who sent
+    it first, or, for a sale rung at a till, anyone sending that very sale again (the same
+    body names the device, its leased receipt number and shift: the till's queue, sent by
+    whoever is signed in on the device now). Anyone else learns nothing of it, not even that
+    a sale exists under it beyond the refusal (409), and chooses another key.
+
+    Keys stay unique over all users, not per user: a per-user key would let the same queued
+    sale, sent again by the next cashier on the device, be recorded twice."""
+    if actor.user_id is not None and actor.user_id == holder_id:
+        return
+    if same_body and device_id is not None:
+        return
+    raise ConflictError(
+        "idempotency.key_taken",
+        "Idempotency-Key นี้ผู้ใช้อื่นใช้ไปแล้ว กรุณาส่งคำขอด้วยคีย์ใหม่",
+        field="Idempotency-Key",
+    )
 
 
 def _whole(value: object) -> bool:

@@ -31,6 +31,7 @@ from kernel.access import STAFF, Actor, Role
 from kernel.db.engine import savepoint
 from kernel.errors import ConflictError, DomainError, ForbiddenError, InvalidInputError
 from kernel.money import format_baht
+from payments import promptpay
 from payments.confirmations import slip_reference, slip_used_by
 from payments.lifecycle import MAX_AMOUNT_SATANG, ReceivingAccount
 from pos.approvals import approval_used_error, used_approvals
@@ -39,11 +40,13 @@ from pos.checkout.pricing import (
     LineInput,
     PricedSale,
     cash_change,
+    change_too_large,
     check_payments_cover,
     needs_discount_approval,
     price_sale,
 )
 from pos.checkout.queries import (
+    KeyedSale,
     SaleView,
     load_sale,
     sale_id_for_key,
@@ -53,6 +56,7 @@ from pos.checkout.requests import (
     MergedLine,
     Rung,
     check_idempotency_key,
+    check_key_holder,
     check_payment_requests,
     merge_lines,
 )
@@ -63,9 +67,9 @@ from pos.tills.leases import check_issued
 from pos.tills.service import SHIFTS_STILL_OPEN, TILLS_AND_OPEN_SHIFTS, TillShift, check_till_shift
 
 # The hot path's statements are built once; SQLAlchemy caches their compiled forms.
-_SALES_BY_KEYS = select(Sale.idempotency_key, Sale.id, Sale.request_hash).where(
-    Sale.idempotency_key.in_(bindparam("keys", expanding=True))
-)
+_SALES_BY_KEYS = select(
+    Sale.idempotency_key, Sale.id, Sale.request_hash, Sale.cashier_id, Sale.device_id
+).where(Sale.idempotency_key.in_(bindparam("keys", expanding=True)))
 _PRODUCTS = (
     select(
         Product.id,
@@ -92,7 +96,7 @@ _PRODUCT_FIELDS = tuple(column.name for column in _PRODUCTS.exported_columns)
 class _Stored:
     """What a batch's checkouts look up, read with one statement each for all of them."""
 
-    sales: dict[str, tuple[int, str]]  # idempotency key -> the sale's id, its request's hash
+    sales: dict[str, KeyedSale]  # idempotency key -> the sale made under it
     tills: dict[int, tuple[Any, ...]]  # till id -> the till with its open shift
     products: dict[int, Mapping[Any, Any]]  # id -> the product, with its commission rates
     # PostgreSQL: the open shifts among the tills', their rows now held (shared) until commit.
@@ -224,7 +228,7 @@ def _replays_after_race(
     used = used_approvals(conn, (p.approval.approval_id for _, p in planned if p.approval))
     for index, plan in planned:
         try:
-            replay = _replay(conn, plan.key, plan.digest)
+            replay = _replay(conn, plan.actor, plan.key, plan.digest)
         except DomainError as error:
             answers[index] = error
             continue
@@ -245,8 +249,8 @@ def _lookups(conn: Connection, jobs: Sequence[CheckoutJob]) -> _Stored:
         {line.product_id for job in jobs for line in job.request.lines if _whole(line.product_id)}
     )
     sales = {
-        key: (sale_id, digest)
-        for key, sale_id, digest in conn.execute(_SALES_BY_KEYS, {"keys": keys})
+        row[0]: KeyedSale(row[1], row[2], row[3], row[4])
+        for row in conn.execute(_SALES_BY_KEYS, {"keys": keys})
     }
     found_tills: dict[int, tuple[Any, ...]] = {}
     if tills:
@@ -305,7 +309,7 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
     actor.require(STAFF, "sell")
     key = check_idempotency_key(job.idempotency_key)
     digest = request.digest()
-    replay = _replay(conn, key, digest, stored.sales)
+    replay = _replay(conn, actor, key, digest, stored.sales)
     if replay is not None:
         return replay
     rung = request.rung
@@ -354,11 +358,15 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
     check_payment_requests(request.payments, rung=rung is not None)
     check_payments_cover(priced.total_satang, [p.amount_satang for p in request.payments])
     tenders = [
-        cash_change(p.amount_satang, p.tendered_satang, f"payments[{i}]")
+        cash_change(p.amount_satang, p.tendered_satang, f"payments[{i}]", bounded=rung is None)
         if p.method == "cash"
         else None
         for i, p in enumerate(request.payments)
     ]
+    for i, tender in enumerate(tenders):  # rung: the change was given; a manager looks at it
+        if tender is not None and change_too_large(tender.amount_satang, tender.tendered_satang):
+            detail = {"payment": i, "tendered_satang": tender.tendered_satang}
+            differences.append(Difference(SaleExceptionKind.CHANGE_TOO_LARGE, detail))
     received_at = None
     if rung is not None:
         received_at, now = now, min(now, rung_time(rung, now))
@@ -388,14 +396,21 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
 
 
 def _replay(
-    conn: Connection, key: str, digest: str, known: Mapping[str, tuple[int, str]] | None = None
+    conn: Connection,
+    actor: Actor,
+    key: str,
+    digest: str,
+    known: Mapping[str, KeyedSale] | None = None,
 ) -> SaleView | None:
-    """The sale stored under the key (given ``known``, the keys looked up already), if any."""
+    """The sale stored under the key (given ``known``, the keys looked up already), if any;
+    to another user only when it is the same sale rung at a till again (check_key_holder)."""
     found = sale_id_for_key(conn, key) if known is None else known.get(key)
     if found is None:
         return None
-    sale_id, stored_digest = found
-    if stored_digest != digest:
+    sale_id, stored_digest = found.sale_id, found.request_hash
+    same_body = stored_digest == digest
+    check_key_holder(actor, found.cashier_id, same_body=same_body, device_id=found.device_id)
+    if not same_body:
         raise ConflictError(
             "idempotency.key_reused",
             "Idempotency-Key นี้เคยใช้กับคำขอที่มีเนื้อหาต่างกันแล้ว",
@@ -506,13 +521,14 @@ def _slips(
     for p in request.payments:
         slip = None if p.slip_payload is None else slip_reference(p.slip_payload)
         if slip is not None:
-            used = slip_used_by(conn, slip)
-            if used is not None or slip in claimed:
+            used = slip_used_by(conn, slip)  # both compared as the banks write them
+            key = promptpay.slip_key(slip)
+            if used is not None or key in claimed:
                 detail = {"slip_ref": slip, "reference": p.reference, "used_by_payment_id": used}
                 differences.append(Difference(SaleExceptionKind.SLIP_REUSED, detail))
                 slip = None
             else:
-                claimed.add(slip)
+                claimed.add(key)
         slips.append(slip)
     return slips
 

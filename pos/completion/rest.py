@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from kernel import audit
 from kernel.access import STAFF, Actor, Role
 from kernel.db.bulk import insert_rows
-from kernel.errors import ConflictError, ForbiddenError
+from kernel.errors import ConflictError, ForbiddenError, InvalidInputError
 from payments.lifecycle import NewPayment, ReceivingAccount, cancel_payment, create_payments
 from payments.records import expire_if_due
 from payments.status import PaymentMethod, PaymentStatus
@@ -63,6 +63,12 @@ def take_rest(
     due = sale.total_satang - confirmed_satang(sale)
     if due <= 0:  # paid in full meanwhile (a late confirmation): nothing more to take
         return complete_if_paid(conn, now, sale_id, actor=actor)
+    if tendered_satang is not None and method != PaymentMethod.CASH:  # no change on PromptPay
+        raise InvalidInputError(
+            "sale.tendered_cash_only",
+            "ระบุเงินที่รับมาได้เฉพาะการชำระด้วยเงินสด",
+            field="tendered_satang",
+        )
     tender = cash_change(due, tendered_satang, "payment") if method == PaymentMethod.CASH else None
     [made] = create_payments(conn, [NewPayment(actor, now, due, method, account, expiry, sale_id)])
     insert_rows(

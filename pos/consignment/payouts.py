@@ -6,7 +6,8 @@ Never more than available: a run promises at most what was available at the cut-
 available now (payments.ledger.balance_rules.payable_now); an entrepreneur has at most one
 payout waiting (a partial unique index), and marking it paid checks the balance again.
 Never paid twice: a paid payout stays paid (marking it again with the same bank reference is
-answered with it unchanged), and a bank reference is accepted once. Managers and admins only;
+answered with it unchanged), and a bank reference is accepted once however it is spelled
+(case, spaces, dashes: a UNIQUE normalised key). Managers and admins only;
 every action is audited; the ledger entry is posted when the payout is paid.
 """
 
@@ -30,7 +31,7 @@ from kernel.text import check_text
 from payments.ledger.balance_rules import payable_now
 from payments.ledger.balances import day_start, read_balance
 from payments.ledger.models import JournalEntryRow, PostingRow
-from payments.ledger.payout_models import Payout, PayoutRun, PayoutStatus
+from payments.ledger.payout_models import Payout, PayoutRun, PayoutStatus, bank_reference_key
 from payments.ledger.postings import post_entry
 from payments.ledger.rules import EntryKind, payout_entry
 from pos.consignment.events import PayoutEvent
@@ -225,6 +226,7 @@ def create_run(
                         "promptpay_id": c.promptpay_id,
                         "status": PayoutStatus.PENDING.value,
                         "bank_reference": None,
+                        "bank_reference_key": None,
                         "paid_at": None,
                         "paid_by": None,
                         "cancelled_at": None,
@@ -343,7 +345,7 @@ def mark_paid(
         if isinstance(bank_reference, str)
         else ""
     )
-    if not 0 < len(reference) <= 64:
+    if not 0 < len(reference) <= 64 or not bank_reference_key(reference):
         raise InvalidInputError(
             "payout.bank_reference_required",
             "กรุณาระบุเลขอ้างอิงของธนาคาร (1-64 ตัวอักษร)",
@@ -361,8 +363,9 @@ def mark_paid(
             field="payout_id",
             payout_id=payout_id,
         )
+    key = bank_reference_key(reference)
     if row["status"] == PayoutStatus.PAID:
-        if row["bank_reference"] == reference:
+        if row["bank_reference_key"] == key:
             return get_payout(conn, actor, payout_id)
         raise ConflictError(
             "payout.already_paid",
@@ -404,17 +407,23 @@ def mark_paid(
                 .values(
                     status=PayoutStatus.PAID.value,
                     bank_reference=reference,
+                    bank_reference_key=key,
                     paid_at=now,
                     paid_by=actor.user_id,
                     journal_entry_id=entry_id,
                 )
             )
     except IntegrityError:
+        holder = conn.execute(
+            select(Payout.id, Payout.bank_reference).where(Payout.bank_reference_key == key)
+        ).first()
         raise ConflictError(
             "payout.bank_reference_used",
             "เลขอ้างอิงของธนาคาร {bank_reference} ถูกใช้กับรายการโอนเงินอื่นแล้ว",
             field="bank_reference",
             bank_reference=reference,
+            used_by_payout_id=None if holder is None else holder.id,
+            used_as=None if holder is None else holder.bank_reference,
         ) from None
     audit.record(
         conn,

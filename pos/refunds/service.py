@@ -36,7 +36,7 @@ from payments.ledger.rules import BANK, SaleLineShare, cash_account, refund_entr
 from pos.approvals import ApprovalGrant, use_approval
 from pos.checkout.events import SaleEvent
 from pos.checkout.queries import load_sale
-from pos.checkout.requests import check_idempotency_key
+from pos.checkout.requests import check_idempotency_key, check_key_holder
 from pos.models import (
     Refund,
     RefundLine,
@@ -115,7 +115,7 @@ def refund_sale(
     key = check_idempotency_key(idempotency_key)
     digest = request.digest()
     sale = load_sale(conn, request.sale_id, lock=True)  # refunds of one sale queue here
-    replay = _replay(conn, key, digest)
+    replay = _replay(conn, actor, key, digest)
     if replay is not None:
         return replay, True
     if actor.role == Role.CASHIER and approved_by_id is None:
@@ -204,7 +204,7 @@ def refund_sale(
         with conn.begin_nested():
             refund_id = conn.execute(insert(Refund).returning(Refund.id), row).scalar_one()
     except IntegrityError:
-        replay = _replay(conn, key, digest)
+        replay = _replay(conn, actor, key, digest)
         if replay is None:
             raise
         return replay, True
@@ -267,13 +267,18 @@ def _till_and_shift(conn: Connection, actor: Actor, till_id: int) -> tuple[int, 
     return place.till_id, place.code, place.location_id, place.shift_id
 
 
-_BY_KEY = select(Refund.id, Refund.request_hash).where(Refund.idempotency_key == bindparam("k"))
+_BY_KEY = select(Refund.id, Refund.request_hash, Refund.cashier_id).where(
+    Refund.idempotency_key == bindparam("k")
+)
 
 
-def _replay(conn: Connection, key: str, digest: str) -> RefundView | None:
+def _replay(conn: Connection, actor: Actor, key: str, digest: str) -> RefundView | None:
+    """The refund stored under the key, if any: to the user who made it only (a refund is not
+    queued on a device; check_key_holder)."""
     found = conn.execute(_BY_KEY, {"k": key}).first()
     if found is None:
         return None
+    check_key_holder(actor, found[2], same_body=found[1] == digest)
     if found[1] != digest:
         raise ConflictError(
             "idempotency.key_reused",

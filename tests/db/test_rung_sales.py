@@ -20,6 +20,8 @@ from payments import promptpay
 from payments.confirmations import OutcomeKind, confirm_by_webhook
 from payments.ledger.postings import entrepreneur_balance
 from payments.models import Payment, PaymentException
+from payments.promptpay import fields as pf
+from payments.promptpay.emv import tlv, with_crc
 from payments.references import new_reference
 from payments.webhook import WebhookEvent
 from pos.checkout.queries import SaleView
@@ -340,6 +342,33 @@ def test_a_slip_used_before_is_kept_as_seen_by_eye_and_flagged(
             select(Payment.confirmation, Payment.slip_ref).order_by(Payment.id)
         ).all()
     assert confirmations == [("slip", "014:2026120700000SLP"), ("manual", None)]
+    assert _kinds(db, shop) == [SaleExceptionKind.SLIP_REUSED]
+    _clean(db, clock)
+
+
+def test_a_slip_respelled_is_the_same_slip_for_a_rung_sale(db: Database, clock: FixedClock) -> None:
+    """Bank code 14 and 014, a reference in lower case: one transfer, flagged the second time."""
+    shop = _shop(db, clock)
+    first = _lease(db, clock, shop)
+    inner = tlv("00", pf.SLIP_API_ID) + tlv("01", "14") + tlv("02", "2026120700000slp")
+    respelled = with_crc(tlv("00", inner) + "5102TH", "91")
+    slips = (promptpay.slip_verify("014", "2026120700000SLP"), respelled)
+    for seq, slip in zip((first, first + 1), slips, strict=True):
+        _rung(
+            db,
+            clock,
+            shop,
+            seq,
+            [(shop.products[2], 1, 9900)],
+            payments=[
+                PaymentRequest("promptpay", 9900, reference=new_reference(), slip_payload=slip)
+            ],
+        )
+    with db.read() as conn:
+        stored = conn.execute(
+            select(Payment.confirmation, Payment.slip_key).order_by(Payment.id)
+        ).all()
+    assert stored == [("slip", "014:2026120700000SLP"), ("manual", None)]
     assert _kinds(db, shop) == [SaleExceptionKind.SLIP_REUSED]
     _clean(db, clock)
 

@@ -74,6 +74,7 @@ SALE_EXCEPTION_KINDS = {
     "not_for_sale": N_("สินค้างดจำหน่ายแล้ว"),
     "slip_reused": N_("สลิปเคยใช้แล้ว"),
     "discount_unapproved": N_("ส่วนลดเกินเพดานโดยไม่มีการอนุมัติ"),
+    "change_too_large": N_("เงินทอนตั้งแต่ 1,000 บาท"),
 }
 
 

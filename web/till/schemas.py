@@ -53,6 +53,8 @@ class PromptPayIn(BaseModel):
     # if the cashier scanned it (none: the cashier saw the transfer on the customer's phone).
     reference: Annotated[str, Field(min_length=12, max_length=20)] | None = None
     slip_payload: Annotated[str, Field(min_length=1, max_length=512)] | None = None
+    # No change is ever paid on a transfer: a tendered amount is refused (the till sends null).
+    tendered_satang: None = None
 
 
 class RungIn(BaseModel):
