@@ -14,7 +14,7 @@ from litestar.testing import AsyncTestClient
 from kernel.access import Role
 from kernel.clock import FixedClock
 from kernel.db.engine import Database
-from tests.api.conftest import PASSWORD, LoginAs, make_user
+from tests.api.conftest import PASSWORD, LoginAs, csrf_cookie_of, make_user
 from tests.api.test_sales_api import _body, _catalogue, _till_with_shift
 from tests.api.test_till_day_api import _approval, discount_of, refund_of
 from web.accounts import approvals_api, auth_api
@@ -48,7 +48,10 @@ def browser(app: Any, monkeypatch: pytest.MonkeyPatch) -> Browser:
 
 async def _login(client: AsyncTestClient[Any], username: str, password: str) -> int:
     body = {"username": username, "password": password}
-    return (await client.post("/api/v1/auth/login", json=body)).status_code
+    status = (await client.post("/api/v1/auth/login", json=body)).status_code
+    # A signed-in session has its own CSRF token (its pages carry it from the cookie).
+    client.headers["x-csrftoken"] = csrf_cookie_of(client)
+    return status
 
 
 async def test_a_stranger_cannot_lock_the_owner_out_of_a_browser_they_used_before(

@@ -19,7 +19,7 @@ from payments.ledger.payout_models import Payout
 from payments.models import Payment
 from payments.promptpay import fields as pf
 from payments.promptpay.emv import tlv, with_crc
-from tests.api.conftest import PASSWORD, LoginAs
+from tests.api.conftest import PASSWORD, LoginAs, csrf_cookie_of
 from tests.api.test_payout_pages import _two_owed
 from tests.api.test_rung_sales_api import DEVICE, _rung_body, _shift_id
 from tests.api.test_sales_api import _body, _catalogue, _till_with_shift
@@ -199,6 +199,7 @@ async def test_another_users_key_is_refused_without_its_sale_but_the_tills_queue
         "/api/v1/auth/login", json={"username": "cashier1", "password": PASSWORD}
     )
     assert back.status_code == 200, back.text
+    client.headers["x-csrftoken"] = csrf_cookie_of(client)  # the new session's own token
     mine = await client.post("/api/v1/sales", json=body, headers=headers)
     assert mine.status_code == 200 and mine.json()["id"] == sale["id"]
 
