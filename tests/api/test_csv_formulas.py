@@ -19,7 +19,7 @@ from kernel.access import Role
 from kernel.clock import FixedClock, business_date
 from kernel.db.engine import Database
 from tests import factories as f
-from tests.api.conftest import PASSWORD, LoginAs
+from tests.api.conftest import PASSWORD, LoginAs, csrf_cookie_of
 from tests.api.test_sales_api import _till_with_shift
 
 pytestmark = pytest.mark.anyio
@@ -106,6 +106,7 @@ async def test_every_csv_neutralises_formula_names_and_keeps_numbers(
     clock.advance(days=8)  # past the refund window; the session has expired
     again = await client.post("/api/v1/auth/login", json={"username": "boss", "password": PASSWORD})
     assert again.status_code == 200
+    client.headers["x-csrftoken"] = csrf_cookie_of(client)  # the new session's own token
     cutoff = (business_date(clock.now()) - timedelta(days=1)).isoformat()
     run = await client.post("/api/v1/payout-runs", json={"cutoff_date": cutoff})
     assert run.status_code == 201, run.text
