@@ -20,7 +20,7 @@ from kernel.db.engine import Database
 from payments.webhook import sign
 from tests.api.conftest import PASSWORD, LoginAs, csrf_cookie_of, make_user
 from tests.api.test_sales_api import _body, _catalogue, _till_with_shift
-from web.accounts.approvals import ApprovalAction, issue
+from web.accounts.approvals import ApprovalAction, discount_subject, issue
 from web.accounts.auth import session_csrf_token
 from web.app import create_app
 from web.settings import DEMO_SECRET, DEMO_TAX_ID, DEMO_WEBHOOK_SECRET, Settings
@@ -169,15 +169,17 @@ async def test_tokens_signed_with_the_demo_secret_are_refused_outside_demo_mode(
     assert refused.status_code == 403
 
     cashier_id = (await client.get("/api/v1/auth/me")).json()["id"]
-    approval = issue(
+    discounted = _body(till, products, cart_discount_satang=10000)
+    lines = [(ln["product_id"], ln["quantity"], 0) for ln in discounted["lines"]]
+    approval = issue(  # for exactly this cart: only the secret it is signed with is wrong
         DEMO_SECRET,
         approver_id=1,
         approver_name="manager",
         cashier_id=cashier_id,
         action=ApprovalAction.DISCOUNT,
+        subject=discount_subject(lines, 10000),
         now=clock.now(),
     )
-    discounted = _body(till, products, cart_discount_satang=10000)
     discounted["payments"] = [{"method": "cash", "amount_satang": 22550}]
     sale = await client.post(
         "/api/v1/sales",
