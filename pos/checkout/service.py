@@ -386,7 +386,8 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
         list(zip(request.payments, tenders, strict=True)),
         job.account,
         job.expiry,
-        None if approval is None else request.approved_by_id,
+        # Who approved the discount, unless its approval was dropped above (a rung sale's).
+        None if approval is None and request.approval is not None else request.approved_by_id,
         rung,
         differences,
         _slips(conn, request, differences, stored.claimed_slips),

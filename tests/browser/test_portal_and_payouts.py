@@ -42,6 +42,8 @@ def _api_sale_today(browser: Any, server: LiveServer, entrepreneur_code: str) ->
         data={"username": username, "password": password},
     )
     assert login.ok, login.text()
+    # Signed in, the session has its own CSRF token (the cookie the pages read it from).
+    headers["x-csrftoken"] = next(c["value"] for c in context.cookies() if c["name"] == "csrftoken")
     till = next(t for t in api.get(f"{server.url}/api/v1/tills").json() if t["code"] == "SKP-01")
     query = {"q": entrepreneur_code, "location_id": till["location_id"]}
     found = api.get(f"{server.url}/api/v1/products", params=query).json()

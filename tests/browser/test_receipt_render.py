@@ -42,6 +42,8 @@ def _manager_api(browser: Any, server: LiveServer) -> tuple[Any, dict[str, str]]
         data={"username": username, "password": password},
     )
     assert login.ok, login.text()
+    # Signed in, the session has its own CSRF token (the cookie the pages read it from).
+    headers["x-csrftoken"] = next(c["value"] for c in context.cookies() if c["name"] == "csrftoken")
     return context, headers
 
 
