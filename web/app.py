@@ -49,6 +49,8 @@ from web.reports.pages import ReportPages
 from web.settings import Settings, get_settings
 from web.stock.api import StockApi
 from web.stock.pages import StockPages
+from web.tax.api import TaxInvoicesApi
+from web.tax.pages import TaxInvoicePages
 from web.till.pages import TillPages
 from web.till.receipts import ReceiptPages
 from web.till.refunds import RefundsApi
@@ -80,6 +82,8 @@ CONTROLLERS = [
     ReportPages,
     StockApi,
     StockPages,
+    TaxInvoicesApi,
+    TaxInvoicePages,
     TillPages,
     ReceiptPages,
     RefundsApi,

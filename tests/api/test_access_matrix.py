@@ -171,6 +171,16 @@ GET    /api/v1/sale-exceptions                              | 401   | ok    | 40
 POST   /api/v1/sale-exceptions/1/resolve                    | 401   | 403   | 403   | ok    | ok
 GET    /admin/sale-exceptions                               | login | 403   | 403   | ok    | ok
 
+# --- full tax invoices and their credit notes -------------------------------------------------
+POST   /api/v1/sales/{sale}/tax-invoice                     | 401   | ok    | 403   | ok    | ok
+GET    /api/v1/tax-buyers?q=0105                            | 401   | ok    | 403   | ok    | ok
+GET    /api/v1/tax-invoices                                 | 401   | 403   | 403   | ok    | ok
+GET    /tax-invoices/new?receipt={receipt}                  | login | ok    | 403   | ok    | ok
+POST   /tax-invoices/new                                    | 401   | ok    | 403   | ok    | ok
+GET    /tax-invoices/{invoice}                              | login | ok    | 403   | ok    | ok
+GET    /tax-credit-notes/{credit_note}                      | login | ok    | 403   | ok    | ok
+GET    /admin/tax-invoices                                  | login | 403   | 403   | ok    | ok
+
 # --- payments --------------------------------------------------------------------------------
 POST   /api/v1/payments                                     | 401   | ok    | 403   | ok    | ok
 GET    /api/v1/payments/{payment}                           | 401   | ok    | 403   | ok    | ok
@@ -434,6 +444,36 @@ def _samples(
         )
     )
     s["refund"] = refund["id"]
+    _as(client, db, clock, csrf, "cashier")
+    invoiced = _ok(
+        client.post(
+            "/api/v1/sales",
+            headers={"Idempotency-Key": "matrix-sale-2"},
+            json={
+                "till_id": till,
+                "lines": [{"product_id": product, "quantity": 1}],
+                "payments": [{"method": "cash", "amount_satang": price}],
+            },
+        )
+    )
+    buyer = {"name": "บริษัท เมทริกซ์ จำกัด", "address": "เชียงใหม่", "tax_id": "0105558000014"}
+    s["invoice"] = _ok(
+        client.post(f"/api/v1/sales/{invoiced['id']}/tax-invoice", json={"buyer": buyer})
+    )["id"]
+    _as(client, db, clock, csrf, "manager")
+    _ok(
+        client.post(
+            "/api/v1/refunds",
+            headers={"Idempotency-Key": "matrix-refund-2"},
+            json={
+                "sale_id": invoiced["id"],
+                "till_id": till,
+                "lines": [{"line_no": 1, "quantity": 1}],
+                "reason": "matrix",
+            },
+        )
+    )
+    s["credit_note"] = 1  # the first credit note of a full tax invoice
 
     clock.advance(days=8)  # the sale is past the refund window: a payout run pays for it
     _as(client, db, clock, csrf, "manager")
