@@ -430,7 +430,7 @@ BREAKS = [
     ),
     Break(
         "a posting with a role the balance does not know",
-        ("balance-fold",),
+        ("balance-fold", "account-totals"),
         lambda d: f"entrepreneur {d.maker_code} (id {d.maker})",
         _sql(
             "UPDATE postings SET role = 'bonus' WHERE id = (SELECT min(id) FROM postings "
@@ -489,6 +489,21 @@ BREAKS = [
             "UPDATE refunds SET credit_note_seq = 5, credit_note_number = 'CN-SKP-01-000005' "
             "WHERE id = :last_refund"
         ),
+    ),
+    Break(
+        "a running total off by one satang",
+        ("account-totals",),
+        lambda d: "account ",
+        _sql(
+            "UPDATE ledger_account_totals SET total_satang = total_satang + 1 WHERE account_id ="
+            " (SELECT min(account_id) FROM ledger_account_totals)"
+        ),
+    ),
+    Break(
+        "postings without their running total",
+        ("account-totals",),
+        lambda d: "role commission",
+        _sql("DELETE FROM ledger_account_totals WHERE role = 'commission'"),
     ),
     Break(
         "a gap in the full tax invoices",
