@@ -51,6 +51,7 @@ from web.stock.api import StockApi
 from web.stock.pages import StockPages
 from web.tax.api import TaxInvoicesApi
 from web.tax.pages import TaxInvoicePages
+from web.till.machines import TillMachinePages
 from web.till.pages import TillPages
 from web.till.receipts import ReceiptPages
 from web.till.refunds import RefundsApi
@@ -85,6 +86,7 @@ CONTROLLERS = [
     TaxInvoicesApi,
     TaxInvoicePages,
     TillPages,
+    TillMachinePages,
     ReceiptPages,
     RefundsApi,
     SalesApi,

@@ -163,3 +163,68 @@ async def test_without_the_sellers_address_no_invoice_is_issued(
             headers={"x-csrftoken": token},
         )
     assert refused.status_code == 409 and refused.json()["code"] == "tax_invoice.seller_unset"
+
+
+async def test_a_manager_records_a_tills_revenue_department_number_and_it_is_tidied(
+    login_as: LoginAs, db: Database
+) -> None:
+    location, _, _ = _catalogue(db)
+    client, till = await _till_with_shift(login_as, location)
+    refused = await client.patch(f"/api/v1/tills/{till}", json={"pos_registration": "E1"})
+    assert refused.status_code == 403  # a cashier
+    await login_as(Role.MANAGER, username="manager-pos")
+    set_ = await client.patch(f"/api/v1/tills/{till}", json={"pos_registration": " e0512 34/5 "})
+    assert set_.status_code == 200 and set_.json()["pos_registration"] == "E051234/5"
+    wrong = await client.patch(f"/api/v1/tills/{till}", json={"pos_registration": "E05;DROP"})
+    assert wrong.status_code == 422 and wrong.json()["code"] == "till.registration_invalid"
+    page = await client.get("/admin/tills")
+    assert page.status_code == 200 and 'value="E051234/5"' in page.text
+    form = await client.post(
+        f"/admin/tills/{till}/registration",
+        data={"pos_registration": "", "_csrf_token": client.headers["x-csrftoken"]},
+        follow_redirects=False,
+    )
+    assert form.status_code in (302, 303)
+    tills = (await client.get("/api/v1/tills")).json()
+    assert [t["pos_registration"] for t in tills] == [None]  # cleared
+
+
+async def test_outside_demo_a_vat_registered_centres_till_without_its_number_opens_no_shift(
+    db: Database, clock: FixedClock, login_as: LoginAs
+) -> None:
+    location, _, _ = _catalogue(db)
+    manager = await login_as(Role.MANAGER, username="manager-reg")
+    till = (
+        await manager.post(
+            "/api/v1/tills", json={"code": "SKP-09", "name": "Till 9", "location_id": location}
+        )
+    ).json()["id"]
+    settings = Settings(
+        demo=False,
+        database_url=db.url,
+        secret_key="s" * 40,
+        webhook_secret="w" * 40,
+        promptpay_id="0812345678",
+        seller_tax_id="0994000165510",
+    )
+    app = create_app(settings=settings, db=db, clock=clock)
+    async with AsyncTestClient(app, base_url="https://testserver.local") as other:
+        await other.get("/login")
+        token = other.cookies.get("__Host-csrftoken", "")
+        signed = await other.post(
+            "/api/v1/auth/login",
+            json={"username": "manager-reg", "password": "correct horse battery"},
+            headers={"x-csrftoken": token},
+        )
+        assert signed.status_code == 200, signed.text
+        headers = {"x-csrftoken": other.cookies.get("__Host-csrftoken", "")}
+        body = {"till_id": till, "opening_float_satang": 0}
+        refused = await other.post("/api/v1/shifts", json=body, headers=headers)
+        assert refused.status_code == 409 and refused.json()["code"] == "till.not_registered"
+        assert "SKP-09" in refused.json()["detail"]
+        registered = await other.patch(
+            f"/api/v1/tills/{till}", json={"pos_registration": "E0512345"}, headers=headers
+        )
+        assert registered.status_code == 200
+        opened = await other.post("/api/v1/shifts", json=body, headers=headers)
+        assert opened.status_code == 201, opened.text

@@ -1,4 +1,5 @@
-"""full tax invoices on request, their credit notes, and the buyers remembered for them
+"""full tax invoices on request, their credit notes, the buyers remembered for them, and each
+till's Revenue Department POS registration number
 
 Revision ID: e5a1c9d3b7f2
 Revises: d2b8f41c6e90
@@ -19,6 +20,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("tills") as tills:
+        tills.add_column(sa.Column("pos_registration", sa.String(20), nullable=True))
     op.create_table(
         "tax_buyers",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -91,3 +94,5 @@ def downgrade() -> None:
     op.drop_table("tax_credit_notes")
     op.drop_table("tax_invoices")
     op.drop_table("tax_buyers")
+    with op.batch_alter_table("tills") as tills:
+        tills.drop_column("pos_registration")
