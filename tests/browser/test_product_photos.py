@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import LiveServer, shot, sign_in
-from tests.browser.test_till import api_get, start_till
+from tests.browser.test_till import TILL_READY, api_get, start_till
 from tests.photo_samples import jpeg_with_gps_turned
 
 pytestmark = pytest.mark.browser
@@ -84,6 +84,29 @@ def test_a_photo_uploaded_on_the_product_page_shows_on_the_till_and_in_the_porta
     name = card.locator(".card-name").bounding_box()
     assert name is not None and name["x"] + name["width"] <= box["x"]  # the name keeps clear
     shot(page, "photo-till-card-1366x768")
+
+    # Offline: a thumbnail the till has shown comes from the service worker's photo cache.
+    url = f"/photos/products/{product}/{key}/thumb.webp"
+    page.wait_for_function(
+        "() => !!(navigator.serviceWorker && navigator.serviceWorker.controller)"
+    )
+    page.reload()  # now under the worker: the card's thumbnail goes through it, and is kept
+    page.wait_for_selector(TILL_READY)
+    page.fill("#scan", item["sku"])
+    page.wait_for_function(LOADED, arg=page.locator("img.card-photo").first.element_handle())
+    page.wait_for_function(
+        "async (url) => !!(await (await caches.open('otop-photos')).match(url))", arg=url
+    )
+    context.set_offline(True)
+    try:
+        page.reload()
+        page.wait_for_selector(TILL_READY)
+        page.fill("#scan", item["sku"])
+        offline = page.locator(".card-product.has-photo img.card-photo").first
+        offline.wait_for()
+        page.wait_for_function(LOADED, arg=offline.element_handle())
+    finally:
+        context.set_offline(False)
     context.close()
 
     # The entrepreneur, on a phone: the thumbnail beside the product in their stock.
