@@ -165,6 +165,16 @@ async def test_a_bad_file_is_refused_with_its_code_in_thai_and_english_and_nothi
     assert (await client.get(f"/api/v1/products/{product}/photo")).json() == kept
 
 
+async def test_a_body_far_over_the_limit_is_refused_413_before_it_is_read(
+    login_as: LoginAs, product: int
+) -> None:
+    client = await login_as(Role.MANAGER)
+    refused = await _put(client, product, b"\xff\xd8\xff" + b"\0" * (3 * MAX_PHOTO_BYTES))
+    assert refused.status_code == 413, refused.text
+    assert refused.json()["code"] == "request.too_large"
+    assert (await client.get(f"/api/v1/products/{product}/photo")).status_code == 404
+
+
 async def test_the_product_page_uploads_shows_and_removes_the_photo(
     login_as: LoginAs, product: int
 ) -> None:

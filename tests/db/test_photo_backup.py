@@ -1,10 +1,12 @@
 """A product photo survives a backup and a restore byte for byte: ``otop-pos backup`` and
-``restore`` on SQLite, ``pg_dump`` / ``pg_restore`` on PostgreSQL (the photos are rows)."""
+``restore`` on SQLite, ``pg_dump`` / ``pg_restore`` on PostgreSQL (the photos are rows).
+Two managers uploading at once leave one photo, both audited."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from inventory.catalogue.photo_store import photo_file, remove_photo, set_photo
 from inventory.catalogue.photos import process_photo
 from inventory.models import ProductPhoto
 from kernel.access import SYSTEM
+from kernel.audit import AuditEntry
 from kernel.clock import FixedClock
 from kernel.db.engine import Database
 from tests import factories as f
@@ -113,3 +116,40 @@ def test_pg_dump_and_pg_restore_keep_a_photo_byte_identical(
         assert len(stored_hash) == 64
     finally:
         db.dispose()
+
+
+def test_two_uploads_at_once_leave_one_photo_and_two_audited_changes(
+    db: Database, clock: FixedClock
+) -> None:
+    with db.write() as conn:
+        product = f.product(conn, f.entrepreneur(conn, f.district(conn)), f.category(conn))
+    photos = [process_photo(image_bytes("PNG", colour=c)) for c in ((0, 0, 0), (250, 250, 0))]
+    start = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def upload(index: int) -> None:
+        try:
+            start.wait()
+            # Two connections of their own (two workers), not the one writer of a process.
+            with db.engine.begin() as conn:
+                set_photo(conn, SYSTEM, clock.now(), product, photos[index])
+        except BaseException as error:  # reported below, on the test's thread
+            failures.append(error)
+
+    threads = [threading.Thread(target=upload, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    with db.read() as conn:
+        kept = conn.execute(select(ProductPhoto.content_hash)).scalars().all()
+        audited = (
+            conn.execute(select(AuditEntry.detail).where(AuditEntry.action == "product_photo_set"))
+            .scalars()
+            .all()
+        )
+    assert len(kept) == 1 and kept[0] in {p.content_hash for p in photos}
+    # The later upload replaced the earlier one, and says which: no upload was lost unsaid.
+    assert sorted(a["replaced"] is None for a in audited) == [False, True]
+    assert {a["content_hash"] for a in audited} == {p.content_hash for p in photos}
