@@ -69,7 +69,7 @@ def _not_an_image() -> InvalidInputError:
     return InvalidInputError(
         "photo.not_an_image",
         "ไฟล์นี้ไม่ใช่รูปภาพที่รับได้: ใช้รูป JPEG, PNG หรือ WebP",
-        field="photo",
+        field="file",
     )
 
 
@@ -78,7 +78,7 @@ def _too_many_pixels(width: int | None = None, height: int | None = None) -> Inv
         "photo.too_many_pixels",
         "รูปมีขนาดพิกเซลใหญ่เกินไป: รับได้ไม่เกิน {max_side} พิกเซลต่อด้าน และไม่เกิน"
         " {max_megapixels} ล้านพิกเซล ย่อรูปแล้วอัปโหลดอีกครั้ง",
-        field="photo",
+        field="file",
         max_side=MAX_SIDE,
         max_megapixels=MAX_PIXELS // 1_000_000,
         width=width,
@@ -92,11 +92,11 @@ def process_photo(raw: bytes) -> Photo:
         raise InvalidInputError(
             "photo.too_large",
             "รูปใหญ่เกิน {limit_mb} MB: ย่อรูปหรือถ่ายใหม่ให้เล็กลงแล้วอัปโหลดอีกครั้ง",
-            field="photo",
+            field="file",
             limit_mb=MAX_PHOTO_BYTES // (1024 * 1024),
         )
     if not raw:
-        raise InvalidInputError("photo.empty", "ไม่ได้เลือกไฟล์รูป หรือไฟล์ว่างเปล่า", field="photo")
+        raise InvalidInputError("photo.empty", "ไม่ได้เลือกไฟล์รูป หรือไฟล์ว่างเปล่า", field="file")
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -119,7 +119,7 @@ def process_photo(raw: bytes) -> Photo:
                 raise InvalidInputError(
                     "photo.damaged",
                     "รูปนี้เสียหายหรืออัปโหลดไม่ครบ: อัปโหลดไฟล์รูปอีกครั้ง",
-                    field="photo",
+                    field="file",
                 ) from None
     pixels = _plain(upright)
     display = _encoded(pixels, DISPLAY_SIDE, _QUALITY["display"])
@@ -145,7 +145,7 @@ def _check_header(image: Image.Image) -> None:
         raise InvalidInputError(
             "photo.too_small",
             "รูปเล็กเกินไป ({width} × {height} พิกเซล): ต้องกว้างและสูงอย่างน้อย {min_side} พิกเซล",
-            field="photo",
+            field="file",
             width=width,
             height=height,
             min_side=MIN_SIDE,
@@ -154,7 +154,7 @@ def _check_header(image: Image.Image) -> None:
         raise InvalidInputError(
             "photo.animated",
             "รับเฉพาะรูปนิ่ง ไม่รับภาพเคลื่อนไหว: ใช้รูปถ่ายสินค้าหนึ่งรูป",
-            field="photo",
+            field="file",
         )
 
 

@@ -158,7 +158,7 @@ async def test_a_bad_file_is_refused_with_its_code_in_thai_and_english_and_nothi
     kept = (await _put(client, product, image_bytes("PNG"))).json()
     refused = await _put(client, product, raw)
     assert refused.status_code == status, refused.text
-    assert (refused.json()["code"], refused.json()["field"]) == (code, "photo")
+    assert (refused.json()["code"], refused.json()["field"]) == (code, "file")
     english = await client.put(f"/api/v1/products/{product}/photo?lang=en", files=_file(raw))
     assert english.json()["detail"] != refused.json()["detail"]
     assert all(ord(c) < 0x0E00 or ord(c) > 0x0E7F for c in english.json()["detail"])

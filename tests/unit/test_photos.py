@@ -22,7 +22,7 @@ from web.errors import TooLargeError
 def _code(raw: bytes) -> str:
     with pytest.raises(DomainError) as refused:
         process_photo(raw)
-    assert refused.value.field == "photo"
+    assert refused.value.field == "file"  # the form field that carried it
     assert refused.value.message_in("en") != refused.value.message_in("th")  # both languages
     return refused.value.code
 

@@ -77,7 +77,7 @@ def read_upload(stream: IO[bytes]) -> bytes:
         raise TooLargeError(
             "photo.too_large",
             "รูปใหญ่เกิน {limit_mb} MB: ย่อรูปหรือถ่ายใหม่ให้เล็กลงแล้วอัปโหลดอีกครั้ง",
-            field="photo",
+            field="file",
             limit_mb=MAX_PHOTO_BYTES // (1024 * 1024),
         )
     return raw
