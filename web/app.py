@@ -32,6 +32,7 @@ from web.accounts.pages import SignInPages
 from web.accounts.users_api import UsersController
 from web.catalogue.api import CatalogueApi
 from web.catalogue.entrepreneur_pages import EntrepreneurPages
+from web.catalogue.photos import PhotoController
 from web.catalogue.place_pages import PlacePages
 from web.catalogue.product_pages import ProductPages
 from web.catalogue.spreadsheets import SpreadsheetsController
@@ -72,6 +73,7 @@ CONTROLLERS = [
     EntrepreneurPages,
     PlacePages,
     ProductPages,
+    PhotoController,
     SpreadsheetsController,
     ConsignmentApi,
     PayoutPages,

@@ -42,6 +42,7 @@ from kernel.db.engine import Database
 from payments.webhook import sign
 from pos.models import Till
 from tests.conftest import BACKENDS, _truncate_postgres
+from tests.photo_samples import image_bytes
 from web.accounts import users as accounts
 from web.accounts.auth import session_csrf_token
 from web.accounts.users import User, get_user, open_session
@@ -78,6 +79,11 @@ GET    /api/v1/products                                     | 401   | ok    | ok
 POST   /api/v1/products                                     | 401   | 403   | 403   | ok    | ok
 GET    /api/v1/products/{product}                           | 401   | ok    | ok    | ok    | ok
 PATCH  /api/v1/products/{product}                           | 401   | 403   | 403   | ok    | ok
+# Photos are public pictures of the goods: every signed-in role sees them; managers change them.
+GET    /api/v1/products/{product}/photo                     | 401   | ok    | ok    | ok    | ok
+PUT    /api/v1/products/{product}/photo                     | 401   | 403   | 403   | ok    | ok
+DELETE /api/v1/products/{product}/photo                     | 401   | 403   | 403   | ok    | ok
+GET    /photos/products/{product}/{photo}/thumb.webp        | login | ok    | ok    | ok    | ok
 GET    /api/v1/entrepreneurs                                | 401   | ok    | ok    | ok    | ok
 POST   /api/v1/entrepreneurs                                | 401   | 403   | 403   | ok    | ok
 GET    /api/v1/entrepreneurs/{entrepreneur}                 | 401   | ok    | ok    | ok    | ok
@@ -97,6 +103,8 @@ GET    /admin/products/new                                  | login | 403   | 40
 POST   /admin/products/new                                  | 401   | 403   | 403   | ok    | ok
 GET    /admin/products/{product}                            | login | ok    | 403   | ok    | ok
 POST   /admin/products/{product}                            | 401   | 403   | 403   | ok    | ok
+POST   /admin/products/{product}/photo                      | 401   | 403   | 403   | ok    | ok
+POST   /admin/products/{product}/photo/delete               | 401   | 403   | 403   | ok    | ok
 GET    /admin/entrepreneurs                                 | login | ok    | 403   | ok    | ok
 GET    /admin/entrepreneurs/new                             | login | 403   | 403   | ok    | ok
 POST   /admin/entrepreneurs/new                             | 401   | 403   | 403   | ok    | ok
@@ -416,6 +424,11 @@ def _samples(
         )
     )
     s["intake"] = intake["id"]
+    photo = client.put(
+        f"/api/v1/products/{product}/photo",
+        files={"file": ("photo.png", image_bytes("PNG"), "image/png")},
+    )
+    s["photo"] = _ok(photo)["key"]
 
     _as(client, db, clock, csrf, "cashier")
     s["shift"] = _ok(
