@@ -255,12 +255,10 @@ def test_a_refund_of_one_line_and_the_shift_closed_with_a_z_report(
     page.keyboard.press("F3")
     page.click("[data-menu=close]")
     expected = shift_report(page)["expected_cash_satang"]
-    page.wait_for_function(
-        "() => document.querySelector('[data-close-expected]').textContent !== '…'"
-    )
-    assert page.inner_text("[data-close-expected]") == baht(expected)
+    # A blind count: the expected cash is not on screen while counting.
+    assert baht(expected) not in page.inner_text("#dlg-close")
     page.fill("#dlg-close [name=counted]", str(expected // 100 - 20))  # 20 baht short
-    assert page.inner_text("[data-close-difference]").startswith("-20.00")
+    assert page.inner_text("[data-close-difference]") == "—"
     shot(page, "till-close-count")
     page.click("#dlg-close button[type=submit]")
     page.wait_for_selector("#dlg-report[open]")

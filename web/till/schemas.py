@@ -120,6 +120,8 @@ class CloseIn(BaseModel):
     last_receipt_seq: Annotated[WholeNumber, Field(gt=0)] | None = None
     # The cash of the device's sales still on their way (in the drawer, not yet in the books).
     outstanding_cash_satang: Annotated[WholeNumber, Field(ge=0, le=10 * MAX_FLOAT_SATANG)] = 0
+    # Why the count differs from the expected cash: required over a set amount (a setting).
+    difference_reason: Annotated[str, Field(max_length=200)] | None = None
 
 
 class ResolutionIn(BaseModel):
