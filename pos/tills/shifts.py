@@ -30,6 +30,7 @@ from pos.models import (
     Refund,
     RefundMethod,
     Sale,
+    SaleLine,
     SalePayment,
     SaleStatus,
     Shift,
@@ -109,6 +110,10 @@ class ShiftReport:
     outstanding_cash_satang: int = 0
     # Why the counted drawer differs from the expected cash (required over a set amount).
     difference_reason: str | None = None
+    # Lines sold at a price a manager approved in place of the list price: how many, and by
+    # how much below the list price in all (above it counts below zero).
+    price_changes_count: int = 0
+    price_changes_satang: int = 0
 
 
 def _may_work_on(actor: Actor, cashier_id: int, action: str) -> None:
@@ -297,6 +302,19 @@ def _compute(
             func.coalesce(func.sum(case((~is_in, ShiftCashMovement.amount_satang), else_=0)), 0),
         ).where(ShiftCashMovement.shift_id == shift_id)
     ).one()
+    price_changes = conn.execute(
+        select(
+            func.count(),
+            func.coalesce(
+                func.sum(
+                    (SaleLine.list_price_satang - SaleLine.unit_price_satang) * SaleLine.quantity
+                ),
+                0,
+            ),
+        )
+        .join(Sale, Sale.id == SaleLine.sale_id)
+        .where(Sale.shift_id == shift_id, completed, SaleLine.list_price_satang.is_not(None))
+    ).one()
     drawer = DrawerCash(
         opening_float_satang=shift["opening_float_satang"],
         cash_taken_satang=int(paid[2]),
@@ -339,6 +357,8 @@ def _compute(
         counted_cash_satang=counted,
         difference_satang=None if counted is None else counted - expected,
         closing_denominations=denominations,
+        price_changes_count=int(price_changes[0]),
+        price_changes_satang=int(price_changes[1] or 0),
     )
 
 

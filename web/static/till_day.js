@@ -16,6 +16,8 @@ var REPORT_ROWS = [
   ["sales_count", "จำนวนบิลขาย"],
   ["gross_satang", "ยอดขายก่อนส่วนลด", "till report"],
   ["discount_satang", "ส่วนลด"],
+  ["price_changes_count", "จำนวนรายการที่เปลี่ยนราคา"],
+  ["price_changes_satang", "เปลี่ยนราคาต่ำกว่าราคาป้ายรวม"],
   ["sales_satang", "ยอดขาย", "till report"],
   ["refunds_count", "จำนวนการคืนเงิน"],
   ["refunds_satang", "ยอดคืนเงิน"],
