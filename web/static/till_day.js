@@ -36,8 +36,7 @@ var REPORT_ROWS = [
   ["transfer_refunds_satang", "โอนคืน", "till report"],
   ["expected_cash_satang", "เงินสดที่ควรมีในลิ้นชัก"],
   ["counted_cash_satang", "เงินสดที่นับได้"],
-  ["difference_satang", "ผลต่าง"],
-  ["difference_reason", "เหตุผลของผลต่าง"]
+  ["difference_satang", "ผลต่าง"]
 ];
 
 function shiftId() { return state.shift && state.shift.id; }
@@ -149,11 +148,24 @@ function fillNumbers(list, report) {
   });
 }
 
+/* The cashier's reason for the drawer's difference, first: the manager reads it with the figures. */
+function fillReason(list, report) {
+  if (!report.difference_reason) return;
+  var dt = document.createElement("dt");
+  var dd = document.createElement("dd");
+  dt.textContent = tr("เหตุผลของผลต่าง");
+  dd.textContent = report.difference_reason;
+  dt.className = dd.className = "strong";
+  list.insertBefore(dd, list.firstChild);
+  list.insertBefore(dt, dd);
+}
+
 function fillReport(list, report) {
   list.textContent = "";
   REPORT_ROWS.forEach(function (row) {
     var value = report[row[0]];
     if (value === undefined || value === null) return;
+    if (/^price_changes_/.test(row[0]) && !report.price_changes_count) return;
     var dt = document.createElement("dt");
     var dd = document.createElement("dd");
     dt.textContent = tr(row[1], row[2]);
@@ -175,6 +187,7 @@ function showReport(isClose, report) {
     fillKey($("[data-report-key]", box), r);
     fillReport(list, r);
     fillNumbers(list, r);
+    fillReason(list, r);
     if (isClose) print("/api/v1/shifts/" + id + "/report.html");
   }
   if (report) return show(report);
