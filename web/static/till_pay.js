@@ -61,6 +61,7 @@ export function openPay(method) {
   var money = pricing();
   if (money.total <= 0) { message(tr("ยอดสุทธิเป็นศูนย์: ลดส่วนลดลง")); return; }
   var short = shortItems();
+  if (!short.length) cart.allowShort = false;  // nothing short now: nothing to allow
   if (short.length && !(cart.allowShort && approvalValid())) { askShortSale(short, method); return; }
   keepNumbers();  // while the cashier counts the money
   var box = openDialog("pay");
