@@ -357,7 +357,8 @@ def _counted_for(product_id: Any) -> Any:
 
 
 def stock_to_count(conn: Connection) -> Iterator[Violation]:
-    """Warnings: stock below zero that a sale rung offline explains; count the shelf."""
+    """Warnings: stock below zero that a sale rung offline, or a short sale a manager allowed,
+    explains; count the shelf."""
     rows = conn.execute(
         select(Product.sku, Location.code, StockLevel.on_hand)
         .join(Product, Product.id == StockLevel.product_id)
@@ -369,7 +370,8 @@ def stock_to_count(conn: Connection) -> Iterator[Violation]:
         yield Violation(
             "stock-to-count",
             f"product {sku} at {location}",
-            f"on hand is {level}: a sale rung offline took more than the books had",
+            f"on hand is {level}: a sale rung offline, or a short sale a manager allowed, "
+            "took more than the books had",
         )
 
 
@@ -392,7 +394,8 @@ def open_sale_exceptions(conn: Connection) -> Iterator[Violation]:
 WARNING_RULES = (
     Rule(
         "stock-to-count",
-        "stock below zero only where a sale rung offline took it (count the shelf)",
+        "stock below zero only where a sale rung offline or a short sale a manager allowed "
+        "took it (count the shelf)",
         stock_to_count,
     ),
     Rule(

@@ -160,6 +160,12 @@ class SaleLine(Base):
     vat_included_satang: Mapped[int] = mapped_column(Integer)
     line_discount_bearer: Mapped[str] = mapped_column(String(16))  # centre | entrepreneur
     cart_discount_bearer: Mapped[str] = mapped_column(String(16))
+    # A price changed at the till with a manager's approval (unit_price_satang is the charged
+    # one): the catalogue's price, why, and who approved. Below the catalogue's, the centre
+    # bears the difference (pos.checkout.pricing).
+    list_price_satang: Mapped[int | None] = mapped_column(Integer)
+    price_reason: Mapped[str | None] = mapped_column(String(200))
+    price_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class SalePayment(Base):

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     payout_minimum_satang: int = Field(default=10_000, ge=1, le=100_000_000)
     # A discount above this percentage of a sale's subtotal needs a manager's approval.
     discount_approval_percent: int = Field(default=10, ge=0, le=100)
+    # Closing a shift, a count this far from the expected cash needs a reason (100 baht; see
+    # pos.tills.shifts.DIFFERENCE_REASON_SATANG for why).
+    close_difference_reason_satang: int = Field(default=10_000, ge=0, le=100_000_000)
     payment_expiry_minutes: int = Field(default=10, ge=1, le=24 * 60)
     # An open till asks for the catalogue's changes (prices, stock, products) this often.
     catalogue_refresh_seconds: int = Field(default=30, ge=1, le=3600)

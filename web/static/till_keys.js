@@ -6,7 +6,7 @@ import { tr } from "./shared.js";
 import { $, $all, anyDialogOpen, asciiDigits, dialog, focusScan, message, state } from "./till.js";
 import { clearSearch, lookup, moveSelection, scheduleSearch, searchPick } from "./till_products.js";
 import { addProduct, cart, doneVisible, hideDone, removeLine, setQuantity } from "./till_cart.js";
-import { askQuantity, cartDiscountDialog, lineDiscount } from "./till_discounts.js";
+import { askQuantity, cartDiscountDialog, changePrice, lineDiscount } from "./till_discounts.js";
 import { openPay } from "./till_pay.js";
 import { openMenu } from "./till_day.js";
 
@@ -81,7 +81,7 @@ function onScanKey(event) {
 var SHORTCUTS = {
   F2: function () { askQuantity(); },
   F3: function () { openMenu(); },
-  F4: function () { lineDiscount(); },
+  F4: function (event) { if (event && event.shiftKey) changePrice(); else lineDiscount(); },
   F6: function () { cartDiscountDialog(); },
   F7: function () { openPay("split"); },
   F8: function () { openPay("cash"); },
@@ -93,7 +93,7 @@ function onDocumentKey(event) {
   if (shortcut) {
     event.preventDefault();
     if (dialog("pay").open && /^F[789]$/.test(event.key)) { openPay(event.key === "F8" ? "cash" : event.key === "F9" ? "promptpay" : "split"); return; }
-    if (!anyDialogOpen() && state.ready) shortcut();
+    if (!anyDialogOpen() && state.ready) shortcut(event);
     return;
   }
   if (anyDialogOpen()) return;

@@ -48,7 +48,13 @@ from pos.tills.service import (
     register_till_machine,
 )
 from pos.tills.service import open_shift as open_shift_service
-from web.accounts.approvals import ApprovalAction, approver_of, discount_subject
+from web.accounts.approvals import (
+    ApprovalAction,
+    action_of,
+    approver_of,
+    discount_subject,
+    sale_subject,
+)
 from web.accounts.auth import managers_only, staff_only
 from web.errors import BadRequestError
 from web.payments.api import receiving_account
@@ -91,12 +97,27 @@ def discount_of(data: SaleIn) -> str:
     return discount_subject(lines, data.cart_discount_satang)
 
 
+def sale_of(data: SaleIn) -> str:
+    """The subject a sale approval must name for this sale."""
+    lines = (
+        (ln.product_id, ln.quantity, ln.discount_satang, ln.unit_price_satang, ln.price_reason)
+        for ln in data.lines
+    )
+    return sale_subject(lines, data.cart_discount_satang, data.allow_short_stock)
+
+
 def checkout_request(data: SaleIn, approval: ApprovalGrant | None = None) -> CheckoutRequest:
     rung = data.rung
     return CheckoutRequest(
         till_id=data.till_id,
         lines=tuple(
-            LineRequest(ln.product_id, ln.quantity, ln.discount_satang, ln.unit_price_satang)
+            LineRequest(
+                ln.product_id,
+                ln.quantity,
+                ln.discount_satang,
+                ln.unit_price_satang,
+                ln.price_reason,
+            )
             for ln in data.lines
         ),
         payments=tuple(
@@ -112,6 +133,7 @@ def checkout_request(data: SaleIn, approval: ApprovalGrant | None = None) -> Che
         cart_discount_satang=data.cart_discount_satang,
         approved_by_id=None if approval is None else approval.approver_id,
         approval=approval,
+        allow_short_stock=data.allow_short_stock,
         rung=None
         if rung is None
         else Rung(
@@ -143,19 +165,27 @@ class SalesApi(Controller):
         recorded ``completed`` with the receipt number the till issued from its block, the
         prices it charged and the shift it was rung in. A price changed since, stock the books
         did not have or a shift closed meanwhile become sale exceptions for a manager
-        (``GET /api/v1/sale-exceptions``), never a refusal."""
+        (``GET /api/v1/sale-exceptions``), never a refusal.
+
+        A manager's ``sale`` approval (``approval_token``, POST /api/v1/approvals naming this
+        cart) allows what only a manager may: a line's price changed (``unit_price_satang``
+        with ``price_reason``; 403 ``approval.price_change_required`` without one), and, with
+        ``allow_short_stock``, lines short of the books sold all the same (the stock goes below
+        zero and a ``stock_below_zero`` sale exception asks for a count; 403
+        ``approval.short_sale_required`` without one). Used once."""
         key = idempotency_key(request)
         now = clock.now()
         # A rung sale's approval was valid when the manager gave it at the till (and it is
         # used once, so an old token cannot backdate another sale).
         approved_at = now if data.rung is None else min(now, data.rung.rung_at)
+        whole_cart = action_of(data.approval_token) == ApprovalAction.SALE
         try:
             approval = approver_of(
                 settings.secret,
                 data.approval_token,
-                action=ApprovalAction.DISCOUNT,
+                action=ApprovalAction.SALE if whole_cart else ApprovalAction.DISCOUNT,
                 cashier_id=actor.user_id,
-                subject=discount_of(data),
+                subject=sale_of(data) if whole_cart else discount_of(data),
                 now=approved_at,
             )
         except DomainError:
