@@ -1,7 +1,7 @@
 /* The browser till: the wiring. till.html loads this module; it imports every part of the
    till (which import what they use, see till.js), binds each, and starts. A module runs once
    the document is parsed, so the page's elements are all there. */
-import { $, $all, anyDialogOpen, focusScan, state } from "./till.js";
+import { $, anyDialogOpen, bindDialogs, state } from "./till.js";
 import { bindGrid, browsingAll } from "./till_products.js";
 import { bindDisplay } from "./till_display.js";
 import { addProduct, bindCart, cart, doneVisible, reloadCatalogue } from "./till_cart.js";
@@ -18,14 +18,6 @@ function refreshWhenIdle() {
   var idle = state.ready && !cart.lines.length && !doneVisible() && !anyDialogOpen() &&
     !isBusy() && $("#scan").value === "" && browsingAll();
   if (idle) reloadCatalogue().catch(function () { /* next time */ });
-}
-
-/* Every dialog gives the keyboard back to the scan input when it closes. */
-function bindDialogs() {
-  $all("dialog.till-dialog").forEach(function (box) {
-    box.addEventListener("close", function () { setTimeout(focusScan, 0); });
-    $all("[data-close]", box).forEach(function (b) { b.addEventListener("click", function () { box.close(); }); });
-  });
 }
 
 bindKeys();
