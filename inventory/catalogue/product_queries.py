@@ -1,8 +1,9 @@
 """Reading products: one product, a barcode lookup, and search (the till's hot path).
 
 Search runs on ``products.search_text`` (names, SKU, barcode, entrepreneur code, normalised)
-with a contains-match, because Thai writes no spaces between words. Exact barcode/SKU hits
-come first from the unique indexes; on-hand is read for the page's products only.
+and the makers' names with a contains-match, because Thai writes no spaces between words.
+Exact barcode/SKU hits come first, then products by their own names, then the rest (a maker's
+name never ranks above a product's); on-hand is read for the page's products only.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, cast
 from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.engine import Connection
 
-from inventory.catalogue.search import normalize
+from inventory.catalogue.search import EXACT_CODE, NAME, NAME_START, OTHER, normalize
 from inventory.catalogue.search_index import matches
 from inventory.models import Category, Entrepreneur, Location, Product, StockLevel
 from kernel.access import STAFF, Actor, Role
@@ -23,6 +24,31 @@ from kernel.errors import InvalidInputError, NotFoundError
 MAX_PAGE = 500
 # A query that could be a barcode or SKU (Thai names never are) is looked up exactly too.
 _LOOKS_LIKE_CODE = re.compile(r"^[A-Za-z0-9._\-]{1,32}$")
+
+
+def _makers_named(needle: str) -> Select[Any]:
+    """Entrepreneurs whose name holds ``needle`` (a few thousand rows: a scan is cheap)."""
+    return select(Entrepreneur.id).where(
+        func.lower(Entrepreneur.name_th).contains(needle, autoescape=True)
+        | func.lower(Entrepreneur.name_en).contains(needle, autoescape=True)
+    )
+
+
+def _tier(query: str, needle: str) -> Any:
+    """search.rank's tier as SQL: the product's own name before its maker's."""
+    code = query.strip()
+    name_th, name_en = func.lower(Product.name_th), func.lower(Product.name_en)
+    whens: list[tuple[Any, int]] = []
+    if _LOOKS_LIKE_CODE.match(code):
+        exact = (Product.barcode == code) | (func.lower(Product.sku) == code.lower())
+        whens.append((exact, EXACT_CODE))
+    starts = name_th.startswith(needle, autoescape=True) | name_en.startswith(
+        needle, autoescape=True
+    )
+    whens.append((starts, NAME_START))
+    holds = name_th.contains(needle, autoescape=True) | name_en.contains(needle, autoescape=True)
+    whens.append((holds, NAME))
+    return case(*whens, else_=OTHER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,8 +207,9 @@ def search_products(
 ) -> list[ProductView]:
     """Products matching every filter given; exact barcode/SKU matches of ``q`` come first.
 
-    With ``q`` the order is exact hits, then catalogue order (id), so that a broad query stops
-    at the page's end instead of sorting thousands of names; without ``q`` it is by Thai name.
+    With ``q`` the order is the tiers of inventory.catalogue.search.rank (exact barcode or
+    SKU, a name that starts with it, a name that holds it, then the rest: SKU, barcode, the
+    maker's name or code), catalogue order (id) within a tier; without ``q`` it is by Thai name.
     """
     entrepreneur_id = _visible(actor, entrepreneur_id)
     _check_location(conn, location_id)
@@ -201,13 +228,8 @@ def search_products(
     if not needle:
         order: tuple[Any, ...] = (Product.name_th, Product.id)
     else:
-        code = (q or "").strip()
-        where.append(matches(conn, needle))
-        order = (Product.id,)
-        if _LOOKS_LIKE_CODE.match(code):
-            # The stored text holds the SKU and barcode, so exact hits match the LIKE too.
-            exact = (Product.barcode == code) | (Product.sku == code)
-            order = (case((exact, 0), else_=1), Product.id)
+        where.append(matches(conn, needle) | Product.entrepreneur_id.in_(_makers_named(needle)))
+        order = (_tier(q or "", needle), Product.id)
     # Pick the page's ids from the products table alone, then join and count stock for those.
     page = select(Product.id).where(*where).order_by(*order).limit(limit).offset(offset)
     query = _BASE.where(Product.id.in_(page.scalar_subquery())).order_by(*order)

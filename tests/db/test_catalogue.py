@@ -16,7 +16,7 @@ from inventory.catalogue import (
     ProductDraft,
 )
 from inventory.catalogue.barcodes import in_store_code, is_in_store
-from inventory.catalogue.search import search_text
+from inventory.catalogue.search import Searchable, rank, search_text
 from inventory.models import Product
 from kernel.access import Actor, Role
 from kernel.audit import AuditEntry
@@ -368,19 +368,85 @@ def _bulk_catalogue(db: Database, count: int) -> None:
         next_in_sequence(conn, "unused")
 
 
+def _searchable(row: Any) -> Searchable:
+    name_th, name_en = row.search_text.split(" | ")[:2]
+    return Searchable(name_th=name_th, name_en=name_en, sku=row.sku, barcode=row.barcode)
+
+
+def test_search_lists_products_by_their_own_name_before_their_makers_name(
+    db: Database, clock: FixedClock
+) -> None:
+    """ "umbrella": the umbrellas first, then the photo frames of a maker called "… Umbrella …"."""
+    ids = _setup(db)
+    with db.write() as conn:
+        district = factories.district_id_by_code(conn, "5013")
+        maker = factories.entrepreneur(
+            conn, district, code="E009", name_th="ร่มบ่อสร้าง", name_en="Bo Sang Umbrella Group"
+        )
+        frames = [
+            catalogue.create_product(
+                conn,
+                MANAGER,
+                clock.now(),
+                _draft(
+                    ids,
+                    sku=f"FR-{i}",
+                    barcode=None,
+                    name_th=f"กรอบรูป {i}",
+                    name_en=f"Bamboo Photo Frame {i}",
+                    entrepreneur_id=maker,
+                ),
+            ).id
+            for i in range(2)
+        ]
+        inside = catalogue.create_product(
+            conn,
+            MANAGER,
+            clock.now(),
+            _draft(
+                ids, sku="UM-1", barcode=None, name_th="ร่มผ้าฝ้าย", name_en="Painted Cotton Umbrella"
+            ),
+        ).id
+        first = catalogue.create_product(
+            conn,
+            MANAGER,
+            clock.now(),
+            _draft(
+                ids, sku="UM-2", barcode=None, name_th="ร่มกระดาษสา", name_en="Umbrella, Saa Paper"
+            ),
+        ).id
+    with db.read() as conn:
+        found = catalogue.search_products(conn, CASHIER, q="umbrella")
+        assert [p.id for p in found] == [first, inside, *frames]
+        thai = catalogue.search_products(conn, CASHIER, q="ร่ม")
+        assert [p.id for p in thai] == [inside, first, *frames]
+        assert [p.id for p in catalogue.search_products(conn, CASHIER, q="um-1")] == [inside]
+
+
 def test_the_search_index_finds_exactly_what_a_full_scan_finds(db: Database) -> None:
     """The trigram index (FTS5 / pg_trgm) answers like LIKE over every row, Thai included.
 
     Its speed is measured by `make bench`, not here.
     """
     _bulk_catalogue(db, 7324)
-    queries = ["ร่ม", "ลาย73", "product 12", "s000100", in_store_code(503000), "ไม่มีเลย", "e0", "%"]
+    queries = [
+        "ร่ม",
+        "ลาย73",
+        "product 12",
+        "duct 7",
+        "s000100",
+        in_store_code(503000),
+        "ไม่มีเลย",
+        "e0",
+        "%",
+    ]
     with db.read() as conn:
         rows = conn.execute(
             select(Product.id, Product.search_text, Product.sku, Product.barcode)
         ).all()
         for q in queries:
             hits = [r for r in rows if q.lower() in r.search_text]
-            hits.sort(key=lambda r: (q not in (r.sku, r.barcode), r.id))
+            # Ranked as inventory.catalogue.search.rank ranks (its own tests hold the cases).
+            hits.sort(key=lambda r: (rank(q, _searchable(r)), r.id))
             found = catalogue.search_products(conn, CASHIER, q=q, limit=50)
             assert [p.id for p in found] == [r.id for r in hits[:50]], q

@@ -6,7 +6,7 @@
 
 import { tr } from "./shared.js";
 import { $, $all, anyDialogOpen, asciiDigits, dialog, editable, focusScan, keepScanning, message, state } from "./till.js";
-import { clearSearch, lookup, moveSelection, scheduleSearch, searchPick } from "./till_products.js";
+import { clearSearch, lookup, moveSelection, scheduleSearch, searchCount, searchPick } from "./till_products.js";
 import { addProduct, cart, doneVisible, hideDone, removeLine, setQuantity } from "./till_cart.js";
 import { askQuantity, cartDiscountDialog, lineDiscount } from "./till_discounts.js";
 import { openPay } from "./till_pay.js";
@@ -40,6 +40,11 @@ function onEnter(scan) {
   var times = /^(\d{1,5})\s*[*xX×]\s*(\S+)$/.exec(asciiDigits(raw));
   var quantity = times ? Number(times[1]) : 1;
   var p = lookup(times ? times[2] : raw) || searchPick(raw);
+  if (!p && searchCount() > 1 && !/^\d+$/.test(asciiDigits(raw))) {
+    // Several products answer the words: the first is not the cashier's choice to make for them.
+    message(tr("พบหลายรายการ: เลือกสินค้าจากรายการ (ลูกศร ↑↓ แล้ว Enter หรือแตะสินค้า)"), "info");
+    return;
+  }
   if (!p) {
     beep();
     message(tr("ไม่พบสินค้า: ") + raw);
