@@ -11,6 +11,7 @@ import { bindPay, isBusy, resume } from "./till_pay.js";
 import { bindDay } from "./till_day.js";
 import { bindKeys } from "./till_keys.js";
 import { keepTillOffline } from "./till_offline.js";
+import { bindPark, showParkedCount } from "./till_park.js";
 
 var REFRESH_MS = 10 * 60 * 1000;
 /* On-hand changes as other tills sell: reload the catalogue now and then, when idle. */
@@ -31,7 +32,8 @@ bindApproval();
 bindPay();
 bindDisplay();
 bindDay();
+bindPark();
 
 setInterval(refreshWhenIdle, REFRESH_MS);
-start(resume);
+start(function () { resume(); showParkedCount(); });
 keepTillOffline();
