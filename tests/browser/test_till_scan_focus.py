@@ -84,6 +84,15 @@ def test_every_dialog_closed_every_way_then_a_scan_lands_in_the_cart(
             else:
                 assert not still_open, f"{name} by {way}"
             scan_lands(page, code, f"closing the {name} dialog by {way}")
+    # The till's own buttons outside the dialogs keep the scan too.
+    for button in (
+        "[data-categories] button >> nth=1",
+        "[data-categories] button >> nth=0",
+        "[data-more]",
+        "[data-cart] [data-plus]",
+    ):
+        page.click(button)
+        scan_lands(page, code, f"the button {button}")
 
 
 def test_quick_tender_then_the_next_scan_lands_in_the_cart(

@@ -8,6 +8,7 @@
      promptpay.js, qr.js  a PromptPay payload and its QR, pure (as payments.promptpay makes them)
      receipt_render.js  a sale's receipt as the server prints it, from the sale
      idb.js             IndexedDB as promises (the catalogue's copy on the device)
+     search_rank.js     how well a product answers a search, pure (as inventory/catalogue/search.py)
      till.js            settings, state, helpers, dialogs and messages (this file)
      till_queue.js      the sale queue on the device, its receipt numbers and its one sender
      till_offline.js    the service worker that keeps the till on the device
@@ -22,6 +23,7 @@
      till_pay.js        taking the money: a sale rung into the queue, the till's own QR offline
      till_refund.js     refunds against a receipt
      till_day.js        the cashier's day menu: pay-in/out, X report, closing the shift
+     till_park.js       parked sales (พักบิล / เรียกบิล), kept on the device per till
      till_keys.js       the scan input and the keyboard
      till_boot.js       wiring: binds every part and starts
 
