@@ -1,9 +1,9 @@
 """Reading products: one product, a barcode lookup, and search (the till's hot path).
 
 Search runs on ``products.search_text`` (names, SKU, barcode, entrepreneur code, normalised)
-and the makers' names with a contains-match, because Thai writes no spaces between words.
-Exact barcode/SKU hits come first, then products by their own names, then the rest (a maker's
-name never ranks above a product's); on-hand is read for the page's products only.
+with a contains-match, because Thai writes no spaces between words. Exact barcode/SKU hits
+come first, then products by their own names, then the rest (a SKU, a barcode, the maker's
+code never rank above a product's name); on-hand is read for the page's products only.
 """
 
 from __future__ import annotations
@@ -26,28 +26,21 @@ MAX_PAGE = 500
 _LOOKS_LIKE_CODE = re.compile(r"^[A-Za-z0-9._\-]{1,32}$")
 
 
-def _makers_named(needle: str) -> Select[Any]:
-    """Entrepreneurs whose name holds ``needle`` (a few thousand rows: a scan is cheap)."""
-    return select(Entrepreneur.id).where(
-        func.lower(Entrepreneur.name_th).contains(needle, autoescape=True)
-        | func.lower(Entrepreneur.name_en).contains(needle, autoescape=True)
-    )
-
-
-def _tier(query: str, needle: str) -> Any:
-    """search.rank's tier as SQL: the product's own name before its maker's."""
+def _tier(conn: Connection, query: str, needle: str) -> Any:
+    """search.rank's tier as SQL: the product's own name before the rest. A position search
+    (instr / strpos) rather than LIKE: it runs on every match of a broad query."""
     code = query.strip()
-    name_th, name_en = func.lower(Product.name_th), func.lower(Product.name_en)
+    find = func.instr if conn.dialect.name == "sqlite" else func.strpos
+    at_th, at_en = (
+        find(func.lower(Product.name_th), needle),
+        find(func.lower(Product.name_en), needle),
+    )
     whens: list[tuple[Any, int]] = []
     if _LOOKS_LIKE_CODE.match(code):
         exact = (Product.barcode == code) | (func.lower(Product.sku) == code.lower())
         whens.append((exact, EXACT_CODE))
-    starts = name_th.startswith(needle, autoescape=True) | name_en.startswith(
-        needle, autoescape=True
-    )
-    whens.append((starts, NAME_START))
-    holds = name_th.contains(needle, autoescape=True) | name_en.contains(needle, autoescape=True)
-    whens.append((holds, NAME))
+    whens.append(((at_th == 1) | (at_en == 1), NAME_START))
+    whens.append(((at_th > 0) | (at_en > 0), NAME))
     return case(*whens, else_=OTHER)
 
 
@@ -209,7 +202,7 @@ def search_products(
 
     With ``q`` the order is the tiers of inventory.catalogue.search.rank (exact barcode or
     SKU, a name that starts with it, a name that holds it, then the rest: SKU, barcode, the
-    maker's name or code), catalogue order (id) within a tier; without ``q`` it is by Thai name.
+    maker's code), catalogue order (id) within a tier; without ``q`` it is by Thai name.
     """
     entrepreneur_id = _visible(actor, entrepreneur_id)
     _check_location(conn, location_id)
@@ -228,8 +221,8 @@ def search_products(
     if not needle:
         order: tuple[Any, ...] = (Product.name_th, Product.id)
     else:
-        where.append(matches(conn, needle) | Product.entrepreneur_id.in_(_makers_named(needle)))
-        order = (_tier(q or "", needle), Product.id)
+        where.append(matches(conn, needle))
+        order = (_tier(conn, q or "", needle), Product.id)
     # Pick the page's ids from the products table alone, then join and count stock for those.
     page = select(Product.id).where(*where).order_by(*order).limit(limit).offset(offset)
     query = _BASE.where(Product.id.in_(page.scalar_subquery())).order_by(*order)

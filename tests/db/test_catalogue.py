@@ -373,54 +373,33 @@ def _searchable(row: Any) -> Searchable:
     return Searchable(name_th=name_th, name_en=name_en, sku=row.sku, barcode=row.barcode)
 
 
-def test_search_lists_products_by_their_own_name_before_their_makers_name(
+def test_search_lists_products_by_their_own_name_before_other_matches(
     db: Database, clock: FixedClock
 ) -> None:
-    """ "umbrella": the umbrellas first, then the photo frames of a maker called "… Umbrella …"."""
+    """A name that starts with the query, then a name that holds it, then a SKU or a maker's
+    code that holds it (catalogue order within each)."""
     ids = _setup(db)
+
+    def product(conn: Any, sku: str, name_th: str, name_en: str) -> int:
+        draft = _draft(ids, sku=sku, barcode=None, name_th=name_th, name_en=name_en)
+        return catalogue.create_product(conn, MANAGER, clock.now(), draft).id
+
     with db.write() as conn:
-        district = factories.district_id_by_code(conn, "5013")
-        maker = factories.entrepreneur(
-            conn, district, code="E009", name_th="ร่มบ่อสร้าง", name_en="Bo Sang Umbrella Group"
-        )
-        frames = [
-            catalogue.create_product(
-                conn,
-                MANAGER,
-                clock.now(),
-                _draft(
-                    ids,
-                    sku=f"FR-{i}",
-                    barcode=None,
-                    name_th=f"กรอบรูป {i}",
-                    name_en=f"Bamboo Photo Frame {i}",
-                    entrepreneur_id=maker,
-                ),
-            ).id
-            for i in range(2)
-        ]
-        inside = catalogue.create_product(
-            conn,
-            MANAGER,
-            clock.now(),
-            _draft(
-                ids, sku="UM-1", barcode=None, name_th="ร่มผ้าฝ้าย", name_en="Painted Cotton Umbrella"
-            ),
-        ).id
-        first = catalogue.create_product(
-            conn,
-            MANAGER,
-            clock.now(),
-            _draft(
-                ids, sku="UM-2", barcode=None, name_th="ร่มกระดาษสา", name_en="Umbrella, Saa Paper"
-            ),
-        ).id
+        frame = product(conn, "UMB-FRAME-1", "กรอบรูปไม้ไผ่", "Bamboo Photo Frame")
+        inside = product(conn, "UM-1", "ร่มผ้าฝ้าย", "Painted Cotton Umbrella")
+        first = product(conn, "UM-2", "ร่มกระดาษสา", "Umbrella, Saa Paper")
     with db.read() as conn:
-        found = catalogue.search_products(conn, CASHIER, q="umbrella")
-        assert [p.id for p in found] == [first, inside, *frames]
+        found = catalogue.search_products(conn, CASHIER, q="umb")
+        assert [p.id for p in found] == [first, inside, frame]
+        assert [p.id for p in catalogue.search_products(conn, CASHIER, q="UMBRELLA")] == [
+            first,
+            inside,
+        ]
         thai = catalogue.search_products(conn, CASHIER, q="ร่ม")
-        assert [p.id for p in thai] == [inside, first, *frames]
+        assert [p.id for p in thai] == [inside, first]
         assert [p.id for p in catalogue.search_products(conn, CASHIER, q="um-1")] == [inside]
+        # The maker's code matches every product of theirs, after the names that hold it.
+        assert [p.id for p in catalogue.search_products(conn, CASHIER, q="e001")][:1] == [frame]
 
 
 def test_the_search_index_finds_exactly_what_a_full_scan_finds(db: Database) -> None:
