@@ -31,10 +31,8 @@ def _tier(conn: Connection, query: str, needle: str) -> Any:
     (instr / strpos) rather than LIKE: it runs on every match of a broad query."""
     code = query.strip()
     find = func.instr if conn.dialect.name == "sqlite" else func.strpos
-    at_th, at_en = (
-        find(func.lower(Product.name_th), needle),
-        find(func.lower(Product.name_en), needle),
-    )
+    # Thai has no case: only the English name is lower-cased.
+    at_th, at_en = find(Product.name_th, needle), find(func.lower(Product.name_en), needle)
     whens: list[tuple[Any, int]] = []
     if _LOOKS_LIKE_CODE.match(code):
         exact = (Product.barcode == code) | (func.lower(Product.sku) == code.lower())
