@@ -68,6 +68,7 @@ def test_park_serve_another_reload_recall_and_pay(page: Any, live_server: LiveSe
     page.wait_for_selector(TILL_READY)
     page.wait_for_selector("[data-parked-count]:has-text('(2)')")
     page.click("[data-recall-open]")
+    page.wait_for_selector("#dlg-parked[open]")  # the list is read from the device first
     rows = page.locator("#dlg-parked [data-parked]")
     assert rows.count() == 2
     for i in range(2):
@@ -98,6 +99,7 @@ def test_park_serve_another_reload_recall_and_pay(page: Any, live_server: LiveSe
     # The last parked sale is discarded: nothing waits any more.
     page.on("dialog", lambda d: d.accept())
     page.click("[data-recall-open]")
+    page.wait_for_selector("#dlg-parked[open]")
     page.click("#dlg-parked [data-discard]")
     page.wait_for_selector("#dlg-parked [data-parked-empty]:not([hidden])")
     assert page.locator("[data-parked-count]").inner_text() == ""
