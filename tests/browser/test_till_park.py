@@ -83,7 +83,7 @@ def test_park_serve_another_reload_recall_and_pay(page: Any, live_server: LiveSe
     assert total(page) == parked_total
     assert page.locator("[data-cart] li.line").count() == 2
     assert page.locator("[data-cart] li.line").first.locator("[data-qty]").input_value() == "2"
-    assert page.locator("[data-parked-count]").inner_text() == " (1)"
+    page.wait_for_selector("[data-parked-count]:has-text('(1)')")
     # Paid now: the next receipt number; parking took none.
     assert pay_cash_exact(page) == seq + 1
 
@@ -102,6 +102,6 @@ def test_park_serve_another_reload_recall_and_pay(page: Any, live_server: LiveSe
     page.wait_for_selector("#dlg-parked[open]")
     page.click("#dlg-parked [data-discard]")
     page.wait_for_selector("#dlg-parked [data-parked-empty]:not([hidden])")
-    assert page.locator("[data-parked-count]").inner_text() == ""
+    page.wait_for_function("() => document.querySelector('[data-parked-count]').textContent === ''")
     page.keyboard.press("Escape")
     shot(page, "till-park-buttons")

@@ -6,7 +6,7 @@
    the shift with sales parked warns (they stay parked for the next shift or a discard). */
 
 import { baht, tr } from "./shared.js";
-import { idbGet, idbPut, openDatabase } from "./idb.js";
+import { idbGet, openDatabase } from "./idb.js";
 import { $, bangkokTime, closeDialog, dialog, focusScan, message, newKey, openDialog, state } from "./till.js";
 import { productById, productName } from "./till_products.js";
 import { addProduct, cart, clearCart, hideDone, pricing, renderLine, cartChanged } from "./till_cart.js";
@@ -31,9 +31,27 @@ export function parkedSales() {
   });
 }
 
-function saveParked(sales) {
+/* Change this till's parked sales in one transaction (read and write together: two tabs of
+   one till never lose each other's parked sale); resolves with what `change(sales)` returned
+   once it is committed. */
+function updateParked(change) {
   var tillId = state.till.id;
-  return database().then(function (db) { return idbPut(db, STORE, { till_id: tillId, sales: sales }); });
+  return database().then(function (db) {
+    return new Promise(function (resolve, reject) {
+      var tx = db.transaction(STORE, "readwrite");
+      var store = tx.objectStore(STORE);
+      var result;
+      var read = store.get(tillId);
+      read.onsuccess = function () {
+        var sales = read.result ? read.result.sales : [];
+        var changed = change(sales);
+        result = changed.result;
+        store.put({ till_id: tillId, sales: changed.sales });
+      };
+      tx.oncomplete = function () { resolve(result); };
+      tx.onabort = tx.onerror = function () { reject(tx.error || new Error("IndexedDB")); };
+    });
+  });
 }
 
 /* The cart as data: every line's own fields (quantity, discount, and whatever a line carries:
@@ -79,9 +97,7 @@ export function parkSale() {
   if (!state.ready) return Promise.resolve();
   if (!cart.lines.length) { message(tr("ยังไม่มีสินค้าในรายการ")); return Promise.resolve(); }
   var parked = snapshot();
-  return parkedSales().then(function (sales) {
-    return saveParked(sales.concat([parked]));
-  }).then(function () {
+  return updateParked(function (sales) { return { sales: sales.concat([parked]) }; }).then(function () {
     clearCart();
     hideDone();
     message(tr("พักบิลแล้ว: ") + "฿" + baht(parked.total_satang) + " · " + tr("เรียกคืนได้ที่ปุ่ม เรียกบิล"), "ok");
@@ -136,13 +152,13 @@ function row(parked) {
 
 function recall(id) {
   var current = cart.lines.length ? snapshot() : null;
-  return parkedSales().then(function (sales) {
+  // Stored before the cart changes: a reload in between finds every sale somewhere.
+  return updateParked(function (sales) {
     var parked = sales.filter(function (s) { return s.id === id; })[0];
-    if (!parked) return null;
+    if (!parked) return { sales: sales, result: null };
     var rest = sales.filter(function (s) { return s.id !== id; });
     if (current) rest.push(current);
-    // Stored before the cart changes: a reload in between finds every sale somewhere.
-    return saveParked(rest).then(function () { return parked; });
+    return { sales: rest, result: parked };
   }).then(function (parked) {
     closeDialog("parked");
     if (!parked) { message(tr("ไม่พบบิลที่พักไว้นี้แล้ว")); return showParkedCount(); }
@@ -158,8 +174,8 @@ function recall(id) {
 
 function discard(id) {
   if (!window.confirm(tr("ลบบิลที่พักไว้นี้? สินค้าในบิลจะไม่ถูกขาย"))) return Promise.resolve();
-  return parkedSales().then(function (sales) {
-    return saveParked(sales.filter(function (s) { return s.id !== id; }));
+  return updateParked(function (sales) {
+    return { sales: sales.filter(function (s) { return s.id !== id; }) };
   }).then(function () {
     var li = $('[data-parked="' + id + '"]', dialog("parked"));
     if (li) li.remove();
