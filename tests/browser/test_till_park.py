@@ -28,6 +28,9 @@ def pay_cash_exact(page: Any) -> int:
     page.wait_for_selector("#dlg-pay[open]")
     page.keyboard.press("Enter")
     page.locator("[data-done]").wait_for(state="visible")
+    # The receipt prints by itself; keys typed while the browser's print runs are its own
+    # (till_receipt.printFrame), so the next customer's scan comes after it.
+    page.wait_for_selector("[data-receipt][data-printed]", state="attached")
     return receipt_seq(page)
 
 
