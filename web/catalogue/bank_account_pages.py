@@ -24,6 +24,7 @@ from kernel.access import Actor
 from kernel.clock import Clock
 from kernel.db.engine import Database
 from kernel.errors import DomainError
+from kernel.text import ascii_digits
 from web.accounts.auth import managers_only
 from web.errors import status_of
 from web.pages import page, redirect, said
@@ -59,6 +60,7 @@ def _form_page(
     response = page(
         request,
         "catalogue/bank_account.html",
+        run_id=_run_id(request),
         entrepreneur=entrepreneur,
         stored=stored,
         banks=BANKS,
@@ -69,6 +71,12 @@ def _form_page(
     if error is not None:
         response.status_code = status_of(error)
     return response
+
+
+def _run_id(request: Request[Any, Any, Any]) -> int | None:
+    """The payout run the manager came from (``?run=``), to go back to it."""
+    value = request.query_params.get("run") or ""
+    return int(value) if ascii_digits(value) and len(value) < 10 else None
 
 
 class BankAccountPages(Controller):
@@ -114,7 +122,9 @@ class BankAccountPages(Controller):
             )
         except DomainError as error:
             return _form_page(request, db, actor, entrepreneur_id, data.model_dump(), error)
-        return redirect(f"/admin/entrepreneurs/{entrepreneur_id}/bank-account?saved=1")
+        run_id = _run_id(request)
+        back = f"&run={run_id}" if run_id else ""
+        return redirect(f"/admin/entrepreneurs/{entrepreneur_id}/bank-account?saved=1{back}")
 
     @post("/remove", include_in_schema=False)
     async def bank_account_remove(

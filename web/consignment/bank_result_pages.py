@@ -133,4 +133,4 @@ class BankResultPages(Controller):
                     pass
             return _result_page(request, db, actor, run_id, plan=again, error=error)
         paid = len(plan.of(LineOutcome.PAY))
-        return redirect(f"/admin/payouts/{run_id}?applied={paid}&show=all")
+        return redirect(f"/admin/payouts/{run_id}?applied={paid}&show=paid")
