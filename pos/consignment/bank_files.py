@@ -14,8 +14,8 @@ account are not in it: they are paid by PromptPay QR from the run's page, as bef
 
 The result file (pos.consignment.bank_result_rules) is previewed, then applied in one
 transaction: every successful line marks its payout paid through
-pos.consignment.payouts.mark_paid (the same balance check, ledger entry, unique bank
-reference and audit as one by one), or nothing is written.
+pos.consignment.paid_together (the same balance check, ledger entry, unique bank reference
+and audit as pos.consignment.payouts.mark_paid one by one), or nothing is written.
 """
 
 from __future__ import annotations
@@ -42,8 +42,8 @@ from pos.consignment.bank_result_rules import (
     read_result,
 )
 from pos.consignment.events import PayoutEvent
+from pos.consignment.paid_together import mark_paid_together
 from pos.consignment.payout_queries import run_header
-from pos.consignment.payouts import mark_paid
 
 TRANSFER_HEADER = ("bank_code", "account_number", "account_name", "amount_baht", "reference")
 
@@ -168,16 +168,13 @@ def apply_result(
             count=len(bad),
             lines=", ".join(str(line.line) for line in sorted(bad, key=lambda x: x.line)[:20]),
         )
-    for line in plan.of(LineOutcome.PAY):
-        assert line.payout is not None  # a PAY line always has its payout
-        mark_paid(
-            conn,
-            actor,
-            now,
-            line.payout.id,
-            bank_reference=line.bank_reference,
-            refund_window=refund_window,
-        )
+    mark_paid_together(
+        conn,
+        actor,
+        now,
+        [(line.payout.id, line.bank_reference) for line in plan.of(LineOutcome.PAY) if line.payout],
+        refund_window=refund_window,
+    )
     audit.record(
         conn,
         actor,

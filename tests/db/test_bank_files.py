@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from integrity.check import find_violations
 from inventory import spreadsheets
 from inventory.bank_account_models import EntrepreneurBankAccount
 from inventory.catalogue.bank_accounts import (
@@ -29,6 +30,8 @@ from pos.consignment.access import entrepreneur_balance
 from pos.consignment.bank_files import apply_result, preview_result, transfer_file
 from pos.consignment.bank_result_rules import LineOutcome
 from pos.consignment.payouts import PayoutRunView, create_run, mark_paid
+from pos.models import Sale
+from pos.refunds.service import RefundRequest, refund_sale
 from tests.db.test_accounts_and_payouts import _manager
 from tests.db.test_sales import Shop, _sell, _shop
 
@@ -210,6 +213,12 @@ def test_a_clean_result_file_marks_the_run_paid_in_one_go_and_a_replay_is_refuse
         assert unbalanced_entries(conn) == []
         refs = list(conn.execute(select(Payout.bank_reference).order_by(Payout.id)).scalars())
     assert refs == ["KB-0001", "KB-0002"]
+    with db.read() as conn:
+        assert find_violations(conn, clock.now()) == []  # otop-pos check agrees
+        paid_audits = conn.execute(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "payout_paid")
+        ).scalar_one()
+    assert paid_audits == 2
     with db.write() as conn, pytest.raises(ConflictError) as replay:
         apply_result(conn, manager, clock.now(), run.id, raw, refund_window=WINDOW)
     assert replay.value.code == "bank_result.not_applicable"
@@ -276,6 +285,32 @@ def test_failed_lines_stay_waiting_and_a_used_bank_reference_is_refused(
         plan = apply_result(conn, manager, clock.now(), run.id, failed, refund_window=WINDOW)
     assert [line.outcome for line in plan.lines] == [LineOutcome.FAILED]
     assert _statuses(db) == ["pending", "paid"]
+
+
+def test_a_payout_a_refund_has_made_too_large_is_refused_with_the_whole_file(
+    db: Database, clock: FixedClock
+) -> None:
+    shop, manager, run = _run(db, clock)
+    sale_id = _sales(db)[0]
+    with db.write() as conn:
+        refund_sale(
+            conn,
+            manager,
+            clock.now(),
+            RefundRequest(sale_id, shop.till, ((1, 2),), True, "cash", "returned"),
+            idempotency_key="bank-files-refund-1",
+            approved_by_id=None,
+        )
+    raw = (HEADER + _line(run, 0, ref="KB-1") + _line(run, 1, ref="KB-2")).encode()
+    with db.write() as conn, pytest.raises(ConflictError) as short:
+        apply_result(conn, manager, clock.now(), run.id, raw, refund_window=WINDOW)
+    assert short.value.code == "payout.balance_short"
+    assert _statuses(db) == ["pending", "pending"]
+
+
+def _sales(db: Database) -> list[int]:
+    with db.read() as conn:
+        return list(conn.execute(select(Sale.id).order_by(Sale.id)).scalars())
 
 
 def test_a_result_is_checked_again_when_applied_after_a_manual_payment(
