@@ -17,7 +17,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import accounts, catalogue, checkout, reports, stalls, till_browser, till_outage
+from bench import (
+    accounts,
+    catalogue,
+    checkout,
+    payout_page,
+    reports,
+    stalls,
+    till_browser,
+    till_outage,
+)
 from bench.report import Report, markdown
 
 
@@ -38,6 +47,7 @@ BENCHMARKS: dict[str, Callable[..., Report]] = {
     "till_outage": till_outage.run,
     "reports": reports.run,
     "accounts": accounts.run,
+    "payout_page": payout_page.run,
     "stalls": stalls.run,
 }
 

@@ -31,12 +31,14 @@ from web.accounts.auth_api import AuthApi
 from web.accounts.pages import SignInPages
 from web.accounts.users_api import UsersController
 from web.catalogue.api import CatalogueApi
+from web.catalogue.bank_account_pages import BankAccountPages
 from web.catalogue.entrepreneur_pages import EntrepreneurPages
 from web.catalogue.photos import PhotoController
 from web.catalogue.place_pages import PlacePages
 from web.catalogue.product_pages import ProductPages
 from web.catalogue.spreadsheets import SpreadsheetsController
 from web.consignment.api import ConsignmentApi
+from web.consignment.bank_result_pages import BankResultPages
 from web.consignment.payout_pages import PayoutPages
 from web.consignment.portal import PortalPages
 from web.errors import EXCEPTION_HANDLERS, document_errors
@@ -71,12 +73,14 @@ CONTROLLERS = [
     UsersController,
     CatalogueApi,
     EntrepreneurPages,
+    BankAccountPages,
     PlacePages,
     ProductPages,
     PhotoController,
     SpreadsheetsController,
     ConsignmentApi,
     PayoutPages,
+    BankResultPages,
     PortalPages,
     HealthController,
     PaymentsApi,

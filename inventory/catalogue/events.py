@@ -15,6 +15,8 @@ class CatalogueEvent(StrEnum):
     ENTREPRENEUR_CREATED = "entrepreneur_created"
     ENTREPRENEUR_UPDATED = "entrepreneur_updated"
     ENTREPRENEURS_IMPORTED = "entrepreneurs_imported"
+    BANK_ACCOUNT_SET = "bank_account_set"  # an entrepreneur's payout account, new or changed
+    BANK_ACCOUNT_REMOVED = "bank_account_removed"
     LOCATION_CREATED = "location_created"
     LOCATION_UPDATED = "location_updated"
     CATEGORY_CREATED = "category_created"

@@ -1,7 +1,9 @@
 """CSV import of entrepreneurs. A row whose code exists updates that entrepreneur.
 
 Columns: code,name_th,name_en,district_code,tambon,phone,promptpay_id,
-commission_percent (or commission_bp),star_rating,active.
+commission_percent (or commission_bp),star_rating,active; and, optional, the account payouts
+go to: bank_code (``004`` or ``KBANK``), bank_account_number (dashes allowed),
+bank_account_name, all three or none (a row with none leaves the account on file as it is).
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
+from inventory.bank_account_models import EntrepreneurBankAccount
+from inventory.catalogue.bank_rules import BankAccount, check_bank_account
 from inventory.catalogue.entrepreneurs import EDITABLE, entrepreneur_cleaners
 from inventory.catalogue.events import CatalogueEvent
 from inventory.catalogue.rules import parse_bool, parse_percent_to_bp
@@ -31,9 +35,15 @@ from inventory.spreadsheets.parsing import (
 from kernel import audit
 from kernel.access import MANAGERS, Actor
 from kernel.audit import AuditEntry
+from kernel.errors import DomainError
 
 REQUIRED = ("code", "name_th", "name_en", "district_code", "star_rating")
 COMMISSION = ("commission_percent", "commission_bp")
+BANK_COLUMNS = {
+    "bank_code": "bank_code",
+    "account_number": "bank_account_number",
+    "account_name": "bank_account_name",
+}
 BATCH = 1000
 
 
@@ -43,6 +53,7 @@ class _Plan:
     inserts: list[dict[str, Any]]
     updates: list[dict[str, Any]]
     old: dict[int, dict[str, Any]]
+    accounts: dict[str, BankAccount]  # by entrepreneur code
 
 
 def _district_lookup(conn: Connection) -> dict[str, int]:
@@ -94,9 +105,11 @@ def _plan(conn: Connection, raw: bytes) -> _Plan:
     seen: dict[str, int] = {}
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
+    accounts: dict[str, BankAccount] = {}
     for row in rows:
         checker = RowChecker(row, errors)
         values = _row_values(row, checker, districts)
+        account = _bank_account(row, checker)
         code = values["code"]
         if code is not None and code in seen:
             checker.fail("code", f"code {code} is also on line {seen[code]}")
@@ -104,13 +117,27 @@ def _plan(conn: Connection, raw: bytes) -> _Plan:
             seen[code] = row.line
         if checker.failed:
             continue
+        if account is not None:
+            accounts[code] = account
         if code in existing:
             updates.append({**values, "entrepreneur_id": existing[code]["id"]})
         else:
             inserts.append(values)
     preview = ImportPreview("entrepreneurs", len(rows), len(inserts), len(updates), sorted(errors))
     old = {v["id"]: v for v in existing.values()}
-    return _Plan(preview, inserts, updates, old)
+    return _Plan(preview, inserts, updates, old, accounts)
+
+
+def _bank_account(row: CsvRow, checker: RowChecker) -> BankAccount | None:
+    """The row's bank account, None when its three cells are empty (or absent)."""
+    cells = [row.get(column) for column in BANK_COLUMNS.values()]
+    if not any(cells):
+        return None
+    try:
+        return check_bank_account(*cells)
+    except DomainError as error:
+        checker.fail(BANK_COLUMNS.get(error.field or "", "bank_code"), error.message)
+        return None
 
 
 def preview_entrepreneurs(conn: Connection, raw: bytes) -> ImportPreview:
@@ -156,6 +183,7 @@ def _write(conn: Connection, actor: Actor, now: datetime, plan: _Plan) -> None:
     ]
     for start in range(0, len(params), BATCH):
         conn.execute(statement, params[start : start + BATCH])
+    _write_accounts(conn, actor, now, plan.accounts)
     _audit_rows(conn, actor, now, plan)
     audit.record(
         conn,
@@ -198,3 +226,64 @@ def _audit_rows(conn: Connection, actor: Actor, now: datetime, plan: _Plan) -> N
             )
     for start in range(0, len(entries), BATCH):
         conn.execute(insert(AuditEntry), entries[start : start + BATCH])
+
+
+def _write_accounts(
+    conn: Connection, actor: Actor, now: datetime, accounts: dict[str, BankAccount]
+) -> None:
+    """Set the bank accounts the file gives (new or changed ones only), each audited."""
+    if not accounts:
+        return
+    ids = {code: i for code, i in conn.execute(select(Entrepreneur.code, Entrepreneur.id))}
+    table = EntrepreneurBankAccount
+    on_file = {
+        e: BankAccount(bank, number, name)
+        for e, bank, number, name in conn.execute(
+            select(table.entrepreneur_id, table.bank_code, table.account_number, table.account_name)
+        )
+    }
+    changed = {ids[code]: a for code, a in accounts.items() if on_file.get(ids[code]) != a}
+    if not changed:
+        return
+    changed_ids = list(changed)
+    for start in range(0, len(changed_ids), BATCH):
+        conn.execute(
+            delete(table).where(table.entrepreneur_id.in_(changed_ids[start : start + BATCH]))
+        )
+    rows = [
+        {
+            "entrepreneur_id": e,
+            "bank_code": a.bank_code,
+            "account_number": a.account_number,
+            "account_name": a.account_name,
+            "updated_at": now,
+            "updated_by": actor.user_id,
+        }
+        for e, a in changed.items()
+    ]
+    entries = [
+        audit_row(
+            actor,
+            now,
+            CatalogueEvent.BANK_ACCOUNT_SET.value,
+            "entrepreneur",
+            e,
+            {
+                "source": "csv",
+                "before": None if e not in on_file else _said(on_file[e]),
+                "after": _said(a),
+            },
+        )
+        for e, a in changed.items()
+    ]
+    for start in range(0, len(rows), BATCH):
+        conn.execute(insert(table), rows[start : start + BATCH])
+        conn.execute(insert(AuditEntry), entries[start : start + BATCH])
+
+
+def _said(account: BankAccount) -> dict[str, str]:
+    return {
+        "bank_code": account.bank_code,
+        "account_number": account.account_number,
+        "account_name": account.account_name,
+    }

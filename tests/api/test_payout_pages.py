@@ -91,8 +91,11 @@ async def test_a_run_made_from_the_preview_and_paid_through_its_page(
     assert run.status_code == 200
     payout_id = int(re.findall(r'data-payout="(\d+)"', run.text)[0])
     assert run.text.count('data-payout="') == 1  # the second one was left out
-    assert f"/api/v1/payouts/{payout_id}/qr.svg" in run.text and "bank.csv" in run.text
+    assert "qr.svg" not in run.text and "bank.csv" in run.text  # a QR only on demand
     assert "฿160.00" in run.text
+    with_qr = await client.get(run_url, params={"qr": str(payout_id)})
+    assert with_qr.text.count("qr.svg") == 1
+    assert f"/api/v1/payouts/{payout_id}/qr.svg" in with_qr.text
 
     paid_url = f"{run_url}/payouts/{payout_id}/paid"
     blank = await client.post(paid_url, data={"bank_reference": "   "})
@@ -135,7 +138,8 @@ async def test_a_waiting_payout_is_cancelled_and_a_refused_reference_keeps_what_
     run_url = made.headers["location"].split("?")[0]
     run = await client.get(run_url)
     first, last = (int(i) for i in re.findall(r'data-payout="(\d+)"', run.text))
-    assert "ไม่มีหมายเลขพร้อมเพย์" in run.text  # the second has no PromptPay ID: no QR
+    assert "ไม่มีบัญชีและพร้อมเพย์" in run.text  # the second has no PromptPay ID: no QR
+    assert run.text.count("data-qr-link") == 1
     ok = await client.post(
         f"{run_url}/payouts/{first}/paid", data={"bank_reference": "REF-77"}, follow_redirects=False
     )

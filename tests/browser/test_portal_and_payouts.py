@@ -106,31 +106,38 @@ def test_a_payout_run_on_a_desktop(page: Any, history_server: LiveServer) -> Non
     page.click("button:has-text('สร้างรอบจ่ายเงิน')")
     page.wait_for_url(re.compile(r"/admin/payouts/\d+"))
     assert "สร้างรอบจ่ายเงินแล้ว" in page.inner_text("[role=status]")
-    cards = page.locator("article.payout")
-    assert cards.count() == count - 1
-    with_qr = page.locator("article.payout:has(img)").first
-    with_qr.scroll_into_view_if_needed()
-    page.wait_for_function(
-        "img => img.complete && img.naturalWidth > 0", arg=with_qr.locator("img").element_handle()
-    )
+    run_url = page.url.split("?")[0]
+    rows = page.locator("table.payout-list tr[data-payout]")
+    assert rows.count() == min(count - 1, 50)  # one page of the run at a time
+    assert page.locator("img[src*='qr.svg']").count() == 0  # no QR until asked for
+    with_qr = page.locator("table.payout-list tr[data-payout]:has([data-qr-link])").first
+    first_id = with_qr.get_attribute("data-payout")
+    with_qr.locator("[data-qr-link]").click()
+    page.wait_for_load_state("networkidle")
+    qr = page.locator("tr.qr-row img")
+    assert qr.count() == 1
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=qr.element_handle())
     shot(page, "payouts-run")
 
-    first_id = with_qr.get_attribute("data-payout")
-    with_qr.locator("input[name=bank_reference]").fill("KTB-20261122-0001")
-    with_qr.locator("button:has-text('บันทึกว่าโอนแล้ว')").click()
+    row = page.locator(f"#payout-{first_id}")
+    row.locator("input[name=bank_reference]").fill("KTB-20261122-0001")
+    row.locator("button:has-text('บันทึกว่าโอนแล้ว')").click()
     page.wait_for_load_state("networkidle")
     assert "บันทึกการโอนแล้ว" in page.inner_text("[role=status]")
-    assert page.locator(f"tr#payout-{first_id}").count() == 1  # moved to the paid table
-    second = page.locator("article.payout").first
+    assert page.locator(f"tr#payout-{first_id}").count() == 0  # no longer waiting
+    second = page.locator("table.payout-list tr[data-payout]").first
     second_id = second.get_attribute("data-payout")
     second.locator("input[name=bank_reference]").fill("KTB-20261122-0001")  # used already
     second.locator("button:has-text('บันทึกว่าโอนแล้ว')").click()
     page.wait_for_load_state("networkidle")
+    assert "ถูกใช้กับรายการโอนเงินอื่นแล้ว" in page.inner_text("[role=alert]")
     refused = page.locator(f"#payout-{second_id}")
-    assert "ถูกใช้กับรายการโอนเงินอื่นแล้ว" in refused.locator("[role=alert]").inner_text()
+    assert "ถูกใช้กับรายการโอนเงินอื่นแล้ว" in refused.locator(".error").inner_text()
     assert refused.locator("input[name=bank_reference]").input_value() == "KTB-20261122-0001"
     refused.scroll_into_view_if_needed()
     shot(page, "payouts-run-refused")
+    page.goto(f"{run_url}?show=paid")
+    assert page.locator(f"tr#payout-{first_id}").count() == 1  # under the paid tab
 
 
 def test_the_portal_on_a_phone(browser: Any, history_server: LiveServer) -> None:

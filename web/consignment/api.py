@@ -23,6 +23,7 @@ from payments.ledger.balance_rules import EntrepreneurBalance
 from payments.ledger.balances import Statement
 from payments.qr import payload_svg
 from pos.consignment.access import entrepreneur_balance, entrepreneur_statement
+from pos.consignment.bank_files import transfer_file
 from pos.consignment.payouts import (
     PayoutCandidate,
     PayoutRunView,
@@ -239,6 +240,23 @@ class ConsignmentApi(Controller):
             if p.status == "pending"
         ]
         return csv_download(csv_text(rows), f"{run.number}.csv")
+
+    @get(
+        "/payout-runs/{run_id:int}/bank-transfer.csv",
+        sync_to_thread=False,
+        guards=[managers_only],
+        media_type="text/csv",
+    )
+    def payout_run_transfer_csv(
+        self, run_id: FromPath[int], db: NamedDependency[Database], actor: NamedDependency[Actor]
+    ) -> Response[bytes]:
+        """The bank's bulk-transfer file of the run's waiting payouts to a valid bank account:
+        bank_code, account_number, account_name, amount_baht (two decimals), reference
+        (``<run number>-<payout id>``, what the bank's result file gives back). Waiting payouts
+        without a valid account are left out (paid by PromptPay QR)."""
+        with db.read() as conn:
+            made = transfer_file(conn, actor, run_id)
+        return csv_download(csv_text(made.rows), f"{made.number}-bank-transfer.csv")
 
     @get(
         "/payouts/{payout_id:int}/qr.svg",

@@ -1,6 +1,7 @@
 """Paying entrepreneurs, for managers and admins: the runs, a new run from a preview where
-staff can leave entrepreneurs out, and a run's page where finance staff scan each payout's
-PromptPay QR in the bank's app, then mark it paid with the bank's reference (or cancel it).
+staff can leave entrepreneurs out, and a run's page: its totals by status, then a page of
+its payouts at a time (searched), where finance staff open a payout's PromptPay QR to scan
+in the bank's app, then mark it paid with the bank's reference (or cancel it).
 
 A refused form is shown again with the message and what was typed (status 409/422); the
 rules themselves (never more than available, never paid twice, audited) are
@@ -9,12 +10,14 @@ pos.consignment.payouts'.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.params import FromPath, FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from kernel.access import Actor
@@ -23,15 +26,12 @@ from kernel.db.engine import Database
 from kernel.errors import DomainError, InvalidInputError, NotFoundError
 from kernel.money import format_baht, parse_baht
 from kernel.text import ascii_digits
-from pos.consignment.payout_queries import run_summaries
+from pos.consignment.payout_queries import RunFilter, run_header, run_payouts, run_summaries
 from pos.consignment.payouts import (
     PayoutCandidate,
-    PayoutRunView,
-    PayoutView,
     cancel_payout,
     create_run,
     get_payout,
-    get_run,
     mark_paid,
     payout_candidates,
 )
@@ -130,27 +130,62 @@ def _preview(
     return response
 
 
+@dataclass(frozen=True, slots=True)
+class RunView:
+    """Where a person is on a run's page: which payouts, what search, which page, whose QR."""
+
+    show: RunFilter = RunFilter.PENDING
+    q: str = ""
+    page: int = 1
+    qr: int | None = None
+
+    @classmethod
+    def of(
+        cls, show: str | None, q: str | None, page: str | None, qr: str | None = None
+    ) -> RunView:
+        try:
+            chosen = RunFilter(show or RunFilter.PENDING)
+        except ValueError:
+            chosen = RunFilter.PENDING
+        number = int(page) if page and ascii_digits(page) and len(page) < 7 else 1
+        wanted = int(qr) if qr and ascii_digits(qr) and len(qr) < 13 else None
+        return cls(chosen, (q or "").strip()[:100], max(1, number), wanted)
+
+    def query(self, **changes: object) -> str:
+        """This view's query string, with ``changes`` (a value of None drops the key)."""
+        values: dict[str, object] = {"show": self.show.value, "q": self.q, "page": self.page}
+        values.update(changes)
+        kept = {k: v for k, v in values.items() if v not in (None, "") and (k, v) != ("page", 1)}
+        return urlencode(kept)
+
+
 def _run_page(
     request: Request[Any, Any, Any],
-    run: PayoutRunView,
+    db: Database,
+    actor: Actor,
+    run_id: int,
+    view: RunView,
     *,
-    notice: tuple[str, PayoutView | None] | None = None,
+    notice: tuple[str, Any] | None = None,
     errors: dict[int, str] | None = None,
     typed: dict[int, str] | None = None,
     status: int = 200,
 ) -> Template:
-    pending = [p for p in run.payouts if p.status == "pending"]
-    done = [p for p in run.payouts if p.status != "pending"]
+    """The run's totals by status and one page of its payouts: the page stays small however
+    many entrepreneurs the run pays; a QR is drawn only for the payout asked for."""
+    with db.read() as conn:
+        header = run_header(conn, actor, run_id)
+        listed = run_payouts(conn, actor, run_id, show=view.show, search=view.q, page=view.page)
     response = page(
         request,
         "payouts/run.html",
-        run=run,
-        pending=pending,
-        done=done,
+        run=header,
+        listed=listed,
+        view=view,
+        filters=list(RunFilter),
         notice=notice,
         errors=errors or {},
         typed=typed or {},
-        pending_satang=sum(p.amount_satang for p in pending),
     )
     response.status_code = status
     return response
@@ -292,19 +327,32 @@ class PayoutPages(Controller):
         made: FromQuery[str | None] = None,
         paid: FromQuery[str | None] = None,
         cancelled: FromQuery[str | None] = None,
+        applied: FromQuery[str | None] = None,
+        show: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
+        page_number: Annotated[str | None, QueryParameter(name="page")] = None,
+        qr: FromQuery[str | None] = None,
     ) -> Template:
-        """Each payout; the waiting ones with a PromptPay QR for the exact amount."""
-        with db.read() as conn:
-            run = get_run(conn, actor, run_id)
-        by_id = {str(p.id): p for p in run.payouts}
-        notice: tuple[str, PayoutView | None] | None = None
+        """The run's totals by status, then one page of its payouts (waiting ones first),
+        searched by code, name, PromptPay ID, account or bank reference."""
+        view = RunView.of(show, q, page_number, qr)
+        notice: tuple[str, Any] | None = None
         if made:
             notice = ("made", None)
-        elif paid in by_id:
-            notice = ("paid", by_id[paid])
-        elif cancelled in by_id:
-            notice = ("cancelled", by_id[cancelled])
-        return _run_page(request, run, notice=notice)
+        elif applied and ascii_digits(applied) and len(applied) < 7:
+            notice = ("applied", int(applied))
+        else:
+            for kind, value in (("paid", paid), ("cancelled", cancelled)):
+                if value and ascii_digits(value) and len(value) < 13:
+                    with db.read() as conn:
+                        try:
+                            shown = get_payout(conn, actor, int(value))
+                        except NotFoundError:
+                            break
+                    if shown.run_id == run_id:
+                        notice = (kind, shown)
+                    break
+        return _run_page(request, db, actor, run_id, view, notice=notice)
 
     @post("/payouts/{run_id:int}/payouts/{payout_id:int}/paid", include_in_schema=False)
     async def payout_paid_form(
@@ -317,8 +365,12 @@ class PayoutPages(Controller):
         actor: NamedDependency[Actor],
         clock: NamedDependency[Clock],
         settings: NamedDependency[Settings],
+        show: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
+        page_number: Annotated[str | None, QueryParameter(name="page")] = None,
     ) -> Template | Redirect:
         """The money has left the bank: mark the payout paid with the bank's reference."""
+        view = RunView.of(show, q, page_number)
         _payout_in_run(db, actor, run_id, payout_id)
         try:
             now = clock.now()
@@ -333,16 +385,17 @@ class PayoutPages(Controller):
                 )
             )
         except DomainError as error:
-            with db.read() as conn:
-                run = get_run(conn, actor, run_id)
             return _run_page(
                 request,
-                run,
+                db,
+                actor,
+                run_id,
+                view,
                 errors={payout_id: said(request, error)},
                 typed={payout_id: data.bank_reference},
                 status=status_of(error),
             )
-        return redirect(f"/admin/payouts/{run_id}?paid={payout_id}")
+        return redirect(f"/admin/payouts/{run_id}?{view.query(paid=payout_id)}")
 
     @post("/payouts/{run_id:int}/payouts/{payout_id:int}/cancel", include_in_schema=False)
     async def payout_cancel_form(
@@ -353,16 +406,24 @@ class PayoutPages(Controller):
         db: NamedDependency[Database],
         actor: NamedDependency[Actor],
         clock: NamedDependency[Clock],
+        show: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
+        page_number: Annotated[str | None, QueryParameter(name="page")] = None,
     ) -> Template | Redirect:
         """Withdraw a waiting payout (the money stays owed; a later run may pay it)."""
+        view = RunView.of(show, q, page_number)
         _payout_in_run(db, actor, run_id, payout_id)
         try:
             now = clock.now()
             await db.writer.run(lambda conn: cancel_payout(conn, actor, now, payout_id))
         except DomainError as error:
-            with db.read() as conn:
-                run = get_run(conn, actor, run_id)
             return _run_page(
-                request, run, errors={payout_id: said(request, error)}, status=status_of(error)
+                request,
+                db,
+                actor,
+                run_id,
+                view,
+                errors={payout_id: said(request, error)},
+                status=status_of(error),
             )
-        return redirect(f"/admin/payouts/{run_id}?cancelled={payout_id}")
+        return redirect(f"/admin/payouts/{run_id}?{view.query(cancelled=payout_id)}")
