@@ -21,6 +21,7 @@ from kernel.clock import Clock, SystemClock
 from kernel.db.engine import Database
 from web.access_log import AccessGate, install_log_escaping
 from web.accounts.approvals_api import ApprovalsApi
+from web.accounts.audit_pages import AuditController
 from web.accounts.auth import (
     SessionMiddleware,
     csrf_cookie_name,
@@ -65,6 +66,7 @@ CONTROLLERS = [
     AuthApi,
     SignInPages,
     UsersController,
+    AuditController,
     CatalogueApi,
     EntrepreneurPages,
     PlacePages,
