@@ -36,6 +36,7 @@ from pos.consignment.payouts import (
     mark_paid,
     payout_candidates,
 )
+from pos.consignment.portal import account_lines
 from web.accounts.auth import managers_only, signed_in
 from web.consignment.schemas import PaidIn, RunIn
 from web.downloads import csv_download
@@ -124,31 +125,35 @@ class ConsignmentApi(Controller):
         start: FromDay = None,
         end: ToDay = None,
     ) -> Response[bytes]:
-        """The statement as CSV (UTF-8 with BOM, so that Excel shows Thai), amounts in baht."""
+        """The statement as CSV (UTF-8 with BOM, so that Excel shows Thai), amounts in baht;
+        sales are what customers paid, as on the portal (pos.consignment.portal)."""
         first, last = _period(clock, start, end)
         with db.read() as conn:
             found = entrepreneur_statement(conn, actor, entrepreneur_id, first, last)
+            lines = account_lines(conn, found)
         rows: list[list[object]] = [
-            ["date", "document", "kind", "gross", "discount", "commission", "amount", "balance"],
             [
-                first.isoformat(),
-                "",
-                "opening",
-                "",
-                "",
-                "",
-                "",
-                baht_cell(found.opening_balance_satang),
+                "date",
+                "document",
+                "kind",
+                "sales",
+                "own_discount",
+                "centre_discount",
+                "commission",
+                "amount",
+                "balance",
             ],
+            [first.isoformat(), "", "opening", *[""] * 5, baht_cell(found.opening_balance_satang)],
         ]
-        for line in found.lines:
+        for line in lines:
             rows.append(
                 [
                     business_date(line.at).isoformat(),
                     line.document,
                     line.kind,
-                    baht_cell(line.gross_satang),
-                    baht_cell(line.discount_satang),
+                    baht_cell(line.sales_satang) if line.kind == "sale" else "",
+                    baht_cell(line.own_discount_satang),
+                    baht_cell(line.centre_discount_satang),
                     baht_cell(line.commission_satang),
                     baht_cell(line.amount_satang),
                     baht_cell(line.balance_satang),
