@@ -17,7 +17,7 @@ import pytest
 from kernel.access import SYSTEM, Role
 from kernel.clock import FixedClock, business_date
 from kernel.db.engine import Database
-from pos.consignment.portal import monthly_statement, month_of, portal_home
+from pos.consignment.portal import month_of, monthly_statement, portal_home
 from tests.api.conftest import LoginAs
 from tests.api.test_sales_api import _catalogue, _till_with_shift
 
