@@ -32,6 +32,7 @@ from web.accounts.auth_api import AuthApi
 from web.accounts.pages import SignInPages
 from web.accounts.users_api import UsersController
 from web.catalogue.api import CatalogueApi
+from web.catalogue.entrepreneur_account import EntrepreneurAccountPages
 from web.catalogue.entrepreneur_pages import EntrepreneurPages
 from web.catalogue.place_pages import PlacePages
 from web.catalogue.product_pages import ProductPages
@@ -69,6 +70,7 @@ CONTROLLERS = [
     AuditController,
     CatalogueApi,
     EntrepreneurPages,
+    EntrepreneurAccountPages,
     PlacePages,
     ProductPages,
     SpreadsheetsController,
