@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -76,3 +78,16 @@ def test_an_empty_optional_date_is_none() -> None:
     assert parse_optional_date(None, "from") is None
     assert parse_optional_date("  ", "from") is None
     assert parse_optional_date("1/12/69", "from") == date(2026, 12, 1)
+
+
+VECTORS = json.loads((Path(__file__).parents[1] / "date_vectors.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize(("typed", "iso"), VECTORS["cases"])
+def test_the_shared_cases_read_as_the_browser_reads_them(typed: str, iso: str | None) -> None:
+    """tests/js/be_date.test.js holds web/static/be_date.js to the same cases."""
+    if iso is None:
+        with pytest.raises(InvalidInputError):
+            parse_date(typed, "from")
+    else:
+        assert parse_date(typed, "from") == date.fromisoformat(iso)

@@ -153,7 +153,8 @@ function calendar(input, box) {
   }
   function close() { panel.hidden = true; }
 
-  const toggle = element("button", "be-date-open", "📅");
+  // Words, not an emoji: a till's browser may have no emoji font (it would show a box).
+  const toggle = element("button", "be-date-open", en ? "Calendar" : "ปฏิทิน");
   toggle.type = "button";
   toggle.setAttribute("aria-label", en ? "Choose a date" : "เลือกวันที่จากปฏิทิน");
   toggle.addEventListener("click", () => (panel.hidden ? open() : close()));
