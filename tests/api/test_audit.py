@@ -122,6 +122,7 @@ async def test_the_api_filters_by_user_kind_and_bangkok_days(
         ({"limit": "0"}, "audit.limit_invalid", "limit"),
         ({"limit": "ten"}, "audit.limit_invalid", "limit"),
         ({"before": "abc"}, "request.not_whole_number", "before"),
+        ({"user": "nok\x00"}, None, "user"),  # never reaches the database (PostgreSQL)
     ],
 )
 async def test_a_bad_filter_is_refused_in_thai_and_english(
@@ -130,7 +131,8 @@ async def test_a_bad_filter_is_refused_in_thai_and_english(
     client = await _manager(login_as, db)
     thai = await client.get("/api/v1/audit", params={**params, "lang": "th"})
     assert thai.status_code == 422, thai.text
-    assert thai.json()["code"] == code and thai.json()["field"] == field
+    assert thai.json()["code"] == code or code is None  # None: the text rule's own code
+    assert thai.json()["field"] == field
     english = await client.get("/api/v1/audit", params={**params, "lang": "en"})
     assert english.json()["detail"] != thai.json()["detail"]
     if field in ("kind", "from"):  # the page keeps what was typed and says what is wrong

@@ -27,6 +27,7 @@ from kernel.dates import parse_optional_date
 from kernel.db.engine import Database
 from kernel.errors import DomainError, InvalidInputError
 from kernel.money import format_baht
+from kernel.text import check_text
 from payments.ledger.balances import day_start
 from web.accounts.audit_kinds import (
     KINDS,
@@ -138,8 +139,11 @@ def parse_filter(
                 known=", ".join(k.value for k in AuditKind),
                 got=kind[:30],
             ) from None
+    # A character no one can type (a NUL, a bidi control) is refused before any query sees it.
+    user = check_text(user or "", "user")
+    action = check_text(action or "", "action")
     return AuditFilter(
-        user=(user or "").strip().lower() or None,
+        user=user.strip().lower() or None,
         start=first,
         end=last,
         kind=chosen,
