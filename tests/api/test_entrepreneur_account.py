@@ -66,3 +66,21 @@ async def test_cashiers_and_entrepreneurs_are_refused(login_as: LoginAs, db: Dat
         theirs = await client.get(f"/admin/entrepreneurs/{other[0]}/account")
         assert theirs.status_code == 403
     assert not re.search(r"data-balance", own.text)
+
+
+async def test_the_statement_api_reads_buddhist_era_dates_as_iso(
+    login_as: LoginAs, db: Database
+) -> None:
+    maker = await _sold_with_discounts_and_a_refund(login_as, db)
+    client = await login_as(Role.MANAGER, username="boss4")
+    url = f"/api/v1/entrepreneurs/{maker}/statement"
+    thai = await client.get(url, params={"from": "1/11/2569", "to": "21/11/69"})
+    iso = await client.get(url, params={"from": "2026-11-01", "to": "2026-11-21"})
+    assert thai.status_code == iso.status_code == 200, thai.text
+    assert thai.json() == iso.json() and thai.json()["start"] == "2026-11-01"
+    csv = await client.get(f"{url}.csv", params={"from": "01/11/2569"})
+    assert csv.status_code == 200
+    for lang, words in (("th", "พ.ศ."), ("en", "Buddhist era")):
+        bad = await client.get(url, params={"from": "31/11/2569", "lang": lang})
+        assert bad.status_code == 422 and bad.json()["field"] == "from"
+        assert bad.json()["code"] == "date.invalid" and words in bad.json()["detail"]
