@@ -123,6 +123,8 @@ async def test_the_api_filters_by_user_kind_and_bangkok_days(
         ({"limit": "ten"}, "audit.limit_invalid", "limit"),
         ({"before": "abc"}, "request.not_whole_number", "before"),
         ({"user": "nok\x00"}, None, "user"),  # never reaches the database (PostgreSQL)
+        ({"user": "n" * 65}, "audit.filter_too_long", "user"),
+        ({"action": "x" * 65}, "audit.filter_too_long", "action"),
     ],
 )
 async def test_a_bad_filter_is_refused_in_thai_and_english(

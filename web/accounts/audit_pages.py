@@ -45,7 +45,7 @@ from web.pages import form_id, page, said
 
 PAGE_SIZE = 50
 MAX_LIMIT = 500
-_TEXT = {"one_of": [{"type": "string", "maxLength": 64}, {"type": "null"}]}
+_TEXT = {"one_of": [{"type": "string", "maxLength": 64}, {"type": "null"}]}  # MAX_TEXT
 
 
 _KINDS = ", ".join(k.value for k in AuditKind)
@@ -113,6 +113,22 @@ class AuditPage:
     older: int | None  # ?before= for the older page, None on the oldest
 
 
+MAX_TEXT = 64  # the longest username or action name the log holds
+
+
+def _short(value: str | None, field: str) -> str:
+    text = check_text(value or "", field)
+    if len(text) > MAX_TEXT:
+        raise InvalidInputError(
+            "audit.filter_too_long",
+            "{key} ยาวเกิน {most} ตัวอักษร",
+            field=field,
+            key=field,
+            most=MAX_TEXT,
+        )
+    return text
+
+
 def parse_filter(
     user: str | None, start: str | None, end: str | None, kind: str | None, action: str | None
 ) -> AuditFilter:
@@ -140,8 +156,7 @@ def parse_filter(
                 got=kind[:30],
             ) from None
     # A character no one can type (a NUL, a bidi control) is refused before any query sees it.
-    user = check_text(user or "", "user")
-    action = check_text(action or "", "action")
+    user, action = _short(user, "user"), _short(action, "action")
     return AuditFilter(
         user=user.strip().lower() or None,
         start=first,
