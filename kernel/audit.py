@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypedDict
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, insert
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -22,6 +22,9 @@ from kernel.db.engine import Base
 
 class AuditEntry(Base):
     __tablename__ = "audit_log"
+    # The log's filter by user reads one user's entries newest first, a page at a time, however
+    # long the log (web.accounts.audit_pages).
+    __table_args__ = (Index("ix_audit_log_actor_name_id", "actor_name", "id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

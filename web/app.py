@@ -21,6 +21,7 @@ from kernel.clock import Clock, SystemClock
 from kernel.db.engine import Database
 from web.access_log import AccessGate, install_log_escaping
 from web.accounts.approvals_api import ApprovalsApi
+from web.accounts.audit_pages import AuditController
 from web.accounts.auth import (
     SessionMiddleware,
     csrf_cookie_name,
@@ -32,6 +33,7 @@ from web.accounts.pages import SignInPages
 from web.accounts.users_api import UsersController
 from web.catalogue.api import CatalogueApi
 from web.catalogue.bank_account_pages import BankAccountPages
+from web.catalogue.entrepreneur_account import EntrepreneurAccountPages
 from web.catalogue.entrepreneur_pages import EntrepreneurPages
 from web.catalogue.photos import PhotoController
 from web.catalogue.place_pages import PlacePages
@@ -71,9 +73,11 @@ CONTROLLERS = [
     AuthApi,
     SignInPages,
     UsersController,
+    AuditController,
     CatalogueApi,
     EntrepreneurPages,
     BankAccountPages,
+    EntrepreneurAccountPages,
     PlacePages,
     ProductPages,
     PhotoController,

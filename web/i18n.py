@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -24,6 +24,7 @@ from litestar import Controller, MediaType, Response, get
 from litestar.params import FromQuery
 
 from kernel.clock import BANGKOK, buddhist_year
+from kernel.dates import BE_FROM, be_text
 from kernel.i18n import LANGUAGES, english, translate
 from kernel.money import format_baht
 from web.settings import Settings
@@ -56,6 +57,20 @@ def thai_datetime(at: datetime | None, lang: str = "th") -> str:
     local = at.astimezone(BANGKOK)
     year = buddhist_year(local.year) if lang == "th" else local.year
     return f"{local.day:02d}/{local.month:02d}/{year} {local.hour:02d}:{local.minute:02d}"
+
+
+def be_date_value(value: date | str | None) -> str:
+    """A date field's value: a date as ``07/12/2569``; text (as typed, refused) unchanged."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return be_text(value)
+    if len(value) == 10 and value[4] == "-" and value[:4].isdigit() and int(value[:4]) < BE_FROM:
+        try:  # an ISO date carried in a form (a default, a link): shown in the Buddhist era
+            return be_text(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return value
 
 
 @cache
@@ -142,5 +157,6 @@ def template_helpers(settings: Settings) -> Callable[[Any], None]:
             settings=settings,
         )
         env.filters["baht"] = format_baht
+        env.filters["be_date"] = be_date_value
 
     return setup

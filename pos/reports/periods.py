@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from kernel.clock import buddhist_year
+from kernel.dates import parse_date
 from kernel.errors import InvalidInputError
 from kernel.i18n import translate
 
@@ -98,31 +99,8 @@ def preset_period(preset: Preset, today: date) -> Period:
     return Period(today.replace(month=1, day=1), today)
 
 
-def parse_date(text: str | None, field: str) -> date:
-    """A ``YYYY-MM-DD`` date, or a 422 naming the field."""
-    value = (text or "").strip()
-    if not value:
-        raise InvalidInputError(
-            "date.required",
-            "กรุณาระบุวันที่ในรูปแบบ YYYY-MM-DD (ปี ค.ศ.)",
-            field=field,
-            which=field,
-        )
-    try:
-        if len(value) != 10:
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInputError(
-            "date.invalid",
-            "วันที่ต้องเขียนในรูปแบบ YYYY-MM-DD (ปี ค.ศ.) เช่น 2026-11-01 (ได้รับ {value!r})",
-            field=field,
-            which=field,
-            value=value[:20],
-        ) from None
-
-
 def parse_period(start: str | None, end: str | None) -> Period:
+    """Both ends as typed: Buddhist-era ``dd/mm/2569`` or ISO (kernel.dates)."""
     return Period(parse_date(start, "from"), parse_date(end, "to"))
 
 

@@ -110,6 +110,7 @@ GET    /admin/entrepreneurs/new                             | login | 403   | 40
 POST   /admin/entrepreneurs/new                             | 401   | 403   | 403   | ok    | ok
 GET    /admin/entrepreneurs/{entrepreneur}                  | login | ok    | 403   | ok    | ok
 POST   /admin/entrepreneurs/{entrepreneur}                  | 401   | 403   | 403   | ok    | ok
+GET    /admin/entrepreneurs/{entrepreneur}/account          | login | 403   | 403   | ok    | ok
 GET    /admin/categories                                    | login | ok    | 403   | ok    | ok
 POST   /admin/categories                                    | 401   | 403   | 403   | ok    | ok
 POST   /admin/categories/{category}                         | 401   | 403   | 403   | ok    | ok

@@ -4,7 +4,7 @@ through its page; refused forms are shown again with the message; managers and a
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from inventory.models import Entrepreneur
 from kernel.access import Role
 from kernel.clock import FixedClock, business_date
+from kernel.dates import be_text
 from kernel.db.engine import Database
 from payments.ledger.payout_models import Payout
 from tests import factories as f
@@ -67,7 +68,8 @@ async def test_a_run_made_from_the_preview_and_paid_through_its_page(
     client, maker, _, cutoff = await _two_owed(login_as, db, clock)
     index = await client.get("/admin/payouts")
     assert index.status_code == 200
-    assert f'value="{cutoff}"' in index.text and 'value="100.00"' in index.text  # defaults
+    shown = be_text(date.fromisoformat(cutoff))  # the field shows the Buddhist era: 28/11/2569
+    assert f'value="{shown}"' in index.text and 'value="100.00"' in index.text  # defaults
     preview = await client.get(
         "/admin/payouts/new", params={"cutoff_date": cutoff, "minimum": "100"}
     )
@@ -162,7 +164,7 @@ async def test_a_waiting_payout_is_cancelled_and_a_refused_reference_keeps_what_
     [
         (
             {"cutoff_date": "yesterday"},
-            "cutoff_date must be a date written YYYY-MM-DD",
+            "cutoff_date is not a valid date: write dd/mm/yyyy in the Buddhist era",
             "cutoff_date",
         ),
         ({"cutoff_date": "2030-01-01"}, "the cut-off date is in the future", "cutoff_date"),

@@ -76,8 +76,8 @@ def test_the_report_reads_on_a_phone_and_a_custom_period(
         phone.goto(f"{history_server.url}/admin/reports?preset=last_month")
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 390  # wide tables and charts scroll inside their boxes
-        phone.fill("input[name=from]", "2026-12-01")
-        phone.fill("input[name=to]", "2026-11-01")
+        phone.fill("input[name=from]", "01/12/2569")
+        phone.fill("input[name=to]", "1/11/69")
         phone.click("text=แสดงรายงาน")
         phone.wait_for_load_state("networkidle")
         assert "ช่วงเวลาไม่ถูกต้อง" in phone.locator(".error").inner_text()

@@ -16,6 +16,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from kernel.access import Actor
 from kernel.clock import Clock, business_date
 from kernel.csv_cells import baht_cell, csv_text
+from kernel.dates import parse_optional_date
 from kernel.db.engine import Database
 from kernel.errors import ConflictError
 from payments import promptpay
@@ -36,6 +37,7 @@ from pos.consignment.payouts import (
     mark_paid,
     payout_candidates,
 )
+from pos.consignment.portal import account_lines
 from web.accounts.auth import managers_only, signed_in
 from web.consignment.schemas import PaidIn, RunIn
 from web.downloads import csv_download
@@ -48,10 +50,27 @@ def refund_window(settings: Settings) -> timedelta:
     return timedelta(days=settings.refund_window_days)
 
 
-def _period(clock: Clock, start: date | None, end: date | None) -> tuple[date, date]:
+# Read as text (Buddhist-era dd/mm/2569 or ISO, kernel.dates) and checked there: a 422 naming
+# the field, in Thai and English.
+_A_DAY = {"one_of": [{"type": "string"}, {"type": "null"}]}
+FromDay = Annotated[
+    str | None,
+    QueryParameter(
+        name="from", description="first day: dd/mm/2569 (BE) or YYYY-MM-DD", schema_extra=_A_DAY
+    ),
+]
+ToDay = Annotated[
+    str | None,
+    QueryParameter(
+        name="to", description="last day: dd/mm/2569 (BE) or YYYY-MM-DD", schema_extra=_A_DAY
+    ),
+]
+
+
+def _period(clock: Clock, start: str | None, end: str | None) -> tuple[date, date]:
     today = business_date(clock.now())
-    end = end or today
-    return start or end.replace(day=1), end
+    last = parse_optional_date(end, "to") or today
+    return parse_optional_date(start, "from") or last.replace(day=1), last
 
 
 class ConsignmentApi(Controller):
@@ -83,8 +102,8 @@ class ConsignmentApi(Controller):
         db: NamedDependency[Database],
         actor: NamedDependency[Actor],
         clock: NamedDependency[Clock],
-        start: Annotated[date | None, QueryParameter(name="from")] = None,
-        end: Annotated[date | None, QueryParameter(name="to")] = None,
+        start: FromDay = None,
+        end: ToDay = None,
     ) -> Statement:
         """Sales, refunds and payouts of ``from``..``to`` (Bangkok days; default: this month so
         far) with a running balance."""
@@ -104,34 +123,38 @@ class ConsignmentApi(Controller):
         db: NamedDependency[Database],
         actor: NamedDependency[Actor],
         clock: NamedDependency[Clock],
-        start: Annotated[date | None, QueryParameter(name="from")] = None,
-        end: Annotated[date | None, QueryParameter(name="to")] = None,
+        start: FromDay = None,
+        end: ToDay = None,
     ) -> Response[bytes]:
-        """The statement as CSV (UTF-8 with BOM, so that Excel shows Thai), amounts in baht."""
+        """The statement as CSV (UTF-8 with BOM, so that Excel shows Thai), amounts in baht;
+        sales are what customers paid, as on the portal (pos.consignment.portal)."""
         first, last = _period(clock, start, end)
         with db.read() as conn:
             found = entrepreneur_statement(conn, actor, entrepreneur_id, first, last)
+            lines = account_lines(conn, found)
         rows: list[list[object]] = [
-            ["date", "document", "kind", "gross", "discount", "commission", "amount", "balance"],
             [
-                first.isoformat(),
-                "",
-                "opening",
-                "",
-                "",
-                "",
-                "",
-                baht_cell(found.opening_balance_satang),
+                "date",
+                "document",
+                "kind",
+                "sales",
+                "own_discount",
+                "centre_discount",
+                "commission",
+                "amount",
+                "balance",
             ],
+            [first.isoformat(), "", "opening", *[""] * 5, baht_cell(found.opening_balance_satang)],
         ]
-        for line in found.lines:
+        for line in lines:
             rows.append(
                 [
                     business_date(line.at).isoformat(),
                     line.document,
                     line.kind,
-                    baht_cell(line.gross_satang),
-                    baht_cell(line.discount_satang),
+                    baht_cell(line.sales_satang) if line.kind == "sale" else "",
+                    baht_cell(line.own_discount_satang),
+                    baht_cell(line.centre_discount_satang),
                     baht_cell(line.commission_satang),
                     baht_cell(line.amount_satang),
                     baht_cell(line.balance_satang),

@@ -212,6 +212,7 @@ class PortalPages(Controller):
             chart=sales_chart(home.days, lang),
             chart_total=sum(d.sales_satang for d in home.days),
             chart_units=sum(d.quantity for d in home.days),
+            items_total=sum(item.sales_satang for item in home.items),
             month_text=month_title(home.month, lang),
             today=business_date(now),
             refund_window_days=settings.refund_window_days,
