@@ -9,6 +9,7 @@ import { addProduct, cart, doneVisible, hideDone, removeLine, setQuantity } from
 import { askQuantity, cartDiscountDialog, lineDiscount } from "./till_discounts.js";
 import { openPay } from "./till_pay.js";
 import { openMenu } from "./till_day.js";
+import { isReceiptNumber, openScannedReceipt } from "./till_refund.js";
 
 var audio = null;
 function beep() {
@@ -36,7 +37,14 @@ function onEnter(scan) {
   }
   var times = /^(\d{1,5})\s*[*xX×]\s*(\S+)$/.exec(asciiDigits(raw));
   var quantity = times ? Number(times[1]) : 1;
-  var p = lookup(times ? times[2] : raw) || searchPick(raw);
+  var p = lookup(times ? times[2] : raw);
+  if (!p && !times && isReceiptNumber(raw)) {
+    // A receipt's barcode: open that sale for a reprint or a refund.
+    clearScan(scan);
+    openScannedReceipt(raw);
+    return;
+  }
+  p = p || searchPick(raw);
   if (!p) {
     beep();
     message(tr("ไม่พบสินค้า: ") + raw);
