@@ -19,7 +19,7 @@ from PIL import Image
 
 from tests.browser.conftest import ARTIFACTS, LiveServer
 from tests.browser.test_content_security import Watch
-from tests.browser.test_till import RECEIPT_PRINTED, api_get, barcodes, baht, scan, start_till
+from tests.browser.test_till import RECEIPT_PRINTED, api_get, baht, barcodes, scan, start_till
 
 pytestmark = pytest.mark.browser
 
@@ -111,7 +111,7 @@ def test_a_scanned_receipt_opens_its_sale_for_a_reprint_or_a_refund(
     body = page.locator("#dlg-refund .dialog-body")
     assert body.evaluate("el => el.scrollHeight > el.clientHeight")  # it scrolls, not the page
     # Each product's amounts say what they are.
-    first_name, first_price = items[0]
+    _, first_price = items[0]
     amounts = page.locator("[data-refund-lines] tr >> nth=0").locator(".line-amounts")
     text = " ".join(amounts.inner_text().split())
     assert f"ราคาต่อชิ้น {baht(first_price)}" in text and f"ยอดบรรทัด {baht(first_price)}" in text
