@@ -38,6 +38,7 @@ FIELD = "approval_token"
 class ApprovalAction(StrEnum):
     DISCOUNT = "discount"
     REFUND = "refund"
+    RETURN = "return"  # goods back without a receipt
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,12 @@ def refund_subject(sale_id: int, lines: Iterable[tuple[int, int]]) -> str:
     for line_no, quantity in lines:
         merged[line_no] = merged.get(line_no, 0) + quantity
     return _digest(["refund", sale_id, sorted(merged.items())])
+
+
+def return_subject(till_id: int, lines: Iterable[tuple[int, int, int | None]]) -> str:
+    """The subject of a return without a receipt: the till and its (product id, quantity,
+    unit price or None for today's) lines, in the order sent."""
+    return _digest(["return", till_id, [list(line) for line in lines]])
 
 
 def _sign(secret: str, body: bytes) -> str:

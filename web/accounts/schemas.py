@@ -7,7 +7,12 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, model_validator
 
 from kernel.access import Role
-from web.accounts.approvals import ApprovalAction, discount_subject, refund_subject
+from web.accounts.approvals import (
+    ApprovalAction,
+    discount_subject,
+    refund_subject,
+    return_subject,
+)
 from web.accounts.users import (
     UserView,
 )
@@ -39,6 +44,19 @@ class RefundSubjectIn(BaseModel):
     lines: Annotated[list[RefundLineSubjectIn], Field(min_length=1, max_length=500)]
 
 
+class ReturnLineSubjectIn(BaseModel):
+    product_id: WholeNumber
+    quantity: WholeNumber
+    unit_price_satang: WholeNumber | None = None
+
+
+class ReturnSubjectIn(BaseModel):
+    """The till and lines a return without a receipt is for, as the return will send them."""
+
+    till_id: WholeNumber
+    lines: Annotated[list[ReturnLineSubjectIn], Field(min_length=1, max_length=500)]
+
+
 class ApprovalIn(BaseModel):
     """A manager's password and what they approve: ``discount`` for action discount,
     ``refund`` for action refund (the token is for that subject only, and one use)."""
@@ -48,12 +66,18 @@ class ApprovalIn(BaseModel):
     action: ApprovalAction
     discount: DiscountSubjectIn | None = None
     refund: RefundSubjectIn | None = None
+    goods_return: ReturnSubjectIn | None = None  # for action ``return``
 
     @model_validator(mode="after")
     def _subject_of_action(self) -> ApprovalIn:
-        wanted = self.discount if self.action == ApprovalAction.DISCOUNT else self.refund
+        wanted = {
+            ApprovalAction.DISCOUNT: self.discount,
+            ApprovalAction.REFUND: self.refund,
+            ApprovalAction.RETURN: self.goods_return,
+        }[self.action]
         if wanted is None:
-            raise ValueError(f"{self.action.value} approval needs its subject: {self.action.value}")
+            name = "goods_return" if self.action == ApprovalAction.RETURN else self.action.value
+            raise ValueError(f"{self.action.value} approval needs its subject: {name}")
         return self
 
     def subject(self) -> str:
@@ -62,6 +86,11 @@ class ApprovalIn(BaseModel):
             assert self.discount is not None
             lines = ((ln.product_id, ln.quantity, ln.discount_satang) for ln in self.discount.lines)
             return discount_subject(lines, self.discount.cart_discount_satang)
+        if self.action == ApprovalAction.RETURN:
+            assert self.goods_return is not None
+            goods = self.goods_return
+            wanted = ((ln.product_id, ln.quantity, ln.unit_price_satang) for ln in goods.lines)
+            return return_subject(goods.till_id, wanted)
         assert self.refund is not None
         lines_ = ((ln.line_no, ln.quantity) for ln in self.refund.lines)
         return refund_subject(self.refund.sale_id, lines_)
