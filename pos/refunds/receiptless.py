@@ -35,8 +35,10 @@ from kernel.access import MANAGERS, STAFF, Actor
 from kernel.clock import business_date
 from kernel.db.engine import next_in_sequence
 from kernel.errors import ForbiddenError, InvalidInputError
+from kernel.money import format_baht
 from payments.ledger.postings import post_entry
 from payments.ledger.rules import BANK, SaleLineShare, cash_account, refund_entry
+from payments.lifecycle import MAX_AMOUNT_SATANG
 from pos.approvals import ApprovalGrant, use_approval
 from pos.checkout.pricing import commission_of, vat_included
 from pos.checkout.requests import check_idempotency_key
@@ -52,6 +54,7 @@ from pos.refunds.service import (
 
 MAX_LINES = 50
 MAX_QUANTITY = 999
+MAX_TOTAL_SATANG = MAX_AMOUNT_SATANG  # what one payment may be: ten million baht
 
 
 class ReturnEvent(StrEnum):
@@ -157,7 +160,7 @@ def price_return(conn: Connection, lines: tuple[ReturnLine, ...]) -> list[_Price
                 "return.price_range",
                 "ราคาคืนต่อชิ้นต้องมากกว่า 0 และไม่เกินราคาขายวันนี้ {price} บาท",
                 field=f"{where}.unit_price_satang",
-                price=f"{product.price_satang // 100:,}.{product.price_satang % 100:02d}",
+                price=format_baht(product.price_satang),
             )
         amount = price * line.quantity
         rate = product.entrepreneur_bp if product.category_bp is None else product.category_bp
@@ -209,6 +212,14 @@ def return_without_receipt(
     till_id, till_code, location_id, shift_id = till_and_shift(conn, actor, request.till_id)
     priced = price_return(conn, request.lines)
     total = sum(p.amount_satang for p in priced)
+    if total > MAX_TOTAL_SATANG:
+        raise InvalidInputError(
+            "return.total_too_large",
+            "ยอดคืนรวม {total} บาท เกินกว่าที่คืนได้ในครั้งเดียว ({max_total} บาท)",
+            field="lines",
+            total=format_baht(total),
+            max_total=format_baht(MAX_TOTAL_SATANG),
+        )
     seq = next_in_sequence(conn, f"credit_note:{till_id}")
     number = f"CN-{till_code}-{seq:06d}"
     shares = [SaleLineShare(p.entrepreneur_id, p.net_satang, p.commission_satang) for p in priced]

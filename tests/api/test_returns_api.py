@@ -18,6 +18,7 @@ from kernel.access import Role
 from kernel.db.engine import Database
 from payments.ledger.models import LedgerAccount, PostingRow
 from pos.models import Refund
+from tests import factories as f
 from tests.api.conftest import LoginAs
 from tests.api.test_sales_api import _catalogue, _till_with_shift
 from tests.api.test_till_day_api import _approval
@@ -196,6 +197,26 @@ async def test_bad_input_is_refused_and_nothing_is_written(
         assert response.json()["field"] == field
     assert _count(db, Refund) == 0
     assert [await _on_hand(client, p) for p in products] == stock_before
+
+
+async def test_a_return_larger_than_one_payment_is_refused(
+    login_as: LoginAs, db: Database
+) -> None:
+    """Ten million baht at most (what one payment may be), and never a number the database
+    cannot hold."""
+    location, products, maker = _catalogue(db, stock=(3, 3))
+    with db.write() as conn:
+        dear = f.product(conn, maker, f.category(conn), price_satang=600_000_000, name_th="ช้าง")
+    client, till = await _till_with_shift(login_as, location)
+    await login_as_manager(login_as)
+    body = _body(till, products, lines=[{"product_id": dear, "quantity": 2}])
+    response = await client.post(
+        "/api/v1/returns", json=body, headers={"Idempotency-Key": "return-too-large"}
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "return.total_too_large"
+    assert response.json()["params"]["total"] == "12,000,000.00"
+    assert _count(db, Refund) == 0
 
 
 async def login_as_manager(login_as: LoginAs) -> None:
