@@ -18,6 +18,8 @@ from kernel.access import Role
 from kernel.db.engine import Database
 from payments.ledger.models import LedgerAccount, PostingRow
 from pos.models import Refund
+from pos.reports.periods import Period
+from pos.reports.queries import lines_by_product
 from tests import factories as f
 from tests.api.conftest import LoginAs
 from tests.api.test_sales_api import _catalogue, _till_with_shift
@@ -120,6 +122,13 @@ async def test_a_cashier_returns_goods_without_a_receipt_with_a_managers_approva
 
     # The entrepreneur bears it: their payable went down by the net, as a refund's does.
     with db.read() as conn:
+        # The centre's report by product counts it as a refund of each product.
+        day = conn.execute(select(Refund.business_date)).scalar_one()
+        by_product = lines_by_product(conn, Period(day, day))
+        assert {key[0]: (row.quantity, row.refunds_satang) for key, row in by_product.items()} == {
+            products[0]: (-2, 20000),
+            products[1]: (-1, 9000),
+        }
         postings = conn.execute(
             select(LedgerAccount.code, func.sum(PostingRow.amount_satang))
             .join(LedgerAccount, LedgerAccount.id == PostingRow.account_id)
@@ -199,9 +208,7 @@ async def test_bad_input_is_refused_and_nothing_is_written(
     assert [await _on_hand(client, p) for p in products] == stock_before
 
 
-async def test_a_return_larger_than_one_payment_is_refused(
-    login_as: LoginAs, db: Database
-) -> None:
+async def test_a_return_larger_than_one_payment_is_refused(login_as: LoginAs, db: Database) -> None:
     """Ten million baht at most (what one payment may be), and never a number the database
     cannot hold."""
     location, products, maker = _catalogue(db, stock=(3, 3))
