@@ -17,7 +17,7 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/otop-pos migrate
-	$(BIN)/otop-pos seed --demo --if-empty
+	$(BIN)/otop-pos seed --demo --if-empty --history 28 --sales-per-day 60
 	$(BIN)/otop-pos serve
 
 test: install check

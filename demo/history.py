@@ -32,6 +32,7 @@ from payments.lifecycle import ReceivingAccount
 from pos.checkout.requests import CheckoutRequest, LineRequest, PaymentRequest
 from pos.checkout.service import checkout
 from pos.completion.by_payment import complete_if_paid
+from pos.consignment.payouts import create_run, mark_paid, payout_candidates
 from pos.models import Till
 from pos.refunds.service import RefundRequest, refund_sale
 from pos.tills.service import current_shift, open_shift
@@ -73,12 +74,20 @@ class HistorySummary:
         ]
 
 
-def sales_on(day: date, index: int, days: int, rng: random.Random, scale: float) -> int:
-    """How many sales a day sees (pure but for the random noise)."""
+def sales_on(
+    day: date,
+    index: int,
+    days: int,
+    rng: random.Random,
+    scale: float,
+    base: int = BASE_SALES_PER_DAY,
+) -> int:
+    """How many sales a day sees (pure but for the random noise): ``base`` on an ordinary
+    weekday, times ``scale``."""
     factor = WEEKEND_FACTOR if day.weekday() >= 5 else 1.0
     factor *= FESTIVALS.get((day.month, day.day), 1.0)
     noise = rng.uniform(0.8, 1.2)
-    return max(1, round(BASE_SALES_PER_DAY * scale * factor * noise))
+    return max(1, round(base * scale * factor * noise))
 
 
 def promptpay_share(index: int, days: int) -> float:
@@ -109,6 +118,7 @@ def seed_history(
     account: ReceivingAccount,
     seed: int = 2026,
     scale: float = 1.0,
+    sales_per_day: int = BASE_SALES_PER_DAY,
     progress: Callable[[int], None] = lambda days_done: None,
 ) -> HistorySummary:
     """Ring ``days`` days of sales (see the module's docstring) in short transactions
@@ -136,7 +146,7 @@ def seed_history(
     weights = [1.0 / (rank + 1) ** 0.8 for rank in range(len(products))]
     rng.shuffle(products)
     for index, day in enumerate(history_days(today, days)):
-        count = sales_on(day, index, days, rng, scale)
+        count = sales_on(day, index, days, rng, scale, sales_per_day)
         share = promptpay_share(index, days)
         made, by_qr, back = _one_day(
             conn_factory,
@@ -338,3 +348,62 @@ def _restock(
             reason="history restock",
             document=None,
         )
+
+
+PAYOUT_RUN_DAYS_BACK = 8  # a week's refund window after the cut-off, then the run
+LEFT_WAITING = 3  # payouts of the past run still waiting, so both states show
+
+
+@dataclass(frozen=True, slots=True)
+class PastRun:
+    number: str
+    paid: int
+    waiting: int
+
+    def lines(self) -> list[str]:
+        return [f"payout run {self.number}: {self.paid:,} paid, {self.waiting:,} waiting"]
+
+
+def seed_past_payout_run(
+    conn_factory: ConnFactory,
+    *,
+    today: date,
+    manager: Actor,
+    minimum_satang: int,
+    refund_window: timedelta,
+) -> PastRun | None:
+    """A payout run cut off ``PAYOUT_RUN_DAYS_BACK`` days ago, made the next morning and paid
+    by bank transfer the day after, but for ``LEFT_WAITING`` payouts: what a manager finds
+    after a few weeks of trading. None when nobody was owed enough."""
+    cutoff = today - timedelta(days=PAYOUT_RUN_DAYS_BACK)
+    made_at = _at(cutoff + timedelta(days=1), 0)
+    paid_at = _at(cutoff + timedelta(days=2), 60)
+    with conn_factory() as conn:
+        if not payout_candidates(
+            conn,
+            manager,
+            made_at,
+            cutoff=cutoff,
+            minimum_satang=minimum_satang,
+            refund_window=refund_window,
+        ):
+            return None
+        run = create_run(
+            conn,
+            manager,
+            made_at,
+            cutoff=cutoff,
+            minimum_satang=minimum_satang,
+            refund_window=refund_window,
+        )
+        paying = run.payouts[: max(0, len(run.payouts) - LEFT_WAITING)]
+        for n, payout in enumerate(paying, start=1):
+            mark_paid(
+                conn,
+                manager,
+                paid_at,
+                payout.id,
+                bank_reference=f"DEMO{cutoff:%Y%m%d}{n:05d}",
+                refund_window=refund_window,
+            )
+    return PastRun(run.number, len(paying), len(run.payouts) - len(paying))

@@ -48,6 +48,9 @@ class Till(Base):
     name: Mapped[str] = mapped_column(String(100))
     location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The Revenue Department's registration of this POS machine (หมายเลขเครื่อง), set by a
+    # manager: printed on its abbreviated tax invoices and Z reports.
+    pos_registration: Mapped[str | None] = mapped_column(String(20))
 
 
 OPEN_SHIFT = text("status = 'open'")

@@ -13,7 +13,22 @@ if TYPE_CHECKING:
     import uvicorn
 
 
-@click.group()
+class _Commands(click.Group):
+    """Settings that cannot be used are a sentence for the operator, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from pydantic import ValidationError
+
+        try:
+            return super().invoke(ctx)
+        except ValidationError as error:
+            problems = "; ".join(
+                str(problem["msg"]).removeprefix("Value error, ") for problem in error.errors()
+            )
+            raise click.ClickException(f"settings: {problems}") from None
+
+
+@click.group(cls=_Commands)
 def main() -> None:
     """OTOP POS: the till, PromptPay and consignment accounts of the San Kamphaeng centre."""
 

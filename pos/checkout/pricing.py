@@ -3,8 +3,10 @@
 Rounding, documented once:
 
 - Commission is ``base * commission_bp / 10000`` rounded half up to the satang.
-- The VAT-included part of a VAT-able line total is ``total * 7 / 107`` rounded half up to
-  the satang (Thai prices are VAT-inclusive; the receipt shows the part that is VAT).
+- The VAT a document states is ``vatable_total * 7 / 107`` rounded half up to the satang,
+  computed once on the document's VAT-able total (Thai prices are VAT-inclusive), never summed
+  from rounded lines. The VAT-able lines get shares of it by the largest-remainder method, so
+  that the lines' parts add up to the stated VAT exactly.
 - A cart discount is spread over the lines in proportion to what each line costs after its
   own discount, by the largest-remainder method, so that the parts add up exactly.
 
@@ -142,9 +144,15 @@ def price_sale(
             limit=format_baht(sum(after_line)),
         )
     shares = allocate(cart_discount_satang, after_line)
+    vatable = [
+        total - share if line.vat_applicable else 0
+        for line, total, share in zip(lines, after_line, shares, strict=True)
+    ]
+    stated_vat = vat_included(sum(vatable))
+    vat_parts = allocate(stated_vat, vatable)
     priced = tuple(
-        _price_line(line, share, line_discount_bearer, cart_discount_bearer)
-        for line, share in zip(lines, shares, strict=True)
+        _price_line(line, share, vat, line_discount_bearer, cart_discount_bearer)
+        for line, share, vat in zip(lines, shares, vat_parts, strict=True)
     )
     subtotal = sum(p.gross_satang for p in priced)
     total = sum(p.line_total_satang for p in priced)
@@ -153,7 +161,7 @@ def price_sale(
         subtotal_satang=subtotal,
         discount_satang=subtotal - total,
         total_satang=total,
-        vat_included_satang=sum(p.vat_included_satang for p in priced),
+        vat_included_satang=stated_vat,
     )
 
 
@@ -189,6 +197,7 @@ def _whole(value: object) -> bool:
 def _price_line(
     line: LineInput,
     cart_share: int,
+    vat_share: int,
     line_bearer: DiscountBearer,
     cart_bearer: DiscountBearer,
 ) -> PricedLine:
@@ -208,7 +217,7 @@ def _price_line(
         line_total_satang=total,
         commission_satang=commission_on_base - centre_borne,
         net_satang=net,
-        vat_included_satang=vat_included(total) if line.vat_applicable else 0,
+        vat_included_satang=vat_share,
         line_discount_bearer=line_bearer,
         cart_discount_bearer=cart_bearer,
     )

@@ -213,7 +213,8 @@ async def test_a_return_larger_than_one_payment_is_refused(login_as: LoginAs, db
     cannot hold."""
     location, products, maker = _catalogue(db, stock=(3, 3))
     with db.write() as conn:
-        dear = f.product(conn, maker, f.category(conn), price_satang=600_000_000, name_th="ช้าง")
+        cat = f.category(conn, "wood", "ไม้", "Wood")
+        dear = f.product(conn, maker, cat, price_satang=600_000_000, name_th="ช้าง")
     client, till = await _till_with_shift(login_as, location)
     await login_as_manager(login_as)
     body = _body(till, products, lines=[{"product_id": dear, "quantity": 2}])

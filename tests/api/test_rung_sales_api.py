@@ -93,6 +93,8 @@ async def test_a_rung_sale_over_http_is_a_fact_with_its_exception(
     manager = await login_as(Role.MANAGER, username="manager-rung")
     page = await manager.get("/admin/sale-exceptions")
     assert page.status_code == 200 and "SKP-01-000001" in page.text
+    form = f'data-resolve="{found["id"]}" data-resolve-at="/api/v1/sale-exceptions/"'
+    assert form in page.text  # the page's form resolves it through the sale-exceptions API
     done = await manager.post(resolve, json={"resolution": "นับแล้ว"})
     assert done.status_code == 200 and done.json()["resolution"] == "นับแล้ว"
     assert (await manager.get("/api/v1/sale-exceptions")).json() == []

@@ -93,3 +93,22 @@ def test_seed_outside_demo_mode_warns_that_the_passwords_are_public(
     assert result.exit_code == 0, result.output
     assert "passwords below are public" in result.stderr
     assert len(logins(result.stdout)) == len(DEMO_LOGINS)
+
+
+def test_settings_that_cannot_be_used_are_a_sentence_not_a_traceback(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OTOP_DEMO", "false")
+    monkeypatch.delenv("OTOP_SECRET_KEY", raising=False)
+    get_settings.cache_clear()
+    result = cli.invoke(main, ["migrate"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: settings: OTOP_SECRET_KEY must be set")
+    assert "Traceback" not in result.output
+
+
+def test_history_seeds_a_payout_run_and_says_so(cli: CliRunner) -> None:
+    result = seed(cli, "--history", "18", "--sales-per-day", "15")
+    assert result.exit_code == 0, result.output
+    assert "18 days of history" in result.output
+    assert re.search(r"payout run PR-\d{4}-000001: [\d,]+ paid, 3 waiting", result.output)

@@ -128,6 +128,32 @@ def test_the_parts_of_a_sale_always_add_up_to_its_total(
     assert 0 <= sale.vat_included_satang <= sale.total_satang
 
 
+@given(lines_strategy, st.integers(0, 100))
+def test_the_stated_vat_is_the_documents_and_the_lines_shares_add_up_to_it(
+    lines: list[LineInput], cart_ratio: int
+) -> None:
+    after_line = sum(ln.unit_price_satang * ln.quantity - ln.discount_satang for ln in lines)
+    sale = price_sale(lines, after_line * cart_ratio // 100)
+    vatable = sum(
+        priced.line_total_satang
+        for line, priced in zip(lines, sale.lines, strict=True)
+        if line.vat_applicable
+    )
+    assert sale.vat_included_satang == (2 * vatable * 7 + 107) // 214  # 7/107, half up
+    assert sum(line.vat_included_satang for line in sale.lines) == sale.vat_included_satang
+    for line, priced in zip(lines, sale.lines, strict=True):
+        if not line.vat_applicable:
+            assert priced.vat_included_satang == 0
+        else:  # within a satang of the line's exact 7/107
+            assert abs(priced.vat_included_satang * 107 - priced.line_total_satang * 7) < 107 * 2
+
+
+def test_a_670_baht_receipt_states_43_83_not_the_43_84_its_rounded_lines_add_to() -> None:
+    sale = price_sale([LineInput(25000, 1, 2000), LineInput(42000, 1, 2000)])
+    assert sale.vat_included_satang == 4383
+    assert [line.vat_included_satang for line in sale.lines] == [1635, 2748]
+
+
 @given(st.integers(0, 10**9), st.lists(st.integers(0, 10**6), min_size=1, max_size=30))
 def test_allocation_sums_exactly_and_stays_within_one_of_the_exact_share(
     amount: int, weights: list[int]

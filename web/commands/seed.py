@@ -15,14 +15,20 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import click
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from demo.catalogue import DemoSummary, catalogue_is_empty, seed_demo
-from demo.history import HistorySummary, seed_history
+from demo.history import (
+    BASE_SALES_PER_DAY,
+    HistorySummary,
+    PastRun,
+    seed_history,
+    seed_past_payout_run,
+)
 from inventory.models import Entrepreneur, Location
 from kernel.access import SYSTEM, Actor, Role
 from kernel.clock import SystemClock, business_date
@@ -148,10 +154,7 @@ def seed_demo_database(
     return SeedOutcome(summary, logins, time.perf_counter() - started)
 
 
-def seed_demo_history(
-    db: Database, settings: Settings, *, days: int, seed: int = 2026, scale: float = 1.0
-) -> HistorySummary:
-    """Past sales by the demo cashiers on the first two tills (see demo.history)."""
+def _demo_staff(db: Database) -> dict[str, Actor]:
     with db.read() as conn:
         users = {
             username: Actor(user_id, username, Role(role))
@@ -161,6 +164,20 @@ def seed_demo_history(
                 )
             )
         }
+    return users
+
+
+def seed_demo_history(
+    db: Database,
+    settings: Settings,
+    *,
+    days: int,
+    seed: int = 2026,
+    scale: float = 1.0,
+    sales_per_day: int = BASE_SALES_PER_DAY,
+) -> HistorySummary:
+    """Past sales by the demo cashiers on the first two tills (see demo.history)."""
+    users = _demo_staff(db)
     cashiers = [users[name] for name in ("cashier1", "cashier2") if name in users]
     manager = users.get("manager", SYSTEM)
     with click.progressbar(length=days, label="ringing past sales", file=sys.stderr) as bar:
@@ -173,10 +190,22 @@ def seed_demo_history(
             account=receiving_account(settings),
             seed=seed,
             scale=scale,
+            sales_per_day=sales_per_day,
             progress=lambda done: bar.update(done - bar.pos),
         )
     db.analyze()
     return summary
+
+
+def seed_demo_payout_run(db: Database, settings: Settings) -> PastRun | None:
+    """The payout run a manager would have made after the history's first weeks."""
+    return seed_past_payout_run(
+        db.write,
+        today=business_date(SystemClock().now()),
+        manager=_demo_staff(db).get("manager", SYSTEM),
+        minimum_satang=settings.payout_minimum_satang,
+        refund_window=timedelta(days=settings.refund_window_days),
+    )
 
 
 def echo_logins(logins: list[DemoLogin]) -> None:
@@ -206,9 +235,24 @@ def echo_logins(logins: list[DemoLogin]) -> None:
     type=click.IntRange(min=0, max=3660),
     default=0,
     show_default=True,
-    help="Also ring this many past days of sales through the till's code path.",
+    help="Also ring this many past days of sales through the till's code path, and make a "
+    "payout run of the money owed a week ago.",
 )
-def seed(demo: bool, if_empty: bool, scale: float, seed_value: int, history_days: int) -> None:
+@click.option(
+    "--sales-per-day",
+    type=click.IntRange(min=1, max=10_000),
+    default=BASE_SALES_PER_DAY,
+    show_default=True,
+    help="The history's sales on an ordinary weekday at --scale 1 (weekends and festivals more).",
+)
+def seed(
+    demo: bool,
+    if_empty: bool,
+    scale: float,
+    seed_value: int,
+    history_days: int,
+    sales_per_day: int,
+) -> None:
     """Fill an empty database with the deterministic demo data (`seed --demo`)."""
     if not demo:
         raise click.UsageError("only demo data can be seeded: use `otop-pos seed --demo`")
@@ -238,10 +282,18 @@ def seed(demo: bool, if_empty: bool, scale: float, seed_value: int, history_days
         if history_days:
             started = time.perf_counter()
             history = seed_demo_history(
-                db, settings, days=history_days, seed=seed_value, scale=scale
+                db,
+                settings,
+                days=history_days,
+                seed=seed_value,
+                scale=scale,
+                sales_per_day=sales_per_day,
             )
             for line in history.lines():
                 click.echo(f"  {line} ({time.perf_counter() - started:.0f} s)")
+            run = seed_demo_payout_run(db, settings)
+            for line in run.lines() if run else ["no payout run: nobody was owed enough"]:
+                click.echo(f"  {line}")
     echo_logins(outcome.logins)
 
 

@@ -45,14 +45,17 @@ export function priceSale(lines, cartDiscount) {
   const afterLine = lines.map(function (l) { return l.unit_price_satang * l.quantity - (l.discount_satang || 0); });
   const payable = afterLine.reduce(function (a, b) { return a + b; }, 0);
   const shares = allocate(Math.min(cartDiscount || 0, payable), afterLine);
+  // The VAT the receipt states: 7/107 of the VAT-able total, once; the lines share it.
+  const vatable = lines.map(function (l, i) { return l.vat ? afterLine[i] - shares[i] : 0; });
+  const statedVat = vatIncluded(vatable.reduce(function (a, b) { return a + b; }, 0));
+  const vatParts = allocate(statedVat, vatable);
   const priced = lines.map(function (l, i) {
-    const total = afterLine[i] - shares[i];
     return {
       gross_satang: l.unit_price_satang * l.quantity,
       discount_satang: l.discount_satang || 0,
       cart_discount_satang: shares[i],
-      line_total_satang: total,
-      vat_included_satang: l.vat ? vatIncluded(total) : 0
+      line_total_satang: afterLine[i] - shares[i],
+      vat_included_satang: vatParts[i]
     };
   });
   const sum = function (key) { return priced.reduce(function (a, p) { return a + p[key]; }, 0); };
@@ -62,7 +65,7 @@ export function priceSale(lines, cartDiscount) {
     subtotal_satang: subtotal,
     discount_satang: subtotal - total,
     total_satang: total,
-    vat_included_satang: sum("vat_included_satang")
+    vat_included_satang: statedVat
   };
 }
 

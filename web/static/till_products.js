@@ -42,6 +42,7 @@ function product(row) {
     id: row[col.id], barcode: row[col.barcode], sku: row[col.sku],
     name_th: row[col.name_th], name_en: row[col.name_en], price: row[col.price_satang],
     vat: row[col.vat], category_id: row[col.category_id], maker: maker, on_hand: row[col.on_hand],
+    photo: col.photo === undefined ? null : row[col.photo],
     hay: (row[col.name_th] + " " + row[col.name_en] + " " + row[col.sku] + " " + row[col.barcode] +
       " " + maker.name_th + " " + maker.name_en).normalize("NFC").toLowerCase()
   };
@@ -329,7 +330,26 @@ function card(p, index) {
   button.children[3].children[0].textContent = baht(p.price);
   button.children[3].children[1].textContent = stock;
   if (p.on_hand <= 0) button.classList.add("out");
+  if (p.photo) {
+    button.classList.add("has-photo");
+    button.appendChild(photo(p));
+  }
   return button;
+}
+
+/* The product's thumbnail: a fixed 48 px box (the card does not move as it loads), loaded
+   only when the card scrolls into view; an immutable URL (the key is the photo's hash). */
+function photo(p) {
+  var img = document.createElement("img");
+  img.className = "card-photo";
+  img.alt = "";
+  img.width = 48;
+  img.height = 48;
+  img.loading = "lazy";
+  img.decoding = "async";
+  img.addEventListener("error", function () { img.classList.add("failed"); });
+  img.src = "/photos/products/" + p.id + "/" + encodeURIComponent(p.photo) + "/thumb.webp";
+  return img;
 }
 
 function markSelected() {

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
@@ -45,6 +45,7 @@ from pos.tills.service import (
     create_till,
     current_shift,
     list_tills,
+    register_till_machine,
 )
 from pos.tills.service import open_shift as open_shift_service
 from web.accounts.approvals import ApprovalAction, approver_of, discount_subject
@@ -53,7 +54,15 @@ from web.errors import BadRequestError
 from web.payments.api import receiving_account
 from web.schemas import IdempotentCreate
 from web.settings import Settings
-from web.till.schemas import LeaseIn, ResolutionIn, RestIn, SaleIn, ShiftIn, TillIn
+from web.till.schemas import (
+    LeaseIn,
+    ResolutionIn,
+    RestIn,
+    SaleIn,
+    ShiftIn,
+    TillIn,
+    TillRegistrationIn,
+)
 
 REPLAYED = {"Idempotency-Replayed": "true"}
 
@@ -269,6 +278,21 @@ class SalesApi(Controller):
             )
         )
 
+    @patch("/tills/{till_id:int}", guards=[managers_only])
+    async def till_register(
+        self,
+        till_id: FromPath[int],
+        data: JSONBody[TillRegistrationIn],
+        db: NamedDependency[Database],
+        actor: NamedDependency[Actor],
+        clock: NamedDependency[Clock],
+    ) -> TillView:
+        """Set (or clear) the till's Revenue Department POS registration number."""
+        now = clock.now()
+        return await db.writer.run(
+            lambda conn: register_till_machine(conn, actor, now, till_id, data.pos_registration)
+        )
+
     @get("/tills", sync_to_thread=False, guards=[staff_only])
     def till_index(self, db: NamedDependency[Database]) -> list[TillView]:
         with db.read() as conn:
@@ -281,12 +305,22 @@ class SalesApi(Controller):
         db: NamedDependency[Database],
         actor: NamedDependency[Actor],
         clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
     ) -> ShiftView:
-        """Open a shift on a till for the signed-in user (409 when the till has one open)."""
+        """Open a shift on a till for the signed-in user (409 when the till has one open; 409
+        ``till.not_registered`` when a VAT-registered centre's till has no POS number, outside
+        demo mode)."""
         now = clock.now()
+        required = settings.vat_registered and not settings.demo
         return await db.writer.run(
             lambda conn: open_shift_service(
-                conn, actor, now, data.till_id, data.opening_float_satang, data.denominations
+                conn,
+                actor,
+                now,
+                data.till_id,
+                data.opening_float_satang,
+                data.denominations,
+                registration_required=required,
             )
         )
 

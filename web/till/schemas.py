@@ -110,6 +110,16 @@ class TillIn(BaseModel):
     location_id: Annotated[WholeNumber, Field(gt=0)]
 
 
+class TillRegistrationIn(BaseModel):
+    pos_registration: Annotated[
+        str | None,
+        Field(
+            max_length=40,
+            description="the Revenue Department's number of this POS machine; null clears it",
+        ),
+    ]
+
+
 class ShiftIn(BaseModel):
     till_id: Annotated[WholeNumber, Field(gt=0)]
     opening_float_satang: Annotated[WholeNumber, Field(ge=0, le=MAX_FLOAT_SATANG)] | None = None

@@ -7,7 +7,7 @@ the other, never both (ck_refund_lines_sale_line_or_product). Rows already store
 against a receipt and keep their sale lines.
 
 Revision ID: e5b19c3a7d42
-Revises: d2b8f41c6e90
+Revises: e5a9c3d1f7b2
 Create Date: 2026-12-07 07:45:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "e5b19c3a7d42"
-down_revision: str | None = "d2b8f41c6e90"
+down_revision: str | None = "e5a9c3d1f7b2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
