@@ -213,7 +213,8 @@ class RefundMethod(StrEnum):
 
 
 class Refund(Base):
-    """Goods given back against a receipt: a numbered credit note (per till, gapless)."""
+    """Goods given back against a receipt: a numbered credit note (per till, gapless). A return
+    without a receipt (a manager approved it, product by product) has no sale."""
 
     __tablename__ = "refunds"
     __table_args__ = (
@@ -222,7 +223,7 @@ class Refund(Base):
         CheckConstraint("total_satang > 0", name="total_positive"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), index=True)
+    sale_id: Mapped[int | None] = mapped_column(ForeignKey("sales.id"), index=True)
     till_id: Mapped[int] = mapped_column(ForeignKey("tills.id"))
     shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id"), index=True)
     credit_note_seq: Mapped[int] = mapped_column(Integer)
@@ -249,10 +250,16 @@ class RefundLine(Base):
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("commission_satang + net_satang = amount_satang", name="split_adds_up"),
+        CheckConstraint(
+            "(sale_line_id IS NULL) = (product_id IS NOT NULL)", name="sale_line_or_product"
+        ),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     refund_id: Mapped[int] = mapped_column(ForeignKey("refunds.id"), index=True)
-    sale_line_id: Mapped[int] = mapped_column(ForeignKey("sale_lines.id"), index=True)
+    # A line of a sale given back; or, returned without a receipt, the product and its price.
+    sale_line_id: Mapped[int | None] = mapped_column(ForeignKey("sale_lines.id"), index=True)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
+    unit_price_satang: Mapped[int | None] = mapped_column(Integer)
     line_no: Mapped[int] = mapped_column(Integer)
     quantity: Mapped[int] = mapped_column(Integer)
     amount_satang: Mapped[int] = mapped_column(Integer)

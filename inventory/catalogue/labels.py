@@ -1,5 +1,9 @@
 """Shelf labels: a barcode as inline SVG, and how many labels a sheet run holds.
 
+The SVG carries its colours and font as presentation attributes (``fill="black"``), never a
+``style`` attribute: the pages' Content-Security-Policy forbids inline styles, and a browser that
+drops them paints the white background black, so every label came out a solid black box.
+
 The symbology follows the code: a GTIN with a valid check digit prints as EAN-13, EAN-8 or
 UPC-A (what the till's scanner expects); anything else (an SKU, a code that fails its check
 digit) as Code 128, which encodes any ASCII exactly as given.
@@ -32,6 +36,23 @@ _COMMENT = re.compile(r"<!--.*?-->\s*", re.DOTALL)
 _SIZE = re.compile(r'<svg\b[^>]*?width="([\d.]+)mm" height="([\d.]+)mm"')
 
 
+class _PresentationSVGWriter(SVGWriter):
+    """python-barcode's SVG writer, each ``style`` turned into presentation attributes."""
+
+    def _finish(self) -> bytes:
+        for element in self._document.getElementsByTagName("*"):
+            style = element.getAttribute("style")
+            if not style:
+                continue
+            element.removeAttribute("style")
+            for declaration in style.split(";"):
+                name, _, value = declaration.partition(":")
+                if name.strip() and value.strip():
+                    element.setAttribute(name.strip(), value.strip())
+        result: bytes = super()._finish()
+        return result
+
+
 @dataclass(frozen=True, slots=True)
 class LabelRequest:
     """One product to label, ``copies`` times."""
@@ -59,7 +80,7 @@ def barcode_svg(code: str) -> str:
         raise ValueError(f"cannot print a barcode for {code!r}")
     kind = symbology(code)
     # A GTIN's check digit is verified above; let python-barcode keep the code as given.
-    symbol = barcode.get(kind, code, writer=SVGWriter())
+    symbol = barcode.get(kind, code, writer=_PresentationSVGWriter())
     svg = symbol.render(_WRITER_OPTIONS).decode("utf-8")
     svg = _COMMENT.sub("", _PROLOGUE.sub("", svg, count=1))
     size = _SIZE.search(svg)

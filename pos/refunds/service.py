@@ -19,10 +19,11 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from inventory.models import Product
 from inventory.stock.rules import MovementKind
 from inventory.stock.service import apply_movements
 from kernel import audit
@@ -83,8 +84,8 @@ class RefundLineView:
 class RefundView:
     id: int
     credit_note_number: str
-    sale_id: int
-    receipt_number: str
+    sale_id: int | None  # None: returned without a receipt (pos.refunds.receiptless)
+    receipt_number: str | None
     till_id: int
     till_code: str
     shift_id: int
@@ -116,29 +117,15 @@ def refund_sale(
     key = check_idempotency_key(idempotency_key)
     digest = request.digest()
     sale = load_sale(conn, request.sale_id, lock=True)  # refunds of one sale queue here
-    replay = _replay(conn, actor, key, digest)
+    replay = replay_of(conn, actor, key, digest)
     if replay is not None:
         return replay, True
     if actor.role == Role.CASHIER and approved_by_id is None:
         raise ForbiddenError(
             "approval.refund_required", "การคืนเงินต้องให้ผู้จัดการอนุมัติ", field="approval_token"
         )
-    try:
-        method = RefundMethod(request.method)
-    except ValueError:
-        raise InvalidInputError(
-            "refund.method_unknown",
-            "วิธีคืนเงินต้องเป็นเงินสดจากลิ้นชัก (cash) หรือโอนคืนลูกค้า (transfer)",
-            field="method",
-        ) from None
-    reason = check_text(request.reason, "reason").strip() if isinstance(request.reason, str) else ""
-    if not 0 < len(reason) <= MAX_REASON:
-        raise InvalidInputError(
-            "refund.reason_required",
-            "กรุณาระบุเหตุผลการคืน (1-{max_length} ตัวอักษร)",
-            field="reason",
-            max_length=MAX_REASON,
-        )
+    method = refund_method(request.method)
+    reason = refund_reason(request.reason)
     if sale.status != SaleStatus.COMPLETED or sale.receipt_number is None:
         raise ConflictError(
             "refund.sale_not_completed",
@@ -147,7 +134,7 @@ def refund_sale(
             sale_id=sale.id,
             sale_status=sale.status,
         )
-    till_id, till_code, location_id, shift_id = _till_and_shift(conn, actor, request.till_id)
+    till_id, till_code, location_id, shift_id = till_and_shift(conn, actor, request.till_id)
     sold = {
         line.line_no: SoldLine(
             line.line_no,
@@ -205,7 +192,7 @@ def refund_sale(
         with conn.begin_nested():
             refund_id = conn.execute(insert(Refund).returning(Refund.id), row).scalar_one()
     except IntegrityError:
-        replay = _replay(conn, actor, key, digest)
+        replay = replay_of(conn, actor, key, digest)
         if replay is None:
             raise
         return replay, True
@@ -259,7 +246,30 @@ def refund_sale(
     return load_refund(conn, refund_id), False
 
 
-def _till_and_shift(conn: Connection, actor: Actor, till_id: int) -> tuple[int, str, int, int]:
+def refund_method(method: str) -> RefundMethod:
+    try:
+        return RefundMethod(method)
+    except ValueError:
+        raise InvalidInputError(
+            "refund.method_unknown",
+            "วิธีคืนเงินต้องเป็นเงินสดจากลิ้นชัก (cash) หรือโอนคืนลูกค้า (transfer)",
+            field="method",
+        ) from None
+
+
+def refund_reason(text: object) -> str:
+    reason = check_text(text, "reason").strip() if isinstance(text, str) else ""
+    if not 0 < len(reason) <= MAX_REASON:
+        raise InvalidInputError(
+            "refund.reason_required",
+            "กรุณาระบุเหตุผลการคืน (1-{max_length} ตัวอักษร)",
+            field="reason",
+            max_length=MAX_REASON,
+        )
+    return reason
+
+
+def till_and_shift(conn: Connection, actor: Actor, till_id: int) -> tuple[int, str, int, int]:
     """The refunding till's open shift, held (shared) until the refund commits."""
     rows = conn.execute(TILLS_AND_OPEN_SHIFTS, {"till_ids": [till_id]}).all()
     row = rows[0] if rows else None
@@ -274,7 +284,7 @@ _BY_KEY = select(Refund.id, Refund.request_hash, Refund.cashier_id).where(
 )
 
 
-def _replay(conn: Connection, actor: Actor, key: str, digest: str) -> RefundView | None:
+def replay_of(conn: Connection, actor: Actor, key: str, digest: str) -> RefundView | None:
     """The refund stored under the key, if any: to the user who made it only (a refund is not
     queued on a device; check_key_holder)."""
     found = conn.execute(_BY_KEY, {"k": key}).first()
@@ -296,7 +306,7 @@ def load_refund(conn: Connection, refund_id: int) -> RefundView:
         conn.execute(
             select(Refund, Till.code.label("till_code"), Sale.receipt_number)
             .join(Till, Till.id == Refund.till_id)
-            .join(Sale, Sale.id == Refund.sale_id)
+            .outerjoin(Sale, Sale.id == Refund.sale_id)
             .where(Refund.id == refund_id)
         )
         .mappings()
@@ -309,11 +319,22 @@ def load_refund(conn: Connection, refund_id: int) -> RefundView:
             field="refund_id",
             refund_id=refund_id,
         )
+    # A line returned without a receipt names its product and price instead of a sale line.
     lines = conn.execute(
         select(
-            RefundLine, SaleLine.sku, SaleLine.name_th, SaleLine.name_en, SaleLine.unit_price_satang
+            RefundLine.line_no,
+            RefundLine.quantity,
+            RefundLine.amount_satang,
+            RefundLine.vat_included_satang,
+            func.coalesce(SaleLine.sku, Product.sku).label("sku"),
+            func.coalesce(SaleLine.name_th, Product.name_th).label("name_th"),
+            func.coalesce(SaleLine.name_en, Product.name_en).label("name_en"),
+            func.coalesce(SaleLine.unit_price_satang, RefundLine.unit_price_satang).label(
+                "unit_price_satang"
+            ),
         )
-        .join(SaleLine, SaleLine.id == RefundLine.sale_line_id)
+        .outerjoin(SaleLine, SaleLine.id == RefundLine.sale_line_id)
+        .outerjoin(Product, Product.id == RefundLine.product_id)
         .where(RefundLine.refund_id == refund_id)
         .order_by(RefundLine.line_no)
     ).mappings()

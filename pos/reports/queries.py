@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import BigInteger, cast, func, select
 from sqlalchemy.engine import Connection
 
+from inventory.models import Product
 from payments.models import Payment
 from pos.models import Refund, RefundLine, Sale, SaleLine, SalePayment, SaleStatus
 from pos.reports.periods import Period
@@ -165,6 +166,25 @@ def lines_by_product(conn: Connection, period: Period) -> dict[LineKey, Figures]
         .join(Refund, Refund.id == RefundLine.refund_id)
         .where(Refund.business_date.between(period.start, period.end))
         .group_by(*keys, Refund.till_id)
+    ):
+        row = found.setdefault((product, maker, till), Figures())
+        row.quantity -= int(quantity)
+        row.refunds_satang += int(amount)
+        row.commission_satang -= int(commission)
+    # Returns without a receipt name their product instead of a sale line.
+    returned = (Product.id, Product.entrepreneur_id)
+    for product, maker, till, quantity, amount, commission in conn.execute(
+        select(
+            *returned,
+            Refund.till_id,
+            func.sum(RefundLine.quantity),
+            func.sum(RefundLine.amount_satang),
+            func.sum(RefundLine.commission_satang),
+        )
+        .join(Product, Product.id == RefundLine.product_id)
+        .join(Refund, Refund.id == RefundLine.refund_id)
+        .where(Refund.business_date.between(period.start, period.end))
+        .group_by(*returned, Refund.till_id)
     ):
         row = found.setdefault((product, maker, till), Figures())
         row.quantity -= int(quantity)

@@ -174,6 +174,7 @@ POST   /api/v1/sales/{sale}/void                            | 401   | ok    | 40
 GET    /api/v1/sales/{sale}/receipt                         | 401   | ok    | 403   | ok    | ok
 GET    /api/v1/sales/{sale}/refunds                         | 401   | ok    | 403   | ok    | ok
 POST   /api/v1/refunds                                      | 401   | ok    | 403   | ok    | ok
+POST   /api/v1/returns                                      | 401   | ok    | 403   | ok    | ok
 GET    /api/v1/refunds/{refund}                             | 401   | ok    | 403   | ok    | ok
 GET    /api/v1/refunds/{refund}/credit-note                 | 401   | ok    | 403   | ok    | ok
 POST   /api/v1/approvals                                    | 401   | ok    | 403   | ok    | ok

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
 import { escapeHtml, receiptDatetime, receiptHtml } from "../../web/static/receipt_render.js";
+import { code128Svg, modules } from "../../web/static/code128.js";
 
 const vectors = JSON.parse(readFileSync(new URL("../receipt_vectors.json", import.meta.url), "utf8"));
 
@@ -16,6 +17,17 @@ vectors.datetime.forEach(function (c) {
 
 vectors.escape.forEach(function (c) {
   test("escape " + c.text, function () { assert.equal(escapeHtml(c.text), c.expected); });
+});
+
+vectors.barcode.forEach(function (c) {
+  test("receipt barcode " + c.text, function () {
+    assert.equal(modules(c.text), c.modules);
+    assert.equal(code128Svg(c.text), c.svg);
+  });
+});
+
+test("what code set B cannot encode is refused", function () {
+  ["", "ใบเสร็จ", "A\nB"].forEach(function (text) { assert.throws(function () { modules(text); }); });
 });
 
 const SHOP = { name_th: "ศูนย์ OTOP", name_en: "OTOP Centre", tax_id: "0994000165510", vat_registered: true };
@@ -40,6 +52,7 @@ test("a sale the till built is priced by pricing.js: totals, VAT, change, words"
   assert.match(html, /เงินทอน \/ Change<\/td><td class="num">200.00</);
   assert.match(html, /\(สามร้อยบาทถ้วน\)/);
   assert.doesNotMatch(html, /สำเนา/);
+  assert.ok(html.includes(code128Svg("SKP-01-000042")));  // the number's barcode, to scan back
 });
 
 test("the server's figures win over what pricing.js would make of the lines", function () {

@@ -57,3 +57,14 @@ def test_plan_labels_gives_one_label_per_copy_and_cuts_at_the_cap() -> None:
     assert [x.sku for x in labels] == ["A", "A", "A", "B", "B"] and not cut
     labels, cut = plan_labels([a, b], cap=4)
     assert len(labels) == 4 and cut
+
+
+@pytest.mark.parametrize("code", [in_store_code(3), "96385074", "036000291452", "SKU-ABC-1"])
+def test_svg_has_no_inline_style_the_policy_would_block(code: str) -> None:
+    """Colours and font are presentation attributes: CSP drops ``style`` and the white
+    background painted black, hiding the bars."""
+    svg = barcode_svg(code)
+    assert "style" not in svg
+    assert '<rect width="100%" height="100%" fill="white"/>' in svg
+    assert re.search(r'<rect [^>]*fill="black"/>', svg)
+    assert re.search(r'<text [^>]*fill="black" font-size="8pt" text-anchor="middle">', svg)

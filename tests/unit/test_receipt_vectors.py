@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from markupsafe import escape
 
+from inventory.catalogue.code128 import code128_svg, modules
 from pos.tills.receipts import receipt_datetime
 from tests.servers import require_program
 
@@ -31,6 +32,12 @@ def test_the_date_line_is_bangkok_time_in_the_buddhist_era(case: dict[str, Any])
 @pytest.mark.parametrize("case", VECTORS["escape"], ids=lambda c: c["text"])
 def test_text_is_escaped_as_the_template_escapes_it(case: dict[str, Any]) -> None:
     assert str(escape(case["text"])) == case["expected"]
+
+
+@pytest.mark.parametrize("case", VECTORS["barcode"], ids=lambda c: c["text"])
+def test_the_receipt_barcode_is_the_shared_symbol(case: dict[str, Any]) -> None:
+    assert modules(case["text"]) == case["modules"]
+    assert code128_svg(case["text"]) == case["svg"]
 
 
 def test_the_tills_receipt_module_agrees() -> None:

@@ -43,6 +43,7 @@ class ApprovalAction(StrEnum):
     # The cart as the till shows it: its discounts, its changed prices (with their reasons)
     # and, when it says so, its lines sold short of the books (pos.approvals.SALE_APPROVAL).
     SALE = SALE_APPROVAL
+    RETURN = "return"  # goods back without a receipt
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +112,12 @@ def refund_subject(sale_id: int, lines: Iterable[tuple[int, int]]) -> str:
     for line_no, quantity in lines:
         merged[line_no] = merged.get(line_no, 0) + quantity
     return _digest(["refund", sale_id, sorted(merged.items())])
+
+
+def return_subject(till_id: int, lines: Iterable[tuple[int, int, int | None]]) -> str:
+    """The subject of a return without a receipt: the till and its (product id, quantity,
+    unit price or None for today's) lines, in the order sent."""
+    return _digest(["return", till_id, [list(line) for line in lines]])
 
 
 def _sign(secret: str, body: bytes) -> str:

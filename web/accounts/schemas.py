@@ -11,6 +11,7 @@ from web.accounts.approvals import (
     ApprovalAction,
     discount_subject,
     refund_subject,
+    return_subject,
     sale_subject,
 )
 from web.accounts.users import (
@@ -61,6 +62,19 @@ class RefundSubjectIn(BaseModel):
     lines: Annotated[list[RefundLineSubjectIn], Field(min_length=1, max_length=500)]
 
 
+class ReturnLineSubjectIn(BaseModel):
+    product_id: WholeNumber
+    quantity: WholeNumber
+    unit_price_satang: WholeNumber | None = None
+
+
+class ReturnSubjectIn(BaseModel):
+    """The till and lines a return without a receipt is for, as the return will send them."""
+
+    till_id: WholeNumber
+    lines: Annotated[list[ReturnLineSubjectIn], Field(min_length=1, max_length=500)]
+
+
 class ApprovalIn(BaseModel):
     """A manager's password and what they approve: ``discount`` for action discount,
     ``sale`` for action sale, ``refund`` for action refund (the token is for that subject
@@ -72,6 +86,7 @@ class ApprovalIn(BaseModel):
     discount: DiscountSubjectIn | None = None
     refund: RefundSubjectIn | None = None
     sale: SaleSubjectIn | None = None
+    goods_return: ReturnSubjectIn | None = None  # for action ``return``
 
     @model_validator(mode="after")
     def _subject_of_action(self) -> ApprovalIn:
@@ -79,9 +94,11 @@ class ApprovalIn(BaseModel):
             ApprovalAction.DISCOUNT: self.discount,
             ApprovalAction.SALE: self.sale,
             ApprovalAction.REFUND: self.refund,
+            ApprovalAction.RETURN: self.goods_return,
         }[self.action]
         if wanted is None:
-            raise ValueError(f"{self.action.value} approval needs its subject: {self.action.value}")
+            name = "goods_return" if self.action == ApprovalAction.RETURN else self.action.value
+            raise ValueError(f"{self.action.value} approval needs its subject: {name}")
         return self
 
     def subject(self) -> str:
@@ -106,6 +123,11 @@ class ApprovalIn(BaseModel):
                 self.sale.cart_discount_satang,
                 self.sale.allow_short_stock,
             )
+        if self.action == ApprovalAction.RETURN:
+            assert self.goods_return is not None
+            goods = self.goods_return
+            wanted = ((ln.product_id, ln.quantity, ln.unit_price_satang) for ln in goods.lines)
+            return return_subject(goods.till_id, wanted)
         assert self.refund is not None
         lines_ = ((ln.line_no, ln.quantity) for ln in self.refund.lines)
         return refund_subject(self.refund.sale_id, lines_)

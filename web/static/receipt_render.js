@@ -13,6 +13,7 @@
    scripts: the document links /static/receipt.css and /static/page.js, nothing inline.
    Every value put into the HTML goes through escapeHtml (product names come from the
    entrepreneurs). */
+import { code128Svg } from "./code128.js";
 import { baht } from "./money.js";
 import { priceSale } from "./pricing.js";
 import { thaiBahtText } from "./thai_words.js";
@@ -128,6 +129,7 @@ export function receiptHtml(sale, shop, options) {
     "<table class=\"totals\">\n" + totals(sale, money, seller) + "</table>\n" +
     "<p class=\"words\">(" + escapeHtml(thaiBahtText(money.total_satang)) + ")</p>\n" +
     "<p class=\"thanks\">ขอบคุณที่อุดหนุนสินค้า OTOP<br>Thank you for supporting OTOP</p>\n" +
+    (sale.receipt_number ? "<p class=\"barcode\">" + code128Svg(sale.receipt_number) + "</p>\n" : "") +
     "<button class=\"no-print\" type=\"button\" data-print>พิมพ์ / Print</button>\n" +
     "</main>\n<script type=\"module\" src=\"/static/page.js\"></script>\n</body>\n</html>\n";
 }

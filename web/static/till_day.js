@@ -10,6 +10,7 @@ import { autoPrint, lastSale, print, reprintLast, setAutoPrint } from "./till_re
 import { isBusy, showQueue } from "./till_pay.js";
 import { closeNumbers, deviceId, drain, forgetNumbers, reopenNumbers, waitingCash } from "./till_queue.js";
 import { bindRefund, openRefund } from "./till_refund.js";
+import { bindReturn, openReturn } from "./till_return.js";
 
 // ShiftReport fields shown on screen, in order: [field, Thai, English].
 var REPORT_ROWS = [
@@ -49,13 +50,14 @@ export function openMenu() {
   $("[data-menu-shift]", box).textContent = state.till ? state.till.code + (shift ? " · " + tr("กะ #", "lowercase") + shift.id : "") : "";
   $("[data-auto-print]", box).checked = autoPrint();
   var own = shiftUsable();
-  ["pay_in", "pay_out", "x", "close", "refund"].forEach(function (name) { $("[data-menu=" + name + "]", box).disabled = !own; });
+  ["pay_in", "pay_out", "x", "close", "refund", "return"].forEach(function (name) { $("[data-menu=" + name + "]", box).disabled = !own; });
   $("[data-menu=reprint]", box).disabled = !lastSale();
   $("[data-menu=refund]", box).focus();
 }
 
 var ACTIONS = {
   refund: function () { openRefund(); },
+  return: function () { openReturn(); },
   reprint: function () { reprintLast(); },
   pay_in: function () { openMovement("pay_in"); },
   pay_out: function () { openMovement("pay_out"); },
@@ -349,4 +351,5 @@ export function bindDay() {
   bindClose();
   bindReport();
   bindRefund();
+  bindReturn();
 }

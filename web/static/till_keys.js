@@ -11,6 +11,7 @@ import { addProduct, cart, doneVisible, hideDone, removeLine, setQuantity } from
 import { askQuantity, cartDiscountDialog, changePrice, lineDiscount } from "./till_discounts.js";
 import { openPay } from "./till_pay.js";
 import { openMenu } from "./till_day.js";
+import { isReceiptNumber, openScannedReceipt } from "./till_refund.js";
 
 var audio = null;
 function beep() {
@@ -39,7 +40,14 @@ function onEnter(scan) {
   }
   var times = /^(\d{1,5})\s*[*xX×]\s*(\S+)$/.exec(asciiDigits(raw));
   var quantity = times ? Number(times[1]) : 1;
-  var p = lookup(times ? times[2] : raw) || searchPick(raw);
+  var p = lookup(times ? times[2] : raw);
+  if (!p && !times && isReceiptNumber(raw)) {
+    // A receipt's barcode: open that sale for a reprint or a refund.
+    clearScan(scan);
+    openScannedReceipt(raw);
+    return;
+  }
+  p = p || searchPick(raw);
   if (!p && searchCount() > 1 && !/^\d+$/.test(asciiDigits(raw))) {
     // Several products answer the words: the first is not the cashier's choice to make for them.
     message(tr("พบหลายรายการ: เลือกสินค้าจากรายการ (ลูกศร ↑↓ แล้ว Enter หรือแตะสินค้า)"), "info");

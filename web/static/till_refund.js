@@ -1,6 +1,7 @@
-/* The browser till: a refund against a receipt. Find the sale, choose the quantities back,
-   a manager approves (for a cashier), the request goes exactly once through the outbox, and
-   the credit note prints. */
+/* The browser till: a refund against a receipt. Find the sale (typed, or its receipt's barcode
+   scanned into the scan field: a small dialog offers a reprint or a refund), choose the
+   quantities back, a manager approves (for a cashier), the request goes exactly once through
+   the outbox, and the credit note prints. */
 
 import { ApiError, apiOk, baht, thai, tr } from "./shared.js";
 import { refundedAmount } from "./pricing.js";
@@ -9,8 +10,72 @@ import { productById } from "./till_products.js";
 import { approve } from "./till_discounts.js";
 import { print } from "./till_receipt.js";
 import { enqueue, onAnswer } from "./till_pay.js";
+import { shiftUsable } from "./till_shift.js";
 
 var refund = { sale: null, result: null };
+var scanned = { sale: null };
+
+// A receipt number as pos/tills/receipts.py writes it: the till's code, a hyphen, six digits.
+var RECEIPT_NUMBER = /^[A-Z0-9][A-Z0-9-]{1,15}-\d{6}$/;
+
+/* Whether a scan is a receipt's barcode (a product's barcode or SKU was looked up first). */
+export function isReceiptNumber(text) { return RECEIPT_NUMBER.test(asciiDigits(text).trim().toUpperCase()); }
+
+/* A receipt's barcode was scanned: find the sale, offer a reprint (COPY) or a refund. */
+export function openScannedReceipt(text) {
+  var number = asciiDigits(text).trim().toUpperCase();
+  var box = openDialog("scanned");
+  scanned.sale = null;
+  $("[data-scanned-number]", box).textContent = number;
+  $("[data-scanned-sale]", box).textContent = tr("กำลังค้นหา…");
+  $("[data-scanned-reprint]", box).disabled = true;
+  $("[data-scanned-refund]", box).disabled = true;
+  // Not a button: the scanner's Enter is still arriving and would press it.
+  $("[data-scanned-sale]", box).focus();
+  apiOk("GET", "/api/v1/sales?receipt_number=" + encodeURIComponent(number)).then(function (sales) {
+    if (!box.open || $("[data-scanned-number]", box).textContent !== number) return;
+    if (!sales.length) {
+      $("[data-scanned-sale]", box).textContent = "";
+      showError(box, new Error(tr("ไม่พบใบเสร็จ ") + number));
+      return;
+    }
+    var sale = scanned.sale = sales[0];
+    $("[data-scanned-sale]", box).textContent = saleSummary(sale);
+    var completed = sale.status === "completed";
+    $("[data-scanned-reprint]", box).disabled = !completed;
+    $("[data-scanned-refund]", box).disabled = !completed || !shiftUsable();
+    if (!completed) showError(box, new Error(tr("บิลนี้ยังไม่เสร็จสมบูรณ์ คืนเงินไม่ได้")));
+    else if (!shiftUsable()) showError(box, new Error(tr("เปิดกะก่อนจึงจะคืนสินค้าได้")));
+    var first = $("[data-scanned-refund]:not([disabled]), [data-scanned-reprint]:not([disabled])", box);
+    if (first) first.focus();
+  }, function (error) {
+    $("[data-scanned-sale]", box).textContent = "";
+    showError(box, error);
+  });
+}
+
+function saleSummary(sale) {
+  return bangkokTime(sale.completed_at || sale.created_at, true) + " · " + tr("ยอด ") + baht(sale.total_satang) +
+    " · " + sale.lines.length + tr(" รายการ") + " · " +
+    sale.payments.map(function (p) { return p.method === "cash" ? tr("เงินสด", "lowercase") : "PromptPay"; }).join(" + ");
+}
+
+function bindScanned() {
+  var box = dialog("scanned");
+  $("[data-scanned-reprint]", box).addEventListener("click", function () {
+    if (!scanned.sale) return;
+    closeDialog("scanned");
+    print("/api/v1/sales/" + scanned.sale.id + "/receipt?copy=1");
+  });
+  $("[data-scanned-refund]", box).addEventListener("click", function () {
+    var sale = scanned.sale;
+    if (!sale) return;
+    closeDialog("scanned");
+    openRefund();
+    $("[data-refund-find] [name=receipt]", dialog("refund")).value = sale.receipt_number;
+    showSale(sale);
+  });
+}
 
 export function openRefund() {
   var box = openDialog("refund");
@@ -32,19 +97,37 @@ function estimate(line, quantity) {
   return refundedAmount(line.line_total_satang, line.quantity, line.refunded_quantity || 0, quantity);
 }
 
+/* Under the product's name: what one cost, the discount on the line and what the line came to,
+   each with its label (a bare figure read as the price of one). */
+function lineAmounts(box, line) {
+  var parts = [[tr("ราคาต่อชิ้น"), baht(line.unit_price_satang)]];
+  var discount = line.discount_satang + (line.cart_discount_satang || 0);
+  if (discount) parts.push([tr("ส่วนลด", "one sale"), "−" + baht(discount)]);
+  parts.push([tr("ยอดบรรทัด"), baht(line.line_total_satang)]);
+  parts.forEach(function (part) {
+    var label = document.createElement("span");
+    label.textContent = part[0] + " ";
+    var figure = document.createElement("b");
+    figure.textContent = part[1];
+    label.appendChild(figure);
+    box.appendChild(label);
+    box.appendChild(document.createTextNode(" · "));
+  });
+  box.appendChild(document.createTextNode(line.sku));
+}
+
 function showSale(sale) {
   var box = dialog("refund");
   refund.sale = sale;
-  $("[data-refund-sale]", box).textContent = sale.receipt_number + " · " + bangkokTime(sale.completed_at || sale.created_at, true) +
-    " · " + tr("ยอด ") + baht(sale.total_satang) + " · " + sale.payments.map(function (p) { return p.method === "cash" ? tr("เงินสด", "lowercase") : "PromptPay"; }).join(" + ");
+  $("[data-refund-sale]", box).textContent = sale.receipt_number + " · " + saleSummary(sale);
   var body = $("[data-refund-lines]", box);
   body.textContent = "";
   sale.lines.forEach(function (line) {
     var tr_ = document.createElement("tr");
-    tr_.innerHTML = '<td><span></span><br><small class="muted"></small></td><td class="num"></td><td class="num"></td>' +
+    tr_.innerHTML = '<td><span></span><small class="muted line-amounts"></small></td><td class="num"></td><td class="num"></td>' +
       '<td class="num"><input class="qty" inputmode="numeric" autocomplete="off" value="0"></td><td class="num" data-estimate>0.00</td>';
     tr_.children[0].children[0].textContent = thai ? line.name_th : line.name_en || line.name_th;
-    tr_.children[0].children[2].textContent = baht(line.line_total_satang) + " · " + line.sku;
+    lineAmounts(tr_.children[0].children[1], line);
     tr_.children[1].textContent = line.quantity;
     tr_.children[2].textContent = line.refunded_quantity || 0;
     var input = tr_.children[3].children[0];
@@ -155,6 +238,7 @@ onAnswer("refund", function (answer, entry) {
 });
 
 export function bindRefund() {
+  bindScanned();
   var box = dialog("refund");
   var find = $("[data-refund-find]", box);
   find.addEventListener("submit", function (event) {

@@ -12,7 +12,9 @@ from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
+from markupsafe import Markup
 
+from inventory.catalogue.code128 import code128_svg
 from kernel.access import Actor
 from kernel.db.engine import Database
 from kernel.errors import ConflictError
@@ -66,6 +68,8 @@ class ReceiptPages(Controller):
                 "printed_at": receipt_datetime(sale.completed_at),
                 "baht": format_baht,
                 "total_words": baht_words(sale.total_satang),
+                # Scanned at the till, it opens the sale for a reprint or a refund.
+                "receipt_barcode": Markup(code128_svg(sale.receipt_number)),
             },
             media_type="text/html",
         )

@@ -1,9 +1,11 @@
-"""Refunds against a receipt over JSON, and the printable credit note.
+"""Refunds against a receipt (and returns without one) over JSON, and the printable credit note.
 
 ``POST /api/v1/refunds`` takes an ``Idempotency-Key`` like a sale: a retry answers 200 with
 the first refund and ``Idempotency-Replayed: true``. A cashier sends a manager's
 ``approval_token`` (POST /api/v1/approvals, action ``refund``, naming this sale and these
-lines; used once); a manager needs none.
+lines; used once); a manager needs none. ``POST /api/v1/returns`` takes goods back without a
+receipt, product by product, in the same way; a cashier's needs an approval of action
+``return`` naming the till and the lines.
 """
 
 from __future__ import annotations
@@ -21,14 +23,15 @@ from kernel.clock import Clock
 from kernel.db.engine import Database
 from kernel.money import format_baht
 from pos.checkout.thai_words import baht_words
+from pos.refunds.receiptless import ReturnLine, ReturnRequest, return_without_receipt
 from pos.refunds.service import RefundRequest, RefundView, get_refund, refund_sale, refunds_of_sale
 from pos.tills.receipts import receipt_datetime
-from web.accounts.approvals import ApprovalAction, approver_of, refund_subject
+from web.accounts.approvals import ApprovalAction, approver_of, refund_subject, return_subject
 from web.accounts.auth import staff_only
 from web.schemas import IdempotentCreate
 from web.settings import Settings
 from web.till.sales import REPLAYED, idempotency_key
-from web.till.schemas import RefundIn
+from web.till.schemas import RefundIn, ReturnIn
 
 
 class RefundsApi(Controller):
@@ -75,6 +78,55 @@ class RefundsApi(Controller):
             request=wanted,
             idempotency_key=key,
             approved_by_id=None if approval is None else approval.approver_id,
+            approval=approval,
+        )
+        view, replayed = await db.writer.run(lambda conn: work(conn))
+        return Response(
+            view, status_code=200 if replayed else 201, headers=REPLAYED if replayed else None
+        )
+
+    @post("/returns", status_code=201, operation_class=IdempotentCreate)
+    async def return_create(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[ReturnIn],
+        db: NamedDependency[Database],
+        actor: NamedDependency[Actor],
+        clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
+    ) -> Response[RefundView]:
+        """Goods back without a receipt: 201 with the numbered credit note (no receipt named);
+        a replay 200; a cashier without a manager's approval for these lines 403; an unknown
+        product, a product twice or a price above today's 422 naming the line."""
+        key = idempotency_key(request)
+        now = clock.now()
+        lines = tuple(
+            ReturnLine(line.product_id, line.quantity, line.unit_price_satang)
+            for line in data.lines
+        )
+        approval = approver_of(
+            settings.secret,
+            data.approval_token,
+            action=ApprovalAction.RETURN,
+            cashier_id=actor.user_id,
+            subject=return_subject(
+                data.till_id, ((ln.product_id, ln.quantity, ln.unit_price_satang) for ln in lines)
+            ),
+            now=now,
+        )
+        wanted = ReturnRequest(
+            till_id=data.till_id,
+            lines=lines,
+            restock=data.restock,
+            method=data.method,
+            reason=data.reason,
+        )
+        work = partial(
+            return_without_receipt,
+            actor=actor,
+            now=now,
+            request=wanted,
+            idempotency_key=key,
             approval=approval,
         )
         view, replayed = await db.writer.run(lambda conn: work(conn))

@@ -32,6 +32,23 @@ class RefundIn(BaseModel):
     approval_token: Annotated[str | None, Field(max_length=1000)] = None
 
 
+class ReturnLineIn(BaseModel):
+    product_id: Annotated[WholeNumber, Field(gt=0)]
+    quantity: Annotated[WholeNumber, Field(gt=0, le=MAX_QUANTITY)]
+    unit_price_satang: Amount | None = None  # None: the product's price today
+
+
+class ReturnIn(BaseModel):
+    """Goods back without a receipt, product by product; a manager approves."""
+
+    till_id: Annotated[WholeNumber, Field(gt=0)]
+    lines: Annotated[list[ReturnLineIn], Field(min_length=1, max_length=50)]
+    restock: bool = True  # False: the goods are written off (damaged)
+    method: Literal["cash", "transfer"] = "cash"
+    reason: Annotated[str, Field(min_length=1, max_length=200)]
+    approval_token: Annotated[str | None, Field(max_length=1000)] = None
+
+
 class SaleLineIn(BaseModel):
     product_id: Annotated[WholeNumber, Field(gt=0)]
     quantity: Annotated[WholeNumber, Field(gt=0, le=MAX_QUANTITY)]
