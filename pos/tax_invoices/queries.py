@@ -108,6 +108,15 @@ def invoice_of_sale(conn: Connection, actor: Actor, sale_id: int) -> int | None:
     return None if found is None else int(found)
 
 
+def credit_note_of_refund(conn: Connection, actor: Actor, refund_id: int) -> int | None:
+    """The id of the tax credit note a refund issued (its sale had a full tax invoice)."""
+    actor.require(STAFF, "see credit notes")
+    found = conn.execute(
+        select(TaxCreditNote.id).where(TaxCreditNote.refund_id == refund_id)
+    ).scalar()
+    return None if found is None else int(found)
+
+
 def get_credit_note(conn: Connection, actor: Actor, note_id: int) -> TaxCreditNoteDocument:
     actor.require(STAFF, "see credit notes")
     invoice_id = conn.execute(

@@ -228,3 +228,28 @@ async def test_outside_demo_a_vat_registered_centres_till_without_its_number_ope
         assert registered.status_code == 200
         opened = await other.post("/api/v1/shifts", json=body, headers=headers)
         assert opened.status_code == 201, opened.text
+
+
+async def test_the_tills_credit_note_of_an_invoiced_sale_is_the_tax_credit_note(
+    login_as: LoginAs, db: Database
+) -> None:
+    client, sale = await _sold(login_as, db)
+    issued = await client.post(f"/api/v1/sales/{sale['id']}/tax-invoice", json={"buyer": BUYER})
+    assert issued.status_code == 201
+    await login_as(Role.MANAGER, username="manager-credit")
+    refund = await client.post(
+        "/api/v1/refunds",
+        headers={"Idempotency-Key": "tax-refund-0001"},
+        json={
+            "sale_id": sale["id"],
+            "till_id": sale["till_id"],
+            "lines": [{"line_no": 2, "quantity": 1}],
+            "reason": "ชำรุด",
+        },
+    )
+    assert refund.status_code == 201, refund.text
+    note = await client.get(f"/api/v1/refunds/{refund.json()['id']}/credit-note")
+    assert note.status_code == 200
+    for must in ("ใบลดหนี้", "TCN-SKP-01-000001", "TI-SKP-01-000001", "ชำรุด", "paper-80mm"):
+        assert must in note.text, must
+    assert "มูลค่าที่ถูกต้อง" in note.text and "ผลต่าง" in note.text

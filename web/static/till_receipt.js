@@ -27,6 +27,9 @@ export function showDone(sale) {
   var cashPaid = sale.payments.some(function (p) { return p.method === "cash"; });
   var done = $("[data-done]");
   $("[data-done-number]", done).textContent = sale.receipt_number || "";
+  // A buyer who asks for a full tax invoice: the form for this receipt, in a window of its own.
+  var invoice = $("[data-done-tax-invoice]", done);
+  if (invoice) invoice.href = taxInvoiceUrl(sale.receipt_number);
   $("[data-done-change]", done).textContent = baht(sale.change_satang || 0);
   $("[data-done-change-line]", done).hidden = !cashPaid;
   var frame = $("[data-receipt]", done);
@@ -36,6 +39,11 @@ export function showDone(sale) {
   done.dataset.sale = sale.id;
   postDisplay({ type: "paid", change_satang: cashPaid ? sale.change_satang : null, total_satang: sale.total_satang, receipt_number: sale.receipt_number });
   focusScan();
+}
+
+/* The full tax invoice form for a receipt (web/tax/pages.py): the buyer's details, then A4. */
+export function taxInvoiceUrl(receiptNumber) {
+  return "/tax-invoices/new?receipt=" + encodeURIComponent(receiptNumber || "");
 }
 
 export function lastSale() { return load(LAST_SALE); }

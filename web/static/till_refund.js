@@ -8,7 +8,7 @@ import { refundedAmount } from "./pricing.js";
 import { $, $all, asciiDigits, bangkokTime, closeDialog, config, dialog, openDialog, showError, state } from "./till.js";
 import { productById } from "./till_products.js";
 import { approve } from "./till_discounts.js";
-import { print } from "./till_receipt.js";
+import { print, taxInvoiceUrl } from "./till_receipt.js";
 import { enqueue, onAnswer } from "./till_pay.js";
 import { shiftUsable } from "./till_shift.js";
 
@@ -27,6 +27,8 @@ export function openScannedReceipt(text) {
   var box = openDialog("scanned");
   scanned.sale = null;
   $("[data-scanned-number]", box).textContent = number;
+  var invoice = $("[data-scanned-tax-invoice]", box);
+  if (invoice) invoice.href = taxInvoiceUrl(number);
   $("[data-scanned-sale]", box).textContent = tr("กำลังค้นหา…");
   $("[data-scanned-reprint]", box).disabled = true;
   $("[data-scanned-refund]", box).disabled = true;

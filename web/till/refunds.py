@@ -25,6 +25,7 @@ from kernel.money import format_baht
 from pos.checkout.thai_words import baht_words
 from pos.refunds.receiptless import ReturnLine, ReturnRequest, return_without_receipt
 from pos.refunds.service import RefundRequest, RefundView, get_refund, refund_sale, refunds_of_sale
+from pos.tax_invoices.queries import credit_note_of_refund, get_credit_note
 from pos.tills.receipts import receipt_datetime
 from web.accounts.approvals import ApprovalAction, approver_of, refund_subject, return_subject
 from web.accounts.auth import staff_only
@@ -162,9 +163,26 @@ class RefundsApi(Controller):
         settings: NamedDependency[Settings],
         copy: FromQuery[int] = 0,
     ) -> Template:
-        """The credit note (ใบลดหนี้) for 80 mm paper, referring to the original receipt."""
+        """The credit note (ใบลดหนี้) for 80 mm paper, referring to the original receipt; when
+        a full tax invoice had replaced that receipt, the tax credit note that credits it."""
         with db.read() as conn:
             refund = get_refund(conn, actor, refund_id)
+            tax_note = credit_note_of_refund(conn, actor, refund_id)
+            document = None if tax_note is None else get_credit_note(conn, actor, tax_note)
+        if document is not None:
+            return Template(
+                template_name="tax/credit_note.html",
+                context={
+                    "invoice": document.invoice,
+                    "note": document.note,
+                    "paper": "80mm",
+                    "copy": bool(copy),
+                    "baht": format_baht,
+                    "words": baht_words,
+                    "printed": receipt_datetime,
+                },
+                media_type="text/html",
+            )
         return Template(
             template_name="pos/credit_note.html",
             context={
