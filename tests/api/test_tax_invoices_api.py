@@ -253,3 +253,19 @@ async def test_the_tills_credit_note_of_an_invoiced_sale_is_the_tax_credit_note(
     for must in ("ใบลดหนี้", "TCN-SKP-01-000001", "TI-SKP-01-000001", "ชำรุด", "paper-80mm"):
         assert must in note.text, must
     assert "มูลค่าที่ถูกต้อง" in note.text and "ผลต่าง" in note.text
+
+
+async def test_the_tills_number_prints_on_its_receipts_and_its_shift_reports(
+    login_as: LoginAs, db: Database
+) -> None:
+    client, sale = await _sold(login_as, db)
+    receipt = f"/api/v1/sales/{sale['id']}/receipt"
+    assert "POS reg. no." not in (await client.get(receipt)).text  # none recorded yet
+    await login_as(Role.MANAGER, username="manager-print")
+    registered = await client.patch(
+        f"/api/v1/tills/{sale['till_id']}", json={"pos_registration": "E0512345"}
+    )
+    assert registered.status_code == 200
+    assert "เลขเครื่อง POS / POS reg. no.</dt><dd>E0512345" in (await client.get(receipt)).text
+    report = await client.get(f"/api/v1/shifts/{sale['shift_id']}/report.html")
+    assert report.status_code == 200 and "E0512345" in report.text

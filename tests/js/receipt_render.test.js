@@ -97,3 +97,10 @@ test("line and cart discounts: the line's own beside it, all of them under the s
   assert.equal((html.match(/พร้อมเพย์/g) || []).length, 1);  // the expired QR is not a payment
   assert.doesNotMatch(html, /เงินทอน/);
 });
+
+test("a registered till's Revenue Department number prints under its code, escaped", function () {
+  const plain = receiptHtml(sale(), SHOP);
+  assert.ok(!plain.includes("POS reg. no."));
+  const html = receiptHtml(sale(), Object.assign({}, SHOP, { pos_registration: "E05<12>" }));
+  assert.ok(html.includes("<dt>เลขเครื่อง POS / POS reg. no.</dt><dd>E05&lt;12&gt;</dd>"));
+});

@@ -124,7 +124,9 @@ export function receiptHtml(sale, shop, options) {
     "<dl class=\"meta\">\n" +
     "<dt>เลขที่ / No.</dt><dd>" + escapeHtml(sale.receipt_number) + "</dd>\n" +
     "<dt>วันที่ / Date</dt><dd>" + escapeHtml(receiptDatetime(at)) + "</dd>\n" +
-    "<dt>เครื่อง / Till</dt><dd>" + escapeHtml(sale.till_code) + "</dd>\n</dl>\n" +
+    "<dt>เครื่อง / Till</dt><dd>" + escapeHtml(sale.till_code) + "</dd>\n" +
+    (seller.pos_registration ? "<dt>เลขเครื่อง POS / POS reg. no.</dt><dd>" + escapeHtml(seller.pos_registration) + "</dd>\n" : "") +
+    "</dl>\n" +
     "<table class=\"items\">\n<tbody>\n" + items(money.lines) + "</tbody>\n</table>\n" +
     "<table class=\"totals\">\n" + totals(sale, money, seller) + "</table>\n" +
     "<p class=\"words\">(" + escapeHtml(thaiBahtText(money.total_satang)) + ")</p>\n" +

@@ -9,7 +9,7 @@
    receipt of an older sale) are the server's, loaded by URL. */
 import { baht } from "./shared.js";
 import { receiptHtml } from "./receipt_render.js";
-import { $, config, focusScan, load, store } from "./till.js";
+import { $, config, focusScan, load, state, store } from "./till.js";
 import { postDisplay } from "./till_display.js";
 import { applySold, clearSold } from "./till_cart.js";
 
@@ -77,7 +77,9 @@ function renderFrame(frame, sale, copy, onload) {
   frame.onload = onload;
   frame.dataset.source = "local:" + (sale.receipt_number || sale.id) + (copy ? ":copy" : "");
   frame.removeAttribute("src");
-  frame.srcdoc = receiptHtml(sale, config.shop, { copy: copy });
+  // The till's Revenue Department number prints under its code, as on the server's receipt.
+  var seller = Object.assign({}, config.shop, { pos_registration: state.till ? state.till.pos_registration : null });
+  frame.srcdoc = receiptHtml(sale, seller, { copy: copy });
 }
 
 export function printReceipt() { printFrame($("[data-receipt]")); }

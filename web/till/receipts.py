@@ -22,6 +22,7 @@ from kernel.money import format_baht
 from pos.checkout.queries import get_sale
 from pos.checkout.thai_words import baht_words
 from pos.tills.receipts import receipt_datetime
+from pos.tills.service import get_till
 from web.accounts.auth import staff_only
 from web.settings import Settings
 
@@ -48,6 +49,7 @@ class ReceiptPages(Controller):
         """The receipt as HTML (a completed sale only: a pending one has no number yet)."""
         with db.read() as conn:
             sale = get_sale(conn, actor, sale_id)
+            registration = get_till(conn, sale.till_id).pos_registration
         if sale.receipt_number is None or sale.completed_at is None:
             raise ConflictError(
                 "receipt.not_yet",
@@ -60,6 +62,7 @@ class ReceiptPages(Controller):
             template_name="pos/receipt.html",
             context={
                 "sale": sale,
+                "pos_registration": registration,
                 "copy": bool(copy),
                 "vat_registered": settings.vat_registered,
                 "seller_tax_id": settings.receipt_tax_id,

@@ -13,7 +13,7 @@ from kernel.clock import Clock
 from kernel.db.engine import Database
 from kernel.money import format_baht
 from pos.tills.receipts import receipt_datetime
-from pos.tills.service import ShiftView, get_shift
+from pos.tills.service import ShiftView, get_shift, get_till
 from pos.tills.shifts import (
     CashMovementView,
     ShiftReport,
@@ -129,10 +129,12 @@ class ShiftsApi(Controller):
         """The X or Z report for 80 mm paper."""
         with db.read() as conn:
             report = shift_report(conn, actor, shift_id)
+            registration = get_till(conn, report.till_id).pos_registration
         return Template(
             template_name="pos/shift_report.html",
             context={
                 "report": report,
+                "pos_registration": registration,
                 "seller_name_th": settings.centre_name_th,
                 "seller_name_en": settings.centre_name_en,
                 "opened": receipt_datetime(report.opened_at),
