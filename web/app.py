@@ -20,6 +20,8 @@ from kernel.access import Actor
 from kernel.clock import Clock, SystemClock
 from kernel.db.engine import Database
 from web.access_log import AccessGate, install_log_escaping
+from web.accounts.admin_api import UsersApi
+from web.accounts.admin_pages import UsersPages
 from web.accounts.approvals_api import ApprovalsApi
 from web.accounts.auth import (
     SessionMiddleware,
@@ -30,6 +32,7 @@ from web.accounts.auth import (
 from web.accounts.auth_api import AuthApi
 from web.accounts.pages import SignInPages
 from web.accounts.users_api import UsersController
+from web.accounts.welcome import WelcomeController
 from web.catalogue.api import CatalogueApi
 from web.catalogue.entrepreneur_pages import EntrepreneurPages
 from web.catalogue.place_pages import PlacePages
@@ -65,6 +68,9 @@ CONTROLLERS = [
     AuthApi,
     SignInPages,
     UsersController,
+    UsersApi,
+    UsersPages,
+    WelcomeController,
     CatalogueApi,
     EntrepreneurPages,
     PlacePages,
