@@ -373,3 +373,34 @@ async def test_many_entrepreneurs_get_accounts_and_a_slip_each(
 def district_id(db: Database, code: str) -> int:
     with db.read() as conn:
         return int(conn.execute(select(District.id).where(District.code == code)).scalar_one())
+
+
+async def test_the_sheet_page_takes_pasted_and_uploaded_codes(
+    client: AsyncTestClient[Any], login_as: LoginAs, db: Database
+) -> None:
+    skp = entrepreneurs(db, 3, "SKP")
+    await login_as(Role.ADMIN)
+    refused = await client.post(
+        "/admin/users/entrepreneurs",
+        data={"codes": f"{skp[0]}, NOPE9"},
+        files={"file": ("codes.csv", b"", "text/csv")},
+    )
+    assert refused.status_code == 422 and "NOPE9" in refused.text
+    assert f"{skp[0]}, NOPE9" in refused.text  # the pasted codes kept
+    upload = f"code,name\n{skp[1]},x\n{skp[2].lower()},y\n".encode()
+    sheet = await client.post(
+        "/admin/users/entrepreneurs",
+        data={"codes": skp[0]},
+        files={"file": ("codes.csv", upload, "text/csv")},
+    )
+    assert sheet.status_code == 200, sheet.text
+    assert sheet.text.count('class="slip"') == 3
+    assert sheet.text.count("/welcome") >= 3 and "ent-skp0002" in sheet.text
+    with db.read() as conn:
+        made = conn.execute(
+            select(func.count()).where(User.role == "entrepreneur", User.password_hash == "!")
+        ).scalar()
+    assert made == 3
+    again = await client.get("/admin/users?role=entrepreneur&status=awaiting")
+    assert again.status_code == 200 and again.text.count("รอตั้งรหัสผ่าน") >= 3
+    assert "slip-code" not in again.text  # the codes are never shown again
