@@ -50,12 +50,12 @@ _SEPARATORS = re.compile(r"[\s,;]+")
 _HEADERS = frozenset({"CODE", "รหัส", "ENTREPRENEUR_CODE"})
 
 
-def pasted_codes(text: str) -> list[str]:
-    """The entrepreneur codes in pasted text or an uploaded list (a CSV's first column: the
-    other columns of a line are skipped when it has commas, a header word dropped)."""
+def pasted_codes(text: str, *, first_column: bool = False) -> list[str]:
+    """The entrepreneur codes in pasted text, or in an uploaded list (``first_column``: a
+    CSV's first column, the other columns of a line skipped), a header word dropped."""
     found = []
     for line in text.splitlines():
-        first = line.split(",")[0] if "," in line else line
+        first = line.split(",")[0] if first_column else line
         found += [t.strip().strip('"').upper() for t in _SEPARATORS.split(first) if t.strip()]
     return [c for c in found if c and c.strip('"') not in _HEADERS]
 
@@ -243,7 +243,7 @@ class UsersPages(Controller):
                         "ไฟล์รายชื่อรหัสใหญ่เกินไป: ใช้ไฟล์ข้อความหรือ CSV ที่มีรหัสคอลัมน์แรก",
                         field="file",
                     )
-                chosen += pasted_codes(raw.decode("utf-8-sig", errors="replace"))
+                chosen += pasted_codes(raw.decode("utf-8-sig", errors="replace"), first_column=True)
             slips, expires_at = await enrol_entrepreneurs(
                 db,
                 actor,
