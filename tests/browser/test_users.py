@@ -23,7 +23,7 @@ def first_sign_in(page: Any, server: LiveServer, username: str, code: str, passw
     page.fill("input[name=code]", code)
     page.fill("input[name=password]", password)
     page.fill("input[name=password_again]", password)
-    page.click("button[type=submit]")
+    page.click("form[action='/welcome'] button[type=submit]")  # not the header's sign-out
     page.wait_for_load_state("networkidle")
 
 
