@@ -123,20 +123,6 @@ class UserOut(BaseModel):
     # Only in the answer that issues it (a new user without password, a reset): shown once.
     sign_in_code: str | None = None
 
-    @classmethod
-    def of(cls, user: UserView, **extra: Any) -> UserOut:
-        status = "active" if user.active else "disabled"
-        return cls(
-            id=user.id,
-            username=user.username,
-            display_name=user.display_name,
-            role=user.role.value,
-            entrepreneur_id=user.entrepreneur_id,
-            active=user.active,
-            status=extra.pop("status", status),
-            **extra,
-        )
-
 
 class RoleIn(BaseModel):
     """A user's new role; the entrepreneur role names its entrepreneur (by id or code)."""
