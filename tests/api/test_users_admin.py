@@ -5,6 +5,7 @@ weak password) and the audit entry of every action."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -19,8 +20,8 @@ from kernel.db.engine import Database
 from kernel.errors import ConflictError
 from tests import factories
 from tests.api.conftest import PASSWORD, LoginAs, csrf_cookie_of, make_user
-from web.accounts import administration
-from web.accounts.users import User, UserEvent, UserSession
+from web.accounts import administration, codes, welcome
+from web.accounts.users import LoginLimits, NewPassword, User, UserEvent, UserSession
 
 pytestmark = pytest.mark.anyio
 
@@ -404,3 +405,40 @@ async def test_the_sheet_page_takes_pasted_and_uploaded_codes(
     again = await client.get("/admin/users?role=entrepreneur&status=awaiting")
     assert again.status_code == 200 and again.text.count("รอตั้งรหัสผ่าน") >= 3
     assert "slip-code" not in again.text  # the codes are never shown again
+
+
+async def test_one_code_used_in_two_tabs_at_once_signs_in_once(
+    client: AsyncTestClient[Any], login_as: LoginAs, db: Database, clock: FixedClock
+) -> None:
+    """Both tabs checked the code before either wrote: the write uses the code only if it is
+    still the one checked, so the second is refused and its password not set."""
+    await login_as(Role.ADMIN)
+    code = (await client.post("/api/v1/users", json={"username": "noi", "role": "cashier"})).json()[
+        "sign_in_code"
+    ]
+    limits = LoginLimits(5, 50, timedelta(minutes=15))
+    with db.read() as conn:
+        tabs = [
+            welcome.code_candidate(
+                conn, "noi", now=clock.now(), limits=limits, client="t", device=None
+            )
+            for _ in range(2)
+        ]
+    assert all(codes.code_matches(tab.stored_hash, code) for tab in tabs)
+    outcomes = []
+    for tab, password in zip(tabs, ("first passphrase", "second passphrase"), strict=True):
+        with db.write() as conn:
+            outcomes.append(
+                welcome.finish(
+                    conn,
+                    tab,
+                    True,
+                    NewPassword.of(password),
+                    client="t",
+                    now=clock.now(),
+                    session_hours=1,
+                )[0]
+            )
+    assert outcomes == [welcome.Outcome.SIGNED_IN, welcome.Outcome.WRONG]
+    await client.post("/api/v1/auth/logout")
+    assert await sign_in(client, "noi", "first passphrase") == 200
