@@ -20,6 +20,8 @@ from kernel.access import Actor
 from kernel.clock import Clock, SystemClock
 from kernel.db.engine import Database
 from web.access_log import AccessGate, install_log_escaping
+from web.accounts.admin_api import UsersApi
+from web.accounts.admin_pages import UsersPages
 from web.accounts.approvals_api import ApprovalsApi
 from web.accounts.audit_pages import AuditController
 from web.accounts.auth import (
@@ -30,7 +32,7 @@ from web.accounts.auth import (
 )
 from web.accounts.auth_api import AuthApi
 from web.accounts.pages import SignInPages
-from web.accounts.users_api import UsersController
+from web.accounts.welcome import WelcomeController
 from web.catalogue.api import CatalogueApi
 from web.catalogue.bank_account_pages import BankAccountPages
 from web.catalogue.entrepreneur_account import EntrepreneurAccountPages
@@ -72,8 +74,10 @@ CONTROLLERS = [
     ApprovalsApi,
     AuthApi,
     SignInPages,
-    UsersController,
     AuditController,
+    UsersApi,
+    UsersPages,
+    WelcomeController,
     CatalogueApi,
     EntrepreneurPages,
     BankAccountPages,

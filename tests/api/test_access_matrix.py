@@ -37,6 +37,7 @@ from litestar.testing import TestClient
 from sqlalchemy import select
 
 from inventory.models import Entrepreneur, Product
+from kernel.access import SYSTEM, Role
 from kernel.clock import FixedClock, business_date
 from kernel.db.engine import Database
 from payments.webhook import sign
@@ -45,7 +46,7 @@ from tests.conftest import BACKENDS, _truncate_postgres
 from tests.photo_samples import image_bytes
 from web.accounts import users as accounts
 from web.accounts.auth import session_csrf_token
-from web.accounts.users import User, get_user, open_session
+from web.accounts.users import NewPassword, User, create_user, get_user, open_session
 from web.app import create_app
 from web.commands.seed import seed_demo_database
 from web.settings import Settings
@@ -248,6 +249,23 @@ GET    /admin/reports                                       | login | 403   | 40
 GET    /admin/reports/csv/day.csv?from={cutoff}&to={cutoff} | login | 403   | 403   | ok    | ok
 GET    /api/v1/users                                        | 401   | 403   | 403   | 403   | ok
 POST   /api/v1/users                                        | 401   | 403   | 403   | 403   | ok
+POST   /api/v1/users/{member}/disable                       | 401   | 403   | 403   | 403   | ok
+POST   /api/v1/users/{member}/enable                        | 401   | 403   | 403   | 403   | ok
+POST   /api/v1/users/{member}/reset-password                | 401   | 403   | 403   | 403   | ok
+POST   /api/v1/users/{member}/role                          | 401   | 403   | 403   | 403   | ok
+POST   /api/v1/users/entrepreneur-accounts                  | 401   | 403   | 403   | 403   | ok
+GET    /admin/users                                         | login | 403   | 403   | 403   | ok
+POST   /admin/users                                         | 401   | 403   | 403   | 403   | ok
+POST   /admin/users/{member}/disable                        | 401   | 403   | 403   | 403   | ok
+POST   /admin/users/{member}/enable                         | 401   | 403   | 403   | 403   | ok
+POST   /admin/users/{member}/reset-password                 | 401   | 403   | 403   | 403   | ok
+POST   /admin/users/{member}/role                           | 401   | 403   | 403   | 403   | ok
+GET    /admin/users/entrepreneurs                           | login | 403   | 403   | 403   | ok
+POST   /admin/users/entrepreneurs                           | 401   | 403   | 403   | 403   | ok
+# The first sign-in with a one-time code: public, as the login page (an empty form is refused).
+GET    /welcome                                             | ok    | ok    | ok    | ok    | ok
+POST   /welcome                                             | ok    | ok    | ok    | ok    | ok
+POST   /api/v1/auth/first-sign-in                           | ok    | ok    | ok    | ok    | ok
 GET    /api/v1/audit                                        | 401   | 403   | 403   | ok    | ok
 GET    /admin/audit                                         | login | 403   | 403   | ok    | ok
 """
@@ -413,6 +431,15 @@ def _samples(
         "barcode": barcode,
         "category": category,
     }
+    with db.write() as conn:  # a user for the admin's actions on users
+        s["member"] = create_user(
+            conn,
+            SYSTEM,
+            username="matrix-member",
+            password=NewPassword("!"),
+            role=Role.CASHIER,
+            now=clock.now(),
+        ).id
 
     _as(client, db, clock, csrf, "manager")
     version = _ok(client.get(f"/api/v1/entrepreneurs/{entrepreneur}"))["version"]

@@ -16,6 +16,8 @@ PUBLIC = {
     "/health",
     "/i18n/en.json",  # the catalogue's English: the words of the pages, no data
     "/api/v1/auth/login",
+    "/welcome",  # the first sign-in with a one-time code: a login page
+    "/api/v1/auth/first-sign-in",
     "/api/v1/payments/webhook",  # authenticated by signature (PromptPay issue)
 }
 

@@ -163,11 +163,16 @@ class LoginForm(BaseModel):
 
 
 class UserIn(BaseModel):
+    """A new user. Without ``password`` the answer carries a one-time sign-in code instead
+    (shown once): the user sets their own password with it at first sign-in. An entrepreneur
+    user names its entrepreneur by ``entrepreneur_id`` or ``entrepreneur_code``."""
+
     username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=256)
+    password: str | None = Field(default=None, min_length=1, max_length=256)
     role: Role
     display_name: str = Field(default="", max_length=200)
     entrepreneur_id: WholeNumber | None = None
+    entrepreneur_code: str | None = Field(default=None, min_length=1, max_length=16)
 
 
 class UserOut(BaseModel):
@@ -177,6 +182,48 @@ class UserOut(BaseModel):
     role: str
     entrepreneur_id: int | None
     active: bool
+    # ``active``, ``awaiting`` (holds a one-time code, no password yet) or ``disabled``
+    status: str = "active"
+    entrepreneur_code: str | None = None
+    code_expires_at: str | None = None  # when the outstanding one-time code expires
+    # Only in the answer that issues it (a new user without password, a reset): shown once.
+    sign_in_code: str | None = None
+
+
+class RoleIn(BaseModel):
+    """A user's new role; the entrepreneur role names its entrepreneur (by id or code)."""
+
+    role: Role
+    entrepreneur_id: WholeNumber | None = None
+    entrepreneur_code: str | None = Field(default=None, min_length=1, max_length=16)
+
+
+class EntrepreneurAccountsIn(BaseModel):
+    """Whose accounts to create: ``codes`` (each must exist, be active, have no account), or
+    the active entrepreneurs without an account of ``district_id``, or of all districts
+    (``all_without_account``)."""
+
+    codes: Annotated[list[Annotated[str, Field(max_length=16)]], Field(max_length=2000)] = []
+    district_id: WholeNumber | None = None
+    all_without_account: bool = False
+
+
+class SlipOut(BaseModel):
+    user_id: int
+    entrepreneur_code: str
+    name_th: str
+    username: str
+    sign_in_code: str
+    expires_at: str
+
+
+class EntrepreneurAccountsOut(BaseModel):
+    """The accounts created, each with its one-time code: shown once, stored only hashed."""
+
+    count: int
+    expires_at: str
+    sign_in_url: str
+    slips: list[SlipOut]
 
 
 class AuditOut(BaseModel):

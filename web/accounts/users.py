@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -44,9 +44,11 @@ from kernel.access import Actor, Role
 from kernel.db.engine import Base, Database, PreparedRead, UTCDateTime
 from kernel.errors import ConflictError, InvalidInputError, NotFoundError, TooManyAttemptsError
 from kernel.text import check_text
+from web.accounts.codes import NO_PASSWORD
 from web.accounts.passwords import check_password_policy
 
 _hasher = PasswordHasher()
+T = TypeVar("T")
 
 
 @functools.cache
@@ -61,10 +63,16 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
 class UserEvent(StrEnum):
     """What happens to a user, as the audit log names it."""
 
-    USER_CREATED = "user_created"
+    USER_CREATED = "user_created"  # detail: username, role, entrepreneur_id (bulk: a batch)
     LOGIN = "login"
     LOGIN_FAILED = "login_failed"  # a wrong password for this username; counted for the limit
     LOGOUT = "logout"
+    USER_DISABLED = "user_disabled"  # by an admin: every session of the user ends at once
+    USER_ENABLED = "user_enabled"
+    ROLE_CHANGED = "user_role_changed"  # detail: the role (and entrepreneur) before and after
+    PASSWORD_RESET = "user_password_reset"  # by an admin: a one-time code, the password gone
+    FIRST_SIGN_IN = "user_first_sign_in"  # the one-time code used; the user set a password
+    FIRST_SIGN_IN_FAILED = "user_first_sign_in_failed"  # a wrong or expired code
 
 
 class User(Base):
@@ -77,6 +85,10 @@ class User(Base):
     entrepreneur_id: Mapped[int | None] = mapped_column(ForeignKey("entrepreneurs.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    # A one-time sign-in code (web.accounts.codes), argon2-hashed, and when it expires: the
+    # first sign-in of a new account, or after a password reset. NULL: none outstanding.
+    sign_in_code_hash: Mapped[str | None] = mapped_column(String(200))
+    sign_in_code_expires_at: Mapped[datetime | None]
 
 
 class UserSession(Base):
@@ -337,7 +349,7 @@ def login_candidate(
     device = trusted(username)
     _check_throttle(conn, username, client=client, device=device, now=now, limits=limits)
     row = conn.execute(select(User).where(User.username == username)).one_or_none()
-    if row is None or not row.active:
+    if row is None or not row.active or row.password_hash == NO_PASSWORD:
         return LoginCandidate(username, _stand_in_hash(), None, device)
     return LoginCandidate(username, row.password_hash, _view(row), device)
 
@@ -394,6 +406,11 @@ async def new_password(password: str, *, username: str = "") -> NewPassword:
     """:meth:`NewPassword.of` on the hashing thread, the event loop free."""
     make = functools.partial(NewPassword.of, password, username=username)
     return await asyncio.get_running_loop().run_in_executor(_hashing, make)
+
+
+async def on_hashing_thread(work: Callable[[], T]) -> T:
+    """Other CPU work of accounts (one-time codes: web.accounts.codes) on the hashing thread."""
+    return await asyncio.get_running_loop().run_in_executor(_hashing, work)
 
 
 def _hash_token(token: str) -> str:
