@@ -244,10 +244,6 @@ def get_user(conn: Connection, user_id: int) -> UserView:
     return _view(row)
 
 
-def list_users(conn: Connection) -> list[UserView]:
-    return [_view(r) for r in conn.execute(select(User).order_by(User.username))]
-
-
 def _failures_reach(conn: Connection, since: datetime, limit: int, *where: Any) -> bool:
     """At least ``limit`` failed logins matching ``where`` since ``since``: counted up to
     ``limit`` only, so a flood's thousands of failures do not make each refusal slower."""
