@@ -65,12 +65,16 @@ def discount_subject(lines: Iterable[tuple[int, int, int]], cart_discount_satang
     return _digest(["discount", sorted([k, *v] for k, v in merged.items()), cart_discount_satang])
 
 
-def refund_subject(sale_id: int, lines: Iterable[tuple[int, int]]) -> str:
-    """The subject of a refund: the sale and its (line number, quantity) lines."""
+def refund_subject(
+    sale_id: int, lines: Iterable[tuple[int, int]], method: str | None = None
+) -> str:
+    """The subject of a refund: the sale and its (line number, quantity) lines; with
+    ``method``, also the way the money goes back (a refund another way than it was paid)."""
     merged: dict[int, int] = {}
     for line_no, quantity in lines:
         merged[line_no] = merged.get(line_no, 0) + quantity
-    return _digest(["refund", sale_id, sorted(merged.items())])
+    body: list[object] = ["refund", sale_id, sorted(merged.items())]
+    return _digest(body if method is None else [*body, method])
 
 
 def _sign(secret: str, body: bytes) -> str:

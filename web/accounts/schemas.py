@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -37,6 +37,8 @@ class RefundSubjectIn(BaseModel):
 
     sale_id: WholeNumber
     lines: Annotated[list[RefundLineSubjectIn], Field(min_length=1, max_length=500)]
+    # The way the money goes back, when it is not the tender that paid (a card sale in cash).
+    method: Literal["cash", "transfer", "card", "other"] | None = None
 
 
 class ApprovalIn(BaseModel):
@@ -64,7 +66,7 @@ class ApprovalIn(BaseModel):
             return discount_subject(lines, self.discount.cart_discount_satang)
         assert self.refund is not None
         lines_ = ((ln.line_no, ln.quantity) for ln in self.refund.lines)
-        return refund_subject(self.refund.sale_id, lines_)
+        return refund_subject(self.refund.sale_id, lines_, self.refund.method)
 
 
 class LoginIn(BaseModel):

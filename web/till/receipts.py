@@ -19,7 +19,7 @@ from kernel.errors import ConflictError
 from kernel.money import format_baht
 from pos.checkout.queries import get_sale
 from pos.checkout.thai_words import baht_words
-from pos.tills.receipts import receipt_datetime
+from pos.tills.receipts import receipt_datetime, tender_label
 from web.accounts.auth import staff_only
 from web.settings import Settings
 
@@ -66,6 +66,7 @@ class ReceiptPages(Controller):
                 "printed_at": receipt_datetime(sale.completed_at),
                 "baht": format_baht,
                 "total_words": baht_words(sale.total_satang),
+                "tender_label": tender_label,
             },
             media_type="text/html",
         )
