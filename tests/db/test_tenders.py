@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from integrity.check import find_violations
 from kernel.access import Actor, Role
-from kernel.clock import FixedClock
+from kernel.clock import BANGKOK, FixedClock
 from kernel.db.engine import Database
 from kernel.errors import ForbiddenError, InvalidInputError
 from payments.ledger.postings import balance, unbalanced_entries
@@ -21,10 +21,13 @@ from pos.checkout.queries import SaleView
 from pos.checkout.requests import PaymentRequest
 from pos.models import Refund
 from pos.refunds.service import RefundRequest, refund_sale
+from pos.reports.centre import CentreReport
+from pos.reports.periods import Period
 from pos.tills.service import current_shift
 from pos.tills.shifts import close_shift, shift_report
 from tests.db.test_rung_sales import _lease, _rung
 from tests.db.test_sales import Shop, _request, _sell, _shop, _user
+from web.reports.tables import _methods_table
 
 PRICE = 45000  # the first product's price
 FLOAT = 200000  # the shift's opening float (tests.db.test_sales._shop)
@@ -273,3 +276,28 @@ def test_a_manager_refunds_a_card_sale_in_cash_without_another_approval(
     with db.read() as conn:
         assert balance(conn, CARD_RECEIVABLE) == PRICE  # still owed by the acquirer
         assert balance(conn, "cash:SKP-01") == -PRICE
+
+
+def test_the_report_by_payment_method_shows_card_and_each_other_tender_by_name(
+    db: Database, clock: FixedClock
+) -> None:
+    shop = _shop(db, clock)
+    _split_sale(db, clock, shop)
+    day = clock.now().astimezone(BANGKOK).date()
+    with db.read() as conn:
+        mix = CentreReport(conn, Period(day, day)).payment_mix()
+        rows = _methods_table(mix, "th").rows
+    methods = {m.method: (m.payments, m.amount_satang) for m in mix.methods}
+    assert methods == {
+        "cash": (1, 30000),
+        "promptpay": (0, 0),
+        "card": (1, 40000),
+        f"other:{WALLET}": (1, 20000),
+    }
+    assert [row["label"] for row in rows] == [
+        "เงินสด",
+        "พร้อมเพย์",
+        "บัตร (เครื่องรูดบัตร)",
+        f"อื่นๆ: {WALLET}",
+    ]
+    assert [m.share_bp for m in mix.methods if m.method == "card"] == [4444]  # 400 of 900
