@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import LiveServer, shot
+from tests.browser.conftest import LiveServer, shot, sign_in
 from tests.browser.test_till import (
     RECEIPT_PRINTED,
     api_get,
@@ -81,6 +81,13 @@ def test_a_card_paid_on_the_terminal_refuses_a_card_number_and_prints_only_its_l
     page.locator("#dlg-report [data-report] dt", has_text="รับชำระบัตร").wait_for()
     assert baht(after["card_satang"]) in page.inner_text("#dlg-report [data-report]")
     shot(page, "till-x-report-tenders")
+    printed_report = page.context.new_page()
+    printed_report.set_viewport_size({"width": 1366, "height": 768})
+    printed_report.goto(f"{live_server.url}/api/v1/shifts/{after['shift_id']}/report.html")
+    text = printed_report.locator("body").inner_text()
+    assert "บัตร (เครื่องรูดบัตรของธนาคาร) / Card (EDC)" in text and baht(after["card_satang"]) in text
+    shot(printed_report, "shift-report-tenders")
+    printed_report.close()
 
 
 def test_a_split_of_cash_and_card_prints_each_tender(page: Any, live_server: LiveServer) -> None:
@@ -120,3 +127,37 @@ def test_a_split_of_cash_and_card_prints_each_tender(page: Any, live_server: Liv
     printed_by_server = page.request.get(f"{live_server.url}/api/v1/sales/{sale['id']}/receipt")
     assert "บัตร / Card ****0007 อนุมัติ / Appr. Z9Y8X7" in printed_by_server.text()
     assert till_module(page, "till_cart.js", "m.cart.lines.length") == 0
+
+
+def test_another_tender_is_named_as_typed_and_the_reports_show_it_as_text(
+    page: Any, live_server: LiveServer
+) -> None:
+    """F11: a voucher whose name someone typed with markup; the receipt and the back office's
+    report by payment method show the name as text, never as markup."""
+    till_id = start_till(page, live_server, "SKP-02")
+    (code, _), *_ = barcodes(page, till_id, 1)
+    scan(page, code)
+    page.keyboard.press("F11")
+    page.wait_for_selector("#dlg-pay[open]")
+    page.keyboard.press("Enter")  # nothing typed: the name is asked for
+    page.locator("#dlg-pay [data-error]", has_text="ใส่ชื่อช่องทางชำระ").wait_for()
+    page.fill("#dlg-pay [name=tender_name]", "<b>บัตรกำนัล</b>")
+    page.fill("#dlg-pay [name=tender_ref]", "V-0042")
+    shot(page, "till-pay-other")
+    page.keyboard.press("Enter")
+    page.locator("[data-done]").wait_for(state="visible")
+    receipt = page.frame_locator("[data-receipt]")
+    receipt.locator("text=V-0042").wait_for()
+    assert "<b>บัตรกำนัล</b> / Other อ้างอิง / Ref. V-0042" in receipt.locator("body").inner_text()
+    assert receipt.locator("b").count() == 0
+    page.wait_for_selector(RECEIPT_PRINTED, state="attached")
+    _queued_sale(page, page.inner_text("[data-done-number]"))
+    office = page.context.browser.new_page(viewport={"width": 1366, "height": 768})
+    sign_in(office, live_server, "manager")
+    office.goto(f"{live_server.url}/admin/reports")
+    payments = office.locator("#payments")
+    assert "อื่นๆ: <b>บัตรกำนัล</b>" in payments.inner_text()
+    assert payments.locator("b").count() == 0
+    page_shot = shot(office, "reports-tenders-page")
+    payments.screenshot(path=str(page_shot.with_name("reports-tenders.png")))
+    office.close()
