@@ -4,7 +4,10 @@
    till_queue.js gives it the next receipt number of the device's leased block and writes it
    to the durable queue in one step, the receipt prints at once, and the queue's sender
    delivers it (exactly once, by its Idempotency-Key) whenever the server can be reached. The
-   next customer never waits for it.
+   next customer never waits for it. A card approved on the bank's own terminal (F10: its last
+   four digits and the slip's approval code, never the card's number) and another tender
+   (F11: เป๋าตัง, a voucher, by name and reference) are taken the same way, alone or in a
+   split (F7) with cash and PromptPay: nothing to wait for.
 
    PromptPay while the server answers: the server makes the QR and the sale waits for the
    bank's confirmation (till_promptpay.js). When it does not answer (offline, or no answer in
