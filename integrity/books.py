@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from integrity.violations import Rule, Violation, baht
 from inventory.models import Entrepreneur, Location, Product, StockLevel, StockMovement
-from payments.ledger.models import JournalEntryRow, LedgerAccount, PostingRow
+from payments.ledger.models import AccountTotal, JournalEntryRow, LedgerAccount, PostingRow
 from payments.ledger.payout_models import Payout, PayoutStatus
 from payments.ledger.rules import EntryKind, PostingRole, payable_account
 from pos.models import Sale, SaleException, SaleExceptionKind
@@ -177,6 +177,64 @@ def balance_folds(conn: Connection) -> Iterator[Violation]:
             )
 
 
+def account_totals(conn: Connection) -> Iterator[Violation]:
+    """The running totals balances are read from (payments.ledger.models.AccountTotal) equal
+    the sums of the postings they stand for, per entrepreneur account and role, both ways."""
+    sums = (
+        select(
+            PostingRow.account_id,
+            PostingRow.role,
+            func.sum(PostingRow.amount_satang).label("total"),
+            func.count().label("postings"),
+        )
+        .where(PostingRow.entrepreneur_id.is_not(None))
+        .group_by(PostingRow.account_id, PostingRow.role)
+        .subquery()
+    )
+    kept = conn.execute(
+        select(
+            AccountTotal.account_id,
+            AccountTotal.role,
+            AccountTotal.total_satang,
+            AccountTotal.postings,
+            sums.c.total,
+            sums.c.postings,
+        )
+        .outerjoin(
+            sums,
+            and_(sums.c.account_id == AccountTotal.account_id, sums.c.role == AccountTotal.role),
+        )
+        .where(
+            or_(
+                sums.c.total.is_(None),
+                sums.c.total != AccountTotal.total_satang,
+                sums.c.postings != AccountTotal.postings,
+            )
+        )
+    )
+    missing = conn.execute(
+        select(sums.c.account_id, sums.c.role, sums.c.total, sums.c.postings)
+        .outerjoin(
+            AccountTotal,
+            and_(AccountTotal.account_id == sums.c.account_id, AccountTotal.role == sums.c.role),
+        )
+        .where(AccountTotal.account_id.is_(None))
+    )
+    for account, role, total, count, summed, summed_count in kept:
+        yield Violation(
+            "account-totals",
+            f"account {account}, role {role}",
+            f"the running total is {baht(total)} over {count} postings, but its postings sum"
+            f" to {baht(summed or 0)} over {summed_count or 0}",
+        )
+    for account, role, summed, summed_count in missing:
+        yield Violation(
+            "account-totals",
+            f"account {account}, role {role}",
+            f"{summed_count} postings ({baht(summed)}) have no running total",
+        )
+
+
 def paid_payouts(conn: Connection) -> Iterator[Violation]:
     paid_out = (
         select(
@@ -299,7 +357,8 @@ def _counted_for(product_id: Any) -> Any:
 
 
 def stock_to_count(conn: Connection) -> Iterator[Violation]:
-    """Warnings: stock below zero that a sale rung offline explains; count the shelf."""
+    """Warnings: stock below zero that a sale rung offline, or a short sale a manager allowed,
+    explains; count the shelf."""
     rows = conn.execute(
         select(Product.sku, Location.code, StockLevel.on_hand)
         .join(Product, Product.id == StockLevel.product_id)
@@ -311,7 +370,8 @@ def stock_to_count(conn: Connection) -> Iterator[Violation]:
         yield Violation(
             "stock-to-count",
             f"product {sku} at {location}",
-            f"on hand is {level}: a sale rung offline took more than the books had",
+            f"on hand is {level}: a sale rung offline, or a short sale a manager allowed, "
+            "took more than the books had",
         )
 
 
@@ -334,7 +394,8 @@ def open_sale_exceptions(conn: Connection) -> Iterator[Violation]:
 WARNING_RULES = (
     Rule(
         "stock-to-count",
-        "stock below zero only where a sale rung offline took it (count the shelf)",
+        "stock below zero only where a sale rung offline or a short sale a manager allowed "
+        "took it (count the shelf)",
         stock_to_count,
     ),
     Rule(
@@ -365,6 +426,11 @@ BOOK_RULES = (
         "balance-fold",
         "each entrepreneur's balance as read equals the fold of their payable account",
         balance_folds,
+    ),
+    Rule(
+        "account-totals",
+        "each running total an entrepreneur's balance is read from equals its postings' sum",
+        account_totals,
     ),
     Rule(
         "payout-ledger",

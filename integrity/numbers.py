@@ -36,6 +36,7 @@ from sqlalchemy.engine import Connection
 from integrity.violations import Rule, Violation
 from kernel.db.engine import Sequence
 from pos.models import ReceiptLease, Refund, Sale, SaleStatus, Shift, ShiftStatus, Till
+from pos.tax_invoices.models import TaxCreditNote, TaxInvoice
 from pos.tills.leases import unexplained_by_leases
 from pos.tills.receipts import SEQ_DIGITS, receipt_number
 
@@ -234,7 +235,102 @@ Z_REPORTS = Numbering(
     Shift.status == ShiftStatus.CLOSED.value,
 )
 
-NUMBER_RULES = tuple(_check(n) for n in (RECEIPTS, CREDIT_NOTES, Z_REPORTS))
+TAX_INVOICES = Numbering(
+    "tax-invoice-numbers",
+    "full tax invoice",
+    "tax invoice",
+    TaxInvoice,
+    TaxInvoice.seq,
+    TaxInvoice.number,
+    "TI-",
+    "tax_invoice:",
+    true(),
+)
+TAX_CREDIT_NOTES = Numbering(
+    "tax-credit-note-numbers",
+    "tax credit note",
+    "tax credit note",
+    TaxCreditNote,
+    TaxCreditNote.seq,
+    TaxCreditNote.number,
+    "TCN-",
+    "tax_credit_note:",
+    true(),
+)
+
+
+def _replaced_receipts(conn: Connection) -> Iterator[Violation]:
+    """A replaced abbreviated invoice has exactly one full invoice, which names it: the sale
+    is completed and its receipt is the one the invoice says it replaces; a credit note
+    credits the invoice of its refund's sale, and never more than the invoice's total."""
+    wrong = conn.execute(
+        select(TaxInvoice.number, TaxInvoice.replaces_receipt, Sale.id, Sale.receipt_number)
+        .join(Sale, Sale.id == TaxInvoice.sale_id)
+        .where(
+            or_(
+                Sale.status != SaleStatus.COMPLETED.value,
+                Sale.receipt_number.is_distinct_from(TaxInvoice.replaces_receipt),
+            )
+        )
+        .order_by(TaxInvoice.id)
+    )
+    for number, replaces, sale_id, receipt in wrong:
+        yield Violation(
+            "replaced-receipt-invoice",
+            f"tax invoice {number} (sale {sale_id})",
+            f"it says it replaces {replaces}, but the sale's receipt is {receipt}"
+            " or the sale is not completed",
+        )
+    twice = conn.execute(
+        select(TaxInvoice.replaces_receipt, func.count())
+        .group_by(TaxInvoice.replaces_receipt)
+        .having(func.count() > 1)
+    )
+    for receipt, count in twice:
+        yield Violation(
+            "replaced-receipt-invoice",
+            f"receipt {receipt}",
+            f"{count} full tax invoices replace it",
+        )
+    strays = conn.execute(
+        select(TaxCreditNote.number, TaxInvoice.number)
+        .join(TaxInvoice, TaxInvoice.id == TaxCreditNote.tax_invoice_id)
+        .join(Refund, Refund.id == TaxCreditNote.refund_id)
+        .where(Refund.sale_id != TaxInvoice.sale_id)
+    )
+    for note, invoice in strays:
+        yield Violation(
+            "replaced-receipt-invoice",
+            f"tax credit note {note}",
+            f"its refund is of another sale than invoice {invoice}'s",
+        )
+    credited = (
+        select(TaxCreditNote.tax_invoice_id, func.sum(TaxCreditNote.difference_satang).label("sum"))
+        .group_by(TaxCreditNote.tax_invoice_id)
+        .subquery()
+    )
+    over = conn.execute(
+        select(TaxInvoice.number, TaxInvoice.total_satang, credited.c.sum)
+        .join(credited, credited.c.tax_invoice_id == TaxInvoice.id)
+        .where(credited.c.sum > TaxInvoice.total_satang)
+    )
+    for number, total, credited_sum in over:
+        yield Violation(
+            "replaced-receipt-invoice",
+            f"tax invoice {number}",
+            f"its credit notes take off {credited_sum} satang of its {total}",
+        )
+
+
+NUMBER_RULES = (
+    *(_check(n) for n in (RECEIPTS, CREDIT_NOTES, Z_REPORTS, TAX_INVOICES, TAX_CREDIT_NOTES)),
+    Rule(
+        "replaced-receipt-invoice",
+        "a replaced receipt has exactly one full tax invoice, which names it; credit notes"
+        " credit their own sale's invoice, never beyond its total",
+        _replaced_receipts,
+    ),
+)
 
 
 def outstanding_receipts(conn: Connection) -> Iterator[Violation]:

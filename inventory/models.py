@@ -10,6 +10,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     SmallInteger,
     String,
     Text,
@@ -87,6 +88,27 @@ class Product(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class ProductPhoto(Base):
+    """A product's one photo, re-encoded (see inventory/catalogue/photos.py), kept in the
+    database itself so that ``otop-pos backup`` and pg_dump carry it with the catalogue.
+    ``content_hash`` (SHA-256 of both encodings) versions its URL: a new photo, a new URL."""
+
+    __tablename__ = "product_photos"
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
+    )
+    content_hash: Mapped[str] = mapped_column(String(64))
+    media_type: Mapped[str] = mapped_column(String(32))
+    display: Mapped[bytes] = mapped_column(LargeBinary)
+    display_width: Mapped[int] = mapped_column(Integer)
+    display_height: Mapped[int] = mapped_column(Integer)
+    thumb: Mapped[bytes] = mapped_column(LargeBinary)
+    thumb_width: Mapped[int] = mapped_column(Integer)
+    thumb_height: Mapped[int] = mapped_column(Integer)
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime]
 
 
 class StockLevel(Base):

@@ -19,6 +19,9 @@ from kernel.errors import ForbiddenError
 from pos.models import ApprovalUse
 
 FIELD = "approval_token"
+# The action of an approval of a whole cart as the till shows it: its discounts, its prices
+# changed at the till and, when it says so, its lines sold short of the books.
+SALE_APPROVAL = "sale"
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ from web.accounts.pages import SignInPages
 from web.accounts.users_api import UsersController
 from web.catalogue.api import CatalogueApi
 from web.catalogue.entrepreneur_pages import EntrepreneurPages
+from web.catalogue.photos import PhotoController
 from web.catalogue.place_pages import PlacePages
 from web.catalogue.product_pages import ProductPages
 from web.catalogue.spreadsheets import SpreadsheetsController
@@ -49,6 +50,9 @@ from web.reports.pages import ReportPages
 from web.settings import Settings, get_settings
 from web.stock.api import StockApi
 from web.stock.pages import StockPages
+from web.tax.api import TaxInvoicesApi
+from web.tax.pages import TaxInvoicePages
+from web.till.machines import TillMachinePages
 from web.till.pages import TillPages
 from web.till.receipts import ReceiptPages
 from web.till.refunds import RefundsApi
@@ -69,6 +73,7 @@ CONTROLLERS = [
     EntrepreneurPages,
     PlacePages,
     ProductPages,
+    PhotoController,
     SpreadsheetsController,
     ConsignmentApi,
     PayoutPages,
@@ -80,7 +85,10 @@ CONTROLLERS = [
     ReportPages,
     StockApi,
     StockPages,
+    TaxInvoicesApi,
+    TaxInvoicePages,
     TillPages,
+    TillMachinePages,
     ReceiptPages,
     RefundsApi,
     SalesApi,

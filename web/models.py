@@ -7,6 +7,7 @@ import payments.ledger.models
 import payments.ledger.payout_models
 import payments.models
 import pos.models
+import pos.tax_invoices.models
 import web.accounts.users
 
 metadata = kernel.db.engine.Base.metadata

@@ -17,6 +17,7 @@ DEMO_TAX_ID = "0105559000727"  # made up, with a valid check digit
 # secret equal to one of these is refused at start, so nothing signed with them is accepted.
 DEMO_SECRET = hashlib.sha256(b"otop-pos demo secret").hexdigest()
 DEMO_WEBHOOK_SECRET = hashlib.sha256(b"otop-pos demo webhook").hexdigest()
+DEMO_ADDRESS = "99 หมู่ 1 ถนนเชียงใหม่-สันกำแพง ตำบลสันกำแพง อำเภอสันกำแพง จังหวัดเชียงใหม่ 50130"
 PUBLIC_SECRETS = frozenset({DEMO_SECRET, DEMO_WEBHOOK_SECRET})
 
 
@@ -42,6 +43,9 @@ class Settings(BaseSettings):
     # must carry its 13-digit tax ID.
     vat_registered: bool = True
     seller_tax_id: str = ""
+    # A full tax invoice names the seller's address and head office or branch (5 digits).
+    seller_address: str = ""
+    seller_branch: str = "00000"
     # The centre's PromptPay receiving account: a PromptPay ID (mobile, national/tax ID,
     # e-wallet) or, when the bank gave one, a biller ID (tax ID + 2-digit suffix) for bill
     # payment, whose ref1 carries each payment's reference.
@@ -57,6 +61,9 @@ class Settings(BaseSettings):
     payout_minimum_satang: int = Field(default=10_000, ge=1, le=100_000_000)
     # A discount above this percentage of a sale's subtotal needs a manager's approval.
     discount_approval_percent: int = Field(default=10, ge=0, le=100)
+    # Closing a shift, a count this far from the expected cash needs a reason (100 baht; see
+    # pos.tills.shifts.DIFFERENCE_REASON_SATANG for why).
+    close_difference_reason_satang: int = Field(default=10_000, ge=0, le=100_000_000)
     payment_expiry_minutes: int = Field(default=10, ge=1, le=24 * 60)
     # An open till asks for the catalogue's changes (prices, stock, products) this often.
     catalogue_refresh_seconds: int = Field(default=30, ge=1, le=3600)
@@ -93,6 +100,12 @@ class Settings(BaseSettings):
                 "OTOP_SELLER_TAX_ID must be set (the centre's 13-digit tax ID: it is printed on "
                 "every tax invoice) unless OTOP_VAT_REGISTERED=false"
             )
+        if not (
+            len(self.seller_branch) == 5
+            and self.seller_branch.isascii()
+            and self.seller_branch.isdigit()
+        ):
+            raise ValueError("OTOP_SELLER_BRANCH must be 5 digits (00000 for the head office)")
         if self.default_language not in ("th", "en"):
             raise ValueError("OTOP_DEFAULT_LANGUAGE must be th or en")
         return self
@@ -114,6 +127,13 @@ class Settings(BaseSettings):
         if self.seller_tax_id:
             return str(tin.compact(self.seller_tax_id))
         return DEMO_TAX_ID if self.demo else ""
+
+    @property
+    def invoice_address(self) -> str:
+        """The seller's address on full tax invoices; the demo centre's is its real street."""
+        if self.seller_address:
+            return self.seller_address
+        return DEMO_ADDRESS if self.demo else ""
 
     @property
     def hook_secret(self) -> str:

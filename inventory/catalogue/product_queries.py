@@ -2,7 +2,8 @@
 
 Search runs on ``products.search_text`` (names, SKU, barcode, entrepreneur code, normalised)
 with a contains-match, because Thai writes no spaces between words. Exact barcode/SKU hits
-come first from the unique indexes; on-hand is read for the page's products only.
+come first, then products by their own names, then the rest (a SKU, a barcode, the maker's
+code never rank above a product's name); on-hand is read for the page's products only.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, cast
 from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.engine import Connection
 
-from inventory.catalogue.search import normalize
+from inventory.catalogue.search import EXACT_CODE, NAME, NAME_START, OTHER, normalize
 from inventory.catalogue.search_index import matches
 from inventory.models import Category, Entrepreneur, Location, Product, StockLevel
 from kernel.access import STAFF, Actor, Role
@@ -23,6 +24,22 @@ from kernel.errors import InvalidInputError, NotFoundError
 MAX_PAGE = 500
 # A query that could be a barcode or SKU (Thai names never are) is looked up exactly too.
 _LOOKS_LIKE_CODE = re.compile(r"^[A-Za-z0-9._\-]{1,32}$")
+
+
+def _tier(conn: Connection, query: str, needle: str) -> Any:
+    """search.rank's tier as SQL: the product's own name before the rest. A position search
+    (instr / strpos) rather than LIKE: it runs on every match of a broad query."""
+    code = query.strip()
+    find = func.instr if conn.dialect.name == "sqlite" else func.strpos
+    # Thai has no case: only the English name is lower-cased.
+    at_th, at_en = find(Product.name_th, needle), find(func.lower(Product.name_en), needle)
+    whens: list[tuple[Any, int]] = []
+    if _LOOKS_LIKE_CODE.match(code):
+        exact = (Product.barcode == code) | (func.lower(Product.sku) == code.lower())
+        whens.append((exact, EXACT_CODE))
+    whens.append(((at_th == 1) | (at_en == 1), NAME_START))
+    whens.append(((at_th > 0) | (at_en > 0), NAME))
+    return case(*whens, else_=OTHER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,8 +198,9 @@ def search_products(
 ) -> list[ProductView]:
     """Products matching every filter given; exact barcode/SKU matches of ``q`` come first.
 
-    With ``q`` the order is exact hits, then catalogue order (id), so that a broad query stops
-    at the page's end instead of sorting thousands of names; without ``q`` it is by Thai name.
+    With ``q`` the order is the tiers of inventory.catalogue.search.rank (exact barcode or
+    SKU, a name that starts with it, a name that holds it, then the rest: SKU, barcode, the
+    maker's code), catalogue order (id) within a tier; without ``q`` it is by Thai name.
     """
     entrepreneur_id = _visible(actor, entrepreneur_id)
     _check_location(conn, location_id)
@@ -201,13 +219,8 @@ def search_products(
     if not needle:
         order: tuple[Any, ...] = (Product.name_th, Product.id)
     else:
-        code = (q or "").strip()
         where.append(matches(conn, needle))
-        order = (Product.id,)
-        if _LOOKS_LIKE_CODE.match(code):
-            # The stored text holds the SKU and barcode, so exact hits match the LIKE too.
-            exact = (Product.barcode == code) | (Product.sku == code)
-            order = (case((exact, 0), else_=1), Product.id)
+        order = (_tier(conn, q or "", needle), Product.id)
     # Pick the page's ids from the products table alone, then join and count stock for those.
     page = select(Product.id).where(*where).order_by(*order).limit(limit).offset(offset)
     query = _BASE.where(Product.id.in_(page.scalar_subquery())).order_by(*order)

@@ -21,10 +21,11 @@ from sqlalchemy import (
     String,
     create_engine,
     event,
-    insert,
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import StaticPool
@@ -79,17 +80,21 @@ def next_in_sequence(conn: Connection, name: str, count: int = 1) -> int:
     """Reserve ``count`` numbers of a sequence inside the caller's transaction; returns the first.
 
     The row update takes the write lock, so numbers are gapless and never reused: a rolled
-    back transaction gives its numbers back.
+    back transaction gives its numbers back. A sequence's first use creates its row with
+    ``ON CONFLICT DO NOTHING`` and bumps it then, so two transactions starting one sequence
+    at once queue on the row instead of one failing on its key.
     """
-    bumped = conn.execute(
+    bump = (
         update(Sequence)
         .where(Sequence.name == name)
         .values(last_value=Sequence.last_value + count)
         .returning(Sequence.last_value)
-    ).scalar()
+    )
+    bumped = conn.execute(bump).scalar()
     if bumped is None:
-        conn.execute(insert(Sequence).values(name=name, last_value=count))
-        bumped = count
+        start = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+        conn.execute(start(Sequence).values(name=name, last_value=0).on_conflict_do_nothing())
+        bumped = conn.execute(bump).scalar_one()
     return int(bumped) - count + 1
 
 

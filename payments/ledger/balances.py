@@ -18,23 +18,32 @@ from payments.ledger.balance_rules import (
     balance_from_sums,
     running_lines,
 )
-from payments.ledger.models import JournalEntryRow, PostingRow
+from payments.ledger.models import AccountTotal, JournalEntryRow, PostingRow
 from payments.ledger.payout_models import Payout, PayoutStatus
-from payments.ledger.postings import on_entrepreneurs_accounts
+from payments.ledger.postings import on_entrepreneurs_accounts, on_entrepreneurs_totals
 from payments.ledger.rules import EntryKind
 
 MAX_STATEMENT_DAYS = 366
+_NO_ENTRY = 2**31 - 1  # above every entry id: the period has no entry yet (an int4 on PostgreSQL)
 
 _BY_ROLE = (
-    select(PostingRow.role, func.sum(PostingRow.amount_satang))
-    .where(on_entrepreneurs_accounts(bindparam("e")))
-    .group_by(PostingRow.role)
+    select(AccountTotal.role, func.sum(AccountTotal.total_satang))
+    .where(on_entrepreneurs_totals(bindparam("e")))
+    .group_by(AccountTotal.role)
+)
+# The first entry of a period: every entry of the period has this id or a later one, so an
+# account's postings of the period are a range of its (account, entry) index, however long the
+# history before it. (Ids follow posting order; an entry's time may be earlier, for a sale rung
+# offline, which only widens the range, never misses one.)
+_FIRST_ENTRY_FROM = select(func.min(JournalEntryRow.id)).where(
+    JournalEntryRow.at >= bindparam("since")
 )
 _RECENT_SALES = (
     select(func.coalesce(func.sum(PostingRow.amount_satang), 0))
     .join(JournalEntryRow, JournalEntryRow.id == PostingRow.entry_id)
     .where(
         on_entrepreneurs_accounts(bindparam("e")),
+        PostingRow.entry_id >= _FIRST_ENTRY_FROM.scalar_subquery(),
         JournalEntryRow.kind == EntryKind.SALE.value,
         JournalEntryRow.at > bindparam("since"),
     )
@@ -82,11 +91,23 @@ def read_statement(conn: Connection, entrepreneur_id: int, start: date, end: dat
             limit=MAX_STATEMENT_DAYS,
         )
     since, until = day_start(start), day_start(end + timedelta(days=1))
-    opening = conn.execute(
+    first = conn.execute(_FIRST_ENTRY_FROM, {"since": since}).scalar()
+    # What was owed before the period: today's total less what was posted since (a range).
+    total = conn.execute(
+        select(func.coalesce(func.sum(AccountTotal.total_satang), 0)).where(
+            on_entrepreneurs_totals(entrepreneur_id)
+        )
+    ).scalar_one()
+    posted_since = conn.execute(
         select(func.coalesce(func.sum(PostingRow.amount_satang), 0))
         .join(JournalEntryRow, JournalEntryRow.id == PostingRow.entry_id)
-        .where(on_entrepreneurs_accounts(entrepreneur_id), JournalEntryRow.at < since)
+        .where(
+            on_entrepreneurs_accounts(entrepreneur_id),
+            PostingRow.entry_id >= (first if first is not None else _NO_ENTRY),
+            JournalEntryRow.at >= since,
+        )
     ).scalar_one()
+    opening = int(total) - int(posted_since)
     rows = conn.execute(
         select(
             JournalEntryRow.id,
@@ -99,6 +120,7 @@ def read_statement(conn: Connection, entrepreneur_id: int, start: date, end: dat
         .join(PostingRow, PostingRow.entry_id == JournalEntryRow.id)
         .where(
             on_entrepreneurs_accounts(entrepreneur_id),
+            PostingRow.entry_id >= (first if first is not None else _NO_ENTRY),
             JournalEntryRow.at >= since,
             JournalEntryRow.at < until,
         )

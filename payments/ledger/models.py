@@ -1,14 +1,15 @@
 """Tables of the double-entry ledger: accounts, journal entries and their postings.
 
-Append-only: rows are inserted, never updated or deleted. See payments.ledger.rules for the
-sign convention (debit positive, credit negative).
+Entries and postings are append-only: inserted, never updated or deleted. The running totals
+of entrepreneurs' accounts are derived from them, in the same transaction. See
+payments.ledger.rules for the sign convention (debit positive, credit negative).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel.db.engine import Base
@@ -51,4 +52,17 @@ class PostingRow(Base):
     role: Mapped[str] = mapped_column(String(16), default="other", server_default="other")
 
 
-__all__ = ["JournalEntryRow", "LedgerAccount", "PostingRow"]
+class AccountTotal(Base):
+    """The running sum of an entrepreneur's account's postings of one role, written in the
+    transaction that posts them: a balance is read from a few of these rows, whatever the
+    length of the history. ``otop-pos check`` proves every total equals its postings' sum
+    (integrity.books); the postings stay the record."""
+
+    __tablename__ = "ledger_account_totals"
+    account_id: Mapped[int] = mapped_column(ForeignKey("ledger_accounts.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    total_satang: Mapped[int] = mapped_column(BigInteger)
+    postings: Mapped[int] = mapped_column(Integer)
+
+
+__all__ = ["AccountTotal", "JournalEntryRow", "LedgerAccount", "PostingRow"]

@@ -1,14 +1,17 @@
 """Posting journal entries and reading balances, in the caller's transaction.
 
 Entries are built and checked (sum zero) by payments.ledger.rules; here they are stored.
-Accounts are created on first use. Nothing is ever updated or deleted: a correction is a new
-entry (:func:`reverse_entry`).
+Accounts are created on first use. No entry or posting is ever updated or deleted: a
+correction is a new entry (:func:`reverse_entry`). Postings on entrepreneurs' accounts are also
+added to their running totals (:class:`~payments.ledger.models.AccountTotal`) in the same
+transaction, so that a balance costs the same after ten years as after one day.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import BindParameter, ColumnElement, bindparam, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -17,7 +20,7 @@ from sqlalchemy.engine import Connection
 from kernel.access import Actor
 from kernel.db.bulk import insert_rows
 from kernel.errors import ConflictError, NotFoundError
-from payments.ledger.models import JournalEntryRow, LedgerAccount, PostingRow
+from payments.ledger.models import AccountTotal, JournalEntryRow, LedgerAccount, PostingRow
 from payments.ledger.rules import (
     EntryKind,
     JournalEntry,
@@ -98,22 +101,54 @@ def post_entries(
         entry_ids = [int(by_document[document]) for document in documents]
     else:
         entry_ids = [int(i) for i in conn.execute(_INSERT_ENTRIES_IN_ORDER, rows).scalars()]
-    insert_rows(
-        conn,
-        PostingRow,
-        [
-            {
-                "entry_id": entry_id,
-                "account_id": ids[p.account],
-                "amount_satang": p.amount_satang,
-                "entrepreneur_id": p.entrepreneur_id,
-                "role": p.role.value,
-            }
-            for entry_id, (_, _, entry) in zip(entry_ids, entries, strict=True)
-            for p in entry.postings
-        ],
-    )
+    postings = [
+        {
+            "entry_id": entry_id,
+            "account_id": ids[p.account],
+            "amount_satang": p.amount_satang,
+            "entrepreneur_id": p.entrepreneur_id,
+            "role": p.role.value,
+        }
+        for entry_id, (_, _, entry) in zip(entry_ids, entries, strict=True)
+        for p in entry.postings
+    ]
+    insert_rows(conn, PostingRow, postings)
+    _add_to_totals(conn, postings)
     return entry_ids
+
+
+def _add_to_totals(conn: Connection, postings: list[dict[str, Any]]) -> None:
+    """Add the postings on entrepreneurs' accounts to their running totals, one upsert for
+    all, in key order (two transactions lock the rows they share in the same order)."""
+    sums: dict[tuple[int, str], list[int]] = {}
+    for p in postings:
+        if p["entrepreneur_id"] is not None:
+            total = sums.setdefault((p["account_id"], p["role"]), [0, 0])
+            total[0] += p["amount_satang"]
+            total[1] += 1
+    if not sums:
+        return
+    rows = [
+        {"account_id": account, "role": role, "total_satang": total, "postings": count}
+        for (account, role), (total, count) in sorted(sums.items())
+    ]
+    conn.execute(_ADD_TO_TOTALS[conn.dialect.name == "postgresql"], rows)
+
+
+def _upsert_totals(statement: Any) -> Any:
+    return statement.on_conflict_do_update(
+        index_elements=["account_id", "role"],
+        set_={
+            "total_satang": AccountTotal.total_satang + statement.excluded.total_satang,
+            "postings": AccountTotal.postings + statement.excluded.postings,
+        },
+    )
+
+
+_ADD_TO_TOTALS = (
+    _upsert_totals(sqlite.insert(AccountTotal)),
+    _upsert_totals(postgresql.insert(AccountTotal)),
+)
 
 
 def load_entry(conn: Connection, entry_id: int) -> JournalEntry:
@@ -194,13 +229,20 @@ def on_entrepreneurs_accounts(entrepreneur_id: int | BindParameter[int]) -> Colu
 
 
 def entrepreneur_balance(conn: Connection, entrepreneur_id: int) -> int:
-    """What the centre owes an entrepreneur (positive)."""
+    """What the centre owes an entrepreneur (positive), from the running totals."""
     value = conn.execute(
-        select(func.coalesce(func.sum(PostingRow.amount_satang), 0)).where(
-            on_entrepreneurs_accounts(entrepreneur_id)
+        select(func.coalesce(func.sum(AccountTotal.total_satang), 0)).where(
+            on_entrepreneurs_totals(entrepreneur_id)
         )
     ).scalar_one()
     return -int(value)
+
+
+def on_entrepreneurs_totals(entrepreneur_id: int | BindParameter[int]) -> ColumnElement[bool]:
+    """The running totals of an entrepreneur's accounts (:class:`AccountTotal`)."""
+    return AccountTotal.account_id.in_(
+        select(LedgerAccount.id).where(LedgerAccount.entrepreneur_id == entrepreneur_id)
+    )
 
 
 def unbalanced_entries(conn: Connection) -> list[int]:

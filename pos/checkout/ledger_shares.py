@@ -25,13 +25,20 @@ def line_share(line: Mapping[str, Any] | Any) -> SaleLineShare:
     borne = (get("discount_satang") if get("line_discount_bearer") == ENTREPRENEUR else 0) + (
         get("cart_discount_satang") if get("cart_discount_bearer") == ENTREPRENEUR else 0
     )
+    # A price changed below the catalogue's: the entrepreneur sold at the catalogue's price.
+    listed = get("list_price_satang") if _has(line, "list_price_satang") else None
+    unit_price = max(get("unit_price_satang"), listed or 0)
     return SaleLineShare(
         entrepreneur_id=get("entrepreneur_id"),
         net_satang=get("net_satang"),
         commission_satang=get("commission_satang"),
-        gross_satang=get("unit_price_satang") * get("quantity"),
+        gross_satang=unit_price * get("quantity"),
         entrepreneur_discount_satang=borne,
     )
+
+
+def _has(line: Mapping[str, Any] | Any, name: str) -> bool:
+    return name in line if isinstance(line, Mapping) else hasattr(line, name)
 
 
 def priced_share(entrepreneur_id: int, line: PricedLine) -> SaleLineShare:
@@ -41,5 +48,9 @@ def priced_share(entrepreneur_id: int, line: PricedLine) -> SaleLineShare:
         line.cart_discount_satang if line.cart_discount_bearer == DiscountBearer.ENTREPRENEUR else 0
     )
     return SaleLineShare(
-        entrepreneur_id, line.net_satang, line.commission_satang, line.gross_satang, own + cart
+        entrepreneur_id,
+        line.net_satang,
+        line.commission_satang,
+        line.gross_satang + line.price_difference_satang,
+        own + cart,
     )

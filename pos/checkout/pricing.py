@@ -19,6 +19,12 @@ Who bears a discount (the default; a caller may choose otherwise per sale):
   price before the cart discount, and the centre's commission is reduced by the line's share
   of the cart discount (it may go below zero: the centre then pays the difference).
 
+A price changed at the till (a manager approved it, with a reason) below the catalogue's is
+borne by the centre, like a cart discount: the entrepreneur is credited as if the line sold at
+the catalogue price (their net on it) and the centre's commission falls by the difference. The
+centre chose the price, not the entrepreneur, whose goods were consigned at their list price.
+A price changed above the catalogue's is split as any price is (commission on what was paid).
+
 Either way ``commission + net == line_total`` for every line, and the lines' totals add up to
 the sale's total.
 """
@@ -54,6 +60,8 @@ class LineInput:
     commission_bp: int
     vat_applicable: bool = True
     discount_satang: int = 0
+    # The catalogue's price when the line is charged another (an approved price change).
+    list_price_satang: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +75,8 @@ class PricedLine:
     vat_included_satang: int
     line_discount_bearer: DiscountBearer
     cart_discount_bearer: DiscountBearer
+    # A price changed below the catalogue's: (list - charged) x quantity, borne by the centre.
+    price_difference_satang: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +184,12 @@ def _check_line(index: int, line: LineInput) -> None:
             field=f"{where}.quantity",
             max_quantity=MAX_QUANTITY,
         )
-    if not _whole(line.unit_price_satang) or line.unit_price_satang < 0:
+    listed = line.list_price_satang
+    if (
+        not _whole(line.unit_price_satang)
+        or line.unit_price_satang < 0
+        or (listed is not None and (not _whole(listed) or listed < 0))
+    ):
         raise InvalidInputError(
             "sale.price_invalid",
             "ราคาสินค้าต้องเป็นจำนวนเงินที่ไม่ติดลบ",
@@ -203,9 +218,12 @@ def _price_line(
 ) -> PricedLine:
     gross = line.unit_price_satang * line.quantity
     total = gross - line.discount_satang - cart_share
+    price_difference = price_difference_of(line)
     # What the centre bears is added back before the commission split, then taken from it.
-    centre_borne = (line.discount_satang if line_bearer == DiscountBearer.CENTRE else 0) + (
-        cart_share if cart_bearer == DiscountBearer.CENTRE else 0
+    centre_borne = (
+        (line.discount_satang if line_bearer == DiscountBearer.CENTRE else 0)
+        + (cart_share if cart_bearer == DiscountBearer.CENTRE else 0)
+        + price_difference
     )
     base = total + centre_borne
     commission_on_base = commission_of(base, line.commission_bp)
@@ -220,7 +238,16 @@ def _price_line(
         vat_included_satang=vat_share,
         line_discount_bearer=line_bearer,
         cart_discount_bearer=cart_bearer,
+        price_difference_satang=price_difference,
     )
+
+
+def price_difference_of(line: LineInput) -> int:
+    """What the centre bears of a price changed below the catalogue's (0 for none, or above)."""
+    listed = line.list_price_satang
+    if listed is None or listed <= line.unit_price_satang:
+        return 0
+    return (listed - line.unit_price_satang) * line.quantity
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,11 @@ class SaleLineView:
     vat_included_satang: int
     line_discount_bearer: str
     cart_discount_bearer: str
+    # A price changed at the till: the catalogue's price (unit_price_satang is the charged
+    # one), the reason and the approving manager; None for a line sold at the catalogue's.
+    list_price_satang: int | None = None
+    price_reason: str | None = None
+    price_approved_by_id: int | None = None
     refunded_quantity: int = 0  # given back by refunds so far
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from kernel.access import Actor
 from kernel.errors import ConflictError, InvalidInputError
+from kernel.text import check_text
 from payments.tenders import CardTender, OtherTender, check_card, check_other
 from pos.approvals import ApprovalGrant
 from pos.checkout.pricing import MAX_LINES
@@ -26,8 +27,10 @@ class LineRequest:
     product_id: int
     quantity: int
     discount_satang: int = 0
-    # A sale rung at the till: the unit price the till charged (the server's, otherwise).
+    # A sale rung at the till: the unit price the till charged. Any other sale: a price other
+    # than the catalogue's is a price change, which needs a manager's approval and a reason.
     unit_price_satang: int | None = None
+    price_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +103,9 @@ class CheckoutRequest:
     rung: Rung | None = None
     # The approval itself, used up when the sale is written (not part of the digest either).
     approval: ApprovalGrant | None = None
+    # The goods are in the customer's hand though the books have fewer: sell them all the same
+    # (a manager's ``sale`` approval), the stock below zero recorded as an exception to count.
+    allow_short_stock: bool = False
 
     def digest(self) -> str:
         """sha256 of the canonical request: the same sale asked twice hashes the same."""
@@ -124,6 +130,9 @@ class CheckoutRequest:
             ],
             "cart_discount_satang": self.cart_discount_satang,
         }
+        if self.rung is None and any(ln.unit_price_satang is not None for ln in self.lines):
+            # A price changed at the till (only then, so earlier digests stand).
+            body["unit_prices"] = [[ln.unit_price_satang, ln.price_reason] for ln in self.lines]
         if self.rung is not None:  # what only a rung sale says (so earlier digests stand)
             body["rung"] = self.rung.as_json()
             body["unit_prices"] = [ln.unit_price_satang for ln in self.lines]
@@ -179,7 +188,8 @@ class MergedLine:
     quantity: int
     discount_satang: int
     first_index: int  # where the product first appeared in the request (for error fields)
-    unit_price_satang: int | None = None  # a rung sale's charged price
+    unit_price_satang: int | None = None  # a rung sale's charged price, or a changed one
+    price_reason: str | None = None  # why the price was changed
 
 
 def merge_lines(lines: tuple[LineRequest, ...]) -> list[MergedLine]:
@@ -221,10 +231,11 @@ def merge_lines(lines: tuple[LineRequest, ...]) -> list[MergedLine]:
                 "ราคาต่อหน่วยต้องเป็นจำนวนเงินที่ไม่ติดลบ",
                 field=f"{where}.unit_price_satang",
             )
+        reason = _price_reason(line.price_reason, f"{where}.price_reason")
         seen = merged.get(line.product_id)
         if seen is None:
             merged[line.product_id] = MergedLine(
-                line.product_id, line.quantity, line.discount_satang, index, price
+                line.product_id, line.quantity, line.discount_satang, index, price, reason
             )
         elif seen.unit_price_satang != price:
             raise InvalidInputError(
@@ -239,8 +250,27 @@ def merge_lines(lines: tuple[LineRequest, ...]) -> list[MergedLine]:
                 seen.discount_satang + line.discount_satang,
                 seen.first_index,
                 price,
+                seen.price_reason or reason,
             )
     return list(merged.values())
+
+
+MAX_PRICE_REASON = 200
+
+
+def _price_reason(reason: object, where: str) -> str | None:
+    """A price change's reason: printable text, at most MAX_PRICE_REASON characters."""
+    if reason is None:
+        return None
+    text = check_text(reason, where).strip() if isinstance(reason, str) else ""
+    if len(text) > MAX_PRICE_REASON:
+        raise InvalidInputError(
+            "sale.price_reason_too_long",
+            "เหตุผลที่เปลี่ยนราคายาวได้ไม่เกิน {max_length} ตัวอักษร",
+            field=where,
+            max_length=MAX_PRICE_REASON,
+        )
+    return text or None
 
 
 def check_payment_requests(

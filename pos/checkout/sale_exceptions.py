@@ -1,8 +1,9 @@
 """What a sale rung at the till found different from the books on arrival: a price changed
 since, a product withdrawn, stock the books did not have, a shift closed before it arrived,
-a slip used before. The sale is recorded all the same (the goods left, the money was taken);
-each difference is a sale exception a manager reviews and resolves, and ``otop-pos check``
-lists the open ones as warnings.
+a slip used before; and the stock a short sale a manager allowed took below the books. The
+sale is recorded all the same (the goods left, the money was taken); each difference is a
+sale exception a manager reviews and resolves, and ``otop-pos check`` lists the open ones as
+warnings.
 """
 
 from __future__ import annotations
@@ -89,8 +90,11 @@ def rung_products(
     return found, differences
 
 
-def below_zero(shortages: Sequence[Shortage]) -> list[Difference]:
-    """Stock a rung sale took that the books did not have: count it."""
+def below_zero(
+    shortages: Sequence[Shortage], approved_by_id: int | None = None
+) -> list[Difference]:
+    """Stock a sale took that the books did not have (rung at the till, or a short sale a
+    manager allowed: ``approved_by_id``): count it."""
     return [
         Difference(
             SaleExceptionKind.STOCK_BELOW_ZERO,
@@ -99,6 +103,7 @@ def below_zero(shortages: Sequence[Shortage]) -> list[Difference]:
                 "name": s.label,
                 "requested": s.requested,
                 "on_hand_before": s.on_hand,
+                **({} if approved_by_id is None else {"approved_by_id": approved_by_id}),
             },
         )
         for s in shortages

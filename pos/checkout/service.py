@@ -27,14 +27,14 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from inventory.models import Category, Entrepreneur, Product
-from kernel.access import STAFF, Actor, Role
+from kernel.access import MANAGERS, STAFF, Actor, Role
 from kernel.db.engine import savepoint
 from kernel.errors import ConflictError, DomainError, ForbiddenError, InvalidInputError
 from kernel.money import format_baht
 from payments import promptpay
 from payments.confirmations import slip_reference, slip_used_by
 from payments.lifecycle import MAX_AMOUNT_SATANG, ReceivingAccount
-from pos.approvals import approval_used_error, used_approvals
+from pos.approvals import SALE_APPROVAL, ApprovalGrant, approval_used_error, used_approvals
 from pos.checkout.pricing import (
     DISCOUNT_APPROVAL_PERCENT,
     LineInput,
@@ -323,8 +323,26 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
         products, differences = rung_products(merged, stored.products)
         if closed is not None:
             differences.append(closed)
+    approval = request.approval
+    if approval is not None and approval.approval_id in stored.used_approvals:
+        if rung is None:
+            raise approval_used_error()
+        approval = None  # a rung sale happened: its discount is a manager's matter below
+    changes_approver = _sale_approver(actor, approval, rung is not None)
+    if rung is None:
+        _check_price_changes(merged, products, changes_approver)
+        if request.allow_short_stock and changes_approver is None:
+            raise ForbiddenError(
+                "approval.short_sale_required",
+                "ขายสินค้าเกินจำนวนในระบบต้องให้ผู้จัดการอนุมัติ",
+                field="approval_token",
+            )
+    else:  # an approved price change, with its reason, is not a difference to review
+        approved = {m.product_id for m in merged if _approved_change(m, products, changes_approver)}
+        differences = [d for d in differences if not _is_price_difference(d, approved)]
     priced = price_sale(
-        [_line_input(m, products[m.product_id]) for m in merged], request.cart_discount_satang
+        [_line_input(m, products[m.product_id], changes_approver) for m in merged],
+        request.cart_discount_satang,
     )
     if priced.subtotal_satang > MAX_AMOUNT_SATANG:  # a typo, or a hostile price: not a sale
         raise InvalidInputError(
@@ -333,11 +351,6 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
             field="lines",
             limit=format_baht(MAX_AMOUNT_SATANG),
         )
-    approval = request.approval
-    if approval is not None and approval.approval_id in stored.used_approvals:
-        if rung is None:
-            raise approval_used_error()
-        approval = None  # a rung sale happened: its discount is a manager's matter below
     unapproved = (
         actor.role == Role.CASHIER
         and (request.approved_by_id is None or (approval is None and request.approval is not None))
@@ -382,7 +395,7 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
         place.location_id,
         place.shift_id,
         priced,
-        _line_rows(merged, products, priced),
+        _line_rows(merged, products, priced, changes_approver),
         list(zip(payments, tenders, strict=True)),
         job.account,
         job.expiry,
@@ -393,7 +406,57 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
         _slips(conn, request, differences, stored.claimed_slips),
         received_at,
         approval,
+        changes_approver if request.allow_short_stock else None,
     )
+
+
+def _sale_approver(actor: Actor, approval: ApprovalGrant | None, rung: bool) -> int | None:
+    """Who allowed what only a manager may (a changed price, a short sale): the manager of a
+    ``sale`` approval, or the manager ringing the sale (not a rung one: whoever is signed in
+    when the till's queue is sent did not ring it); None for a cashier without one."""
+    if approval is not None and approval.action == SALE_APPROVAL:
+        return approval.approver_id
+    return actor.user_id if actor.role in MANAGERS and not rung else None
+
+
+def _approved_change(
+    m: MergedLine, products: Mapping[int, Mapping[Any, Any]], approver_id: int | None
+) -> bool:
+    """A line charged another price than the catalogue's, with its reason and a manager."""
+    price = m.unit_price_satang
+    listed = products[m.product_id]["price_satang"]
+    return approver_id is not None and m.price_reason is not None and price not in (None, listed)
+
+
+def _is_price_difference(d: Difference, approved: set[int]) -> bool:
+    return d.kind == SaleExceptionKind.PRICE_DIFFERS and d.detail["product_id"] in approved
+
+
+def _check_price_changes(
+    merged: list[MergedLine], products: Mapping[int, Mapping[Any, Any]], approver_id: int | None
+) -> None:
+    """A price other than the catalogue's needs a manager (403) and a reason (422)."""
+    for m in merged:
+        product = products[m.product_id]
+        if m.unit_price_satang is None or m.unit_price_satang == product["price_satang"]:
+            continue
+        where = f"lines[{m.first_index}]"
+        if m.price_reason is None:
+            raise InvalidInputError(
+                "sale.price_reason_required",
+                "เปลี่ยนราคา {name} ต้องบอกเหตุผล",
+                field=f"{where}.price_reason",
+                name=product["name_th"],
+            )
+        if approver_id is None:
+            raise ForbiddenError(
+                "approval.price_change_required",
+                "เปลี่ยนราคา {name} จาก {listed} เป็น {charged} บาท ต้องให้ผู้จัดการอนุมัติ",
+                field="approval_token",
+                name=product["name_th"],
+                listed=format_baht(product["price_satang"]),
+                charged=format_baht(m.unit_price_satang),
+            )
 
 
 def _replay(
@@ -534,7 +597,21 @@ def _slips(
     return slips
 
 
-def _line_input(m: MergedLine, product: Mapping[Any, Any]) -> LineInput:
+def _changed_price(
+    m: MergedLine, product: Mapping[Any, Any], approver_id: int | None
+) -> int | None:
+    """The catalogue's price of a line sold at another price a manager approved with a reason
+    (a rung sale's other price without them is a difference, charged as it was); else None."""
+    if approver_id is None or m.price_reason is None:
+        return None
+    if m.unit_price_satang in (None, product["price_satang"]):
+        return None
+    return int(product["price_satang"])
+
+
+def _line_input(
+    m: MergedLine, product: Mapping[Any, Any], approver_id: int | None = None
+) -> LineInput:
     return LineInput(
         unit_price_satang=product["price_satang"]
         if m.unit_price_satang is None
@@ -543,6 +620,7 @@ def _line_input(m: MergedLine, product: Mapping[Any, Any]) -> LineInput:
         commission_bp=_commission_bp(product),
         vat_applicable=bool(product["vat_applicable"]),
         discount_satang=m.discount_satang,
+        list_price_satang=_changed_price(m, product, approver_id),
     )
 
 
@@ -550,6 +628,7 @@ def _line_rows(
     merged: list[MergedLine],
     products: Mapping[int, Mapping[Any, Any]],
     priced: PricedSale,
+    changes_approver: int | None = None,
 ) -> list[dict[str, Any]]:
     """The sale's lines, snapshotting each product's name, SKU, price and entrepreneur."""
     lines = []
@@ -578,6 +657,20 @@ def _line_rows(
                 "vat_included_satang": p.vat_included_satang,
                 "line_discount_bearer": p.line_discount_bearer.value,
                 "cart_discount_bearer": p.cart_discount_bearer.value,
+                **_price_change(m, product, changes_approver),
             }
         )
     return lines
+
+
+def _price_change(
+    m: MergedLine, product: Mapping[Any, Any], approver_id: int | None
+) -> dict[str, Any]:
+    """A line's price change as stored: the catalogue's price, the reason and who approved it
+    (all None for a line sold at the catalogue's price, or rung at the till)."""
+    listed = _changed_price(m, product, approver_id)
+    return {
+        "list_price_satang": listed,
+        "price_reason": None if listed is None else m.price_reason,
+        "price_approved_by_id": None if listed is None else approver_id,
+    }

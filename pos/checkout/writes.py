@@ -71,6 +71,8 @@ class SalePlan:
     slips: list[str | None] = field(default_factory=list)
     received_at: datetime | None = None
     approval: ApprovalGrant | None = None  # a manager's approval, used up with the sale
+    # A short sale a manager allowed (the goods are in the customer's hand): who allowed it.
+    short_approved_by_id: int | None = None
 
     @property
     def completes(self) -> bool:
@@ -88,8 +90,9 @@ def write_sales(conn: Connection, plans: Sequence[SalePlan]) -> list[SaleView | 
     checked = check_takes(conn, [_take(plan) for plan in plans])
     refusals: list[Exception | None] = []
     for plan, short in zip(plans, checked, strict=True):
-        if short is not None and plan.rung is not None:  # taken already: count it
-            plan.differences.extend(below_zero(short.shortages))
+        # Taken already (rung at the till), or allowed by a manager: count it.
+        if short is not None and (plan.rung is not None or plan.short_approved_by_id is not None):
+            plan.differences.extend(below_zero(short.shortages, plan.short_approved_by_id))
             short = None
         refusals.append(short)
     accepted = [plan for plan, refused in zip(plans, refusals, strict=True) if refused is None]
@@ -100,7 +103,8 @@ def write_sales(conn: Connection, plans: Sequence[SalePlan]) -> list[SaleView | 
 
 def _take(plan: SalePlan) -> StockTake:
     quantities = {ln["product_id"]: ln["quantity"] for ln in plan.lines}
-    return StockTake(plan.location_id, quantities, forced=plan.rung is not None)
+    forced = plan.rung is not None or plan.short_approved_by_id is not None
+    return StockTake(plan.location_id, quantities, forced=forced)
 
 
 def _write_accepted(conn: Connection, plans: list[SalePlan]) -> list[SaleView]:

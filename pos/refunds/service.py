@@ -54,6 +54,7 @@ from pos.models import (
     Till,
 )
 from pos.refunds.rules import SoldLine, refund_parts
+from pos.tax_invoices.service import credit_invoice_for_refund
 from pos.tills.service import SHIFTS_STILL_OPEN, TILLS_AND_OPEN_SHIFTS, check_till_shift
 
 MAX_REASON = 200
@@ -272,6 +273,7 @@ def refund_sale(
         restock=bool(request.restock),
         approved_by_id=approved_by_id,
     )
+    credit_invoice_for_refund(conn, actor, now, refund_id)  # when a full tax invoice replaced it
     return load_refund(conn, refund_id), False
 
 

@@ -34,11 +34,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.engine import Connection
 
-from inventory.models import Category, Entrepreneur, Product, StockLevel, StockMovement
+from inventory.catalogue.photo_store import photo_key
+from inventory.models import (
+    Category,
+    Entrepreneur,
+    Product,
+    ProductPhoto,
+    StockLevel,
+    StockMovement,
+)
 from kernel.access import STAFF, Actor
 from kernel.errors import InvalidInputError, NotFoundError
 from pos.models import Till
@@ -55,8 +64,9 @@ PRODUCT_COLUMNS = (
     "category_id",
     "entrepreneur_id",
     "on_hand",
+    "photo",  # the photo's key (its URL: /photos/products/{id}/{photo}/thumb.webp) or null
 )
-ProductRow = tuple[int, str, str, str, str, int, bool, int, int, int]
+ProductRow = tuple[int, str, str, str, str, int, bool, int, int, int, str | None]
 
 
 # A write whose transaction commits later than this after its stamp may be missed by deltas.
@@ -120,23 +130,28 @@ class Since:
 
 
 # Built once (SQLAlchemy's compiled cache then hits); the location is a parameter.
-_ROW = select(
-    Product.id,
-    Product.barcode,
-    Product.sku,
-    Product.name_th,
-    Product.name_en,
-    Product.price_satang,
-    Product.vat_applicable,
-    Product.category_id,
-    Product.entrepreneur_id,
-    StockLevel.on_hand,
-).outerjoin(
-    StockLevel,
-    and_(
-        StockLevel.product_id == Product.id,
-        StockLevel.location_id == bindparam("location_id"),
-    ),
+_ROW = (
+    select(
+        Product.id,
+        Product.barcode,
+        Product.sku,
+        Product.name_th,
+        Product.name_en,
+        Product.price_satang,
+        Product.vat_applicable,
+        Product.category_id,
+        Product.entrepreneur_id,
+        StockLevel.on_hand,
+        ProductPhoto.content_hash,
+    )
+    .outerjoin(
+        StockLevel,
+        and_(
+            StockLevel.product_id == Product.id,
+            StockLevel.location_id == bindparam("location_id"),
+        ),
+    )
+    .outerjoin(ProductPhoto, ProductPhoto.product_id == Product.id)
 )
 _PRODUCTS = _ROW.where(Product.active).order_by(Product.name_th, Product.id)
 # A delta's products: every one changed since (the withdrawn ones too, to be removed).
@@ -194,10 +209,7 @@ def till_catalogue(
         version = Since(now, conn.execute(_LAST_MOVEMENT).scalar_one()).token()
     if after is not None and now is not None and now - MAX_TOKEN_AGE <= after.read_at <= now:
         return _delta(conn, till_id, code, location_id, after, version)
-    rows: list[ProductRow] = [
-        (r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], r[9] or 0)
-        for r in conn.execute(_PRODUCTS, {"location_id": location_id})
-    ]
+    rows = [_row(r) for r in conn.execute(_PRODUCTS, {"location_id": location_id})]
     return TillCatalogue(
         till_id=till_id,
         till_code=code,
@@ -218,8 +230,8 @@ def _delta(
     rows: list[ProductRow] = []
     removed: list[int] = []
     for r in conn.execute(_CHANGED, {"location_id": location_id, "since_at": since_at}):
-        if r[10]:
-            rows.append((r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], r[9] or 0))
+        if r[11]:
+            rows.append(_row(r))
         else:
             removed.append(r[0])
     moved = conn.execute(
@@ -242,6 +254,11 @@ def _delta(
         removed=sorted(removed),
         on_hand=sorted((r[0], r[1]) for r in moved),
     )
+
+
+def _row(r: Any) -> ProductRow:
+    photo = photo_key(r[10]) if r[10] else None
+    return (r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], r[9] or 0, photo)
 
 
 def _categories(conn: Connection) -> list[tuple[int, str, str]]:

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 class TillEvent(StrEnum):
     TILL_CREATED = "till_created"
+    TILL_REGISTERED = "till_registered"  # its Revenue Department POS number set or cleared
     SHIFT_OPENED = "shift_opened"  # with its opening float
     SHIFT_CLOSED = "shift_closed"  # the drawer counted: the Z report is numbered
     RECEIPT_BLOCK_LEASED = "receipt_block_leased"  # a device holds a block of receipt numbers

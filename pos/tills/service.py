@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -38,6 +38,7 @@ class TillView:
     name: str
     location_id: int
     active: bool
+    pos_registration: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,9 @@ class ShiftView:
 
 def _till_view(row: object) -> TillView:
     r = row._mapping  # type: ignore[attr-defined]
-    return TillView(r["id"], r["code"], r["name"], r["location_id"], r["active"])
+    return TillView(
+        r["id"], r["code"], r["name"], r["location_id"], r["active"], r["pos_registration"]
+    )
 
 
 def _shift_view(row: object) -> ShiftView:
@@ -112,6 +115,38 @@ def create_till(
     return get_till(conn, till_id)
 
 
+POS_REGISTRATION = re.compile(r"^[A-Z0-9][A-Z0-9/-]{0,19}$")
+
+
+def register_till_machine(
+    conn: Connection, actor: Actor, now: datetime, till_id: int, registration: str | None
+) -> TillView:
+    """Record (or clear, with None or "") the Revenue Department's registration number of the
+    till's POS machine (managers). Letters, digits, '-' and '/', up to 20; kept upper case."""
+    actor.require(MANAGERS, "register tills with the Revenue Department")
+    till = get_till(conn, till_id)
+    number = "".join((registration or "").split()).upper() or None
+    if number is not None and not POS_REGISTRATION.match(check_text(number, "pos_registration")):
+        raise InvalidInputError(
+            "till.registration_invalid",
+            "หมายเลขเครื่องที่กรมสรรพากรอนุมัติต้องยาว 1-20 ตัว เป็นตัวอักษรภาษาอังกฤษ ตัวเลข '-' หรือ '/'",
+            field="pos_registration",
+        )
+    conn.execute(update(Till).where(Till.id == till_id).values(pos_registration=number))
+    audit.record(
+        conn,
+        actor,
+        TillEvent.TILL_REGISTERED,
+        "till",
+        till_id,
+        now,
+        code=till.code,
+        pos_registration=number,
+        before=till.pos_registration,
+    )
+    return get_till(conn, till_id)
+
+
 def get_till(conn: Connection, till_id: int) -> TillView:
     row = conn.execute(select(Till).where(Till.id == till_id)).first()
     if row is None:
@@ -150,9 +185,14 @@ def open_shift(
     till_id: int,
     opening_float_satang: int | None,
     denominations: Mapping[str, object] | None = None,
+    *,
+    registration_required: bool = False,
 ) -> ShiftView:
     """Open a shift on a till for the actor; a till has at most one open shift. The float
-    may be counted by denomination (then ``opening_float_satang``, if given, must agree)."""
+    may be counted by denomination (then ``opening_float_satang``, if given, must agree).
+    ``registration_required``: a VAT-registered centre's till issues abbreviated tax invoices,
+    which the Revenue Department allows only from a registered machine: one without its
+    number opens no shift (so sells nothing)."""
     actor.require(STAFF, "open shifts")
     if opening_float_satang is not None:
         _check_float(opening_float_satang)
@@ -176,6 +216,14 @@ def open_shift(
     if not till.active:
         raise ConflictError(
             "till.inactive", "เครื่องขาย {till} ปิดใช้งานอยู่", field="till_id", till=till.code
+        )
+    if registration_required and not till.pos_registration:
+        raise ConflictError(
+            "till.not_registered",
+            "เครื่องขาย {till} ยังไม่มีหมายเลขเครื่องที่กรมสรรพากรอนุมัติ: ให้ผู้จัดการบันทึกหมายเลขที่"
+            " หน้าเครื่องขาย ก่อนเปิดกะ (ศูนย์จดทะเบียนภาษีมูลค่าเพิ่ม)",
+            field="till_id",
+            till=till.code,
         )
     if current_shift(conn, till_id) is not None:
         raise ConflictError(

@@ -30,6 +30,7 @@ from pos.models import (
     Refund,
     RefundMethod,
     Sale,
+    SaleLine,
     SalePayment,
     SaleStatus,
     Shift,
@@ -46,6 +47,10 @@ from pos.tills.shift_rules import DrawerCash, count_denominations
 # The users table belongs to the web layer (accounts); the report needs only a name from it.
 _USERS = table("users", column("id"), column("display_name"), column("username"))
 MAX_REASON = 200
+# A counted drawer that differs from the expected cash by more than this needs a reason (a
+# setting: OTOP_CLOSE_DIFFERENCE_REASON_SATANG). 100 baht: above a coin miscount or a missed
+# 20/50-baht note of change, small enough that a lost 100-baht note is always explained.
+DIFFERENCE_REASON_SATANG = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +125,12 @@ class ShiftReport:
     other_tenders: list[TenderTotal] = field(default_factory=list)
     card_refunds_satang: int = 0
     other_refunds_satang: int = 0
+    # Why the counted drawer differs from the expected cash (required over a set amount).
+    difference_reason: str | None = None
+    # Lines sold at a price a manager approved in place of the list price: how many, and by
+    # how much below the list price in all (above it counts below zero).
+    price_changes_count: int = 0
+    price_changes_satang: int = 0
 
 
 def _may_work_on(actor: Actor, cashier_id: int, action: str) -> None:
@@ -318,6 +329,19 @@ def _compute(
             func.coalesce(func.sum(case((~is_in, ShiftCashMovement.amount_satang), else_=0)), 0),
         ).where(ShiftCashMovement.shift_id == shift_id)
     ).one()
+    price_changes = conn.execute(
+        select(
+            func.count(),
+            func.coalesce(
+                func.sum(
+                    (SaleLine.list_price_satang - SaleLine.unit_price_satang) * SaleLine.quantity
+                ),
+                0,
+            ),
+        )
+        .join(Sale, Sale.id == SaleLine.sale_id)
+        .where(Sale.shift_id == shift_id, completed, SaleLine.list_price_satang.is_not(None))
+    ).one()
     drawer = DrawerCash(
         opening_float_satang=shift["opening_float_satang"],
         cash_taken_satang=int(paid[2]),
@@ -365,6 +389,8 @@ def _compute(
         other_tenders=[t for t in tenders if t.name != ""],
         card_refunds_satang=int(refunds[5]),
         other_refunds_satang=int(refunds[6]),
+        price_changes_count=int(price_changes[0]),
+        price_changes_satang=int(price_changes[1] or 0),
     )
 
 
@@ -396,8 +422,16 @@ def close_shift(
     device_id: str | None = None,
     last_receipt_seq: int | None = None,
     outstanding_cash_satang: int = 0,
+    difference_reason: str | None = None,
+    reason_over_satang: int | None = None,
 ) -> ShiftReport:
     """Close a shift with the drawer counted: the numbered Z report, stored as printed.
+
+    Blind count: the cashier counts before seeing the expected cash. A difference (the
+    queued sales' cash aside) over ``reason_over_satang`` (the web passes the setting, whose
+    default is DIFFERENCE_REASON_SATANG; None asks for no reason) is refused (422
+    ``shift.difference_reason_required``, which tells the expected cash and the difference)
+    until a reason is given; the reason is stored in the Z report.
 
     Refused while a sale of the shift waits for its payment (finish or void it first). The
     closing device (``device_id``) says the last receipt number it issued: its blocks close,
@@ -422,6 +456,7 @@ def close_shift(
             "shift.count_required", "กรุณานับเงินในลิ้นชักก่อนปิดกะ", field="counted_satang"
         )
     _check_counted(counted_satang)
+    reason = _checked_difference_reason(difference_reason)
     row = _shift_row(conn, shift_id, lock=True)
     if row["status"] != ShiftStatus.OPEN:
         _refuse_closed(shift_id, row["z_number"])
@@ -462,6 +497,7 @@ def close_shift(
                 for r in numbers.void
             ],
         )
+    report = _with_difference_reason(report, reason, reason_over_satang)
     changed = conn.execute(
         update(Shift)
         .where(Shift.id == shift_id, Shift.status == ShiftStatus.OPEN.value)
@@ -490,8 +526,44 @@ def close_shift(
         expected_cash_satang=report.expected_cash_satang,
         counted_cash_satang=counted_satang,
         difference_satang=report.difference_satang,
+        difference_reason=report.difference_reason,
     )
     return report
+
+
+def _checked_difference_reason(reason: object) -> str | None:
+    if reason is None:
+        return None
+    text = check_text(reason, "difference_reason").strip() if isinstance(reason, str) else ""
+    if len(text) > MAX_REASON:
+        raise InvalidInputError(
+            "shift.difference_reason_too_long",
+            "เหตุผลของผลต่างยาวได้ไม่เกิน {max_length} ตัวอักษร",
+            field="difference_reason",
+            max_length=MAX_REASON,
+        )
+    return text or None
+
+
+def _with_difference_reason(
+    report: ShiftReport, reason: str | None, reason_over_satang: int | None
+) -> ShiftReport:
+    """The report with the cashier's reason, or 422 when the difference needs one. The cash of
+    sales still queued at the till is in the drawer but not yet in the books: not a difference."""
+    difference = (report.difference_satang or 0) - report.outstanding_cash_satang
+    if reason_over_satang is not None and abs(difference) > reason_over_satang and not reason:
+        raise InvalidInputError(
+            "shift.difference_reason_required",
+            "เงินที่นับได้ต่างจากเงินสดที่ควรมี {difference} บาท (เกิน {limit} บาท): นับใหม่หรือบอกเหตุผลของผลต่าง",
+            field="difference_reason",
+            difference=format_baht(difference),
+            limit=format_baht(reason_over_satang),
+            expected_cash_satang=report.expected_cash_satang + report.outstanding_cash_satang,
+            counted_cash_satang=report.counted_cash_satang,
+            difference_satang=difference,
+            limit_satang=reason_over_satang,
+        )
+    return replace(report, difference_reason=reason)
 
 
 def _check_counted(counted_satang: object) -> None:

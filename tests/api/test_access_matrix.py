@@ -42,6 +42,7 @@ from kernel.db.engine import Database
 from payments.webhook import sign
 from pos.models import Till
 from tests.conftest import BACKENDS, _truncate_postgres
+from tests.photo_samples import image_bytes
 from web.accounts import users as accounts
 from web.accounts.auth import session_csrf_token
 from web.accounts.users import User, get_user, open_session
@@ -78,6 +79,11 @@ GET    /api/v1/products                                     | 401   | ok    | ok
 POST   /api/v1/products                                     | 401   | 403   | 403   | ok    | ok
 GET    /api/v1/products/{product}                           | 401   | ok    | ok    | ok    | ok
 PATCH  /api/v1/products/{product}                           | 401   | 403   | 403   | ok    | ok
+# Photos are public pictures of the goods: every signed-in role sees them; managers change them.
+GET    /api/v1/products/{product}/photo                     | 401   | ok    | ok    | ok    | ok
+PUT    /api/v1/products/{product}/photo                     | 401   | 403   | 403   | ok    | ok
+DELETE /api/v1/products/{product}/photo                     | 401   | 403   | 403   | ok    | ok
+GET    /photos/products/{product}/{photo}/thumb.webp        | login | ok    | ok    | ok    | ok
 GET    /api/v1/entrepreneurs                                | 401   | ok    | ok    | ok    | ok
 POST   /api/v1/entrepreneurs                                | 401   | 403   | 403   | ok    | ok
 GET    /api/v1/entrepreneurs/{entrepreneur}                 | 401   | ok    | ok    | ok    | ok
@@ -97,6 +103,8 @@ GET    /admin/products/new                                  | login | 403   | 40
 POST   /admin/products/new                                  | 401   | 403   | 403   | ok    | ok
 GET    /admin/products/{product}                            | login | ok    | 403   | ok    | ok
 POST   /admin/products/{product}                            | 401   | 403   | 403   | ok    | ok
+POST   /admin/products/{product}/photo                      | 401   | 403   | 403   | ok    | ok
+POST   /admin/products/{product}/photo/delete               | 401   | 403   | 403   | ok    | ok
 GET    /admin/entrepreneurs                                 | login | ok    | 403   | ok    | ok
 GET    /admin/entrepreneurs/new                             | login | 403   | 403   | ok    | ok
 POST   /admin/entrepreneurs/new                             | 401   | 403   | 403   | ok    | ok
@@ -145,6 +153,9 @@ GET    /till/sw.js                                          | login | ok    | 40
 GET    /api/v1/till/catalogue?till_id={till}                | 401   | ok    | 403   | ok    | ok
 GET    /api/v1/tills                                        | 401   | ok    | 403   | ok    | ok
 POST   /api/v1/tills                                        | 401   | 403   | 403   | ok    | ok
+PATCH  /api/v1/tills/{till}                                 | 401   | 403   | 403   | ok    | ok
+GET    /admin/tills                                         | login | 403   | 403   | ok    | ok
+POST   /admin/tills/{till}/registration                     | 401   | 403   | 403   | ok    | ok
 POST   /api/v1/shifts                                       | 401   | ok    | 403   | ok    | ok
 GET    /api/v1/shifts/current?till_id={till}                | 401   | ok    | 403   | ok    | ok
 GET    /api/v1/shifts/{shift}                               | 401   | ok    | 403   | ok    | ok
@@ -170,6 +181,16 @@ GET    /api/v1/tills/{till}/receipt-blocks?device_id=dev-matrix | 401   | ok    
 GET    /api/v1/sale-exceptions                              | 401   | ok    | 403   | ok    | ok
 POST   /api/v1/sale-exceptions/1/resolve                    | 401   | 403   | 403   | ok    | ok
 GET    /admin/sale-exceptions                               | login | 403   | 403   | ok    | ok
+
+# --- full tax invoices and their credit notes -------------------------------------------------
+POST   /api/v1/sales/{sale}/tax-invoice                     | 401   | ok    | 403   | ok    | ok
+GET    /api/v1/tax-buyers?q=0105                            | 401   | ok    | 403   | ok    | ok
+GET    /api/v1/tax-invoices                                 | 401   | 403   | 403   | ok    | ok
+GET    /tax-invoices/new?receipt={receipt}                  | login | ok    | 403   | ok    | ok
+POST   /tax-invoices/new                                    | 401   | ok    | 403   | ok    | ok
+GET    /tax-invoices/{invoice}                              | login | ok    | 403   | ok    | ok
+GET    /tax-credit-notes/{credit_note}                      | login | ok    | 403   | ok    | ok
+GET    /admin/tax-invoices                                  | login | 403   | 403   | ok    | ok
 
 # --- payments --------------------------------------------------------------------------------
 POST   /api/v1/payments                                     | 401   | ok    | 403   | ok    | ok
@@ -403,6 +424,11 @@ def _samples(
         )
     )
     s["intake"] = intake["id"]
+    photo = client.put(
+        f"/api/v1/products/{product}/photo",
+        files={"file": ("photo.png", image_bytes("PNG"), "image/png")},
+    )
+    s["photo"] = _ok(photo)["key"]
 
     _as(client, db, clock, csrf, "cashier")
     s["shift"] = _ok(
@@ -434,6 +460,36 @@ def _samples(
         )
     )
     s["refund"] = refund["id"]
+    _as(client, db, clock, csrf, "cashier")
+    invoiced = _ok(
+        client.post(
+            "/api/v1/sales",
+            headers={"Idempotency-Key": "matrix-sale-2"},
+            json={
+                "till_id": till,
+                "lines": [{"product_id": product, "quantity": 1}],
+                "payments": [{"method": "cash", "amount_satang": price}],
+            },
+        )
+    )
+    buyer = {"name": "บริษัท เมทริกซ์ จำกัด", "address": "เชียงใหม่", "tax_id": "0105558000014"}
+    s["invoice"] = _ok(
+        client.post(f"/api/v1/sales/{invoiced['id']}/tax-invoice", json={"buyer": buyer})
+    )["id"]
+    _as(client, db, clock, csrf, "manager")
+    _ok(
+        client.post(
+            "/api/v1/refunds",
+            headers={"Idempotency-Key": "matrix-refund-2"},
+            json={
+                "sale_id": invoiced["id"],
+                "till_id": till,
+                "lines": [{"line_no": 1, "quantity": 1}],
+                "reason": "matrix",
+            },
+        )
+    )
+    s["credit_note"] = 1  # the first credit note of a full tax invoice
 
     clock.advance(days=8)  # the sale is past the refund window: a payout run pays for it
     _as(client, db, clock, csrf, "manager")

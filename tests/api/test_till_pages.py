@@ -154,6 +154,7 @@ async def test_the_catalogue_lists_active_products_with_on_hand_at_the_tills_loc
         "category_id",
         "entrepreneur_id",
         "on_hand",
+        "photo",
     ]
     rows = {row[0]: dict(zip(columns, row, strict=True)) for row in body["products"]}
     assert set(rows) == {shop["stocked"], shop["elsewhere"], shop["unstocked"]}
@@ -164,6 +165,7 @@ async def test_the_catalogue_lists_active_products_with_on_hand_at_the_tills_loc
     assert (sarong["name_th"], sarong["name_en"]) == ("ผ้าซิ่น", "Sarong")
     assert sarong["price_satang"] == 45000
     assert sarong["vat"] is True
+    assert sarong["photo"] is None  # none uploaded (test_photos_api.py: the key when there is)
     assert (sarong["category_id"], sarong["entrepreneur_id"]) == (shop["cloth"], shop["weavers"])
     assert re.fullmatch(r"\d{8,14}", sarong["barcode"])
     makers = {e[0]: e[1:] for e in body["entrepreneurs"]}
@@ -212,7 +214,8 @@ async def test_a_till_elsewhere_sees_the_stock_there(login_as: LoginAs, db: Data
     client = await login_as(Role.MANAGER)
     till = await _till(client, shop["there"], code="TPR-01")
     body = (await client.get(f"/api/v1/till/catalogue?till_id={till}")).json()
-    on_hand = {row[0]: row[-1] for row in body["products"]}
+    at = body["columns"].index("on_hand")
+    on_hand = {row[0]: row[at] for row in body["products"]}
     assert on_hand == {shop["stocked"]: 0, shop["elsewhere"]: 3, shop["unstocked"]: 0}
 
 

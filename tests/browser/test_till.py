@@ -202,7 +202,12 @@ def test_a_refused_sale_is_shown_and_the_cart_kept(page: Any, live_server: LiveS
     assert "500" in message.inner_text()  # what was asked for, beside what is on hand
     assert page.locator("#dlg-pay").evaluate("box => !box.open")
     assert page.locator("[data-cart] li.line").count() == 1
+    # The till offers a manager's approval (the goods may be in the customer's hand); the
+    # cashier changes the quantity instead.
+    page.wait_for_selector("#dlg-short[open]")
     shot(page, "till-short-stock")
+    page.click("#dlg-short [data-close]")
+    page.wait_for_function("() => !document.querySelector('#dlg-short').open")
     page.keyboard.press("Delete")
     assert page.locator("[data-cart] li.line").count() == 0
 
@@ -255,12 +260,10 @@ def test_a_refund_of_one_line_and_the_shift_closed_with_a_z_report(
     page.keyboard.press("F3")
     page.click("[data-menu=close]")
     expected = shift_report(page)["expected_cash_satang"]
-    page.wait_for_function(
-        "() => document.querySelector('[data-close-expected]').textContent !== '…'"
-    )
-    assert page.inner_text("[data-close-expected]") == baht(expected)
+    # A blind count: the expected cash is not on screen while counting.
+    assert baht(expected) not in page.inner_text("#dlg-close")
     page.fill("#dlg-close [name=counted]", str(expected // 100 - 20))  # 20 baht short
-    assert page.inner_text("[data-close-difference]").startswith("-20.00")
+    assert page.inner_text("[data-close-difference]") == "—"
     shot(page, "till-close-count")
     page.click("#dlg-close button[type=submit]")
     page.wait_for_selector("#dlg-report[open]")

@@ -16,7 +16,7 @@ from inventory.catalogue import (
     ProductDraft,
 )
 from inventory.catalogue.barcodes import in_store_code, is_in_store
-from inventory.catalogue.search import search_text
+from inventory.catalogue.search import Searchable, rank, search_text
 from inventory.models import Product
 from kernel.access import Actor, Role
 from kernel.audit import AuditEntry
@@ -368,19 +368,64 @@ def _bulk_catalogue(db: Database, count: int) -> None:
         next_in_sequence(conn, "unused")
 
 
+def _searchable(row: Any) -> Searchable:
+    name_th, name_en = row.search_text.split(" | ")[:2]
+    return Searchable(name_th=name_th, name_en=name_en, sku=row.sku, barcode=row.barcode)
+
+
+def test_search_lists_products_by_their_own_name_before_other_matches(
+    db: Database, clock: FixedClock
+) -> None:
+    """A name that starts with the query, then a name that holds it, then a SKU or a maker's
+    code that holds it (catalogue order within each)."""
+    ids = _setup(db)
+
+    def product(conn: Any, sku: str, name_th: str, name_en: str) -> int:
+        draft = _draft(ids, sku=sku, barcode=None, name_th=name_th, name_en=name_en)
+        return catalogue.create_product(conn, MANAGER, clock.now(), draft).id
+
+    with db.write() as conn:
+        frame = product(conn, "UMB-FRAME-1", "กรอบรูปไม้ไผ่", "Bamboo Photo Frame")
+        inside = product(conn, "UM-1", "ร่มผ้าฝ้าย", "Painted Cotton Umbrella")
+        first = product(conn, "UM-2", "ร่มกระดาษสา", "Umbrella, Saa Paper")
+    with db.read() as conn:
+        found = catalogue.search_products(conn, CASHIER, q="umb")
+        assert [p.id for p in found] == [first, inside, frame]
+        assert [p.id for p in catalogue.search_products(conn, CASHIER, q="UMBRELLA")] == [
+            first,
+            inside,
+        ]
+        thai = catalogue.search_products(conn, CASHIER, q="ร่ม")
+        assert [p.id for p in thai] == [inside, first]
+        assert [p.id for p in catalogue.search_products(conn, CASHIER, q="um-1")] == [inside]
+        # The maker's code matches every product of theirs, after the names that hold it.
+        assert [p.id for p in catalogue.search_products(conn, CASHIER, q="e001")][:1] == [frame]
+
+
 def test_the_search_index_finds_exactly_what_a_full_scan_finds(db: Database) -> None:
     """The trigram index (FTS5 / pg_trgm) answers like LIKE over every row, Thai included.
 
     Its speed is measured by `make bench`, not here.
     """
     _bulk_catalogue(db, 7324)
-    queries = ["ร่ม", "ลาย73", "product 12", "s000100", in_store_code(503000), "ไม่มีเลย", "e0", "%"]
+    queries = [
+        "ร่ม",
+        "ลาย73",
+        "product 12",
+        "duct 7",
+        "s000100",
+        in_store_code(503000),
+        "ไม่มีเลย",
+        "e0",
+        "%",
+    ]
     with db.read() as conn:
         rows = conn.execute(
             select(Product.id, Product.search_text, Product.sku, Product.barcode)
         ).all()
         for q in queries:
             hits = [r for r in rows if q.lower() in r.search_text]
-            hits.sort(key=lambda r: (q not in (r.sku, r.barcode), r.id))
+            # Ranked as inventory.catalogue.search.rank ranks (its own tests hold the cases).
+            hits.sort(key=lambda r: (rank(q, _searchable(r)), r.id))
             found = catalogue.search_products(conn, CASHIER, q=q, limit=50)
             assert [p.id for p in found] == [r.id for r in hits[:50]], q

@@ -35,6 +35,8 @@ from pos.completion.by_payment import complete_if_paid
 from pos.consignment.payouts import create_run, mark_paid
 from pos.models import Refund, Sale, Shift
 from pos.refunds.service import RefundRequest, refund_sale
+from pos.tax_invoices.rules import Party
+from pos.tax_invoices.service import issue_tax_invoice
 from pos.tills.service import current_shift, open_shift
 from pos.tills.shifts import close_shift
 from tests import factories as f
@@ -43,6 +45,8 @@ from tests.db.test_sales import ACCOUNT, _request, _sell, _shop, _user
 from web.models import metadata
 
 NOW = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)
+SELLER = Party("ศูนย์ OTOP สันกำแพง", "สันกำแพง เชียงใหม่", "0994000165510", "00000")
+BUYER = Party("บริษัท ตรวจ จำกัด", "เชียงใหม่", "0105558000014", "00000")
 WINDOW = timedelta(days=7)
 SLIP = promptpay.slip_verify("014", "2026112100000CHK")
 SLIP_REF = "014:2026112100000CHK"
@@ -124,6 +128,8 @@ def trade_a_day(db: Database, clock: FixedClock) -> Day:
             account=ACCOUNT,
             expiry=timedelta(hours=1),
         )
+        # The cash sale's buyer asks for a full tax invoice; its refund then issues a credit note.
+        issue_tax_invoice(conn, shop.cashier, clock.now(), cash.id, BUYER, SELLER)
         first = refund_sale(
             conn,
             manager,
@@ -424,7 +430,7 @@ BREAKS = [
     ),
     Break(
         "a posting with a role the balance does not know",
-        ("balance-fold",),
+        ("balance-fold", "account-totals"),
         lambda d: f"entrepreneur {d.maker_code} (id {d.maker})",
         _sql(
             "UPDATE postings SET role = 'bonus' WHERE id = (SELECT min(id) FROM postings "
@@ -461,7 +467,8 @@ BREAKS = [
     ),
     Break(
         "a receipt misprinted",
-        ("receipt-numbers", "sale-ledger"),
+        # The sale's full tax invoice names the receipt as it was printed.
+        ("receipt-numbers", "sale-ledger", "replaced-receipt-invoice"),
         lambda d: f"till SKP-01, sale {d.cash_sale}",
         _sql("UPDATE sales SET receipt_number = 'SKP-01-1' WHERE id = :cash_sale"),
     ),
@@ -482,6 +489,39 @@ BREAKS = [
             "UPDATE refunds SET credit_note_seq = 5, credit_note_number = 'CN-SKP-01-000005' "
             "WHERE id = :last_refund"
         ),
+    ),
+    Break(
+        "a running total off by one satang",
+        ("account-totals",),
+        lambda d: "account ",
+        _sql(
+            "UPDATE ledger_account_totals SET total_satang = total_satang + 1 WHERE account_id ="
+            " (SELECT min(account_id) FROM ledger_account_totals)"
+        ),
+    ),
+    Break(
+        "postings without their running total",
+        ("account-totals",),
+        lambda d: "role commission",
+        _sql("DELETE FROM ledger_account_totals WHERE role = 'commission'"),
+    ),
+    Break(
+        "a gap in the full tax invoices",
+        ("tax-invoice-numbers",),
+        lambda d: "till SKP-01, full tax invoice TI-SKP-01-000004",
+        _sql("UPDATE tax_invoices SET seq = 4, number = 'TI-SKP-01-000004'"),
+    ),
+    Break(
+        "a tax credit note printed with another number",
+        ("tax-credit-note-numbers",),
+        lambda d: "till SKP-01, tax credit note ",
+        _sql("UPDATE tax_credit_notes SET number = 'TCN-SKP-01-000009'"),
+    ),
+    Break(
+        "a full tax invoice naming another receipt",
+        ("replaced-receipt-invoice",),
+        lambda d: f"tax invoice TI-SKP-01-000001 (sale {d.cash_sale})",
+        _sql("UPDATE tax_invoices SET replaces_receipt = 'SKP-01-000099'"),
     ),
     Break(
         "a gap in the Z numbers",

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kernel.errors import InvalidInputError
+from pos.checkout.ledger_shares import line_share, priced_share
 from pos.checkout.pricing import (
     DiscountBearer,
     LineInput,
@@ -165,3 +166,39 @@ def test_allocation_sums_exactly_and_stays_within_one_of_the_exact_share(
     total = sum(weights) or 1
     for part, weight in zip(parts, weights, strict=True):
         assert abs(part * total - amount * weight) < total
+
+
+def test_a_price_changed_below_the_list_is_borne_by_the_centre() -> None:
+    # 2 x 250.00 listed, charged 200.00 each, 20 % commission: the maker is owed 80 % of 500.00.
+    line = LineInput(20000, 2, 2000, list_price_satang=25000)
+    [priced] = price_sale([line]).lines
+    assert priced.line_total_satang == 40000 and priced.price_difference_satang == 10000
+    assert priced.net_satang == 40000  # 500.00 - 100.00 commission
+    assert priced.commission_satang == 0  # 100.00 commission less the 100.00 the centre bore
+    share = priced_share(7, priced)
+    assert share.gross == 50000 and share.entrepreneur_discount_satang == 0
+
+
+def test_a_price_changed_above_the_list_is_split_on_what_was_paid() -> None:
+    line = LineInput(30000, 1, 2000, list_price_satang=25000)
+    [priced] = price_sale([line]).lines
+    assert priced.price_difference_satang == 0
+    assert (priced.net_satang, priced.commission_satang) == (24000, 6000)
+    assert priced_share(7, priced).gross == 30000
+
+
+def test_a_stored_line_with_a_changed_price_credits_the_list_price_to_the_ledger() -> None:
+    stored = {
+        "entrepreneur_id": 7,
+        "net_satang": 40000,
+        "commission_satang": 0,
+        "unit_price_satang": 20000,
+        "list_price_satang": 25000,
+        "quantity": 2,
+        "discount_satang": 0,
+        "cart_discount_satang": 0,
+        "line_discount_bearer": "entrepreneur",
+        "cart_discount_bearer": "centre",
+    }
+    assert line_share(stored).gross == 50000
+    assert line_share({**stored, "list_price_satang": None}).gross == 40000

@@ -75,6 +75,7 @@ def test_sale(case: dict[str, Any]) -> None:
             commission_bp=0,  # the centre's side: not the customer's money, not in the till
             vat_applicable=line["vat"],
             discount_satang=line["discount_satang"],
+            list_price_satang=line.get("list_price_satang"),
         )
         for line in case["lines"]
     ]

@@ -5,7 +5,9 @@ The token is signed (HMAC-SHA256 with the secret key) and names the approver, th
 cashier it was given to, when it runs out (5 minutes), its subject and a unique id:
 
 - the subject is a digest of what was approved: for a discount, the cart's lines (product,
-  quantity, line discount, merged per product) and its cart discount; for a refund, the sale
+  quantity, line discount, merged per product) and its cart discount; for a sale, the same
+  with each line's changed price and its reason, and whether short lines may be sold below
+  the books (a manager's approval of the whole cart); for a refund, the sale
   and its lines (line number, quantity). A request whose own subject differs is refused
   (403 ``approval.other_subject``): a token for one sale's discount approves no other.
 - the id is recorded when the token is used, in the sale's or refund's own transaction
@@ -29,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from kernel.errors import ForbiddenError
-from pos.approvals import ApprovalGrant
+from pos.approvals import SALE_APPROVAL, ApprovalGrant
 
 LIFETIME = timedelta(minutes=5)
 FIELD = "approval_token"
@@ -38,6 +40,9 @@ FIELD = "approval_token"
 class ApprovalAction(StrEnum):
     DISCOUNT = "discount"
     REFUND = "refund"
+    # The cart as the till shows it: its discounts, its changed prices (with their reasons)
+    # and, when it says so, its lines sold short of the books (pos.approvals.SALE_APPROVAL).
+    SALE = SALE_APPROVAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +68,41 @@ def discount_subject(lines: Iterable[tuple[int, int, int]], cart_discount_satang
         line[0] += quantity
         line[1] += discount_satang
     return _digest(["discount", sorted([k, *v] for k, v in merged.items()), cart_discount_satang])
+
+
+SaleLineSubject = tuple[int, int, int, int | None, str | None]
+
+
+def sale_subject(
+    lines: Iterable[SaleLineSubject], cart_discount_satang: int, allow_short_stock: bool
+) -> str:
+    """The subject of a sale approval: the cart's (product id, quantity, discount, unit price
+    or None, price reason or None) lines merged per product, its cart discount, and whether its
+    short lines may go below the books. A line's price is part of it only with a reason."""
+    merged: dict[int, list[object]] = {}
+    for product_id, quantity, discount_satang, unit_price, reason in lines:
+        line = merged.setdefault(product_id, [0, 0, None, None])
+        line[0] = int(line[0]) + quantity  # type: ignore[call-overload]
+        line[1] = int(line[1]) + discount_satang  # type: ignore[call-overload]
+        # A price counts only as a change, with its reason (a sale rung at the till sends
+        # every line's price: the catalogue's is not what the manager approves).
+        reason = (reason or "").strip() or None
+        if reason is not None and unit_price is not None:
+            line[2], line[3] = unit_price, reason
+    body = sorted([k, *v] for k, v in merged.items())
+    return _digest(["sale", body, cart_discount_satang, bool(allow_short_stock)])
+
+
+def action_of(token: str | None) -> str | None:
+    """The action a token says it is for, read without checking it (:func:`verify` checks)."""
+    if not token:
+        return None
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(token.partition(".")[0].encode()))
+    except (binascii.Error, ValueError):
+        return None
+    action = claims.get("a") if isinstance(claims, dict) else None
+    return action if isinstance(action, str) else None
 
 
 def refund_subject(

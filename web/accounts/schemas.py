@@ -7,7 +7,12 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, model_validator
 
 from kernel.access import Role
-from web.accounts.approvals import ApprovalAction, discount_subject, refund_subject
+from web.accounts.approvals import (
+    ApprovalAction,
+    discount_subject,
+    refund_subject,
+    sale_subject,
+)
 from web.accounts.users import (
     UserView,
 )
@@ -27,6 +32,23 @@ class DiscountSubjectIn(BaseModel):
     cart_discount_satang: WholeNumber = 0
 
 
+class SaleLineSubjectIn(BaseModel):
+    product_id: WholeNumber
+    quantity: WholeNumber
+    discount_satang: WholeNumber = 0
+    unit_price_satang: WholeNumber | None = None
+    price_reason: Annotated[str, Field(max_length=200)] | None = None
+
+
+class SaleSubjectIn(BaseModel):
+    """The cart a sale approval is for, as the sale will send it: its lines (with any changed
+    price and its reason), its cart discount, and whether its short lines may be sold."""
+
+    lines: Annotated[list[SaleLineSubjectIn], Field(min_length=1, max_length=500)]
+    cart_discount_satang: WholeNumber = 0
+    allow_short_stock: bool = False
+
+
 class RefundLineSubjectIn(BaseModel):
     line_no: WholeNumber
     quantity: WholeNumber
@@ -43,17 +65,23 @@ class RefundSubjectIn(BaseModel):
 
 class ApprovalIn(BaseModel):
     """A manager's password and what they approve: ``discount`` for action discount,
-    ``refund`` for action refund (the token is for that subject only, and one use)."""
+    ``sale`` for action sale, ``refund`` for action refund (the token is for that subject
+    only, and one use)."""
 
     username: Annotated[str, Field(min_length=1, max_length=64)]
     password: Annotated[str, Field(min_length=1, max_length=256)]
     action: ApprovalAction
     discount: DiscountSubjectIn | None = None
     refund: RefundSubjectIn | None = None
+    sale: SaleSubjectIn | None = None
 
     @model_validator(mode="after")
     def _subject_of_action(self) -> ApprovalIn:
-        wanted = self.discount if self.action == ApprovalAction.DISCOUNT else self.refund
+        wanted: BaseModel | None = {
+            ApprovalAction.DISCOUNT: self.discount,
+            ApprovalAction.SALE: self.sale,
+            ApprovalAction.REFUND: self.refund,
+        }[self.action]
         if wanted is None:
             raise ValueError(f"{self.action.value} approval needs its subject: {self.action.value}")
         return self
@@ -64,6 +92,22 @@ class ApprovalIn(BaseModel):
             assert self.discount is not None
             lines = ((ln.product_id, ln.quantity, ln.discount_satang) for ln in self.discount.lines)
             return discount_subject(lines, self.discount.cart_discount_satang)
+        if self.action == ApprovalAction.SALE:
+            assert self.sale is not None
+            return sale_subject(
+                (
+                    (
+                        ln.product_id,
+                        ln.quantity,
+                        ln.discount_satang,
+                        ln.unit_price_satang,
+                        ln.price_reason,
+                    )
+                    for ln in self.sale.lines
+                ),
+                self.sale.cart_discount_satang,
+                self.sale.allow_short_stock,
+            )
         assert self.refund is not None
         lines_ = ((ln.line_no, ln.quantity) for ln in self.refund.lines)
         return refund_subject(self.refund.sale_id, lines_, self.refund.method)

@@ -17,6 +17,8 @@ from sqlalchemy.engine import Connection
 
 from inventory import catalogue
 from inventory.catalogue import ProductDraft, ProductView
+from inventory.catalogue.photo_store import photo_file, photo_url
+from inventory.catalogue.photos import MAX_PHOTO_BYTES
 from inventory.models import Entrepreneur
 from kernel.access import Actor
 from kernel.clock import Clock
@@ -75,9 +77,18 @@ def _product_form(
     *,
     product_id: int | None = None,
     errors: dict[str, str] | None = None,
+    photo_error: str | None = None,
 ) -> Template:
+    photo: dict[str, str] | None = None
     with db.read() as conn:
         categories = catalogue.list_categories(conn)
+        if product_id is not None:
+            found = photo_file(conn, product_id, "display")
+            if found is not None:
+                photo = {
+                    "display_url": photo_url(product_id, found.key, "display"),
+                    "thumb_url": photo_url(product_id, found.key, "thumb"),
+                }
     response = page(
         request,
         "catalogue/product_form.html",
@@ -85,10 +96,42 @@ def _product_form(
         product_id=product_id,
         categories=categories,
         errors=errors or {},
+        photo=photo,
+        photo_error=photo_error,
+        photo_limit_mb=MAX_PHOTO_BYTES // (1024 * 1024),
     )
-    if errors:
+    if errors or photo_error:
         response.status_code = 422
     return response
+
+
+def edit_page(
+    request: Request[Any, Any, Any],
+    db: Database,
+    actor: Actor,
+    product_id: int,
+    *,
+    photo_error: DomainError | None = None,
+) -> Template:
+    """A product's page as stored (with the photo's refusal, if one was just refused)."""
+    with db.read() as conn:
+        view = catalogue.get_product(conn, actor, product_id)
+    form = {
+        "version": view.version,
+        "sku": view.sku,
+        "barcode": view.barcode,
+        "name_th": view.name_th,
+        "name_en": view.name_en,
+        "category_id": str(view.category_id),
+        "entrepreneur_code": view.entrepreneur_code,
+        "price_baht": f"{view.price_satang // 100}.{view.price_satang % 100:02d}",
+        "vat_applicable": "on" if view.vat_applicable else "",
+        "active": "on" if view.active else "",
+        "on_hand": view.on_hand,
+        "on_hand_total": view.on_hand_total,
+    }
+    said_error = said(request, photo_error) if photo_error is not None else None
+    return _product_form(request, db, form, product_id=product_id, photo_error=said_error)
 
 
 class ProductPages(Controller):
@@ -180,23 +223,7 @@ class ProductPages(Controller):
         db: NamedDependency[Database],
         actor: NamedDependency[Actor],
     ) -> Template:
-        with db.read() as conn:
-            view = catalogue.get_product(conn, actor, product_id)
-        form = {
-            "version": view.version,
-            "sku": view.sku,
-            "barcode": view.barcode,
-            "name_th": view.name_th,
-            "name_en": view.name_en,
-            "category_id": str(view.category_id),
-            "entrepreneur_code": view.entrepreneur_code,
-            "price_baht": f"{view.price_satang // 100}.{view.price_satang % 100:02d}",
-            "vat_applicable": "on" if view.vat_applicable else "",
-            "active": "on" if view.active else "",
-            "on_hand": view.on_hand,
-            "on_hand_total": view.on_hand_total,
-        }
-        return _product_form(request, db, form, product_id=product_id)
+        return edit_page(request, db, actor, product_id)
 
     @post("/products/{product_id:int}", guards=[managers_only], include_in_schema=False)
     async def product_update_form(

@@ -21,6 +21,7 @@ COUNTED = (
     "journal_entries",
     "stock_movements",
     "products",
+    "product_photos",
     "entrepreneurs",
     "users",
 )

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from inventory import catalogue
 from inventory.catalogue.entrepreneurs import EntrepreneurView
+from inventory.catalogue.photo_store import photo_keys
 from inventory.stock.queries import list_stock
 from kernel.access import MANAGERS, Actor, Role
 from kernel.clock import Clock, business_date
@@ -195,6 +196,7 @@ class PortalPages(Controller):
             home = portal_home(conn, actor, whose, now, timedelta(days=settings.refund_window_days))
             me = catalogue.get_entrepreneur(conn, actor, whose)
             stock = list_stock(conn, actor, entrepreneur_id=whose, limit=STOCK_SHOWN)
+            photos = photo_keys(conn, [row.product_id for row in stock.items])
         lang = _lang(request, settings)
         low = [row for row in stock.items if row.on_hand <= settings.low_stock_threshold]
         return page(
@@ -205,6 +207,7 @@ class PortalPages(Controller):
             stock=stock.items,
             low=low,
             stock_total=stock.total,
+            photos=photos,
             threshold=settings.low_stock_threshold,
             chart=sales_chart(home.days, lang),
             chart_total=sum(d.sales_satang for d in home.days),

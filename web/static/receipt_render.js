@@ -52,6 +52,7 @@ function figures(sale) {
         name_th: l.name_th,
         quantity: l.quantity,
         unit_price_satang: l.unit_price_satang,
+        list_price_satang: typeof l.list_price_satang === "number" ? l.list_price_satang : null,
         discount_satang: number(l.discount_satang, 0),
         cart_discount_satang: number(l.cart_discount_satang, priced.lines[i].cart_discount_satang),
         line_total_satang: number(l.line_total_satang, priced.lines[i].line_total_satang)
@@ -83,6 +84,10 @@ function items(lines) {
     const gross = l.line_total_satang + l.cart_discount_satang + l.discount_satang;
     let html = "<tr><td colspan=\"2\" class=\"name\">" + escapeHtml(l.name_th) + "</td></tr>\n" +
       "<tr><td>" + escapeHtml(l.quantity) + " × " + escapeHtml(baht(l.unit_price_satang)) + "</td><td class=\"num\">" + escapeHtml(baht(gross)) + "</td></tr>\n";
+    if (l.list_price_satang !== null) {
+      const listed = escapeHtml(baht(l.list_price_satang));
+      html += "<tr><td colspan=\"2\">เปลี่ยนราคา จากราคาป้าย " + listed + " / Price changed from " + listed + "</td></tr>\n";
+    }
     if (l.discount_satang) html += row("ส่วนลด / Discount", -l.discount_satang);
     return html;
   }).join("");

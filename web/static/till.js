@@ -8,6 +8,7 @@
      promptpay.js, qr.js  a PromptPay payload and its QR, pure (as payments.promptpay makes them)
      receipt_render.js  a sale's receipt as the server prints it, from the sale
      idb.js             IndexedDB as promises (the catalogue's copy on the device)
+     search_rank.js     how well a product answers a search, pure (as inventory/catalogue/search.py)
      till.js            settings, state, helpers, dialogs and messages (this file)
      till_queue.js      the sale queue on the device, its receipt numbers and its one sender
      till_offline.js    the service worker that keeps the till on the device
@@ -22,6 +23,7 @@
      till_pay.js        taking the money: a sale rung into the queue, the till's own QR offline
      till_refund.js     refunds against a receipt
      till_day.js        the cashier's day menu: pay-in/out, X report, closing the shift
+     till_park.js       parked sales (พักบิล / เรียกบิล), kept on the device per till
      till_keys.js       the scan input and the keyboard
      till_boot.js       wiring: binds every part and starts
 
@@ -93,11 +95,21 @@ export function load(key) {
 }
 
 /* --- dialogs and messages ---------------------------------------------------------------- */
+/* Every dialog of the till is a <dialog id="dlg-NAME"> opened with openDialog(NAME) and closed
+   with closeDialog(NAME), a [data-close] button inside it, Escape, or a click on its backdrop.
+   bindDialogs() listens once, on the document, for every dialog there is or will be: a dialog
+   that must not be dismissed (a sale being confirmed) cancels its "cancel" event, and neither
+   Escape nor its backdrop closes it. However a dialog closes, the keyboard goes back to the
+   scan input (keepScanning), so that the next scan lands in the cart. */
 export function dialog(name) { return document.getElementById("dlg-" + name); }
 
 export function openDialog(name) {
   const box = dialog(name);
   showError(box, null);
+  // Chrome gives the focus back to the element focused before showModal when the dialog
+  // closes, without a caret: an input given the focus that way takes no typing. The scan input
+  // is therefore never the element to go back to; keepScanning focuses it properly.
+  if (document.activeElement === $("#scan")) $("#scan").blur();
   if (!box.open) box.showModal();
   return box;
 }
@@ -107,7 +119,37 @@ export function closeDialog(name) {
   if (box.open) box.close();
 }
 
-export function anyDialogOpen() { return $all("dialog.till-dialog").some(function (d) { return d.open; }); }
+export function anyDialogOpen() { return $all("dialog").some(function (d) { return d.open; }); }
+
+/* Dismiss a dialog as Escape does: unless its "cancel" event is cancelled. */
+export function dismissDialog(box) {
+  if (!box.open) return;
+  if (box.dispatchEvent(new Event("cancel", { cancelable: true }))) box.close();
+}
+
+function onBackdrop(event) {
+  const box = event.target;
+  if (!(box instanceof HTMLDialogElement) || !box.open) return;
+  // A click on the dialog element itself but outside its box is a click on the backdrop
+  // (a click on its padding is inside the rectangle).
+  const r = box.getBoundingClientRect();
+  const inside = event.clientX >= r.left && event.clientX <= r.right && event.clientY >= r.top && event.clientY <= r.bottom;
+  if (!inside) dismissDialog(box);
+}
+
+export function bindDialogs() {
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest && event.target.closest("dialog [data-close]");
+    if (button) { button.closest("dialog").close(); return; }
+    onBackdrop(event);
+  });
+  // "close" does not bubble; caught on its way down, it is caught for every dialog.
+  document.addEventListener("close", function (event) {
+    if (!(event.target instanceof HTMLDialogElement)) return;
+    keepScanning();
+    setTimeout(keepScanning, 0);  // after what the dialog's own "close" listeners do
+  }, true);
+}
 
 /* An error in a dialog's (or any root's) [data-error] box. */
 export function showError(root, error) { showErrorIn(root && $("[data-error]", root), error); }
@@ -122,8 +164,27 @@ export function message(text, kind) {
   if (text && kind === "ok") messageTimer = setTimeout(function () { box.hidden = true; }, 4000);
 }
 
-/* The keyboard belongs to the scan input unless a dialog is open. */
+/* The keyboard belongs to the scan input unless a dialog is open. The input is focused again
+   even when it already holds the focus: the focus Chrome gives back to an input when a dialog
+   closes comes without a caret, and such an input takes no typing until it is focused anew. */
 export function focusScan() {
   const scan = $("#scan");
-  if (!anyDialogOpen() && !scan.disabled) scan.focus();
+  if (anyDialogOpen() || scan.disabled) return;
+  if (document.activeElement === scan) scan.blur();
+  scan.focus();
+}
+
+/* After a dialog, a button or a sale: the focus back on the scan input, unless the cashier is
+   typing in another field (a quantity in the cart). */
+export function keepScanning() {
+  const active = document.activeElement;
+  if (active && active !== $("#scan") && editable(active)) return;
+  focusScan();
+}
+
+/* Whether typing in this element is typing there (an input, a text area, a select; not one
+   left holding the focus in a dialog that has just closed). */
+export function editable(el) {
+  return !!el && !(el.closest && el.closest("dialog:not([open])")) && (/^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) || el.isContentEditable) &&
+    !(el.type && /^(button|submit|reset|checkbox|radio)$/.test(el.type));
 }

@@ -8,7 +8,9 @@ import { $, $all, MAX_QTY, asciiDigits, config, focusScan, message, state } from
 import { loadCatalogue, makerName, otherName, productById, productName, renderCategories, runSearch } from "./till_products.js";
 import { postCart, releaseDisplay } from "./till_display.js";
 
-export const cart = { lines: [], cartDiscount: 0, current: null, approval: null };
+/* approval: a manager's token for this cart ({kind: "discount"|"sale", ...}); allowShort: the
+   manager allowed selling lines short of the books (the goods are in the customer's hand). */
+export const cart = { lines: [], cartDiscount: 0, current: null, approval: null, allowShort: false };
 var lineRows = new Map(); // product id -> <li>
 
 function findLine(productId) {
@@ -31,7 +33,6 @@ export function addProduct(p, quantity) {
     $("[data-name]", row).textContent = productName(p);
     $("[data-name-en]", row).textContent = otherName(p);
     $("[data-maker]", row).textContent = makerName(p);
-    $("[data-unit]", row).textContent = "@ " + baht(p.price);
     lineRows.set(p.id, row);
     $("[data-cart]").appendChild(row);
     renderLine(line);
@@ -51,7 +52,7 @@ function bump(line) {
 export function setQuantity(line, quantity) {
   if (!(quantity >= 1)) return removeLine(line);
   line.quantity = Math.min(MAX_QTY, Math.floor(quantity));
-  var gross = line.product.price * line.quantity;
+  var gross = unitPrice(line) * line.quantity;
   if (line.discount > gross) line.discount = gross;
   renderLine(line);
   cartChanged();
@@ -80,7 +81,11 @@ export function renderLine(line) {
   var row = lineRows.get(line.product.id);
   var qty = $("[data-qty]", row);
   if (document.activeElement !== qty) qty.value = line.quantity;
-  var gross = line.product.price * line.quantity;
+  var gross = unitPrice(line) * line.quantity;
+  var unit = $("[data-unit]", row);
+  unit.textContent = "@ " + baht(unitPrice(line));
+  unit.classList.toggle("changed", priceChanged(line));
+  unit.title = priceChanged(line) ? tr("ราคาป้าย") + " " + baht(line.product.price) + " · " + line.priceReason : "";
   $("[data-line-total]", row).textContent = baht(gross - line.discount);
   $("[data-line-discount]", row).textContent = line.discount ? "−" + baht(line.discount) : tr("ส่วนลด", "lowercase");
   $("[data-line-discount]", row).classList.toggle("has", line.discount > 0);
@@ -94,6 +99,7 @@ export function clearCart() {
   cart.cartDiscount = 0;
   cart.current = null;
   cart.approval = null;
+  cart.allowShort = false;
   lineRows.clear();
   $("[data-cart]").textContent = "";
   cartChanged();
@@ -111,7 +117,8 @@ export function clearSold(sale) {
   if (!cart.lines.length) { clearCart(); return; }
   cart.cartDiscount = 0;  // the discounts and their approval were the sold sale's
   cart.approval = null;
-  cart.lines.forEach(function (l) { l.discount = 0; renderLine(l); });
+  cart.allowShort = false;
+  cart.lines.forEach(function (l) { l.discount = 0; l.price = null; l.priceReason = null; renderLine(l); });
   cartChanged();
 }
 
@@ -119,7 +126,7 @@ export function clearSold(sale) {
 /* The sale's money as pos/pricing.py computes it; the server's figures win once posted. */
 export function pricing() {
   var sale = priceSale(cart.lines.map(function (l) {
-    return { unit_price_satang: l.product.price, quantity: l.quantity, discount_satang: l.discount, vat: l.product.vat };
+    return { unit_price_satang: unitPrice(l), quantity: l.quantity, discount_satang: l.discount, vat: l.product.vat };
   }), cart.cartDiscount);
   var items = cart.lines.reduce(function (a, l) { return a + l.quantity; }, 0);
   return {
@@ -173,10 +180,41 @@ export function discountSubject() {
   };
 }
 
+/* A line's unit price: the one a manager approved in place of the list price, or the list's. */
+export function unitPrice(line) { return line.price != null ? line.price : line.product.price; }
+
+export function priceChanged(line) { return line.price != null && line.price !== line.product.price; }
+
+/* What only a manager may allow in this cart: a changed price, lines sold short of the books. */
+export function needsSaleApproval() { return cart.allowShort || cart.lines.some(priceChanged); }
+
+/* What a sale approval is for: the whole cart as the sale sends it (changed prices with their
+   reasons, and whether short lines may be sold). A changed cart asks again. */
+export function saleSubject(allowShort) {
+  return {
+    sale: {
+      lines: cart.lines.map(function (l) {
+        var line = { product_id: l.product.id, quantity: l.quantity, discount_satang: l.discount || 0 };
+        if (priceChanged(l)) { line.unit_price_satang = l.price; line.price_reason = l.priceReason; }
+        return line;
+      }),
+      cart_discount_satang: cart.cartDiscount || 0,
+      allow_short_stock: allowShort === undefined ? cart.allowShort : !!allowShort
+    }
+  };
+}
+
 export function approvalValid() {
   var a = cart.approval;
-  return !!a && a.subject === JSON.stringify(discountSubject()) &&
-    Date.parse(a.expires_at) - Date.now() > 15000;
+  if (!a || Date.parse(a.expires_at) - Date.now() <= 15000) return false;
+  if (a.kind === "sale") return a.subject === JSON.stringify(saleSubject());
+  return !needsSaleApproval() && a.subject === JSON.stringify(discountSubject());
+}
+
+/* The token to send with the sale: a sale approval always, a discount one when it is needed. */
+export function approvalToken() {
+  if (!approvalValid()) return null;
+  return cart.approval.kind === "sale" || needsApproval() ? cart.approval.token : null;
 }
 
 /* --- the cart as data ---------------------------------------------------------------------- */
@@ -187,18 +225,21 @@ export function saleBody(payments) {
     lines: cart.lines.map(function (l) {
       var line = { product_id: l.product.id, quantity: l.quantity };
       if (l.discount) line.discount_satang = l.discount;
+      if (priceChanged(l)) { line.unit_price_satang = l.price; line.price_reason = l.priceReason; }
       return line;
     }),
     payments: payments
   };
   if (cart.cartDiscount) body.cart_discount_satang = cart.cartDiscount;
-  if (cart.approval && needsApproval()) body.approval_token = cart.approval.token;
+  if (cart.allowShort) body.allow_short_stock = true;
+  var token = approvalToken();
+  if (token) body.approval_token = token;
   return body;
 }
 
 export function cartSnapshot() {
   return {
-    lines: cart.lines.map(function (l) { return [l.product.id, l.quantity, l.discount]; }),
+    lines: cart.lines.map(function (l) { return [l.product.id, l.quantity, l.discount, l.price, l.priceReason]; }),
     cart_discount: cart.cartDiscount
   };
 }
@@ -211,6 +252,8 @@ export function restoreCart(snapshot) {
     if (!p) return;
     var line = addProduct(p, l[1]);
     line.discount = l[2] || 0;
+    line.price = l[3] == null ? null : l[3];
+    line.priceReason = l[4] || null;
     renderLine(line);
   });
   cart.cartDiscount = snapshot.cart_discount || 0;
@@ -234,7 +277,7 @@ function broadcastCart() {
     lines: cart.lines.map(function (l) {
       return {
         name_th: l.product.name_th, name_en: l.product.name_en, quantity: l.quantity,
-        total_satang: l.product.price * l.quantity - l.discount
+        total_satang: unitPrice(l) * l.quantity - l.discount
       };
     }),
     subtotal_satang: money.subtotal, discount_satang: money.discount, total_satang: money.total
@@ -277,11 +320,13 @@ function onCartClick(event, actions) {
   else if (event.target.closest("[data-minus]")) setQuantity(line, line.quantity - 1);
   else if (event.target.closest("[data-remove]")) { removeLine(line); return; }
   else if (event.target.closest("[data-line-discount]")) { setCurrent(line); actions.lineDiscount(line); return; }
+  else if (event.target.closest("[data-unit]") && actions.changePrice) { setCurrent(line); actions.changePrice(line); return; }
   else if (event.target.closest("[data-qty]")) { setCurrent(line); return; }
   if (findLine(line.product.id)) setCurrent(line);
 }
 
-/* `actions` opens the discount dialogs (till_discounts.js): lineDiscount(line), cartDiscount(). */
+/* `actions` opens the discount dialogs (till_discounts.js): lineDiscount(line), cartDiscount(),
+   and the price change: changePrice(line). */
 export function bindCart(actions) {
   var list = $("[data-cart]");
   list.addEventListener("click", function (event) { onCartClick(event, actions); });

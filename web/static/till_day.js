@@ -16,6 +16,8 @@ var REPORT_ROWS = [
   ["sales_count", "จำนวนบิลขาย"],
   ["gross_satang", "ยอดขายก่อนส่วนลด", "till report"],
   ["discount_satang", "ส่วนลด"],
+  ["price_changes_count", "จำนวนรายการที่เปลี่ยนราคา"],
+  ["price_changes_satang", "เปลี่ยนราคาต่ำกว่าราคาป้ายรวม"],
   ["sales_satang", "ยอดขาย", "till report"],
   ["refunds_count", "จำนวนการคืนเงิน"],
   ["refunds_satang", "ยอดคืนเงิน"],
@@ -150,11 +152,24 @@ function fillNumbers(list, report) {
   });
 }
 
+/* The cashier's reason for the drawer's difference, first: the manager reads it with the figures. */
+function fillReason(list, report) {
+  if (!report.difference_reason) return;
+  var dt = document.createElement("dt");
+  var dd = document.createElement("dd");
+  dt.textContent = tr("เหตุผลของผลต่าง");
+  dd.textContent = report.difference_reason;
+  dt.className = dd.className = "strong";
+  list.insertBefore(dd, list.firstChild);
+  list.insertBefore(dt, dd);
+}
+
 function fillReport(list, report) {
   list.textContent = "";
   REPORT_ROWS.forEach(function (row) {
     var value = report[row[0]];
     if (value === undefined || value === null) return;
+    if (/^price_changes_/.test(row[0]) && !report.price_changes_count) return;
     var dt = document.createElement("dt");
     var dd = document.createElement("dd");
     dt.textContent = tr(row[1], row[2]);
@@ -189,6 +204,7 @@ function showReport(isClose, report) {
     fillKey($("[data-report-key]", box), r);
     fillReport(list, r);
     fillNumbers(list, r);
+    fillReason(list, r);
     if (isClose) print("/api/v1/shifts/" + id + "/report.html");
   }
   if (report) return show(report);
@@ -197,34 +213,61 @@ function showReport(isClose, report) {
   apiOk("GET", "/api/v1/shifts/" + id + "/report").then(show, function (error) { list.textContent = ""; showError(box, error); });
 }
 
-/* --- close the shift -------------------------------------------------------------------- */
-var closeState = { expected: null, denoms: null, queued: 0 };
+/* --- close the shift: a blind count ----------------------------------------------------------
+   The cashier counts first; the expected cash is not on screen until the count is sent. A count
+   close enough to it closes the shift (the Z report then shows both); one further away than the
+   centre's set amount comes back refused with the expected cash and the difference: the cashier
+   counts again, or gives a reason, which the Z report keeps. */
+var closeState = { denoms: null, revealed: null };
 
 function openClose() {
   var box = openDialog("close");
   var form = $("[data-close-form]", box);
   form.reset();
   closeState.denoms.reset();
-  closeState.expected = null;
-  $("[data-close-expected]", box).textContent = "…";
-  updateDifference();
+  blind(box);
   $("[name=counted]", form).focus();
-  closeState.queued = 0;
-  // The drawer holds the cash of sales still in the queue too: expected counts it.
+  // Only what stops the close is said before the count: sales still waiting, cash still queued.
   Promise.all([
     apiOk("GET", "/api/v1/shifts/" + shiftId() + "/report"),
     waitingCash(shiftId()).catch(function () { return 0; })
   ]).then(function (both) {
     var report = both[0];
-    closeState.queued = both[1];
-    closeState.expected = report.expected_cash_satang + closeState.queued;
-    $("[data-close-expected]", box).textContent = baht(closeState.expected);
-    if (closeState.queued) {
-      showError(box, new Error(tr("รวมเงินสด {cash} บาทของบิลที่ยังรอส่ง ระบบจะส่งก่อนปิดกะ บิลที่ยังส่งไม่ถึงจะแสดงในรายงาน Z ว่ายังค้าง").replace("{cash}", baht(closeState.queued))));
+    var queued = both[1];
+    if (queued) {
+      showError(box, new Error(tr("รวมเงินสด {cash} บาทของบิลที่ยังรอส่ง ระบบจะส่งก่อนปิดกะ บิลที่ยังส่งไม่ถึงจะแสดงในรายงาน Z ว่ายังค้าง").replace("{cash}", baht(queued))));
     }
     if (report.pending_sales) showError(box, new Error(tr("มีบิลรอชำระ ") + report.pending_sales + tr(" รายการ: ยืนยันหรือยกเลิกก่อนปิดกะ")));
-    updateDifference();
   }, function (error) { showError(box, error); });
+}
+
+/* Back to counting: nothing of the expected cash on screen. */
+function blind(box) {
+  closeState.revealed = null;
+  $("[data-close-expected]", box).textContent = tr("แสดงหลังนับ");
+  $("[data-close-reason]", box).hidden = true;
+  $("[name=difference_reason]", box).value = "";
+  $("[data-close-recount]", box).hidden = true;
+  $("[data-close-blind]", box).hidden = false;
+  $("[data-close-submit]", box).textContent = tr("ยืนยันยอดที่นับและปิดกะ");
+  $("[name=counted]", box).readOnly = false;
+  $("details.denoms-box", box).open = true;
+  updateDifference();
+}
+
+/* The server's answer to a count too far out: the expected cash and the difference, and the
+   reason it asks for. */
+function reveal(box, answer) {
+  closeState.revealed = answer;
+  $("[data-close-expected]", box).textContent = baht(answer.expected_cash_satang);
+  $("[data-close-reason]", box).hidden = false;
+  $("[data-close-recount]", box).hidden = false;
+  $("[data-close-blind]", box).hidden = true;
+  $("[data-close-submit]", box).textContent = tr("ปิดกะพร้อมเหตุผล");
+  $("[name=counted]", box).readOnly = true;  // this count is the one explained
+  $("details.denoms-box", box).open = false;
+  updateDifference();
+  $("[name=difference_reason]", box).focus();
 }
 
 function counted(form) {
@@ -238,8 +281,9 @@ function updateDifference() {
   var value = counted(form);
   $("[data-close-counted]", box).textContent = value == null ? "—" : baht(value);
   var diff = $("[data-close-difference]", box);
-  if (value == null || closeState.expected == null) { diff.textContent = "—"; diff.className = ""; return; }
-  var d = value - closeState.expected;
+  var shown = closeState.revealed;
+  if (!shown) { diff.textContent = "—"; diff.className = ""; return; }
+  var d = shown.difference_satang;
   diff.textContent = (d > 0 ? "+" : "") + baht(d) + (d === 0 ? " ✓" : d < 0 ? tr(" (ขาด)") : tr(" (เกิน)"));
   diff.className = differenceClass(d);
 }
@@ -249,16 +293,29 @@ function bindClose() {
   var form = $("[data-close-form]", box);
   var input = $("[name=counted]", form);
   closeState.denoms = denominations($("[data-denoms]", form), function (total) {
+    if (closeState.revealed) return;
     input.value = total ? baht(total).replace(/,/g, "") : "";
     updateDifference();
   });
   input.addEventListener("input", updateDifference);
+  $("[data-close-recount]", box).addEventListener("click", function () {
+    form.reset();
+    closeState.denoms.reset();
+    blind(box);
+    $("[data-error]", box).hidden = true;
+    input.focus();
+  });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var value = counted(form);
     if (value == null) { showError(box, new Error(tr("ใส่เงินสดที่นับได้ (0 ได้)"))); input.select(); return; }
     var body = { counted_satang: value };
     if (closeState.denoms.used()) body.denominations = closeState.denoms.counts();
+    if (closeState.revealed) {
+      var reason = $("[name=difference_reason]", form).value.trim();
+      if (!reason) { showError(box, new Error(tr("ใส่เหตุผลของผลต่าง"))); $("[name=difference_reason]", form).focus(); return; }
+      body.difference_reason = reason;
+    }
     var id = shiftId();
     var tillId = state.till.id;
     // The queue first (a few seconds at most), then the last number this device issued.
@@ -279,6 +336,7 @@ function bindClose() {
       showReport(true, report);
     }, function (error) {
       reopenNumbers(tillId).catch(function () { /* */ });  // still open: sell on
+      if (error.body && error.body.code === "shift.difference_reason_required") reveal(box, error.body);
       showError(box, error);
     });
   });

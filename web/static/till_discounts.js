@@ -6,7 +6,8 @@ import { scaleHalfUp } from "./pricing.js";
 import { $, $all, MAX_QTY, asciiDigits, closeDialog, config, dialog, message, openDialog, parseBaht, showError } from "./till.js";
 import { productName } from "./till_products.js";
 import {
-  approvalValid, cart, cartChanged, discountSubject, needsApproval, pricing, renderLine, setQuantity, totalDiscount
+  approvalValid, cart, cartChanged, discountSubject, needsApproval, pricing, renderLine, setQuantity, totalDiscount,
+  unitPrice, priceChanged, saleSubject
 } from "./till_cart.js";
 
 /* --- the amount dialog ---------------------------------------------------------------------- */
@@ -63,7 +64,7 @@ export function bindAmountDialog() {
 export function lineDiscount(line) {
   line = line || cart.current;
   if (!line) return;
-  var gross = line.product.price * line.quantity;
+  var gross = unitPrice(line) * line.quantity;
   askAmount({
     title: tr("ส่วนลดรายการ") + ": " + productName(line.product),
     hint: tr("ราคารวมของรายการ ") + baht(gross),
@@ -92,6 +93,7 @@ export function cartDiscountDialog() {
 /* Ask for the manager while they are at the till, not when the customer is paying. */
 function afterDiscount() {
   if (!needsApproval() || approvalValid()) return;
+  if (cart.approval && cart.approval.kind === "sale") return;  // asked again, for the whole cart, at payment
   approve("discount", tr("ส่วนลดรวม ") + baht(totalDiscount()) + tr(" บาท เกิน ") +
     config.discount_approval_percent + tr("% ของยอดขาย"), discountSubject()).then(function (token) {
     cart.approval = approvalOf(token);
@@ -114,6 +116,64 @@ export function askQuantity(line) {
   });
 }
 
+/* --- a line's price changed (manager's approval and a reason) ------------------------------- */
+var priceAsk = { line: null };
+
+export function changePrice(line) {
+  line = line || cart.current;
+  if (!line) return;
+  var box = openDialog("price");
+  var form = $("[data-price-form]", box);
+  form.reset();
+  priceAsk.line = line;
+  $("[data-price-name]", box).textContent = productName(line.product);
+  $("[data-price-listed]", box).textContent = tr("ราคาป้าย ") + baht(line.product.price) + " × " + line.quantity;
+  $("[data-price-restore]", box).hidden = !priceChanged(line);
+  if (priceChanged(line)) {
+    $("[name=price]", form).value = baht(line.price).replace(/,/g, "");
+    $("[name=reason]", form).value = line.priceReason || "";
+  }
+  $("[name=price]", form).focus();
+}
+
+function setPrice(line, price, reason) {
+  line.price = price;
+  line.priceReason = reason;
+  if (line.discount > unitPrice(line) * line.quantity) line.discount = unitPrice(line) * line.quantity;
+  renderLine(line);
+  cartChanged();
+}
+
+export function bindPriceDialog() {
+  var box = dialog("price");
+  var form = $("[data-price-form]", box);
+  $("[data-price-restore]", box).addEventListener("click", function () {
+    if (priceAsk.line) setPrice(priceAsk.line, null, null);
+    closeDialog("price");
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var line = priceAsk.line;
+    var price = parseBaht($("[name=price]", form).value);
+    var reason = $("[name=reason]", form).value.trim();
+    if (price == null) { showError(box, new Error(tr("ใส่ราคาใหม่ เช่น 150"))); $("[name=price]", form).select(); return; }
+    if (price === line.product.price) { showError(box, new Error(tr("ราคาเท่าราคาป้าย: ไม่ต้องเปลี่ยน"))); return; }
+    if (!reason) { showError(box, new Error(tr("ใส่เหตุผลที่เปลี่ยนราคา"))); $("[name=reason]", form).focus(); return; }
+    var before = { price: line.price, reason: line.priceReason };
+    closeDialog("price");
+    setPrice(line, price, reason);
+    var what = tr("เปลี่ยนราคา") + " " + productName(line.product) + tr(" จาก ") + baht(line.product.price) +
+      tr(" เป็น ") + baht(price) + tr(" บาท เหตุผล: ") + reason;
+    approve("sale", what, saleSubject()).then(function (token) {
+      cart.approval = approvalOf(token, "sale");
+      message(tr("อนุมัติเปลี่ยนราคาโดย ") + token.approver_name, "ok");
+    }, function () {
+      setPrice(line, before.price, before.reason);
+      message(tr("เปลี่ยนราคาต้องให้ผู้จัดการอนุมัติ: ใช้ราคาป้าย"));
+    });
+  });
+}
+
 /* --- manager approval -------------------------------------------------------------------- */
 var approval = null;
 
@@ -130,11 +190,12 @@ export function approve(action, what, subject) {
   });
 }
 
-/* The cart's record of a discount approval: the token and the subject it was given for. */
-export function approvalOf(token) {
+/* The cart's record of an approval (a discount's, or the whole cart's: kind "sale"): the token
+   and the subject it was given for. */
+export function approvalOf(token, kind) {
   return {
-    token: token.approval_token, expires_at: token.expires_at, by: token.approver_name,
-    subject: JSON.stringify(discountSubject())
+    kind: kind || "discount", token: token.approval_token, expires_at: token.expires_at, by: token.approver_name,
+    subject: JSON.stringify(kind === "sale" ? saleSubject() : discountSubject())
   };
 }
 

@@ -33,7 +33,7 @@ import {
 import { productById, productName } from "./till_products.js";
 import {
   cart, cartSnapshot, discountSubject, displayCart, hideDone, needsApproval, approvalValid, pricing, restoreCart,
-  saleBody, totalDiscount
+  saleBody, totalDiscount, unitPrice, priceChanged, approvalToken, needsSaleApproval, saleSubject
 } from "./till_cart.js";
 import { approvalOf, approve } from "./till_discounts.js";
 import { openShiftDialog, shiftUsable } from "./till_shift.js";
@@ -63,8 +63,9 @@ export function openPay(method) {
   if (!shiftUsable()) { openShiftDialog(); return; }
   var money = pricing();
   if (money.total <= 0) { message(tr("ยอดสุทธิเป็นศูนย์: ลดส่วนลดลง")); return; }
-  var short = shortLines();
-  if (short) { message(short); return; }
+  var short = shortItems();
+  if (!short.length) cart.allowShort = false;  // nothing short now: nothing to allow
+  if (short.length && !(cart.allowShort && approvalValid())) { askShortSale(short, method); return; }
   keepNumbers();  // while the cashier counts the money
   var box = openDialog("pay");
   var form = $("[data-pay-form]", box);
@@ -213,6 +214,12 @@ function bindPayDialog() {
 }
 
 function withApproval() {
+  if (needsSaleApproval()) {
+    if (approvalValid()) return Promise.resolve();
+    return approve("sale", tr("รายการนี้ต้องให้ผู้จัดการอนุมัติ (เปลี่ยนราคา/ขายเกินสต็อก)"), saleSubject()).then(function (token) {
+      cart.approval = approvalOf(token, "sale");
+    });
+  }
   if (!needsApproval() || approvalValid()) return Promise.resolve();
   return approve("discount", tr("ส่วนลดรวม ") + baht(totalDiscount()) + tr(" บาท เกินเพดาน ") +
     config.discount_approval_percent + "%", discountSubject()).then(function (token) {
@@ -346,9 +353,13 @@ function pad(seq) { return String(seq).padStart(6, "0"); }
 /* The cart as it is when the cashier pays: the sale is made of this, whatever is scanned next. */
 function cartNow() {
   return {
-    lines: cart.lines.map(function (l) { return { product: l.product, quantity: l.quantity, discount: l.discount }; }),
+    lines: cart.lines.map(function (l) {
+      return { product: l.product, quantity: l.quantity, discount: l.discount, price: unitPrice(l),
+               changed: priceChanged(l), priceReason: l.priceReason };
+    }),
     cartDiscount: cart.cartDiscount,
-    approval: cart.approval && needsApproval() ? cart.approval.token : null
+    allowShort: cart.allowShort,
+    approval: approvalToken()
   };
 }
 
@@ -358,8 +369,9 @@ function rungBody(snap, payments, seq, now, skew) {
   var body = {
     till_id: state.till.id,
     lines: snap.lines.map(function (l) {
-      var line = { product_id: l.product.id, quantity: l.quantity, unit_price_satang: l.product.price };
+      var line = { product_id: l.product.id, quantity: l.quantity, unit_price_satang: l.price };
       if (l.discount) line.discount_satang = l.discount;
+      if (l.changed) line.price_reason = l.priceReason;
       return line;
     }),
     payments: payments,
@@ -369,6 +381,7 @@ function rungBody(snap, payments, seq, now, skew) {
     }
   };
   if (snap.cartDiscount) body.cart_discount_satang = snap.cartDiscount;
+  if (snap.allowShort) body.allow_short_stock = true;
   if (snap.approval) body.approval_token = snap.approval;
   return body;
 }
@@ -376,7 +389,7 @@ function rungBody(snap, payments, seq, now, skew) {
 /* The sale as the server will record it (and as the receipt prints it). */
 function rungSale(snap, payments, seq, when) {
   var money = priceSale(snap.lines.map(function (l) {
-    return { unit_price_satang: l.product.price, quantity: l.quantity, discount_satang: l.discount, vat: l.product.vat };
+    return { unit_price_satang: l.price, quantity: l.quantity, discount_satang: l.discount, vat: l.product.vat };
   }), snap.cartDiscount);
   var change = 0;
   payments.forEach(function (p) {
@@ -402,7 +415,8 @@ function rungSale(snap, payments, seq, when) {
       var priced = money.lines[i];
       return {
         line_no: i + 1, product_id: l.product.id, sku: l.product.sku, barcode: l.product.barcode,
-        name_th: l.product.name_th, name_en: l.product.name_en, unit_price_satang: l.product.price,
+        name_th: l.product.name_th, name_en: l.product.name_en, unit_price_satang: l.price,
+        list_price_satang: l.changed ? l.product.price : null, price_reason: l.changed ? l.priceReason : null,
         quantity: l.quantity, discount_satang: l.discount, cart_discount_satang: priced.cart_discount_satang,
         line_total_satang: priced.line_total_satang, vat_applicable: !!l.product.vat,
         vat_included_satang: priced.vat_included_satang, refunded_quantity: 0
@@ -473,7 +487,7 @@ function offlineQr(payments, snap) {
     type: "qr", qr_payload: payload, amount_satang: qr.amount_satang, expires_at: null,
     lines: offline.snap.lines.map(function (l) {
       return { name_th: l.product.name_th, name_en: l.product.name_en, quantity: l.quantity,
-               total_satang: l.product.price * l.quantity - l.discount };
+               total_satang: l.price * l.quantity - l.discount };
     }),
     discount_satang: 0, total_satang: qr.amount_satang
   });
@@ -521,12 +535,47 @@ onAnswer("sale", function (answer, entry) {
    hand is refused here (on-hand comes with the catalogue and its refreshes; a sale another
    till made meanwhile, or one rung offline, may still take it below: the server then asks
    for a count instead of refusing what already happened). */
-function shortLines() {
-  var short = cart.lines.filter(function (l) { return l.quantity > l.product.on_hand; });
-  if (!short.length) return null;
-  return tr("สินค้าไม่พอขาย: ") + short.map(function (l) {
-    return productName(l.product) + " (" + tr("ต้องการ ") + l.quantity + ", " + tr("มี ") + Math.max(0, l.product.on_hand) + ")";
-  }).join("; ");
+function shortItems() {
+  return cart.lines.filter(function (l) { return l.quantity > l.product.on_hand; });
+}
+
+function shortText(l) {
+  return productName(l.product) + " (" + tr("ต้องการ ") + l.quantity + ", " + tr("มี ") + Math.max(0, l.product.on_hand) + ")";
+}
+
+/* The books hold fewer than the customer has in hand: a manager may allow the sale (the stock
+   goes below zero and the server records it for a count), or the cashier changes the quantity. */
+var shortAsk = { method: null, lines: null };
+
+function askShortSale(short, method) {
+  var box = openDialog("short");
+  var list = $("[data-short-lines]", box);
+  list.textContent = "";
+  short.forEach(function (l) {
+    var item = document.createElement("li");
+    item.textContent = shortText(l);
+    list.appendChild(item);
+  });
+  shortAsk.method = method;
+  shortAsk.lines = short;
+  message(tr("สินค้าไม่พอขาย: ") + short.map(shortText).join("; "));
+  $("[data-short-approve]", box).focus();
+}
+
+function bindShortSale() {
+  var box = dialog("short");
+  $("[data-short-form]", box).addEventListener("submit", function (event) {
+    event.preventDefault();
+    var method = shortAsk.method;
+    var what = tr("ขายเกินสต็อกในระบบ: ") + shortAsk.lines.map(shortText).join("; ");
+    closeDialog("short");
+    approve("sale", what, saleSubject(true)).then(function (token) {
+      cart.allowShort = true;
+      cart.approval = approvalOf(token, "sale");
+      message(tr("อนุมัติขายเกินสต็อกโดย ") + token.approver_name, "ok");
+      openPay(method);
+    }, function () { /* cancelled: the cart stays as it is */ });
+  });
 }
 
 /* A refused sale in words; not enough stock names each short product as the till shows it. */
@@ -622,6 +671,7 @@ export function bindPay() {
   bindSignOut();
   bindPayDialog();
   bindOfflineQr();
+  bindShortSale();
   bindSending();
   bindQr();
   $all("[data-pay]").forEach(function (button) {

@@ -5,6 +5,7 @@
 import { apiOk, baht, thai, tr } from "./shared.js";
 import { idbGet, idbPut, openDatabase } from "./idb.js";
 import { $, $all, asciiDigits, config, focusScan } from "./till.js";
+import { enterPick, prepare, query as searchQuery, tier } from "./search_rank.js";
 
 var GRID_PAGE = 48;
 // A barcode scanner types a dozen digits within a few ms: wait before searching digits,
@@ -42,8 +43,12 @@ function product(row) {
     id: row[col.id], barcode: row[col.barcode], sku: row[col.sku],
     name_th: row[col.name_th], name_en: row[col.name_en], price: row[col.price_satang],
     vat: row[col.vat], category_id: row[col.category_id], maker: maker, on_hand: row[col.on_hand],
-    hay: (row[col.name_th] + " " + row[col.name_en] + " " + row[col.sku] + " " + row[col.barcode] +
-      " " + maker.name_th + " " + maker.name_en).normalize("NFC").toLowerCase()
+    photo: col.photo === undefined ? null : row[col.photo],
+    // What search reads, normalised once (search_rank.js ranks it as the server does).
+    form: prepare({
+      name_th: row[col.name_th], name_en: row[col.name_en], sku: row[col.sku], barcode: row[col.barcode],
+      maker_th: maker.name_th, maker_en: maker.name_en
+    })
   };
 }
 
@@ -231,29 +236,32 @@ export function lookup(code) {
 }
 
 /* --- search and the product grid ---------------------------------------------------------- */
-var search = { category: null, query: "", results: [], shown: 0, selected: -1, timer: null };
+// `chosen`: the cashier moved the selection (arrow keys) since the last search.
+var search = { category: null, query: "", results: [], shown: 0, selected: -1, chosen: false, timer: null };
 
 function normalize(text) { return text.normalize("NFC").toLowerCase().replace(/\s+/g, " ").trim(); }
 
+/* The products of the chosen category that match the query, ranked as the server ranks them
+   (search_rank.js: barcode or SKU, then the product's own names, then the rest, the maker's
+   name last), catalogue order within a rank. */
 export function runSearch() {
   var started = performance.now();
   clearTimeout(search.timer);
   search.timer = null;
-  var query = normalize(search.query);
-  var terms = query ? query.split(" ") : [];
-  var first = [], rest = [];
+  var q = searchQuery(search.query);
+  var tiers = [[], [], [], []];
   for (var i = 0; i < products.length; i++) {
     var p = products[i];
     if (search.category !== null && p.category_id !== search.category) continue;
-    var ok = true;
-    for (var t = 0; t < terms.length && ok; t++) ok = p.hay.indexOf(terms[t]) !== -1;
-    if (!ok) continue;
-    // Names that start with the query come first.
-    if (query && (p.name_th.toLowerCase().indexOf(query) === 0 || p.name_en.toLowerCase().indexOf(query) === 0 || p.barcode === query)) first.push(p);
-    else rest.push(p);
+    if (!q.needle) { tiers[0].push(p); continue; }
+    var t = tier(q, p.form);
+    if (t >= 0) tiers[t].push(p);
   }
-  search.results = first.concat(rest);
-  search.selected = query && search.results.length ? 0 : -1;
+  search.results = tiers[0].concat(tiers[1], tiers[2], tiers[3]);
+  // Marked: what Enter would add; none when the cashier must choose (the arrows start there).
+  var pick = q.needle ? enterPick(search.query, search.results, function (r) { return r.form; }) : null;
+  search.selected = pick ? search.results.indexOf(pick) : -1;
+  search.chosen = false;
   renderGrid();
   // How long a search takes, for the benchmark (bench/till_browser.py) and DevTools.
   performance.clearMeasures("till-search");
@@ -268,13 +276,18 @@ export function scheduleSearch() {
   search.timer = setTimeout(runSearch, digits ? DIGIT_SEARCH_DELAY_MS : TEXT_SEARCH_DELAY_MS);
 }
 
-/* Enter on text that is no code: the search's selected product, searched now if the
-   debounced search has not run on this text yet; never for digits (a failed scan). */
+/* Enter on text that is no code: only an unambiguous match (the one result, or the one
+   product named exactly so), or the product the cashier chose with the arrow keys; searched
+   now if the debounced search has not run on this text yet; never for digits (a failed scan).
+   Null otherwise: searchCount() tells whether there was a list to choose from. */
 export function searchPick(raw) {
   if (search.timer || normalize(search.query) !== normalize(raw)) { search.query = raw; runSearch(); }
-  if (search.selected >= 0 && !/^\d+$/.test(asciiDigits(raw))) return search.results[search.selected];
-  return null;
+  if (/^\d+$/.test(asciiDigits(raw))) return null;
+  if (search.chosen && search.selected >= 0) return search.results[search.selected];
+  return enterPick(raw, search.results, function (p) { return p.form; });
 }
+
+export function searchCount() { return search.results.length; }
 
 /* The scan input was emptied: the grid goes back to browsing only if a search had filtered it. */
 export function clearSearch() {
@@ -329,7 +342,26 @@ function card(p, index) {
   button.children[3].children[0].textContent = baht(p.price);
   button.children[3].children[1].textContent = stock;
   if (p.on_hand <= 0) button.classList.add("out");
+  if (p.photo) {
+    button.classList.add("has-photo");
+    button.appendChild(photo(p));
+  }
   return button;
+}
+
+/* The product's thumbnail: a fixed 48 px box (the card does not move as it loads), loaded
+   only when the card scrolls into view; an immutable URL (the key is the photo's hash). */
+function photo(p) {
+  var img = document.createElement("img");
+  img.className = "card-photo";
+  img.alt = "";
+  img.width = 48;
+  img.height = 48;
+  img.loading = "lazy";
+  img.decoding = "async";
+  img.addEventListener("error", function () { img.classList.add("failed"); });
+  img.src = "/photos/products/" + p.id + "/" + encodeURIComponent(p.photo) + "/thumb.webp";
+  return img;
 }
 
 function markSelected() {
@@ -345,9 +377,10 @@ function markSelected() {
 
 export function moveSelection(step) {
   if (!search.results.length) return;
-  var next = Math.max(0, Math.min(search.results.length - 1, search.selected + step));
+  var next = search.selected < 0 ? 0 : Math.max(0, Math.min(search.results.length - 1, search.selected + step));
   while (next >= search.shown) appendCards($("[data-grid]"));
   search.selected = next;
+  search.chosen = true;
   markSelected();
 }
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
@@ -45,15 +45,30 @@ from pos.tills.service import (
     create_till,
     current_shift,
     list_tills,
+    register_till_machine,
 )
 from pos.tills.service import open_shift as open_shift_service
-from web.accounts.approvals import ApprovalAction, approver_of, discount_subject
+from web.accounts.approvals import (
+    ApprovalAction,
+    action_of,
+    approver_of,
+    discount_subject,
+    sale_subject,
+)
 from web.accounts.auth import managers_only, staff_only
 from web.errors import BadRequestError
 from web.payments.api import receiving_account
 from web.schemas import IdempotentCreate
 from web.settings import Settings
-from web.till.schemas import LeaseIn, ResolutionIn, RestIn, SaleIn, ShiftIn, TillIn
+from web.till.schemas import (
+    LeaseIn,
+    ResolutionIn,
+    RestIn,
+    SaleIn,
+    ShiftIn,
+    TillIn,
+    TillRegistrationIn,
+)
 
 REPLAYED = {"Idempotency-Replayed": "true"}
 
@@ -82,12 +97,27 @@ def discount_of(data: SaleIn) -> str:
     return discount_subject(lines, data.cart_discount_satang)
 
 
+def sale_of(data: SaleIn) -> str:
+    """The subject a sale approval must name for this sale."""
+    lines = (
+        (ln.product_id, ln.quantity, ln.discount_satang, ln.unit_price_satang, ln.price_reason)
+        for ln in data.lines
+    )
+    return sale_subject(lines, data.cart_discount_satang, data.allow_short_stock)
+
+
 def checkout_request(data: SaleIn, approval: ApprovalGrant | None = None) -> CheckoutRequest:
     rung = data.rung
     return CheckoutRequest(
         till_id=data.till_id,
         lines=tuple(
-            LineRequest(ln.product_id, ln.quantity, ln.discount_satang, ln.unit_price_satang)
+            LineRequest(
+                ln.product_id,
+                ln.quantity,
+                ln.discount_satang,
+                ln.unit_price_satang,
+                ln.price_reason,
+            )
             for ln in data.lines
         ),
         payments=tuple(
@@ -107,6 +137,7 @@ def checkout_request(data: SaleIn, approval: ApprovalGrant | None = None) -> Che
         cart_discount_satang=data.cart_discount_satang,
         approved_by_id=None if approval is None else approval.approver_id,
         approval=approval,
+        allow_short_stock=data.allow_short_stock,
         rung=None
         if rung is None
         else Rung(
@@ -138,19 +169,27 @@ class SalesApi(Controller):
         recorded ``completed`` with the receipt number the till issued from its block, the
         prices it charged and the shift it was rung in. A price changed since, stock the books
         did not have or a shift closed meanwhile become sale exceptions for a manager
-        (``GET /api/v1/sale-exceptions``), never a refusal."""
+        (``GET /api/v1/sale-exceptions``), never a refusal.
+
+        A manager's ``sale`` approval (``approval_token``, POST /api/v1/approvals naming this
+        cart) allows what only a manager may: a line's price changed (``unit_price_satang``
+        with ``price_reason``; 403 ``approval.price_change_required`` without one), and, with
+        ``allow_short_stock``, lines short of the books sold all the same (the stock goes below
+        zero and a ``stock_below_zero`` sale exception asks for a count; 403
+        ``approval.short_sale_required`` without one). Used once."""
         key = idempotency_key(request)
         now = clock.now()
         # A rung sale's approval was valid when the manager gave it at the till (and it is
         # used once, so an old token cannot backdate another sale).
         approved_at = now if data.rung is None else min(now, data.rung.rung_at)
+        whole_cart = action_of(data.approval_token) == ApprovalAction.SALE
         try:
             approval = approver_of(
                 settings.secret,
                 data.approval_token,
-                action=ApprovalAction.DISCOUNT,
+                action=ApprovalAction.SALE if whole_cart else ApprovalAction.DISCOUNT,
                 cashier_id=actor.user_id,
-                subject=discount_of(data),
+                subject=sale_of(data) if whole_cart else discount_of(data),
                 now=approved_at,
             )
         except DomainError:
@@ -273,6 +312,21 @@ class SalesApi(Controller):
             )
         )
 
+    @patch("/tills/{till_id:int}", guards=[managers_only])
+    async def till_register(
+        self,
+        till_id: FromPath[int],
+        data: JSONBody[TillRegistrationIn],
+        db: NamedDependency[Database],
+        actor: NamedDependency[Actor],
+        clock: NamedDependency[Clock],
+    ) -> TillView:
+        """Set (or clear) the till's Revenue Department POS registration number."""
+        now = clock.now()
+        return await db.writer.run(
+            lambda conn: register_till_machine(conn, actor, now, till_id, data.pos_registration)
+        )
+
     @get("/tills", sync_to_thread=False, guards=[staff_only])
     def till_index(self, db: NamedDependency[Database]) -> list[TillView]:
         with db.read() as conn:
@@ -285,12 +339,22 @@ class SalesApi(Controller):
         db: NamedDependency[Database],
         actor: NamedDependency[Actor],
         clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
     ) -> ShiftView:
-        """Open a shift on a till for the signed-in user (409 when the till has one open)."""
+        """Open a shift on a till for the signed-in user (409 when the till has one open; 409
+        ``till.not_registered`` when a VAT-registered centre's till has no POS number, outside
+        demo mode)."""
         now = clock.now()
+        required = settings.vat_registered and not settings.demo
         return await db.writer.run(
             lambda conn: open_shift_service(
-                conn, actor, now, data.till_id, data.opening_float_satang, data.denominations
+                conn,
+                actor,
+                now,
+                data.till_id,
+                data.opening_float_satang,
+                data.denominations,
+                registration_required=required,
             )
         )
 

@@ -36,8 +36,10 @@ class SaleLineIn(BaseModel):
     product_id: Annotated[WholeNumber, Field(gt=0)]
     quantity: Annotated[WholeNumber, Field(gt=0, le=MAX_QUANTITY)]
     discount_satang: Discount = 0
-    # A sale rung at the till (``rung``): the unit price it charged.
+    # A sale rung at the till (``rung``): the unit price it charged. Any other sale: a price
+    # changed at the till (a manager's ``sale`` approval, and ``price_reason`` saying why).
     unit_price_satang: Discount | None = None
+    price_reason: Annotated[str, Field(max_length=200)] | None = None
 
 
 class CashIn(BaseModel):
@@ -101,9 +103,13 @@ class SaleIn(BaseModel):
     lines: Annotated[list[SaleLineIn], Field(min_length=1, max_length=MAX_LINES)]
     cart_discount_satang: Discount = 0
     payments: Annotated[list[PaymentIn], Field(min_length=1, max_length=10)]
-    # A manager's approval (POST /api/v1/approvals) for a discount above the limit.
+    # A manager's approval (POST /api/v1/approvals): ``discount`` for a discount above the
+    # limit; ``sale`` for the whole cart (discounts, changed prices, a short sale).
     approval_token: Annotated[str | None, Field(max_length=1000)] = None
     rung: RungIn | None = None
+    # Sell lines short of the books (the goods are in the customer's hand): a manager's
+    # ``sale`` approval naming it; the stock goes below zero, recorded for a count.
+    allow_short_stock: bool = False
 
 
 class LeaseIn(BaseModel):
@@ -115,6 +121,16 @@ class TillIn(BaseModel):
     code: Annotated[str, Field(min_length=2, max_length=16)]
     name: Annotated[str, Field(min_length=1, max_length=100)]
     location_id: Annotated[WholeNumber, Field(gt=0)]
+
+
+class TillRegistrationIn(BaseModel):
+    pos_registration: Annotated[
+        str | None,
+        Field(
+            max_length=40,
+            description="the Revenue Department's number of this POS machine; null clears it",
+        ),
+    ]
 
 
 class ShiftIn(BaseModel):
@@ -144,6 +160,8 @@ class CloseIn(BaseModel):
     last_receipt_seq: Annotated[WholeNumber, Field(gt=0)] | None = None
     # The cash of the device's sales still on their way (in the drawer, not yet in the books).
     outstanding_cash_satang: Annotated[WholeNumber, Field(ge=0, le=10 * MAX_FLOAT_SATANG)] = 0
+    # Why the count differs from the expected cash: required over a set amount (a setting).
+    difference_reason: Annotated[str, Field(max_length=200)] | None = None
 
 
 class ResolutionIn(BaseModel):

@@ -85,13 +85,17 @@ class ShiftsApi(Controller):
         db: NamedDependency[Database],
         actor: NamedDependency[Actor],
         clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
     ) -> ShiftReport:
         """Close with the drawer counted (``counted_satang``, or ``denominations``, or both if
         they agree): the numbered Z report. 409 while a sale waits for its payment. The till's
         device sends ``device_id`` and the last receipt number it issued
         (``last_receipt_seq``): its blocks of numbers close, and the report lists the numbers
         issued but not yet received (``outstanding_numbers``) and those never issued
-        (``void_numbers``)."""
+        (``void_numbers``). Blind count: a count further from the expected cash than
+        ``OTOP_CLOSE_DIFFERENCE_REASON_SATANG`` is refused (422
+        ``shift.difference_reason_required``, telling the expected cash and the difference)
+        until ``difference_reason`` says why; the Z report keeps the reason."""
         now = clock.now()
         return await db.writer.run(
             lambda conn: close_shift(
@@ -104,6 +108,8 @@ class ShiftsApi(Controller):
                 device_id=data.device_id,
                 last_receipt_seq=data.last_receipt_seq,
                 outstanding_cash_satang=data.outstanding_cash_satang,
+                difference_reason=data.difference_reason,
+                reason_over_satang=settings.close_difference_reason_satang,
             )
         )
 

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "e5c7a1d94b20"
-down_revision: str | None = "d2b8f41c6e90"
+down_revision: str | None = "e4c19a7b2d05"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

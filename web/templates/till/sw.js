@@ -15,6 +15,8 @@
 const FILES = "otop-till-" + VERSION;
 const PAGE_CACHE = "otop-till-pages";
 const NETWORK_WAIT_MS = 4000;
+const PHOTO_CACHE = "otop-photos";
+const PHOTOS_KEPT = 600;  // about 2 MB of 96 px WebP thumbnails
 const KEEP = new Set(ASSETS);
 
 function freshRequest(url) { return new Request(url, { cache: "no-cache", credentials: "same-origin" }); }
@@ -77,6 +79,29 @@ function file(request, key) {
   });
 }
 
+/* A thumbnail: the kept copy, else the network's (kept when it is a whole image). */
+function thumbnail(request) {
+  return caches.open(PHOTO_CACHE).then(function (cache) {
+    return cache.match(request.url).then(function (hit) {
+      if (hit) return hit;
+      return fetch(request).then(function (answer) {
+        if (answer.ok && answer.type === "basic" && !answer.redirected) {
+          cache.put(request.url, answer.clone()).then(function () { return trim(cache); });
+        }
+        return answer;
+      });
+    });
+  });
+}
+
+function trim(cache) {
+  return cache.keys().then(function (keys) {  // oldest first
+    return Promise.all(keys.slice(0, Math.max(0, keys.length - PHOTOS_KEPT)).map(function (key) {
+      return cache.delete(key);
+    }));
+  });
+}
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   if (request.method !== "GET") return;
@@ -84,6 +109,8 @@ self.addEventListener("fetch", function (event) {
   if (url.origin !== self.location.origin || url.pathname.indexOf("/api/") === 0) return;
   if (request.mode === "navigate" && PAGES.indexOf(url.pathname) !== -1) {
     event.respondWith(page(event));
+  } else if (url.pathname.indexOf("/photos/") === 0 && /\/thumb\.webp$/.test(url.pathname)) {
+    event.respondWith(thumbnail(request));
   } else if (KEEP.has(url.pathname + url.search)) {
     event.respondWith(file(request, url.pathname + url.search));
   }
