@@ -438,7 +438,8 @@ def payment_sales(conn: Connection) -> Iterator[Violation]:
 
 
 def voided_sale_money(conn: Connection) -> Iterator[Violation]:
-    """Money confirmed by PromptPay for a sale that was voided is owed back: an exception
+    """Money confirmed by PromptPay (or card, or another tender) for a sale that was voided
+    is owed back: an exception
     (open, or resolved with the return) records it, so it cannot be forgotten."""
     recorded = select(PaymentException.payment_id).where(PaymentException.payment_id.is_not(None))
     rows = conn.execute(
@@ -448,7 +449,7 @@ def voided_sale_money(conn: Connection) -> Iterator[Violation]:
         .where(
             Sale.status == SaleStatus.VOIDED.value,
             Payment.status == CONFIRMED,
-            Payment.method == PaymentMethod.PROMPTPAY.value,
+            Payment.method != PaymentMethod.CASH.value,
             Payment.id.not_in(recorded),
         )
         .order_by(Sale.id, Payment.id)
@@ -457,7 +458,7 @@ def voided_sale_money(conn: Connection) -> Iterator[Violation]:
         yield Violation(
             "voided-sale-money",
             _sale_label(sale_id, None),
-            f"it is voided but its PromptPay payment {payment_id} of {baht(amount)} "
+            f"it is voided but its non-cash payment {payment_id} of {baht(amount)} "
             "was confirmed and no exception records the money owed back",
         )
 

@@ -62,6 +62,7 @@ from payments.status import (
     PaymentStatus,
     check_move,
 )
+from payments.tenders import CardTender, OtherTender, check_card, check_other
 from payments.webhook import WebhookEvent
 
 # Below PostgreSQL's INTEGER limit with room to spare: ten million baht in one payment.
@@ -120,7 +121,8 @@ def _checked_method(method: object) -> PaymentMethod:
     except ValueError:
         raise InvalidInputError(
             "payment.method_unknown",
-            "วิธีชำระเงินต้องเป็นเงินสด (cash) หรือพร้อมเพย์ (promptpay) ไม่ใช่ {method}",
+            "วิธีชำระเงินต้องเป็นเงินสด (cash) พร้อมเพย์ (promptpay) บัตร (card) หรืออื่นๆ (other)"
+            " ไม่ใช่ {method}",
             field="method",
             method=repr(method),
         ) from None
@@ -144,6 +146,10 @@ class NewPayment:
     reference: str | None = None
     confirmed_as: Confirmation | None = None
     slip_ref: str | None = None
+    # A card taken on the bank's terminal (its last four digits and approval code), or another
+    # tender (its name and reference): confirmed at once, the cashier saw it approved.
+    card: CardTender | None = None
+    other: OtherTender | None = None
 
 
 def create_payment(
@@ -250,6 +256,10 @@ def _payment_row(new: NewPayment) -> dict[str, object]:
         "confirmation": None,
         "slip_ref": None,
         "slip_key": None,
+        "card_last4": None,
+        "approval_code": None,
+        "tender_name": None,
+        "tender_ref": None,
     }
     if kind == PaymentMethod.PROMPTPAY:
         try:
@@ -275,9 +285,27 @@ def _payment_row(new: NewPayment) -> dict[str, object]:
             status=PaymentStatus.CONFIRMED.value,
             confirmed_at=new.now,
             confirmed_by=new.actor.user_id,
-            confirmation=Confirmation.CASH.value,
+            confirmation=_confirmed_as(kind).value,
         )
+    if kind == PaymentMethod.CARD:
+        card = new.card or CardTender("", "")
+        checked = check_card(card.last4, card.approval_code, "payment")
+        row.update(card_last4=checked.last4, approval_code=checked.approval_code)
+    elif kind == PaymentMethod.OTHER:
+        other = new.other or OtherTender("", "")
+        named = check_other(other.name, other.reference, "payment")
+        row.update(tender_name=named.name, tender_ref=named.reference)
     return row
+
+
+def _confirmed_as(kind: PaymentMethod) -> Confirmation:
+    """How a payment confirmed when it is taken: cash in the drawer, a card the terminal
+    approved, another tender the cashier saw paid."""
+    if kind == PaymentMethod.CARD:
+        return Confirmation.TERMINAL
+    if kind == PaymentMethod.OTHER:
+        return Confirmation.CASHIER
+    return Confirmation.CASH
 
 
 def _till_reference(reference: object) -> str:
@@ -315,8 +343,9 @@ def _note_created(
             **detail,
         )
     )
-    if payment.method == PaymentMethod.CASH or new.confirmed_as is not None:
-        how = Confirmation.CASH if new.confirmed_as is None else new.confirmed_as
+    if payment.method != PaymentMethod.PROMPTPAY or new.confirmed_as is not None:
+        kind = PaymentMethod(payment.method)
+        how = _confirmed_as(kind) if new.confirmed_as is None else new.confirmed_as
         events.append(
             event_row(
                 new.now,

@@ -16,7 +16,18 @@ class Payment(Base):
     __tablename__ = "payments"
     __table_args__ = (
         CheckConstraint("amount_satang > 0", name="amount_positive"),
-        CheckConstraint("method IN ('cash', 'promptpay')", name="method_known"),
+        CheckConstraint("method IN ('cash', 'promptpay', 'card', 'other')", name="method_known"),
+        # A card is recorded by its approval code and last four digits, never more of its
+        # number; any other tender by its name and reference.
+        CheckConstraint(
+            "method <> 'card' OR (card_last4 IS NOT NULL AND length(card_last4) = 4"
+            " AND approval_code IS NOT NULL)",
+            name="card_recorded",
+        ),
+        CheckConstraint(
+            "method <> 'other' OR (tender_name IS NOT NULL AND tender_ref IS NOT NULL)",
+            name="other_recorded",
+        ),
         CheckConstraint(
             "status IN ('pending', 'confirmed', 'expired', 'cancelled', 'failed')",
             name="status_known",
@@ -43,6 +54,12 @@ class Payment(Base):
     # transfer spelled otherwise is the same slip, refused by the index even in a race.
     slip_key: Mapped[str | None] = mapped_column(String(80), unique=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # card: the EDC slip's approval code and the card's last four digits (nothing more of it).
+    card_last4: Mapped[str | None] = mapped_column(String(4))
+    approval_code: Mapped[str | None] = mapped_column(String(6))
+    # other: the tender's name (เป๋าตัง, a voucher) and its reference.
+    tender_name: Mapped[str | None] = mapped_column(String(40))
+    tender_ref: Mapped[str | None] = mapped_column(String(60))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 

@@ -41,6 +41,10 @@ class PaymentView:
     transaction_id: str | None
     slip_ref: str | None
     version: int
+    card_last4: str | None = None  # card: the last four digits (never more)
+    approval_code: str | None = None  # card: the terminal's approval code
+    tender_name: str | None = None  # other: its name (เป๋าตัง, a voucher)
+    tender_ref: str | None = None  # other: its reference
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +85,10 @@ def view_of(row: Mapping[Any, Any], now: datetime | None = None) -> PaymentView:
         transaction_id=row["transaction_id"],
         slip_ref=row["slip_ref"],
         version=row["version"],
+        card_last4=row.get("card_last4"),
+        approval_code=row.get("approval_code"),
+        tender_name=row.get("tender_name"),
+        tender_ref=row.get("tender_ref"),
     )
 
 

@@ -28,6 +28,8 @@ STATUS_THAI = {
 class PaymentMethod(StrEnum):
     CASH = "cash"
     PROMPTPAY = "promptpay"
+    CARD = "card"  # on the bank's own terminal (EDC): approval code and last four digits
+    OTHER = "other"  # a named app or voucher (เป๋าตัง, a gift voucher) with its reference
 
 
 class Confirmation(StrEnum):
@@ -37,6 +39,8 @@ class Confirmation(StrEnum):
     MANUAL = "manual"  # a cashier checked the transfer by eye
     SLIP = "slip"  # a cashier scanned the customer's slip mini-QR
     CASH = "cash"  # cash in the drawer
+    TERMINAL = "terminal"  # card: the cashier saw the bank's terminal approve it
+    CASHIER = "cashier"  # other: the cashier saw it paid (the app's screen, the voucher)
 
 
 class PaymentEvent(StrEnum):

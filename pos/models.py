@@ -176,7 +176,7 @@ class SalePayment(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), index=True)
     payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), unique=True)
-    method: Mapped[str] = mapped_column(String(16))  # cash | promptpay
+    method: Mapped[str] = mapped_column(String(16))  # cash | promptpay | card | other
     amount_satang: Mapped[int] = mapped_column(Integer)
     tendered_satang: Mapped[int | None] = mapped_column(Integer)  # cash only
     change_satang: Mapped[int | None] = mapped_column(Integer)  # cash only
@@ -210,6 +210,8 @@ class ShiftCashMovement(Base):
 class RefundMethod(StrEnum):
     CASH = "cash"  # out of the till's drawer
     TRANSFER = "transfer"  # paid back by bank transfer from the centre's account
+    CARD = "card"  # back to the card on the bank's terminal (the acquirer takes it back)
+    OTHER = "other"  # back through the other tender the sale was paid with (its name)
 
 
 class Refund(Base):
@@ -219,7 +221,7 @@ class Refund(Base):
     __tablename__ = "refunds"
     __table_args__ = (
         UniqueConstraint("till_id", "credit_note_seq", name="uq_refunds_till_credit_note_seq"),
-        CheckConstraint("method IN ('cash', 'transfer')", name="method_known"),
+        CheckConstraint("method IN ('cash', 'transfer', 'card', 'other')", name="method_known"),
         CheckConstraint("total_satang > 0", name="total_positive"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -231,6 +233,7 @@ class Refund(Base):
     idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
     request_hash: Mapped[str] = mapped_column(String(64))
     method: Mapped[str] = mapped_column(String(16))
+    tender_name: Mapped[str | None] = mapped_column(String(40))  # other: the tender's name
     restock: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str] = mapped_column(String(200))
     total_satang: Mapped[int] = mapped_column(Integer)

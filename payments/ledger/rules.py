@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 PROMPTPAY_CLEARING = "promptpay_clearing"
+# A card paid on the bank's own terminal: the acquiring bank owes the centre until it settles.
+CARD_RECEIVABLE = "card_receivable"
+OTHER_RECEIVABLE = "other_receivable:"  # + the tender's name: owed by whoever runs it
 BANK = "bank"  # the centre's bank account: refunds by transfer, payouts
 COMMISSION_INCOME = "commission_income"
 
@@ -55,13 +58,36 @@ def cash_account(till_code: str) -> str:
     return f"cash:{till_code}"
 
 
+def other_receivable(tender_name: str) -> str:
+    """What the runner of another tender (a government wallet, a voucher's issuer) owes."""
+    return f"{OTHER_RECEIVABLE}{tender_name}"
+
+
+def money_account(method: str, till_code: str, tender_name: str | None = None) -> str:
+    """Where a payment's money is: the till's drawer (cash), PromptPay clearing, the card
+    acquirer's receivable, or the receivable of the other tender by its name."""
+    if method == "cash":
+        return cash_account(till_code)
+    if method == "card":
+        return CARD_RECEIVABLE
+    if method == "other":
+        if not tender_name:
+            raise ValueError("an other tender's money needs the tender's name")
+        return other_receivable(tender_name)
+    return PROMPTPAY_CLEARING
+
+
 def payable_account(entrepreneur_id: int) -> str:
     return f"entrepreneur_payable:{entrepreneur_id}"
 
 
 def account_kind(code: str) -> AccountKind:
     """The kind follows from the code's prefix."""
-    if code.startswith("cash:") or code in (PROMPTPAY_CLEARING, BANK):
+    if code.startswith(("cash:", OTHER_RECEIVABLE)) or code in (
+        PROMPTPAY_CLEARING,
+        BANK,
+        CARD_RECEIVABLE,
+    ):
         return AccountKind.ASSET
     if code.startswith("entrepreneur_payable:"):
         return AccountKind.LIABILITY

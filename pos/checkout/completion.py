@@ -19,9 +19,8 @@ from sqlalchemy.engine import Connection
 
 from kernel.access import Actor, Role
 from payments.ledger.postings import post_entries
-from payments.ledger.rules import PROMPTPAY_CLEARING, JournalEntry, SaleLineShare, cash_account
+from payments.ledger.rules import JournalEntry, SaleLineShare, money_account
 from payments.ledger.rules import sale_entry as ledger_sale_entry
-from payments.status import PaymentMethod
 from pos.models import SaleStatus
 from pos.tills.receipts import receipt_number, take_receipt_numbers
 
@@ -32,27 +31,30 @@ COMPLETION_ACTOR = Actor(user_id=None, username="payment-confirmation", role=Rol
 @dataclass(frozen=True, slots=True)
 class Completing:
     """A sale about to complete: who and when, its till, its lines' shares and the confirmed
-    payments that pay it (method, amount)."""
+    payments that pay it (method, amount[, an other tender's name])."""
 
     actor: Actor
     now: datetime
     till_id: int
     till_code: str
     shares: Sequence[SaleLineShare]
-    paid: Sequence[tuple[str, int]]
+    paid: Sequence[tuple[str, int] | tuple[str, int, str | None]]
     seq: int | None = None  # the number a till issued itself (pos.tills.leases); else the next
 
 
 def sale_entry(till_code: str, receipt_number: str, completing: Completing) -> JournalEntry:
     """The sale's journal entry: the money debited where it is (the till's drawer for cash,
-    PromptPay clearing otherwise), the goods credited to their makers and the centre."""
+    PromptPay clearing, the card acquirer's or the other tender's receivable), the goods
+    credited to their makers and the centre."""
     return ledger_sale_entry(receipt_number, completing.shares, _debits(till_code, completing.paid))
 
 
-def _debits(till_code: str, paid: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+def _debits(
+    till_code: str, paid: Iterable[tuple[str, int] | tuple[str, int, str | None]]
+) -> list[tuple[str, int]]:
     return [
-        (cash_account(till_code) if method == PaymentMethod.CASH else PROMPTPAY_CLEARING, amount)
-        for method, amount in paid
+        (money_account(item[0], till_code, item[2] if len(item) == 3 else None), item[1])
+        for item in paid
     ]
 
 

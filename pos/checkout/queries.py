@@ -60,6 +60,10 @@ class SalePaymentView:
     qr_url: str | None  # PromptPay only: the QR as SVG
     expires_at: datetime | None
     confirmed_at: datetime | None
+    card_last4: str | None = None  # card: printed as ****1234
+    approval_code: str | None = None  # card: the terminal's approval code
+    tender_name: str | None = None  # other: เป๋าตัง, a voucher
+    tender_ref: str | None = None  # other: its reference
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +120,10 @@ def payment_view(
         qr_url=qr_url(payment["id"]) if is_qr else None,
         expires_at=payment["expires_at"],
         confirmed_at=payment["confirmed_at"],
+        card_last4=payment.get("card_last4"),
+        approval_code=payment.get("approval_code"),
+        tender_name=payment.get("tender_name"),
+        tender_ref=payment.get("tender_ref"),
     )
 
 

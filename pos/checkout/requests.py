@@ -8,17 +8,18 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from kernel.access import Actor
 from kernel.errors import ConflictError, InvalidInputError
 from kernel.text import check_text
+from payments.tenders import CardTender, OtherTender, check_card, check_other
 from pos.approvals import ApprovalGrant
 from pos.checkout.pricing import MAX_LINES
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{8,100}$")
-PAYMENT_METHODS = ("cash", "promptpay")
+PAYMENT_METHODS = ("cash", "promptpay", "card", "other")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,24 @@ class PaymentRequest:
     # slip's QR when the cashier scanned it (otherwise the cashier saw the transfer by eye).
     reference: str | None = None
     slip_payload: str | None = None
+    # A card on the bank's terminal: its last four digits and the slip's approval code.
+    card_last4: str | None = None
+    approval_code: str | None = None
+    # Another tender (เป๋าตัง, a voucher): its name and reference.
+    tender_name: str | None = None
+    tender_ref: str | None = None
+
+    @property
+    def card(self) -> CardTender | None:
+        if self.method != "card":
+            return None
+        return CardTender(self.card_last4 or "", self.approval_code or "")
+
+    @property
+    def other(self) -> OtherTender | None:
+        if self.method != "other":
+            return None
+        return OtherTender(self.tender_name or "", self.tender_ref or "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +137,11 @@ class CheckoutRequest:
             body["rung"] = self.rung.as_json()
             body["unit_prices"] = [ln.unit_price_satang for ln in self.lines]
             body["references"] = [[p.reference, p.slip_payload] for p in self.payments]
+        tenders = [
+            [p.card_last4, p.approval_code, p.tender_name, p.tender_ref] for p in self.payments
+        ]
+        if any(any(t) for t in tenders):  # only a card or other tender says these
+            body["tenders"] = tenders
         canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -249,9 +273,14 @@ def _price_reason(reason: object, where: str) -> str | None:
     return text or None
 
 
-def check_payment_requests(payments: tuple[PaymentRequest, ...], *, rung: bool = False) -> None:
+def check_payment_requests(
+    payments: tuple[PaymentRequest, ...], *, rung: bool = False
+) -> tuple[PaymentRequest, ...]:
     """Each payment's method and amount; a rung sale's PromptPay payments carry the reference
-    of the till's own QR (the server makes the QR of any other sale)."""
+    of the till's own QR (the server makes the QR of any other sale); a card its last four
+    digits and approval code (never the card's number), another tender its name and reference.
+    The payments as they are recorded (a card's code upper-cased, a name's spaces folded)."""
+    checked = []
     for index, payment in enumerate(payments):
         where = f"payments[{index}]"
         has_reference = payment.reference is not None or payment.slip_payload is not None
@@ -270,7 +299,8 @@ def check_payment_requests(payments: tuple[PaymentRequest, ...], *, rung: bool =
         if payment.method not in PAYMENT_METHODS:
             raise InvalidInputError(
                 "sale.payment_method_unknown",
-                "วิธีชำระเงินต้องเป็นเงินสด (cash) หรือพร้อมเพย์ (promptpay) ไม่ใช่ {method!r}",
+                "วิธีชำระเงินต้องเป็นเงินสด (cash) พร้อมเพย์ (promptpay) บัตร (card) หรืออื่นๆ (other)"
+                " ไม่ใช่ {method!r}",
                 field=f"{where}.method",
                 method=payment.method,
             )
@@ -286,3 +316,31 @@ def check_payment_requests(payments: tuple[PaymentRequest, ...], *, rung: bool =
                 "ระบุเงินที่รับมาได้เฉพาะการชำระด้วยเงินสด",
                 field=f"{where}.tendered_satang",
             )
+        checked.append(_tender_checked(payment, where))
+    return tuple(checked)
+
+
+def _tender_checked(payment: PaymentRequest, where: str) -> PaymentRequest:
+    card_fields = payment.card_last4 is not None or payment.approval_code is not None
+    other_fields = payment.tender_name is not None or payment.tender_ref is not None
+    if payment.method == "card":
+        card = check_card(payment.card_last4, payment.approval_code, where)
+        if other_fields:
+            raise _not_expected(where, "tender_name")
+        return replace(payment, card_last4=card.last4, approval_code=card.approval_code)
+    if payment.method == "other":
+        other = check_other(payment.tender_name, payment.tender_ref, where)
+        if card_fields:
+            raise _not_expected(where, "card_last4")
+        return replace(payment, tender_name=other.name, tender_ref=other.reference)
+    if card_fields or other_fields:
+        raise _not_expected(where, "card_last4" if card_fields else "tender_name")
+    return payment
+
+
+def _not_expected(where: str, name: str) -> InvalidInputError:
+    return InvalidInputError(
+        "sale.tender_detail_not_expected",
+        "เลขท้ายบัตรและรหัสอนุมัติใช้ได้เฉพาะการชำระด้วยบัตร ชื่อและเลขอ้างอิงใช้ได้เฉพาะช่องทางอื่นๆ",
+        field=f"{where}.{name}",
+    )

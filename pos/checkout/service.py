@@ -368,13 +368,13 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
             field="approval_token",
             percent=discount_approval_percent,
         )
-    check_payment_requests(request.payments, rung=rung is not None)
-    check_payments_cover(priced.total_satang, [p.amount_satang for p in request.payments])
+    payments = check_payment_requests(request.payments, rung=rung is not None)
+    check_payments_cover(priced.total_satang, [p.amount_satang for p in payments])
     tenders = [
         cash_change(p.amount_satang, p.tendered_satang, f"payments[{i}]", bounded=rung is None)
         if p.method == "cash"
         else None
-        for i, p in enumerate(request.payments)
+        for i, p in enumerate(payments)
     ]
     for i, tender in enumerate(tenders):  # rung: the change was given; a manager looks at it
         if tender is not None and change_too_large(tender.amount_satang, tender.tendered_satang):
@@ -396,7 +396,7 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
         place.shift_id,
         priced,
         _line_rows(merged, products, priced, changes_approver),
-        list(zip(request.payments, tenders, strict=True)),
+        list(zip(payments, tenders, strict=True)),
         job.account,
         job.expiry,
         # Who approved the discount, unless its approval was dropped above (a rung sale's).

@@ -41,6 +41,9 @@ from pos.checkout.requests import PaymentRequest, Rung
 from pos.checkout.sale_exceptions import Difference, below_zero, record_differences
 from pos.models import Sale, SaleLine, SalePayment, SaleStatus
 
+# Taken and confirmed in one step: no bank callback to wait for.
+CONFIRMED_AT_ONCE = frozenset({"cash", "card", "other"})
+
 
 @dataclass(frozen=True, slots=True)
 class SalePlan:
@@ -73,10 +76,11 @@ class SalePlan:
 
     @property
     def completes(self) -> bool:
-        """Paid in cash only, or rung at the till (paid already): complete at once, with a
+        """Paid without PromptPay (cash, a card the terminal approved, another tender the
+        cashier saw paid), or rung at the till (paid already): complete at once, with a
         receipt number and a ledger entry."""
         return self.rung is not None or all(
-            request.method == "cash" for request, _ in self.payments
+            request.method in CONFIRMED_AT_ONCE for request, _ in self.payments
         )
 
 
@@ -147,6 +151,8 @@ def _write_accepted(conn: Connection, plans: list[SalePlan]) -> list[SaleView]:
                     plan.expiry,
                     row["id"],
                     *_till_qr(plan, index),
+                    card=request.card,
+                    other=request.other,
                 )
                 for plan, row in sales
                 for index, (request, _) in enumerate(plan.payments)
@@ -263,6 +269,9 @@ def _completing(plan: SalePlan) -> Completing:
         plan.till_id,
         plan.till_code,
         [line_share(line) for line in plan.lines],
-        [(request.method, request.amount_satang) for request, _ in plan.payments],
+        [
+            (request.method, request.amount_satang, request.tender_name)
+            for request, _ in plan.payments
+        ],
         None if plan.rung is None else plan.rung.receipt_seq,
     )

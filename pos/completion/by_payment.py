@@ -58,7 +58,9 @@ def complete_if_paid(
     for payment in sale.payments:
         if payment.status == PaymentStatus.PENDING:
             cancel_payment(conn, actor, now, payment.payment_id)
-    paid = [(p.method, p.amount_satang) for p in sale.payments if p.status == CONFIRMED]
+    paid = [
+        (p.method, p.amount_satang, p.tender_name) for p in sale.payments if p.status == CONFIRMED
+    ]
     shares = [line_share(line) for line in sale.lines]
     completing = Completing(actor, now, sale.till_id, sale.till_code, shares, paid)
     [values] = complete_sales(conn, [completing])

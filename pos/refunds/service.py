@@ -8,7 +8,13 @@ entrepreneur and from the centre's commission in proportion (pos.refunds.rules),
 go back on the shelf at the till's location (``restock``) or are written off.
 
 The money leaves from the refunding till's open shift: its drawer (cash) or the centre's bank
-account (transfer).
+account (transfer), or goes back by the card's terminal (card: the acquirer takes it back) or
+through the other tender the sale was paid with (other, by its name).
+
+The money goes back by the tender that paid it (cash to cash, PromptPay by transfer, card to
+card, other to the same other) up to what that tender paid, less what was refunded by it
+before; any other way (a card sale refunded in cash) needs a manager: a manager refunding,
+or a cashier with an approval that names the method (403 ``approval.refund_method_required``).
 """
 
 from __future__ import annotations
@@ -33,10 +39,11 @@ from kernel.db.engine import next_in_sequence
 from kernel.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from kernel.text import check_text
 from payments.ledger.postings import post_entry
-from payments.ledger.rules import BANK, SaleLineShare, cash_account, refund_entry
+from payments.ledger.rules import BANK, SaleLineShare, money_account, refund_entry
+from payments.status import PaymentStatus
 from pos.approvals import ApprovalGrant, use_approval
 from pos.checkout.events import SaleEvent
-from pos.checkout.queries import load_sale
+from pos.checkout.queries import SaleView, load_sale
 from pos.checkout.requests import check_idempotency_key, check_key_holder
 from pos.models import (
     Refund,
@@ -60,7 +67,7 @@ class RefundRequest:
     till_id: int
     lines: tuple[tuple[int, int], ...]  # (line_no, quantity)
     restock: bool
-    method: str  # cash | transfer
+    method: str  # cash | transfer | card | other
     reason: str
 
     def digest(self) -> str:
@@ -98,6 +105,7 @@ class RefundView:
     cashier_id: int | None
     approved_by_id: int | None
     lines: list[RefundLineView]
+    tender_name: str | None = None  # refunded by another tender: its name
 
 
 def refund_sale(
@@ -109,10 +117,13 @@ def refund_sale(
     idempotency_key: str,
     approved_by_id: int | None,
     approval: ApprovalGrant | None = None,
+    method_approved: bool = False,
 ) -> tuple[RefundView, bool]:
     """Refund lines of a sale (see the module's docstring); the view, and whether it is the
     replay of an earlier request under the same key. A manager's ``approval`` is used up here,
-    in the refund's transaction (403 ``approval.used`` the second time)."""
+    in the refund's transaction (403 ``approval.used`` the second time). ``method_approved``:
+    the approval names the refund's method (needed to refund a cashier's sale another way than
+    it was paid)."""
     actor.require(STAFF, "refund sales")
     key = check_idempotency_key(idempotency_key)
     digest = request.digest()
@@ -154,6 +165,7 @@ def refund_sale(
             "รายการที่เลือกมียอดเป็นศูนย์: ไม่มีเงินที่ต้องคืน",
             field="lines",
         )
+    tender_name = _check_refund_method(conn, actor, sale, method, total, approved=method_approved)
     by_no = {line.line_no: line for line in sale.lines}
     seq = next_in_sequence(conn, f"credit_note:{till_id}")
     number = f"CN-{till_code}-{seq:06d}"
@@ -161,7 +173,11 @@ def refund_sale(
         SaleLineShare(by_no[p.line_no].entrepreneur_id, p.net_satang, p.commission_satang)
         for p in parts
     ]
-    paid_from = cash_account(till_code) if method == RefundMethod.CASH else BANK
+    paid_from = (
+        BANK
+        if method == RefundMethod.TRANSFER
+        else money_account(method.value, till_code, tender_name)
+    )
     entry_id = post_entry(conn, actor, now, refund_entry(number, shares, paid_from, total))
     line_ids = {
         line_no: line_id
@@ -178,6 +194,7 @@ def refund_sale(
         "idempotency_key": key,
         "request_hash": digest,
         "method": method.value,
+        "tender_name": tender_name,
         "restock": bool(request.restock),
         "reason": reason,
         "total_satang": total,
@@ -252,7 +269,8 @@ def refund_method(method: str) -> RefundMethod:
     except ValueError:
         raise InvalidInputError(
             "refund.method_unknown",
-            "วิธีคืนเงินต้องเป็นเงินสดจากลิ้นชัก (cash) หรือโอนคืนลูกค้า (transfer)",
+            "วิธีคืนเงินต้องเป็นเงินสดจากลิ้นชัก (cash) โอนคืนลูกค้า (transfer) คืนเข้าบัตร (card)"
+            " หรือคืนทางช่องทางอื่นที่ลูกค้าใช้ชำระ (other)",
             field="method",
         ) from None
 
@@ -267,6 +285,60 @@ def refund_reason(text: object) -> str:
             max_length=MAX_REASON,
         )
     return reason
+
+
+# How each tender is paid back without a manager's say: PromptPay by a transfer.
+REFUND_BY_TENDER = {
+    "cash": RefundMethod.CASH,
+    "promptpay": RefundMethod.TRANSFER,
+    "card": RefundMethod.CARD,
+    "other": RefundMethod.OTHER,
+}
+
+
+def _check_refund_method(
+    conn: Connection,
+    actor: Actor,
+    sale: SaleView,
+    method: RefundMethod,
+    total: int,
+    *,
+    approved: bool,
+) -> str | None:
+    """The refund goes back by a tender that paid the sale, up to what it paid less what was
+    refunded by it before; otherwise a manager decides. An other tender's refund goes back
+    through the sale's other tender (its name, returned)."""
+    paid: dict[str, int] = {}
+    names = []
+    for payment in sale.payments:
+        if payment.status != PaymentStatus.CONFIRMED.value:
+            continue
+        back = REFUND_BY_TENDER.get(payment.method)
+        if back is not None:
+            paid[back.value] = paid.get(back.value, 0) + payment.amount_satang
+        if payment.method == "other" and payment.tender_name:
+            names.append(payment.tender_name)
+    tender_name = names[0] if method == RefundMethod.OTHER and names else None
+    if method == RefundMethod.OTHER and tender_name is None:
+        raise InvalidInputError(
+            "refund.other_not_paid",
+            "การขายนี้ไม่ได้ชำระด้วยช่องทางอื่น: เลือกวิธีคืนเงินแบบอื่น",
+            field="method",
+        )
+    refunded = conn.execute(
+        select(func.coalesce(func.sum(Refund.total_satang), 0)).where(
+            Refund.sale_id == sale.id, Refund.method == method.value
+        )
+    ).scalar_one()
+    by_its_tender = int(refunded) + total <= paid.get(method.value, 0)
+    if not by_its_tender and actor.role == Role.CASHIER and not approved:
+        raise ForbiddenError(
+            "approval.refund_method_required",
+            "คืนเงินด้วยวิธีอื่นจากที่ลูกค้าชำระ (หรือเกินยอดที่ชำระด้วยวิธีนั้น) ต้องให้ผู้จัดการอนุมัติวิธีคืนเงินนี้",
+            field="approval_token",
+            method=method.value,
+        )
+    return tender_name
 
 
 def till_and_shift(conn: Connection, actor: Actor, till_id: int) -> tuple[int, str, int, int]:
@@ -354,6 +426,7 @@ def load_refund(conn: Connection, refund_id: int) -> RefundView:
         created_at=row["created_at"],
         cashier_id=row["cashier_id"],
         approved_by_id=row["approved_by_id"],
+        tender_name=row["tender_name"],
         lines=[
             RefundLineView(
                 ln["line_no"],

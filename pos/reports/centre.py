@@ -51,7 +51,7 @@ from pos.reports.queries import (
 
 TOP_LIMIT = 20
 STARS = (5, 4, 3, 2, 1)
-METHODS = ("cash", "promptpay")
+METHODS = ("cash", "promptpay", "card")  # and "other:<name>", one per other tender seen
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +77,7 @@ class ReportRow:
 
 @dataclass(frozen=True, slots=True)
 class MethodRow:
-    method: str  # cash | promptpay
+    method: str  # cash | promptpay | card | other:<the tender's name>
     payments: int
     amount_satang: int
     share_bp: int  # of the amount paid, in basis points
@@ -323,7 +323,8 @@ def _mix(key: str, label_th: str, label_en: str, items: Iterable[PaymentItem]) -
         counts[method] = counts.get(method, 0) + count
         amounts[method] = amounts.get(method, 0) + amount
     whole = sum(amounts.values())
-    methods = [MethodRow(m, counts[m], amounts[m], share_bp(amounts[m], whole)) for m in counts]
+    order = [*METHODS, *sorted(set(counts) - set(METHODS))]
+    methods = [MethodRow(m, counts[m], amounts[m], share_bp(amounts[m], whole)) for m in order]
     return PaymentMix(key, label_th, label_en, methods, sum(counts.values()), whole)
 
 

@@ -194,13 +194,15 @@ def lines_by_product(conn: Connection, period: Period) -> dict[LineKey, Figures]
 
 
 def payments_by_day(conn: Connection, period: Period) -> dict[tuple[date, str], tuple[int, int]]:
-    """Payments of completed sales per business date and method: (count, amount)."""
+    """Payments of completed sales per business date and method: (count, amount). Other
+    tenders by their name: the method ``other:เป๋าตัง``."""
     return {
-        (day, method): (count, int(amount))
-        for day, method, count, amount in conn.execute(
+        (day, method if not name else f"{method}:{name}"): (count, int(amount))
+        for day, method, name, count, amount in conn.execute(
             select(
                 Sale.business_date,
                 SalePayment.method,
+                Payment.tender_name,
                 func.count(),
                 func.sum(SalePayment.amount_satang),
             )
@@ -208,6 +210,6 @@ def payments_by_day(conn: Connection, period: Period) -> dict[tuple[date, str], 
             # A QR that expired before the rest was taken another way paid nothing.
             .join(Payment, (Payment.id == SalePayment.payment_id) & (Payment.status == "confirmed"))
             .where(COMPLETED, Sale.business_date.between(period.start, period.end))
-            .group_by(Sale.business_date, SalePayment.method)
+            .group_by(Sale.business_date, SalePayment.method, Payment.tender_name)
         )
     }

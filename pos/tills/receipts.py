@@ -108,3 +108,24 @@ def receipt_datetime(at: datetime) -> str:
     """Bangkok time with the Buddhist-era year: ``21/11/2569 10:00``."""
     local = at.astimezone(BANGKOK)
     return f"{local.day:02d}/{local.month:02d}/{buddhist_year(local.year)} {local:%H:%M}"
+
+
+def tender_label(payment: object) -> str:
+    """How a receipt names a payment (web/static/receipt_render.js's tenderLabel writes the
+    same; tests/receipt_vectors.json holds the cases): a card as ``****1234`` with its
+    approval code, another tender by its name and reference. ``payment`` has the sale view's
+    payment fields (an object or a mapping)."""
+
+    def get(name: str) -> object:
+        if isinstance(payment, dict):
+            return payment.get(name)
+        return getattr(payment, name, None)
+
+    method = get("method")
+    if method == "cash":
+        return "เงินสด / Cash"
+    if method == "card":
+        return f"บัตร / Card ****{get('card_last4')} อนุมัติ / Appr. {get('approval_code')}"
+    if method == "other":
+        return f"{get('tender_name')} / Other อ้างอิง / Ref. {get('tender_ref')}"
+    return "พร้อมเพย์ / PromptPay"

@@ -64,6 +64,15 @@ class CashMovementView:
     at: datetime
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class TenderTotal:
+    """What one other tender (by its name: เป๋าตัง, a voucher) took in a shift."""
+
+    name: str
+    count: int
+    amount_satang: int
+
+
 @dataclass(frozen=True, slots=True)
 class ShiftReport:
     """An X report (``z_number`` None: the shift is open) or the Z report of a closed shift."""
@@ -85,7 +94,7 @@ class ShiftReport:
     net_satang: int  # sales - refunds
     vat_included_satang: int  # of sales, less that of refunds
     cash_satang: int  # taken as cash payments
-    promptpay_satang: int
+    promptpay_satang: int  # PromptPay only (card and other below: never in the drawer)
     pending_sales: int
     voided_sales: int
     opening_float_satang: int
@@ -108,6 +117,14 @@ class ShiftReport:
     # The cash of the outstanding sales, as the till counts it: in the drawer, not yet in the
     # books (so the difference above is over by this much until they arrive).
     outstanding_cash_satang: int = 0
+    # A line per tender besides cash and PromptPay: card on the bank's terminal, and each other
+    # tender by its name; refunds that went back by card or by another tender. (After the
+    # fields above so that Z reports stored before them read back with nothing there.)
+    card_satang: int = 0
+    other_satang: int = 0
+    other_tenders: list[TenderTotal] = field(default_factory=list)
+    card_refunds_satang: int = 0
+    other_refunds_satang: int = 0
     # Why the counted drawer differs from the expected cash (required over a set amount).
     difference_reason: str | None = None
     # Lines sold at a price a manager approved in place of the list price: how many, and by
@@ -263,10 +280,11 @@ def _compute(
         ).where(Sale.shift_id == shift_id)
     ).one()
     is_cash = SalePayment.method == "cash"
+    is_promptpay = SalePayment.method == "promptpay"
     paid = conn.execute(
         select(
             func.coalesce(func.sum(case((is_cash, SalePayment.amount_satang), else_=0)), 0),
-            func.coalesce(func.sum(case((~is_cash, SalePayment.amount_satang), else_=0)), 0),
+            func.coalesce(func.sum(case((is_promptpay, SalePayment.amount_satang), else_=0)), 0),
             func.coalesce(
                 func.sum(
                     case(
@@ -286,13 +304,22 @@ def _compute(
         .join(Payment, (Payment.id == SalePayment.payment_id) & (Payment.status == "confirmed"))
         .where(Sale.shift_id == shift_id, completed)
     ).one()
+    tenders = _tenders(conn, shift_id)
     is_cash_refund = Refund.method == RefundMethod.CASH.value
+
+    def refunded_by(method: RefundMethod) -> Any:
+        by = Refund.method == method.value
+        return func.coalesce(func.sum(case((by, Refund.total_satang), else_=0)), 0)
+
     refunds = conn.execute(
         select(
             func.count(),
             func.coalesce(func.sum(Refund.total_satang), 0),
             func.coalesce(func.sum(case((is_cash_refund, Refund.total_satang), else_=0)), 0),
             func.coalesce(func.sum(Refund.vat_included_satang), 0),
+            refunded_by(RefundMethod.TRANSFER),
+            refunded_by(RefundMethod.CARD),
+            refunded_by(RefundMethod.OTHER),
         ).where(Refund.shift_id == shift_id)
     ).one()
     is_in = ShiftCashMovement.kind == CashMovementKind.PAY_IN.value
@@ -352,14 +379,36 @@ def _compute(
         pay_ins_satang=drawer.pay_ins_satang,
         pay_outs_satang=drawer.pay_outs_satang,
         cash_refunds_satang=drawer.cash_refunds_satang,
-        transfer_refunds_satang=int(refunds[1]) - int(refunds[2]),
+        transfer_refunds_satang=int(refunds[4]),
         expected_cash_satang=expected,
         counted_cash_satang=counted,
         difference_satang=None if counted is None else counted - expected,
         closing_denominations=denominations,
+        card_satang=sum(t.amount_satang for t in tenders if t.name == ""),
+        other_satang=sum(t.amount_satang for t in tenders if t.name != ""),
+        other_tenders=[t for t in tenders if t.name != ""],
+        card_refunds_satang=int(refunds[5]),
+        other_refunds_satang=int(refunds[6]),
         price_changes_count=int(price_changes[0]),
         price_changes_satang=int(price_changes[1] or 0),
     )
+
+
+def _tenders(conn: Connection, shift_id: int) -> list[TenderTotal]:
+    """The shift's completed sales' card payments (name "") and other tenders by name."""
+    rows = conn.execute(
+        select(Payment.tender_name, func.count(), func.sum(SalePayment.amount_satang))
+        .select_from(SalePayment)
+        .join(Sale, Sale.id == SalePayment.sale_id)
+        .join(Payment, (Payment.id == SalePayment.payment_id) & (Payment.status == "confirmed"))
+        .where(
+            Sale.shift_id == shift_id,
+            Sale.status == SaleStatus.COMPLETED.value,
+            SalePayment.method.in_(("card", "other")),
+        )
+        .group_by(Payment.tender_name)
+    ).all()
+    return sorted(TenderTotal(name or "", int(count), int(amount)) for name, count, amount in rows)
 
 
 def close_shift(
@@ -549,4 +598,5 @@ def _report_from_json(text: str) -> ShiftReport:
     for name in ("opened_at", "closed_at"):
         if data[name] is not None:
             data[name] = datetime.fromisoformat(data[name])
+    data["other_tenders"] = [TenderTotal(**t) for t in data.get("other_tenders", [])]
     return ShiftReport(**data)

@@ -142,7 +142,7 @@ async def test_short_stock_is_409_listing_every_short_line(login_as: LoginAs, db
         ({"lines": [{"product_id": 1, "quantity": 1.5}]}, "lines"),
         ({"lines": [{"product_id": 1, "quantity": "2"}]}, "lines"),
         ({"lines": []}, "lines"),
-        ({"payments": [{"method": "card", "amount_satang": 100}]}, "payments"),
+        ({"payments": [{"method": "cheque", "amount_satang": 100}]}, "payments"),
         ({"till_id": "one"}, "till_id"),
         ({"cart_discount_satang": -5}, "cart_discount_satang"),
     ],

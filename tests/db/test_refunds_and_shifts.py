@@ -51,11 +51,18 @@ def _refund(
     restock: bool = True,
     method: str = "cash",
     approved_by_id: int | None = None,
+    method_approved: bool = False,
 ) -> tuple[object, bool]:
     request = RefundRequest(sale_id, shop.till, lines, restock, method, "customer changed mind")
     with db.write() as conn:
         return refund_sale(
-            conn, actor, clock.now(), request, idempotency_key=key, approved_by_id=approved_by_id
+            conn,
+            actor,
+            clock.now(),
+            request,
+            idempotency_key=key,
+            approved_by_id=approved_by_id,
+            method_approved=method_approved,
         )
 
 
@@ -148,6 +155,7 @@ def test_a_cashier_needs_approval_and_a_write_off_leaves_the_shelf_alone(
         restock=False,
         method="transfer",
         approved_by_id=manager.user_id,
+        method_approved=True,  # a cash sale paid back by transfer: the approval names it
     )
     assert refund.approved_by_id == manager.user_id  # type: ignore[attr-defined]
     with db.read() as conn:

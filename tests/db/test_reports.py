@@ -304,7 +304,8 @@ def test_the_payment_mix_counts_cash_and_promptpay_and_the_promptpay_share(
         by_month = CentreReport(conn, Period(NOVEMBER.start, DECEMBER.end)).payment_mix_by_month()
     cash = 2 * P1 - DISCOUNT + P2 + 2 * P2
     methods = {m.method: (m.payments, m.amount_satang) for m in mix.methods}
-    assert methods == {"cash": (2, cash), "promptpay": (1, 3 * P3)}  # the unpaid one not counted
+    # The unpaid one not counted; no card taken (a line of its own all the same).
+    assert methods == {"cash": (2, cash), "promptpay": (1, 3 * P3), "card": (0, 0)}
     assert mix.amount_satang == cash + 3 * P3
     assert mix.promptpay_share_bp == 1962  # 29,700 of 151,350: 19.62%
     assert [(m.key, m.promptpay_share_bp) for m in by_month] == [("2026-11", 1962), ("2026-12", 0)]

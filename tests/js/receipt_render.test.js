@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
-import { escapeHtml, receiptDatetime, receiptHtml } from "../../web/static/receipt_render.js";
+import { escapeHtml, receiptDatetime, receiptHtml, tenderLabel } from "../../web/static/receipt_render.js";
 import { code128Svg, modules } from "../../web/static/code128.js";
 
 const vectors = JSON.parse(readFileSync(new URL("../receipt_vectors.json", import.meta.url), "utf8"));
@@ -28,6 +28,22 @@ vectors.barcode.forEach(function (c) {
 
 test("what code set B cannot encode is refused", function () {
   ["", "ใบเสร็จ", "A\nB"].forEach(function (text) { assert.throws(function () { modules(text); }); });
+});
+
+vectors.tender.forEach(function (c) {
+  test("tender " + c.expected, function () { assert.equal(tenderLabel(c.payment), c.expected); });
+});
+
+test("a split by card and another tender prints each, the card as ****1234, escaped", function () {
+  const html = receiptHtml(sale({
+    payments: [
+      { method: "card", status: "confirmed", amount_satang: 20000, card_last4: "4242", approval_code: "AB12CD" },
+      { method: "other", status: "confirmed", amount_satang: 10000, tender_name: "<เป๋าตัง>", tender_ref: "R1" }
+    ]
+  }), SHOP);
+  assert.match(html, /บัตร \/ Card \*\*\*\*4242 อนุมัติ \/ Appr\. AB12CD<\/td><td class="num">200.00</);
+  assert.match(html, /&lt;เป๋าตัง&gt; \/ Other อ้างอิง \/ Ref\. R1<\/td><td class="num">100.00</);
+  assert.doesNotMatch(html, /<เป๋าตัง>/);
 });
 
 const SHOP = { name_th: "ศูนย์ OTOP", name_en: "OTOP Centre", tax_id: "0994000165510", vat_registered: true };

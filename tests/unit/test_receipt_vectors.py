@@ -16,7 +16,7 @@ import pytest
 from markupsafe import escape
 
 from inventory.catalogue.code128 import code128_svg, modules
-from pos.tills.receipts import receipt_datetime
+from pos.tills.receipts import receipt_datetime, tender_label
 from tests.servers import require_program
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,3 +47,10 @@ def test_the_tills_receipt_module_agrees() -> None:
         [node, "--test", str(NODE_TEST)], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("case", VECTORS["tender"], ids=lambda c: c["expected"])
+def test_each_tender_is_named_as_the_tills_receipt_names_it(case: dict[str, Any]) -> None:
+    """A card by its last four digits and approval code only; another tender by its name and
+    reference (escaped by the template afterwards, as the till escapes it)."""
+    assert tender_label(case["payment"]) == case["expected"]

@@ -106,12 +106,16 @@ def action_of(token: str | None) -> str | None:
     return action if isinstance(action, str) else None
 
 
-def refund_subject(sale_id: int, lines: Iterable[tuple[int, int]]) -> str:
-    """The subject of a refund: the sale and its (line number, quantity) lines."""
+def refund_subject(
+    sale_id: int, lines: Iterable[tuple[int, int]], method: str | None = None
+) -> str:
+    """The subject of a refund: the sale and its (line number, quantity) lines; with
+    ``method``, also the way the money goes back (a refund another way than it was paid)."""
     merged: dict[int, int] = {}
     for line_no, quantity in lines:
         merged[line_no] = merged.get(line_no, 0) + quantity
-    return _digest(["refund", sale_id, sorted(merged.items())])
+    body: list[object] = ["refund", sale_id, sorted(merged.items())]
+    return _digest(body if method is None else [*body, method])
 
 
 def return_subject(till_id: int, lines: Iterable[tuple[int, int, int | None]]) -> str:

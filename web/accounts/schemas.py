@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -60,6 +60,8 @@ class RefundSubjectIn(BaseModel):
 
     sale_id: WholeNumber
     lines: Annotated[list[RefundLineSubjectIn], Field(min_length=1, max_length=500)]
+    # The way the money goes back, when it is not the tender that paid (a card sale in cash).
+    method: Literal["cash", "transfer", "card", "other"] | None = None
 
 
 class ReturnLineSubjectIn(BaseModel):
@@ -130,7 +132,7 @@ class ApprovalIn(BaseModel):
             return return_subject(goods.till_id, wanted)
         assert self.refund is not None
         lines_ = ((ln.line_no, ln.quantity) for ln in self.refund.lines)
-        return refund_subject(self.refund.sale_id, lines_)
+        return refund_subject(self.refund.sale_id, lines_, self.refund.method)
 
 
 class LoginIn(BaseModel):

@@ -203,7 +203,8 @@ def report_charts(over_time: Table, tables: dict[Group, Table], lang: str) -> di
     methods = tables[Group.PAYMENT_METHOD].rows
     charts["mix"] = share_bar(
         [
-            (f"{m['label']} {percent_text(m['share_bp'])}", m["amount_satang"], f"s-{m['key']}")
+            # An other tender's key carries its name (other:เป๋าตัง): its class is s-other.
+            (f"{m['label']} {percent_text(m['share_bp'])}", m["amount_satang"], _css(m["key"]))
             for m in methods
         ],
         title=translate("สัดส่วนวิธีชำระเงิน (ตามยอดเงิน)", lang),
@@ -227,6 +228,11 @@ def report_charts(over_time: Table, tables: dict[Group, Table], lang: str) -> di
             fmt=whole_baht,
         )
     return charts
+
+
+def _css(method: str) -> str:
+    """The class of a payment method's part of the share bar (never a name someone typed)."""
+    return f"s-{method.partition(':')[0]}"
 
 
 def _paid(month: dict[str, Any]) -> bool:

@@ -96,12 +96,27 @@ TITLES: dict[Group, str] = {
     Group.PAYMENT_METHOD: N_("วิธีชำระเงิน"),
     Group.PAYMENT_MONTH: N_("วิธีชำระเงินรายเดือน"),
 }
-METHOD_NAMES = {"cash": N_("เงินสด"), "promptpay": N_("พร้อมเพย์")}
+METHOD_NAMES = {
+    "cash": N_("เงินสด"),
+    "promptpay": N_("พร้อมเพย์"),
+    "card": N_("บัตร (เครื่องรูดบัตร)"),
+    "other": N_("อื่นๆ"),
+}
+OTHER_PREFIX = "other:"
 GRAINS = {Group.DAY: Grain.DAY, Group.WEEK: Grain.WEEK, Group.MONTH: Grain.MONTH}
 
 
 def method_name(method: str, lang: str) -> str:
+    if method.startswith(OTHER_PREFIX):
+        return f"{translate(METHOD_NAMES['other'], lang)}: {method.removeprefix(OTHER_PREFIX)}"
     return translate(METHOD_NAMES.get(method, method), lang)
+
+
+def _method_labels(method: str, lang: str) -> Row:
+    """A payment method's row name; an other tender by its name (อื่นๆ: เป๋าตัง)."""
+    if method.startswith(OTHER_PREFIX):
+        return _labels(method_name(method, "th"), method_name(method, "en"), lang)
+    return _word_labels(METHOD_NAMES.get(method, method), lang)
 
 
 def _labels(th: str, en: str, lang: str) -> Row:
@@ -197,7 +212,7 @@ def _methods_table(mix: PaymentMix, lang: str) -> Table:
     rows = [
         {
             "key": m.method,
-            **_word_labels(METHOD_NAMES.get(m.method, m.method), lang),
+            **_method_labels(m.method, lang),
             "payments": m.payments,
             "amount_satang": m.amount_satang,
             "share_bp": m.share_bp,
@@ -225,6 +240,10 @@ def _months_table(months: list[PaymentMix], lang: str) -> Table:
         Column("promptpay_payments", N_("พร้อมเพย์ (ครั้ง)"), Kind.COUNT),
         Column("promptpay_satang", N_("พร้อมเพย์ (บาท)"), Kind.MONEY),
         Column("promptpay_share_bp", N_("สัดส่วนพร้อมเพย์"), Kind.SHARE),
+        Column("card_payments", N_("บัตร (ครั้ง)"), Kind.COUNT),
+        Column("card_satang", N_("บัตร (บาท)"), Kind.MONEY),
+        Column("other_payments", N_("อื่นๆ (ครั้ง)"), Kind.COUNT),
+        Column("other_satang", N_("อื่นๆ (บาท)"), Kind.MONEY),
     ]
     rows = []
     for mix in months:
@@ -233,9 +252,11 @@ def _months_table(months: list[PaymentMix], lang: str) -> Table:
             **_labels(mix.label_th, mix.label_en, lang),
             "promptpay_share_bp": mix.promptpay_share_bp,
         }
+        row["other_payments"] = row["other_satang"] = 0
         for m in mix.methods:
-            row[f"{m.method}_payments"] = m.payments
-            row[f"{m.method}_satang"] = m.amount_satang
+            name = "other" if m.method.startswith(OTHER_PREFIX) else m.method
+            row[f"{name}_payments"] = row.get(f"{name}_payments", 0) + m.payments
+            row[f"{name}_satang"] = row.get(f"{name}_satang", 0) + m.amount_satang
         rows.append(row)
     return Table(Group.PAYMENT_MONTH.value, TITLES[Group.PAYMENT_MONTH], columns, rows)
 

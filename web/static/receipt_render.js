@@ -94,13 +94,22 @@ function items(lines) {
   }).join("");
 }
 
+/** How the receipt names a payment (pos.tills.receipts.tender_label writes the same): a card
+    as ****1234 with its approval code, another tender by its name and reference. */
+export function tenderLabel(p) {
+  if (p.method === "cash") return "เงินสด / Cash";
+  if (p.method === "card") return "บัตร / Card ****" + p.card_last4 + " อนุมัติ / Appr. " + p.approval_code;
+  if (p.method === "other") return p.tender_name + " / Other อ้างอิง / Ref. " + p.tender_ref;
+  return "พร้อมเพย์ / PromptPay";
+}
+
 function totals(sale, money, shop) {
   let html = row("รวม / Subtotal", money.subtotal_satang);
   if (money.discount_satang) html += row("ส่วนลด / Discount", -money.discount_satang);
   html += row("ยอดสุทธิ / Total", money.total_satang, "grand");
   if (shop.vat_registered) html += row("รวมภาษีมูลค่าเพิ่มแล้ว / VAT included", money.vat_included_satang);
   (sale.payments || []).filter(function (p) { return p.status === "confirmed"; }).forEach(function (p) {
-    html += row(p.method === "cash" ? "เงินสด / Cash" : "พร้อมเพย์ / PromptPay", p.tendered_satang || p.amount_satang);
+    html += row(escapeHtml(tenderLabel(p)), p.tendered_satang || p.amount_satang);
   });
   if (money.change_satang) html += row("เงินทอน / Change", money.change_satang);
   return html;

@@ -26,6 +26,8 @@ var REPORT_ROWS = [
   ["vat_included_satang", "ภาษีมูลค่าเพิ่มที่รวมอยู่"],
   ["cash_satang", "รับชำระเงินสด"],
   ["promptpay_satang", "รับชำระพร้อมเพย์"],
+  ["card_satang", "รับชำระบัตร"],
+  ["other_satang", "รับชำระช่องทางอื่น"],
   ["pending_sales", "บิลรอชำระ"],
   ["voided_sales", "บิลที่ยกเลิก"],
   ["opening_float_satang", "เงินทอนตั้งต้น"],
@@ -35,6 +37,8 @@ var REPORT_ROWS = [
   ["pay_outs_satang", "นำเงินออก"],
   ["cash_refunds_satang", "คืนเงินสด", "till report"],
   ["transfer_refunds_satang", "โอนคืน", "till report"],
+  ["card_refunds_satang", "คืนเข้าบัตร"],
+  ["other_refunds_satang", "คืนทางช่องทางอื่น"],
   ["expected_cash_satang", "เงินสดที่ควรมีในลิ้นชัก"],
   ["counted_cash_satang", "เงินสดที่นับได้"],
   ["difference_satang", "ผลต่าง"]
@@ -174,6 +178,19 @@ function fillReport(list, report) {
     dd.textContent = /_satang$/.test(row[0]) ? baht(value) : String(value);
     if (row[0] === "difference_satang") dd.className = differenceClass(value);
     if (row[0] === "expected_cash_satang" || row[0] === "net_satang") { dt.className = dd.className = "strong"; }
+    list.appendChild(dt);
+    list.appendChild(dd);
+    if (row[0] === "other_satang") fillOtherTenders(list, report.other_tenders || []);
+  });
+}
+
+/* One line per other tender by its name (เป๋าตัง 2 · 300.00), under the other tenders' total. */
+function fillOtherTenders(list, tenders) {
+  tenders.forEach(function (t) {
+    var dt = document.createElement("dt");
+    var dd = document.createElement("dd");
+    dt.textContent = "· " + t.name + " (" + t.count + ")";
+    dd.textContent = baht(t.amount_satang);
     list.appendChild(dt);
     list.appendChild(dd);
   });

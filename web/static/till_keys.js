@@ -1,5 +1,5 @@
 /* The browser till: the scan input and the keyboard. A scanner types a code and Enter into
-   the scan input; the cashier's keys (+, −, Del, *3, F2–F9) work on the current line and open
+   the scan input; the cashier's keys (+, −, Del, *3, F2–F11) work on the current line and open
    the dialogs. A scan is never lost: a key typed while no field has the focus (after a button,
    a dialog, a sale, or inside a printed frame) is the scan's, put into it here; a key the scan
    input itself did not take (an input focused without a caret) is put into it too. */
@@ -119,8 +119,11 @@ var SHORTCUTS = {
   F6: function () { cartDiscountDialog(); },
   F7: function () { openPay("split"); },
   F8: function () { openPay("cash"); },
-  F9: function () { openPay("promptpay"); }
+  F9: function () { openPay("promptpay"); },
+  F10: function () { openPay("card"); },
+  F11: function () { openPay("other"); }
 };
+var PAY_KEYS = { F7: "split", F8: "cash", F9: "promptpay", F10: "card", F11: "other" };
 
 /* A key that belongs to no field: the scan's. */
 function routeKey(event) {
@@ -142,7 +145,7 @@ function onDocumentKey(event) {
   var shortcut = SHORTCUTS[event.key];
   if (shortcut) {
     event.preventDefault();
-    if (dialog("pay").open && /^F[789]$/.test(event.key)) { openPay(event.key === "F8" ? "cash" : event.key === "F9" ? "promptpay" : "split"); return; }
+    if (dialog("pay").open && PAY_KEYS[event.key]) { openPay(PAY_KEYS[event.key]); return; }
     if (!anyDialogOpen() && state.ready) shortcut(event);
     return;
   }

@@ -4,7 +4,10 @@
    till_queue.js gives it the next receipt number of the device's leased block and writes it
    to the durable queue in one step, the receipt prints at once, and the queue's sender
    delivers it (exactly once, by its Idempotency-Key) whenever the server can be reached. The
-   next customer never waits for it.
+   next customer never waits for it. A card approved on the bank's own terminal (F10: its last
+   four digits and the slip's approval code, never the card's number) and another tender
+   (F11: เป๋าตัง, a voucher, by name and reference) are taken the same way, alone or in a
+   split (F7) with cash and PromptPay: nothing to wait for.
 
    PromptPay while the server answers: the server makes the QR and the sale waits for the
    bank's confirmation (till_promptpay.js). When it does not answer (offline, or no answer in
@@ -78,26 +81,40 @@ function method(form) { return $("[name=method]:checked", form).value; }
 
 function showPart(form) {
   var m = method(form);
-  $("[data-pay-part=cash]", form).hidden = m === "promptpay";
+  $("[data-pay-part=cash]", form).hidden = m !== "cash" && m !== "split";
   $("[data-pay-part=promptpay]", form).hidden = m !== "promptpay";
   $("[data-pay-part=split]", form).hidden = m !== "split";
   updateChange(form);
-  var focus = m === "cash" ? "[name=tendered]" : m === "split" ? "[name=cash_part]" : "[data-pay-submit]";
-  $(focus, form).focus();
+  var focus = { cash: "[name=tendered]", split: "[name=cash_part]", card: "[name=card_last4]", other: "[name=tender_name]" }[m];
+  $(focus || "[data-pay-submit]", form).focus();
+}
+
+/* A split's part by a method (none entered: 0; unreadable: null). */
+function part(form, name) {
+  var value = parseBaht($("[name=" + name + "]", form).value);
+  return value === undefined ? 0 : value;
 }
 
 /* The cash part of the payment: the whole total, or what the split says. */
 function cashDue(form) {
-  var total = pricing().total;
-  if (method(form) !== "split") return total;
-  var part = parseBaht($("[name=cash_part]", form).value);
-  return part == null ? 0 : part;
+  var m = method(form);
+  if (m === "split") return part(form, "cash_part") || 0;
+  return m === "cash" ? pricing().total : 0;
+}
+
+/* The card's and the other tender's fields show when the payment takes them. */
+function showTenderFields(form) {
+  var m = method(form);
+  $("[data-pay-part=card]", form).hidden = !(m === "card" || (m === "split" && part(form, "card_part") > 0));
+  $("[data-pay-part=other]", form).hidden = !(m === "other" || (m === "split" && part(form, "other_part") > 0));
 }
 
 function updateChange(form) {
   var total = pricing().total;
   var due = cashDue(form);
-  $("[data-qr-part]", form).textContent = baht(Math.max(0, total - due));
+  showTenderFields(form);
+  var rest = total - due - (part(form, "card_part") || 0) - (part(form, "other_part") || 0);
+  $("[data-qr-part]", form).textContent = baht(Math.max(0, rest));
   var tendered = parseBaht($("[name=tendered]", form).value);
   var change = tendered == null ? 0 : tendered - due;
   var out = $("[data-change]", form);
@@ -109,15 +126,63 @@ function paymentsFrom(form) {
   var total = pricing().total;
   var m = method(form);
   if (m === "promptpay") return [{ method: "promptpay", amount_satang: total }];
+  if (m === "card") return [cardPayment(form, total)];
+  if (m === "other") return [otherPayment(form, total)];
   var due = cashDue(form);
-  if (m === "split" && !(due > 0 && due < total)) {
-    throw new Error(tr("ส่วนเงินสดต้องมากกว่า 0 และน้อยกว่ายอดรวม"));
+  var card = m === "split" ? part(form, "card_part") : 0;
+  var other = m === "split" ? part(form, "other_part") : 0;
+  if (card === null || other === null || part(form, "cash_part") === null) throw new Error(tr("จำนวนเงินที่แบ่งจ่ายไม่ถูกต้อง"));
+  if (m === "split" && !(due + card + other > 0 && due + card + other <= total)) {
+    throw new Error(tr("ส่วนที่แบ่งจ่ายรวมกันต้องมากกว่า 0 และไม่เกินยอดรวม"));
   }
-  var tendered = parseBaht($("[name=tendered]", form).value);
-  if (tendered === null) throw new Error(tr("จำนวนเงินที่รับมาไม่ถูกต้อง"));
-  if (tendered !== undefined && tendered < due) throw new Error(tr("รับเงินมาน้อยกว่ายอดที่ต้องชำระ"));
-  var cash = { method: "cash", amount_satang: due, tendered_satang: tendered === undefined ? due : tendered };
-  return m === "split" ? [cash, { method: "promptpay", amount_satang: total - due }] : [cash];
+  var payments = [];
+  if (due > 0 || m === "cash") {
+    var tendered = parseBaht($("[name=tendered]", form).value);
+    if (tendered === null) throw new Error(tr("จำนวนเงินที่รับมาไม่ถูกต้อง"));
+    if (tendered !== undefined && tendered < due) throw new Error(tr("รับเงินมาน้อยกว่ายอดที่ต้องชำระ"));
+    payments.push({ method: "cash", amount_satang: due, tendered_satang: tendered === undefined ? due : tendered });
+  }
+  if (card > 0) payments.push(cardPayment(form, card));
+  if (other > 0) payments.push(otherPayment(form, other));
+  var rest = total - due - card - other;
+  if (rest > 0) payments.push({ method: "promptpay", amount_satang: rest });
+  return payments;
+}
+
+/* An error that puts the cursor back in its field (emptied when it held a card number). */
+function fieldError(input, text, clear) {
+  if (clear) input.value = "";
+  var error = new Error(text);
+  error.input = input;
+  return error;
+}
+
+function digitCount(text) { return (text.replace(/[\s\-.]/g, "").match(/[0-9\u0E50-\u0E59\uFF10-\uFF19]/g) || []).length; }
+
+/* A card on the bank's terminal: the last four digits and the slip's approval code, never
+   more of the card (payments/tenders.py says the same; a card number is emptied at once). */
+function cardPayment(form, amount) {
+  var last4 = $("[name=card_last4]", form);
+  var code = $("[name=approval_code]", form);
+  var pan = tr("ห้ามกรอกเลขบัตรเต็ม: ใส่เฉพาะเลข 4 ตัวท้ายของบัตร");
+  var digits = last4.value.replace(/[\s\-.]/g, "");
+  if (digitCount(digits) > 4) throw fieldError(last4, pan, true);
+  if (!/^[0-9]{4}$/.test(digits)) throw fieldError(last4, tr("ใส่เลข 4 ตัวท้ายของบัตร (ตัวเลข 4 หลัก)"));
+  var approval = code.value.trim().toUpperCase();
+  if (digitCount(approval) >= 12) throw fieldError(code, pan, true);
+  if (!/^[A-Z0-9]{6}$/.test(approval)) throw fieldError(code, tr("รหัสอนุมัติต้องเป็นตัวอักษร A-Z หรือตัวเลข 6 ตัว ตามสลิป"));
+  return { method: "card", amount_satang: amount, card_last4: digits, approval_code: approval };
+}
+
+/* Another tender (เป๋าตัง, a voucher): its name and reference, both required. */
+function otherPayment(form, amount) {
+  var name = $("[name=tender_name]", form);
+  var ref = $("[name=tender_ref]", form);
+  var named = name.value.trim().replace(/\s+/g, " ");
+  var reference = ref.value.trim().replace(/\s+/g, " ");
+  if (!named) throw fieldError(name, tr("ใส่ชื่อช่องทางชำระ เช่น เป๋าตัง"));
+  if (!reference) throw fieldError(ref, tr("ใส่เลขอ้างอิงของการชำระ"));
+  return { method: "other", amount_satang: amount, tender_name: named, tender_ref: reference };
 }
 
 function bindPayDialog() {
@@ -136,7 +201,11 @@ function bindPayDialog() {
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var payments;
-    try { payments = paymentsFrom(form); } catch (error) { showError(box, error); return; }
+    try { payments = paymentsFrom(form); } catch (error) {
+      showError(box, error);
+      if (error.input) error.input.focus();
+      return;
+    }
     closeDialog("pay");
     withApproval().then(function () { pay(payments); }, function () {
       message(tr("ส่วนลดนี้ต้องให้ผู้จัดการอนุมัติ"));
@@ -358,7 +427,9 @@ function rungSale(snap, payments, seq, when) {
         payment_id: null, method: p.method, amount_satang: p.amount_satang, status: "confirmed",
         reference: p.reference || null, tendered_satang: p.method === "cash" ? p.tendered_satang : null,
         change_satang: p.method === "cash" && p.tendered_satang != null ? p.tendered_satang - p.amount_satang : null,
-        qr_payload: null, qr_url: null, expires_at: null, confirmed_at: when.toISOString()
+        qr_payload: null, qr_url: null, expires_at: null, confirmed_at: when.toISOString(),
+        card_last4: p.card_last4 || null, approval_code: p.approval_code || null,
+        tender_name: p.tender_name || null, tender_ref: p.tender_ref || null
       };
     }),
     queued: true

@@ -59,7 +59,7 @@ export function openScannedReceipt(text) {
 function saleSummary(sale) {
   return bangkokTime(sale.completed_at || sale.created_at, true) + " · " + tr("ยอด ") + baht(sale.total_satang) +
     " · " + sale.lines.length + tr(" รายการ") + " · " +
-    sale.payments.map(function (p) { return p.method === "cash" ? tr("เงินสด", "lowercase") : "PromptPay"; }).join(" + ");
+    sale.payments.map(tenderWord).join(" + ");
 }
 
 function bindScanned() {
@@ -118,10 +118,24 @@ function lineAmounts(box, line) {
   box.appendChild(document.createTextNode(line.sku));
 }
 
+/* How each tender is paid back without another approval (pos/refunds/service.py). */
+var REFUND_BY = { cash: "cash", promptpay: "transfer", card: "card", other: "other" };
+
+function tenderWord(p) {
+  if (p.method === "cash") return tr("เงินสด", "lowercase");
+  if (p.method === "card") return tr("บัตร") + " ****" + p.card_last4;
+  if (p.method === "other") return p.tender_name;
+  return "PromptPay";
+}
+
 function showSale(sale) {
   var box = dialog("refund");
   refund.sale = sale;
   $("[data-refund-sale]", box).textContent = sale.receipt_number + " · " + saleSummary(sale);
+  // The money goes back by the tender that paid (another way needs a manager's approval).
+  var paid = sale.payments.filter(function (p) { return p.status === "confirmed"; })[0];
+  var back = $("[name=method][value=" + (REFUND_BY[paid && paid.method] || "cash") + "]", box);
+  if (back) back.checked = true;
   var body = $("[data-refund-lines]", box);
   body.textContent = "";
   sale.lines.forEach(function (line) {
@@ -193,7 +207,7 @@ function submitRefund() {
   var total = chosen.lines.reduce(function (sum, c) { return sum + estimate(c.line, c.quantity); }, 0);
   var approval = config.user.role === "cashier"
     ? approve("refund", tr("คืนเงิน ") + baht(total) + tr(" บาท ตามใบเสร็จ ") + refund.sale.receipt_number,
-      { refund: { sale_id: body.sale_id, lines: body.lines } })
+      { refund: { sale_id: body.sale_id, lines: body.lines, method: body.method } })
     : Promise.resolve(null);
   approval.then(function (token) {
     if (token) body.approval_token = token.approval_token;
@@ -230,7 +244,10 @@ onAnswer("refund", function (answer, entry) {
   title.className = "refund-done-title";
   title.textContent = "✓ " + tr("คืนเงินแล้ว ") + baht(result.total_satang) + " · " + result.credit_note_number;
   var detail = document.createElement("p");
-  detail.textContent = (result.method === "cash" ? tr("คืนเป็นเงินสดจากลิ้นชัก") : tr("โอนคืนลูกค้า")) +
+  detail.textContent = (result.method === "cash" ? tr("คืนเป็นเงินสดจากลิ้นชัก")
+    : result.method === "card" ? tr("คืนเข้าบัตร")
+    : result.method === "other" ? tr("คืนทางช่องทางอื่น") + " " + result.tender_name
+    : tr("โอนคืนลูกค้า")) +
     " · " + (result.restock ? tr("สินค้ากลับเข้าสต็อก") : tr("ตัดเป็นของเสีย", "done")) +
     (entry.approver ? " · " + tr("อนุมัติโดย ") + entry.approver : "");
   done.appendChild(title);

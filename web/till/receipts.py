@@ -21,7 +21,7 @@ from kernel.errors import ConflictError
 from kernel.money import format_baht
 from pos.checkout.queries import get_sale
 from pos.checkout.thai_words import baht_words
-from pos.tills.receipts import receipt_datetime
+from pos.tills.receipts import receipt_datetime, tender_label
 from pos.tills.service import get_till
 from web.accounts.auth import staff_only
 from web.settings import Settings
@@ -73,6 +73,7 @@ class ReceiptPages(Controller):
                 "total_words": baht_words(sale.total_satang),
                 # Scanned at the till, it opens the sale for a reprint or a refund.
                 "receipt_barcode": Markup(code128_svg(sale.receipt_number)),
+                "tender_label": tender_label,
             },
             media_type="text/html",
         )

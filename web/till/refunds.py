@@ -10,6 +10,7 @@ receipt, product by product, in the same way; a cashier's needs an approval of a
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -21,7 +22,9 @@ from litestar.response import Template
 from kernel.access import Actor
 from kernel.clock import Clock
 from kernel.db.engine import Database
+from kernel.errors import ForbiddenError
 from kernel.money import format_baht
+from pos.approvals import ApprovalGrant
 from pos.checkout.thai_words import baht_words
 from pos.refunds.receiptless import ReturnLine, ReturnRequest, return_without_receipt
 from pos.refunds.service import RefundRequest, RefundView, get_refund, refund_sale, refunds_of_sale
@@ -33,6 +36,31 @@ from web.schemas import IdempotentCreate
 from web.settings import Settings
 from web.till.sales import REPLAYED, idempotency_key
 from web.till.schemas import RefundIn, ReturnIn
+
+
+def _refund_approval(
+    settings: Settings, data: RefundIn, actor: Actor, lines: list[tuple[int, int]], now: datetime
+) -> tuple[ApprovalGrant | None, bool]:
+    """The refund's approval, and whether it names the refund's method (an approval for this
+    sale and lines that names it also approves refunding another way than it was paid)."""
+
+    def grant(method: str | None) -> ApprovalGrant | None:
+        return approver_of(
+            settings.secret,
+            data.approval_token,
+            action=ApprovalAction.REFUND,
+            cashier_id=actor.user_id,
+            subject=refund_subject(data.sale_id, lines, method),
+            now=now,
+        )
+
+    try:
+        named = grant(data.method)
+    except ForbiddenError as error:
+        if error.code != "approval.other_subject":
+            raise
+        return grant(None), False
+    return named, named is not None
 
 
 class RefundsApi(Controller):
@@ -56,14 +84,7 @@ class RefundsApi(Controller):
         key = idempotency_key(request)
         now = clock.now()
         lines = [(line.line_no, line.quantity) for line in data.lines]
-        approval = approver_of(
-            settings.secret,
-            data.approval_token,
-            action=ApprovalAction.REFUND,
-            cashier_id=actor.user_id,
-            subject=refund_subject(data.sale_id, lines),
-            now=now,
-        )
+        approval, method_approved = _refund_approval(settings, data, actor, lines, now)
         wanted = RefundRequest(
             sale_id=data.sale_id,
             till_id=data.till_id,
@@ -80,6 +101,7 @@ class RefundsApi(Controller):
             idempotency_key=key,
             approved_by_id=None if approval is None else approval.approver_id,
             approval=approval,
+            method_approved=method_approved,
         )
         view, replayed = await db.writer.run(lambda conn: work(conn))
         return Response(

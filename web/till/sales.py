@@ -127,6 +127,10 @@ def checkout_request(data: SaleIn, approval: ApprovalGrant | None = None) -> Che
                 getattr(p, "tendered_satang", None),
                 getattr(p, "reference", None),
                 getattr(p, "slip_payload", None),
+                getattr(p, "card_last4", None),
+                getattr(p, "approval_code", None),
+                getattr(p, "tender_name", None),
+                getattr(p, "tender_ref", None),
             )
             for p in data.payments
         ),

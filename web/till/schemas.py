@@ -27,7 +27,7 @@ class RefundIn(BaseModel):
     till_id: Annotated[WholeNumber, Field(gt=0)]
     lines: Annotated[list[RefundLineIn], Field(min_length=1, max_length=MAX_LINES)]
     restock: bool = True  # False: the goods are written off (damaged)
-    method: Literal["cash", "transfer"] = "cash"
+    method: Literal["cash", "transfer", "card", "other"] = "cash"
     reason: Annotated[str, Field(min_length=1, max_length=200)]
     approval_token: Annotated[str | None, Field(max_length=1000)] = None
 
@@ -76,6 +76,30 @@ class PromptPayIn(BaseModel):
     tendered_satang: None = None
 
 
+class CardIn(BaseModel):
+    """A card paid on the bank's own terminal (EDC): the slip's approval code and the card's
+    last four digits. Never the card's number: anything more than four digits is refused
+    (422 ``payment.card_number_refused``), and never stored or logged."""
+
+    method: Literal["card"]
+    amount_satang: Amount
+    # Checked by the domain (payments.tenders), so that a card number gets its own refusal.
+    card_last4: Annotated[str, Field(max_length=40)]
+    approval_code: Annotated[str, Field(max_length=40)]
+    tendered_satang: None = None
+
+
+class OtherIn(BaseModel):
+    """Another tender: a named app or voucher (เป๋าตัง, ไทยช่วยไทย, a gift voucher) and its
+    reference, both required."""
+
+    method: Literal["other"]
+    amount_satang: Amount
+    tender_name: Annotated[str, Field(max_length=200)]
+    tender_ref: Annotated[str, Field(max_length=200)]
+    tendered_satang: None = None
+
+
 class RungIn(BaseModel):
     """A sale rung at the till and queued there (offline, maybe): recorded as a fact, with the
     number the till issued from its block, the till's clock and the shift it was rung in."""
@@ -88,7 +112,7 @@ class RungIn(BaseModel):
     shift_id: Annotated[WholeNumber, Field(gt=0)]
 
 
-PaymentIn = Annotated[CashIn | PromptPayIn, Field(discriminator="method")]
+PaymentIn = Annotated[CashIn | PromptPayIn | CardIn | OtherIn, Field(discriminator="method")]
 
 
 class SaleIn(BaseModel):
