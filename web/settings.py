@@ -130,7 +130,7 @@ class Settings(BaseSettings):
 
     @property
     def invoice_address(self) -> str:
-        """The seller's address on full tax invoices; the demo centre's is its real street."""
+        """The seller's address on full tax invoices; the demo centre's is made up."""
         if self.seller_address:
             return self.seller_address
         return DEMO_ADDRESS if self.demo else ""
