@@ -185,3 +185,34 @@ def test_the_months_register_lists_invoices_and_credit_notes_with_their_vat(
     assert register.rows[2].total_satang == -2 * PRICES[1]
     assert register.rows[2].refers_to == "TI-SKP-01-000002"
     assert empty.rows == []
+
+
+def test_credit_notes_stay_gapless_when_refunds_of_invoiced_sales_run_at_once(
+    db: Database, clock: FixedClock
+) -> None:
+    shop = _shop(db, clock, stock=(40, 40, 40))
+    manager = _manager(db)
+    sales = [_sale(db, clock, shop, f"tax-credit-{n:02d}") for n in range(8)]
+    for sale in sales:
+        _issue(db, clock, shop.cashier, sale.id)
+
+    def give_back(n: int) -> None:
+        sale = sales[n % len(sales)]
+        line = 1 + n // len(sales)  # two refunds of each sale, one per line
+        _refund(db, clock, shop, sale.id, ((line, 1),), f"tax-credit-refund-{n:02d}", actor=manager)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(give_back, range(2 * len(sales))))
+    with db.read() as conn:
+        seqs = sorted(conn.execute(select(TaxCreditNote.seq)).scalars())
+        per_invoice = dict(
+            conn.execute(
+                select(
+                    TaxCreditNote.tax_invoice_id, func.sum(TaxCreditNote.difference_satang)
+                ).group_by(TaxCreditNote.tax_invoice_id)
+            ).all()
+        )
+    assert seqs == list(range(1, 2 * len(sales) + 1))
+    assert set(per_invoice.values()) == {
+        PRICES[0] + PRICES[1]
+    }  # each invoice credited once per line
