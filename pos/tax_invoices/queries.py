@@ -101,11 +101,21 @@ def get_tax_invoice(conn: Connection, actor: Actor, invoice_id: int) -> TaxInvoi
     )
 
 
-def invoice_of_sale(conn: Connection, actor: Actor, sale_id: int) -> int | None:
-    """The id of the full tax invoice that replaced a sale's receipt, if one did."""
+@dataclass(frozen=True, slots=True)
+class Replacement:
+    """The full tax invoice that replaced a sale's receipt."""
+
+    id: int
+    number: str
+
+
+def invoice_of_sale(conn: Connection, actor: Actor, sale_id: int) -> Replacement | None:
+    """The full tax invoice that replaced a sale's receipt, if one did."""
     actor.require(STAFF, "see tax invoices")
-    found = conn.execute(select(TaxInvoice.id).where(TaxInvoice.sale_id == sale_id)).scalar()
-    return None if found is None else int(found)
+    found = conn.execute(
+        select(TaxInvoice.id, TaxInvoice.number).where(TaxInvoice.sale_id == sale_id)
+    ).first()
+    return None if found is None else Replacement(int(found.id), str(found.number))
 
 
 def credit_note_of_refund(conn: Connection, actor: Actor, refund_id: int) -> int | None:

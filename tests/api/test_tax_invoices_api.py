@@ -66,6 +66,8 @@ async def test_a_receipt_becomes_a_full_tax_invoice_once_and_prints_as_the_law_a
         assert must in text, must
     copy = await client.get(issued.json()["print_url"] + "?paper=80mm&copy=1")
     assert "สำเนา / COPY" in copy.text and "paper-80mm" in copy.text
+    receipt = await client.get(f"/api/v1/sales/{sale['id']}/receipt?copy=1")
+    assert "ออกใบกำกับภาษีเต็มรูปแทนแล้ว เลขที่ TI-SKP-01-000001" in receipt.text  # marked
 
 
 async def test_a_wrong_buyer_is_refused_naming_the_field_in_thai_and_english(

@@ -22,6 +22,7 @@ from pos.checkout.queries import SaleView, find_by_receipt
 from pos.checkout.thai_words import baht_words
 from pos.consignment.portal import parse_month
 from pos.tax_invoices.queries import (
+    Replacement,
     get_credit_note,
     get_tax_invoice,
     invoice_of_sale,
@@ -113,7 +114,7 @@ class TaxInvoicePages(Controller):
         status: int | None = None,
     ) -> Template:
         sale: SaleView | None = None
-        issued: int | None = None
+        issued: Replacement | None = None
         if data.receipt.strip():
             with db.read() as conn:
                 found = find_by_receipt(conn, actor, data.receipt)

@@ -21,6 +21,7 @@ from kernel.errors import ConflictError
 from kernel.money import format_baht
 from pos.checkout.queries import get_sale
 from pos.checkout.thai_words import baht_words
+from pos.tax_invoices.queries import invoice_of_sale
 from pos.tills.receipts import receipt_datetime, tender_label
 from pos.tills.service import get_till
 from web.accounts.auth import staff_only
@@ -50,6 +51,7 @@ class ReceiptPages(Controller):
         with db.read() as conn:
             sale = get_sale(conn, actor, sale_id)
             registration = get_till(conn, sale.till_id).pos_registration
+            replaced = invoice_of_sale(conn, actor, sale.id)
         if sale.receipt_number is None or sale.completed_at is None:
             raise ConflictError(
                 "receipt.not_yet",
@@ -63,6 +65,7 @@ class ReceiptPages(Controller):
             context={
                 "sale": sale,
                 "pos_registration": registration,
+                "replaced_by": replaced.number if replaced else None,
                 "copy": bool(copy),
                 "vat_registered": settings.vat_registered,
                 "seller_tax_id": settings.receipt_tax_id,
