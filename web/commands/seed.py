@@ -34,7 +34,7 @@ from kernel.access import SYSTEM, Actor, Role
 from kernel.clock import SystemClock, business_date
 from kernel.db.engine import Database
 from kernel.errors import DomainError
-from pos.tills.service import create_till
+from pos.tills.service import create_till, register_till_machine
 from web.accounts.users import NewPassword, User, create_user
 from web.payments.api import receiving_account
 from web.settings import Settings, get_settings
@@ -119,7 +119,9 @@ def create_demo_tills(conn: Connection, now: datetime) -> None:
     places = {code: id_ for code, id_ in conn.execute(select(Location.code, Location.id))}
     for code, name, location_code in DEMO_TILLS:
         location_id = places.get(location_code, default) if location_code else default
-        create_till(conn, SYSTEM, now, code=code, name=name, location_id=location_id)
+        till = create_till(conn, SYSTEM, now, code=code, name=name, location_id=location_id)
+        # A made-up Revenue Department number, marked as the demo's, so receipts show the line.
+        register_till_machine(conn, SYSTEM, now, till.id, f"DEMO-{code}")
 
 
 def existing_demo_logins(conn: Connection) -> list[DemoLogin]:
