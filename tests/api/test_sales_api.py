@@ -46,6 +46,9 @@ async def _till_with_shift(login_as: LoginAs, location: int) -> tuple[AsyncTestC
     assert created.status_code == 201, created.text
     till = created.json()["id"]
     assert created.json()["code"] == "SKP-01"
+    # Registered with the Revenue Department, so that it sells outside demo mode too.
+    registered = await client.patch(f"/api/v1/tills/{till}", json={"pos_registration": "E0512345"})
+    assert registered.status_code == 200, registered.text
     await login_as(Role.CASHIER)
     opened = await client.post("/api/v1/shifts", json={"till_id": till, "opening_float_satang": 0})
     assert opened.status_code == 201, opened.text

@@ -262,12 +262,16 @@ async def test_the_tills_number_prints_on_its_receipts_and_its_shift_reports(
 ) -> None:
     client, sale = await _sold(login_as, db)
     receipt = f"/api/v1/sales/{sale['id']}/receipt"
-    assert "POS reg. no." not in (await client.get(receipt)).text  # none recorded yet
+    assert "เลขเครื่อง POS / POS reg. no.</dt><dd>E0512345" in (await client.get(receipt)).text
     await login_as(Role.MANAGER, username="manager-print")
+    cleared = await client.patch(
+        f"/api/v1/tills/{sale['till_id']}", json={"pos_registration": None}
+    )
+    assert cleared.status_code == 200
+    assert "POS reg. no." not in (await client.get(receipt)).text  # none recorded (demo mode)
     registered = await client.patch(
-        f"/api/v1/tills/{sale['till_id']}", json={"pos_registration": "E0512345"}
+        f"/api/v1/tills/{sale['till_id']}", json={"pos_registration": "E0598765"}
     )
     assert registered.status_code == 200
-    assert "เลขเครื่อง POS / POS reg. no.</dt><dd>E0512345" in (await client.get(receipt)).text
     report = await client.get(f"/api/v1/shifts/{sale['shift_id']}/report.html")
-    assert report.status_code == 200 and "E0512345" in report.text
+    assert report.status_code == 200 and "E0598765" in report.text
