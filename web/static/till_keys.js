@@ -126,10 +126,14 @@ var SHORTCUTS = {
 var PAY_KEYS = { F7: "split", F8: "cash", F9: "promptpay", F10: "card", F11: "other" };
 
 /* A key that belongs to no field: the scan's. */
+/* The cart's own keys, which work on the current line while the scan input is empty. */
+var LINE_KEYS = { "+": true, "-": true, Delete: true, ArrowDown: true, ArrowUp: true, Escape: true };
+
 function routeKey(event) {
   var scan = $("#scan");
   if (scan.disabled || event.isComposing) return;
-  if (printable(event)) {
+  var lineKey = LINE_KEYS[event.key] && !(printable(event) && scan.value !== "");
+  if (printable(event) && !lineKey) {
     event.preventDefault();
     focusScan();
     scan.value += event.key;
@@ -138,6 +142,14 @@ function routeKey(event) {
     event.preventDefault();
     focusScan();
     onEnter(scan);
+  } else if (lineKey) {
+    // +, −, Del and the arrows pressed before the scan input had the focus back (a dialog
+    // just closed): they act as if typed there, so the cashier's key is not lost either.
+    focusScan();
+    onScanKey({
+      key: event.key, target: scan, isComposing: false, ctrlKey: false, metaKey: false, altKey: false,
+      preventDefault: function () { event.preventDefault(); }
+    });
   }
 }
 
