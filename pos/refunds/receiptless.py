@@ -23,9 +23,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
 
 from inventory.models import Category, Entrepreneur, Product
 from inventory.stock.rules import MovementKind
@@ -39,16 +38,17 @@ from kernel.money import format_baht
 from payments.ledger.postings import post_entry
 from payments.ledger.rules import BANK, SaleLineShare, cash_account, refund_entry
 from payments.lifecycle import MAX_AMOUNT_SATANG
-from pos.approvals import ApprovalGrant, use_approval
+from pos.approvals import ApprovalGrant
 from pos.checkout.pricing import commission_of, vat_included
 from pos.checkout.requests import check_idempotency_key
-from pos.models import Refund, RefundLine, RefundMethod
+from pos.models import RefundMethod
 from pos.refunds.service import (
     RefundView,
     load_refund,
     refund_method,
     refund_reason,
     replay_of,
+    store_refund,
     till_and_shift,
 )
 
@@ -244,21 +244,13 @@ def return_without_receipt(
         "business_date": business_date(now),
         "journal_entry_id": entry_id,
     }
-    try:
-        with conn.begin_nested():
-            refund_id = conn.execute(insert(Refund).returning(Refund.id), row).scalar_one()
-    except IntegrityError:
-        replay = replay_of(conn, actor, key, digest)
-        if replay is None:
-            raise
-        return replay, True
-    if approval is not None:
-        use_approval(conn, approval, now)
-    conn.execute(
-        insert(RefundLine),
+    stored = store_refund(
+        conn,
+        actor,
+        now,
+        row,
         [
             {
-                "refund_id": refund_id,
                 "sale_line_id": None,
                 "product_id": p.product_id,
                 "unit_price_satang": p.unit_price_satang,
@@ -271,7 +263,13 @@ def return_without_receipt(
             }
             for p in priced
         ],
+        key=key,
+        digest=digest,
+        approval=approval,
     )
+    if isinstance(stored, RefundView):
+        return stored, True
+    refund_id = stored
     if request.restock:
         apply_movements(
             conn,

@@ -205,21 +205,13 @@ def refund_sale(
         "business_date": business_date(now),
         "journal_entry_id": entry_id,
     }
-    try:
-        with conn.begin_nested():
-            refund_id = conn.execute(insert(Refund).returning(Refund.id), row).scalar_one()
-    except IntegrityError:
-        replay = replay_of(conn, actor, key, digest)
-        if replay is None:
-            raise
-        return replay, True
-    if approval is not None:
-        use_approval(conn, approval, now)
-    conn.execute(
-        insert(RefundLine),
+    stored = store_refund(
+        conn,
+        actor,
+        now,
+        row,
         [
             {
-                "refund_id": refund_id,
                 "sale_line_id": line_ids[p.line_no],
                 "line_no": p.line_no,
                 "quantity": p.quantity,
@@ -230,7 +222,13 @@ def refund_sale(
             }
             for p in parts
         ],
+        key=key,
+        digest=digest,
+        approval=approval,
     )
+    if isinstance(stored, RefundView):
+        return stored, True
+    refund_id = stored
     if request.restock:
         back: dict[int, int] = {}
         for p in parts:
@@ -339,6 +337,33 @@ def _check_refund_method(
             method=method.value,
         )
     return tender_name
+
+
+def store_refund(
+    conn: Connection,
+    actor: Actor,
+    now: datetime,
+    row: dict[str, Any],
+    lines: list[dict[str, Any]],
+    *,
+    key: str,
+    digest: str,
+    approval: ApprovalGrant | None,
+) -> int | RefundView:
+    """Insert a refund (or a return without a receipt) and its lines, using up the manager's
+    approval in the same transaction; its id, or the refund a replay of the key answers."""
+    try:
+        with conn.begin_nested():
+            refund_id = int(conn.execute(insert(Refund).returning(Refund.id), row).scalar_one())
+    except IntegrityError:
+        replay = replay_of(conn, actor, key, digest)
+        if replay is None:
+            raise
+        return replay
+    if approval is not None:
+        use_approval(conn, approval, now)
+    conn.execute(insert(RefundLine), [{"refund_id": refund_id, **line} for line in lines])
+    return refund_id
 
 
 def till_and_shift(conn: Connection, actor: Actor, till_id: int) -> tuple[int, str, int, int]:
