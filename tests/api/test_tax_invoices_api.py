@@ -4,6 +4,8 @@ accountant as a register and a CSV whose totals are the documents' sums."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -25,6 +27,32 @@ BUYER = {
     "tax_id": "0-1055-58000-01-4",
     "branch": "3",
 }
+
+
+@asynccontextmanager
+async def signed_in_outside_demo(
+    db: Database, clock: FixedClock, username: str
+) -> AsyncIterator[tuple[AsyncTestClient[Any], dict[str, str]]]:
+    """A client of the app as configured for production (VAT registered, no demo secrets, no
+    seller address), signed in as ``username``; with the headers its unsafe requests need."""
+    settings = Settings(
+        demo=False,
+        database_url=db.url,
+        secret_key="s" * 40,
+        webhook_secret="w" * 40,
+        promptpay_id="0812345678",
+        seller_tax_id="0994000165510",
+    )
+    app = create_app(settings=settings, db=db, clock=clock)
+    async with AsyncTestClient(app, base_url="https://testserver.local") as client:
+        await client.get("/login")
+        signed = await client.post(
+            "/api/v1/auth/login",
+            json={"username": username, "password": "correct horse battery"},
+            headers={"x-csrftoken": str(client.cookies.get("__Host-csrftoken", ""))},
+        )
+        assert signed.status_code == 200, signed.text
+        yield client, {"x-csrftoken": str(client.cookies.get("__Host-csrftoken", ""))}
 
 
 async def _sold(login_as: LoginAs, db: Database) -> tuple[AsyncTestClient[Any], dict[str, Any]]:
@@ -140,29 +168,9 @@ async def test_without_the_sellers_address_no_invoice_is_issued(
     db: Database, clock: FixedClock, login_as: LoginAs
 ) -> None:
     _, sale = await _sold(login_as, db)
-    settings = Settings(
-        demo=False,
-        database_url=db.url,
-        secret_key="s" * 40,
-        webhook_secret="w" * 40,
-        promptpay_id="0812345678",
-        seller_tax_id="0994000165510",
-    )
-    app = create_app(settings=settings, db=db, clock=clock)
-    async with AsyncTestClient(app, base_url="https://testserver.local") as other:
-        await other.get("/login")
-        token = other.cookies.get("__Host-csrftoken", "")
-        signed = await other.post(
-            "/api/v1/auth/login",
-            json={"username": "cashier1", "password": "correct horse battery"},
-            headers={"x-csrftoken": token},
-        )
-        assert signed.status_code == 200, signed.text
-        token = other.cookies.get("__Host-csrftoken", "")
+    async with signed_in_outside_demo(db, clock, "cashier1") as (other, headers):
         refused = await other.post(
-            f"/api/v1/sales/{sale['id']}/tax-invoice",
-            json={"buyer": BUYER},
-            headers={"x-csrftoken": token},
+            f"/api/v1/sales/{sale['id']}/tax-invoice", json={"buyer": BUYER}, headers=headers
         )
     assert refused.status_code == 409 and refused.json()["code"] == "tax_invoice.seller_unset"
 
@@ -201,25 +209,7 @@ async def test_outside_demo_a_vat_registered_centres_till_without_its_number_ope
             "/api/v1/tills", json={"code": "SKP-09", "name": "Till 9", "location_id": location}
         )
     ).json()["id"]
-    settings = Settings(
-        demo=False,
-        database_url=db.url,
-        secret_key="s" * 40,
-        webhook_secret="w" * 40,
-        promptpay_id="0812345678",
-        seller_tax_id="0994000165510",
-    )
-    app = create_app(settings=settings, db=db, clock=clock)
-    async with AsyncTestClient(app, base_url="https://testserver.local") as other:
-        await other.get("/login")
-        token = other.cookies.get("__Host-csrftoken", "")
-        signed = await other.post(
-            "/api/v1/auth/login",
-            json={"username": "manager-reg", "password": "correct horse battery"},
-            headers={"x-csrftoken": token},
-        )
-        assert signed.status_code == 200, signed.text
-        headers = {"x-csrftoken": other.cookies.get("__Host-csrftoken", "")}
+    async with signed_in_outside_demo(db, clock, "manager-reg") as (other, headers):
         body = {"till_id": till, "opening_float_satang": 0}
         refused = await other.post("/api/v1/shifts", json=body, headers=headers)
         assert refused.status_code == 409 and refused.json()["code"] == "till.not_registered"
