@@ -38,7 +38,9 @@ QUEUE = "[data-queue]"
 
 
 def pay_cash(page: Any) -> str:
-    """F8, Enter (exact money): the receipt number the till printed."""
+    """F8, Enter (exact money): the receipt number the till printed. The scan's line is in the
+    cart first (under load the till may still be adding it when the test presses F8)."""
+    page.wait_for_selector("[data-cart] li.line")
     page.keyboard.press("F8")
     page.wait_for_selector("#dlg-pay[open]")
     page.keyboard.press("Enter")
