@@ -130,8 +130,12 @@ def test_a_price_changed_with_a_managers_approval_and_a_reason_is_on_the_receipt
     page.keyboard.press("Enter")
     page.wait_for_selector("#dlg-approval[open]")
     page.keyboard.press("Escape")
-    page.wait_for_function("() => !document.querySelector('#dlg-approval').open")
-    assert page.inner_text("[data-cart] li.line [data-unit]") == "@ " + baht(price)
+    # The dialog's "close" event, which puts the list price back, fires a task after it shuts.
+    page.wait_for_function(
+        "(want) => document.querySelector('[data-cart] li.line [data-unit]').textContent === want",
+        arg="@ " + baht(price),
+    )
+    assert "ใช้ราคาป้าย" in page.inner_text("[data-message]")
     # Without a reason the till asks for one.
     page.keyboard.press("Shift+F4")
     page.wait_for_selector("#dlg-price[open]")
