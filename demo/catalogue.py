@@ -27,11 +27,13 @@ from inventory.models import (
     Location,
     Product,
     StockLevel,
+    StockLot,
     StockMovement,
 )
 from inventory.stock.rules import MovementKind
 from kernel.access import SYSTEM
 from kernel.audit import record
+from kernel.clock import business_date
 from kernel.db.engine import next_in_sequence
 from kernel.errors import ConflictError, InvalidInputError
 
@@ -296,6 +298,22 @@ def _insert_opening_stock(
         }
         for product, location, quantity in stock
     ]
+    lots = [  # each opening stock one lot by intake, under the built-in terms
+        {
+            "product_id": product,
+            "location_id": location,
+            "intake_id": None,
+            "terms_id": None,
+            "received_at": now,
+            "received_on": business_date(now),
+            "quantity": quantity,
+            "remaining": quantity,
+            "extensions": 0,
+        }
+        for product, location, quantity in stock
+        if quantity > 0
+    ]
     _bulk_insert(conn, StockMovement, movements)
     _bulk_insert(conn, StockLevel, levels)
+    _bulk_insert(conn, StockLot, lots)
     return len(levels), len(movements)

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from integrity.books import BOOK_RULES, WARNING_RULES
+from integrity.consignment import CONSIGNMENT_RULES
 from integrity.numbers import NUMBER_RULES, NUMBER_WARNINGS
 from integrity.sales import SALE_RULES
 from integrity.violations import Rule, Violation
@@ -28,7 +29,7 @@ from payments.ledger.models import JournalEntryRow
 from payments.models import Payment
 from pos.models import Refund, Sale
 
-RULES: tuple[Rule, ...] = (*BOOK_RULES, *SALE_RULES, *NUMBER_RULES)
+RULES: tuple[Rule, ...] = (*BOOK_RULES, *CONSIGNMENT_RULES, *SALE_RULES, *NUMBER_RULES)
 WARNINGS: tuple[Rule, ...] = (*WARNING_RULES, *NUMBER_WARNINGS)
 
 __all__ = [

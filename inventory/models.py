@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -80,7 +83,11 @@ class Product(Base):
     name_en: Mapped[str] = mapped_column(String(200))
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
     entrepreneur_id: Mapped[int] = mapped_column(ForeignKey("entrepreneurs.id"), index=True)
-    price_satang: Mapped[int] = mapped_column(Integer)
+    price_satang: Mapped[int] = mapped_column(Integer)  # the list price the entrepreneur set
+    # The markdown in force (basis points off the list price), applied on its date under the
+    # terms of the product's oldest goods here (inventory.stock.markdowns); tills sell at the
+    # list price less it.
+    markdown_bp: Mapped[int] = mapped_column(Integer, default=0)
     vat_applicable: Mapped[bool] = mapped_column(Boolean, default=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Lower-cased Thai and English names, SKU and entrepreneur code: one column to search in.
@@ -165,6 +172,59 @@ class IntakeLine(Base):
     intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
     quantity: Mapped[int] = mapped_column(Integer)
+    # The terms the goods came in under, kept for as long as they stay (null: the built-in).
+    terms_id: Mapped[int | None] = mapped_column(ForeignKey("consignment_terms.id"))
+
+
+class ConsignmentTermsVersion(Base):
+    """One version of an entrepreneur's consignment terms (``entrepreneur_id`` null: the
+    centre's default). Versions are only added: the newest ``valid_from`` not after a moment is
+    the one in force then; goods keep the version they came in under (``stock_lots``)."""
+
+    __tablename__ = "consignment_terms"
+    __table_args__ = (
+        CheckConstraint("commission_bp BETWEEN 0 AND 10000", name="commission_range"),
+        CheckConstraint("period_days > 0", name="period_positive"),
+        Index("ix_consignment_terms_entrepreneur_valid", "entrepreneur_id", "valid_from"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entrepreneur_id: Mapped[int | None] = mapped_column(ForeignKey("entrepreneurs.id"))
+    commission_kind: Mapped[str] = mapped_column(String(16))  # flat | category | tiered
+    commission_bp: Mapped[int] = mapped_column(Integer)
+    category_bp: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # "id" -> bp
+    tiers: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [[from_price, bp], ...]
+    markdowns: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [[after_days, bp], ...]
+    period_days: Mapped[int] = mapped_column(Integer)
+    end_action: Mapped[str] = mapped_column(String(16))  # return | extend
+    extend_days: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    valid_from: Mapped[datetime]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class StockLot(Base):
+    """Goods of one intake at one location, under the terms they came in under: how many came
+    and how many are left. Sales and other takings empty the oldest first; the lots of a
+    product and location always hold its on-hand (none while it is below zero)."""
+
+    __tablename__ = "stock_lots"
+    __table_args__ = (
+        CheckConstraint("remaining >= 0", name="remaining_not_negative"),
+        CheckConstraint("remaining <= quantity", name="remaining_within_quantity"),
+        Index("ix_stock_lots_product_location", "product_id", "location_id", "received_on"),
+        Index("ix_stock_lots_received_on", "received_on"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    intake_id: Mapped[int | None] = mapped_column(ForeignKey("intakes.id"))
+    # Null: the built-in standard terms (no version was set when the goods came in).
+    terms_id: Mapped[int | None] = mapped_column(ForeignKey("consignment_terms.id"))
+    received_at: Mapped[datetime]
+    received_on: Mapped[date] = mapped_column(Date)  # the Bangkok day: what aging counts from
+    quantity: Mapped[int] = mapped_column(Integer)
+    remaining: Mapped[int] = mapped_column(Integer)
+    extensions: Mapped[int] = mapped_column(Integer, default=0)  # periods extended by terms
 
 
 class StockCount(Base):

@@ -166,6 +166,10 @@ class SaleLine(Base):
     list_price_satang: Mapped[int | None] = mapped_column(Integer)
     price_reason: Mapped[str | None] = mapped_column(String(200))
     price_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The consignment terms of the goods sold (their oldest lot's), and the agreed markdown the
+    # unit price carries (basis points off the list price; borne by the entrepreneur).
+    terms_id: Mapped[int | None] = mapped_column(ForeignKey("consignment_terms.id"))
+    markdown_bp: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class SalePayment(Base):

@@ -17,6 +17,7 @@ from inventory.models import (
     Location,
     Product,
     StockLevel,
+    StockLot,
     StockMovement,
 )
 
@@ -147,6 +148,20 @@ def stock(conn: Connection, product_id: int, location_id: int, quantity: int) ->
             product_id=product_id, location_id=location_id, on_hand=quantity, version=1
         )
     )
+    if quantity > 0:  # its lot by intake, under the built-in terms
+        conn.execute(
+            insert(StockLot).values(
+                product_id=product_id,
+                location_id=location_id,
+                intake_id=None,
+                terms_id=None,
+                received_at=NOW,
+                received_on=NOW.date(),
+                quantity=quantity,
+                remaining=quantity,
+                extensions=0,
+            )
+        )
 
 
 # --- catalogue (added by the catalogue area) -------------------------------------------

@@ -24,6 +24,7 @@ from inventory.stock.document_rules import (
 )
 from inventory.stock.events import StockEvent
 from inventory.stock.intakes import check_note
+from inventory.stock.lots import pieces_leaving
 from inventory.stock.refs import (
     entrepreneur_exists,
     location,
@@ -217,6 +218,8 @@ def transfer_stock(
     for place_id in sorted((source.id, target.id)):
         on_hand(conn, quantities, place_id, for_update=True)
     number = next_document_number(conn, DocumentPrefix.TRANSFER, now)
+    # The goods keep their intake dates and terms at the other location.
+    moving = pieces_leaving(conn, source.id, quantities)
     out = apply_movements(
         conn,
         actor,
@@ -236,6 +239,7 @@ def transfer_stock(
         kind=MovementKind.TRANSFER,
         reason=f"from {source.code}",
         document=number,
+        incoming=moving,
     )
     transfer_id = conn.execute(
         insert(Transfer)

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from inventory.models import Entrepreneur, Intake, IntakeLine, Location, Product
 from inventory.stock.document_rules import DocumentPrefix, LineIn, line_field, merge_quantities
 from inventory.stock.events import StockEvent
+from inventory.stock.lot_rules import LotPiece
 from inventory.stock.refs import (
     ProductRef,
     entrepreneur_exists,
@@ -28,6 +29,7 @@ from inventory.stock.refs import (
 )
 from inventory.stock.rules import MovementKind
 from inventory.stock.service import apply_movements
+from inventory.terms.service import current_versions
 from kernel.access import STAFF, Actor
 from kernel.audit import record
 from kernel.errors import InvalidInputError, NotFoundError
@@ -115,8 +117,10 @@ def receive_intake(
     _require_active(resolved)
     quantities = merge_quantities((p.id, q) for p, q in resolved)
     number = next_document_number(conn, DocumentPrefix.INTAKE, now)
+    # The goods come in under the terms in force today, and keep them.
+    terms_id = current_versions(conn, [entrepreneur_id], now)[entrepreneur_id].id
     intake_id = _insert_intake(
-        conn, actor, now, number, entrepreneur_id, place.id, note, quantities
+        conn, actor, now, number, entrepreneur_id, place.id, note, quantities, terms_id
     )
     apply_movements(
         conn,
@@ -127,6 +131,7 @@ def receive_intake(
         kind=MovementKind.INTAKE,
         reason=f"goods received from {code}",
         document=number,
+        incoming={p: [LotPiece(terms_id, now, q, intake_id)] for p, q in quantities.items()},
     )
     record(
         conn,
@@ -164,6 +169,7 @@ def _insert_intake(
     location_id: int,
     note: str,
     quantities: dict[int, int],
+    terms_id: int | None,
 ) -> int:
     intake_id = int(
         conn.execute(
@@ -181,7 +187,10 @@ def _insert_intake(
     )
     conn.execute(
         insert(IntakeLine),
-        [{"intake_id": intake_id, "product_id": p, "quantity": q} for p, q in quantities.items()],
+        [
+            {"intake_id": intake_id, "product_id": p, "quantity": q, "terms_id": terms_id}
+            for p, q in quantities.items()
+        ],
     )
     return intake_id
 

@@ -17,6 +17,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from inventory.models import Product, StockLevel, StockMovement
+from inventory.stock.lot_rules import LotPiece
+from inventory.stock.lots import add_to_lots, take_from_lots
 from inventory.stock.rules import (
     InsufficientStockError,
     MovementKind,
@@ -92,8 +94,12 @@ def apply_movements(
     kind: MovementKind,
     reason: str,
     document: str | None,
+    incoming: Mapping[int, Sequence[LotPiece]] | None = None,
 ) -> dict[int, int]:
     """Move stock at one location by ``deltas`` (product id -> signed units); new on-hand.
+
+    The lots follow (inventory.stock.lots): goods leave the oldest; goods arrive as the
+    ``incoming`` pieces where given (an intake, a transfer in), else back into the newest lots.
 
     Every shortage is collected first and raised as one ``InsufficientStockError`` (naming the
     products) before anything is written. Zero deltas are ignored. The caller has checked
@@ -139,6 +145,11 @@ def apply_movements(
             for pid, delta in changes.items()
         ],
     )
+    if decrements:
+        take_from_lots(conn, location_id, decrements)
+    arriving = {pid: delta for pid, delta in changes.items() if delta > 0}
+    if arriving:
+        add_to_lots(conn, now, location_id, levels, arriving, incoming)
     return {pid: levels[pid] + delta for pid, delta in changes.items()}
 
 
@@ -281,3 +292,8 @@ def record_takes(
             [{"p_id": pid, "l_id": loc, "delta": -units} for (loc, pid), units in levels],
         )
     insert_rows(conn, StockMovement, movements)
+    by_location: dict[int, dict[int, int]] = {}
+    for (loc, pid), units in levels:
+        by_location.setdefault(loc, {})[pid] = units
+    for loc, units_here in sorted(by_location.items()):
+        take_from_lots(conn, loc, units_here)

@@ -27,6 +27,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from inventory.models import Category, Entrepreneur, Product
+from inventory.terms.rules import RateCard, marked_down_price
+from inventory.terms.service import GoodsTerms, goods_terms
 from kernel.access import MANAGERS, STAFF, Actor, Role
 from kernel.db.engine import savepoint
 from kernel.errors import ConflictError, DomainError, ForbiddenError, InvalidInputError
@@ -81,7 +83,9 @@ _PRODUCTS = (
         Product.vat_applicable,
         Product.active,
         Product.entrepreneur_id,
-        # The category's rate, when set, overrides the entrepreneur's.
+        Product.category_id,
+        Product.markdown_bp,
+        # The rate card (standard terms): the category's rate, when set, else the entrepreneur's.
         Category.commission_bp.label("category_bp"),
         Entrepreneur.commission_bp.label("entrepreneur_bp"),
     )
@@ -98,7 +102,8 @@ class _Stored:
 
     sales: dict[str, KeyedSale]  # idempotency key -> the sale made under it
     tills: dict[int, tuple[Any, ...]]  # till id -> the till with its open shift
-    products: dict[int, Mapping[Any, Any]]  # id -> the product, with its commission rates
+    products: dict[int, Mapping[Any, Any]]  # id -> the product, priced as sold now
+    terms: GoodsTerms  # the terms the goods at each till's location came in under
     # PostgreSQL: the open shifts among the tills', their rows now held (shared) until commit.
     held_shifts: frozenset[int] | None = None
     # The shifts rung sales name: id -> (till id, open?, Z number).
@@ -260,7 +265,18 @@ def _lookups(conn: Connection, jobs: Sequence[CheckoutJob]) -> _Stored:
     if products:
         for product_row in conn.execute(_PRODUCTS, {"ids": products}):
             product = dict(zip(_PRODUCT_FIELDS, product_row, strict=True))
+            # Sold at the list price less the agreed markdown in force (inventory.terms).
+            product["list_price_satang"] = product["price_satang"]
+            product["price_satang"] = marked_down_price(
+                product["price_satang"], product["markdown_bp"]
+            )
             found_products[product["id"]] = product
+    terms = goods_terms(
+        conn,
+        found_products,
+        {p["entrepreneur_id"] for p in found_products.values()},
+        max(job.now for job in jobs),
+    )
     rung_ids = sorted(
         {job.request.rung.shift_id for job in jobs if job.request.rung is not None} - {None}  # type: ignore[arg-type]
     )
@@ -291,7 +307,9 @@ def _lookups(conn: Connection, jobs: Sequence[CheckoutJob]) -> _Stored:
     used = used_approvals(
         conn, (j.request.approval.approval_id for j in jobs if j.request.approval)
     )
-    return _Stored(sales, found_tills, found_products, held, rung_shifts, used_approvals=used)
+    return _Stored(
+        sales, found_tills, found_products, terms, held, rung_shifts, used_approvals=used
+    )
 
 
 def _still_open(shift_id: int, status: str, held: frozenset[int] | None) -> bool:
@@ -323,6 +341,7 @@ def _plan(conn: Connection, job: CheckoutJob, stored: _Stored) -> SalePlan | Sal
         products, differences = rung_products(merged, stored.products)
         if closed is not None:
             differences.append(closed)
+    products = _under_terms(products, merged, place.location_id, stored.terms)
     approval = request.approval
     if approval is not None and approval.approval_id in stored.used_approvals:
         if rung is None:
@@ -515,9 +534,29 @@ def _products(
     return found
 
 
+def _under_terms(
+    products: Mapping[int, Mapping[Any, Any]],
+    merged: Sequence[MergedLine],
+    location_id: int,
+    terms: GoodsTerms,
+) -> dict[int, Mapping[Any, Any]]:
+    """The sale's products with the terms of the goods sold (the oldest here: they leave
+    first) and the commission rate those terms give."""
+    out: dict[int, Mapping[Any, Any]] = {}
+    for m in merged:
+        product = products[m.product_id]
+        version = terms.of(location_id, m.product_id, product["entrepreneur_id"])
+        rate = version.terms.commission_bp_for(
+            product["list_price_satang"],
+            product["category_id"],
+            RateCard(product["category_bp"], product["entrepreneur_bp"]),
+        )
+        out[m.product_id] = {**product, "terms_id": version.id, "commission_bp": rate}
+    return out
+
+
 def _commission_bp(product: Mapping[Any, Any]) -> int:
-    category_bp = product["category_bp"]
-    return int(product["entrepreneur_bp"] if category_bp is None else category_bp)
+    return int(product["commission_bp"])
 
 
 def _rung_place(
@@ -657,6 +696,10 @@ def _line_rows(
                 "vat_included_satang": p.vat_included_satang,
                 "line_discount_bearer": p.line_discount_bearer.value,
                 "cart_discount_bearer": p.cart_discount_bearer.value,
+                "terms_id": product["terms_id"],
+                "markdown_bp": product["markdown_bp"]
+                if m.unit_price_satang in (None, product["price_satang"])
+                else 0,
                 **_price_change(m, product, changes_approver),
             }
         )

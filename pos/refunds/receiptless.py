@@ -29,6 +29,8 @@ from sqlalchemy.engine import Connection
 from inventory.models import Category, Entrepreneur, Product
 from inventory.stock.rules import MovementKind
 from inventory.stock.service import apply_movements
+from inventory.terms.rules import RateCard
+from inventory.terms.service import current_versions
 from kernel import audit
 from kernel.access import MANAGERS, STAFF, Actor
 from kernel.clock import business_date
@@ -105,6 +107,7 @@ _PRODUCTS = (
         Product.price_satang,
         Product.vat_applicable,
         Product.entrepreneur_id,
+        Product.category_id,
         Category.commission_bp.label("category_bp"),
         Entrepreneur.commission_bp.label("entrepreneur_bp"),
     )
@@ -113,8 +116,9 @@ _PRODUCTS = (
 )
 
 
-def price_return(conn: Connection, lines: tuple[ReturnLine, ...]) -> list[_Priced]:
-    """Each line's money: refused with the line named when a product is unknown, listed twice,
+def price_return(conn: Connection, lines: tuple[ReturnLine, ...], now: datetime) -> list[_Priced]:
+    """Each line's money (the commission by the entrepreneur's terms in force: which goods
+    came back is not known): refused with the line named when a product is unknown, listed twice,
     a quantity is out of range or the price is above the product's price today."""
     if not lines:
         raise InvalidInputError("refund.no_lines", "เลือกจำนวนที่จะคืนอย่างน้อยหนึ่งรายการ", field="lines")
@@ -127,6 +131,7 @@ def price_return(conn: Connection, lines: tuple[ReturnLine, ...]) -> list[_Price
         )
     ids = sorted({line.product_id for line in lines})
     found = {row.id: row for row in conn.execute(_PRODUCTS.where(Product.id.in_(ids)))}
+    terms = current_versions(conn, {row.entrepreneur_id for row in found.values()}, now)
     seen: set[int] = set()
     priced = []
     for index, line in enumerate(lines):
@@ -163,7 +168,11 @@ def price_return(conn: Connection, lines: tuple[ReturnLine, ...]) -> list[_Price
                 price=format_baht(product.price_satang),
             )
         amount = price * line.quantity
-        rate = product.entrepreneur_bp if product.category_bp is None else product.category_bp
+        rate = terms[product.entrepreneur_id].terms.commission_bp_for(
+            product.price_satang,
+            product.category_id,
+            RateCard(product.category_bp, product.entrepreneur_bp),
+        )
         priced.append(
             _Priced(
                 line_no=index + 1,
@@ -210,7 +219,7 @@ def return_without_receipt(
     method = refund_method(request.method)
     reason = refund_reason(request.reason)
     till_id, till_code, location_id, shift_id = till_and_shift(conn, actor, request.till_id)
-    priced = price_return(conn, request.lines)
+    priced = price_return(conn, request.lines, now)
     total = sum(p.amount_satang for p in priced)
     if total > MAX_TOTAL_SATANG:
         raise InvalidInputError(

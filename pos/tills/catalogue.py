@@ -48,6 +48,7 @@ from inventory.models import (
     StockLevel,
     StockMovement,
 )
+from inventory.terms.rules import BP_SCALE
 from kernel.access import STAFF, Actor
 from kernel.errors import InvalidInputError, NotFoundError
 from pos.models import Till
@@ -65,8 +66,9 @@ PRODUCT_COLUMNS = (
     "entrepreneur_id",
     "on_hand",
     "photo",  # the photo's key (its URL: /photos/products/{id}/{photo}/thumb.webp) or null
+    "markdown_bp",  # the agreed markdown in price_satang (off the list price), 0 for none
 )
-ProductRow = tuple[int, str, str, str, str, int, bool, int, int, int, str | None]
+ProductRow = tuple[int, str, str, str, str, int, bool, int, int, int, str | None, int]
 
 
 # A write whose transaction commits later than this after its stamp may be missed by deltas.
@@ -137,12 +139,17 @@ _ROW = (
         Product.sku,
         Product.name_th,
         Product.name_en,
-        Product.price_satang,
+        # The list price less the markdown in force, half up (inventory.terms.rules).
+        (
+            Product.price_satang
+            - (Product.price_satang * Product.markdown_bp * 2 + BP_SCALE) // (2 * BP_SCALE)
+        ).label("price_satang"),
         Product.vat_applicable,
         Product.category_id,
         Product.entrepreneur_id,
         StockLevel.on_hand,
         ProductPhoto.content_hash,
+        Product.markdown_bp,
     )
     .outerjoin(
         StockLevel,
@@ -230,7 +237,7 @@ def _delta(
     rows: list[ProductRow] = []
     removed: list[int] = []
     for r in conn.execute(_CHANGED, {"location_id": location_id, "since_at": since_at}):
-        if r[11]:
+        if r[12]:
             rows.append(_row(r))
         else:
             removed.append(r[0])
@@ -258,7 +265,7 @@ def _delta(
 
 def _row(r: Any) -> ProductRow:
     photo = photo_key(r[10]) if r[10] else None
-    return (r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], r[9] or 0, photo)
+    return (r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], r[9] or 0, photo, r[11])
 
 
 def _categories(conn: Connection) -> list[tuple[int, str, str]]:

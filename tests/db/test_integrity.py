@@ -19,7 +19,7 @@ from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from integrity.check import RULES, find_violations
-from inventory.models import Entrepreneur, Product, StockMovement
+from inventory.models import ConsignmentTermsVersion, Entrepreneur, Product, StockMovement
 from inventory.stock.document_rules import LineIn
 from inventory.stock.documents import transfer_stock
 from kernel.access import Role
@@ -302,6 +302,10 @@ def _negative_stock(conn: Connection, day: Day) -> None:
             created_at=NOW,
         )
     )
+    _sql(  # the lots follow it: nothing left in them (see inventory.stock.lot_rules)
+        "UPDATE stock_lots SET remaining = 0 "
+        "WHERE product_id = :other_product AND location_id = :location"
+    )(conn, day)
 
 
 def _movement_without_level(conn: Connection, day: Day) -> None:
@@ -316,6 +320,39 @@ def _movement_without_level(conn: Connection, day: Day) -> None:
             actor_id=None,
             created_at=NOW,
         )
+    )
+
+
+def _lot_under_anothers_terms(conn: Connection, day: Day) -> None:
+    maker = conn.execute(
+        text("SELECT entrepreneur_id FROM products WHERE id = :p"), {"p": day.product}
+    ).scalar_one()
+    other = conn.execute(
+        text("SELECT min(id) FROM entrepreneurs WHERE id <> :maker"), {"maker": maker}
+    ).scalar_one()
+    terms_id = conn.execute(
+        insert(ConsignmentTermsVersion)
+        .values(
+            entrepreneur_id=other,
+            commission_kind="flat",
+            commission_bp=1000,
+            category_bp={},
+            tiers=[],
+            markdowns=[],
+            period_days=90,
+            end_action="return",
+            extend_days=0,
+            note="",
+            valid_from=NOW,
+        )
+        .returning(ConsignmentTermsVersion.id)
+    ).scalar_one()
+    conn.execute(
+        text(
+            "UPDATE stock_lots SET terms_id = :terms WHERE id = (SELECT min(id) FROM stock_lots"
+            " WHERE product_id = :product AND location_id = :location)"
+        ),
+        {"terms": terms_id, "product": day.product, "location": day.location},
     )
 
 
@@ -453,8 +490,24 @@ BREAKS = [
         ),
     ),
     Break(
+        "a lot by intake emptied by hand",
+        ("stock-lots",),
+        lambda d: f"product {d.product_sku} at SKP",
+        _sql(
+            "UPDATE stock_lots SET remaining = remaining - 1 WHERE id = (SELECT max(id)"
+            " FROM stock_lots WHERE product_id = :product AND location_id = :location"
+            " AND remaining > 0)"
+        ),
+    ),
+    Break(
+        "goods under another entrepreneur's terms",
+        ("lot-terms",),
+        lambda d: f"of product {d.product_sku}",
+        _lot_under_anothers_terms,
+    ),
+    Break(
         "a movement without a level",
-        ("stock-movements",),
+        ("stock-movements", "stock-lots"),
         lambda d: f"product {d.product_sku} at TPR",
         _movement_without_level,
     ),

@@ -16,6 +16,7 @@ from functools import cache
 from demo.catalogue import DemoEvent
 from inventory.catalogue.events import CatalogueEvent
 from inventory.stock.events import StockEvent
+from inventory.terms.events import TermsEvent
 from kernel.i18n import N_
 from payments.status import PaymentEvent
 from pos.checkout.events import SaleEvent
@@ -67,6 +68,7 @@ _BY_VOCABULARY: tuple[tuple[type[StrEnum], AuditKind], ...] = (
     (StockEvent, AuditKind.STOCK),
     (PayoutEvent, AuditKind.PAYOUTS),
     (CatalogueEvent, AuditKind.SETTINGS),
+    (TermsEvent, AuditKind.SETTINGS),
     (DemoEvent, AuditKind.SETTINGS),
 )
 _MOVED = {
