@@ -1,0 +1,138 @@
+"""Goods at the centre by age: each lot with goods left, how old it is by its intake, and what
+its terms say comes next (a markdown, the end of its period). What staff act on (markdowns
+and returns due) and what an entrepreneur reads in the portal both start here.
+
+The dates come from the lot's own terms (inventory.terms.rules), so goods keep the schedule
+they came in under. Lots with goods left are few (what is on the shelves), so the schedule is
+worked out in Python over one indexed read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from inventory.models import Entrepreneur, Location, Product, StockLot
+from inventory.terms.rules import EndAction
+from inventory.terms.service import BUILT_IN, TermsVersion, versions_by_id
+
+
+@dataclass(frozen=True, slots=True)
+class AgedLot:
+    lot_id: int
+    product_id: int
+    sku: str
+    barcode: str
+    name_th: str
+    name_en: str
+    list_price_satang: int
+    applied_markdown_bp: int  # the product's markdown in force on the tills now
+    entrepreneur_id: int
+    entrepreneur_code: str
+    entrepreneur_name: str
+    location_id: int
+    location_code: str
+    intake_id: int | None
+    received_on: date
+    remaining: int
+    terms: TermsVersion
+    age_days: int
+    markdown_bp_due: int  # what the lot's terms say is in force today
+    next_markdown: tuple[date, int] | None  # the next step: its day and markdown
+    ends_on: date  # the end of its period (after its extensions)
+    end_action: EndAction
+
+    @property
+    def past_its_period(self) -> bool:
+        """Due back to the entrepreneur (or due another extension) today."""
+        return self.age_days >= (self.ends_on - self.received_on).days
+
+
+def aged_lots(
+    conn: Connection,
+    today: date,
+    *,
+    entrepreneur_id: int | None = None,
+    location_id: int | None = None,
+    product_ids: Sequence[int] | None = None,
+) -> list[AgedLot]:
+    """Every lot with goods left (oldest first), with its age and schedule on ``today``."""
+    query = (
+        select(
+            StockLot.id,
+            StockLot.product_id,
+            Product.sku,
+            Product.barcode,
+            Product.name_th,
+            Product.name_en,
+            Product.price_satang,
+            Product.markdown_bp,
+            Product.entrepreneur_id,
+            Entrepreneur.code,
+            Entrepreneur.name_th,
+            StockLot.location_id,
+            Location.code,
+            StockLot.intake_id,
+            StockLot.received_on,
+            StockLot.remaining,
+            StockLot.terms_id,
+            StockLot.extensions,
+        )
+        .join(Product, Product.id == StockLot.product_id)
+        .join(Entrepreneur, Entrepreneur.id == Product.entrepreneur_id)
+        .join(Location, Location.id == StockLot.location_id)
+        .where(StockLot.remaining > 0)
+        .order_by(StockLot.received_on, StockLot.id)
+    )
+    if entrepreneur_id is not None:
+        query = query.where(Product.entrepreneur_id == entrepreneur_id)
+    if location_id is not None:
+        query = query.where(StockLot.location_id == location_id)
+    if product_ids is not None:
+        query = query.where(StockLot.product_id.in_(sorted(set(product_ids))))
+    rows = conn.execute(query).all()
+    versions = versions_by_id(conn, (r.terms_id for r in rows if r.terms_id is not None))
+    out = []
+    for r in rows:
+        version = BUILT_IN if r.terms_id is None else versions[r.terms_id]
+        terms = version.terms
+        out.append(
+            AgedLot(
+                lot_id=r.id,
+                product_id=r.product_id,
+                sku=r.sku,
+                barcode=r.barcode,
+                name_th=r.name_th,
+                name_en=r.name_en,
+                list_price_satang=r.price_satang,
+                applied_markdown_bp=r.markdown_bp,
+                entrepreneur_id=r.entrepreneur_id,
+                entrepreneur_code=r.code,
+                entrepreneur_name=r[10],
+                location_id=r.location_id,
+                location_code=r[12],
+                intake_id=r.intake_id,
+                received_on=r.received_on,
+                remaining=r.remaining,
+                terms=version,
+                age_days=(today - r.received_on).days,
+                markdown_bp_due=terms.markdown_bp_on(r.received_on, today),
+                next_markdown=terms.next_markdown(r.received_on, today),
+                ends_on=terms.period_ends_on(r.received_on, r.extensions),
+                end_action=terms.end_action,
+            )
+        )
+    return out
+
+
+def oldest_per_product(lots: Sequence[AgedLot]) -> dict[int, AgedLot]:
+    """Each product's oldest lot anywhere (``lots`` oldest first): its goods sell first, so its
+    schedule sets the product's markdown on the tills."""
+    oldest: dict[int, AgedLot] = {}
+    for lot in lots:
+        oldest.setdefault(lot.product_id, lot)
+    return oldest
