@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from inventory.models import Intake, Product, StockLot
+from inventory.models import Category, Intake, Product, StockLot
 from inventory.terms.service import (
     BUILT_IN,
     TermsVersion,
@@ -92,3 +92,19 @@ def deliveries_under_terms(conn: Connection, entrepreneur_id: int) -> list[Deliv
         for intake_id, number, terms_id, received_on, remaining in rows
     ]
     return sorted(found, key=lambda d: (d.received_on, d.intake_id or 0))
+
+
+def rate_card_categories(conn: Connection, entrepreneur_id: int) -> dict[int, int]:
+    """The categories of the entrepreneur's products that have a rate of their own on the
+    rate card (it takes the place of the entrepreneur's under standard terms): id -> rate."""
+    rows = conn.execute(
+        select(Category.id, Category.commission_bp)
+        .where(
+            Category.commission_bp.is_not(None),
+            Category.id.in_(
+                select(Product.category_id).where(Product.entrepreneur_id == entrepreneur_id)
+            ),
+        )
+        .order_by(Category.id)
+    )
+    return {int(cid): int(bp) for cid, bp in rows}

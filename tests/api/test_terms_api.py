@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
-from inventory.models import Product, StockLot
+from inventory.models import Category, Product, StockLot
 from kernel.access import Role
 from kernel.clock import FixedClock
 from kernel.db.engine import Database
@@ -237,3 +237,19 @@ async def test_the_statements_label_each_line_with_its_terms_and_who_bore_the_di
         assert "ลดตามข้อตกลง 10% (ผู้ประกอบการรับ)" in html
         assert html.count("data-centre-promotion") == 2  # the cart discount, on both lines
         assert "data-rate>20%" in html
+
+
+async def test_under_standard_terms_the_portal_names_the_category_rates_of_the_makers_goods(
+    login_as: LoginAs, db: Database
+) -> None:
+    with db.write() as conn:
+        maker = f.entrepreneur(conn, f.district(conn), commission_bp=1500)
+        food = f.category(conn, code="food", name_th="อาหาร", name_en="Food")
+        unused = f.category(conn, code="wood", name_th="ไม้แกะสลัก", name_en="Wood")
+        conn.execute(update(Category).values(commission_bp=1000))
+        f.product(conn, maker, food)
+    client = await login_as(Role.ENTREPRENEUR, entrepreneur_id=maker)
+    words = (await client.get("/portal/terms")).text
+    assert "ศูนย์ได้ <strong>15%</strong> ของราคาขาย, ยกเว้นหมวด" in words
+    assert "อาหาร <strong>10%</strong>" in words
+    assert "ไม้แกะสลัก" not in words and unused  # a category none of their goods are in

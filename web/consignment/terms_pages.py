@@ -27,6 +27,7 @@ from pos.consignment.terms import (
     centre_terms,
     deliveries_under_terms,
     entrepreneur_terms,
+    rate_card_categories,
 )
 from pos.reports.periods import day_text
 from web.accounts.auth import managers_only
@@ -48,11 +49,13 @@ def _manage_page(
 ) -> Template:
     with db.read() as conn:
         now = clock.now()
+        card: dict[int, int] = {}
         if entrepreneur_id is None:
             book, me = centre_terms(conn, actor, now), None
         else:
             book = entrepreneur_terms(conn, actor, entrepreneur_id, now)
             me = catalogue.get_entrepreneur(conn, actor, entrepreneur_id)
+            card = rate_card_categories(conn, entrepreneur_id)
         names = usernames(conn, book.versions)
         categories = catalogue.list_categories(conn)
     response = page(
@@ -62,6 +65,7 @@ def _manage_page(
         me=me,
         names=names,
         categories=categories,
+        card=card,
         category_names=_category_names(categories, page_language(request)),
         form=form or form_of(book.in_force.terms),
         errors=errors or {},
@@ -179,6 +183,7 @@ class TermsPages(Controller):
             book: TermsBook = entrepreneur_terms(conn, actor, whose, clock.now())
             me = catalogue.get_entrepreneur(conn, actor, whose)
             held = deliveries_under_terms(conn, whose)
+            card = rate_card_categories(conn, whose)
             categories = catalogue.list_categories(conn)
         older = [d for d in held if d.terms.id != book.in_force.id]
         return page(
@@ -188,6 +193,7 @@ class TermsPages(Controller):
             book=book,
             older=older,
             held_count=len(held),
+            card=card,
             category_names=_category_names(categories, lang),
             day=lambda d: day_text(d, lang),
             viewing=_viewing(actor, whose),
