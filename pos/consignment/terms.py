@@ -107,4 +107,4 @@ def rate_card_categories(conn: Connection, entrepreneur_id: int) -> dict[int, in
         )
         .order_by(Category.id)
     )
-    return {int(cid): int(bp) for cid, bp in rows}
+    return {int(cid): int(bp or 0) for cid, bp in rows}  # never None: filtered above
