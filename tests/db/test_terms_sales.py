@@ -4,10 +4,13 @@ line with its terms and an agreed markdown apart from a centre promotion (SQLite
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from sqlalchemy import select, update
 
-from inventory.models import IntakeLine, Product
+from inventory.models import IntakeLine, Product, StockLot
 from inventory.stock.document_rules import LineIn
 from inventory.stock.intakes import receive_intake
 from inventory.terms.rules import check_terms
@@ -120,3 +123,40 @@ def test_only_managers_change_terms(db: Database, clock: FixedClock) -> None:
     shop = _shop(db, clock, stock=(0, 0, 0))
     with pytest.raises(ForbiddenError), db.write() as conn:
         add_version(conn, shop.cashier, clock.now(), entrepreneur_id=None, terms=FLAT_30)
+
+
+def test_goods_received_while_terms_change_come_in_whole_under_one_version(
+    db: Database, clock: FixedClock
+) -> None:
+    shop = _shop(db, clock, stock=(0, 0, 0))
+    product = shop.products[0]
+    with db.write() as conn:
+        clerks = [_user(conn, f"clerk-{n}", Role.MANAGER) for n in range(4)]
+    barrier = threading.Barrier(len(clerks) + 1)
+
+    def work(index: int) -> int | None:
+        barrier.wait()
+        with db.write() as conn:
+            if index == len(clerks):
+                return add_version(
+                    conn, clerks[0], clock.now(), entrepreneur_id=shop.makers[0], terms=FLAT_30
+                )
+            receive_intake(
+                conn,
+                clerks[index],
+                clock.now(),
+                entrepreneur_id=shop.makers[0],
+                location_id=shop.location,
+                lines=[LineIn(index + 1, product_id=product)],
+            )
+            return None
+
+    with ThreadPoolExecutor(len(clerks) + 1) as pool:
+        outcomes = list(pool.map(work, range(len(clerks) + 1)))
+    terms_id = outcomes[-1]
+    with db.read() as conn:
+        lines = dict(conn.execute(select(IntakeLine.intake_id, IntakeLine.terms_id)).all())
+        lots = dict(conn.execute(select(StockLot.intake_id, StockLot.terms_id)).all())
+    assert len(lines) == len(clerks)
+    assert lines == lots  # each delivery's note and its goods name the same terms
+    assert set(lines.values()) <= {None, terms_id}
