@@ -4,6 +4,7 @@ naming the part, and the entrepreneur reads theirs in plain words in the portal.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -253,3 +254,29 @@ async def test_under_standard_terms_the_portal_names_the_category_rates_of_the_m
     assert "ศูนย์ได้ <strong>15%</strong> ของราคาขาย, ยกเว้นหมวด" in words
     assert "อาหาร <strong>10%</strong>" in words
     assert "ไม้แกะสลัก" not in words and unused  # a category none of their goods are in
+
+
+async def test_the_terms_pages_speak_english_on_request(login_as: LoginAs, db: Database) -> None:
+    maker, _, _ = _makers(db)
+    client = await login_as(Role.MANAGER)
+    extend = {**FLAT_20, "end_action": "extend", "extend_days": 30, "note": ""}
+    assert (await client.post("/api/v1/consignment-terms", json=extend)).status_code == 201
+    manager = (await client.get("/admin/terms", params={"lang": "en"})).text
+    await login_as(Role.ENTREPRENEUR, entrepreneur_id=maker)
+    portal = (await client.get("/portal/terms", params={"lang": "en"})).text
+    for html in (manager, portal):
+        body = re.sub(r"<[^>]+>", " ", html.split("<main>", 1)[1].split("</main>", 1)[0])
+        thai = {word for word in body.split() if re.search("[\u0e00-\u0e7f]", word)}
+        assert thai <= {"ตกลงกันเมื่อประชุม"}, thai  # only what a person typed
+    assert "The centre keeps" in portal and "Agreed markdowns" in portal
+
+
+async def test_the_entrepreneur_and_category_rates_are_said_to_be_the_rate_card(
+    login_as: LoginAs, db: Database
+) -> None:
+    maker, _, _ = _makers(db)
+    client = await login_as(Role.MANAGER)
+    form = (await client.get(f"/admin/entrepreneurs/{maker}")).text
+    assert "data-rate-card-note" in form and f'href="/admin/entrepreneurs/{maker}/terms"' in form
+    categories = (await client.get("/admin/categories")).text
+    assert "data-rate-card-note" in categories and 'href="/admin/terms"' in categories
