@@ -45,6 +45,8 @@ from web.consignment.api import ConsignmentApi
 from web.consignment.bank_result_pages import BankResultPages
 from web.consignment.payout_pages import PayoutPages
 from web.consignment.portal import PortalPages
+from web.consignment.terms_api import ConsignmentTermsApi
+from web.consignment.terms_pages import TermsPages
 from web.errors import EXCEPTION_HANDLERS, document_errors
 from web.headers import security_headers, static_revalidation
 from web.health import HealthController
@@ -87,6 +89,8 @@ CONTROLLERS = [
     PhotoController,
     SpreadsheetsController,
     ConsignmentApi,
+    ConsignmentTermsApi,
+    TermsPages,
     PayoutPages,
     BankResultPages,
     PortalPages,

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.engine import Connection
 
+from inventory.models import Category, Entrepreneur, StockLot
 from inventory.models import ConsignmentTermsVersion as Terms
-from inventory.models import StockLot
 from inventory.terms.events import TermsEvent
 from inventory.terms.rules import (
     STANDARD_TERMS,
@@ -24,6 +24,11 @@ from inventory.terms.rules import (
 )
 from kernel.access import MANAGERS, Actor
 from kernel.audit import record
+from kernel.errors import InvalidInputError, NotFoundError
+from kernel.text import check_text
+
+MAX_NOTE = 200
+HISTORY_SHOWN = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +38,7 @@ class TermsVersion:
     terms: ConsignmentTerms
     valid_from: datetime | None
     note: str
+    created_by: int | None = None  # the user who set it
 
 
 BUILT_IN = TermsVersion(None, None, STANDARD_TERMS, None, "")
@@ -72,6 +78,7 @@ def _version(row: Any) -> TermsVersion:
         terms_from_row(values),
         values["valid_from"],
         values["note"],
+        values["created_by"],
     )
 
 
@@ -117,13 +124,14 @@ def add_version(
     """A new version of an entrepreneur's terms (or the centre's default), in force from now:
     goods received from now on come in under it; goods here keep theirs."""
     actor.require(MANAGERS, "change consignment terms")
+    _check_new_version(conn, entrepreneur_id, terms, note)
     terms_id = int(
         conn.execute(
             insert(Terms)
             .values(
                 entrepreneur_id=entrepreneur_id,
                 valid_from=now,
-                note=note[:200],
+                note=note.strip(),
                 created_by=actor.user_id,
                 **terms_to_row(terms),
             )
@@ -141,6 +149,51 @@ def add_version(
         **terms_to_row(terms),
     )
     return terms_id
+
+
+def _check_new_version(
+    conn: Connection, entrepreneur_id: int | None, terms: ConsignmentTerms, note: str
+) -> None:
+    """The entrepreneur and the categories the terms name exist; the note fits."""
+    if len(note) > MAX_NOTE:
+        raise InvalidInputError(
+            "terms.note_too_long",
+            "หมายเหตุยาวได้ไม่เกิน {limit} ตัวอักษร",
+            field="note",
+            limit=MAX_NOTE,
+        )
+    check_text(note, "note")
+    if entrepreneur_id is not None and (
+        conn.execute(select(Entrepreneur.id).where(Entrepreneur.id == entrepreneur_id)).first()
+        is None
+    ):
+        raise NotFoundError(
+            "terms.entrepreneur_not_found",
+            "ไม่พบผู้ประกอบการหมายเลข {entrepreneur_id}",
+            field="entrepreneur_id",
+            entrepreneur_id=entrepreneur_id,
+        )
+    named = sorted(terms.category_bp)
+    known = set(conn.execute(select(Category.id).where(Category.id.in_(named))).scalars())
+    unknown = [c for c in named if c not in known]
+    if unknown:
+        raise InvalidInputError(
+            "terms.category_unknown",
+            "ไม่มีหมวดสินค้าหมายเลข {category_id}",
+            field=f"category_bp.{unknown[0]}",
+            category_id=unknown[0],
+        )
+
+
+def version_history(conn: Connection, entrepreneur_id: int | None) -> list[TermsVersion]:
+    """The versions set for an entrepreneur (None: the centre's default), newest first."""
+    whose = (
+        Terms.entrepreneur_id.is_(None)
+        if entrepreneur_id is None
+        else Terms.entrepreneur_id == entrepreneur_id
+    )
+    rows = conn.execute(select(Terms).where(whose).order_by(Terms.id.desc()).limit(HISTORY_SHOWN))
+    return [_version(row) for row in rows]
 
 
 @dataclass(frozen=True, slots=True)

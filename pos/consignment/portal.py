@@ -36,6 +36,7 @@ from payments.ledger.balances import Statement, read_balance, read_statement
 from pos.checkout.pricing import DiscountBearer
 from pos.consignment.access import check_access
 from pos.consignment.payouts import PayoutView, payouts_of
+from pos.consignment.sold_lines import SoldLine, sold_lines
 from pos.models import Sale, SaleLine, SaleStatus
 
 CHART_DAYS = 30
@@ -135,6 +136,7 @@ class AccountLine:
     commission_satang: int
     amount_satang: int  # what it changed the balance by
     balance_satang: int  # owed after it
+    goods: tuple[SoldLine, ...] = ()  # a sale's lines, labelled with their terms (statements)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,10 +183,14 @@ def centre_discounts(conn: Connection, entrepreneur_id: int, receipts: list[str]
     return found
 
 
-def account_lines(conn: Connection, statement: Statement) -> list[AccountLine]:
-    """The statement's ledger lines with sales as customers paid them."""
+def account_lines(
+    conn: Connection, statement: Statement, *, with_goods: bool = False
+) -> list[AccountLine]:
+    """The statement's ledger lines with sales as customers paid them (``with_goods``: and
+    each sale's lines with the terms they were sold under)."""
     receipts = [line.document for line in statement.lines if line.kind == "sale"]
     borne = centre_discounts(conn, statement.entrepreneur_id, receipts) if receipts else {}
+    goods = sold_lines(conn, statement.entrepreneur_id, receipts) if with_goods and receipts else {}
     lines = []
     for line in statement.lines:
         centre = borne.get(line.document, 0) if line.kind == "sale" else 0
@@ -201,6 +207,7 @@ def account_lines(conn: Connection, statement: Statement) -> list[AccountLine]:
                 commission_satang=line.commission_satang,
                 amount_satang=line.amount_satang,
                 balance_satang=line.balance_satang,
+                goods=tuple(goods.get(line.document, ())) if line.kind == "sale" else (),
             )
         )
     return lines
@@ -367,7 +374,7 @@ def monthly_statement(
     check_access(conn, actor, entrepreneur_id)
     end = min(month.end, today)
     statement = read_statement(conn, entrepreneur_id, month.start, end)
-    lines = account_lines(conn, statement)
+    lines = account_lines(conn, statement, with_goods=True)
     return MonthlyStatement(
         month=month,
         start=month.start,

@@ -243,6 +243,17 @@ GET    /portal                                              | login | 403   | ok
 GET    /portal/statement                                    | login | 403   | ok    | ok    | ok
 GET    /portal/qr-card                                      | login | 403   | ok    | ok    | ok
 
+# --- consignment terms: managers set them, an entrepreneur reads their own ----------------------
+GET    /api/v1/consignment-terms                            | 401   | 403   | ok    | ok    | ok
+POST   /api/v1/consignment-terms                            | 401   | 403   | 403   | ok    | ok
+GET    /api/v1/entrepreneurs/{entrepreneur}/consignment-terms | 401   | 403   | ok    | ok    | ok
+POST   /api/v1/entrepreneurs/{entrepreneur}/consignment-terms | 401   | 403   | 403   | ok    | ok
+GET    /admin/terms                                         | login | 403   | 403   | ok    | ok
+POST   /admin/terms                                         | 401   | 403   | 403   | ok    | ok
+GET    /admin/entrepreneurs/{entrepreneur}/terms            | login | 403   | 403   | ok    | ok
+POST   /admin/entrepreneurs/{entrepreneur}/terms            | 401   | 403   | 403   | ok    | ok
+GET    /portal/terms                                        | login | 403   | ok    | ok    | ok
+
 # --- reports, users, audit ---------------------------------------------------------------------
 GET    /api/v1/reports/sales?from={cutoff}&to={cutoff}      | 401   | 403   | 403   | ok    | ok
 GET    /admin/reports                                       | login | 403   | 403   | ok    | ok
