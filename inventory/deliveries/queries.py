@@ -302,3 +302,49 @@ def _counts_of(conn: Connection, delivery_ids: list[int]) -> dict[int, Differenc
         )
         for delivery_id, pairs in by_delivery.items()
     }
+
+
+@dataclass(frozen=True, slots=True)
+class ProductChoice:
+    """A product the entrepreneur may announce: active, or proposed and still waiting."""
+
+    id: int
+    sku: str
+    barcode: str
+    name_th: str
+    name_en: str
+    price_satang: int
+    waiting: bool  # proposed, not approved yet
+
+
+def announceable_products(
+    conn: Connection, actor: Actor, entrepreneur_id: int, limit: int = 2000
+) -> list[ProductChoice]:
+    """The entrepreneur's products for the announcement form, by Thai name."""
+    if not actor.may_see_entrepreneur(entrepreneur_id):
+        return []
+    waiting = ProductReview.status == "proposed"
+    rows = conn.execute(
+        select(
+            Product.id,
+            Product.sku,
+            Product.barcode,
+            Product.name_th,
+            Product.name_en,
+            Product.price_satang,
+            case((waiting, 1), else_=0),
+        )
+        .outerjoin(ProductReview, ProductReview.product_id == Product.id)
+        .where(
+            Product.entrepreneur_id == entrepreneur_id,
+            or_(Product.active.is_(True), waiting),
+        )
+        .order_by(Product.name_th, Product.id)
+        .limit(limit)
+    )
+    return [
+        ProductChoice(
+            row.id, row.sku, row.barcode, row.name_th, row.name_en, row.price_satang, bool(row[6])
+        )
+        for row in rows
+    ]
