@@ -13,9 +13,12 @@ from sqlalchemy import func, select
 from inventory.deliveries.models import Delivery
 from inventory.models import Product, ProductPhoto
 from kernel.access import Role
+from kernel.clock import FixedClock
 from kernel.db.engine import Database
 from tests import factories as f
 from tests.api.conftest import LoginAs
+from tests.api.test_till_catalogue_delta import PAST_OVERLAP
+from tests.api.test_till_pages import _till
 from tests.photo_samples import image_bytes
 
 pytestmark = pytest.mark.anyio
@@ -300,3 +303,22 @@ async def test_pages_render_for_each_side(login_as: LoginAs, shop: dict[str, Any
     assert (await manager.get("/portal/deliveries/new")).status_code == 403
     viewing = await manager.get("/portal/deliveries", params={"entrepreneur_id": shop["weaver"]})
     assert made["number"] in viewing.text
+
+
+async def test_an_approved_product_reaches_the_tills_through_the_catalogue_refresh(
+    login_as: LoginAs, shop: dict[str, Any], clock: FixedClock
+) -> None:
+    weaver = await login_as(Role.ENTREPRENEUR, shop["weaver"], username="weaver")
+    made = (await weaver.post("/api/v1/deliveries", json=_announcement(shop))).json()
+    new_id = made["lines"][2]["product_id"]
+    manager = await login_as(Role.MANAGER, username="manager")
+    till = await _till(manager, shop["home"])
+    clock.advance(**PAST_OVERLAP)
+    first = (await manager.get(f"/api/v1/till/catalogue?till_id={till}")).json()
+    assert new_id not in {row[0] for row in first["products"]}  # proposed: not for sale
+    clock.advance(seconds=10)
+    approved = await manager.post(f"/api/v1/product-proposals/{new_id}/approve", json={})
+    assert approved.status_code == 200
+    delta = await manager.get(f"/api/v1/till/catalogue?till_id={till}&since={first['version']}")
+    assert delta.json()["full"] is False
+    assert new_id in {row[0] for row in delta.json()["products"]}

@@ -143,5 +143,7 @@ def test_a_delivery_announced_on_a_phone_is_received_by_scanning(
         shot(page, "delivery-phone-differences")
         page.goto(f"{server.url}/portal/deliveries")
         assert "ไม่ตรงกับที่แจ้ง 1" in page.inner_text(f"[data-delivery='{number}']")
+        _fits(page, 390)
+        shot(page, "delivery-phone-list")
     finally:
         phone.close()
