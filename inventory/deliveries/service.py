@@ -285,8 +285,10 @@ def _claim(conn: Connection, actor: Actor, now: datetime, delivery_id: int, numb
 
 
 def _require_sellable(conn: Connection, resolved: Sequence[tuple[ProductRef, int]]) -> None:
-    """A counted product must be approved: a proposal waiting or rejected is named."""
-    reviews = review_statuses(conn, [p.id for p, q in resolved if q > 0])
+    """A counted product must be sellable: a proposal still waiting, or rejected, is named
+    (a product a manager made active by hand counts as sellable, whatever its review says;
+    any other inactive product is refused by ``receive_intake``)."""
+    reviews = review_statuses(conn, [p.id for p, q in resolved if q > 0 and not p.active])
     for index, (product, quantity) in enumerate(resolved):
         status = reviews.get(product.id, ("", ""))[0]
         if quantity > 0 and status == ReviewStatus.PROPOSED:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from inventory.catalogue.photo_store import photo_keys
 from inventory.catalogue.photos import process_photo
@@ -359,3 +359,16 @@ def test_deliveries_since_lists_changes_after_the_time(
         (old.number, "cancelled", None)
     ]
     assert none == []
+
+
+def test_a_proposed_product_a_manager_activated_by_hand_is_received(
+    db: Database, shop: Shop, clock: FixedClock
+) -> None:
+    view = _announce(db, shop, clock, new_products=[NewProductIn("ตุง", shop.category, 2500, 1)])
+    new_id = view.lines[-1].product_id
+    with db.write() as conn:  # as PATCH /products/{id} {"active": true} would
+        conn.execute(update(Product).where(Product.id == new_id).values(active=True))
+    with db.write() as conn:
+        done = receive_delivery(conn, CASHIER, clock.now(), view.id, lines=[LineIn(1, new_id)])
+    assert done.status == "received"
+    assert done.lines[-1].review_status == "proposed"  # still in the manager's queue
