@@ -284,6 +284,9 @@ async def test_pages_render_for_each_side(login_as: LoginAs, shop: dict[str, Any
     assert "/portal/deliveries" in (await client.get("/portal")).text
     new_form = (await client.get("/portal/deliveries/new")).text
     assert "ผ้าซิ่น" in new_form and "แจกัน" not in new_form
+    english = await client.get(f"/portal/deliveries/{made['id']}?lang=en")
+    thai = await client.get(f"/portal/deliveries/{made['id']}?lang=th")
+    assert "22/11/2026" in english.text and "22/11/2569" in thai.text  # CE in English, BE in Thai
     assert (await client.get("/admin/deliveries")).status_code == 403
     cashier = await login_as(Role.CASHIER, username="cashier")
     for path in (

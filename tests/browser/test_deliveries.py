@@ -145,5 +145,10 @@ def test_a_delivery_announced_on_a_phone_is_received_by_scanning(
         assert "ไม่ตรงกับที่แจ้ง 1" in page.inner_text(f"[data-delivery='{number}']")
         _fits(page, 390)
         shot(page, "delivery-phone-list")
+        page.goto(f"{url}?lang=en")
+        assert "Short 1" in page.inner_text("li[data-kind=short]")
+        assert "Some lines differ from the announcement" in page.inner_text(".delivery-head")
+        _fits(page, 390)
+        shot(page, "delivery-phone-differences-en")
     finally:
         phone.close()
