@@ -96,22 +96,8 @@ def announce_delivery(
     drafts = [clean_new_product(i, draft) for i, draft in enumerate(new_products)]
     check_categories(conn, drafts)
     number = next_document_number(conn, PREFIX, now)
-    delivery_id = int(
-        conn.execute(
-            insert(Delivery)
-            .values(
-                number=number,
-                entrepreneur_id=entrepreneur_id,
-                location_id=place.id,
-                expected_on=expected_on,
-                note=note,
-                status=DeliveryStatus.ANNOUNCED.value,
-                announced_by=actor.user_id,
-                announced_at=now,
-                receive_note="",
-            )
-            .returning(Delivery.id)
-        ).scalar_one()
+    delivery_id = _insert_delivery(
+        conn, actor, now, number, entrepreneur_id, place.id, expected_on, note
     )
     for index, draft in enumerate(drafts):
         product_id = propose_product(
@@ -147,6 +133,35 @@ def announce_delivery(
         new_products=len(drafts),
     )
     return get_delivery(conn, actor, delivery_id)
+
+
+def _insert_delivery(
+    conn: Connection,
+    actor: Actor,
+    now: datetime,
+    number: str,
+    entrepreneur_id: int,
+    location_id: int,
+    expected_on: date,
+    note: str,
+) -> int:
+    return int(
+        conn.execute(
+            insert(Delivery)
+            .values(
+                number=number,
+                entrepreneur_id=entrepreneur_id,
+                location_id=location_id,
+                expected_on=expected_on,
+                note=note,
+                status=DeliveryStatus.ANNOUNCED.value,
+                announced_by=actor.user_id,
+                announced_at=now,
+                receive_note="",
+            )
+            .returning(Delivery.id)
+        ).scalar_one()
+    )
 
 
 def _announced_products(
@@ -252,23 +267,34 @@ def receive_delivery(
         .where(Delivery.id == delivery_id)
         .values(status=DeliveryStatus.RECEIVED.value, intake_id=intake.id, receive_note=note)
     )
+    _record_received(conn, actor, now, current, intake.number, differences)
+    return get_delivery(conn, actor, delivery_id)
+
+
+def _record_received(
+    conn: Connection,
+    actor: Actor,
+    now: datetime,
+    delivery: DeliveryView,
+    intake_number: str,
+    differences: Sequence[LineDifference],
+) -> None:
     counts = count_differences(differences)
     record(
         conn,
         actor,
         DeliveryEvent.DELIVERY_RECEIVED,
         "delivery",
-        delivery_id,
+        delivery.id,
         now,
-        number=current.number,
-        entrepreneur_id=current.entrepreneur_id,
-        intake=intake.number,
+        number=delivery.number,
+        entrepreneur_id=delivery.entrepreneur_id,
+        intake=intake_number,
         received={str(d.product_id): d.received for d in differences},
         short=counts.short,
         over=counts.over,
         not_announced=counts.not_announced,
     )
-    return get_delivery(conn, actor, delivery_id)
 
 
 def _claim(conn: Connection, actor: Actor, now: datetime, delivery_id: int, number: str) -> None:
