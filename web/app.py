@@ -47,6 +47,9 @@ from web.consignment.payout_pages import PayoutPages
 from web.consignment.portal import PortalPages
 from web.consignment.terms_api import ConsignmentTermsApi
 from web.consignment.terms_pages import TermsPages
+from web.deliveries.api import DeliveriesApi
+from web.deliveries.portal_pages import DeliveryPortalPages
+from web.deliveries.staff_pages import DeliveryStaffPages
 from web.errors import EXCEPTION_HANDLERS, document_errors
 from web.headers import security_headers, static_revalidation
 from web.health import HealthController
@@ -94,6 +97,9 @@ CONTROLLERS = [
     PayoutPages,
     BankResultPages,
     PortalPages,
+    DeliveriesApi,
+    DeliveryPortalPages,
+    DeliveryStaffPages,
     HealthController,
     PaymentsApi,
     DemoPayer,

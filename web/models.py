@@ -1,6 +1,7 @@
 """Imports every table so that the metadata (and Alembic) sees the whole schema."""
 
 import inventory.bank_account_models
+import inventory.deliveries.models
 import inventory.models
 import kernel.audit
 import kernel.db.engine

@@ -59,6 +59,14 @@ def _touch(conn: Connection, product_id: int, now: datetime) -> None:
 def set_photo(conn: Connection, actor: Actor, now: datetime, product_id: int, photo: Photo) -> str:
     """Store ``photo`` as the product's only one (replacing any); its key."""
     actor.require(MANAGERS, "change product photos")
+    return write_photo(conn, actor, now, product_id, photo)
+
+
+def write_photo(
+    conn: Connection, actor: Actor, now: datetime, product_id: int, photo: Photo
+) -> str:
+    """:func:`set_photo` for a caller that checked who may (an entrepreneur's own proposed
+    product: inventory.deliveries)."""
     _touch(conn, product_id, now)  # first: the product's row lock orders two uploads
     old = conn.execute(
         select(ProductPhoto.content_hash).where(ProductPhoto.product_id == product_id)

@@ -148,6 +148,25 @@ GET    /admin/stock/transfers/new                           | login | 403   | 40
 GET    /admin/stock/adjustments/new                         | login | 403   | 403   | ok    | ok
 GET    /admin/stock/returns/new                             | login | 403   | 403   | ok    | ok
 
+# --- deliveries announced from the portal, and the new products proposed with them ---------
+# The entrepreneur announces and cancels (a manager may cancel for them); staff receive;
+# managers approve or reject new products.
+POST   /api/v1/deliveries                                   | 401   | 403   | ok    | 403   | 403
+GET    /api/v1/deliveries                                   | 401   | ok    | ok    | ok    | ok
+GET    /api/v1/deliveries/{delivery}                        | 401   | ok    | ok    | ok    | ok
+POST   /api/v1/deliveries/{delivery}/cancel                 | 401   | 403   | ok    | ok    | ok
+POST   /api/v1/deliveries/{delivery}/receive                | 401   | ok    | 403   | ok    | ok
+GET    /api/v1/product-proposals                            | 401   | ok    | ok    | ok    | ok
+POST   /api/v1/product-proposals/{proposal}/approve         | 401   | 403   | 403   | ok    | ok
+POST   /api/v1/product-proposals/{proposal}/reject          | 401   | 403   | 403   | ok    | ok
+GET    /portal/deliveries                                   | login | 403   | ok    | ok    | ok
+GET    /portal/deliveries/new                               | login | 403   | ok    | 403   | 403
+POST   /portal/deliveries                                   | 401   | 403   | ok    | 403   | 403
+GET    /portal/deliveries/{delivery}                        | login | 403   | ok    | ok    | ok
+GET    /admin/deliveries                                    | login | ok    | 403   | ok    | ok
+GET    /admin/deliveries/{delivery}                         | login | ok    | 403   | ok    | ok
+GET    /admin/product-proposals                             | login | ok    | 403   | ok    | ok
+
 # --- the till: tills, shifts, sales, refunds, approvals -------------------------------------
 GET    /till                                                | login | ok    | 403   | ok    | ok
 GET    /till/display?till={till}                            | login | ok    | 403   | ok    | ok
@@ -476,6 +495,26 @@ def _samples(
         files={"file": ("photo.png", image_bytes("PNG"), "image/png")},
     )
     s["photo"] = _ok(photo)["key"]
+
+    _as(client, db, clock, csrf, "entrepreneur")
+    delivery = _ok(
+        client.post(
+            "/api/v1/deliveries",
+            json={
+                "expected_on": "2026-11-22",
+                "lines": [{"product_id": product, "quantity": 2}],
+                "new_products": [
+                    {
+                        "name_th": "สินค้าใหม่",
+                        "category_id": category,
+                        "price_satang": 100,
+                        "quantity": 1,
+                    }
+                ],
+            },
+        )
+    )
+    s["delivery"], s["proposal"] = delivery["id"], delivery["lines"][1]["product_id"]
 
     _as(client, db, clock, csrf, "cashier")
     s["shift"] = _ok(

@@ -45,7 +45,7 @@ export function showError(box, error) {
   box.hidden = !error;
 }
 
-function csrfToken() {
+export function csrfToken() {
   // Outside demo mode the cookie is __Host-csrftoken (Secure, this origin only).
   const match = document.cookie.match(/(?:^|;\s*)(?:__Host-)?csrftoken=([^;]+)/);
   return match ? decodeURIComponent(match[1]) : "";
@@ -101,5 +101,17 @@ export function apiOk(method, url, body, headers) {
     return answer.body;
   }, function () {
     throw new Error(tr("ติดต่อเซิร์ฟเวอร์ไม่ได้ ลองอีกครั้ง"));
+  });
+}
+
+/** A barcode scanner types digits then Enter into `input`: `handler` gets each code read,
+    trimmed; the field is emptied, and Enter never submits the form. */
+export function onScan(input, handler) {
+  input.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    var code = input.value.trim();
+    input.value = "";
+    if (code) handler(code);
   });
 }

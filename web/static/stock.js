@@ -2,7 +2,7 @@
    sheet, and print buttons (page.js). A barcode scanner types digits then Enter into the
    focused input. No framework: plain DOM and fetch(). */
 import "./page.js";
-import { apiOk, tr } from "./shared.js";
+import { apiOk, onScan, tr } from "./shared.js";
 
 /* apiOk(), with each problem a refused body lists (key and message) in the error's message. */
 function sendJSON(method, url, payload) {
@@ -52,13 +52,7 @@ LinesForm.prototype.field = function (name) { return this.form.elements.namedIte
 
 LinesForm.prototype.bind = function () {
   var self = this;
-  this.scan.addEventListener("keydown", function (event) {
-    if (event.key !== "Enter") return;
-    event.preventDefault();  // Enter from the scanner must not submit the form
-    var code = self.scan.value.trim();
-    self.scan.value = "";
-    if (code) self.scanned(code);
-  });
+  onScan(this.scan, function (code) { self.scanned(code); });
   this.form.addEventListener("submit", function (event) {
     event.preventDefault();
     self.submit();

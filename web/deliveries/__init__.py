@@ -1,0 +1,1 @@
+"""Deliveries over HTTP: the API, the portal pages and the staff pages."""
