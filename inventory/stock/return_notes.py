@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
-from inventory.models import StockLot
+from inventory.models import Product, StockLot
 from inventory.return_note_models import ReturnNote, ReturnNoteLine
 from inventory.stock.aging import AgedLot, aged_lots
 from inventory.stock.document_rules import DocumentPrefix, LineIn, check_quantity
@@ -77,30 +77,11 @@ def prepare_return_note(
     note = check_note(note)
     code = entrepreneur_exists(conn, entrepreneur_id)
     place = location(conn, location_id)
-    today = business_date(now)
     if lots is not None:
         _check_choices(lots)
-        chosen_products = _products_of_lots(conn, [c.lot_id for c in lots])
-    else:
-        chosen_products = None
-    held = aged_lots(conn, today, entrepreneur_id=entrepreneur_id, location_id=place.id)
-    products = chosen_products if chosen_products is not None else {x.product_id for x in held}
-    on_hand(conn, products, place.id, for_update=True)  # lots change only under these locks
-    held = aged_lots(
-        conn,
-        today,
-        entrepreneur_id=entrepreneur_id,
-        location_id=place.id,
-        product_ids=sorted(products),
-    )
-    reserved = set_aside(conn, (x.lot_id for x in held))
+    held, reserved = _lots_under_lock(conn, business_date(now), entrepreneur_id, place.id, lots)
     if lots is None:
-        picked = [
-            (lot, lot.remaining - reserved.get(lot.lot_id, 0))
-            for lot in held
-            if lot.past_its_period and lot.end_action == EndAction.RETURN
-        ]
-        picked = [(lot, units) for lot, units in picked if units > 0]
+        picked = _due_for_return(held, reserved)
         if not picked:
             raise InvalidInputError(
                 "return_note.nothing_due",
@@ -145,9 +126,41 @@ def _check_choices(lots: Sequence[LotChoice]) -> None:
             check_quantity(choice.quantity, f"lots[{index}].quantity")
 
 
-def _products_of_lots(conn: Connection, lot_ids: Sequence[int]) -> set[int]:
-    rows = conn.execute(select(StockLot.product_id).where(StockLot.id.in_(sorted(set(lot_ids)))))
-    return {pid for (pid,) in rows}
+def _lots_under_lock(
+    conn: Connection,
+    today: date,
+    entrepreneur_id: int,
+    location_id: int,
+    lots: Sequence[LotChoice] | None,
+) -> tuple[list[AgedLot], dict[int, int]]:
+    """The entrepreneur's lots with goods here (of the chosen lots' products, else all), read
+    under the lock of their stock levels (lots change only under it), and the units other
+    notes set aside of each."""
+    query = select(StockLot.product_id).distinct()
+    if lots is not None:
+        query = query.where(StockLot.id.in_(sorted({c.lot_id for c in lots})))
+    else:
+        query = query.join(Product, Product.id == StockLot.product_id).where(
+            Product.entrepreneur_id == entrepreneur_id,
+            StockLot.location_id == location_id,
+            StockLot.remaining > 0,
+        )
+    products = sorted(conn.execute(query).scalars())
+    on_hand(conn, products, location_id, for_update=True)
+    held = aged_lots(
+        conn, today, entrepreneur_id=entrepreneur_id, location_id=location_id, product_ids=products
+    )
+    return held, set_aside(conn, (x.lot_id for x in held))
+
+
+def _due_for_return(held: Sequence[AgedLot], reserved: dict[int, int]) -> list[tuple[AgedLot, int]]:
+    """Every lot past its period whose terms say return, for the units no note set aside."""
+    picked = []
+    for lot in held:
+        free = lot.remaining - reserved.get(lot.lot_id, 0)
+        if lot.past_its_period and lot.end_action == EndAction.RETURN and free > 0:
+            picked.append((lot, free))
+    return picked
 
 
 def _chosen(
@@ -252,22 +265,11 @@ def _claim(conn: Connection, note_id: int, **values: Any) -> tuple[str, int, int
     return head.number, head.entrepreneur_id, head.location_id
 
 
-def collect_return_note(
-    conn: Connection, actor: Actor, now: datetime, note_id: int, *, collected_by: str
-) -> ReturnNoteView:
-    """The entrepreneur signed and took the goods: what is there leaves the stock (a
-    ``return`` movement per product, numbered as the note); what was sold meanwhile is the
-    note's difference."""
-    actor.require(MANAGERS, "confirm a return note's pickup")
-    name = check_collector(collected_by)
-    number, entrepreneur_id, location_id = _claim(
-        conn,
-        note_id,
-        status=ReturnNoteStatus.COLLECTED.value,
-        collected_by_name=name,
-        closed_by=actor.user_id,
-        closed_at=now,
-    )
+def _what_is_there(
+    conn: Connection, note_id: int, location_id: int
+) -> tuple[list[NoteLine], dict[int, int]]:
+    """A note's lines (oldest first) and what each gives at pickup, read under the lock of
+    their stock levels and recorded on the lines."""
     lines = [
         NoteLine(line_id, pid, units)
         for line_id, pid, units in conn.execute(
@@ -284,6 +286,26 @@ def collect_return_note(
         .values(collected=bindparam("given")),
         [{"line_id": line_id, "given": units} for line_id, units in given.items()],
     )
+    return lines, given
+
+
+def collect_return_note(
+    conn: Connection, actor: Actor, now: datetime, note_id: int, *, collected_by: str
+) -> ReturnNoteView:
+    """The entrepreneur signed and took the goods: what is there leaves the stock (a
+    ``return`` movement per product, numbered as the note); what was sold meanwhile is the
+    note's difference."""
+    actor.require(MANAGERS, "confirm a return note's pickup")
+    name = check_collector(collected_by)
+    number, entrepreneur_id, location_id = _claim(
+        conn,
+        note_id,
+        status=ReturnNoteStatus.COLLECTED.value,
+        collected_by_name=name,
+        closed_by=actor.user_id,
+        closed_at=now,
+    )
+    lines, given = _what_is_there(conn, note_id, location_id)
     leaving = units_by_product((x.product_id, given[x.line_id]) for x in lines)
     if leaving:
         return_to_entrepreneur(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -237,30 +238,61 @@ def test_collecting_twice_is_refused(db: Database, clock: FixedClock) -> None:
     assert len(_return_movements(db)) == 2  # sarong and scarf, once
 
 
-def test_two_collects_at_once_make_one_movement(db: Database, clock: FixedClock) -> None:
-    shop = make_shop(db, clock)
-    note_id = _prepare(db, clock, shop, lots=[LotChoice(_lot_of(db, shop.scarf), 2)])
+def _at_once(db: Database, work: Callable[[Database], None]) -> list[str]:
+    """Run ``work`` in two threads started together, each on a database handle of its own (as
+    two server workers are: no lock in the process serialises them); the name of what each
+    raised (or NoneType)."""
     barrier = threading.Barrier(2)
     outcomes: list[object] = []
+    other = Database(db.url)
 
-    def collect() -> None:
+    def run(handle: Database) -> None:
         barrier.wait()
         try:
-            with db.write() as conn:
-                collect_return_note(conn, MANAGER, clock.now(), note_id, collected_by="คำ")
-                time.sleep(0.2)  # hold the note so that the other must wait for it
+            work(handle)
             outcomes.append(None)
         except Exception as error:
             outcomes.append(error)
 
-    workers = [threading.Thread(target=collect) for _ in range(2)]
+    workers = [threading.Thread(target=run, args=(h,)) for h in (db, other)]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join(timeout=60)
-    assert sorted(type(o).__name__ for o in outcomes) == ["ConflictError", "NoneType"]
+    other.dispose()
+    return sorted(type(o).__name__ for o in outcomes)
+
+
+def test_two_collects_at_once_make_one_movement(db: Database, clock: FixedClock) -> None:
+    shop = make_shop(db, clock)
+    note_id = _prepare(db, clock, shop, lots=[LotChoice(_lot_of(db, shop.scarf), 2)])
+
+    def collect(handle: Database) -> None:
+        with handle.write() as conn:
+            collect_return_note(conn, MANAGER, clock.now(), note_id, collected_by="คำ")
+            time.sleep(0.2)  # hold the note so that the other must wait for it
+
+    assert _at_once(db, collect) == ["ConflictError", "NoneType"]
     assert _return_movements(db) == [(shop.scarf, -2, _number(db, note_id), RETURN_REASON)]
     assert _levels(db, shop)[shop.scarf] == 1
+
+
+def test_two_notes_prepared_at_once_never_set_the_same_units_aside(
+    db: Database, clock: FixedClock
+) -> None:
+    shop = make_shop(db, clock)
+
+    def prepare(handle: Database) -> None:
+        with handle.write() as conn:
+            prepare_return_note(
+                conn, MANAGER, clock.now(), entrepreneur_id=shop.weaver, location_id=shop.home
+            )
+            time.sleep(0.2)  # hold the stock rows so that the other must wait for them
+
+    assert _at_once(db, prepare) == ["InvalidInputError", "NoneType"]
+    with db.read() as conn:
+        (only,) = list_return_notes(conn, MANAGER)
+    assert only.total_units == 8
 
 
 def _lot_of(db: Database, product: int) -> int:
