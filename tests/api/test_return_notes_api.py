@@ -182,3 +182,17 @@ async def test_an_entrepreneur_reads_their_own_note_and_not_anothers(
         f"/api/v1/stock/return-notes/{mine['id']}/collect", json={"collected_by": "me"}
     )
     assert refused.status_code == 403
+
+
+async def test_the_returns_pages_speak_english_when_asked(
+    login_as: LoginAs, shop: dict[str, int], client: Any
+) -> None:
+    await login_as(Role.MANAGER)
+    note = (
+        await client.post("/api/v1/stock/return-notes", json={"entrepreneur_id": shop["weaver"]})
+    ).json()
+    for path in ("/admin/stock/returns", f"/admin/stock/returns/{note['id']}"):
+        html = (await client.get(path, params={"lang": "en"})).text
+        found = re.findall(r"<(h1|h2|th)\b[^>]*>(.*?)</\1>", html, re.S)
+        headings = " ".join(text for _, text in found)
+        assert headings and not THAI.search(headings), headings
