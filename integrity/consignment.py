@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 
 from integrity.violations import Rule, Violation
 from inventory.models import ConsignmentTermsVersion, Location, Product, StockLot, StockMovement
+from inventory.return_note_models import ReturnNote, ReturnNoteLine
 
 
 def lots_match_movements(conn: Connection) -> Iterator[Violation]:
@@ -71,6 +72,48 @@ def lots_under_own_terms(conn: Connection) -> Iterator[Violation]:
         )
 
 
+def return_notes_match_movements(conn: Connection) -> Iterator[Violation]:
+    """Goods leave on a return note only at its pickup: the ``return`` movements numbered as a
+    note take exactly what it records as collected, per product (none for a note waiting or
+    cancelled)."""
+    noted = (
+        select(
+            ReturnNote.number.label("number"),
+            ReturnNoteLine.product_id.label("product_id"),
+            func.coalesce(func.sum(ReturnNoteLine.collected), 0).label("noted"),
+            literal(0).label("moved"),
+        )
+        .join(ReturnNoteLine, ReturnNoteLine.note_id == ReturnNote.id)
+        .group_by(ReturnNote.number, ReturnNoteLine.product_id)
+    )
+    moved = (
+        select(
+            StockMovement.document,
+            StockMovement.product_id,
+            literal(0),
+            -func.sum(StockMovement.quantity),
+        )
+        .where(
+            StockMovement.kind == "return", StockMovement.document.in_(select(ReturnNote.number))
+        )
+        .group_by(StockMovement.document, StockMovement.product_id)
+    )
+    both = union_all(noted, moved).subquery()
+    rows = conn.execute(
+        select(both.c.number, Product.sku, func.sum(both.c.noted), func.sum(both.c.moved))
+        .join(Product, Product.id == both.c.product_id)
+        .group_by(both.c.number, both.c.product_id, Product.sku)
+        .having(func.sum(both.c.noted) != func.sum(both.c.moved))
+        .order_by(both.c.number, both.c.product_id)
+    )
+    for number, sku, noted_units, moved_units in rows:
+        yield Violation(
+            "return-notes",
+            f"return note {number}, product {sku}",
+            f"it records {noted_units} collected, but its return movements took {moved_units}",
+        )
+
+
 CONSIGNMENT_RULES = (
     Rule(
         "stock-lots",
@@ -81,5 +124,10 @@ CONSIGNMENT_RULES = (
         "lot-terms",
         "goods are under their own entrepreneur's terms or the centre's default",
         lots_under_own_terms,
+    ),
+    Rule(
+        "return-notes",
+        "a return note's movements take exactly what it records as collected",
+        return_notes_match_movements,
     ),
 )

@@ -61,6 +61,8 @@ from web.reports.pages import ReportPages
 from web.settings import Settings, get_settings
 from web.stock.api import StockApi
 from web.stock.pages import StockPages
+from web.stock.returns_api import ReturnNotesApi
+from web.stock.returns_pages import ReturnNotePages
 from web.tax.api import TaxInvoicesApi
 from web.tax.pages import TaxInvoicePages
 from web.till.machines import TillMachinePages
@@ -107,6 +109,8 @@ CONTROLLERS = [
     ReportPages,
     StockApi,
     StockPages,
+    ReturnNotesApi,
+    ReturnNotePages,
     TaxInvoicesApi,
     TaxInvoicePages,
     TillPages,

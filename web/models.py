@@ -3,6 +3,7 @@
 import inventory.bank_account_models
 import inventory.deliveries.models
 import inventory.models
+import inventory.return_note_models
 import kernel.audit
 import kernel.db.engine
 import payments.ledger.models

@@ -45,6 +45,7 @@ class AgedLot:
     next_markdown: tuple[date, int] | None  # the next step: its day and markdown
     ends_on: date  # the end of its period (after its extensions)
     end_action: EndAction
+    extensions: int = 0  # periods its terms' extend_days have added
 
     @property
     def past_its_period(self) -> bool:
@@ -124,6 +125,7 @@ def aged_lots(
                 next_markdown=terms.next_markdown(r.received_on, today),
                 ends_on=terms.period_ends_on(r.received_on, r.extensions),
                 end_action=terms.end_action,
+                extensions=r.extensions,
             )
         )
     return out

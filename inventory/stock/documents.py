@@ -152,8 +152,13 @@ def return_to_entrepreneur(
     location_id: int | None,
     lines: Sequence[LineIn],
     note: str = "",
+    document: str | None = None,
+    reason: str | None = None,
 ) -> MovementDocument:
-    """Goods given back to their entrepreneur (kind ``return``); only that entrepreneur's."""
+    """Goods given back to their entrepreneur (kind ``return``); only that entrepreneur's.
+
+    A return note's pickup (inventory.stock.return_notes) passes its own number as
+    ``document`` and the reason it prints; a return by hand gets a new RTN- number."""
     actor.require(MANAGERS, "return goods to an entrepreneur")
     note = check_note(note)
     code = entrepreneur_exists(conn, entrepreneur_id)
@@ -161,8 +166,9 @@ def return_to_entrepreneur(
     resolved = resolve_lines(conn, lines, allow_barcode=True)
     require_own_products(resolved, entrepreneur_id, code)
     quantities = merge_quantities((p.id, q) for p, q in resolved)
-    number = next_document_number(conn, DocumentPrefix.RETURN, now)
-    reason = f"returned to {code}" + (f": {note}" if note else "")
+    number = document or next_document_number(conn, DocumentPrefix.RETURN, now)
+    if reason is None:
+        reason = f"returned to {code}" + (f": {note}" if note else "")
     after = apply_movements(
         conn,
         actor,

@@ -11,3 +11,8 @@ class StockEvent(StrEnum):
     STOCK_TRANSFERRED = "stock_transferred"  # from one location to another
     STOCK_COUNTED = "stock_counted"  # a count: the differences became movements
     STOCK_RETURNED = "stock_returned"  # goods given back to their entrepreneur
+    # Return notes (inventory.stock.return_notes): goods at the end of their period.
+    RETURN_NOTE_PREPARED = "return_note_prepared"  # set aside for pickup; no stock moved
+    RETURN_NOTE_COLLECTED = "return_note_collected"  # signed for; stock left (stock_returned)
+    RETURN_NOTE_CANCELLED = "return_note_cancelled"  # called off before pickup
+    LOTS_EXTENDED = "lots_extended"  # lots whose terms say extend, kept extend_days more

@@ -26,6 +26,7 @@ from inventory.stock.refs import (
     require_own_products,
     resolve_lines,
     visible_entrepreneur,
+    with_parties,
 )
 from inventory.stock.rules import MovementKind
 from inventory.stock.service import apply_movements
@@ -197,20 +198,7 @@ def _insert_intake(
 
 def get_intake(conn: Connection, actor: Actor, intake_id: int) -> IntakeView:
     """One goods-received note; an entrepreneur asking for another's gets 404."""
-    head = conn.execute(
-        select(
-            Intake,
-            Entrepreneur.code.label("e_code"),
-            Entrepreneur.name_th.label("e_th"),
-            Entrepreneur.name_en.label("e_en"),
-            Location.code.label("l_code"),
-            Location.name_th.label("l_th"),
-            Location.name_en.label("l_en"),
-        )
-        .join(Entrepreneur, Entrepreneur.id == Intake.entrepreneur_id)
-        .join(Location, Location.id == Intake.location_id)
-        .where(Intake.id == intake_id)
-    ).first()
+    head = conn.execute(with_parties(Intake).where(Intake.id == intake_id)).first()
     if head is None or not actor.may_see_entrepreneur(head.entrepreneur_id):
         raise NotFoundError(
             "intake.not_found",

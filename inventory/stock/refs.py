@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.engine import Connection
 
 from inventory.models import Entrepreneur, Location, Product
@@ -218,3 +219,22 @@ def visible_entrepreneur(actor: Actor, entrepreneur_id: int | None) -> int | Non
             "บัญชีผู้ประกอบการนี้ยังไม่ได้ผูกกับผู้ประกอบการรายใด กรุณาติดต่อผู้จัดการศูนย์",
         )
     return actor.entrepreneur_id
+
+
+def with_parties(document: Any) -> Select[Any]:
+    """A document's row (an intake, a return note: a table with ``entrepreneur_id`` and
+    ``location_id``) with its entrepreneur's code and names (``e_code``, ``e_th``, ``e_en``)
+    and its location's (``l_code``, ``l_th``, ``l_en``)."""
+    return (
+        select(
+            document,
+            Entrepreneur.code.label("e_code"),
+            Entrepreneur.name_th.label("e_th"),
+            Entrepreneur.name_en.label("e_en"),
+            Location.code.label("l_code"),
+            Location.name_th.label("l_th"),
+            Location.name_en.label("l_en"),
+        )
+        .join(Entrepreneur, Entrepreneur.id == document.entrepreneur_id)
+        .join(Location, Location.id == document.location_id)
+    )

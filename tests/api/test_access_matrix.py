@@ -36,7 +36,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.testing import TestClient
 from sqlalchemy import select
 
-from inventory.models import Entrepreneur, Product
+from inventory.models import Entrepreneur, Product, StockLot
 from kernel.access import SYSTEM, Role
 from kernel.clock import FixedClock, business_date
 from kernel.db.engine import Database
@@ -147,6 +147,18 @@ GET    /admin/stock/counts/new                              | login | 403   | 40
 GET    /admin/stock/transfers/new                           | login | 403   | 403   | ok    | ok
 GET    /admin/stock/adjustments/new                         | login | 403   | 403   | ok    | ok
 GET    /admin/stock/returns/new                             | login | 403   | 403   | ok    | ok
+# Goods at the end of their period: managers prepare, collect, cancel and extend; staff read
+# what is due; an entrepreneur reads their own notes (another's: test_return_notes_api.py).
+GET    /api/v1/stock/due                                    | 401   | ok    | 403   | ok    | ok
+POST   /api/v1/stock/return-notes                           | 401   | 403   | 403   | ok    | ok
+GET    /api/v1/stock/return-notes                           | 401   | ok    | ok    | ok    | ok
+GET    /api/v1/stock/return-notes/{return_note}             | 401   | ok    | ok    | ok    | ok
+POST   /api/v1/stock/return-notes/{return_note}/collect     | 401   | 403   | 403   | ok    | ok
+POST   /api/v1/stock/return-notes/{return_note}/cancel      | 401   | 403   | 403   | ok    | ok
+POST   /api/v1/stock/lot-extensions                         | 401   | 403   | 403   | ok    | ok
+GET    /admin/stock/returns                                 | login | 403   | 403   | ok    | ok
+GET    /admin/stock/returns/{return_note}                   | login | 403   | 403   | ok    | ok
+GET    /admin/stock/returns/{return_note}/print             | login | 403   | 403   | ok    | ok
 
 # --- deliveries announced from the portal, and the new products proposed with them ---------
 # The entrepreneur announces and cancels (a manager may cancel for them); staff receive;
@@ -490,6 +502,22 @@ def _samples(
         )
     )
     s["intake"] = intake["id"]
+    with db.read() as conn:  # the intake's lot, chosen for a note (it is not due yet)
+        lot = conn.execute(
+            select(StockLot.id).where(
+                StockLot.intake_id == intake["id"], StockLot.product_id == product
+            )
+        ).scalar_one()
+    s["return_note"] = _ok(
+        client.post(
+            "/api/v1/stock/return-notes",
+            json={
+                "entrepreneur_id": entrepreneur,
+                "location_id": location,
+                "lots": [{"lot_id": lot, "quantity": 1}],
+            },
+        )
+    )["id"]
     photo = client.put(
         f"/api/v1/products/{product}/photo",
         files={"file": ("photo.png", image_bytes("PNG"), "image/png")},

@@ -57,7 +57,9 @@ import schemathesis
 from litestar.testing import TestClient
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events
+from sqlalchemy import select
 
+from inventory.models import StockLot
 from kernel.clock import SystemClock
 from kernel.db.engine import Database
 from payments.webhook import sign
@@ -75,7 +77,7 @@ USERNAMES = {
     "cashier": "cashier1",
     "entrepreneur": "ent-cm0001",
 }
-OPERATIONS = 111  # every operation of /schema/openapi.json
+OPERATIONS = 118  # every operation of /schema/openapi.json
 EXCLUDED_CHECKS = ["allow_header_conformance", "positive_data_acceptance"]
 ALL_METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "PATCH", "TRACE", "QUERY"]
 LOGOUT = "/api/v1/auth/logout"
@@ -111,7 +113,15 @@ def seed(db: Database) -> None:
     product = client.get("/api/v1/products/1").json()
     line = {"product_id": 1, "quantity": 1}
     post("/api/v1/shifts", {"till_id": 1, "opening_float_satang": 100_000})
-    post("/api/v1/stock/intakes", {"entrepreneur_id": product["entrepreneur_id"], "lines": [line]})
+    intake = post(
+        "/api/v1/stock/intakes", {"entrepreneur_id": product["entrepreneur_id"], "lines": [line]}
+    )
+    with db.read() as conn:  # its lot, on a return note the fuzzer can read, collect, cancel
+        lot = conn.execute(
+            select(StockLot.id).where(StockLot.intake_id == intake["id"])
+        ).scalar_one()
+    note = {"entrepreneur_id": product["entrepreneur_id"], "lots": [{"lot_id": lot}]}
+    post("/api/v1/stock/return-notes", note)
     cash = [{"method": "cash", "amount_satang": product["price_satang"]}]
     sale = post("/api/v1/sales", {"till_id": 1, "lines": [line], "payments": cash}, "seed-sale")
     refund = {"sale_id": sale["id"], "till_id": 1, "lines": [{"line_no": 1, "quantity": 1}]}

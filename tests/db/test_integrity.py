@@ -433,6 +433,29 @@ class Break:
     write: Callable[[Connection, Day], None]
 
 
+def _return_note_never_moved(conn: Connection, day: Day) -> None:
+    """A note recorded as collected whose goods never left by a movement."""
+    lot = conn.execute(
+        text("SELECT min(id) FROM stock_lots WHERE product_id = :p"), {"p": day.product}
+    ).scalar_one()
+    note = conn.execute(
+        text(
+            "INSERT INTO return_notes (number, entrepreneur_id, location_id, status, note,"
+            " prepared_at, collected_by_name, closed_at, cancel_reason) VALUES"
+            " ('RTN-2026-999999', :maker, :location, 'collected', '', :now, 'x', :now, '')"
+            " RETURNING id"
+        ),
+        {"maker": day.maker, "location": day.location, "now": NOW},
+    ).scalar_one()
+    conn.execute(
+        text(
+            "INSERT INTO return_note_lines (note_id, lot_id, product_id, received_on, ends_on,"
+            " units, collected) VALUES (:note, :lot, :p, :day, :day, 2, 2)"
+        ),
+        {"note": note, "lot": lot, "p": day.product, "day": NOW.date()},
+    )
+
+
 BREAKS = [
     Break(
         "a posting off by one satang",
@@ -498,6 +521,12 @@ BREAKS = [
             " FROM stock_lots WHERE product_id = :product AND location_id = :location"
             " AND remaining > 0)"
         ),
+    ),
+    Break(
+        "a return note collected without its movement",
+        ("return-notes",),
+        lambda d: f"return note RTN-2026-999999, product {d.product_sku}",
+        _return_note_never_moved,
     ),
     Break(
         "goods under another entrepreneur's terms",

@@ -69,3 +69,35 @@ class ReturnIn(BaseModel):
     location_id: WholeNumber | None = None
     lines: Annotated[list[ScannedLine], Field(min_length=1, max_length=MAX_LINES)]
     note: Note = ""
+
+
+class LotChoiceIn(BaseModel):
+    """A lot for a return note, and how many of its units (omitted: all that are free)."""
+
+    lot_id: WholeNumber
+    quantity: Quantity | None = None
+
+
+class ReturnNoteIn(BaseModel):
+    """A return note for one entrepreneur at one location: the chosen lots, or (``lots``
+    omitted) every lot past its period whose terms say return."""
+
+    entrepreneur_id: WholeNumber
+    location_id: WholeNumber | None = None  # the default location when omitted
+    lots: Annotated[list[LotChoiceIn], Field(min_length=1, max_length=MAX_LINES)] | None = None
+    note: Note = ""
+
+
+class PickupIn(BaseModel):
+    collected_by: Annotated[str, Field(min_length=1, max_length=100)]  # who signed and took them
+
+
+class CancelNoteIn(BaseModel):
+    reason: Annotated[str, Field(max_length=200)] = ""
+
+
+class ExtendIn(BaseModel):
+    """Which lots due for another period to extend: all, or one entrepreneur's or location's."""
+
+    entrepreneur_id: WholeNumber | None = None
+    location_id: WholeNumber | None = None
