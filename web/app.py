@@ -45,6 +45,7 @@ from web.consignment.api import ConsignmentApi
 from web.consignment.bank_result_pages import BankResultPages
 from web.consignment.payout_pages import PayoutPages
 from web.consignment.portal import PortalPages
+from web.consignment.portal_goods import PortalGoodsPages
 from web.errors import EXCEPTION_HANDLERS, document_errors
 from web.headers import security_headers, static_revalidation
 from web.health import HealthController
@@ -90,6 +91,7 @@ CONTROLLERS = [
     PayoutPages,
     BankResultPages,
     PortalPages,
+    PortalGoodsPages,
     HealthController,
     PaymentsApi,
     DemoPayer,

@@ -242,6 +242,9 @@ POST   /admin/entrepreneurs/{entrepreneur}/bank-account/remove | 401   | 403   |
 GET    /portal                                              | login | 403   | ok    | ok    | ok
 GET    /portal/statement                                    | login | 403   | ok    | ok    | ok
 GET    /portal/qr-card                                      | login | 403   | ok    | ok    | ok
+GET    /portal/goods                                        | login | 403   | ok    | ok    | ok
+GET    /portal/week                                         | login | 403   | ok    | ok    | ok
+GET    /portal/notices                                      | login | 403   | ok    | ok    | ok
 
 # --- reports, users, audit ---------------------------------------------------------------------
 GET    /api/v1/reports/sales?from={cutoff}&to={cutoff}      | 401   | 403   | 403   | ok    | ok
