@@ -60,15 +60,17 @@ async def test_goods_show_units_age_dates_and_prices_and_the_deliveries(
     assert "อยู่ที่ศูนย์ 3 วัน (รับเข้าวันที่ 18 พ.ย. 2569)" in goods
     assert "อยู่ที่ศูนย์ 0 วัน (รับเข้าวันที่ 21 พ.ย. 2569)" in goods
     # The built-in terms: 90 days, then back to the maker; no markdowns.
-    assert "ครบกำหนดรับคืนวันที่ 16 ก.พ. 2570" in goods
-    assert "ครบกำหนดรับคืนวันที่ 19 ก.พ. 2570" in goods and "data-next-markdown" not in goods
+    assert "ครบกำหนดฝากขาย มารับคืนได้ตั้งแต่วันที่ 16 ก.พ. 2570" in goods
+    assert (
+        "ครบกำหนดฝากขาย มารับคืนได้ตั้งแต่วันที่ 19 ก.พ. 2570" in goods and "data-next-markdown" not in goods
+    )
     assert "ราคาขาย <strong>฿100.00</strong>" in goods
     assert re.search(r"7 <small>ชิ้น</small>", goods) and "ศูนย์ OTOP สันกำแพง" in goods
     deliveries = text[text.index('id="deliveries"') :]
     assert "GRN-2026-" in deliveries and "18/11/2569" in deliveries and "ของ 0" in deliveries
     english = await client.get("/portal/goods", params={"lang": "en"})
     assert "At the centre 3 days (received 18 Nov 2026)" in english.text
-    assert "Due back to you on 16 Feb 2027" in english.text
+    assert "Consignment ends: collect them from 16 Feb 2027" in english.text
 
 
 async def test_a_bad_page_number_is_422_and_the_page_still_shows(
@@ -93,7 +95,7 @@ async def test_the_week_shows_units_sales_and_their_share_with_the_statement(
     page = await client.get("/portal/week")
     assert page.status_code == 200, page.text
     text = page.text
-    assert "จันทร์ 16 พ.ย. 2569 ถึงอาทิตย์ 22 พ.ย. 2569" in text
+    assert "วันจันทร์ที่ 16 พ.ย. 2569 ถึงวันอาทิตย์ที่ 22 พ.ย. 2569" in text
     assert re.search(r"data-week-units>3<", text)
     assert re.search(r"data-week-sales>325\.50<", text)
     assert re.search(r"data-week-net>260\.40<", text)  # 20% commission

@@ -26,6 +26,7 @@ from pos.consignment.goods import (
     parse_page,
     week_sales,
 )
+from pos.consignment.notice_rules import AHEAD_DAYS
 from pos.consignment.notices import mark_seen, notice_board
 from pos.consignment.portal import month_of
 from web.consignment.portal import _choose, _lang, _viewing, _whose, month_title, portal_readers
@@ -75,6 +76,7 @@ class PortalGoodsPages(Controller):
             found=goods,
             deliveries=deliveries,
             today=today,
+            soon_days=AHEAD_DAYS,
             viewing=_viewing(actor, whose),
             error=error.message_in(lang) if error else None,
         )
