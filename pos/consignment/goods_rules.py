@@ -147,10 +147,6 @@ class Week:
     start: date  # Monday
     end: date  # Sunday
 
-    @property
-    def previous(self) -> Week:
-        return week_of(self.start - timedelta(days=7))
-
 
 def week_of(day: date) -> Week:
     """The Monday-to-Sunday week ``day`` (a Bangkok business day) falls in."""

@@ -134,6 +134,9 @@ async def test_notices_are_new_until_opened_then_the_count_drops(
     _delivered(db, clock, maker, [first], days_ago=0)
     later = await client.get("/portal")
     assert re.search(r"data-unread>ใหม่ 1<", later.text)
+    english = await client.get("/portal/notices", params={"lang": "en"})
+    assert "Sold 3 pcs for ฿325.50 on 21 Nov 2026" in english.text
+    assert "The centre received 4 pcs of your goods (GRN-2026-" in english.text
 
 
 async def test_another_entrepreneurs_id_on_the_new_pages_is_not_found(

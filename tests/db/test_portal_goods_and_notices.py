@@ -9,6 +9,7 @@ a payout run and its transfer at T+10d, when the pages are read.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -282,3 +283,20 @@ def test_the_unread_count_drops_once_seen_and_counts_what_came_after(
         mark_seen(conn, h.entrepreneur, clock.now())
     with db.read() as conn:
         assert notice_board(conn, h.entrepreneur, h.maker, clock.now()).unread == 0
+
+
+def test_two_tabs_marking_notices_seen_at_once_keep_the_latest_moment(
+    db: Database, clock: FixedClock
+) -> None:
+    h = _history(db, clock, pay=False)
+    now = clock.now()
+    moments = [now + timedelta(minutes=m) for m in (3, 9, 1, 7, 5, 2)]
+
+    def read_at(at: datetime) -> None:
+        with db.write() as conn:
+            mark_seen(conn, h.entrepreneur, at)
+
+    with ThreadPoolExecutor(6) as pool:
+        list(pool.map(read_at, moments))
+    with db.read() as conn:
+        assert seen_up_to(conn, h.entrepreneur.user_id) == max(moments)
