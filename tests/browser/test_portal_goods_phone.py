@@ -161,3 +161,32 @@ def test_an_entrepreneur_reads_goods_and_notices_on_a_phone(
         shot(page, "portal-news-read-phone")
     finally:
         context.close()
+
+
+def test_a_manager_opens_the_entrepreneurs_goods_from_their_account(
+    page: Any, aged_server: LiveServer
+) -> None:
+    server = aged_server
+    page.set_viewport_size({"width": 1366, "height": 768})
+    sign_in(page, server, "manager")
+    db = Database(server.database_url)
+    try:
+        with db.read() as conn:
+            maker = conn.execute(
+                select(Entrepreneur.id).where(Entrepreneur.code == CODE)
+            ).scalar_one()
+    finally:
+        db.dispose()
+    page.goto(f"{server.url}/admin/entrepreneurs/{maker}/account")
+    shot(page, "entrepreneur-account-links")
+    page.click("text=สินค้าของผู้ประกอบการที่ศูนย์")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith(f"/portal/goods?entrepreneur_id={maker}")
+    assert "คุณกำลังดูหน้านี้เหมือนที่ผู้ประกอบการเห็น" in page.inner_text("main")
+    assert page.locator(".portal-goods li.goods").count() == 2
+    page.go_back()
+    page.click(f"a[href='/portal/notices?entrepreneur_id={maker}']")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".portal-notices li").count() >= 4
+    assert page.locator(".portal-notices li.is-new").count() == 0  # nothing is new to him
+    shot(page, "portal-notices-manager")
