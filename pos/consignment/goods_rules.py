@@ -2,6 +2,10 @@
 location, the oldest's age, the next markdown, the end of the period, the price on the shelf
 now), what needs attention first, and the week a day falls in. Pure: no database.
 
+A product has one price on the tills, so its markdown follows its oldest lot (whose goods sell
+first; inventory.stock.aging.oldest_per_product): the next markdown is that lot's next step, for
+every unit on the shelf. Ends of period are each lot's own: goods go back lot by lot.
+
 Lots come from inventory.stock.aging (``AgedLot`` has every field ``Lot`` names).
 """
 
@@ -49,8 +53,7 @@ class Lot(Protocol):
 @dataclass(frozen=True, slots=True)
 class NextMarkdown:
     on: date
-    percent_bp: int  # off the list price, from that day
-    units: int  # how many of the product's units it applies to
+    percent_bp: int  # off the list price, from that day, for the whole product
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +75,7 @@ class ProductGoods:
     by_location: tuple[tuple[int, int], ...]  # (location id, units), most units first
     oldest_received_on: date
     oldest_age_days: int
-    next_markdown: NextMarkdown | None  # the soonest coming step among its lots
+    next_markdown: NextMarkdown | None  # its oldest lot's next step
     period_end: PeriodEnd  # the soonest end among its lots
     list_price_satang: int
     markdown_bp: int  # on the tills now
@@ -90,13 +93,9 @@ class ProductGoods:
         return self.period_end.on <= today
 
 
-def _soonest_markdown(lots: Sequence[Lot]) -> NextMarkdown | None:
-    coming = [(lot.next_markdown, lot.remaining) for lot in lots if lot.next_markdown]
-    if not coming:
-        return None
-    on, percent = min(step for step, _ in coming)
-    units = sum(n for step, n in coming if step == (on, percent))
-    return NextMarkdown(on, percent, units)
+def oldest(lots: Sequence[Lot]) -> Lot:
+    """The lot whose goods sell first (the first of the oldest, as aging lists them)."""
+    return min(lots, key=lambda lot: lot.received_on)
 
 
 def _soonest_end(lots: Sequence[Lot]) -> PeriodEnd:
@@ -110,7 +109,7 @@ def _soonest_end(lots: Sequence[Lot]) -> PeriodEnd:
 
 
 def _one_product(lots: Sequence[Lot]) -> ProductGoods:
-    first = min(lots, key=lambda lot: lot.received_on)
+    first = oldest(lots)
     places: dict[int, int] = {}
     for lot in lots:
         places[lot.location_id] = places.get(lot.location_id, 0) + lot.remaining
@@ -123,7 +122,7 @@ def _one_product(lots: Sequence[Lot]) -> ProductGoods:
         by_location=tuple(sorted(places.items(), key=lambda p: (-p[1], p[0]))),
         oldest_received_on=first.received_on,
         oldest_age_days=first.age_days,
-        next_markdown=_soonest_markdown(lots),
+        next_markdown=NextMarkdown(*first.next_markdown) if first.next_markdown else None,
         period_end=_soonest_end(lots),
         list_price_satang=first.list_price_satang,
         markdown_bp=first.applied_markdown_bp,

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from inventory.terms.rules import EndAction
 from kernel.clock import BANGKOK
-from pos.consignment.goods_rules import Lot
+from pos.consignment.goods_rules import Lot, oldest
 
 NOTICE_DAYS = 60  # how far back the list reaches
 AHEAD_DAYS = 7  # a markdown or an end of period becomes news this many days before its day
@@ -73,32 +73,47 @@ def unread(notices: Iterable[Notice], seen_up_to: datetime | None) -> int:
 class _Group:
     at: datetime
     units: int = 0
-    products: set[int] | None = None
+    products: int = 0
 
-    def add(self, lot: Lot, at: datetime) -> None:
+    def add(self, at: datetime, units: int) -> None:
         self.at = max(self.at, at)
-        self.units += lot.remaining
-        self.products = (self.products or set()) | {lot.product_id}
+        self.units += units
+        self.products += 1
 
 
-def _grouped(found: dict[tuple[date, int], _Group], key: tuple[date, int], lot: Lot) -> None:
-    at = news_from(key[0], lot.received_on)
-    found.setdefault(key, _Group(at)).add(lot, at)
+def _by_product(lots: Iterable[Lot]) -> dict[int, list[Lot]]:
+    found: dict[int, list[Lot]] = {}
+    for lot in lots:
+        if lot.remaining > 0:
+            found.setdefault(lot.product_id, []).append(lot)
+    return found
+
+
+def _add(found: dict[date, _Group], on: date, received_on: date, units: int) -> None:
+    at = news_from(on, received_on)
+    found.setdefault(on, _Group(at)).add(at, units)
 
 
 def lot_notices(lots: Iterable[Lot], today: date) -> list[Notice]:
-    """From the lots with goods left: the markdowns coming within ``AHEAD_DAYS`` (one notice a
-    day and step) and the goods due back by then, overdue ones included (one a day)."""
+    """From the lots with goods left: each product's next markdown within ``AHEAD_DAYS`` (its
+    oldest lot's step, for all its units; one notice a day and step), and the goods due back by
+    then, overdue ones included (one notice a day)."""
     horizon = today + timedelta(days=AHEAD_DAYS)
     markdowns: dict[tuple[date, int], _Group] = {}
-    due: dict[tuple[date, int], _Group] = {}
-    for lot in lots:
-        if lot.remaining <= 0:
-            continue
-        if lot.next_markdown is not None and lot.next_markdown[0] <= horizon:
-            _grouped(markdowns, lot.next_markdown, lot)
-        if lot.end_action == EndAction.RETURN and lot.ends_on <= horizon:
-            _grouped(due, (lot.ends_on, 0), lot)
+    due: dict[date, _Group] = {}
+    for product_lots in _by_product(lots).values():
+        first = oldest(product_lots)
+        if first.next_markdown is not None and first.next_markdown[0] <= horizon:
+            on, bp = first.next_markdown
+            at = news_from(on, first.received_on)
+            units = sum(lot.remaining for lot in product_lots)
+            markdowns.setdefault((on, bp), _Group(at)).add(at, units)
+        ending: dict[date, _Group] = {}
+        for lot in product_lots:
+            if lot.end_action == EndAction.RETURN and lot.ends_on <= horizon:
+                _add(ending, lot.ends_on, lot.received_on, lot.remaining)
+        for on, group in ending.items():
+            due.setdefault(on, _Group(group.at)).add(group.at, group.units)
     return [
         Notice(
             NoticeKind.MARKDOWN_COMING,
@@ -107,17 +122,10 @@ def lot_notices(lots: Iterable[Lot], today: date) -> list[Notice]:
             "/portal/goods",
             units=g.units,
             percent_bp=bp,
-            products=len(g.products or ()),
+            products=g.products,
         )
         for (on, bp), g in markdowns.items()
     ] + [
-        Notice(
-            NoticeKind.DUE_BACK,
-            g.at,
-            on,
-            "/portal/goods",
-            units=g.units,
-            products=len(g.products or ()),
-        )
-        for (on, _), g in due.items()
+        Notice(NoticeKind.DUE_BACK, g.at, on, "/portal/goods", units=g.units, products=g.products)
+        for on, g in due.items()
     ]

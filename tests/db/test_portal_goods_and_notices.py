@@ -2,7 +2,7 @@
 the lots, intakes, sales and payouts, on SQLite and PostgreSQL.
 
 One history (T is the clock's start, Saturday 21 Nov 2026 10:00 in Bangkok): the maker's terms
-(markdowns 10% after 30 days, 20% after 45, 90 days then back to the maker) from T-100d; goods
+(markdowns 10% after 30 days, 20% after 55, 90 days then back to the maker) from T-100d; goods
 received at T-40d (5 of a), T-18d (3 of a) and T-85d (2 of c); sales of a at T (2) and T+1d (1);
 a payout run and its transfer at T+10d, when the pages are read.
 """
@@ -40,7 +40,7 @@ TERMS = ConsignmentTerms(
     commission_bp=2000,
     period_days=90,
     end_action=EndAction.RETURN,
-    markdowns=(MarkdownStep(30, 1000), MarkdownStep(45, 2000)),
+    markdowns=(MarkdownStep(30, 1000), MarkdownStep(55, 2000)),
 )
 
 
@@ -129,13 +129,10 @@ def test_goods_show_what_the_lots_hold_with_ages_and_dates_soonest_first(
         assert dict(g.by_location) == {h.shop.location: g.units}
     assert found.places[h.shop.location].name_th == "ศูนย์ OTOP สันกำแพง"
     assert (a.units, a.oldest_age_days, a.oldest_received_on) == (5, 50, t - timedelta(days=40))
-    # Three sold from the oldest lot (2 left, its steps passed); the T-18d lot's 10% comes at T+12d.
+    # Three sold from the oldest lot (2 left): its 20% at 55 days, T+15d, sets the product's
+    # price (the T-18d lot's own 10% at T+12d moves no price while older goods are here).
     assert a.next_markdown is not None
-    assert (a.next_markdown.on, a.next_markdown.percent_bp, a.next_markdown.units) == (
-        t + timedelta(days=12),
-        1000,
-        3,
-    )
+    assert (a.next_markdown.on, a.next_markdown.percent_bp) == (t + timedelta(days=15), 2000)
     assert (a.period_end.on, a.period_end.units) == (t + timedelta(days=50), 2)
     assert (a.list_price_satang, a.markdown_bp, a.shelf_price_satang) == (45000, 1000, 40500)
     assert c.next_markdown is None and c.overdue(today) and c.period_end.on == t + timedelta(days=5)
@@ -234,7 +231,7 @@ def test_notices_come_from_each_source_with_their_dates_newest_first(
     day = timedelta(days=1)
     assert seen == [
         (NoticeKind.PAYOUT_SENT, 10 * day),
-        (NoticeKind.MARKDOWN_COMING, 12 * day),  # news from T+5d: a week before
+        (NoticeKind.MARKDOWN_COMING, 15 * day),  # news from T+8d: a week before
         (NoticeKind.SALES, 1 * day),
         (NoticeKind.SALES, 0 * day),
         (NoticeKind.DUE_BACK, 5 * day),  # news from T-2d, overdue now and still listed
@@ -244,8 +241,8 @@ def test_notices_come_from_each_source_with_their_dates_newest_first(
     payout, markdown, sales_t1, sales_t0, due, delivery, _ = board.notices
     assert payout.amount_satang == 3 * 36000 and payout.document == "KB-1"
     assert payout.at == now
-    assert (markdown.units, markdown.percent_bp, markdown.products) == (3, 1000, 1)
-    assert markdown.at == datetime(2026, 11, 26, tzinfo=BANGKOK)  # midnight, T+5d
+    assert (markdown.units, markdown.percent_bp, markdown.products) == (5, 2000, 1)  # all of a
+    assert markdown.at == datetime(2026, 11, 29, tzinfo=BANGKOK)  # midnight, T+8d
     assert (sales_t0.units, sales_t0.amount_satang, sales_t0.month) == (2, 90000, "2026-11")
     assert (sales_t1.units, sales_t1.amount_satang) == (1, 45000)
     assert (due.units, due.products) == (2, 1)

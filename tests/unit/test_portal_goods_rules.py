@@ -45,22 +45,19 @@ def _day(n: int) -> date:
     return TODAY + timedelta(days=n)
 
 
-def test_a_products_lots_add_up_and_the_soonest_dates_win() -> None:
+def test_a_products_lots_add_up_the_oldest_sets_the_markdown_the_soonest_end_wins() -> None:
     lots = [
-        FakeLot(1, _day(-50), 2, None, _day(40), location_id=2),
+        FakeLot(1, _day(-50), 2, (_day(10), 2000), _day(40), location_id=2),
         FakeLot(1, _day(-20), 3, (_day(10), 1000), _day(70)),
         FakeLot(1, _day(-20), 4, (_day(10), 1000), _day(70), location_id=2),
-        FakeLot(1, _day(-1), 1, (_day(29), 1000), _day(89)),
+        FakeLot(1, _day(-1), 1, (_day(5), 1000), _day(89)),
     ]
     [goods] = goods_by_product(lots)
     assert goods.units == 10 and goods.by_location == ((2, 6), (1, 4))
     assert (goods.oldest_received_on, goods.oldest_age_days) == (_day(-50), 50)
     assert goods.next_markdown is not None
-    assert (goods.next_markdown.on, goods.next_markdown.percent_bp, goods.next_markdown.units) == (
-        _day(10),
-        1000,
-        7,
-    )
+    # One price on the tills: the oldest lot's next step, not the soonest of any lot.
+    assert (goods.next_markdown.on, goods.next_markdown.percent_bp) == (_day(10), 2000)
     assert (goods.period_end.on, goods.period_end.units) == (_day(40), 2)
     assert goods.due_on == _day(10) and not goods.overdue(TODAY)
 
@@ -99,6 +96,9 @@ def test_lots_give_markdowns_and_returns_coming_within_a_week_grouped_by_day() -
         FakeLot(4, _day(-85), 4, None, _day(5)),
         FakeLot(5, _day(-95), 1, None, _day(-5)),  # overdue, still here
         FakeLot(6, _day(-85), 7, None, _day(5), end_action=EndAction.EXTEND),  # not coming back
+        # The oldest lot's steps are past: a younger lot's step moves no price on the tills.
+        FakeLot(7, _day(-70), 1, None, _day(20)),
+        FakeLot(7, _day(-29), 4, (_day(1), 1000), _day(61)),
     ]
     found = {(n.kind, n.on): n for n in lot_notices(lots, TODAY)}
     assert sorted(found) == [
