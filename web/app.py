@@ -45,6 +45,7 @@ from web.consignment.api import ConsignmentApi
 from web.consignment.bank_result_pages import BankResultPages
 from web.consignment.payout_pages import PayoutPages
 from web.consignment.portal import PortalPages
+from web.consignment.portal_goods import PortalGoodsPages
 from web.consignment.terms_api import ConsignmentTermsApi
 from web.consignment.terms_pages import TermsPages
 from web.deliveries.api import DeliveriesApi
@@ -102,6 +103,7 @@ CONTROLLERS = [
     DeliveriesApi,
     DeliveryPortalPages,
     DeliveryStaffPages,
+    PortalGoodsPages,
     HealthController,
     PaymentsApi,
     DemoPayer,

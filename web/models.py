@@ -9,6 +9,7 @@ import kernel.db.engine
 import payments.ledger.models
 import payments.ledger.payout_models
 import payments.models
+import pos.consignment.notice_models
 import pos.models
 import pos.tax_invoices.models
 import web.accounts.users

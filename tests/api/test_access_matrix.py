@@ -273,6 +273,9 @@ POST   /admin/entrepreneurs/{entrepreneur}/bank-account/remove | 401   | 403   |
 GET    /portal                                              | login | 403   | ok    | ok    | ok
 GET    /portal/statement                                    | login | 403   | ok    | ok    | ok
 GET    /portal/qr-card                                      | login | 403   | ok    | ok    | ok
+GET    /portal/goods                                        | login | 403   | ok    | ok    | ok
+GET    /portal/week                                         | login | 403   | ok    | ok    | ok
+GET    /portal/notices                                      | login | 403   | ok    | ok    | ok
 
 # --- consignment terms: managers set them, an entrepreneur reads their own ----------------------
 GET    /api/v1/consignment-terms                            | 401   | 403   | ok    | ok    | ok

@@ -30,6 +30,7 @@ from kernel.i18n import translate
 from kernel.money import format_baht
 from payments import promptpay
 from payments.qr import payload_svg
+from pos.consignment.notices import notice_board
 from pos.consignment.portal import (
     DaySales,
     Month,
@@ -40,6 +41,7 @@ from pos.consignment.portal import (
 )
 from pos.reports.periods import Grain, day_text, short_label
 from web.accounts.auth import requires
+from web.consignment.portal_words import date_words
 from web.errors import status_of
 from web.i18n import language_of
 from web.pages import form_id, page
@@ -197,6 +199,7 @@ class PortalPages(Controller):
             me = catalogue.get_entrepreneur(conn, actor, whose)
             stock = list_stock(conn, actor, entrepreneur_id=whose, limit=STOCK_SHOWN)
             photos = photo_keys(conn, [row.product_id for row in stock.items])
+            board = notice_board(conn, actor, whose, now)
         lang = _lang(request, settings)
         low = [row for row in stock.items if row.on_hand <= settings.low_stock_threshold]
         return page(
@@ -217,6 +220,8 @@ class PortalPages(Controller):
             today=business_date(now),
             refund_window_days=settings.refund_window_days,
             viewing=_viewing(actor, whose),
+            board=board,
+            **date_words(lang),
         )
 
     @get("/portal/statement", sync_to_thread=True, include_in_schema=False)
