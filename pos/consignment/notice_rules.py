@@ -27,6 +27,10 @@ class NoticeKind(StrEnum):
     DUE_BACK = "due_back"  # goods at the end of their period, to collect, within a week
     PAYOUT_SENT = "payout_sent"  # the centre transferred money
     DELIVERY_RECEIVED = "delivery_received"  # the centre received goods (an intake)
+    DELIVERY_DIFFERS = "delivery_differs"  # an announced delivery came with differences
+    PRODUCT_APPROVED = "product_approved"  # a new product proposed is for sale
+    PRODUCT_REJECTED = "product_rejected"  # a new product proposed was not accepted
+    RETURN_NOTE_READY = "return_note_ready"  # goods set aside on a return note, to collect
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +46,8 @@ class Notice:
     percent_bp: int = 0
     products: int = 0
     document: str = ""
+    name: str = ""  # a product's name, or why a proposal was rejected
+    reason: str = ""
 
     def is_new(self, seen_up_to: datetime | None) -> bool:
         return seen_up_to is None or self.at > seen_up_to

@@ -2,8 +2,8 @@
 says what a notice is), and what each user has seen of them.
 
 One small function per source, each ``(conn, entrepreneur_id, now) -> list[Notice]`` reading
-only the last ``NOTICE_DAYS``; ``SOURCES`` lists them. A new source (markdowns applied, return
-notes to collect, delivery announcements answered) is one more function and one more entry.
+only the last ``NOTICE_DAYS``; ``SOURCES`` lists them. A new source is one more function and
+one more entry.
 """
 
 from __future__ import annotations
@@ -16,9 +16,13 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from inventory.models import Intake, IntakeLine
+from inventory.deliveries.models import ProductReview
+from inventory.deliveries.queries import deliveries_since
+from inventory.models import Intake, IntakeLine, Product
 from inventory.stock.aging import aged_lots
-from kernel.access import Actor, Role
+from inventory.stock.return_note_queries import return_notes_for
+from inventory.stock.return_rules import ReturnNoteStatus
+from kernel.access import SYSTEM, Actor, Role
 from kernel.clock import business_date
 from payments.ledger.payout_models import Payout, PayoutStatus
 from pos.consignment.access import check_access
@@ -135,7 +139,77 @@ def goods_notices(conn: Connection, entrepreneur_id: int, now: datetime) -> list
     return lot_notices(aged_lots(conn, today, entrepreneur_id=entrepreneur_id), today)
 
 
-SOURCES: tuple[Source, ...] = (sales_notices, goods_notices, payout_notices, delivery_notices)
+def return_note_notices(conn: Connection, entrepreneur_id: int, now: datetime) -> list[Notice]:
+    """One a return note waiting for the entrepreneur to collect its goods."""
+    return [
+        Notice(
+            NoticeKind.RETURN_NOTE_READY,
+            note.prepared_at,
+            business_date(note.prepared_at),
+            "/portal/goods",
+            anchor="return-notes",
+            units=note.total_units,
+            document=note.number,
+            name=note.location_name_th,
+        )
+        for note in return_notes_for(conn, entrepreneur_id, [ReturnNoteStatus.WAITING_PICKUP])
+        if note.prepared_at >= _since(now)
+    ]
+
+
+def announced_delivery_notices(
+    conn: Connection, entrepreneur_id: int, now: datetime
+) -> list[Notice]:
+    """One an announced delivery received with differences (short, over, not announced)."""
+    return [
+        Notice(
+            NoticeKind.DELIVERY_DIFFERS,
+            d.changed_at,
+            business_date(d.changed_at),
+            f"/portal/deliveries/{d.id}",
+            products=d.differences.total,
+            document=d.number,
+        )
+        for d in deliveries_since(conn, SYSTEM, entrepreneur_id, _since(now))
+        if d.differences is not None and d.differences.total
+    ]
+
+
+def proposal_notices(conn: Connection, entrepreneur_id: int, now: datetime) -> list[Notice]:
+    """One a new product the centre approved (now for sale) or rejected (with why)."""
+    rows = conn.execute(
+        select(
+            ProductReview.status, ProductReview.decided_at, ProductReview.reason, Product.name_th
+        )
+        .join(Product, Product.id == ProductReview.product_id)
+        .where(
+            ProductReview.entrepreneur_id == entrepreneur_id,
+            ProductReview.decided_at >= _since(now),
+        )
+    )
+    return [
+        Notice(
+            NoticeKind.PRODUCT_APPROVED if status == "approved" else NoticeKind.PRODUCT_REJECTED,
+            decided_at,
+            business_date(decided_at),
+            "/portal/deliveries",
+            name=name,
+            reason=reason,
+        )
+        for status, decided_at, reason, name in rows
+        if decided_at is not None and status in ("approved", "rejected")
+    ]
+
+
+SOURCES: tuple[Source, ...] = (
+    sales_notices,
+    goods_notices,
+    payout_notices,
+    delivery_notices,
+    announced_delivery_notices,
+    proposal_notices,
+    return_note_notices,
+)
 
 
 @dataclass(frozen=True, slots=True)

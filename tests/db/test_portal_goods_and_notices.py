@@ -14,12 +14,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
+from sqlalchemy.engine import Connection
 
+from inventory.deliveries.proposals import reject_product
+from inventory.deliveries.rules import NewProductIn
+from inventory.deliveries.service import announce_delivery, receive_delivery
 from inventory.models import Entrepreneur, Product
 from inventory.stock.aging import aged_lots
 from inventory.stock.document_rules import LineIn
 from inventory.stock.intakes import receive_intake
+from inventory.stock.return_note_queries import return_notes_for
+from inventory.stock.return_notes import collect_return_note, prepare_return_note
+from inventory.stock.return_rules import ReturnNoteStatus
 from inventory.terms.rules import CommissionKind, ConsignmentTerms, EndAction, MarkdownStep
 from inventory.terms.service import add_version
 from kernel.access import SYSTEM, Actor, Role
@@ -297,3 +304,56 @@ def test_two_tabs_marking_notices_seen_at_once_keep_the_latest_moment(
         list(pool.map(read_at, moments))
     with db.read() as conn:
         assert seen_up_to(conn, h.entrepreneur.user_id) == max(moments)
+
+
+def test_a_return_note_a_delivery_with_differences_and_a_rejected_product_are_notices(
+    db: Database, clock: FixedClock
+) -> None:
+    h = _history(db, clock, pay=False)
+    now = clock.now()  # T+10d: c's two units are past their 90 days
+    with db.write() as conn:
+        cashier_like = h.shop.cashier
+        delivery = announce_delivery(
+            conn,
+            h.entrepreneur,
+            now,
+            location_id=h.shop.location,
+            expected_on=business_date(now),
+            lines=[LineIn(4, product_id=h.a)],
+            new_products=[NewProductIn("ตะกร้าไม้ไผ่ใบเล็ก", _category_of(conn, h.a), 15000, 2)],
+        )
+        received = receive_delivery(
+            conn, cashier_like, now, delivery.id, lines=[LineIn(3, product_id=h.a)]
+        )
+        [proposed] = [line for line in delivery.lines if line.review_status == "proposed"]
+        reject_product(conn, h.manager, now, proposed.product_id, "ราคาสูงกว่าสินค้าคล้ายกัน")
+        note = prepare_return_note(
+            conn, h.manager, now, entrepreneur_id=h.maker, location_id=h.shop.location
+        )
+    assert received.differences is not None and received.differences.short == 2  # 1 a, 2 new
+    with db.read() as conn:
+        board = notice_board(conn, h.entrepreneur, h.maker, now + timedelta(minutes=1))
+        goods_waiting = return_notes_for(conn, h.maker, [ReturnNoteStatus.WAITING_PICKUP])
+    by_kind = {n.kind: n for n in board.notices}
+    ready = by_kind[NoticeKind.RETURN_NOTE_READY]
+    assert (ready.document, ready.units) == (note.number, 2)
+    assert ready.path == "/portal/goods" and ready.anchor == "return-notes"
+    differs = by_kind[NoticeKind.DELIVERY_DIFFERS]
+    assert differs.document == delivery.number and differs.products == 2
+    assert differs.path == f"/portal/deliveries/{delivery.id}"
+    rejected = by_kind[NoticeKind.PRODUCT_REJECTED]
+    assert (rejected.name, rejected.reason) == ("ตะกร้าไม้ไผ่ใบเล็ก", "ราคาสูงกว่าสินค้าคล้ายกัน")
+    assert NoticeKind.PRODUCT_APPROVED not in by_kind
+    assert [n.number for n in goods_waiting] == [note.number]
+    # Collected: no longer a notice.
+    with db.write() as conn:
+        collect_return_note(conn, h.manager, now, note.id, collected_by="สมศรี")
+    with db.read() as conn:
+        board = notice_board(conn, h.entrepreneur, h.maker, now + timedelta(minutes=2))
+    assert NoticeKind.RETURN_NOTE_READY not in {n.kind for n in board.notices}
+
+
+def _category_of(conn: Connection, product_id: int) -> int:
+    return int(
+        conn.execute(select(Product.category_id).where(Product.id == product_id)).scalar_one()
+    )

@@ -16,6 +16,8 @@ from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
 from inventory import catalogue
+from inventory.stock.return_note_queries import return_notes_for
+from inventory.stock.return_rules import ReturnNoteStatus
 from kernel.access import Actor
 from kernel.clock import Clock, business_date
 from kernel.db.engine import Database
@@ -52,8 +54,8 @@ class PortalGoodsPages(Controller):
         entrepreneur_id: FromQuery[str | None] = None,
         page_number: Annotated[str | None, QueryParameter(name="page")] = None,
     ) -> Template:
-        """Each product here: units by place, age, next markdown or end of period, price now;
-        and the deliveries received, newest first, a page at a time."""
+        """The return notes waiting for pickup; each product here: units by place, age, next
+        markdown or end of period, price now; and the deliveries received, newest first."""
         whose = _whose(actor, entrepreneur_id)
         if whose is None:
             return _choose(request)
@@ -68,6 +70,7 @@ class PortalGoodsPages(Controller):
             me = catalogue.get_entrepreneur(conn, actor, whose)
             goods = goods_at_centre(conn, actor, whose, today)
             deliveries = delivery_history(conn, actor, whose, number)
+            to_collect = return_notes_for(conn, whose, [ReturnNoteStatus.WAITING_PICKUP])
         response = _page(
             request,
             "portal/goods.html",
@@ -75,6 +78,7 @@ class PortalGoodsPages(Controller):
             me=me,
             found=goods,
             deliveries=deliveries,
+            to_collect=to_collect,
             today=today,
             soon_days=AHEAD_DAYS,
             viewing=_viewing(actor, whose),
