@@ -103,11 +103,11 @@ def month_choices(latest: Month, chosen: Month, lang: str) -> list[tuple[str, st
     return [(month.key, month_title(month, lang)) for month in months]
 
 
-def _lang(request: Request[Any, Any, Any], settings: Settings) -> str:
+def portal_language(request: Request[Any, Any, Any], settings: Settings) -> str:
     return language_of(request.cookies, dict(request.query_params), settings.default_language)
 
 
-def _whose(actor: Actor, asked: str | None) -> int | None:
+def portal_entrepreneur(actor: Actor, asked: str | None) -> int | None:
     """The entrepreneur a page shows: an entrepreneur user's own (asking for anyone else is
     "not found"); a manager's choice (None: not chosen yet)."""
     wanted = form_id(asked, "entrepreneur_id")
@@ -127,12 +127,12 @@ def _whose(actor: Actor, asked: str | None) -> int | None:
     return wanted
 
 
-def _viewing(actor: Actor, entrepreneur_id: int) -> str:
+def viewing_query(actor: Actor, entrepreneur_id: int) -> str:
     """The query that keeps a manager on the same entrepreneur from page to page."""
     return "" if actor.role == Role.ENTREPRENEUR else f"entrepreneur_id={entrepreneur_id}"
 
 
-def _choose(request: Request[Any, Any, Any]) -> Template:
+def choose_entrepreneur_page(request: Request[Any, Any, Any]) -> Template:
     return page(request, "portal/choose.html")
 
 
@@ -190,9 +190,9 @@ class PortalPages(Controller):
         entrepreneur_id: FromQuery[str | None] = None,
     ) -> Template:
         """Balance, sales by day (30 days), items sold this month, stock, payouts."""
-        whose = _whose(actor, entrepreneur_id)
+        whose = portal_entrepreneur(actor, entrepreneur_id)
         if whose is None:
-            return _choose(request)
+            return choose_entrepreneur_page(request)
         now = clock.now()
         with db.read() as conn:
             home = portal_home(conn, actor, whose, now, timedelta(days=settings.refund_window_days))
@@ -200,7 +200,7 @@ class PortalPages(Controller):
             stock = list_stock(conn, actor, entrepreneur_id=whose, limit=STOCK_SHOWN)
             photos = photo_keys(conn, [row.product_id for row in stock.items])
             board = notice_board(conn, actor, whose, now)
-        lang = _lang(request, settings)
+        lang = portal_language(request, settings)
         low = [row for row in stock.items if row.on_hand <= settings.low_stock_threshold]
         return page(
             request,
@@ -219,7 +219,7 @@ class PortalPages(Controller):
             month_text=month_title(home.month, lang),
             today=business_date(now),
             refund_window_days=settings.refund_window_days,
-            viewing=_viewing(actor, whose),
+            viewing=viewing_query(actor, whose),
             board=board,
             **date_words(lang),
         )
@@ -236,12 +236,12 @@ class PortalPages(Controller):
         entrepreneur_id: FromQuery[str | None] = None,
     ) -> Template:
         """A month's statement (``?month=YYYY-MM``, this month by default), made to print."""
-        whose = _whose(actor, entrepreneur_id)
+        whose = portal_entrepreneur(actor, entrepreneur_id)
         if whose is None:
-            return _choose(request)
+            return choose_entrepreneur_page(request)
         now = clock.now()
         today = business_date(now)
-        lang = _lang(request, settings)
+        lang = portal_language(request, settings)
         with db.read() as conn:
             me = catalogue.get_entrepreneur(conn, actor, whose)
             try:
@@ -257,7 +257,7 @@ class PortalPages(Controller):
                     month_text=month_title(current, lang),
                     error=error.message_in(lang),
                     asked=month or "",
-                    viewing=_viewing(actor, whose),
+                    viewing=viewing_query(actor, whose),
                     latest=current,
                     months=month_choices(current, current, lang),
                 )
@@ -273,7 +273,7 @@ class PortalPages(Controller):
             month_text=month_title(chosen, lang),
             error=None,
             asked=chosen.key,
-            viewing=_viewing(actor, whose),
+            viewing=viewing_query(actor, whose),
             latest=month_of(today),
             months=month_choices(month_of(today), chosen, lang),
             previous_month=chosen.previous(),
@@ -292,9 +292,9 @@ class PortalPages(Controller):
         entrepreneur_id: FromQuery[str | None] = None,
     ) -> Template:
         """Their own PromptPay QR, name and "สแกนจ่าย", to print on A6 for their stalls."""
-        whose = _whose(actor, entrepreneur_id)
+        whose = portal_entrepreneur(actor, entrepreneur_id)
         if whose is None:
-            return _choose(request)
+            return choose_entrepreneur_page(request)
         with db.read() as conn:
             me = catalogue.get_entrepreneur(conn, actor, whose)
         qr, problem = _qr_of(me)
@@ -305,6 +305,6 @@ class PortalPages(Controller):
             qr=qr,
             problem=problem,
             shown_id=masked_id(me.promptpay_id or ""),
-            viewing=_viewing(actor, whose),
+            viewing=viewing_query(actor, whose),
             centre_name=settings.centre_name_th,
         )

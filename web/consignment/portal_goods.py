@@ -31,7 +31,14 @@ from pos.consignment.goods import (
 from pos.consignment.notice_rules import AHEAD_DAYS
 from pos.consignment.notices import mark_seen, notice_board
 from pos.consignment.portal import month_of
-from web.consignment.portal import _choose, _lang, _viewing, _whose, month_title, portal_readers
+from web.consignment.portal import (
+    choose_entrepreneur_page,
+    month_title,
+    portal_entrepreneur,
+    portal_language,
+    portal_readers,
+    viewing_query,
+)
 from web.consignment.portal_words import date_words
 from web.errors import status_of
 from web.pages import page
@@ -56,11 +63,11 @@ class PortalGoodsPages(Controller):
     ) -> Template:
         """The return notes waiting for pickup; each product here: units by place, age, next
         markdown or end of period, price now; and the deliveries received, newest first."""
-        whose = _whose(actor, entrepreneur_id)
+        whose = portal_entrepreneur(actor, entrepreneur_id)
         if whose is None:
-            return _choose(request)
+            return choose_entrepreneur_page(request)
         today = business_date(clock.now())
-        lang = _lang(request, settings)
+        lang = portal_language(request, settings)
         error: DomainError | None = None
         try:
             number = parse_page(page_number)
@@ -81,7 +88,7 @@ class PortalGoodsPages(Controller):
             to_collect=to_collect,
             today=today,
             soon_days=AHEAD_DAYS,
-            viewing=_viewing(actor, whose),
+            viewing=viewing_query(actor, whose),
             error=error.message_in(lang) if error else None,
         )
         if error is not None:
@@ -99,11 +106,11 @@ class PortalGoodsPages(Controller):
         entrepreneur_id: FromQuery[str | None] = None,
     ) -> Template:
         """What sold this week (Monday to Sunday, Bangkok): units, sales and their share."""
-        whose = _whose(actor, entrepreneur_id)
+        whose = portal_entrepreneur(actor, entrepreneur_id)
         if whose is None:
-            return _choose(request)
+            return choose_entrepreneur_page(request)
         today = business_date(clock.now())
-        lang = _lang(request, settings)
+        lang = portal_language(request, settings)
         with db.read() as conn:
             me = catalogue.get_entrepreneur(conn, actor, whose)
             sold = week_sales(conn, actor, whose, today)
@@ -115,7 +122,7 @@ class PortalGoodsPages(Controller):
             me=me,
             sold=sold,
             statements=[(m.key, month_title(m, lang)) for m in reversed(months)],
-            viewing=_viewing(actor, whose),
+            viewing=viewing_query(actor, whose),
         )
 
     @get("/portal/notices", sync_to_thread=True, include_in_schema=False)
@@ -130,9 +137,9 @@ class PortalGoodsPages(Controller):
     ) -> Template:
         """What changed, newest first (60 days), the new ones marked; opening the page is
         reading them: the entrepreneur's "seen up to" moves to now."""
-        whose = _whose(actor, entrepreneur_id)
+        whose = portal_entrepreneur(actor, entrepreneur_id)
         if whose is None:
-            return _choose(request)
+            return choose_entrepreneur_page(request)
         now = clock.now()
         with db.read() as conn:
             me = catalogue.get_entrepreneur(conn, actor, whose)
@@ -142,10 +149,10 @@ class PortalGoodsPages(Controller):
         return _page(
             request,
             "portal/notices.html",
-            _lang(request, settings),
+            portal_language(request, settings),
             me=me,
             board=board,
-            viewing=_viewing(actor, whose),
+            viewing=viewing_query(actor, whose),
         )
 
 

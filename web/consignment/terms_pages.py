@@ -31,7 +31,12 @@ from pos.consignment.terms import (
 )
 from pos.reports.periods import day_text
 from web.accounts.auth import managers_only
-from web.consignment.portal import _choose, _viewing, _whose, portal_readers
+from web.consignment.portal import (
+    choose_entrepreneur_page,
+    portal_entrepreneur,
+    portal_readers,
+    viewing_query,
+)
 from web.consignment.terms_api import usernames
 from web.consignment.terms_form import TermsForm, error_place, form_again, form_of, terms_of
 from web.pages import page, page_language, redirect, said
@@ -175,9 +180,9 @@ class TermsPages(Controller):
         entrepreneur_id: FromQuery[str | None] = None,
     ) -> Template:
         """The terms the entrepreneur is under, in plain words, and older terms still held."""
-        whose = _whose(actor, entrepreneur_id)
+        whose = portal_entrepreneur(actor, entrepreneur_id)
         if whose is None:
-            return _choose(request)
+            return choose_entrepreneur_page(request)
         lang = page_language(request)
         with db.read() as conn:
             book: TermsBook = entrepreneur_terms(conn, actor, whose, clock.now())
@@ -196,5 +201,5 @@ class TermsPages(Controller):
             card=card,
             category_names=_category_names(categories, lang),
             day=lambda d: day_text(d, lang),
-            viewing=_viewing(actor, whose),
+            viewing=viewing_query(actor, whose),
         )

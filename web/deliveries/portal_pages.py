@@ -36,7 +36,7 @@ from kernel.dates import parse_date
 from kernel.db.engine import Database
 from kernel.errors import InvalidInputError, NotFoundError
 from web.catalogue.photos import checked_photo
-from web.consignment.portal import _viewing, _whose, portal_readers
+from web.consignment.portal import portal_entrepreneur, portal_readers, viewing_query
 from web.deliveries.api import announce, entrepreneurs_only
 from web.deliveries.schemas import DeliveryIn
 from web.pages import page
@@ -136,14 +136,18 @@ class DeliveryPortalPages(Controller):
         actor: NamedDependency[Actor],
         entrepreneur_id: FromQuery[str | None] = None,
     ) -> Template:
-        whose = _whose(actor, entrepreneur_id)
+        whose = portal_entrepreneur(actor, entrepreneur_id)
         if whose is None:
             return page(request, "portal/choose.html")
         with db.read() as conn:
             me = catalogue.get_entrepreneur(conn, actor, whose)
             rows = list_deliveries(conn, actor, entrepreneur_id=whose, limit=100)
         return page(
-            request, "deliveries/portal_list.html", me=me, rows=rows, viewing=_viewing(actor, whose)
+            request,
+            "deliveries/portal_list.html",
+            me=me,
+            rows=rows,
+            viewing=viewing_query(actor, whose),
         )
 
     @get(
@@ -159,7 +163,7 @@ class DeliveryPortalPages(Controller):
         actor: NamedDependency[Actor],
         clock: NamedDependency[Clock],
     ) -> Template:
-        whose = _whose(actor, None)
+        whose = portal_entrepreneur(actor, None)
         assert whose is not None  # an entrepreneur's own
         with db.read() as conn:
             me = catalogue.get_entrepreneur(conn, actor, whose)
@@ -211,7 +215,7 @@ class DeliveryPortalPages(Controller):
         actor: NamedDependency[Actor],
         entrepreneur_id: FromQuery[str | None] = None,
     ) -> Template:
-        whose = _whose(actor, entrepreneur_id)
+        whose = portal_entrepreneur(actor, entrepreneur_id)
         with db.read() as conn:
             delivery = get_delivery(conn, actor, delivery_id)
             if whose is not None and delivery.entrepreneur_id != whose:
@@ -229,5 +233,5 @@ class DeliveryPortalPages(Controller):
             me=me,
             delivery=delivery,
             photos=photos,
-            viewing=_viewing(actor, delivery.entrepreneur_id),
+            viewing=viewing_query(actor, delivery.entrepreneur_id),
         )
