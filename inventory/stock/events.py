@@ -11,3 +11,4 @@ class StockEvent(StrEnum):
     STOCK_TRANSFERRED = "stock_transferred"  # from one location to another
     STOCK_COUNTED = "stock_counted"  # a count: the differences became movements
     STOCK_RETURNED = "stock_returned"  # goods given back to their entrepreneur
+    MARKDOWN_APPLIED = "markdown_applied"  # a product's agreed markdown set on its date
