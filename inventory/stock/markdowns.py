@@ -17,6 +17,7 @@ opened (web.stock.aging_pages): there is no scheduler in the server.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -76,28 +77,39 @@ _IN_FORCE = select(Product.id, Product.markdown_bp, Product.price_satang).where(
 )
 
 
-def due_changes(conn: Connection, today: date) -> tuple[list[MarkdownChange], dict[int, int]]:
-    """The products whose markdown differs from what is due ``today``, and the list price of
-    every product read (product id -> satang)."""
+def due_changes(
+    conn: Connection, today: date, product_ids: Sequence[int] | None = None
+) -> tuple[list[MarkdownChange], dict[int, int]]:
+    """The products (all, or ``product_ids``) whose markdown differs from what is due
+    ``today``, and the list price of every product read (product id -> satang)."""
     lots: dict[int, list[LotOnShelf]] = defaultdict(list)
-    for lot in aged_lots(conn, today):
+    for lot in aged_lots(conn, today, product_ids=product_ids):
         lots[lot.product_id].append(
             LotOnShelf(lot.lot_id, lot.received_on, lot.remaining, lot.terms.id, lot.terms.terms)
         )
+    query = _IN_FORCE
+    if product_ids is not None:
+        query = query.where(Product.id.in_(sorted(set(product_ids))))
     in_force: dict[int, int] = {}
     prices: dict[int, int] = {}
-    for product_id, markdown_bp, price in conn.execute(_IN_FORCE):
+    for product_id, markdown_bp, price in conn.execute(query):
         in_force[product_id] = markdown_bp
         prices[product_id] = price
     return markdown_changes(in_force, lots, today), prices
 
 
-def apply_due_markdowns(conn: Connection, actor: Actor, now: datetime) -> MarkdownRun:
-    """Set every product's markdown to the one due on ``now``'s Bangkok day, recording each
-    change; in the caller's transaction."""
+def apply_due_markdowns(
+    conn: Connection, actor: Actor, now: datetime, product_ids: Sequence[int] | None = None
+) -> MarkdownRun:
+    """Set every product's markdown (or those of ``product_ids``) to the one due on ``now``'s
+    Bangkok day, recording each change; in the caller's transaction.
+
+    The server reads the whole plan in a snapshot first (:func:`due_changes`, off the writer)
+    and runs this for the products it found only, so that the write transaction stays short
+    and still decides on what it reads itself."""
     actor.require(MANAGERS, "apply markdowns")
     today = business_date(now)
-    changes, prices = due_changes(conn, today)
+    changes, prices = due_changes(conn, today, product_ids)
     return MarkdownRun(today, len(prices), apply_changes(conn, actor, now, changes, prices))
 
 

@@ -147,6 +147,10 @@ GET    /admin/stock/counts/new                              | login | 403   | 40
 GET    /admin/stock/transfers/new                           | login | 403   | 403   | ok    | ok
 GET    /admin/stock/adjustments/new                         | login | 403   | 403   | ok    | ok
 GET    /admin/stock/returns/new                             | login | 403   | 403   | ok    | ok
+# Agreed markdowns: listed to everyone signed in (an entrepreneur: their own), applied by managers.
+GET    /api/v1/markdowns                                    | 401   | ok    | ok    | ok    | ok
+POST   /api/v1/markdowns/apply                              | 401   | 403   | 403   | ok    | ok
+GET    /admin/stock/aging                                   | login | 403   | 403   | ok    | ok
 
 # --- the till: tills, shifts, sales, refunds, approvals -------------------------------------
 GET    /till                                                | login | ok    | 403   | ok    | ok
