@@ -5,6 +5,7 @@ lists goods due for a markdown or their return; bad filters are a 4xx, never a 5
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -19,6 +20,9 @@ from kernel.clock import FixedClock, business_date
 from kernel.db.engine import Database
 from tests import factories as f
 from tests.api.conftest import LoginAs
+from web.app import _markdowns_due_at_start, create_served_app
+from web.settings import Settings
+from web.stock.markdown_api import apply_at_start
 
 pytestmark = pytest.mark.anyio
 
@@ -169,3 +173,23 @@ async def test_a_cashier_may_not_open_the_aging_page(
 ) -> None:
     await login_as(Role.CASHIER)
     assert (await client.get("/admin/stock/aging")).status_code == 403
+
+
+async def test_the_server_applies_what_is_due_when_it_starts(
+    db: Database, clock: FixedClock, tmp_path: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    goods = _goods(db, clock)
+    served = create_served_app(Settings(demo=True, database_url=db.url), db, clock)
+    assert _markdowns_due_at_start in served.on_startup
+    await apply_at_start(db, clock)
+    assert _markdown_of(db, goods.aged) == 1000
+    # A database it cannot read is logged, and the server starts all the same.
+    broken = Database(f"sqlite:///{tmp_path / 'missing' / 'otop.db'}")
+    logger = logging.getLogger("otop.markdowns")
+    logger.addHandler(caplog.handler)  # the app's logging may not reach the root's
+    try:
+        await apply_at_start(broken, clock)
+    finally:
+        logger.removeHandler(caplog.handler)
+        broken.dispose()
+    assert "markdowns due today were not applied at start" in caplog.text

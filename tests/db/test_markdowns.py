@@ -5,6 +5,7 @@ the marked-down price and the entrepreneur bears it; the tills' catalogue delta 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -276,3 +277,24 @@ def test_only_managers_apply_markdowns_and_an_entrepreneur_sees_only_their_own(
         day = business_date(DAY_60_STARTS)
         assert len(list_markdowns(conn, shop.cashier, since=day, until=day)) == 1
         assert list_markdowns(conn, shop.cashier, since=day + timedelta(days=1)) == []
+
+
+def test_two_runs_at_once_record_each_change_once(db: Database) -> None:
+    """Two servers (workers) start together: the second waits for the first's write and
+    then finds nothing left to change."""
+    _shop(db)
+    other = Database(db.url)
+    second: list[list[tuple[int, int]]] = []
+    try:
+        with db.write() as conn:
+            first = apply_due_markdowns(conn, SYSTEM, DAY_60_STARTS)
+            thread = threading.Thread(target=lambda: second.append(_apply(other, DAY_60_STARTS)))
+            thread.start()
+            thread.join(0.5)  # it waits for this transaction (the row on PostgreSQL)
+        thread.join(15)
+    finally:
+        other.dispose()
+    assert [(m.from_bp, m.to_bp) for m in first.applied] == [(0, 1000)]
+    assert second == [[]]
+    with db.read() as conn:
+        assert conn.execute(select(func.count()).select_from(Markdown)).scalar_one() == 1
