@@ -35,6 +35,11 @@ from kernel.access import MANAGERS, Actor
 from kernel.audit import record
 from kernel.clock import business_date
 
+# Products a writer of many changes (the server, the command) changes per write transaction:
+# three rows each (the product, the markdown, the audit entry), so a first day with hundreds
+# due holds the writer for a few hundred rows at a time (238 changes in one took 0.7 s).
+CHUNK = 100
+
 
 @dataclass(frozen=True, slots=True)
 class MarkdownView:

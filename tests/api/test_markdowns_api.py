@@ -22,6 +22,7 @@ from tests import factories as f
 from tests.api.conftest import LoginAs
 from web.app import _markdowns_due_at_start, create_served_app
 from web.settings import Settings
+from web.stock import markdown_api
 from web.stock.markdown_api import apply_at_start
 
 pytestmark = pytest.mark.anyio
@@ -193,3 +194,20 @@ async def test_the_server_applies_what_is_due_when_it_starts(
         logger.removeHandler(caplog.handler)
         broken.dispose()
     assert "markdowns due today were not applied at start" in caplog.text
+
+
+async def test_many_due_are_applied_a_chunk_at_a_time(
+    client: AsyncTestClient[Any],
+    login_as: LoginAs,
+    db: Database,
+    clock: FixedClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    goods = _goods(db, clock)
+    with db.write() as conn:
+        f.aged_under_markdowns(conn, goods.fresh, business_date(clock.now()) - timedelta(days=70))
+    monkeypatch.setattr(markdown_api, "CHUNK", 1)
+    await login_as(Role.MANAGER)
+    run = (await client.post("/api/v1/markdowns/apply")).json()
+    assert sorted(m["product_id"] for m in run["applied"]) == sorted([goods.aged, goods.fresh])
+    assert _markdown_of(db, goods.fresh) == 1000

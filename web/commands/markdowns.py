@@ -11,7 +11,7 @@ import click
 from sqlalchemy.exc import DBAPIError
 
 from inventory.stock.markdown_rules import percent_text
-from inventory.stock.markdowns import MarkdownView, apply_due_markdowns, due_changes
+from inventory.stock.markdowns import CHUNK, MarkdownView, apply_due_markdowns, due_changes
 from kernel.access import SYSTEM
 from kernel.clock import SystemClock, business_date
 from kernel.db.engine import Database
@@ -45,19 +45,26 @@ def markdowns_command(dry_run: bool) -> None:
                 f"{len(changes):,} markdown(s) due of {len(prices):,} products read (dry run)"
             )
             return
-        with db.write() as conn:
-            run = apply_due_markdowns(conn, SYSTEM, now)
+        with db.read() as conn:
+            planned, prices = due_changes(conn, business_date(now))
+        ids = [change.product_id for change in planned]
+        applied = []
+        for start in range(0, len(ids), CHUNK):  # a server may be selling meanwhile
+            with db.write() as conn:
+                applied += apply_due_markdowns(
+                    conn, SYSTEM, now, ids[start : start + CHUNK]
+                ).applied
     except DBAPIError as error:
         raise click.ClickException(
             f"cannot apply markdowns on {safe_url(url)}: {error.orig} (is it migrated?)"
         ) from None
     finally:
         db.dispose()
-    for m in run.applied:
+    for m in applied:
         click.echo(_line(m))
     click.echo(
-        f"markdowns for {run.day.isoformat()}: {len(run.applied):,} applied "
-        f"of {run.checked:,} products read"
+        f"markdowns for {business_date(now).isoformat()}: {len(applied):,} applied "
+        f"of {len(prices):,} products read"
     )
 
 
