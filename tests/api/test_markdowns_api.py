@@ -153,7 +153,7 @@ async def test_the_aging_page_lists_a_step_coming_within_the_days_asked(
     await login_as(Role.MANAGER)
     week = await client.get("/admin/stock/aging", params={"within": "7"})
     markdowns = week.text.split('id="returns-due"')[0]
-    assert "แจกันใหม่" in markdowns and "−10%" in markdowns  # day 60 is in 5 days
+    assert "แจกันใหม่" in markdowns and "ลด 10% วันที่" in markdowns and "(อีก 5 วัน)" in markdowns
     assert _markdown_of(db, goods.fresh) == 0
     days = await client.get("/admin/stock/aging", params={"within": "3"})
     assert "แจกันใหม่" not in days.text.split('id="returns-due"')[0]
