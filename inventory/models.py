@@ -227,6 +227,35 @@ class StockLot(Base):
     extensions: Mapped[int] = mapped_column(Integer, default=0)  # periods extended by terms
 
 
+class Markdown(Base):
+    """A change of a product's agreed markdown on the tills, made on its date
+    (inventory.stock.markdowns): which lot's terms made it due, from what to what, the prices
+    before and after, and who applied it. Only added; the product holds the one in force."""
+
+    __tablename__ = "markdowns"
+    __table_args__ = (
+        CheckConstraint("from_bp <> to_bp", name="changes_something"),
+        CheckConstraint("to_bp BETWEEN 0 AND 10000", name="to_bp_range"),
+        Index("ix_markdowns_product_applied", "product_id", "applied_at"),
+        Index("ix_markdowns_effective_on", "effective_on"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    # The lot whose terms made it due (null: no goods left, back to the list price).
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("stock_lots.id"))
+    terms_id: Mapped[int | None] = mapped_column(ForeignKey("consignment_terms.id"))
+    from_bp: Mapped[int] = mapped_column(Integer)
+    to_bp: Mapped[int] = mapped_column(Integer)
+    list_price_satang: Mapped[int] = mapped_column(Integer)
+    price_before_satang: Mapped[int] = mapped_column(Integer)
+    price_after_satang: Mapped[int] = mapped_column(Integer)
+    due_on: Mapped[date | None] = mapped_column(Date)  # the day the lot's step came in force
+    effective_on: Mapped[date] = mapped_column(Date)  # the Bangkok day the tills changed price
+    applied_at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(64))
+
+
 class StockCount(Base):
     """A count of a location: counted quantities against what the system expected."""
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import count
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from inventory.catalogue.barcodes import in_store_code
 from inventory.catalogue.search import search_text
 from inventory.models import (
     Category,
+    ConsignmentTermsVersion,
     District,
     Entrepreneur,
     Location,
@@ -165,6 +166,45 @@ def stock(conn: Connection, product_id: int, location_id: int, quantity: int) ->
 
 
 # --- catalogue (added by the catalogue area) -------------------------------------------
+
+
+def aged_under_markdowns(
+    conn: Connection,
+    product_id: int,
+    received_on: date,
+    markdowns: list[list[int]] | None = None,
+) -> int:
+    """The product's goods (every lot of it) received on ``received_on`` under a new version
+    of its entrepreneur's terms with ``markdowns`` ([[after_days, bp], ...]; default -10 %
+    after 60 days of 90): goods that came in under agreed markdowns and have aged since. The
+    movements stay as they are (the lots still hold what they add up to). The terms' id."""
+    maker = conn.execute(
+        select(Product.entrepreneur_id).where(Product.id == product_id)
+    ).scalar_one()
+    received_at = datetime.combine(received_on, time(3, 0), tzinfo=UTC)  # 10:00 in Bangkok
+    terms_id = conn.execute(
+        insert(ConsignmentTermsVersion)
+        .values(
+            entrepreneur_id=maker,
+            commission_kind="standard",
+            commission_bp=0,
+            category_bp={},
+            tiers=[],
+            markdowns=markdowns if markdowns is not None else [[60, 1000]],
+            period_days=90,
+            end_action="return",
+            extend_days=0,
+            note="",
+            valid_from=received_at - timedelta(days=1),
+        )
+        .returning(ConsignmentTermsVersion.id)
+    ).scalar_one()
+    conn.execute(
+        update(StockLot)
+        .where(StockLot.product_id == product_id)
+        .values(terms_id=terms_id, received_at=received_at, received_on=received_on)
+    )
+    return int(terms_id)
 
 
 def reference_places(conn: Connection) -> None:

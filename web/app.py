@@ -60,7 +60,9 @@ from web.payments.demo_payer import DemoPayer
 from web.payments.pages import PaymentPages
 from web.reports.pages import ReportPages
 from web.settings import Settings, get_settings
+from web.stock.aging_pages import AgingPages
 from web.stock.api import StockApi
+from web.stock.markdown_api import MarkdownsApi, apply_at_start
 from web.stock.pages import StockPages
 from web.stock.returns_api import ReturnNotesApi
 from web.stock.returns_pages import ReturnNotePages
@@ -113,6 +115,8 @@ CONTROLLERS = [
     StockPages,
     ReturnNotesApi,
     ReturnNotePages,
+    MarkdownsApi,
+    AgingPages,
     TaxInvoicesApi,
     TaxInvoicePages,
     TillPages,
@@ -221,7 +225,14 @@ def create_served_app(
     not freed: a bounded, one-time cost.)"""
     app = create_app(settings, db, clock)
     app.on_startup.append(_freeze_long_lived)
+    app.on_startup.append(_markdowns_due_at_start)
     return app
+
+
+async def _markdowns_due_at_start(app: Litestar) -> None:
+    """The agreed markdowns due today go on the tills when the server starts (there is no
+    scheduler; see inventory.stock.markdowns for the other times they are applied)."""
+    await apply_at_start(app.state.db, app.state.clock)
 
 
 def _freeze_long_lived() -> None:

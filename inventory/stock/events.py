@@ -16,3 +16,4 @@ class StockEvent(StrEnum):
     RETURN_NOTE_COLLECTED = "return_note_collected"  # signed for; stock left (stock_returned)
     RETURN_NOTE_CANCELLED = "return_note_cancelled"  # called off before pickup
     LOTS_EXTENDED = "lots_extended"  # lots whose terms say extend, kept extend_days more
+    MARKDOWN_APPLIED = "markdown_applied"  # a product's agreed markdown set on its date

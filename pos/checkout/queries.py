@@ -44,6 +44,9 @@ class SaleLineView:
     list_price_satang: int | None = None
     price_reason: str | None = None
     price_approved_by_id: int | None = None
+    # The agreed markdown the unit price carries (basis points off the list price, borne by the
+    # entrepreneur); 0 for none. The receipt says so.
+    markdown_bp: int = 0
     refunded_quantity: int = 0  # given back by refunds so far
 
 

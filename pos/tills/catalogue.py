@@ -67,8 +67,9 @@ PRODUCT_COLUMNS = (
     "on_hand",
     "photo",  # the photo's key (its URL: /photos/products/{id}/{photo}/thumb.webp) or null
     "markdown_bp",  # the agreed markdown in price_satang (off the list price), 0 for none
+    "list_price_satang",  # the price before that markdown (what the till strikes through)
 )
-ProductRow = tuple[int, str, str, str, str, int, bool, int, int, int, str | None, int]
+ProductRow = tuple[int, str, str, str, str, int, bool, int, int, int, str | None, int, int]
 
 
 # A write whose transaction commits later than this after its stamp may be missed by deltas.
@@ -150,6 +151,7 @@ _ROW = (
         StockLevel.on_hand,
         ProductPhoto.content_hash,
         Product.markdown_bp,
+        Product.price_satang.label("list_price_satang"),
     )
     .outerjoin(
         StockLevel,
@@ -237,7 +239,7 @@ def _delta(
     rows: list[ProductRow] = []
     removed: list[int] = []
     for r in conn.execute(_CHANGED, {"location_id": location_id, "since_at": since_at}):
-        if r[12]:
+        if r[13]:
             rows.append(_row(r))
         else:
             removed.append(r[0])
@@ -265,7 +267,22 @@ def _delta(
 
 def _row(r: Any) -> ProductRow:
     photo = photo_key(r[10]) if r[10] else None
-    return (r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], r[9] or 0, photo, r[11])
+    on_hand = r[9] or 0
+    return (
+        r[0],
+        r[1],
+        r[2],
+        r[3],
+        r[4],
+        r[5],
+        bool(r[6]),
+        r[7],
+        r[8],
+        on_hand,
+        photo,
+        r[11],
+        r[12],
+    )
 
 
 def _categories(conn: Connection) -> list[tuple[int, str, str]]:

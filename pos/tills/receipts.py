@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
+from inventory.stock.markdown_rules import percent_text
 from kernel.clock import BANGKOK, buddhist_year
 from kernel.db.engine import Sequence, next_in_sequence
 
@@ -129,3 +130,11 @@ def tender_label(payment: object) -> str:
     if method == "other":
         return f"{get('tender_name')} / Other อ้างอิง / Ref. {get('tender_ref')}"
     return "พร้อมเพย์ / PromptPay"
+
+
+def markdown_label(markdown_bp: int) -> str:
+    """How a receipt line says its price carries the markdown agreed in the entrepreneur's
+    terms (web/static/receipt_render.js's markdownLabel writes the same;
+    tests/receipt_vectors.json holds the cases): ``ลดราคาตามข้อตกลง 10% / Agreed markdown 10%``."""
+    percent = percent_text(markdown_bp)
+    return f"ลดราคาตามข้อตกลง {percent}% / Agreed markdown {percent}%"

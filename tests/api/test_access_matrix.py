@@ -178,6 +178,10 @@ GET    /portal/deliveries/{delivery}                        | login | 403   | ok
 GET    /admin/deliveries                                    | login | ok    | 403   | ok    | ok
 GET    /admin/deliveries/{delivery}                         | login | ok    | 403   | ok    | ok
 GET    /admin/product-proposals                             | login | ok    | 403   | ok    | ok
+# Agreed markdowns: listed to everyone signed in (an entrepreneur: their own), applied by managers.
+GET    /api/v1/markdowns                                    | 401   | ok    | ok    | ok    | ok
+POST   /api/v1/markdowns/apply                              | 401   | 403   | 403   | ok    | ok
+GET    /admin/stock/aging                                   | login | 403   | 403   | ok    | ok
 
 # --- the till: tills, shifts, sales, refunds, approvals -------------------------------------
 GET    /till                                                | login | ok    | 403   | ok    | ok

@@ -155,6 +155,8 @@ async def test_the_catalogue_lists_active_products_with_on_hand_at_the_tills_loc
         "entrepreneur_id",
         "on_hand",
         "photo",
+        "markdown_bp",
+        "list_price_satang",
     ]
     rows = {row[0]: dict(zip(columns, row, strict=True)) for row in body["products"]}
     assert set(rows) == {shop["stocked"], shop["elsewhere"], shop["unstocked"]}

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
-import { escapeHtml, receiptDatetime, receiptHtml, tenderLabel } from "../../web/static/receipt_render.js";
+import { escapeHtml, markdownLabel, receiptDatetime, receiptHtml, tenderLabel } from "../../web/static/receipt_render.js";
 import { code128Svg, modules } from "../../web/static/code128.js";
 
 const vectors = JSON.parse(readFileSync(new URL("../receipt_vectors.json", import.meta.url), "utf8"));
@@ -32,6 +32,20 @@ test("what code set B cannot encode is refused", function () {
 
 vectors.tender.forEach(function (c) {
   test("tender " + c.expected, function () { assert.equal(tenderLabel(c.payment), c.expected); });
+});
+
+vectors.markdown.forEach(function (c) {
+  test("markdown " + c.expected, function () { assert.equal(markdownLabel(c.markdown_bp), c.expected); });
+});
+
+test("a line marked down under the entrepreneur's terms says so under its price", function () {
+  const html = receiptHtml(sale({
+    lines: [{ name_th: "ผ้าไหม", quantity: 1, unit_price_satang: 40500, discount_satang: 0, vat_applicable: true, markdown_bp: 1000 },
+      { name_th: "ย่าม", quantity: 1, unit_price_satang: 9900, discount_satang: 0, vat_applicable: true, markdown_bp: 0 }],
+    payments: [{ method: "cash", status: "confirmed", amount_satang: 50400, tendered_satang: 50400, change_satang: 0 }]
+  }), SHOP);
+  assert.match(html, /1 × 405.00<\/td><td class="num">405.00<\/td><\/tr>\n<tr><td colspan="2">ลดราคาตามข้อตกลง 10% \/ Agreed markdown 10%<\/td><\/tr>/);
+  assert.equal(html.split("ลดราคาตามข้อตกลง").length, 2);  // the other line carries none
 });
 
 test("a split by card and another tender prints each, the card as ****1234, escaped", function () {

@@ -16,7 +16,7 @@ import pytest
 from markupsafe import escape
 
 from inventory.catalogue.code128 import code128_svg, modules
-from pos.tills.receipts import receipt_datetime, tender_label
+from pos.tills.receipts import markdown_label, receipt_datetime, tender_label
 from tests.servers import require_program
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,3 +54,8 @@ def test_each_tender_is_named_as_the_tills_receipt_names_it(case: dict[str, Any]
     """A card by its last four digits and approval code only; another tender by its name and
     reference (escaped by the template afterwards, as the till escapes it)."""
     assert tender_label(case["payment"]) == case["expected"]
+
+
+@pytest.mark.parametrize("case", VECTORS["markdown"], ids=lambda c: str(c["markdown_bp"]))
+def test_a_marked_down_line_says_so_as_the_tills_receipt_says_it(case: dict[str, Any]) -> None:
+    assert markdown_label(case["markdown_bp"]) == case["expected"]

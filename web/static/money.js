@@ -9,3 +9,10 @@ export function baht(satang) {
   const whole = Math.floor(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   return sign + whole + "." + String(abs % 100).padStart(2, "0");
 }
+
+/** Basis points as a person reads a percentage: 1000 -> "10", 1250 -> "12.5", 1205 -> "12.05"
+    (inventory.stock.markdown_rules.percent_text). */
+export function percentText(bp) {
+  const whole = Math.floor(bp / 100), part = bp % 100;
+  return part ? (whole + "." + String(part).padStart(2, "0")).replace(/0+$/, "") : String(whole);
+}

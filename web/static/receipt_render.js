@@ -14,7 +14,7 @@
    Every value put into the HTML goes through escapeHtml (product names come from the
    entrepreneurs). */
 import { code128Svg } from "./code128.js";
-import { baht } from "./money.js";
+import { baht, percentText } from "./money.js";
 import { priceSale } from "./pricing.js";
 import { thaiBahtText } from "./thai_words.js";
 
@@ -54,6 +54,7 @@ function figures(sale) {
         quantity: l.quantity,
         unit_price_satang: l.unit_price_satang,
         list_price_satang: typeof l.list_price_satang === "number" ? l.list_price_satang : null,
+        markdown_bp: number(l.markdown_bp, 0),
         discount_satang: number(l.discount_satang, 0),
         cart_discount_satang: number(l.cart_discount_satang, priced.lines[i].cart_discount_satang),
         line_total_satang: number(l.line_total_satang, priced.lines[i].line_total_satang)
@@ -85,6 +86,7 @@ function items(lines) {
     const gross = l.line_total_satang + l.cart_discount_satang + l.discount_satang;
     let html = "<tr><td colspan=\"2\" class=\"name\">" + escapeHtml(l.name_th) + "</td></tr>\n" +
       "<tr><td>" + escapeHtml(l.quantity) + " × " + escapeHtml(baht(l.unit_price_satang)) + "</td><td class=\"num\">" + escapeHtml(baht(gross)) + "</td></tr>\n";
+    if (l.markdown_bp) html += "<tr><td colspan=\"2\">" + escapeHtml(markdownLabel(l.markdown_bp)) + "</td></tr>\n";
     if (l.list_price_satang !== null) {
       const listed = escapeHtml(baht(l.list_price_satang));
       html += "<tr><td colspan=\"2\">เปลี่ยนราคา จากราคาป้าย " + listed + " / Price changed from " + listed + "</td></tr>\n";
@@ -92,6 +94,13 @@ function items(lines) {
     if (l.discount_satang) html += row("ส่วนลด / Discount", -l.discount_satang);
     return html;
   }).join("");
+}
+
+/** How a receipt line says its price carries the markdown agreed in the entrepreneur's terms
+    (pos.tills.receipts.markdown_label writes the same). */
+export function markdownLabel(bp) {
+  const percent = percentText(bp);
+  return "ลดราคาตามข้อตกลง " + percent + "% / Agreed markdown " + percent + "%";
 }
 
 /** How the receipt names a payment (pos.tills.receipts.tender_label writes the same): a card

@@ -31,7 +31,7 @@ export const PAYMENT_STATUS_WORDS = {
 };
 
 /** Satang as baht: 123456 -> "1,234.56" (money.js, pure, which the till's receipt uses too). */
-export { baht } from "./money.js";
+export { baht, percentText } from "./money.js";
 
 /** A QR's time left, as its countdown shows it: 125 -> "2:05". */
 export function minutesSeconds(seconds) {

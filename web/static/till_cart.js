@@ -5,7 +5,7 @@
 import { baht, tr } from "./shared.js";
 import { needsDiscountApproval, priceSale } from "./pricing.js";
 import { $, $all, MAX_QTY, asciiDigits, config, focusScan, message, state } from "./till.js";
-import { loadCatalogue, makerName, otherName, productById, productName, renderCategories, runSearch } from "./till_products.js";
+import { loadCatalogue, makerName, markdownNote, otherName, productById, productName, renderCategories, runSearch } from "./till_products.js";
 import { postCart, releaseDisplay } from "./till_display.js";
 
 /* approval: a manager's token for this cart ({kind: "discount"|"sale", ...}); allowShort: the
@@ -87,6 +87,10 @@ export function renderLine(line) {
   unit.classList.toggle("changed", priceChanged(line));
   unit.title = priceChanged(line) ? tr("ราคาป้าย") + " " + baht(line.product.price) + " · " + line.priceReason : "";
   $("[data-line-total]", row).textContent = baht(gross - line.discount);
+  var markdown = $("[data-markdown]", row);
+  markdown.textContent = "";
+  markdown.hidden = !line.product.markdown || priceChanged(line);
+  if (!markdown.hidden) markdown.appendChild(markdownNote(line.product, "line-markdown-note"));
   $("[data-line-discount]", row).textContent = line.discount ? "−" + baht(line.discount) : tr("ส่วนลด", "lowercase");
   $("[data-line-discount]", row).classList.toggle("has", line.discount > 0);
   var short = $("[data-short]", row);

@@ -417,6 +417,7 @@ function rungSale(snap, payments, seq, when) {
         line_no: i + 1, product_id: l.product.id, sku: l.product.sku, barcode: l.product.barcode,
         name_th: l.product.name_th, name_en: l.product.name_en, unit_price_satang: l.price,
         list_price_satang: l.changed ? l.product.price : null, price_reason: l.changed ? l.priceReason : null,
+        markdown_bp: l.changed ? 0 : l.product.markdown || 0,
         quantity: l.quantity, discount_satang: l.discount, cart_discount_satang: priced.cart_discount_satang,
         line_total_satang: priced.line_total_satang, vat_applicable: !!l.product.vat,
         vat_included_satang: priced.vat_included_satang, refunded_quantity: 0

@@ -2,7 +2,7 @@
    (IndexedDB) and refreshed by deltas; what a scan finds, the search over it and the product
    grid with its categories. */
 
-import { apiOk, baht, thai, tr } from "./shared.js";
+import { apiOk, baht, percentText, thai, tr } from "./shared.js";
 import { idbGet, idbPut, openDatabase } from "./idb.js";
 import { $, $all, asciiDigits, config, focusScan } from "./till.js";
 import { enterPick, prepare, query as searchQuery, tier } from "./search_rank.js";
@@ -44,6 +44,10 @@ function product(row) {
     name_th: row[col.name_th], name_en: row[col.name_en], price: row[col.price_satang],
     vat: row[col.vat], category_id: row[col.category_id], maker: maker, on_hand: row[col.on_hand],
     photo: col.photo === undefined ? null : row[col.photo],
+    // The agreed markdown in `price` (0: none) and the list price before it (older catalogues
+    // kept on a device have neither column).
+    markdown: col.markdown_bp === undefined ? 0 : row[col.markdown_bp] || 0,
+    list_price: col.list_price_satang === undefined ? row[col.price_satang] : row[col.list_price_satang],
     // What search reads, normalised once (search_rank.js ranks it as the server does).
     form: prepare({
       name_th: row[col.name_th], name_en: row[col.name_en], sku: row[col.sku], barcode: row[col.barcode],
@@ -342,11 +346,27 @@ function card(p, index) {
   button.children[3].children[0].textContent = baht(p.price);
   button.children[3].children[1].textContent = stock;
   if (p.on_hand <= 0) button.classList.add("out");
+  if (p.markdown) button.insertBefore(markdownNote(p, "card-markdown"), button.children[3]);
   if (p.photo) {
     button.classList.add("has-photo");
     button.appendChild(photo(p));
   }
   return button;
+}
+
+/* A product marked down under its entrepreneur's terms: "ลด 10%" and the list price struck
+   through (the card's and the cart line's). */
+export function markdownNote(p, className) {
+  var note = document.createElement("span");
+  note.className = className;
+  var tag = document.createElement("b");
+  tag.className = "markdown-tag";
+  tag.textContent = tr("ลด {p}%").replace("{p}", percentText(p.markdown));
+  var was = document.createElement("s");
+  was.textContent = baht(p.list_price);
+  was.title = tr("ราคาป้าย");
+  note.append(tag, " ", was);
+  return note;
 }
 
 /* The product's thumbnail: a fixed 48 px box (the card does not move as it loads), loaded

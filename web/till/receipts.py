@@ -22,7 +22,7 @@ from kernel.money import format_baht
 from pos.checkout.queries import get_sale
 from pos.checkout.thai_words import baht_words
 from pos.tax_invoices.queries import invoice_of_sale
-from pos.tills.receipts import receipt_datetime, tender_label
+from pos.tills.receipts import markdown_label, receipt_datetime, tender_label
 from pos.tills.service import get_till
 from web.accounts.auth import staff_only
 from web.settings import Settings
@@ -77,6 +77,7 @@ class ReceiptPages(Controller):
                 # Scanned at the till, it opens the sale for a reprint or a refund.
                 "receipt_barcode": Markup(code128_svg(sale.receipt_number)),
                 "tender_label": tender_label,
+                "markdown_label": markdown_label,
             },
             media_type="text/html",
         )

