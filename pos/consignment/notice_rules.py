@@ -24,6 +24,7 @@ AHEAD_DAYS = 7  # a markdown or an end of period becomes news this many days bef
 class NoticeKind(StrEnum):
     SALES = "sales"  # a day's sales
     MARKDOWN_COMING = "markdown_coming"  # a step of the agreed markdowns within a week
+    MARKDOWN_APPLIED = "markdown_applied"  # a product's price on the tills changed by one
     DUE_BACK = "due_back"  # goods at the end of their period, to collect, within a week
     PAYOUT_SENT = "payout_sent"  # the centre transferred money
     DELIVERY_RECEIVED = "delivery_received"  # the centre received goods (an intake)
@@ -43,6 +44,7 @@ class Notice:
     month: str = ""  # YYYY-MM, for a statement link
     units: int = 0
     amount_satang: int = 0
+    before_satang: int = 0  # a price before it changed
     percent_bp: int = 0
     products: int = 0
     document: str = ""

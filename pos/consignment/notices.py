@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from inventory.deliveries.models import ProductReview
 from inventory.deliveries.queries import deliveries_since
-from inventory.models import Intake, IntakeLine, Product
+from inventory.models import Intake, IntakeLine, Markdown, Product
 from inventory.stock.aging import aged_lots
 from inventory.stock.return_note_queries import return_notes_for
 from inventory.stock.return_rules import ReturnNoteStatus
@@ -139,6 +139,35 @@ def goods_notices(conn: Connection, entrepreneur_id: int, now: datetime) -> list
     return lot_notices(aged_lots(conn, today, entrepreneur_id=entrepreneur_id), today)
 
 
+def markdown_notices(conn: Connection, entrepreneur_id: int, now: datetime) -> list[Notice]:
+    """One a change of a product's agreed markdown on the tills (or its end: back to list)."""
+    rows = conn.execute(
+        select(
+            Markdown.applied_at,
+            Markdown.effective_on,
+            Markdown.to_bp,
+            Markdown.price_before_satang,
+            Markdown.price_after_satang,
+            Product.name_th,
+        )
+        .join(Product, Product.id == Markdown.product_id)
+        .where(Product.entrepreneur_id == entrepreneur_id, Markdown.applied_at >= _since(now))
+    )
+    return [
+        Notice(
+            NoticeKind.MARKDOWN_APPLIED,
+            applied_at,
+            effective_on,
+            "/portal/goods",
+            percent_bp=to_bp,
+            amount_satang=after,
+            before_satang=before,
+            name=name,
+        )
+        for applied_at, effective_on, to_bp, before, after, name in rows
+    ]
+
+
 def return_note_notices(conn: Connection, entrepreneur_id: int, now: datetime) -> list[Notice]:
     """One a return note waiting for the entrepreneur to collect its goods."""
     return [
@@ -204,6 +233,7 @@ def proposal_notices(conn: Connection, entrepreneur_id: int, now: datetime) -> l
 SOURCES: tuple[Source, ...] = (
     sales_notices,
     goods_notices,
+    markdown_notices,
     payout_notices,
     delivery_notices,
     announced_delivery_notices,

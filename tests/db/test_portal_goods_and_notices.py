@@ -24,6 +24,7 @@ from inventory.models import Entrepreneur, Product
 from inventory.stock.aging import aged_lots
 from inventory.stock.document_rules import LineIn
 from inventory.stock.intakes import receive_intake
+from inventory.stock.markdowns import apply_due_markdowns
 from inventory.stock.return_note_queries import return_notes_for
 from inventory.stock.return_notes import collect_return_note, prepare_return_note
 from inventory.stock.return_rules import ReturnNoteStatus
@@ -330,6 +331,7 @@ def test_a_return_note_a_delivery_with_differences_and_a_rejected_product_are_no
         note = prepare_return_note(
             conn, h.manager, now, entrepreneur_id=h.maker, location_id=h.shop.location
         )
+        apply_due_markdowns(conn, h.manager, now)  # a's oldest goods are 50 days old: -10%
     assert received.differences is not None and received.differences.short == 2  # 1 a, 2 new
     with db.read() as conn:
         board = notice_board(conn, h.entrepreneur, h.maker, now + timedelta(minutes=1))
@@ -344,6 +346,13 @@ def test_a_return_note_a_delivery_with_differences_and_a_rejected_product_are_no
     rejected = by_kind[NoticeKind.PRODUCT_REJECTED]
     assert (rejected.name, rejected.reason) == ("ตะกร้าไม้ไผ่ใบเล็ก", "ราคาสูงกว่าสินค้าคล้ายกัน")
     assert NoticeKind.PRODUCT_APPROVED not in by_kind
+    marked = {
+        (n.percent_bp, n.before_satang, n.amount_satang, n.on)
+        for n in board.notices
+        if n.kind == NoticeKind.MARKDOWN_APPLIED
+    }
+    today = business_date(now)  # a's goods are 50 days old (-10%), c's 95 (-20%)
+    assert marked == {(1000, 45000, 40500, today), (2000, 9900, 7920, today)}
     assert [n.number for n in goods_waiting] == [note.number]
     # Collected: no longer a notice.
     with db.write() as conn:
