@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -259,6 +259,15 @@ def _opening(
         yield product_ids[p.sku], location_id, quantity
 
 
+OPENING_AGES_DAYS = 120
+
+
+def _came_in(product_id: int, now: datetime) -> datetime:
+    """When a product's opening stock came in: a spread over the last four months, the same
+    for every run."""
+    return now - timedelta(days=(product_id * 7919) % OPENING_AGES_DAYS)
+
+
 def _insert_opening_stock(
     conn: Connection,
     plan: DemoPlan,
@@ -269,7 +278,9 @@ def _insert_opening_stock(
     """Every product at San Kamphaeng (a few at zero), the creative ones at Tha Phae too.
 
     A level is the sum of its movements: a product stocked at zero has a level and no
-    movement (a movement is never zero).
+    movement (a movement is never zero). Each came in up to four months ago (a spread of ages,
+    so that the aging page and the portal's goods show goods of every age, some past their
+    consignment period), as one lot under the built-in terms.
     """
     stock = [
         *_opening(plan.products, product_ids, location_ids[SAN_KAMPHAENG], tha_phae=False),
@@ -284,7 +295,7 @@ def _insert_opening_stock(
             "reason": OPENING_REASON,
             "document": None,
             "actor_id": None,
-            "created_at": now,
+            "created_at": _came_in(product, now),
         }
         for product, location, quantity in stock
         if quantity
@@ -304,8 +315,8 @@ def _insert_opening_stock(
             "location_id": location,
             "intake_id": None,
             "terms_id": None,
-            "received_at": now,
-            "received_on": business_date(now),
+            "received_at": _came_in(product, now),
+            "received_on": business_date(_came_in(product, now)),
             "quantity": quantity,
             "remaining": quantity,
             "extensions": 0,
