@@ -171,7 +171,7 @@ def goods_terms(
         rows = conn.execute(
             select(StockLot.location_id, StockLot.product_id, StockLot.terms_id)
             .where(StockLot.product_id.in_(ids), StockLot.remaining > 0)
-            .order_by(StockLot.received_on.desc(), StockLot.id.desc())
+            .order_by(StockLot.received_at.desc(), StockLot.id.desc())
         )
         oldest = {(loc, pid): tid for loc, pid, tid in rows}  # the last written is the oldest
     return GoodsTerms(
