@@ -142,7 +142,7 @@ def add_to_lots(
                 leftover[pid] = left
         if changes:
             conn.execute(_CHANGE_REMAINING, changes)
-        for pid, piece in _pieces_of_today(conn, now, leftover).items():
+        for pid, piece in pieces_of_today(conn, now, leftover).items():
             new_lots.append(piece)
             new_lot_products.append(pid)
     if new_lots:
@@ -165,10 +165,11 @@ def add_to_lots(
         )
 
 
-def _pieces_of_today(
+def pieces_of_today(
     conn: Connection, now: datetime, units: Mapping[int, int]
 ) -> dict[int, LotPiece]:
-    """Goods no lot had room for: a lot received now, under its entrepreneur's terms."""
+    """Goods arriving as a lot received now, under their entrepreneur's terms in force (goods
+    received without an intake note; goods coming back that no lot had room for)."""
     if not units:
         return {}
     makers = dict(

@@ -11,12 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from integrity.check import find_violations
+from inventory.catalogue.products import update_product
 from inventory.models import StockLot
 from inventory.stock.document_rules import LineIn
 from inventory.stock.documents import transfer_stock
 from inventory.stock.intakes import receive_intake
 from inventory.stock.rules import MovementKind
-from inventory.stock.service import StockTake, check_takes, record_takes
+from inventory.stock.service import StockTake, apply_movements, check_takes, record_takes
 from inventory.terms.rules import CommissionKind, ConsignmentTerms, EndAction
 from inventory.terms.service import add_version
 from kernel.access import Actor, Role
@@ -214,3 +215,60 @@ def test_goods_transferred_in_leave_before_goods_received_later_the_same_day(
         )
         left = {terms: remaining for _, terms, _, remaining in _lots(conn, product, fair)}
     assert left == {early_terms: 1, late_terms: 2}
+
+
+def test_goods_received_without_an_intake_note_make_a_lot_of_their_own(
+    db: Database, clock: FixedClock
+) -> None:
+    """An intake movement with no note behind it (the demo's restocks, the bench's deep stock)
+    is still goods arriving now: they must not refill, and so look as old as, an older lot."""
+    shop = _shop(db, clock, stock=(6, 0, 0))  # one lot received at f.NOW
+    product = shop.products[0]
+    take = StockTake(shop.location, {product: 4})
+    with db.write() as conn:
+        assert check_takes(conn, [take]) == [None]
+        record_takes(
+            conn, [(take, shop.cashier, clock.now(), "R-1")], kind=MovementKind.SALE, reason="sale"
+        )
+    clock.advance(days=5)
+    with db.write() as conn:
+        apply_movements(
+            conn,
+            shop.cashier,
+            clock.now(),
+            location_id=shop.location,
+            deltas={product: 3},
+            kind=MovementKind.INTAKE,
+            reason="restock",
+            document=None,
+        )
+    with db.read() as conn:
+        lots = _lots(conn, product, shop.location)
+    assert lots == [
+        (business_date(f.NOW), None, 6, 2),
+        (business_date(clock.now()), None, 3, 3),
+    ]
+    _no_violations(db)
+
+
+def test_goods_sold_out_under_their_maker_s_terms_do_not_fail_the_check_after_an_owner_change(
+    db: Database, clock: FixedClock
+) -> None:
+    """A product put under another entrepreneur (a data-entry correction) keeps the history of
+    its sold-out lots: lot-terms is about goods still here."""
+    shop = _shop(db, clock, stock=(0, 0, 0))
+    _terms(db, clock, shop.makers[0], 1500)
+    _intake(db, clock, shop, 3)
+    product = shop.products[0]
+    _sell(db, clock, shop, _request(shop, [(product, 2)], total=2 * PRICE), "lots-owner-1")
+
+    def lot_terms() -> list[str]:
+        with db.read() as conn:
+            return [v.where for v in find_violations(conn) if v.rule == "lot-terms"]
+
+    with db.write() as conn:
+        manager = _user(conn, "owner-changer", Role.MANAGER)
+        update_product(conn, manager, clock.now(), product, {"entrepreneur_id": shop.makers[1]}, 1)
+    assert len(lot_terms()) == 1  # one of the first maker's goods is still here: the check says so
+    _sell(db, clock, shop, _request(shop, [(product, 1)], total=PRICE), "lots-owner-2")
+    assert lot_terms() == []
