@@ -54,7 +54,7 @@ from inventory.stock.intakes import receive_intake
 from inventory.stock.rules import InsufficientStockError, MovementKind
 from inventory.stock.service import StockTake, apply_movements, check_takes, record_takes
 from inventory.terms.rules import CommissionKind, ConsignmentTerms, EndAction
-from inventory.terms.service import add_version
+from inventory.terms.service import add_version, goods_terms
 from kernel.access import Actor, Role
 from kernel.db.engine import Database
 from tests import factories as f
@@ -253,10 +253,17 @@ class LotMachine(RuleBasedStateMachine):
     @rule(p=PRODUCT, loc=LOCATION, units=UNITS, forced=st.booleans())
     def sale(self, p: int, loc: int, units: int, forced: bool) -> None:
         """A sale as checkout makes it; ``forced``: rung offline, so never refused."""
-        take = StockTake(self.world.locations[loc], {self.world.products[p]: units}, forced)
+        product = self.world.products[p]
+        take = StockTake(self.world.locations[loc], {product: units}, forced)
         place = self._place(p, loc)
         now = self._tick()
         with self.db.write() as conn:
+            # The sale line's terms (checkout asks before it takes): the oldest goods' here.
+            maker = self.world.maker_of[product]
+            sold_under = goods_terms(conn, [product], [maker], now)
+            with_goods = [g for g in place.oldest_first() if g.remaining > 0]
+            expected = with_goods[0].origin[1] if with_goods else self.terms[maker]
+            assert sold_under.of(take.location_id, product, maker).id == expected
             [outcome] = check_takes(conn, [take])
             short = place.on_hand < units
             assert (outcome is not None) == short
