@@ -24,10 +24,11 @@ from kernel.access import Actor, Role
 from kernel.clock import FixedClock, business_date
 from kernel.db.engine import Database
 from pos.checkout.queries import load_sale
+from pos.checkout.service import CheckoutJob, checkout_many
 from pos.models import SaleLine
 from pos.refunds.service import RefundRequest, refund_sale
 from tests import factories as f
-from tests.db.test_sales import Shop, _request, _sell, _shop, _user
+from tests.db.test_sales import ACCOUNT, EXPIRY, Shop, _request, _sell, _shop, _user
 
 PRICE = 45000  # what _shop gives its first product
 Lot = tuple[date, int | None, int, int]  # received on, terms id, quantity, remaining
@@ -272,3 +273,35 @@ def test_goods_sold_out_under_their_maker_s_terms_do_not_fail_the_check_after_an
     assert len(lot_terms()) == 1  # one of the first maker's goods is still here: the check says so
     _sell(db, clock, shop, _request(shop, [(product, 1)], total=PRICE), "lots-owner-2")
     assert lot_terms() == []
+
+
+def test_sales_of_one_batch_each_carry_the_terms_of_the_goods_they_took(
+    db: Database, clock: FixedClock
+) -> None:
+    """The till's batch (checkout_many) looks the terms up once: the second sale of a product
+    must not be charged under the terms of goods the first one took."""
+    shop = _shop(db, clock, stock=(0, 0, 0))
+    _, old_terms, new_terms = _two_intakes(db, clock, shop, (1, 5), 2)
+    product = shop.products[0]
+    jobs = [
+        CheckoutJob(
+            shop.cashier,
+            clock.now(),
+            _request(shop, [(product, units)], total=units * PRICE),
+            f"lots-batch-{n}",
+            ACCOUNT,
+            EXPIRY,
+        )
+        for n, units in enumerate((1, 2, 1))
+    ]
+    with db.write() as conn:
+        answers = checkout_many(conn, jobs)
+    sales = [answer[0] for answer in answers]  # type: ignore[index]
+    with db.read() as conn:
+        terms = [
+            conn.execute(select(SaleLine.terms_id).where(SaleLine.sale_id == s.id)).scalar_one()
+            for s in sales
+        ]
+    assert terms == [old_terms, new_terms, new_terms]
+    assert [s.lines[0].commission_bp for s in sales] == [1000, 3000, 3000]
+    _no_violations(db)
