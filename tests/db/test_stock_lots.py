@@ -1,7 +1,9 @@
 """Stock by intake through the real services, on SQLite and PostgreSQL: goods leave the
-oldest lot first (and a sale line carries that lot's terms), a refund puts goods back into the
-newest lot with room, a transfer keeps the goods' date and terms, and an intake arriving while
-the stock is below zero first fills the hole."""
+oldest lot first (by the moment they came in) and a sale line carries that lot's terms, each
+sale of a till's batch its own; a refund puts goods back into the newest lot with room; a
+transfer keeps the goods' date and terms; an intake arriving while the stock is below zero
+first fills the hole, and one without an intake note still makes a lot of its own; lot-terms
+looks at goods still here."""
 
 from __future__ import annotations
 
