@@ -53,12 +53,15 @@ def lots_match_movements(conn: Connection) -> Iterator[Violation]:
 
 
 def lots_under_own_terms(conn: Connection) -> Iterator[Violation]:
-    """A lot's terms are its entrepreneur's (or the centre's default)."""
+    """A lot's terms are its entrepreneur's (or the centre's default), while it holds goods: a
+    sold-out lot is history, and a product put under another entrepreneur since (a data-entry
+    correction) keeps it."""
     rows = conn.execute(
         select(StockLot.id, Product.sku, ConsignmentTermsVersion.id)
         .join(Product, Product.id == StockLot.product_id)
         .join(ConsignmentTermsVersion, ConsignmentTermsVersion.id == StockLot.terms_id)
         .where(
+            StockLot.remaining > 0,
             ConsignmentTermsVersion.entrepreneur_id.is_not(None),
             ConsignmentTermsVersion.entrepreneur_id != Product.entrepreneur_id,
         )
@@ -122,7 +125,7 @@ CONSIGNMENT_RULES = (
     ),
     Rule(
         "lot-terms",
-        "goods are under their own entrepreneur's terms or the centre's default",
+        "goods here are under their own entrepreneur's terms or the centre's default",
         lots_under_own_terms,
     ),
     Rule(

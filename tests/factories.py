@@ -21,6 +21,7 @@ from inventory.models import (
     StockLot,
     StockMovement,
 )
+from kernel.clock import business_date
 
 NOW = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)
 _serial = count(1)
@@ -157,7 +158,7 @@ def stock(conn: Connection, product_id: int, location_id: int, quantity: int) ->
                 intake_id=None,
                 terms_id=None,
                 received_at=NOW,
-                received_on=NOW.date(),
+                received_on=business_date(NOW),
                 quantity=quantity,
                 remaining=quantity,
                 extensions=0,

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from inventory.models import Entrepreneur, Location, Product, StockLot
@@ -87,7 +87,7 @@ def aged_lots(
         .join(Entrepreneur, Entrepreneur.id == Product.entrepreneur_id)
         .join(Location, Location.id == StockLot.location_id)
         .where(StockLot.remaining > 0)
-        .order_by(StockLot.received_on, StockLot.id)
+        .order_by(StockLot.received_at, StockLot.id)  # the order goods leave in
     )
     if entrepreneur_id is not None:
         query = query.where(Product.entrepreneur_id == entrepreneur_id)
@@ -138,3 +138,21 @@ def oldest_per_product(lots: Sequence[AgedLot]) -> dict[int, AgedLot]:
     for lot in lots:
         oldest.setdefault(lot.product_id, lot)
     return oldest
+
+
+def units_aged(
+    conn: Connection, today: date, days: int, *, location_id: int | None = None
+) -> dict[tuple[int, int], int]:
+    """Units on hand that came in ``days`` or more Bangkok days before ``today``, per
+    (entrepreneur id, location id); pairs with none are left out. One grouped read: what a
+    count of old goods by maker and place needs, at any history's size."""
+    received_by = today - timedelta(days=days)
+    query = (
+        select(Product.entrepreneur_id, StockLot.location_id, func.sum(StockLot.remaining))
+        .join(Product, Product.id == StockLot.product_id)
+        .where(StockLot.received_on <= received_by, StockLot.remaining > 0)
+        .group_by(Product.entrepreneur_id, StockLot.location_id)
+    )
+    if location_id is not None:
+        query = query.where(StockLot.location_id == location_id)
+    return {(maker, place): int(units) for maker, place, units in conn.execute(query)}

@@ -2,6 +2,10 @@
 
 Every writer of stock holds the rows of ``stock_levels`` it changes (inventory.stock.service),
 and lots change only beside them, so a lot is never written by two transactions at once.
+
+Oldest is by ``received_at``, the moment the goods came in, then the lot's id: a transfer writes
+a lot for goods received earlier than the lots already at its target, so the order of the rows
+(or the day alone) would let later goods of the same day leave first.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ _WITH_GOODS = (
         StockLot.product_id.in_(bindparam("product_ids", expanding=True)),
         StockLot.remaining > 0,
     )
-    .order_by(StockLot.product_id, StockLot.received_on, StockLot.id)
+    .order_by(StockLot.product_id, StockLot.received_at, StockLot.id)
 )
 _WITH_ROOM = (
     select(StockLot.id, StockLot.product_id, StockLot.remaining, StockLot.quantity)
@@ -40,7 +44,7 @@ _WITH_ROOM = (
         StockLot.product_id.in_(bindparam("product_ids", expanding=True)),
         StockLot.remaining < StockLot.quantity,
     )
-    .order_by(StockLot.product_id, StockLot.received_on, StockLot.id)
+    .order_by(StockLot.product_id, StockLot.received_at, StockLot.id)
 )
 _CHANGE_REMAINING = (
     update(StockLot)
@@ -138,7 +142,7 @@ def add_to_lots(
                 leftover[pid] = left
         if changes:
             conn.execute(_CHANGE_REMAINING, changes)
-        for pid, piece in _pieces_of_today(conn, now, leftover).items():
+        for pid, piece in pieces_of_today(conn, now, leftover).items():
             new_lots.append(piece)
             new_lot_products.append(pid)
     if new_lots:
@@ -161,10 +165,11 @@ def add_to_lots(
         )
 
 
-def _pieces_of_today(
+def pieces_of_today(
     conn: Connection, now: datetime, units: Mapping[int, int]
 ) -> dict[int, LotPiece]:
-    """Goods no lot had room for: a lot received now, under its entrepreneur's terms."""
+    """Goods arriving as a lot received now, under their entrepreneur's terms in force (goods
+    received without an intake note; goods coming back that no lot had room for)."""
     if not units:
         return {}
     makers = dict(

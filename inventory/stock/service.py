@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from inventory.models import Product, StockLevel, StockMovement
 from inventory.stock.lot_rules import LotPiece
-from inventory.stock.lots import add_to_lots, take_from_lots
+from inventory.stock.lots import add_to_lots, pieces_of_today, take_from_lots
 from inventory.stock.rules import (
     InsufficientStockError,
     MovementKind,
@@ -99,7 +99,8 @@ def apply_movements(
     """Move stock at one location by ``deltas`` (product id -> signed units); new on-hand.
 
     The lots follow (inventory.stock.lots): goods leave the oldest; goods arrive as the
-    ``incoming`` pieces where given (an intake, a transfer in), else back into the newest lots.
+    ``incoming`` pieces where given (an intake, a transfer in), as a lot of today for any other
+    intake, else back into the newest lots.
 
     Every shortage is collected first and raised as one ``InsufficientStockError`` (naming the
     products) before anything is written. Zero deltas are ignored. The caller has checked
@@ -149,6 +150,10 @@ def apply_movements(
         take_from_lots(conn, location_id, decrements)
     arriving = {pid: delta for pid, delta in changes.items() if delta > 0}
     if arriving:
+        if incoming is None and kind is MovementKind.INTAKE:
+            # Goods received without their pieces (no intake note: the demo's restocks, the
+            # bench's stock) are still new goods: a lot of today, never a refill of an old one.
+            incoming = {p: [piece] for p, piece in pieces_of_today(conn, now, arriving).items()}
         add_to_lots(conn, now, location_id, levels, arriving, incoming)
     return {pid: levels[pid] + delta for pid, delta in changes.items()}
 

@@ -196,22 +196,42 @@ def version_history(conn: Connection, entrepreneur_id: int | None) -> list[Terms
     return [_version(row) for row in rows]
 
 
-@dataclass(frozen=True, slots=True)
 class GoodsTerms:
-    """The terms goods for sale came in under: those of each product's oldest lot with goods
-    at a location (they leave first), else the entrepreneur's in force now (nothing on the
-    books there: a sale rung offline, a short sale)."""
+    """The terms goods for sale came in under: per location and product, the lots with goods
+    left, oldest first (they leave first), as they were when looked up. The terms of a sale's
+    goods are its oldest lot's (:meth:`of`), else the entrepreneur's in force now (nothing on
+    the books there: a sale rung offline, a short sale). A batch of sales looks them up once,
+    so each accepted sale says what it took (:meth:`took`): the next one sells what is left.
+    (A sale refused later, as short, has still taken them here.)"""
 
-    oldest: Mapping[tuple[int, int], int | None]  # (location id, product id) -> terms id
-    versions: Mapping[int, TermsVersion]  # terms id -> version
-    current: Mapping[int, TermsVersion]  # entrepreneur id -> version in force
+    def __init__(
+        self,
+        lots: Mapping[tuple[int, int], list[tuple[int | None, int]]],  # -> [(terms id, units)]
+        versions: Mapping[int, TermsVersion],  # terms id -> version
+        current: Mapping[int, TermsVersion],  # entrepreneur id -> version in force
+    ) -> None:
+        self._lots = {key: list(left) for key, left in lots.items()}
+        self.versions = versions
+        self.current = current
 
     def of(self, location_id: int, product_id: int, entrepreneur_id: int) -> TermsVersion:
-        key = (location_id, product_id)
-        if key not in self.oldest:
+        left = self._lots.get((location_id, product_id))
+        if not left:
             return self.current[entrepreneur_id]
-        terms_id = self.oldest[key]
+        terms_id = left[0][0]
         return BUILT_IN if terms_id is None else self.versions[terms_id]
+
+    def took(self, location_id: int, units: Mapping[int, int]) -> None:
+        """A sale at ``location_id`` took these (product id -> units): from the oldest lots."""
+        for product_id, wanted in units.items():
+            left = self._lots.get((location_id, product_id), [])
+            while left and wanted > 0:
+                terms_id, held = left[0]
+                if held > wanted:
+                    left[0] = (terms_id, held - wanted)
+                    break
+                wanted -= held
+                left.pop(0)
 
 
 def goods_terms(
@@ -219,16 +239,17 @@ def goods_terms(
 ) -> GoodsTerms:
     """:class:`GoodsTerms` for these products (at every location) and their entrepreneurs."""
     ids = sorted(set(product_ids))
-    oldest: dict[tuple[int, int], int | None] = {}
+    lots: dict[tuple[int, int], list[tuple[int | None, int]]] = {}
     if ids:
         rows = conn.execute(
-            select(StockLot.location_id, StockLot.product_id, StockLot.terms_id)
+            select(StockLot.location_id, StockLot.product_id, StockLot.terms_id, StockLot.remaining)
             .where(StockLot.product_id.in_(ids), StockLot.remaining > 0)
-            .order_by(StockLot.received_on.desc(), StockLot.id.desc())
+            .order_by(StockLot.received_at, StockLot.id)
         )
-        oldest = {(loc, pid): tid for loc, pid, tid in rows}  # the last written is the oldest
+        for loc, pid, terms_id, remaining in rows:
+            lots.setdefault((loc, pid), []).append((terms_id, remaining))
     return GoodsTerms(
-        oldest,
-        versions_by_id(conn, (t for t in oldest.values() if t is not None)),
+        lots,
+        versions_by_id(conn, (t for left in lots.values() for t, _ in left if t is not None)),
         current_versions(conn, entrepreneur_ids, at),
     )

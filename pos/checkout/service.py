@@ -191,6 +191,8 @@ def checkout_many(conn: Connection, jobs: Sequence[CheckoutJob]) -> list[Answer]
             continue
         if isinstance(plan, SalePlan):
             planned.append((index, plan))
+            # The next sale of the batch sells what this one leaves (and under its terms).
+            stored.terms.took(plan.location_id, _taken(plan))
         else:
             answers[index] = (plan, True)
     if planned:
@@ -222,6 +224,13 @@ def checkout_many(conn: Connection, jobs: Sequence[CheckoutJob]) -> list[Answer]
         for index, answer in zip(later, rerun, strict=True):
             answers[index] = answer
     return [answer for answer in answers if answer is not None]
+
+
+def _taken(plan: SalePlan) -> dict[int, int]:
+    units: dict[int, int] = {}
+    for line in plan.lines:
+        units[line["product_id"]] = units.get(line["product_id"], 0) + line["quantity"]
+    return units
 
 
 def _replays_after_race(

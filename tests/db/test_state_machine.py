@@ -30,7 +30,6 @@ step is ``find_violations``). ``OTOP_STATEFUL=long``: 200 examples x up to 50 st
 from __future__ import annotations
 
 import os
-import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -90,7 +89,7 @@ from pos.refunds.service import RefundRequest, refund_sale
 from pos.tills.service import create_till, open_shift
 from pos.tills.shifts import close_shift
 from tests import factories as f
-from tests.conftest import _truncate_postgres
+from tests.db.fresh import fresh_databases
 from web.accounts.users import User
 from web.models import metadata
 
@@ -208,36 +207,8 @@ Fresh = Callable[[], tuple[Database, World, Callable[[], None]]]
 @pytest.fixture
 def fresh_world(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Fresh]:
     """A maker of fresh seeded databases, one per example: cheap on both backends."""
-    if backend == "sqlite":
-        seeded = tmp_path / "seeded.db"
-        shutil.copy(request.getfixturevalue("sqlite_template"), seeded)
-        db = Database(f"sqlite:///{seeded}")
-        world = seed(db)
-        db.dispose()  # the last connection closed: the WAL is checkpointed into the file
-        serial = count()
-
-        def fresh_sqlite() -> tuple[Database, World, Callable[[], None]]:
-            path = tmp_path / f"example-{next(serial)}.db"
-            shutil.copy(seeded, path)
-            db = Database(f"sqlite:///{path}")
-
-            def release() -> None:
-                db.dispose()
-                for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-                    leftover.unlink(missing_ok=True)
-
-            return db, world, release
-
-        yield fresh_sqlite
-    else:
-        db = Database(request.getfixturevalue("postgres_url"))
-
-        def fresh_postgres() -> tuple[Database, World, Callable[[], None]]:
-            _truncate_postgres(db)  # RESTART IDENTITY: the same ids every time
-            return db, seed(db), lambda: None
-
-        yield fresh_postgres
-        db.dispose()
+    with fresh_databases(backend, request, tmp_path, seed) as fresh:
+        yield fresh
 
 
 # --- the model ----------------------------------------------------------------------------
