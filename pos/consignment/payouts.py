@@ -183,7 +183,12 @@ def _recent_sums(
             func.sum(case((is_sale & (at > now - refund_window), amount), else_=0)),
         )
         .join(JournalEntryRow, JournalEntryRow.id == PostingRow.entry_id)
-        .where(PostingRow.entry_id >= first, PostingRow.entrepreneur_id.is_not(None))
+        .where(
+            PostingRow.entry_id >= first,
+            # Said of the entries too: PostgreSQL otherwise reads every entry to join them.
+            JournalEntryRow.id >= first,
+            PostingRow.entrepreneur_id.is_not(None),
+        )
         .group_by(PostingRow.entrepreneur_id)
     )
     return {int(e): (int(a), int(b), int(c)) for e, a, b, c in rows}
