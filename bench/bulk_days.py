@@ -17,25 +17,23 @@ from __future__ import annotations
 import hashlib
 import random
 from bisect import bisect
-from collections import Counter, deque
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bench import bulk_shapes as shapes
 from bench.bulk_ledger import Ledger
+from bench.bulk_payouts import PayoutRuns, at
 from bench.bulk_rows import Rows
 from bench.bulk_stock import Stock
 from bench.bulk_world import World
 from demo.history import REFUND_REASON
 from kernel.clock import BANGKOK
-from payments.ledger.balance_rules import payable_now
-from payments.ledger.payout_models import Payout, PayoutRun, PayoutStatus, bank_reference_key
 from payments.ledger.rules import (
     SaleLineShare,
     cash_account,
     money_account,
-    payout_entry,
     refund_entry,
     sale_entry,
 )
@@ -45,15 +43,6 @@ from pos.checkout.ledger_shares import priced_share
 from pos.checkout.pricing import LineInput, PricedLine, price_sale
 from pos.models import Refund, RefundLine, Sale, SaleLine, SalePayment, Shift
 from pos.tills.receipts import receipt_number
-
-PAYOUT_DAY = 5  # of the month: the run for the month before; paid the next morning
-REFUND_WINDOW = timedelta(days=7)
-MINIMUM_PAYOUT_SATANG = 10_000
-
-
-def at(day: date, hour: int, minute: int = 0, second: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute, second), BANGKOK)
-
 
 Sold = tuple[int, int, int, int, PricedLine]  # sale id, line id, entrepreneur, quantity, line
 
@@ -80,23 +69,17 @@ class Days:
         self.receipt_seq: Counter[int] = Counter()
         self.credit_note_seq: Counter[int] = Counter()
         self.z_seq: Counter[int] = Counter()
-        self.run_seq: Counter[int] = Counter()
+        self.runs = PayoutRuns(rows, self.ledger, world)
         self.sales = 0
         self.refunds = 0
-        self.payouts = 0
-        self.owed_at_month_start: dict[int, int] = {}
-        self.net_by_day: deque[tuple[date, Counter[int]]] = deque(maxlen=40)
-        self.run_to_pay: tuple[int, date, list[tuple[int, int]]] | None = None
+        self.promptpay_share = 0.0
 
     # -- a day -----------------------------------------------------------------------------
 
-    def day(self, day: date, count: int, share: float) -> None:
-        if day.day == 1:
-            self.owed_at_month_start = dict(self.ledger.owed)
-        self._pay_run(day)
-        if day.day == PAYOUT_DAY and self.owed_at_month_start:
-            self._make_run(day)
-        self.net_by_day.append((day, Counter()))
+    def day(self, day: date, count: int, promptpay_share: float) -> None:
+        """``count`` sales, ``promptpay_share`` of them paid by QR, their refunds, the shifts."""
+        self.promptpay_share = promptpay_share
+        self.runs.morning(day)
         shifts = [self._open(day, n, till) for n, till in enumerate(self.world.tills)]
         minutes = sorted(self.rng.randrange(1, 9 * 60 - 15) for _ in range(count))
         for minute in minutes:
@@ -153,7 +136,7 @@ class Days:
         ]
         after_lines = sum(i.unit_price_satang * i.quantity - i.discount_satang for i in inputs)
         priced = price_sale(inputs, shapes.cart_discount(after_lines, self.rng))
-        qr = self.rng.random() < self.world.promptpay_share
+        qr = self.rng.random() < self.promptpay_share
         method = "promptpay" if qr else "cash"
         done = now + timedelta(seconds=self.rng.randrange(15, 90)) if qr else now
         self.receipt_seq[till.id] += 1
@@ -168,7 +151,7 @@ class Days:
         )
         entry_id = self.ledger.post(entry, done, shift.cashier)
         for share in shares:
-            self.net_by_day[-1][1][share.entrepreneur_id] += share.net_satang
+            self.runs.sold(share.entrepreneur_id, share.net_satang)
         key = f"bulk-{self.rows.next_id[Sale]}"
         sale_id = self.rows.add(
             Sale,
@@ -342,85 +325,5 @@ class Days:
         tally["refunded_vat"] += line.vat_included_satang
         self.refunds += 1
 
-    # -- payouts ---------------------------------------------------------------------------
-
-    def _make_run(self, day: date) -> None:
-        """The run of the 5th, cut off at the end of the month before (as pos.consignment.
-        payouts.payout_candidates reckons it, from the balances kept here)."""
-        made = at(day, 8)
-        month_start = day.replace(day=1)
-        held_cut = _net_between(self.net_by_day, month_start - timedelta(days=7), month_start)
-        held_now = _net_between(self.net_by_day, day - timedelta(days=7), day)
-        amounts = []
-        for entrepreneur_id, owed_now in sorted(self.ledger.owed.items()):
-            owed_cut = self.owed_at_month_start.get(entrepreneur_id, 0)
-            payable = payable_now(
-                owed_cut - max(0, held_cut[entrepreneur_id]),
-                owed_now - max(0, held_now[entrepreneur_id]),
-                0,
-            )
-            if payable >= MINIMUM_PAYOUT_SATANG:
-                amounts.append((entrepreneur_id, payable))
-        if not amounts:
-            return
-        self.run_seq[made.year] += 1
-        run_id = self.rows.add(
-            PayoutRun,
-            {
-                "number": f"PR-{made.year}-{self.run_seq[made.year]:06d}",
-                "cutoff_date": month_start - timedelta(days=1),
-                "minimum_satang": MINIMUM_PAYOUT_SATANG,
-                "created_by": self.world.manager_id,
-                "created_at": made,
-            },
-        )
-        self.run_to_pay = (run_id, day + timedelta(days=1), amounts)
-
-    def _pay_run(self, day: date | None) -> None:
-        """Yesterday's run paid this morning (``day`` None: the history ends, left waiting)."""
-        if self.run_to_pay is None or (day is not None and day < self.run_to_pay[1]):
-            return
-        run_id, pay_day, amounts = self.run_to_pay
-        paid_at = at(pay_day, 8, 30)
-        for n, (entrepreneur_id, amount) in enumerate(amounts, start=1):
-            payout_id = self.rows.next_id[Payout]
-            entry_id = None
-            reference = None
-            if day is not None:
-                entry = payout_entry(f"PAYOUT-{payout_id}", entrepreneur_id, amount)
-                entry_id = self.ledger.post(entry, paid_at, self.world.manager_id)
-                reference = f"BULK{pay_day:%Y%m%d}{n:05d}"
-                self.payouts += 1
-            self.rows.add(
-                Payout,
-                {
-                    "run_id": run_id,
-                    "entrepreneur_id": entrepreneur_id,
-                    "amount_satang": amount,
-                    "promptpay_id": self.world.promptpay_ids.get(entrepreneur_id),
-                    "status": (PayoutStatus.PENDING if day is None else PayoutStatus.PAID).value,
-                    "bank_reference": reference,
-                    "bank_reference_key": None
-                    if reference is None
-                    else bank_reference_key(reference),
-                    "paid_at": None if day is None else paid_at,
-                    "paid_by": None if day is None else self.world.manager_id,
-                    "cancelled_at": None,
-                    "cancelled_by": None,
-                    "journal_entry_id": entry_id,
-                },
-            )
-        self.run_to_pay = None
-
     def finish(self) -> None:
-        """The last run stays waiting, as a manager would find it."""
-        self._pay_run(None)
-
-
-def _net_between(days: deque[tuple[date, Counter[int]]], start: date, end: date) -> Counter[int]:
-    """The net of the sales of the days ``start`` .. ``end`` (excluded), per entrepreneur."""
-    total: Counter[int] = Counter()
-    for day, net in days:
-        if start <= day < end:
-            total.update(net)
-    return total
+        self.runs.finish()

@@ -32,7 +32,8 @@ from sqlalchemy import delete, insert, text
 from sqlalchemy.engine import Connection
 
 from bench import bulk_shapes as shapes
-from bench.bulk_days import Days, at
+from bench.bulk_days import Days
+from bench.bulk_payouts import at
 from bench.bulk_rows import Rows, advance_id_sequences
 from bench.bulk_world import World
 from demo.catalogue import seed_demo
@@ -105,8 +106,8 @@ def build(
         conn.commit()
         for index in range(days):
             day = first_day + timedelta(days=index)
-            world.promptpay_share = shapes.promptpay_share(index, days)
-            history.day(day, shapes.sales_on(day, index, days, rng, scale), world.promptpay_share)
+            count = shapes.sales_on(day, index, days, rng, scale)
+            history.day(day, count, shapes.promptpay_share(index, days))
             if rows.count(Sale) >= FLUSH_SALES or index == days - 1:
                 if index == days - 1:
                     history.finish()
@@ -123,7 +124,7 @@ def build(
     return {
         "sales": history.sales,
         "refunds": history.refunds,
-        "payouts": history.payouts,
+        "payouts": history.runs.paid,
         "postings": history.ledger.postings,
         "products": len(world.products),
     }
@@ -142,7 +143,7 @@ def _write_sequences(conn: Connection, history: Days) -> None:
         values[f"receipt:{till.id}"] = history.receipt_seq[till.id]
         values[f"credit_note:{till.id}"] = history.credit_note_seq[till.id]
         values[f"z:{till.id}"] = history.z_seq[till.id]
-    for year, seq in history.run_seq.items():
+    for year, seq in history.runs.run_seq.items():
         values[f"payout_run:{year}"] = seq
     conn.execute(delete(Sequence).where(Sequence.name.in_(list(values))))
     conn.execute(insert(Sequence), [{"name": n, "last_value": v} for n, v in values.items()])
@@ -178,7 +179,7 @@ def cached(scale: float, days: int = shapes.DAYS, postgresql: str | None = None)
     last_day = datetime.now(UTC).date() - timedelta(days=1)
     db = Database(url)
     try:
-        counted = build(db, scale=scale, days=days, last_day=last_day, progress=bar)
+        counted = build(db, scale=scale, days=days, last_day=last_day, progress=progress_bar())
         if db.dialect == "sqlite":
             with db.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -207,23 +208,25 @@ def _recreate_postgresql(url: str) -> None:
     admin.dispose()
 
 
-_started = time.perf_counter()
-
-
-def bar(done: int, of: int, sales: int) -> None:
-    """A progress bar on stderr: days done, sales so far, time."""
+def progress_bar() -> Callable[[int, int, int], None]:
+    """A progress bar on stderr: days done, sales so far, seconds since it was made."""
+    started = time.perf_counter()
     width = 40
-    filled = width * done // of
-    if done != of and filled == width * (done - 1) // of:
-        return  # a redraw only when the bar grows
-    seconds = time.perf_counter() - _started
-    print(
-        f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{of:,} days, "
-        f"{sales:,} sales, {seconds:.0f} s",
-        end="",
-        file=sys.stderr,
-        flush=True,
-    )
+
+    def bar(done: int, of: int, sales: int) -> None:
+        filled = width * done // of
+        if done != of and filled == width * (done - 1) // of:
+            return  # a redraw only when the bar grows
+        seconds = time.perf_counter() - started
+        print(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{of:,} days, "
+            f"{sales:,} sales, {seconds:.0f} s",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return bar
 
 
 def main(argv: list[str] | None = None) -> int:

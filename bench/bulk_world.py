@@ -105,7 +105,6 @@ class World:
         # A till whose location has nothing on its shelves rings nothing.
         shares = [s if t.location_id in self.shelves else 0.0 for t, s in self._till_shares()]
         self.till_shares = list(accumulate(shares))
-        self.promptpay_share = 0.0
         self._tills = {t.id: t for t in self.tills}
         self._people = {p.id: p for p, _ in people}
         codes = [COMMISSION_INCOME, PROMPTPAY_CLEARING, BANK]
