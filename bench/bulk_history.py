@@ -27,11 +27,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import delete, insert, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 
 from bench import bulk_shapes as shapes
+from bench.bulk_copy import copy_sqlite_to_postgresql
 from bench.bulk_days import Days
 from bench.bulk_payouts import at
 from bench.bulk_rows import Rows, advance_id_sequences
@@ -68,6 +70,7 @@ class Built:
     sales: int
     reused: bool
     last_day: date
+    copied: bool = False  # PostgreSQL: copied from the SQLite build (bench/bulk_copy.py)
 
 
 def bulk_plan(scale: float, seed: int) -> DemoPlan:
@@ -126,6 +129,7 @@ def build(
         "refunds": history.refunds,
         "payouts": history.runs.paid,
         "postings": history.ledger.postings,
+        "entries": history.ledger.entries,
         "products": len(world.products),
     }
 
@@ -153,7 +157,9 @@ def cached(scale: float, days: int = shapes.DAYS, postgresql: str | None = None)
     """The cached bulk database for ``scale`` and ``days`` (built when missing): SQLite under
     var/bench/, or the PostgreSQL database ``postgresql`` names (its marker under var/bench/)."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    name = f"bulk-{days}d-scale{scale:g}" + ("-pg" if postgresql else "")
+    name = f"bulk-{days}d-scale{scale:g}"
+    if postgresql:
+        name += f"-pg-{make_url(postgresql).database}"
     marker = CACHE / f"{name}.json"
     path = CACHE / f"{name}.db"
     url = postgresql or f"sqlite:///{path}"
@@ -168,6 +174,7 @@ def cached(scale: float, days: int = shapes.DAYS, postgresql: str | None = None)
             made["sales"],
             True,
             date.fromisoformat(made["last_day"]),
+            bool(made.get("copied_from_sqlite")),
         )
     if postgresql:
         _recreate_postgresql(postgresql)
@@ -176,29 +183,43 @@ def cached(scale: float, days: int = shapes.DAYS, postgresql: str | None = None)
             stale.unlink()
     started = time.perf_counter()
     upgrade(url)
-    last_day = datetime.now(UTC).date() - timedelta(days=1)
+    built_in_sqlite = CACHE / f"bulk-{days}d-scale{scale:g}.db"
+    built_marker = CACHE / f"bulk-{days}d-scale{scale:g}.json"
+    if postgresql and built_marker.exists() and built_in_sqlite.exists():
+        # The same rows, copied from the SQLite build: minutes, not hours.
+        made = json.loads(built_marker.read_text())
+        upgrade(f"sqlite:///{built_in_sqlite}")
+        copy_sqlite_to_postgresql(str(built_in_sqlite), postgresql)
+        last_day = date.fromisoformat(made.pop("last_day"))
+        counted = {**made, "copied_from_sqlite": True}
+    else:
+        last_day = datetime.now(UTC).date() - timedelta(days=1)
+        counted = _build_into(url, scale, days, last_day)
+    seconds = time.perf_counter() - started
+    print(file=sys.stderr)
+    counted["build_seconds"] = round(seconds, 1)
+    marker.write_text(json.dumps({**counted, "last_day": last_day.isoformat()}))
+    copied = bool(counted.get("copied_from_sqlite"))
+    return Built(url, scale, days, seconds, counted["sales"], False, last_day, copied)
+
+
+def _build_into(url: str, scale: float, days: int, last_day: date) -> dict[str, Any]:
     db = Database(url)
     try:
-        counted = build(db, scale=scale, days=days, last_day=last_day, progress=progress_bar())
+        counted: dict[str, Any] = dict(
+            build(db, scale=scale, days=days, last_day=last_day, progress=progress_bar())
+        )
         if db.dialect == "sqlite":
             with db.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         db.dispose()
-    seconds = time.perf_counter() - started
-    print(file=sys.stderr)
-    marker.write_text(
-        json.dumps(
-            {"build_seconds": round(seconds, 1), "last_day": last_day.isoformat(), **counted}
-        )
-    )
-    return Built(url, scale, days, seconds, counted["sales"], False, last_day)
+    return counted
 
 
 def _recreate_postgresql(url: str) -> None:
     """A fresh PostgreSQL database of the URL's name (dropped first if it exists)."""
     from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
 
     target = make_url(url)
     admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")

@@ -25,6 +25,7 @@ class Ledger:
         self.totals: dict[tuple[int, str], list[int]] = {}
         self.owed: Counter[int] = Counter()  # what the centre owes each entrepreneur now
         self.postings = 0
+        self.entries = 0
 
     def post(self, entry: JournalEntry, now: datetime, actor_id: int | None) -> int:
         entry_id = self.rows.add(
@@ -56,6 +57,7 @@ class Ledger:
                 total[1] += 1
                 self.owed[entrepreneur_id] -= posting.amount_satang
         self.postings += len(entry.postings)
+        self.entries += 1
         return entry_id
 
     def write_totals(self) -> None:

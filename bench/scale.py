@@ -5,7 +5,8 @@ postings) and 73,240 products, built by bench/bulk_history.py and cached under v
     python -m bench --only scale --quick    # a tenth of it: 0.13 million sales, 7,324 products
 
 SQLite always; PostgreSQL too when ``OTOP_BENCH_POSTGRESQL`` names a database URL (that
-database is dropped and rebuilt when its cached build is missing). Each measure runs in its
+database is dropped and filled when its cached build is missing: copied from the SQLite build
+with COPY, bench/bulk_copy.py). Each measure runs in its
 own read transaction, as a request does; the plans of the balance, the statement and the
 payout run's queries are printed with the figures. Rows this bench cannot reach say why.
 """
@@ -71,6 +72,8 @@ def run(directory: Path, *, quick: bool) -> Report:
 
 def measure(report: Report, label: str, built: Built) -> None:
     how = "reused from var/bench/" if built.reused else "built now"
+    if built.copied:
+        how += ", copied from the SQLite build"
     report.rows.append(
         Row(
             f"{label}: bulk history ({built.sales:,} sales over {built.days:,} days; {how})",

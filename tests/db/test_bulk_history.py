@@ -9,14 +9,17 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
+from bench.bulk_copy import copy_sqlite_to_postgresql
 from bench.bulk_history import build
-from integrity.check import find_violations, find_warnings
+from integrity.check import find_violations, find_warnings, totals
 from kernel.access import Actor, Role
 from kernel.clock import BANGKOK
 from kernel.db.engine import Database
 from payments.ledger.models import AccountTotal, LedgerAccount
 from payments.ledger.payout_models import Payout
-from payments.ledger.postings import entrepreneur_balance
+from payments.ledger.postings import entrepreneur_balance, post_entry
+from payments.ledger.rules import EntryKind
+from payments.ledger.rules import entry as entry_of
 from pos.models import Refund, Sale, Shift
 from pos.tills.shifts import shift_report
 
@@ -89,3 +92,27 @@ def test_the_stored_z_reports_are_what_the_till_computes(
                     name,
                 )
         tx.rollback()
+
+
+def test_the_copy_into_postgresql_is_the_same_history_and_passes_the_check(
+    sqlite_db: Database, postgres_url: str
+) -> None:
+    built = build(sqlite_db, scale=0.01, days=40, last_day=LAST_DAY)
+    copy_sqlite_to_postgresql(sqlite_db.url.removeprefix("sqlite:///"), postgres_url)
+    copy = Database(postgres_url)
+    try:
+        now = datetime.combine(LAST_DAY + timedelta(days=1), time(9), BANGKOK)
+        with copy.read() as conn:
+            assert find_violations(conn, now) == []
+            assert totals(conn)["sales"] == built["sales"]
+        with sqlite_db.read() as conn:
+            expected = totals(conn)
+        with copy.read() as conn:
+            assert totals(conn) == expected
+        with copy.write() as conn:  # the id sequences stand past the copied ids
+            entry = entry_of(
+                EntryKind.ADJUSTMENT, "TEST", [("bank", 100), ("commission_income", -100)]
+            )
+            assert post_entry(conn, MANAGER, now, entry) == built["entries"] + 1
+    finally:
+        copy.dispose()
