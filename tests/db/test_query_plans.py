@@ -11,6 +11,8 @@ from sqlalchemy import func, select, update
 
 from bench.bulk_history import build
 from bench.plans import explain, full_scans
+from integrity.books import stock_matches_movements
+from integrity.consignment import lots_match_movements
 from kernel.access import Actor, Role
 from kernel.db.engine import Database
 from pos.models import Sale, Shift
@@ -35,3 +37,12 @@ def test_a_z_report_and_the_reports_payments_start_from_the_sales(sqlite_db: Dat
         assert "ix_payments_status_expires_at" not in plan, plan
         assert "SEARCH payments USING INTEGER PRIMARY KEY" in plan, plan
     assert full_scans(plans) == []
+
+
+def test_the_checks_stock_sums_read_the_movements_index_alone(sqlite_db: Database) -> None:
+    """``otop-pos check`` sums every product's movements twice (levels, lots): from the index
+    that carries the quantity, not by visiting each movement's row."""
+    plans = explain(sqlite_db, lambda conn: list(stock_matches_movements(conn)))
+    plans += explain(sqlite_db, lambda conn: list(lots_match_movements(conn)))
+    covering = "USING COVERING INDEX ix_stock_movements_product_location_quantity"
+    assert all(covering in plan for plan in plans), plans
