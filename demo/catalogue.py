@@ -80,12 +80,19 @@ def catalogue_is_empty(conn: Connection) -> bool:
 
 
 def seed_demo(
-    conn: Connection, now: datetime, *, scale: float = 1.0, seed: int = 2026
+    conn: Connection,
+    now: datetime,
+    *,
+    scale: float = 1.0,
+    seed: int = 2026,
+    plan: DemoPlan | None = None,
 ) -> DemoSummary:
     """Write the demo catalogue and opening stock into an empty database.
 
     Deterministic for a given ``seed`` and ``scale``; runs in the caller's transaction, so
-    it is all or nothing. Refuses a database that already has catalogue data.
+    it is all or nothing. Refuses a database that already has catalogue data. ``plan``: a
+    catalogue planned otherwise (the benchmarks' ten times the products), in place of the
+    scale's.
     """
     if not 0 < scale <= MAX_SCALE:
         raise InvalidInputError(
@@ -100,7 +107,8 @@ def seed_demo(
             "ฐานข้อมูลมีข้อมูลสินค้าอยู่แล้ว: ใส่ข้อมูลตัวอย่างได้เฉพาะในฐานข้อมูลที่ยังว่างอยู่",
             field="database",
         )
-    plan = demo_plan(scale=scale, seed=seed)
+    if plan is None:
+        plan = demo_plan(scale=scale, seed=seed)
     district_ids, location_ids, category_ids = _insert_reference_rows(conn, now)
     entrepreneur_ids = _insert_entrepreneurs(conn, plan, district_ids, now)
     barcodes = _barcodes(conn, plan.products)

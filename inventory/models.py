@@ -136,7 +136,10 @@ class StockMovement(Base):
     __tablename__ = "stock_movements"
     __table_args__ = (
         CheckConstraint("quantity <> 0", name="quantity_not_zero"),
-        Index("ix_stock_movements_product_location", "product_id", "location_id"),
+        # With the quantity: ``otop-pos check`` sums the movements from the index alone.
+        Index(
+            "ix_stock_movements_product_location_quantity", "product_id", "location_id", "quantity"
+        ),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))

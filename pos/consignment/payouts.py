@@ -29,7 +29,12 @@ from kernel.errors import ConflictError, InvalidInputError, NotFoundError
 from kernel.money import format_baht
 from kernel.text import check_text
 from payments.ledger.balance_rules import payable_now
-from payments.ledger.balances import day_start, read_balance
+from payments.ledger.balances import (
+    day_start,
+    first_entry_since,
+    read_balance,
+    totals_by_entrepreneur,
+)
 from payments.ledger.models import JournalEntryRow, PostingRow
 from payments.ledger.payout_models import Payout, PayoutRun, PayoutStatus, bank_reference_key
 from payments.ledger.postings import post_entry
@@ -109,30 +114,8 @@ def payout_candidates(
         raise InvalidInputError(
             "payout.cutoff_in_future", "วันตัดยอดต้องไม่อยู่ในอนาคต", field="cutoff_date"
         )
-    is_sale = JournalEntryRow.kind == EntryKind.SALE.value
-    amount = PostingRow.amount_satang
-    sums = conn.execute(
-        select(
-            PostingRow.entrepreneur_id,
-            func.sum(amount),
-            func.sum(case((JournalEntryRow.at < cutoff_end, amount), else_=0)),
-            func.sum(
-                case(
-                    (
-                        is_sale
-                        & (JournalEntryRow.at < cutoff_end)
-                        & (JournalEntryRow.at >= cutoff_end - refund_window),
-                        amount,
-                    ),
-                    else_=0,
-                )
-            ),
-            func.sum(case((is_sale & (JournalEntryRow.at > now - refund_window), amount), else_=0)),
-        )
-        .join(JournalEntryRow, JournalEntryRow.id == PostingRow.entry_id)
-        .where(PostingRow.entrepreneur_id.is_not(None))
-        .group_by(PostingRow.entrepreneur_id)
-    )
+    totals = totals_by_entrepreneur(conn)
+    recent = _recent_sums(conn, now, cutoff_end, refund_window)
     pending = {
         e: int(total)
         for e, total in conn.execute(
@@ -142,9 +125,11 @@ def payout_candidates(
         )
     }
     amounts: dict[int, int] = {}
-    for entrepreneur_id, total, at_cutoff, held_at_cutoff, held_now in sums:
+    for entrepreneur_id, total in totals.items():
         if entrepreneur_id in pending:
             continue  # one waiting payout at a time: pay or cancel it first
+        since_cutoff, held_at_cutoff, held_now = recent.get(entrepreneur_id, (0, 0, 0))
+        at_cutoff = total - since_cutoff
         balance_now, balance_at_cutoff = -int(total), -int(at_cutoff)
         available_at_cutoff = balance_at_cutoff - max(0, -int(held_at_cutoff))
         available_now = balance_now - max(0, -int(held_now))
@@ -170,6 +155,45 @@ def payout_candidates(
     ]
 
 
+def _recent_sums(
+    conn: Connection, now: datetime, cutoff_end: datetime, refund_window: timedelta
+) -> dict[int, tuple[int, int, int]]:
+    """Per entrepreneur, the sums of their postings the run needs beside the running totals:
+    posted since the cut-off (taken off today's total: the balance at the cut-off), and the
+    sales inside the refund window before the cut-off and before now (held back). Only the
+    entries since the earliest of those moments are read: a range of the postings' entry
+    index, however long the history before it."""
+    since = min(cutoff_end, now) - refund_window
+    first = first_entry_since(conn, since)
+    if first is None:
+        return {}
+    at = JournalEntryRow.at
+    is_sale = JournalEntryRow.kind == EntryKind.SALE.value
+    amount = PostingRow.amount_satang
+    rows = conn.execute(
+        select(
+            PostingRow.entrepreneur_id,
+            func.sum(case((at >= cutoff_end, amount), else_=0)),
+            func.sum(
+                case(
+                    (is_sale & (at < cutoff_end) & (at >= cutoff_end - refund_window), amount),
+                    else_=0,
+                )
+            ),
+            func.sum(case((is_sale & (at > now - refund_window), amount), else_=0)),
+        )
+        .join(JournalEntryRow, JournalEntryRow.id == PostingRow.entry_id)
+        .where(
+            PostingRow.entry_id >= first,
+            # Said of the entries too: PostgreSQL otherwise reads every entry to join them.
+            JournalEntryRow.id >= first,
+            PostingRow.entrepreneur_id.is_not(None),
+        )
+        .group_by(PostingRow.entrepreneur_id)
+    )
+    return {int(e): (int(a), int(b), int(c)) for e, a, b, c in rows}
+
+
 def create_run(
     conn: Connection,
     actor: Actor,
@@ -183,9 +207,10 @@ def create_run(
 ) -> PayoutRunView:
     """A run of pending payouts for the candidates that were not left out.
 
-    ``candidates``: read beforehand in a snapshot (:func:`payout_candidates`, which sums every
-    entrepreneur's postings), so that the run's write transaction stays short; read here when
-    not given. Two runs racing for one entrepreneur still meet the unique pending payout."""
+    ``candidates``: read beforehand in a snapshot (:func:`payout_candidates`, which reads the
+    running totals and the recent postings), so that the run's write transaction stays short;
+    read here when not given. Two runs racing for one entrepreneur still meet the unique
+    pending payout."""
     if candidates is None:
         candidates = payout_candidates(
             conn,

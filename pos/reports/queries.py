@@ -12,7 +12,7 @@ from sqlalchemy import BigInteger, cast, func, select
 from sqlalchemy.engine import Connection
 
 from inventory.models import Product
-from payments.models import Payment
+from payments.models import Payment, confirmed_payment
 from pos.models import Refund, RefundLine, Sale, SaleLine, SalePayment, SaleStatus
 from pos.reports.periods import Period
 
@@ -208,7 +208,7 @@ def payments_by_day(conn: Connection, period: Period) -> dict[tuple[date, str], 
             )
             .join(Sale, Sale.id == SalePayment.sale_id)
             # A QR that expired before the rest was taken another way paid nothing.
-            .join(Payment, (Payment.id == SalePayment.payment_id) & (Payment.status == "confirmed"))
+            .join(Payment, (Payment.id == SalePayment.payment_id) & confirmed_payment())
             .where(COMPLETED, Sale.business_date.between(period.start, period.end))
             .group_by(Sale.business_date, SalePayment.method, Payment.tender_name)
         )

@@ -23,7 +23,7 @@ from kernel.db.engine import next_in_sequence
 from kernel.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from kernel.money import format_baht
 from kernel.text import check_text
-from payments.models import Payment
+from payments.models import Payment, confirmed_payment
 from pos.completion.stranded import void_stranded
 from pos.models import (
     CashMovementKind,
@@ -301,7 +301,7 @@ def _compute(
         )
         .join(Sale, Sale.id == SalePayment.sale_id)
         # A QR that expired before the rest was taken another way paid nothing.
-        .join(Payment, (Payment.id == SalePayment.payment_id) & (Payment.status == "confirmed"))
+        .join(Payment, (Payment.id == SalePayment.payment_id) & confirmed_payment())
         .where(Sale.shift_id == shift_id, completed)
     ).one()
     tenders = _tenders(conn, shift_id)
@@ -400,7 +400,7 @@ def _tenders(conn: Connection, shift_id: int) -> list[TenderTotal]:
         select(Payment.tender_name, func.count(), func.sum(SalePayment.amount_satang))
         .select_from(SalePayment)
         .join(Sale, Sale.id == SalePayment.sale_id)
-        .join(Payment, (Payment.id == SalePayment.payment_id) & (Payment.status == "confirmed"))
+        .join(Payment, (Payment.id == SalePayment.payment_id) & confirmed_payment())
         .where(
             Sale.shift_id == shift_id,
             Sale.status == SaleStatus.COMPLETED.value,
