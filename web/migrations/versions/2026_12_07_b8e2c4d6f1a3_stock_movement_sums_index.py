@@ -8,7 +8,7 @@ sums read the index alone; it replaces the old one (its prefix serves every quer
 it), so a sale's write keeps its number of index entries.
 
 Revision ID: b8e2c4d6f1a3
-Revises: a7d3e9c15b48
+Revises: c4e8b1d27a63
 Create Date: 2026-12-07 11:40:00
 """
 
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "b8e2c4d6f1a3"
-down_revision: str | None = "a7d3e9c15b48"
+down_revision: str | None = "c4e8b1d27a63"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
