@@ -31,11 +31,18 @@ def _context(browser: Any, viewport: dict[str, int]) -> Any:
 
 
 def _entrepreneurs_first_product(browser: Any, server: LiveServer) -> dict[str, Any]:
-    """The first product of the entrepreneur's stock list (the portal shows it first)."""
+    """The first product of the entrepreneur's stock list that has no photo yet (the live
+    server is shared: a delivery test may have added one with its photo)."""
     context = _context(browser, PHONE)
     page = context.new_page()
     sign_in(page, server, "entrepreneur")
-    item: dict[str, Any] = api_get(page, "/api/v1/stock?limit=1")["items"][0]
+    origin = server.url
+    items = api_get(page, "/api/v1/stock?limit=20")["items"]
+    item: dict[str, Any] = next(
+        i
+        for i in items
+        if page.request.get(f"{origin}/api/v1/products/{i['product_id']}/photo").status == 404
+    )
     context.close()
     return item
 

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select, update
 
-from inventory.models import Location, StockLot
+from inventory.models import Location, Product, StockLot
 from inventory.stock.return_note_queries import due_lots
 from inventory.terms.rules import EndAction
 from kernel.clock import business_date
@@ -31,20 +31,32 @@ def server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iter
 
 
 def _age_one_entrepreneurs_goods(server: LiveServer) -> tuple[int, int, int]:
-    """Make one entrepreneur's lots at the default location 100 days old (past the built-in
-    90-day period): their entrepreneur, the location and the units due."""
+    """Make one product's lots at the default location 100 days old (past the built-in 90-day
+    period), the product of an entrepreneur with nothing else due (the demo's goods came in
+    over four months): their entrepreneur, the location and the units due."""
     now = datetime.now(UTC)
+    today = business_date(now)
     long_ago = now - timedelta(days=100)
     db = Database(server.database_url)
     try:
         with db.write() as conn:
-            home = conn.execute(select(Location.id).where(Location.is_default.is_(True))).scalar()
-            lot = conn.execute(
-                select(StockLot.id, StockLot.product_id)
-                .where(StockLot.location_id == home, StockLot.remaining > 1)
-                .order_by(StockLot.id)
-            ).first()
-            assert lot is not None
+            home = conn.execute(
+                select(Location.id).where(Location.is_default.is_(True))
+            ).scalar_one()
+            already = {
+                d.lot.entrepreneur_id
+                for d in due_lots(conn, today, EndAction.RETURN, location_id=home)
+            }
+            lot = next(
+                row
+                for row in conn.execute(
+                    select(StockLot.id, StockLot.product_id, Product.entrepreneur_id)
+                    .join(Product, Product.id == StockLot.product_id)
+                    .where(StockLot.location_id == home, StockLot.remaining > 1)
+                    .order_by(StockLot.id)
+                )
+                if row.entrepreneur_id not in already
+            )
             conn.execute(
                 update(StockLot)
                 .where(StockLot.product_id == lot.product_id, StockLot.location_id == home)
@@ -52,11 +64,11 @@ def _age_one_entrepreneurs_goods(server: LiveServer) -> tuple[int, int, int]:
             )
             due = [
                 d
-                for d in due_lots(conn, business_date(now), EndAction.RETURN, location_id=home)
-                if d.lot.product_id == lot.product_id
+                for d in due_lots(conn, today, EndAction.RETURN, location_id=home)
+                if d.lot.entrepreneur_id == lot.entrepreneur_id
             ]
-        assert due, "the aged lot is due for return"
-        return due[0].lot.entrepreneur_id, int(home), sum(d.free for d in due)
+        assert due and {d.lot.product_id for d in due} == {lot.product_id}
+        return lot.entrepreneur_id, int(home), sum(d.free for d in due)
     finally:
         db.dispose()
 
