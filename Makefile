@@ -21,7 +21,7 @@ run: install
 	$(BIN)/otop-pos serve
 
 test: install check
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 check: install
 	$(BIN)/ruff check .
