@@ -21,7 +21,8 @@ run: install
 	$(BIN)/otop-pos serve
 
 test: install check
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadfile --ignore=tests/faults/test_crash.py
+	$(BIN)/pytest tests/faults/test_crash.py  # alone: its SIGKILLs must land on sales in flight
 
 check: install
 	$(BIN)/ruff check .
