@@ -119,48 +119,51 @@ def prepare(
         seed_demo_database(db, NOW, scale=scale)
         seed_demo_history(db, Settings(demo=True, database_url=url), days=history_days, scale=scale)
         seeded = time.perf_counter() - started
-        with db.write() as conn:
-            location = conn.execute(select(Location.id).where(Location.is_default)).scalar_one()
-            products = list(conn.execute(select(Product.id).where(Product.active)).scalars())
-            # Deep stock so that the measured sales never run short (a short sale is a 409).
-            apply_movements(
-                conn,
-                SYSTEM,
-                NOW,
-                location_id=location,
-                deltas={p: 100_000 for p in products},
-                kind=MovementKind.INTAKE,
-                reason="bench stock",
-                document=None,
-            )
-            made = []
-            for n in range(1, tills + 1):
-                name = f"bench-cashier{n}"
-                user = create_user(
-                    conn,
-                    SYSTEM,
-                    username=name,
-                    password=NewPassword.of(PASSWORD),
-                    role=Role.CASHIER,
-                    now=NOW,
-                )
-                till = create_till(
-                    conn,
-                    SYSTEM,
-                    NOW,
-                    code=f"BENCH-{n:02d}",
-                    name=f"Bench {n}",
-                    location_id=location,
-                )
-                open_shift(conn, Actor(user.id, name, Role.CASHIER), NOW, till.id, 0)
-                made.append((name, till.id))
         with db.read() as conn:
-            prices = dict(conn.execute(select(Product.id, Product.price_satang)).all())
-        PRICES.clear()
-        PRICES.update(prices)
+            products = list(conn.execute(select(Product.id).where(Product.active)).scalars())
+        made = open_tills(db, products, tills)
     finally:
         db.dispose()
     return products, made, seeded
+
+
+def open_tills(db: Database, products: list[int], tills: int) -> list[tuple[str, int]]:
+    """Deep stock of ``products`` at the default location (so that the measured sales never
+    run short: a short sale is a 409), and ``tills`` cashiers, tills and open shifts there;
+    the (username, till id) pairs. PRICES gets every product's price."""
+    with db.write() as conn:
+        location = conn.execute(select(Location.id).where(Location.is_default)).scalar_one()
+        apply_movements(
+            conn,
+            SYSTEM,
+            NOW,
+            location_id=location,
+            deltas={p: 100_000 for p in products},
+            kind=MovementKind.INTAKE,
+            reason="bench stock",
+            document=None,
+        )
+        made = []
+        for n in range(1, tills + 1):
+            name = f"bench-cashier{n}"
+            user = create_user(
+                conn,
+                SYSTEM,
+                username=name,
+                password=NewPassword.of(PASSWORD),
+                role=Role.CASHIER,
+                now=NOW,
+            )
+            till = create_till(
+                conn, SYSTEM, NOW, code=f"BENCH-{n:02d}", name=f"Bench {n}", location_id=location
+            )
+            open_shift(conn, Actor(user.id, name, Role.CASHIER), NOW, till.id, 0)
+            made.append((name, till.id))
+    with db.read() as conn:
+        prices = dict(conn.execute(select(Product.id, Product.price_satang)).all())
+    PRICES.clear()
+    PRICES.update(prices)
+    return made
 
 
 PRICES: dict[int, int] = {}

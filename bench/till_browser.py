@@ -61,24 +61,30 @@ def prepare(url: str, scale: float) -> tuple[int, list[str], int]:
     db = Database(url)
     try:
         seed_demo_database(db, datetime.now(UTC), scale=scale)
-        with db.write() as conn:
-            till_id, location = conn.execute(
-                select(Till.id, Till.location_id).where(Till.code == "SKP-01")
-            ).one()
-            cashier = conn.execute(select(User.id).where(User.username == "cashier1")).scalar_one()
-            actor = Actor(cashier, "cashier1", Role.CASHIER)
-            open_shift(conn, actor, datetime.now(UTC), till_id, 0)
-            codes = list(
-                conn.execute(
-                    select(Product.barcode)
-                    .join(StockLevel, StockLevel.product_id == Product.id)
-                    .where(StockLevel.location_id == location, StockLevel.on_hand > 0)
-                ).scalars()
-            )
+        till_id, codes = open_demo_till(db)
+        with db.read() as conn:
             count = len(conn.execute(select(Product.id).where(Product.active)).all())
     finally:
         db.dispose()
     return till_id, codes, count
+
+
+def open_demo_till(db: Database) -> tuple[int, list[str]]:
+    """Open the demo cashier's shift on SKP-01; its till id and the barcodes in stock there."""
+    with db.write() as conn:
+        till_id, location = conn.execute(
+            select(Till.id, Till.location_id).where(Till.code == "SKP-01")
+        ).one()
+        cashier = conn.execute(select(User.id).where(User.username == "cashier1")).scalar_one()
+        open_shift(conn, Actor(cashier, "cashier1", Role.CASHIER), datetime.now(UTC), till_id, 0)
+        codes = list(
+            conn.execute(
+                select(Product.barcode)
+                .join(StockLevel, StockLevel.product_id == Product.id)
+                .where(StockLevel.location_id == location, StockLevel.on_hand > 0)
+            ).scalars()
+        )
+    return till_id, codes
 
 
 def _ready(page: Any) -> float:

@@ -47,3 +47,16 @@ def test_the_tills_search_module_ranks_the_same_cases() -> None:
         [node, "--test", str(NODE_TEST)], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_the_tills_search_index_finds_what_ranking_every_product_finds() -> None:
+    """tests/js/till_search.test.js: web/static/till_search.js against search_rank.js."""
+    node = require_program("node")
+    run = subprocess.run(
+        [node, "--test", str(ROOT / "tests" / "js" / "till_search.test.js")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr

@@ -37,13 +37,14 @@ function every(terms, hay) {
   return true;
 }
 
-/* The tier of a prepared product for a prepared query, or -1 when it does not match. */
-export function tier(q, p) {
+/* The tier of a prepared product for a prepared query, or -1 when it does not match.
+   `holds`: the caller already knows every word is in `p.rest` (till_search.js found it). */
+export function tier(q, p, holds) {
   if (!q.needle) return -1;
   if (q.code && (q.code === p.barcode || q.code.toLowerCase() === p.sku)) return EXACT_CODE;
-  if (p.th.indexOf(q.needle) === 0 || p.en.indexOf(q.needle) === 0) return NAME_START;
+  if (p.th.startsWith(q.needle) || p.en.startsWith(q.needle)) return NAME_START;
   if (every(q.terms, p.names)) return NAME;
-  if (every(q.terms, p.rest)) return OTHER;
+  if (holds || every(q.terms, p.rest)) return OTHER;
   return -1;
 }
 
@@ -69,14 +70,23 @@ export function ranked(text, items, prepared) {
    null when the query is ambiguous (the cashier chooses from the list). */
 export function enterPick(text, results, prepared) {
   if (results.length === 1) return results[0];
+  return exactPick(text, results, prepared);
+}
+
+/* Of `items`, the one product whose barcode or SKU the query is, else the one whose name the
+   query is exactly, else null. Both rank first or second (EXACT_CODE, NAME_START): a caller
+   holding the results by tier need only look there (the till's "ผ้า" has tens of thousands
+   of results, a few thousand of them first or second). */
+export function exactPick(text, items, prepared) {
   var q = query(text);
-  var tests = [
-    function (p) { return tier(q, p) === EXACT_CODE; },
-    function (p) { return q.needle !== "" && (p.th === q.needle || p.en === q.needle); }
-  ];
-  for (var t = 0; t < tests.length; t++) {
-    var hits = results.filter(function (item) { return tests[t](prepared(item)); });
-    if (hits.length === 1) return hits[0];
+  if (!q.needle) return null;
+  var lower = q.code.toLowerCase(), code = null, codes = 0, named = null, names = 0;
+  for (var i = 0; i < items.length; i++) {
+    var p = prepared(items[i]);
+    if (q.code && (q.code === p.barcode || lower === p.sku)) { codes++; code = items[i]; }
+    if (p.th === q.needle || p.en === q.needle) { names++; named = items[i]; }
   }
+  if (codes === 1) return code;
+  if (names === 1) return named;
   return null;
 }
