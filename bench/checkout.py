@@ -272,6 +272,7 @@ async def signed_in(base: str, username: str, password: str = PASSWORD) -> RawCl
             headers={"x-csrftoken": csrf},
         )
         response.raise_for_status()
+        csrf = client.cookies.get("csrftoken") or ""  # signing in gives the session its own
         cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
     url = httpx.URL(base)
     return RawClient(url.host, url.port or 80, cookie, csrf)

@@ -330,7 +330,9 @@ async def backup(ctx: Context, window: Window) -> Side:
     runs: list[tuple[float, int, str]] = []
     while not runs or window.left():
         runs.append(await _run_backup(command, env, ctx.side_limit_s))
-    target.unlink(missing_ok=True)
+    # In a thread: deleting a copy of gigabytes takes the file system a second, which on the
+    # event loop would stall the tills' own clients (not the server) for as long.
+    await asyncio.to_thread(target.unlink, missing_ok=True)
     seconds = ", ".join(f"{s:.1f}" for s, _, _ in runs)
     failed = [line for _, status, line in runs if status != 0]
     figure = f"{len(runs)} backup{'s' * (len(runs) > 1)} of {seconds} s"
