@@ -19,7 +19,7 @@ from inventory.deliveries.rules import (
     kind_of,
 )
 from inventory.models import Entrepreneur, Intake, Location, Product
-from inventory.stock.refs import visible_entrepreneur
+from inventory.stock.refs import parties, visible_entrepreneur, with_parties
 from kernel.access import Actor
 from kernel.errors import NotFoundError
 
@@ -120,18 +120,8 @@ def _not_found(delivery_id: int) -> NotFoundError:
 
 def get_delivery(conn: Connection, actor: Actor, delivery_id: int) -> DeliveryView:
     head = conn.execute(
-        select(
-            Delivery,
-            Entrepreneur.code.label("e_code"),
-            Entrepreneur.name_th.label("e_th"),
-            Entrepreneur.name_en.label("e_en"),
-            Location.code.label("l_code"),
-            Location.name_th.label("l_th"),
-            Location.name_en.label("l_en"),
-            Intake.number.label("intake_number"),
-        )
-        .join(Entrepreneur, Entrepreneur.id == Delivery.entrepreneur_id)
-        .join(Location, Location.id == Delivery.location_id)
+        with_parties(Delivery)
+        .add_columns(Intake.number.label("intake_number"))
         .outerjoin(Intake, Intake.id == Delivery.intake_id)
         .where(Delivery.id == delivery_id)
     ).first()
@@ -167,14 +157,7 @@ def get_delivery(conn: Connection, actor: Actor, delivery_id: int) -> DeliveryVi
     return DeliveryView(
         id=head.id,
         number=head.number,
-        entrepreneur_id=head.entrepreneur_id,
-        entrepreneur_code=head.e_code,
-        entrepreneur_name_th=head.e_th,
-        entrepreneur_name_en=head.e_en,
-        location_id=head.location_id,
-        location_code=head.l_code,
-        location_name_th=head.l_th,
-        location_name_en=head.l_en,
+        **parties(head),
         expected_on=head.expected_on,
         note=head.note,
         status=head.status,

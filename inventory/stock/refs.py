@@ -238,3 +238,19 @@ def with_parties(document: Any) -> Select[Any]:
         .join(Entrepreneur, Entrepreneur.id == document.entrepreneur_id)
         .join(Location, Location.id == document.location_id)
     )
+
+
+def parties(head: Any) -> dict[str, Any]:
+    """The entrepreneur's and the location's fields of a document's view, from a row that
+    :func:`with_parties` read: ``entrepreneur_id``, ``…_code``, ``…_name_th``, ``…_name_en``
+    and the same of ``location``."""
+    return {
+        "entrepreneur_id": head.entrepreneur_id,
+        "entrepreneur_code": head.e_code,
+        "entrepreneur_name_th": head.e_th,
+        "entrepreneur_name_en": head.e_en,
+        "location_id": head.location_id,
+        "location_code": head.l_code,
+        "location_name_th": head.l_th,
+        "location_name_en": head.l_en,
+    }

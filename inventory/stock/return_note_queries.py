@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from inventory.models import Entrepreneur, Location, Product
 from inventory.return_note_models import ReturnNote, ReturnNoteLine
 from inventory.stock.aging import AgedLot, aged_lots
-from inventory.stock.refs import visible_entrepreneur, with_parties
+from inventory.stock.refs import parties, visible_entrepreneur, with_parties
 from inventory.stock.return_rules import ReturnNoteStatus
 from inventory.terms.rules import EndAction
 from kernel.access import Actor
@@ -208,14 +208,7 @@ def _view(head: Any, lines: list[ReturnNoteLineView]) -> ReturnNoteView:
         id=head.id,
         number=head.number,
         status=ReturnNoteStatus(head.status),
-        entrepreneur_id=head.entrepreneur_id,
-        entrepreneur_code=head.e_code,
-        entrepreneur_name_th=head.e_th,
-        entrepreneur_name_en=head.e_en,
-        location_id=head.location_id,
-        location_code=head.l_code,
-        location_name_th=head.l_th,
-        location_name_en=head.l_en,
+        **parties(head),
         note=head.note,
         prepared_by=head.prepared_by,
         prepared_at=head.prepared_at,

@@ -29,7 +29,8 @@ export function prepare(s) {
 /* A query made ready once for many products. */
 export function query(text) {
   var needle = normalize(text);
-  return { needle: needle, terms: needle ? needle.split(" ") : [], code: String(text == null ? "" : text).trim() };
+  var code = String(text == null ? "" : text).trim();
+  return { needle: needle, terms: needle ? needle.split(" ") : [], code: code, sku: code.toLowerCase() };
 }
 
 function every(terms, hay) {
@@ -41,7 +42,7 @@ function every(terms, hay) {
    `holds`: the caller already knows every word is in `p.rest` (till_search.js found it). */
 export function tier(q, p, holds) {
   if (!q.needle) return -1;
-  if (q.code && (q.code === p.barcode || q.code.toLowerCase() === p.sku)) return EXACT_CODE;
+  if (q.code && (q.code === p.barcode || q.sku === p.sku)) return EXACT_CODE;
   if (p.th.startsWith(q.needle) || p.en.startsWith(q.needle)) return NAME_START;
   if (every(q.terms, p.names)) return NAME;
   if (holds || every(q.terms, p.rest)) return OTHER;
@@ -80,10 +81,10 @@ export function enterPick(text, results, prepared) {
 export function exactPick(text, items, prepared) {
   var q = query(text);
   if (!q.needle) return null;
-  var lower = q.code.toLowerCase(), code = null, codes = 0, named = null, names = 0;
+  var code = null, codes = 0, named = null, names = 0;
   for (var i = 0; i < items.length; i++) {
     var p = prepared(items[i]);
-    if (q.code && (q.code === p.barcode || lower === p.sku)) { codes++; code = items[i]; }
+    if (q.code && (q.code === p.barcode || q.sku === p.sku)) { codes++; code = items[i]; }
     if (p.th === q.needle || p.en === q.needle) { names++; named = items[i]; }
   }
   if (codes === 1) return code;
