@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, func, select, union
 from sqlalchemy.engine import Connection
 
 from inventory.catalogue.photo_store import photo_key
@@ -165,23 +165,26 @@ _ROW = (
 _PRODUCTS = _ROW.where(Product.active).order_by(Product.name_th, Product.id)
 # A delta's products: every one changed since (the withdrawn ones too, to be removed).
 _CHANGED = _ROW.add_columns(Product.active).where(Product.updated_at >= bindparam("since_at"))
-_MOVED = (
-    select(StockMovement.product_id, func.coalesce(StockLevel.on_hand, 0))
-    .distinct()
-    .outerjoin(
-        StockLevel,
-        and_(
-            StockLevel.product_id == StockMovement.product_id,
-            StockLevel.location_id == StockMovement.location_id,
-        ),
-    )
-    .where(
+# A delta's on-hand: the products that moved at the location since (a movement id above the
+# token's, or stamped in the overlap), as two lookups each an index answers (the id is the
+# key; created_at has its index) rather than one OR that walked every movement of the
+# history: 7 s a refresh at ten years, on every till, every half-minute.
+_MOVED_SINCE = union(
+    select(StockMovement.product_id).where(
+        StockMovement.id > bindparam("movement_id"),
         StockMovement.location_id == bindparam("location_id"),
-        or_(
-            StockMovement.id > bindparam("movement_id"),
-            StockMovement.created_at >= bindparam("since_at"),
-        ),
-    )
+    ),
+    select(StockMovement.product_id).where(
+        StockMovement.created_at >= bindparam("since_at"),
+        StockMovement.location_id == bindparam("location_id"),
+    ),
+).subquery()
+_MOVED = select(_MOVED_SINCE.c.product_id, func.coalesce(StockLevel.on_hand, 0)).outerjoin(
+    StockLevel,
+    and_(
+        StockLevel.product_id == _MOVED_SINCE.c.product_id,
+        StockLevel.location_id == bindparam("location_id"),
+    ),
 )
 _LAST_MOVEMENT = select(func.coalesce(func.max(StockMovement.id), 0))
 _TILL = select(Till.code, Till.location_id).where(Till.id == bindparam("till_id"))
