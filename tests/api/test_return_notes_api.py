@@ -196,3 +196,19 @@ async def test_the_returns_pages_speak_english_when_asked(
         found = re.findall(r"<(h1|h2|th)\b[^>]*>(.*?)</\1>", html, re.S)
         headings = " ".join(text for _, text in found)
         assert headings and not THAI.search(headings), headings
+
+
+async def test_more_lots_due_than_a_page_holds_are_a_line_an_entrepreneur(
+    login_as: LoginAs, shop: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past INLINE_LOTS lots due (here 1: the fixture has two), the unfiltered page lists each
+    entrepreneur and place with a link, not a form of every lot; choosing one shows its form."""
+    monkeypatch.setattr("web.stock.returns_pages.INLINE_LOTS", 1)
+    client = await login_as(Role.MANAGER)
+    page = await client.get("/admin/stock/returns")
+    assert page.status_code == 200
+    assert 'class="due-summary"' in page.text and 'class="due-group"' not in page.text
+    assert f"?entrepreneur_id={shop['weaver']}&amp;location_id={shop['home']}" in page.text
+    chosen = await client.get("/admin/stock/returns", params={"entrepreneur_id": shop["weaver"]})
+    assert 'class="due-group"' in chosen.text and 'class="due-summary"' not in chosen.text
+    assert "ผ้าซิ่นตีนจก" in chosen.text

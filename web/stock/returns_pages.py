@@ -16,7 +16,7 @@ from litestar.response import Template
 from inventory.stock.queries import entrepreneur_choices, location_choices
 from inventory.stock.return_note_queries import (
     DueLot,
-    due_lots,
+    due_lots_by_action,
     get_return_note,
     list_return_notes,
 )
@@ -68,6 +68,24 @@ def group_due(lots: list[DueLot]) -> list[DueGroup]:
     return sorted(groups.values(), key=lambda g: (g.entrepreneur_code, g.location_code))
 
 
+INLINE_LOTS = 300  # more lots due than this, and no entrepreneur chosen: a line each
+
+
+def _due_shown(due: dict[EndAction, list[DueLot]], *, chosen: bool) -> dict[str, Any]:
+    """What the page lists: every lot due back, grouped into the notes they would make; or,
+    when that is more than a page can hold (a centre that has not returned goods for long),
+    a line an entrepreneur and place to choose from. Lots to extend: the first INLINE_LOTS."""
+    groups = group_due(due[EndAction.RETURN])
+    summarised = not chosen and len(due[EndAction.RETURN]) > INLINE_LOTS
+    extend = due[EndAction.EXTEND]
+    return {
+        "groups": [] if summarised else groups,
+        "summary": groups if summarised else [],
+        "to_extend": extend[:INLINE_LOTS],
+        "more_extend": max(len(extend) - INLINE_LOTS, 0),
+    }
+
+
 class ReturnNotePages(Controller):
     """The returns page, a return note, and its print view."""
 
@@ -89,8 +107,7 @@ class ReturnNotePages(Controller):
         today = business_date(clock.now())
         filters: dict[str, Any] = {"entrepreneur_id": whose, "location_id": where}
         with db.read() as conn:
-            to_return = due_lots(conn, today, EndAction.RETURN, **filters)
-            to_extend = due_lots(conn, today, EndAction.EXTEND, **filters)
+            due = due_lots_by_action(conn, today, **filters)
             waiting = list_return_notes(
                 conn, actor, statuses=[ReturnNoteStatus.WAITING_PICKUP], limit=200, **filters
             )
@@ -107,8 +124,7 @@ class ReturnNotePages(Controller):
             request,
             "stock/returns.html",
             today=today,
-            groups=group_due(to_return),
-            to_extend=to_extend,
+            **_due_shown(due, chosen=whose is not None),
             waiting=waiting,
             history=history,
             location_id=where,
