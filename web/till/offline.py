@@ -75,16 +75,6 @@ def shell_assets() -> tuple[str, ...]:
 
 
 @cache
-def modules_of(entry: str) -> tuple[str, ...]:
-    """The ES module ``entry`` (a path under /static) and every module it imports, directly or
-    not, as URLs: the till's page preloads them all at once, where the browser would otherwise
-    find them an import level at a time (a round trip each, through the worker)."""
-    found: set[str] = set()
-    _follow(entry, found)
-    return tuple(f"/static/{name}" for name in sorted(found) if name.endswith(".js"))
-
-
-@cache
 def worker_script() -> tuple[bytes, str]:
     """The worker's JavaScript and its version (a hash of every file it caches and of itself)."""
     digest = hashlib.sha256()

@@ -31,7 +31,7 @@ from web.i18n import language_of
 from web.pages import page
 from web.payments.api import receiving_account
 from web.settings import Settings
-from web.till.offline import SCOPE, modules_of, worker_script
+from web.till.offline import SCOPE, worker_script
 
 
 def till_config(request: Request[Any, Any, Any], settings: Settings) -> dict[str, Any]:
@@ -92,12 +92,7 @@ class TillPages(Controller):
         self, request: Request[Any, Any, Any], settings: NamedDependency[Settings]
     ) -> Template:
         """The cashier's screen: scan, cart, payment, receipt, and the day menu."""
-        return page(
-            request,
-            "till/till.html",
-            config=till_config(request, settings),
-            modules=modules_of("till_boot.js"),
-        )
+        return page(request, "till/till.html", config=till_config(request, settings))
 
     @get("/till/display", sync_to_thread=False, include_in_schema=False)
     def display_page(
