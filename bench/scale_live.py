@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -70,7 +71,7 @@ def measure_live(report: Report, label: str, built: Built, directory: Path, quic
 
 
 @contextlib.contextmanager
-def working_copy(url: str, directory: Path):  # type: ignore[no-untyped-def]
+def working_copy(url: str, directory: Path) -> Iterator[str]:
     """A copy of the cached database for one run, removed afterwards."""
     target = make_url(url)
     if target.get_backend_name() == "sqlite":
