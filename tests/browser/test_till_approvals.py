@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from tests.browser.conftest import LiveServer, shot
+from tests.browser.test_offline_till import wait_for_queue
 from tests.browser.test_till import api_get, baht, barcodes, scan, shift_report, start_till
 
 
@@ -16,6 +17,8 @@ def _sell_cash(page: Any, code: str) -> None:
     page.wait_for_selector("#dlg-pay[open]")
     page.keyboard.press("Enter")
     page.locator("[data-done]").wait_for(state="visible")
+    # The till answers at once and sends the sale from its queue: wait until the server has it.
+    wait_for_queue(page, lambda s: s["waiting"] == 0)
 
 
 def test_the_drawer_is_counted_blind_and_a_big_difference_needs_a_reason(
