@@ -4,6 +4,8 @@ Search runs on ``products.search_text`` (names, SKU, barcode, entrepreneur code,
 with a contains-match, because Thai writes no spaces between words. Exact barcode/SKU hits
 come first, then products by their own names, then the rest (a SKU, a barcode, the maker's
 code never rank above a product's name); on-hand is read for the page's products only.
+Where the search index can rank (inventory.catalogue.search_index.tier_hits), the page is read
+from it tier by tier instead of ranking every match.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.engine import Connection
 
 from inventory.catalogue.search import EXACT_CODE, NAME, NAME_START, OTHER, normalize
-from inventory.catalogue.search_index import matches
+from inventory.catalogue.search_index import exact_code, matches, tier_hits
 from inventory.models import Category, Entrepreneur, Location, Product, StockLevel
 from kernel.access import STAFF, Actor, Role
 from kernel.errors import InvalidInputError, NotFoundError
@@ -35,8 +37,7 @@ def _tier(conn: Connection, query: str, needle: str) -> Any:
     at_th, at_en = find(Product.name_th, needle), find(func.lower(Product.name_en), needle)
     whens: list[tuple[Any, int]] = []
     if _LOOKS_LIKE_CODE.match(code):
-        exact = (Product.barcode == code) | (func.lower(Product.sku) == code.lower())
-        whens.append((exact, EXACT_CODE))
+        whens.append((exact_code(conn, code), EXACT_CODE))
     whens.append(((at_th == 1) | (at_en == 1), NAME_START))
     whens.append(((at_th > 0) | (at_en > 0), NAME))
     return case(*whens, else_=OTHER)
@@ -216,6 +217,12 @@ def search_products(
     limit = min(max(limit, 1), MAX_PAGE)
     offset = max(offset, 0)
     needle = normalize(q or "")
+    tiers = tier_hits(conn, needle)
+    if tiers is not None:
+        ids = _page_by_tiers(conn, (q or "").strip(), tiers, where, limit + offset)[offset:]
+        place = {product_id: i for i, product_id in enumerate(ids)}
+        views = _views(conn, _with_stock(_BASE.where(Product.id.in_(ids)), location_id))
+        return sorted(views, key=lambda view: place[view.id])
     if not needle:
         order: tuple[Any, ...] = (Product.name_th, Product.id)
     else:
@@ -225,3 +232,25 @@ def search_products(
     page = select(Product.id).where(*where).order_by(*order).limit(limit).offset(offset)
     query = _BASE.where(Product.id.in_(page.scalar_subquery())).order_by(*order)
     return _views(conn, _with_stock(query, location_id))
+
+
+def _page_by_tiers(
+    conn: Connection,
+    code: str,
+    tiers: list[Select[Any]],
+    where: list[Any],
+    wanted: int,
+) -> list[int]:
+    """The first ``wanted`` ids in search order, read tier by tier from the search index
+    (each tier in catalogue order), stopping as soon as the page is full."""
+    found: list[int] = []
+    if _LOOKS_LIKE_CODE.match(code):
+        query = select(Product.id).where(*where, exact_code(conn, code))
+        found = list(conn.execute(query.order_by(Product.id)).scalars())
+    codes = set(found)
+    for tier in tiers:
+        if len(found) >= wanted:
+            break
+        query = tier.where(*where).limit(wanted - len(found) + len(codes))
+        found.extend(i for i in conn.execute(query).scalars() if i not in codes)
+    return found[:wanted]
