@@ -62,7 +62,7 @@ from web.reports.pages import ReportPages
 from web.settings import Settings, get_settings
 from web.stock.aging_pages import AgingPages
 from web.stock.api import StockApi
-from web.stock.markdown_api import MarkdownsApi, apply_at_start
+from web.stock.markdown_api import MarkdownsApi, MarkdownSweeps, apply_at_start
 from web.stock.pages import StockPages
 from web.stock.returns_api import ReturnNotesApi
 from web.stock.returns_pages import ReturnNotePages
@@ -205,6 +205,7 @@ def create_app(
     app.state.settings = settings
     app.state.session_cookie = session_cookie_name(settings)
     app.state.csrf_exempt = frozenset(CSRF_EXEMPT)
+    app.state.markdown_sweeps = MarkdownSweeps()
     return app
 
 
@@ -232,7 +233,7 @@ def create_served_app(
 async def _markdowns_due_at_start(app: Litestar) -> None:
     """The agreed markdowns due today go on the tills when the server starts (there is no
     scheduler; see inventory.stock.markdowns for the other times they are applied)."""
-    await apply_at_start(app.state.db, app.state.clock)
+    await apply_at_start(app.state.db, app.state.clock, app.state.markdown_sweeps)
 
 
 def _freeze_long_lived() -> None:

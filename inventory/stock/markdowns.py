@@ -24,7 +24,7 @@ from datetime import date, datetime
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.engine import Connection
 
-from inventory.models import Entrepreneur, Markdown, Product, StockLot
+from inventory.models import Entrepreneur, Markdown, Product, StockLot, StockMovement
 from inventory.stock.aging import aged_lots
 from inventory.stock.events import StockEvent
 from inventory.stock.markdown_rules import LotOnShelf, MarkdownChange, markdown_changes
@@ -101,6 +101,14 @@ def due_changes(
         in_force[product_id] = markdown_bp
         prices[product_id] = price
     return markdown_changes(in_force, lots, today), prices
+
+
+def moved_since(conn: Connection, since: datetime) -> list[int]:
+    """The products whose goods moved at or after ``since``. On one Bangkok day only these can
+    have a different markdown due than a run before then found: what is due follows the day
+    and each product's oldest goods, and goods change only by a movement."""
+    query = select(StockMovement.product_id).where(StockMovement.created_at >= since).distinct()
+    return list(conn.execute(query).scalars())
 
 
 def apply_due_markdowns(

@@ -14,8 +14,10 @@ import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 
-from inventory.models import Product
-from kernel.access import Role
+from inventory.models import Product, StockLevel
+from inventory.stock.document_rules import LineIn
+from inventory.stock.documents import adjust_stock
+from kernel.access import SYSTEM, Role
 from kernel.clock import FixedClock, business_date
 from kernel.db.engine import Database
 from tests import factories as f
@@ -23,7 +25,7 @@ from tests.api.conftest import LoginAs
 from web.app import _markdowns_due_at_start, create_served_app
 from web.settings import Settings
 from web.stock import markdown_api
-from web.stock.markdown_api import apply_at_start
+from web.stock.markdown_api import MarkdownSweeps, apply_at_start, run_due_markdowns
 
 pytestmark = pytest.mark.anyio
 
@@ -176,20 +178,57 @@ async def test_a_cashier_may_not_open_the_aging_page(
     assert (await client.get("/admin/stock/aging")).status_code == 403
 
 
+async def test_after_the_days_first_run_a_page_run_reads_only_the_products_whose_goods_moved(
+    db: Database, clock: FixedClock
+) -> None:
+    goods = _goods(db, clock)
+    clock.advance(minutes=10)  # the opening stock came in before the margin a run allows
+    sweeps = MarkdownSweeps()
+    first = await run_due_markdowns(db, SYSTEM, clock, sweeps, moved_only=True)
+    assert first.checked == 3  # the day's first run reads every product
+    assert [(m.product_id, m.to_bp) for m in first.applied] == [(goods.aged, 1000)]
+    today = business_date(clock.now())
+    with db.write() as conn:
+        # The marked-down goods leave (damaged): nothing of theirs is left to mark down.
+        where = conn.execute(
+            select(StockLevel.location_id).where(StockLevel.product_id == goods.aged)
+        ).scalar_one()
+        lines = [LineIn(-4, goods.aged)]
+        adjust_stock(conn, SYSTEM, clock.now(), location_id=where, lines=lines, reason="ชำรุด")
+        # Goods made older by hand, without a movement: no page run sees it today.
+        f.aged_under_markdowns(conn, goods.fresh, today - timedelta(days=61))
+    clock.advance(minutes=30)
+    second = await run_due_markdowns(db, SYSTEM, clock, sweeps, moved_only=True)
+    assert second.checked == 1
+    assert [(m.product_id, m.to_bp) for m in second.applied] == [(goods.aged, 0)]
+    assert _markdown_of(db, goods.fresh) == 0
+    # The next day's first run reads every product again.
+    clock.advance(days=1)
+    third = await run_due_markdowns(db, SYSTEM, clock, sweeps, moved_only=True)
+    assert [(m.product_id, m.to_bp) for m in third.applied] == [(goods.fresh, 1000)]
+    # A manager's button reads every product whatever the hour.
+    with db.write() as conn:
+        f.aged_under_markdowns(conn, goods.old, today - timedelta(days=61))
+    clock.advance(minutes=1)
+    assert (await run_due_markdowns(db, SYSTEM, clock, sweeps, moved_only=True)).applied == []
+    button = await run_due_markdowns(db, SYSTEM, clock, sweeps)
+    assert [(m.product_id, m.to_bp) for m in button.applied] == [(goods.old, 1000)]
+
+
 async def test_the_server_applies_what_is_due_when_it_starts(
     db: Database, clock: FixedClock, tmp_path: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     goods = _goods(db, clock)
     served = create_served_app(Settings(demo=True, database_url=db.url), db, clock)
     assert _markdowns_due_at_start in served.on_startup
-    await apply_at_start(db, clock)
+    await apply_at_start(db, clock, MarkdownSweeps())
     assert _markdown_of(db, goods.aged) == 1000
     # A database it cannot read is logged, and the server starts all the same.
     broken = Database(f"sqlite:///{tmp_path / 'missing' / 'otop.db'}")
     logger = logging.getLogger("otop.markdowns")
     logger.addHandler(caplog.handler)  # the app's logging may not reach the root's
     try:
-        await apply_at_start(broken, clock)
+        await apply_at_start(broken, clock, MarkdownSweeps())
     finally:
         logger.removeHandler(caplog.handler)
         broken.dispose()

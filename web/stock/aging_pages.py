@@ -2,7 +2,9 @@
 entrepreneur and location, and the markdowns applied today, with the button that applies
 those due. Opening the page applies them too: the server has no scheduler, so the day's
 markdowns go on when the server starts, when a manager opens this page or presses the
-button, and from ``otop-pos markdowns`` (a daily timer)."""
+button, and from ``otop-pos markdowns`` (a daily timer). After the server's first run of the
+day, opening the page reads only the products whose goods moved since its last run: the
+others' markdowns cannot have changed (at ten times the catalogue, every product took 1.5 s)."""
 
 from __future__ import annotations
 
@@ -45,7 +47,9 @@ class AgingPages(Controller):
         where = form_id(location_id, "location_id")
         days = form_id(within, "within")
         days = DEFAULT_WITHIN_DAYS if days is None else min(days, MAX_WITHIN_DAYS)
-        run = await run_due_markdowns(db, SYSTEM, clock)  # the server's own run: see above
+        # The server's own run (see above): the products whose goods moved since its last run.
+        sweeps = request.app.state.markdown_sweeps
+        run = await run_due_markdowns(db, SYSTEM, clock, sweeps, moved_only=True)
         today = run.day
 
         def read(conn: Any) -> dict[str, Any]:

@@ -11,14 +11,17 @@ changes took 0.7 s in one), the tills' sales go in between.
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from functools import partial
+from typing import Any
 
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from sqlalchemy.engine import Connection
 
+from inventory.stock.markdown_rules import MarkdownChange
 from inventory.stock.markdowns import (
     CHUNK,
     MarkdownRun,
@@ -26,6 +29,7 @@ from inventory.stock.markdowns import (
     apply_due_markdowns,
     due_changes,
     list_markdowns,
+    moved_since,
 )
 from kernel.access import MANAGERS, SYSTEM, Actor
 from kernel.clock import Clock, business_date
@@ -35,22 +39,65 @@ from web.accounts.auth import managers_only, signed_in
 log = logging.getLogger("otop.markdowns")
 
 
-async def run_due_markdowns(db: Database, actor: Actor, clock: Clock) -> MarkdownRun:
-    """Apply the markdowns due today, on behalf of ``actor``."""
+# A run counts goods moved since the last run began, less this: a sale whose transaction was
+# still open when that run read its snapshot.
+MOVED_MARGIN = timedelta(minutes=5)
+# Past this many products moved, a run reads every product (one read, no long id list).
+MOVED_AT_MOST = 5_000
+
+
+@dataclass(slots=True)
+class MarkdownSweeps:
+    """When this server last read every product's markdown (the Bangkok day) and last ran at
+    all: a run later that day may read only the products whose goods moved in between."""
+
+    whole_on: date | None = None
+    last_at: datetime | None = None
+
+    def moved_after(self, today: date) -> datetime | None:
+        """Since when moved goods are enough today; None: read every product."""
+        if self.whole_on != today or self.last_at is None:
+            return None
+        return self.last_at - MOVED_MARGIN
+
+    def ran(self, today: date, at: datetime, *, whole: bool) -> None:
+        if whole:
+            self.whole_on = today
+        self.last_at = at
+
+
+async def run_due_markdowns(
+    db: Database,
+    actor: Actor,
+    clock: Clock,
+    sweeps: MarkdownSweeps,
+    *,
+    moved_only: bool = False,
+) -> MarkdownRun:
+    """Apply the markdowns due today, on behalf of ``actor``: for every product, or with
+    ``moved_only`` for those whose goods moved since this server's last run (every product
+    still, on the day's first run)."""
     actor.require(MANAGERS, "apply markdowns")
     now = clock.now()
     today = business_date(now)
-    planned, prices = await db.read_on_thread(lambda conn: due_changes(conn, today))
-    if not planned:
-        return MarkdownRun(today, len(prices), [])
-    ids = [change.product_id for change in planned]
+    since = sweeps.moved_after(today) if moved_only else None
+
+    def plan(conn: Connection) -> tuple[list[MarkdownChange], dict[int, int], bool]:
+        moved = None if since is None else moved_since(conn, since)
+        if moved is not None and len(moved) > MOVED_AT_MOST:
+            moved = None
+        return *due_changes(conn, today, moved), moved is None
+
+    planned, prices, whole = await db.read_on_thread(plan)
     applied = []
+    ids = [change.product_id for change in planned]
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         run = await db.writer.run(partial(_apply, actor=actor, now=now, product_ids=chunk))
         applied += run.applied
     for m in applied:
         log.info("markdown %s: %s -> %s bp (%s)", m.sku, m.from_bp, m.to_bp, actor.username)
+    sweeps.ran(today, now, whole=whole)
     return MarkdownRun(today, len(prices), applied)
 
 
@@ -58,11 +105,11 @@ def _apply(conn: Connection, *, actor: Actor, now: datetime, product_ids: list[i
     return apply_due_markdowns(conn, actor, now, product_ids)
 
 
-async def apply_at_start(db: Database, clock: Clock) -> None:
+async def apply_at_start(db: Database, clock: Clock, sweeps: MarkdownSweeps) -> None:
     """The server's own run when it starts (there is no scheduler: see
     inventory.stock.markdowns). A failure is logged, never a reason not to serve the tills."""
     try:
-        run = await run_due_markdowns(db, SYSTEM, clock)
+        run = await run_due_markdowns(db, SYSTEM, clock, sweeps)
     except Exception:
         log.exception("markdowns due today were not applied at start")
         return
@@ -103,6 +150,7 @@ class MarkdownsApi(Controller):
     @post("/markdowns/apply", guards=[managers_only], status_code=200)
     async def markdowns_apply(
         self,
+        request: Request[Any, Any, Any],
         db: NamedDependency[Database],
         actor: NamedDependency[Actor],
         clock: NamedDependency[Clock],
@@ -110,4 +158,4 @@ class MarkdownsApi(Controller):
         """Apply the agreed markdowns due today (Asia/Bangkok): each product whose markdown
         differs from what its oldest goods' terms make due. A second run the same day changes
         nothing (``applied`` is empty)."""
-        return await run_due_markdowns(db, actor, clock)
+        return await run_due_markdowns(db, actor, clock, request.app.state.markdown_sweeps)
