@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from bench.report import Report, Row, latency, time_each
 from demo.catalogue import seed_demo
-from inventory.models import Product, StockLevel, StockMovement
+from inventory.models import Product, StockLevel, StockLot, StockMovement
 from kernel.access import SYSTEM, Actor, Role
 from kernel.db.engine import Database
 from web.commands.seed import seed_demo_database
@@ -139,7 +139,7 @@ def measure_csv_import(directory: Path, db: Database, scale: float, report: Repo
     try:
         with target_db.write() as conn:  # entrepreneurs and categories, no products
             seed_demo(conn, NOW, scale=scale)
-            for model in (StockMovement, StockLevel, Product):
+            for model in (StockLot, StockMovement, StockLevel, Product):
                 conn.execute(delete(model))
         started = time.perf_counter()
         try:

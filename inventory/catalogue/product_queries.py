@@ -220,6 +220,8 @@ def search_products(
     tiers = tier_hits(conn, needle)
     if tiers is not None:
         ids = _page_by_tiers(conn, (q or "").strip(), tiers, where, limit + offset)[offset:]
+        if not ids:
+            return []
         place = {product_id: i for i, product_id in enumerate(ids)}
         views = _views(conn, _with_stock(_BASE.where(Product.id.in_(ids)), location_id))
         return sorted(views, key=lambda view: place[view.id])
