@@ -15,6 +15,8 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 
 from inventory.models import Product, StockLevel
+from inventory.stock import aging_report as aging_module
+from inventory.stock.aging_report import aging_report
 from inventory.stock.document_rules import LineIn
 from inventory.stock.documents import adjust_stock
 from kernel.access import SYSTEM, Role
@@ -213,6 +215,28 @@ async def test_after_the_days_first_run_a_page_run_reads_only_the_products_whose
     assert (await run_due_markdowns(db, SYSTEM, clock, sweeps, moved_only=True)).applied == []
     button = await run_due_markdowns(db, SYSTEM, clock, sweeps)
     assert [(m.product_id, m.to_bp) for m in button.applied] == [(goods.old, 1000)]
+
+
+def test_the_aging_lists_show_their_first_rows_in_order_and_count_the_rest(
+    db: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    goods = _goods(db, clock)
+    today = business_date(clock.now())
+    with db.write() as conn:
+        f.aged_under_markdowns(conn, goods.fresh, today - timedelta(days=55))
+    with db.read() as conn:
+        full = aging_report(conn, SYSTEM, today, within_days=90)
+        monkeypatch.setattr(aging_module, "MAX_ROWS", 1)
+        cut = aging_report(conn, SYSTEM, today, within_days=90)
+    # Pending first, then by the day of the next step; due back by the end of the period.
+    assert [(m.lot.product_id, m.pending) for m in full.markdowns] == [
+        (goods.aged, True),
+        (goods.fresh, False),
+    ]
+    assert [r.lot.product_id for r in full.returns] == [goods.old, goods.aged, goods.fresh]
+    assert (full.more_markdowns, full.more_returns) == (0, 0)
+    assert (cut.markdowns, cut.returns) == (full.markdowns[:1], full.returns[:1])
+    assert (cut.more_markdowns, cut.more_returns) == (1, 2)
 
 
 async def test_the_server_applies_what_is_due_when_it_starts(
