@@ -33,8 +33,9 @@ def _tier(conn: Connection, query: str, needle: str) -> Any:
     (instr / strpos) rather than LIKE: it runs on every match of a broad query."""
     code = query.strip()
     find = func.instr if conn.dialect.name == "sqlite" else func.strpos
-    # Thai has no case: only the English name is lower-cased.
-    at_th, at_en = find(Product.name_th, needle), find(func.lower(Product.name_en), needle)
+    # Both names lower-cased, as search.rank and the SQLite index fold them (a Thai name may
+    # hold Latin letters: "เสื้อ OTOP").
+    at_th, at_en = (find(func.lower(name), needle) for name in (Product.name_th, Product.name_en))
     whens: list[tuple[Any, int]] = []
     if _LOOKS_LIKE_CODE.match(code):
         whens.append((exact_code(conn, code), EXACT_CODE))

@@ -337,8 +337,8 @@ def _bulk_catalogue(db: Database, count: int) -> None:
     words = ["ผ้าฝ้าย", "ร่ม", "เครื่องเขิน", "ไม้แกะสลัก", "เซรามิก", "น้ำพริก", "กาแฟ", "ชา"]
     rows = []
     for i in range(count):
-        name_th = f"{words[i % len(words)]}ลาย{i}"
-        name_en = f"Product {i}"
+        name_th = f"{words[i % len(words)]}ลาย{i}" + (" OTOP" if i % 7 == 0 else "")
+        name_en = f"Product {i}" + (" otop" if i % 11 == 0 else "")
         sku, barcode = f"S{i:06d}", in_store_code(500_000 + i)
         rows.append(
             {
@@ -417,6 +417,8 @@ def test_the_search_index_finds_exactly_what_a_full_scan_finds(db: Database) -> 
         "product 12",
         "duct 7",
         "000",  # names (Product 1000) and SKUs/barcodes: the second tier, then the last
+        "otop",  # in English names, and in Thai names in capitals (both names: one tier)
+        "ลาย14 otop",
         "s000100",  # an exact SKU typed in lower case, then the names that hold it
         "S000100",
         in_store_code(503000),
