@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import func, insert, or_, select, union, update
 from sqlalchemy.engine import Connection
 
 from inventory.models import Entrepreneur, Markdown, Product, StockLot, StockMovement
@@ -103,12 +103,19 @@ def due_changes(
     return markdown_changes(in_force, lots, today), prices
 
 
-def moved_since(conn: Connection, since: datetime) -> list[int]:
-    """The products whose goods moved at or after ``since``. On one Bangkok day only these can
-    have a different markdown due than a run before then found: what is due follows the day
-    and each product's oldest goods, and goods change only by a movement."""
-    query = select(StockMovement.product_id).where(StockMovement.created_at >= since).distinct()
-    return list(conn.execute(query).scalars())
+def moved_since(conn: Connection, since: datetime, after_id: int) -> list[int]:
+    """The products whose goods moved since an earlier read: by a movement written at or after
+    ``since``, or numbered after ``after_id`` (a sale a till rang offline keeps the time it was
+    rung, and arrives later). On one Bangkok day only these can have a different markdown due
+    than that read found: what is due follows the day and each product's oldest goods, and
+    goods change only by a movement."""
+    by_time = select(StockMovement.product_id).where(StockMovement.created_at >= since)
+    by_number = select(StockMovement.product_id).where(StockMovement.id > after_id)
+    return list(conn.execute(union(by_time, by_number)).scalars())
+
+
+def last_movement_id(conn: Connection) -> int:
+    return int(conn.execute(select(func.coalesce(func.max(StockMovement.id), 0))).scalar_one())
 
 
 def apply_due_markdowns(

@@ -181,22 +181,25 @@ async def test_a_cashier_may_not_open_the_aging_page(
 
 
 async def test_after_the_days_first_run_a_page_run_reads_only_the_products_whose_goods_moved(
-    db: Database, clock: FixedClock
+    db: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     goods = _goods(db, clock)
     clock.advance(minutes=10)  # the opening stock came in before the margin a run allows
+    monkeypatch.setattr(markdown_api, "MOVED_ID_MARGIN", 0)  # nor numbered within it
     sweeps = MarkdownSweeps()
     first = await run_due_markdowns(db, SYSTEM, clock, sweeps, moved_only=True)
     assert first.checked == 3  # the day's first run reads every product
     assert [(m.product_id, m.to_bp) for m in first.applied] == [(goods.aged, 1000)]
     today = business_date(clock.now())
     with db.write() as conn:
-        # The marked-down goods leave (damaged): nothing of theirs is left to mark down.
+        # The marked-down goods leave, written with a time long before the last run (as a sale
+        # rung offline keeps its time): nothing of theirs is left to mark down.
         where = conn.execute(
             select(StockLevel.location_id).where(StockLevel.product_id == goods.aged)
         ).scalar_one()
         lines = [LineIn(-4, goods.aged)]
-        adjust_stock(conn, SYSTEM, clock.now(), location_id=where, lines=lines, reason="ชำรุด")
+        rung = clock.now() - timedelta(hours=2)
+        adjust_stock(conn, SYSTEM, rung, location_id=where, lines=lines, reason="ชำรุด")
         # Goods made older by hand, without a movement: no page run sees it today.
         f.aged_under_markdowns(conn, goods.fresh, today - timedelta(days=61))
     clock.advance(minutes=30)

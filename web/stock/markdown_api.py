@@ -28,6 +28,7 @@ from inventory.stock.markdowns import (
     MarkdownView,
     apply_due_markdowns,
     due_changes,
+    last_movement_id,
     list_markdowns,
     moved_since,
 )
@@ -39,31 +40,40 @@ from web.accounts.auth import managers_only, signed_in
 log = logging.getLogger("otop.markdowns")
 
 
-# A run counts goods moved since the last run began, less this: a sale whose transaction was
-# still open when that run read its snapshot.
+# A run counts the goods moved since the last run read, less a margin for transactions still
+# open then: five minutes of movements written, and a thousand movements numbered (about five
+# minutes of the centre's peak), which covers sales rung offline that arrive with an old time.
 MOVED_MARGIN = timedelta(minutes=5)
+MOVED_ID_MARGIN = 1_000
 # Past this many products moved, a run reads every product (one read, no long id list).
 MOVED_AT_MOST = 5_000
 
 
+@dataclass(frozen=True, slots=True)
+class _Read:
+    at: datetime
+    last_movement_id: int
+
+
 @dataclass(slots=True)
 class MarkdownSweeps:
-    """When this server last read every product's markdown (the Bangkok day) and last ran at
-    all: a run later that day may read only the products whose goods moved in between."""
+    """When this server last read every product's markdown (the Bangkok day), and when and up
+    to which movement it last read at all: a run later that day may read only the products
+    whose goods moved in between."""
 
     whole_on: date | None = None
-    last_at: datetime | None = None
+    last: _Read | None = None
 
-    def moved_after(self, today: date) -> datetime | None:
-        """Since when moved goods are enough today; None: read every product."""
-        if self.whole_on != today or self.last_at is None:
+    def moved_after(self, today: date) -> _Read | None:
+        """From which time and movement moved goods are enough today; None: read every product."""
+        if self.whole_on != today or self.last is None:
             return None
-        return self.last_at - MOVED_MARGIN
+        return _Read(self.last.at - MOVED_MARGIN, self.last.last_movement_id - MOVED_ID_MARGIN)
 
-    def ran(self, today: date, at: datetime, *, whole: bool) -> None:
+    def ran(self, today: date, read: _Read, *, whole: bool) -> None:
         if whole:
             self.whole_on = today
-        self.last_at = at
+        self.last = read
 
 
 async def run_due_markdowns(
@@ -82,13 +92,14 @@ async def run_due_markdowns(
     today = business_date(now)
     since = sweeps.moved_after(today) if moved_only else None
 
-    def plan(conn: Connection) -> tuple[list[MarkdownChange], dict[int, int], bool]:
-        moved = None if since is None else moved_since(conn, since)
+    def plan(conn: Connection) -> tuple[list[MarkdownChange], dict[int, int], _Read, bool]:
+        read = _Read(now, last_movement_id(conn))
+        moved = None if since is None else moved_since(conn, since.at, since.last_movement_id)
         if moved is not None and len(moved) > MOVED_AT_MOST:
             moved = None
-        return *due_changes(conn, today, moved), moved is None
+        return *due_changes(conn, today, moved), read, moved is None
 
-    planned, prices, whole = await db.read_on_thread(plan)
+    planned, prices, read, whole = await db.read_on_thread(plan)
     applied = []
     ids = [change.product_id for change in planned]
     for start in range(0, len(ids), CHUNK):
@@ -97,7 +108,7 @@ async def run_due_markdowns(
         applied += run.applied
     for m in applied:
         log.info("markdown %s: %s -> %s bp (%s)", m.sku, m.from_bp, m.to_bp, actor.username)
-    sweeps.ran(today, now, whole=whole)
+    sweeps.ran(today, read, whole=whole)
     return MarkdownRun(today, len(prices), applied)
 
 
